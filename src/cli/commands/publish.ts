@@ -1,0 +1,4 @@
+// PLACEHOLDER: replaced by the module that implements `otaship publish`.
+import type { Command } from 'commander';
+
+export function register(_program: Command): void {}

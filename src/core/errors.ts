@@ -1,0 +1,129 @@
+// The one catalogue of otaship errors. Every failure the user can see has a stable code here, a
+// message template that says what went wrong and what to do, an HTTP status (for the server's one
+// error edge) and a CLI exit code. Nothing else maps errors to statuses or exit codes.
+
+export interface ErrorSpec {
+  readonly status: number;
+  /** CLI exit code: 1 = "checked and found wanting", 2 = bad input or usage, 3 = environment/server. */
+  readonly exit: number;
+  readonly hint: string;
+}
+
+export const ERRORS = {
+  // --- input files -------------------------------------------------------------------------
+  FILE_NOT_FOUND: { status: 404, exit: 2, hint: 'Check the path and that the file is readable.' },
+  UNKNOWN_FILE_TYPE: {
+    status: 415,
+    exit: 2,
+    hint: 'Give an .ipa or .apk package, or a .mobileprovision/.provisionprofile file.',
+  },
+  NOT_A_ZIP: { status: 415, exit: 2, hint: 'The file is not a zip archive: re-export the package from Xcode or Gradle.' },
+  TRUNCATED_ZIP: {
+    status: 422,
+    exit: 2,
+    hint: 'The archive is cut short (an interrupted download or copy?): copy or upload the file again.',
+  },
+  ZIP_BOMB: {
+    status: 422,
+    exit: 2,
+    hint: 'An entry inflates far beyond any real package file; the package was refused to protect the machine.',
+  },
+  CORRUPT_ZIP: { status: 422, exit: 2, hint: 'The archive is damaged: rebuild or re-export the package.' },
+  NO_APP_BUNDLE: {
+    status: 422,
+    exit: 2,
+    hint: 'An .ipa must hold Payload/<Name>.app/Info.plist. Export it with Xcode (Product › Archive › Distribute).',
+  },
+  BAD_PLIST: { status: 422, exit: 2, hint: 'The property list cannot be read: rebuild the package.' },
+  BAD_PROFILE: {
+    status: 422,
+    exit: 2,
+    hint: 'The provisioning profile cannot be decoded: download it again from the Apple Developer portal.',
+  },
+  BAD_APK: {
+    status: 422,
+    exit: 2,
+    hint: 'The APK has no readable AndroidManifest.xml: rebuild it with Gradle (assembleRelease).',
+  },
+  // --- links and manifests -----------------------------------------------------------------
+  BAD_URL: { status: 400, exit: 2, hint: 'Give an absolute https:// URL.' },
+  BAD_LINK: { status: 400, exit: 2, hint: 'Give an itms-services:// link, an HTML file, or - for standard input.' },
+  BAD_MANIFEST: {
+    status: 422,
+    exit: 1,
+    hint: 'Fix the manifest as listed, or let `otaship manifest` generate it from the package.',
+  },
+  // --- usage and configuration ---------------------------------------------------------------
+  USAGE: { status: 400, exit: 2, hint: 'Run `otaship --help` for usage.' },
+  CONFIG: { status: 500, exit: 2, hint: 'Fix the setting named above (config file or OTASHIP_* variable).' },
+  // --- server --------------------------------------------------------------------------------
+  VALIDATION: { status: 400, exit: 2, hint: 'Correct the request as described.' },
+  UNAUTHENTICATED: {
+    status: 401,
+    exit: 3,
+    hint: 'Send an API token (Authorization: Bearer <token>) or sign in to the admin.',
+  },
+  FORBIDDEN: { status: 403, exit: 3, hint: 'Use a token that is allowed to act on this app.' },
+  TOKEN_INVALID: {
+    status: 403,
+    exit: 3,
+    hint: 'The link is not valid: ask for a fresh install link from the install page or the admin.',
+  },
+  TOKEN_EXPIRED: {
+    status: 403,
+    exit: 3,
+    hint: 'The link has expired: reopen the install page to get a fresh one.',
+  },
+  NOT_FOUND: { status: 404, exit: 3, hint: 'Check the identifier; it may have been deleted.' },
+  CONFLICT: { status: 409, exit: 3, hint: 'The resource changed or already exists.' },
+  PAYLOAD_TOO_LARGE: { status: 413, exit: 2, hint: 'Raise OTASHIP_MAX_UPLOAD_BYTES or upload a smaller package.' },
+  NOT_INSTALLABLE: {
+    status: 422,
+    exit: 2,
+    hint: 'Re-sign the build with an ad-hoc, development or enterprise profile.',
+  },
+  PROFILE_EXPIRED: {
+    status: 422,
+    exit: 2,
+    hint: 'Re-sign with a current profile, or publish with force (--force / ?force=true) to keep it anyway.',
+  },
+  UPLOAD_INCOMPLETE: {
+    status: 400,
+    exit: 3,
+    hint: 'The upload was cut off before the end: send the file again (or resume it).',
+  },
+  STORAGE: { status: 500, exit: 3, hint: 'The storage backend failed; see the server log.' },
+  INTERNAL: { status: 500, exit: 3, hint: 'This is a bug in otaship: please report it with the server log.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class OtashipError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'OtashipError';
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  get hint(): string {
+    return ERRORS[this.code].hint;
+  }
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+  get exitCode(): number {
+    return ERRORS[this.code].exit;
+  }
+  /** One line for a terminal or a log: what happened, then what to do. */
+  toLine(): string {
+    return `${this.message}. ${this.hint}`.replace(/\.\. /, '. ');
+  }
+}
+
+export function isOtashipError(err: unknown): err is OtashipError {
+  return err instanceof OtashipError;
+}
