@@ -1,0 +1,53 @@
+// The storage contract. Packages and icons cross it as streams; nothing reads a whole package into
+// memory. One adapter per backend (storage/fs.ts, storage/s3.ts, storage/memory.ts); only the
+// composition root imports adapters. Capabilities are declared, never probed.
+import type { Readable } from 'node:stream';
+
+export interface BlobStat {
+  size: number;
+  /** Strong validator for HTTP ETag/If-Range (content hash or backend ETag). */
+  etag: string;
+  lastModified: Date;
+  contentType?: string;
+}
+
+export interface BlobRange {
+  /** Inclusive byte offsets, as in HTTP Range. */
+  start: number;
+  end: number;
+}
+
+export interface PutOptions {
+  contentType?: string;
+  /** Known length, if any (lets S3 skip multipart for small bodies). */
+  size?: number;
+  signal?: AbortSignal;
+}
+
+export interface PresignOptions {
+  expiresInSeconds: number;
+  /** Suggested download filename (Content-Disposition). */
+  filename?: string;
+  contentType?: string;
+}
+
+export interface BlobStore {
+  readonly kind: string; // 'fs' | 's3' | 'memory'
+  readonly capabilities: { readonly presign: boolean };
+  /**
+   * Writes the stream under key atomically: readers see the old object or the whole new one, never a
+   * partial one. If the stream errors or the signal aborts, nothing is left behind.
+   */
+  put(key: string, body: Readable, options?: PutOptions): Promise<BlobStat>;
+  /** Returns null when the key does not exist. */
+  stat(key: string): Promise<BlobStat | null>;
+  /** Throws OtashipError NOT_FOUND when missing. range is inclusive. */
+  get(key: string, range?: BlobRange, signal?: AbortSignal): Promise<Readable>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Keys under a prefix, in no particular order. */
+  list(prefix: string): AsyncIterable<string>;
+  /** A time-limited direct GET URL (only when capabilities.presign). */
+  presignGet?(key: string, options: PresignOptions): Promise<string>;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,118 @@
+// The database contract: plain records in, plain records out. One implementation (db/*.ts) runs on
+// SQLite and PostgreSQL through Kysely; services see only these interfaces.
+import type { PackageInfo } from '../core/types.js';
+
+export type Platform = 'ios' | 'android';
+
+export interface AppRecord {
+  id: string;
+  platform: Platform;
+  bundleId: string;
+  name: string;
+  /** Public apps' install pages and downloads need no token. */
+  isPublic: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ReleaseRecord {
+  id: string;
+  appId: string;
+  version: string | null;
+  build: string;
+  name: string;
+  size: number;
+  sha256: string;
+  /** Blob key of the package in the BlobStore. */
+  packageKey: string;
+  /** Blob keys of the standard PNG icons (original, 57x57, 512x512); null when the package has none. */
+  iconKey: string | null;
+  icon57Key: string | null;
+  icon512Key: string | null;
+  /** Everything inspect() found, as stored at publish time. */
+  info: PackageInfo;
+  notes: string;
+  /** null: inherit from the app. */
+  isPublic: boolean | null;
+  createdAt: Date;
+}
+
+export type CounterKind = 'page_view' | 'manifest_fetch' | 'download_complete' | 'download_start';
+
+export interface ReleaseCounts {
+  pageViews: number;
+  manifestFetches: number;
+  downloadsStarted: number;
+  downloadsCompleted: number;
+}
+
+export interface ApiTokenRecord {
+  id: string;
+  name: string;
+  /** SHA-256 of the secret part, hex. The secret itself is never stored. */
+  secretHash: string;
+  /** null: every app (and token management when admin). */
+  appId: string | null;
+  admin: boolean;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  expiresAt: Date | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface AppRepository {
+  create(app: Omit<AppRecord, 'createdAt' | 'updatedAt'>): Promise<AppRecord>;
+  get(id: string): Promise<AppRecord | null>;
+  findByBundle(platform: Platform, bundleId: string): Promise<AppRecord | null>;
+  list(): Promise<AppRecord[]>;
+  update(id: string, patch: Partial<Pick<AppRecord, 'name' | 'isPublic'>>): Promise<AppRecord | null>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface ReleaseRepository {
+  create(release: Omit<ReleaseRecord, 'createdAt'> & { createdAt?: Date }): Promise<ReleaseRecord>;
+  get(id: string): Promise<ReleaseRecord | null>;
+  /** Newest first. */
+  listByApp(appId: string, options?: { limit?: number; cursor?: string | null }): Promise<Page<ReleaseRecord>>;
+  latest(appId: string): Promise<ReleaseRecord | null>;
+  update(id: string, patch: Partial<Pick<ReleaseRecord, 'notes' | 'isPublic'>>): Promise<ReleaseRecord | null>;
+  delete(id: string): Promise<boolean>;
+  /** Every blob key referenced by any release (for storage migration and orphan checks). */
+  allBlobKeys(): Promise<string[]>;
+}
+
+export interface CounterRepository {
+  increment(releaseId: string, kind: CounterKind, by?: number): Promise<void>;
+  get(releaseId: string): Promise<ReleaseCounts>;
+}
+
+export interface TokenRepository {
+  create(token: Omit<ApiTokenRecord, 'createdAt' | 'lastUsedAt' | 'revokedAt'>): Promise<ApiTokenRecord>;
+  get(id: string): Promise<ApiTokenRecord | null>;
+  list(): Promise<ApiTokenRecord[]>;
+  touch(id: string, at: Date): Promise<void>;
+  revoke(id: string, at: Date): Promise<boolean>;
+}
+
+/** Small key/value settings shared by all instances (e.g. the token-signing key). */
+export interface SettingsRepository {
+  get(key: string): Promise<string | null>;
+  /** Sets the value only if absent; returns the value now stored (so racing instances agree). */
+  putIfAbsent(key: string, value: string): Promise<string>;
+}
+
+export interface Repositories {
+  apps: AppRepository;
+  releases: ReleaseRepository;
+  counters: CounterRepository;
+  tokens: TokenRepository;
+  settings: SettingsRepository;
+  /** Runs fn in one transaction (same repositories, bound to the transaction). */
+  transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
