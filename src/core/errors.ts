@@ -69,6 +69,11 @@ export const ERRORS = {
     exit: 3,
     hint: 'The link is not valid: ask for a fresh install link from the install page or the admin.',
   },
+  TOKEN_MISSING: {
+    status: 403,
+    exit: 3,
+    hint: 'Reopen the install page from the link you were sent: it adds the access token this build needs.',
+  },
   TOKEN_EXPIRED: {
     status: 403,
     exit: 3,
