@@ -1,0 +1,101 @@
+// Choosing the best raster launcher icon. The manifest's icon is a resource with one file per
+// density; since Android 8 the anydpi-v26 variant is an adaptive-icon XML that no browser can show,
+// so we take the largest raster (PNG/WebP/JPEG) among the resource's files, then its adaptive
+// foreground's, then other resources with the same name, then conventionally named res/ files.
+import type { ZipArchive } from '../../zip/archive.js';
+import type { IconInfo } from '../../types.js';
+import { OtashipError } from '../../errors.js';
+import { parseAxml } from './axml.js';
+import type { ResourceTable } from './arsc.js';
+import { attr } from './manifest.js';
+import { fileCandidates } from './resolve.js';
+import { rasterSize } from './image-size.js';
+import { type TypedValue, isReference } from './typed-value.js';
+
+const MAX_ICON_BYTES = 8 * 1024 * 1024;
+const MAX_XML_BYTES = 1024 * 1024;
+const MAX_CANDIDATES = 24;
+const RASTER = /\.(png|webp|jpe?g)$/i;
+
+async function largestRaster(archive: ZipArchive, paths: string[]): Promise<IconInfo | null> {
+  let best: IconInfo | null = null;
+  const unique = [...new Set(paths)].filter((p) => RASTER.test(p) && archive.entry(p)).slice(0, MAX_CANDIDATES);
+  for (const path of unique) {
+    const size = rasterSize(await archive.read(path, MAX_ICON_BYTES));
+    if (!size || size.width === 0 || size.height === 0) continue;
+    if (!best || size.width * size.height > best.width * best.height) {
+      best = { entry: path, width: size.width, height: size.height };
+    }
+  }
+  return best;
+}
+
+/** Resource ids of an adaptive icon's foreground (and background) layers. */
+async function adaptiveLayers(archive: ZipArchive, xmlPaths: string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const path of xmlPaths) {
+    if (!archive.entry(path)) continue;
+    const bytes = await archive.read(path, MAX_XML_BYTES);
+    let root;
+    try {
+      root = parseAxml(bytes, path);
+    } catch (err) {
+      // A damaged icon XML costs the icon, not the inspection: the app itself may be fine.
+      if (err instanceof OtashipError && err.code === 'BAD_APK') continue;
+      throw err;
+    }
+    if (root.name !== 'adaptive-icon') continue;
+    for (const layer of ['foreground', 'background']) {
+      const drawable = attr(
+        root.children.find((c) => c.name === layer),
+        'drawable',
+      );
+      if (drawable && isReference(drawable)) ids.push(drawable.data);
+    }
+  }
+  return ids;
+}
+
+export async function findIcon(
+  archive: ZipArchive,
+  table: ResourceTable | null,
+  refs: (TypedValue | null)[],
+): Promise<IconInfo | null> {
+  const ids = refs.filter((r): r is TypedValue => r !== null && isReference(r)).map((r) => r.data);
+  if (table) {
+    for (const id of ids) {
+      const files = fileCandidates(table, id);
+      const direct = await largestRaster(
+        archive,
+        files.map((f) => f.path),
+      );
+      if (direct) return direct;
+      const xml = files.filter((f) => f.path.endsWith('.xml')).map((f) => f.path);
+      for (const layer of await adaptiveLayers(archive, xml)) {
+        const found = await largestRaster(
+          archive,
+          fileCandidates(table, layer).map((f) => f.path),
+        );
+        if (found) return found;
+      }
+      const first = files[0];
+      if (first) {
+        for (const type of ['mipmap', 'drawable']) {
+          for (const other of table.idsNamed(type, first.key)) {
+            const found = await largestRaster(
+              archive,
+              fileCandidates(table, other).map((f) => f.path),
+            );
+            if (found) return found;
+          }
+        }
+      }
+    }
+  }
+  // No table, or nothing raster behind the references: the conventional launcher icon names.
+  const conventional = archive
+    .entries()
+    .map((e) => e.name)
+    .filter((n) => /^res\/(mipmap|drawable)[^/]*\/ic_launcher\.(png|webp)$/i.test(n));
+  return largestRaster(archive, conventional);
+}
