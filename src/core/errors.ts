@@ -53,6 +53,16 @@ export const ERRORS = {
     exit: 1,
     hint: 'Fix the manifest as listed, or let `otaship manifest` generate it from the package.',
   },
+  MANIFEST_INPUT: {
+    status: 422,
+    exit: 2,
+    hint: 'The named package fact cannot be written into a manifest: fix it in the package (Info.plist) and re-export.',
+  },
+  MANIFEST_NEEDS_IPA: {
+    status: 422,
+    exit: 2,
+    hint: 'Manifests are for iOS; Android installs by direct download: link the .apk itself.',
+  },
   // --- usage and configuration ---------------------------------------------------------------
   USAGE: { status: 400, exit: 2, hint: 'Run `otaship --help` for usage.' },
   CONFIG: { status: 500, exit: 2, hint: 'Fix the setting named above (config file or OTASHIP_* variable).' },
