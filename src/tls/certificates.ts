@@ -26,9 +26,14 @@ function serialNumber(): string {
   return bytes.toString('hex');
 }
 
+/** One spelling for PEM text (ends with a newline) so stored and fresh copies compare equal. */
+function pemText(pem: string): string {
+  return `${pem.trim()}\n`;
+}
+
 async function exportKeyPem(key: CryptoKey): Promise<string> {
   const der = await webcrypto.subtle.exportKey('pkcs8', key);
-  return x509.PemConverter.encode(der, 'PRIVATE KEY');
+  return pemText(x509.PemConverter.encode(der, 'PRIVATE KEY'));
 }
 
 export async function importSigningKey(keyPem: string): Promise<CryptoKey> {
@@ -56,7 +61,7 @@ export async function createCa(options: { commonName: string; organization: stri
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) };
+  return { certPem: pemText(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };
 }
 
 export async function createLeaf(options: {
@@ -91,7 +96,7 @@ export async function createLeaf(options: {
       await x509.AuthorityKeyIdentifierExtension.create(caCert),
     ],
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) };
+  return { certPem: pemText(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };
 }
 
 /** The names a certificate's subjectAltName holds, in the same shape as collectServerNames(). */
