@@ -107,6 +107,11 @@ export const ERRORS = {
     exit: 3,
     hint: 'The upload was cut off before the end: send the file again (or resume it).',
   },
+  SERVER_UNREACHABLE: {
+    status: 502,
+    exit: 3,
+    hint: 'Check --server (or OTASHIP_SERVER) and that the otaship server is running and reachable from here.',
+  },
   STORAGE: { status: 500, exit: 3, hint: 'The storage backend failed; see the server log.' },
   INTERNAL: { status: 500, exit: 3, hint: 'This is a bug in otaship: please report it with the server log.' },
 } as const satisfies Record<string, ErrorSpec>;
