@@ -66,7 +66,8 @@ export interface Page<T> {
 }
 
 export interface AppRepository {
-  create(app: Omit<AppRecord, 'createdAt' | 'updatedAt'>): Promise<AppRecord>;
+  /** id is generated when omitted. Throws OtashipError CONFLICT when (platform, bundleId) exists. */
+  create(app: Omit<AppRecord, 'id' | 'createdAt' | 'updatedAt'> & { id?: string }): Promise<AppRecord>;
   get(id: string): Promise<AppRecord | null>;
   findByBundle(platform: Platform, bundleId: string): Promise<AppRecord | null>;
   list(): Promise<AppRecord[]>;
@@ -75,7 +76,8 @@ export interface AppRepository {
 }
 
 export interface ReleaseRepository {
-  create(release: Omit<ReleaseRecord, 'createdAt'> & { createdAt?: Date }): Promise<ReleaseRecord>;
+  /** id is generated when omitted. Throws OtashipError NOT_FOUND when the app does not exist. */
+  create(release: Omit<ReleaseRecord, 'id' | 'createdAt'> & { id?: string; createdAt?: Date }): Promise<ReleaseRecord>;
   get(id: string): Promise<ReleaseRecord | null>;
   /** Newest first. */
   listByApp(appId: string, options?: { limit?: number; cursor?: string | null }): Promise<Page<ReleaseRecord>>;
@@ -87,15 +89,20 @@ export interface ReleaseRepository {
 }
 
 export interface CounterRepository {
+  /** Atomic across instances. Counting for a release that no longer exists is a silent no-op. */
   increment(releaseId: string, kind: CounterKind, by?: number): Promise<void>;
   get(releaseId: string): Promise<ReleaseCounts>;
 }
 
 export interface TokenRepository {
-  create(token: Omit<ApiTokenRecord, 'createdAt' | 'lastUsedAt' | 'revokedAt'>): Promise<ApiTokenRecord>;
+  /** id is generated when omitted (ids never contain '_'). */
+  create(
+    token: Omit<ApiTokenRecord, 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt'> & { id?: string },
+  ): Promise<ApiTokenRecord>;
   get(id: string): Promise<ApiTokenRecord | null>;
   list(): Promise<ApiTokenRecord[]>;
   touch(id: string, at: Date): Promise<void>;
+  /** false when no such token; revoking twice keeps the first revokedAt. */
   revoke(id: string, at: Date): Promise<boolean>;
 }
 

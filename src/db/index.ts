@@ -1,0 +1,3 @@
+export { openRepositories, parseDatabaseUrl, redact } from './open.js';
+export type { DatabaseTarget } from './open.js';
+export { newId } from './ids.js';

@@ -1,0 +1,107 @@
+// Versioned schema migrations, kept in code (not read from files at run time) so they work the
+// same from src/ under tsx and from dist/. Never edit a migration that has shipped: add a new one.
+import { sql } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from './schema.js';
+
+/** Column types that differ between the dialects; everything else is portable SQL. */
+function types(dialect: SqlDialect) {
+  return dialect === 'postgres'
+    ? ({ timestamp: 'timestamptz', bool: 'boolean', bigint: 'bigint' } as const)
+    : ({ timestamp: 'text', bool: 'integer', bigint: 'integer' } as const);
+}
+
+function migrations(dialect: SqlDialect): Record<string, Migration> {
+  const t = types(dialect);
+  return {
+    '0001_initial': {
+      // Kysely recommends Kysely<any> in migrations: they must keep compiling as the schema moves on.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('apps')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('platform', 'text', (c) => c.notNull())
+          .addColumn('bundle_id', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('is_public', t.bool, (c) => c.notNull())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addColumn('updated_at', t.timestamp, (c) => c.notNull())
+          .addUniqueConstraint('apps_platform_bundle_unique', ['platform', 'bundle_id'])
+          .execute();
+
+        await db.schema
+          .createTable('releases')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+          .addColumn('version', 'text')
+          .addColumn('build', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('size', t.bigint, (c) => c.notNull())
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('package_key', 'text', (c) => c.notNull())
+          .addColumn('icon_key', 'text')
+          .addColumn('icon57_key', 'text')
+          .addColumn('icon512_key', 'text')
+          // Text, not jsonb, on purpose: jsonb rejects \u0000 (a hostile package can put one in a
+          // name) and reorders keys; nothing queries inside the document.
+          .addColumn('info', 'text', (c) => c.notNull())
+          .addColumn('notes', 'text', (c) => c.notNull())
+          .addColumn('is_public', t.bool)
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .execute();
+        // Serves "releases of an app, newest first" and keyset pagination on (created_at, id).
+        await db.schema
+          .createIndex('releases_app_created')
+          .on('releases')
+          .columns(['app_id', 'created_at desc', 'id desc'])
+          .execute();
+
+        await db.schema
+          .createTable('counters')
+          .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('n', t.bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('counters_pk', ['release_id', 'kind'])
+          .execute();
+
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('secret_hash', 'text', (c) => c.notNull())
+          .addColumn('app_id', 'text', (c) => c.references('apps.id').onDelete('cascade'))
+          .addColumn('admin', t.bool, (c) => c.notNull())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addColumn('last_used_at', t.timestamp)
+          .addColumn('revoked_at', t.timestamp)
+          .addColumn('expires_at', t.timestamp)
+          .execute();
+
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        for (const table of ['settings', 'api_tokens', 'counters', 'releases', 'apps']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
+  };
+}
+
+export class InCodeMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.dialect);
+  }
+}
+
+/** Names of every migration, in order (the schema version is the last one applied). */
+export function migrationNames(dialect: SqlDialect = 'sqlite'): string[] {
+  return Object.keys(migrations(dialect)).sort();
+}

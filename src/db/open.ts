@@ -1,0 +1,130 @@
+// openRepositories(url): the one entry point to the database. `postgres://…` / `postgresql://…`
+// opens PostgreSQL through pg; `sqlite:<path>` or a plain path opens SQLite through better-sqlite3.
+// Drivers are imported lazily so commands that never touch a database do not load them.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { OtashipError, isOtashipError } from '../core/errors.js';
+import type { Repositories } from '../ports/repositories.js';
+import { MIGRATION_LOCK_KEY, migrateToLatest } from './migrate.js';
+import { createRepositories } from './repositories.js';
+import type { Database } from './schema.js';
+
+export type DatabaseTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+
+/** Parses a database URL (see module comment). ':memory:' is accepted for tests. */
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  const trimmed = url.trim();
+  if (trimmed === '') throw new OtashipError('CONFIG', 'database URL is empty (OTASHIP_DATABASE_URL)');
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { dialect: 'postgres', url: trimmed };
+  if (/^sqlite:/i.test(trimmed)) {
+    let path = trimmed.slice('sqlite:'.length);
+    if (path.startsWith('//')) path = path.slice(2); // sqlite:///abs/path or sqlite://rel
+    if (path === '') throw new OtashipError('CONFIG', `database URL ${url} names no file (OTASHIP_DATABASE_URL)`);
+    return { dialect: 'sqlite', path };
+  }
+  // A scheme we do not speak (mysql://, file://…): refuse rather than create a file named after it.
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new OtashipError('CONFIG', `database URL scheme of ${redact(trimmed)} is not supported: use sqlite:<path> or postgres://… (OTASHIP_DATABASE_URL)`);
+  }
+  return { dialect: 'sqlite', path: trimmed };
+}
+
+/** The URL with any password replaced, for messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+}
+
+export async function openRepositories(url: string): Promise<Repositories> {
+  const target = parseDatabaseUrl(url);
+  return target.dialect === 'postgres' ? openPostgres(target.url) : openSqlite(target.path);
+}
+
+const queues = new Map<string | symbol, Promise<unknown>>();
+
+/** Runs fn after every earlier fn queued under the same key has settled. */
+async function serialized<T>(key: string | symbol, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.catch(() => {}).then(fn);
+  const tail = run.catch(() => {});
+  queues.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (queues.get(key) === tail) queues.delete(key);
+  }
+}
+
+async function openSqlite(path: string): Promise<Repositories> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  let database: InstanceType<typeof BetterSqlite3>;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    database = new BetterSqlite3(path);
+    // WAL lets readers run beside the writer; busy_timeout makes a second process (a CLI next to the
+    // server) wait for the lock instead of failing with SQLITE_BUSY; foreign keys are off by default.
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 10000');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = NORMAL');
+  } catch (err) {
+    throw new OtashipError('STORAGE', `cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // Kysely's migration lock is a no-op on SQLite and its migrations run outside a transaction, so two
+  // processes opening a fresh file would both run CREATE TABLE. Hold SQLite's write lock (BEGIN
+  // IMMEDIATE; other processes wait through busy_timeout) for the whole run on this connection.
+  // Within one process better-sqlite3 would block the thread in that wait, so opens of the same file
+  // queue on an in-process mutex first.
+  const withLock = <T>(fn: () => Promise<T>): Promise<T> =>
+    serialized(path === ':memory:' ? Symbol('memory') : resolve(path), async () => {
+      database.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn();
+        database.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (database.inTransaction) database.exec('ROLLBACK');
+        throw err;
+      }
+    });
+  try {
+    await migrateToLatest(db, 'sqlite', withLock);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return createRepositories(db);
+}
+
+async function openPostgres(url: string): Promise<Repositories> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client losing its connection emits 'error' on the pool; without a listener that would
+  // crash the process. The next query gets a fresh connection.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY]);
+      try {
+        return await fn();
+      } finally {
+        await client.query('select pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY]).catch(() => {});
+      }
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  try {
+    await migrateToLatest(db, 'postgres', withLock);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    if (isOtashipError(err)) throw err;
+    throw new OtashipError('STORAGE', `cannot open PostgreSQL database ${redact(url)}: ${(err as Error).message}`, { cause: err });
+  }
+  return createRepositories(db);
+}

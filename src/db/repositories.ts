@@ -1,0 +1,34 @@
+// Builds the port's Repositories on top of one Kysely instance, whatever its dialect.
+import type { Kysely } from 'kysely';
+import type { Repositories } from '../ports/repositories.js';
+import { appRepository } from './apps.js';
+import { counterRepository } from './counters.js';
+import { releaseRepository } from './releases.js';
+import type { Database } from './schema.js';
+import { settingsRepository } from './settings.js';
+import { tokenRepository } from './tokens.js';
+
+type BoundRepositories = Omit<Repositories, 'transaction' | 'close'>;
+
+function bind(db: Kysely<Database>): BoundRepositories {
+  return {
+    apps: appRepository(db),
+    releases: releaseRepository(db),
+    counters: counterRepository(db),
+    tokens: tokenRepository(db),
+    settings: settingsRepository(db),
+  };
+}
+
+export function createRepositories(db: Kysely<Database>, onClose: () => Promise<void> = () => db.destroy()): Repositories {
+  let closed = false;
+  return {
+    ...bind(db),
+    transaction: (fn) => db.transaction().execute((trx) => fn(bind(trx))),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await onClose();
+    },
+  };
+}

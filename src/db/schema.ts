@@ -1,0 +1,75 @@
+// The tables as Kysely sees them. One schema for SQLite and PostgreSQL; the column types are the
+// union of what either driver hands back (pg returns bigint as string and timestamptz as Date,
+// SQLite returns numbers and ISO text), and rows.ts turns them into the port's records.
+import type { ColumnType } from 'kysely';
+
+/** Written as an ISO 8601 string (both dialects accept it); read as text (SQLite) or Date (pg). */
+export type DbTimestamp = ColumnType<string | Date, string, string>;
+export type DbNullableTimestamp = ColumnType<string | Date | null, string | null, string | null>;
+/** Written as 0/1 (SQLite has no boolean; PostgreSQL parses '1'/'0' into boolean); read as either. */
+export type DbBool = ColumnType<number | boolean, number, number>;
+export type DbNullableBool = ColumnType<number | boolean | null, number | null, number | null>;
+/** bigint on PostgreSQL (pg returns it as a string), integer on SQLite. */
+export type DbBigInt = ColumnType<number | string | bigint, number, number>;
+
+export interface AppsTable {
+  id: string;
+  platform: string;
+  bundle_id: string;
+  name: string;
+  is_public: DbBool;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+}
+
+export interface ReleasesTable {
+  id: string;
+  app_id: string;
+  version: string | null;
+  build: string;
+  name: string;
+  size: DbBigInt;
+  sha256: string;
+  package_key: string;
+  icon_key: string | null;
+  icon57_key: string | null;
+  icon512_key: string | null;
+  /** JSON text of the PackageInfo (see migrations.ts for why text and not jsonb). */
+  info: string;
+  notes: string;
+  is_public: DbNullableBool;
+  created_at: DbTimestamp;
+}
+
+export interface CountersTable {
+  release_id: string;
+  kind: string;
+  n: DbBigInt;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  app_id: string | null;
+  admin: DbBool;
+  created_at: DbTimestamp;
+  last_used_at: DbNullableTimestamp;
+  revoked_at: DbNullableTimestamp;
+  expires_at: DbNullableTimestamp;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  apps: AppsTable;
+  releases: ReleasesTable;
+  counters: CountersTable;
+  api_tokens: ApiTokensTable;
+  settings: SettingsTable;
+}
+
+export type SqlDialect = 'sqlite' | 'postgres';

@@ -1,0 +1,342 @@
+// ONE behavioural suite for the Repositories port, run against every database (SQLite, PostgreSQL).
+// A factory gives a fresh, empty, migrated database per test file; `reopen` opens a second handle
+// on the same database (a second server instance) where the backend supports it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { IpaInfo } from '../../src/core/types.js';
+import { isOtashipError } from '../../src/core/errors.js';
+import type { Repositories, ReleaseRecord } from '../../src/ports/repositories.js';
+
+export interface RepositoriesHarness {
+  open(): Promise<Repositories>;
+  /** Cleans up after the suite (drop the database / delete the file). */
+  dispose?(): Promise<void>;
+}
+
+function sampleInfo(name: string, build: string): IpaInfo {
+  return {
+    kind: 'ipa',
+    bundleId: `com.example.${name.toLowerCase()}`,
+    version: '1.0',
+    build,
+    name: `${name} & <Friends> "quoted" \u0000 ünïcödé 🚀`,
+    minOsVersion: '15.0',
+    deviceFamilies: ['iphone', 'ipad'],
+    icon: { entry: 'Payload/App.app/AppIcon60x60@2x.png', width: 120, height: 120 },
+    installable: { ok: true, reasons: [] },
+    size: 123,
+    appPath: 'Payload/App.app',
+    platforms: ['iPhoneOS'],
+    extensions: [],
+    infoPlistFormat: 'binary',
+    profile: null,
+    signed: true,
+  };
+}
+
+let seq = 0;
+function unique(prefix: string): string {
+  seq += 1;
+  return `${prefix}${seq}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(isOtashipError(err), `expected OtashipError ${code}, got ${String(err)}`);
+    assert.equal(err.code, code);
+    return true;
+  });
+}
+
+export function repositoriesConformance(name: string, harness: RepositoriesHarness, skip: string | false = false): void {
+  describe(`Repositories conformance: ${name}`, { skip }, () => {
+    let repos: Repositories;
+    before(async () => {
+      repos = await harness.open();
+    });
+    after(async () => {
+      await repos?.close();
+      await harness.dispose?.();
+    });
+
+    async function newApp(isPublic = false) {
+      return repos.apps.create({ platform: 'ios', bundleId: unique('com.example.app'), name: 'App', isPublic });
+    }
+
+    function releaseInput(appId: string, overrides: Partial<ReleaseRecord> = {}) {
+      const build = unique('b');
+      return {
+        appId,
+        version: '1.2.3',
+        build,
+        name: 'Demo',
+        size: 5 * 1024 ** 3 + 17, // > 2^32: bigint column, must come back as a number
+        sha256: 'a'.repeat(64),
+        packageKey: `releases/${build}/package.ipa`,
+        iconKey: `releases/${build}/icon.png`,
+        icon57Key: null,
+        icon512Key: `releases/${build}/icon-512.png`,
+        info: sampleInfo('Demo', build),
+        notes: 'first *release*',
+        isPublic: null,
+        ...overrides,
+      };
+    }
+
+    test('apps: create, get, find by bundle, list, update, delete', async () => {
+      const app = await repos.apps.create({ platform: 'android', bundleId: unique('org.example.'), name: 'Ä & B', isPublic: true });
+      assert.match(app.id, /^[0-9a-z]{20,}$/);
+      assert.equal(app.isPublic, true);
+      assert.ok(app.createdAt instanceof Date);
+
+      const got = await repos.apps.get(app.id);
+      assert.deepEqual(got, app);
+      assert.equal(typeof got?.isPublic, 'boolean');
+      assert.deepEqual(await repos.apps.findByBundle('android', app.bundleId), app);
+      assert.equal(await repos.apps.findByBundle('ios', app.bundleId), null, 'platform is part of the identity');
+      assert.ok((await repos.apps.list()).some((a) => a.id === app.id));
+
+      const updated = await repos.apps.update(app.id, { name: 'Renamed', isPublic: false });
+      assert.equal(updated?.name, 'Renamed');
+      assert.equal(updated?.isPublic, false);
+      assert.equal(updated?.bundleId, app.bundleId);
+      assert.ok(updated!.updatedAt.getTime() >= app.updatedAt.getTime());
+      assert.equal(await repos.apps.update('missing', { name: 'x' }), null);
+
+      assert.equal(await repos.apps.delete(app.id), true);
+      assert.equal(await repos.apps.get(app.id), null);
+      assert.equal(await repos.apps.delete(app.id), false);
+    });
+
+    test('apps: a second app with the same platform and bundle id is a CONFLICT', async () => {
+      const app = await newApp();
+      await rejectsWith(repos.apps.create({ platform: 'ios', bundleId: app.bundleId, name: 'Other', isPublic: false }), 'CONFLICT');
+      // Same bundle id on the other platform is a different app.
+      const other = await repos.apps.create({ platform: 'android', bundleId: app.bundleId, name: 'Other', isPublic: false });
+      assert.notEqual(other.id, app.id);
+    });
+
+    test('ids are unique, URL-safe and free of underscores', async () => {
+      const ids = new Set<string>();
+      for (let i = 0; i < 20; i++) {
+        const t = await repos.tokens.create({ name: `t${i}`, secretHash: 'f'.repeat(64), appId: null, admin: false, expiresAt: null });
+        assert.match(t.id, /^[A-Za-z0-9-]+$/);
+        ids.add(t.id);
+      }
+      assert.equal(ids.size, 20);
+    });
+
+    test('releases: round-trip keeps every field and type', async () => {
+      const app = await newApp();
+      const input = releaseInput(app.id, { createdAt: new Date('2024-05-06T07:08:09.123Z') } as Partial<ReleaseRecord>);
+      const created = await repos.releases.create(input);
+      const got = await repos.releases.get(created.id);
+      assert.ok(got);
+      assert.deepEqual(got, created);
+      assert.equal(got.size, input.size);
+      assert.equal(typeof got.size, 'number');
+      assert.equal(got.isPublic, null);
+      assert.deepEqual(got.info, input.info);
+      assert.equal(got.createdAt.toISOString(), '2024-05-06T07:08:09.123Z');
+      assert.equal(await repos.releases.get('nope'), null);
+    });
+
+    test('releases: creating one for a missing app is NOT_FOUND and leaves nothing', async () => {
+      await rejectsWith(repos.releases.create(releaseInput('no-such-app')), 'NOT_FOUND');
+    });
+
+    test('releases: update notes and visibility (true/false/null)', async () => {
+      const app = await newApp();
+      const r = await repos.releases.create(releaseInput(app.id));
+      assert.equal((await repos.releases.update(r.id, { isPublic: true }))?.isPublic, true);
+      assert.equal((await repos.releases.update(r.id, { isPublic: false }))?.isPublic, false);
+      const back = await repos.releases.update(r.id, { isPublic: null, notes: 'changed' });
+      assert.equal(back?.isPublic, null);
+      assert.equal(back?.notes, 'changed');
+      assert.equal((await repos.releases.update(r.id, {}))?.notes, 'changed');
+      assert.equal(await repos.releases.update('missing', { notes: 'x' }), null);
+    });
+
+    test('releases: newest first, paginated with an opaque cursor, no gaps or repeats', async () => {
+      const app = await newApp();
+      const base = Date.parse('2025-01-01T00:00:00Z');
+      const created: ReleaseRecord[] = [];
+      // Shuffled creation order, and two releases sharing one timestamp (ties broken by id).
+      for (const offset of [3, 0, 7, 5, 5, 1, 6, 2, 4]) {
+        created.push(await repos.releases.create({ ...releaseInput(app.id), createdAt: new Date(base + offset * 1000) }));
+      }
+      const expected = [...created]
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+        .map((r) => r.id);
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = await repos.releases.listByApp(app.id, { limit: 2, cursor });
+        assert.ok(page.items.length <= 2);
+        seen.push(...page.items.map((r) => r.id));
+        cursor = page.nextCursor;
+        pages += 1;
+        if (cursor) assert.match(cursor, /^[A-Za-z0-9_-]+$/);
+      } while (cursor && pages < 20);
+      assert.deepEqual(seen, expected);
+      assert.equal(pages, 5);
+
+      const all = await repos.releases.listByApp(app.id);
+      assert.deepEqual(all.items.map((r) => r.id), expected);
+      assert.equal(all.nextCursor, null);
+      assert.equal((await repos.releases.latest(app.id))?.id, expected[0]);
+
+      // Another app's releases never leak in.
+      const other = await newApp();
+      assert.deepEqual((await repos.releases.listByApp(other.id)).items, []);
+      assert.equal(await repos.releases.latest(other.id), null);
+    });
+
+    test('releases: a forged cursor is a VALIDATION error', async () => {
+      const app = await newApp();
+      await rejectsWith(repos.releases.listByApp(app.id, { cursor: 'not a cursor!' }), 'VALIDATION');
+      await rejectsWith(repos.releases.listByApp(app.id, { cursor: Buffer.from('{"x":1}').toString('base64url') }), 'VALIDATION');
+    });
+
+    test('releases: delete, and deleting an app deletes its releases and counters', async () => {
+      const app = await newApp();
+      const r1 = await repos.releases.create(releaseInput(app.id));
+      const r2 = await repos.releases.create(releaseInput(app.id));
+      await repos.counters.increment(r2.id, 'page_view');
+      assert.equal(await repos.releases.delete(r1.id), true);
+      assert.equal(await repos.releases.delete(r1.id), false);
+      assert.equal(await repos.releases.get(r1.id), null);
+      assert.equal(await repos.apps.delete(app.id), true);
+      assert.equal(await repos.releases.get(r2.id), null);
+      assert.deepEqual(await repos.counters.get(r2.id), { pageViews: 0, manifestFetches: 0, downloadsStarted: 0, downloadsCompleted: 0 });
+    });
+
+    test('releases: allBlobKeys lists every referenced key once', async () => {
+      const app = await newApp();
+      const r = await repos.releases.create(releaseInput(app.id));
+      const keys = await repos.releases.allBlobKeys();
+      for (const key of [r.packageKey, r.iconKey!, r.icon512Key!]) assert.ok(keys.includes(key), key);
+      assert.equal(new Set(keys).size, keys.length);
+      assert.ok(!keys.includes(null as unknown as string));
+    });
+
+    test('counters: increments add up, per kind, including concurrent ones', async () => {
+      const app = await newApp();
+      const r = await repos.releases.create(releaseInput(app.id));
+      assert.deepEqual(await repos.counters.get(r.id), { pageViews: 0, manifestFetches: 0, downloadsStarted: 0, downloadsCompleted: 0 });
+      await Promise.all(Array.from({ length: 50 }, () => repos.counters.increment(r.id, 'download_start')));
+      await repos.counters.increment(r.id, 'manifest_fetch', 3);
+      await repos.counters.increment(r.id, 'page_view');
+      await repos.counters.increment(r.id, 'download_complete', 0);
+      const counts = await repos.counters.get(r.id);
+      assert.deepEqual(counts, { pageViews: 1, manifestFetches: 3, downloadsStarted: 50, downloadsCompleted: 0 });
+      assert.equal(typeof counts.downloadsStarted, 'number');
+    });
+
+    test('counters: two instances incrementing concurrently add up', async () => {
+      const app = await newApp();
+      const r = await repos.releases.create(releaseInput(app.id));
+      const second = await harness.open();
+      try {
+        await Promise.all(
+          Array.from({ length: 40 }, (_, i) => (i % 2 ? second : repos).counters.increment(r.id, 'download_complete', 2)),
+        );
+      } finally {
+        await second.close();
+      }
+      assert.equal((await repos.counters.get(r.id)).downloadsCompleted, 80);
+    });
+
+    test('counters: counting for a missing release is a silent no-op; bad input is refused', async () => {
+      await repos.counters.increment('gone', 'page_view');
+      assert.deepEqual(await repos.counters.get('gone'), { pageViews: 0, manifestFetches: 0, downloadsStarted: 0, downloadsCompleted: 0 });
+      await rejectsWith(repos.counters.increment('gone', 'nonsense' as 'page_view'), 'VALIDATION');
+      await rejectsWith(repos.counters.increment('gone', 'page_view', -1), 'VALIDATION');
+    });
+
+    test('tokens: create, get, list, touch, revoke', async () => {
+      const app = await newApp();
+      const expiresAt = new Date('2030-01-02T03:04:05.678Z');
+      const t = await repos.tokens.create({ name: 'ci', secretHash: 'b'.repeat(64), appId: app.id, admin: false, expiresAt });
+      assert.equal(t.admin, false);
+      assert.equal(t.lastUsedAt, null);
+      assert.equal(t.revokedAt, null);
+      assert.equal(t.expiresAt?.toISOString(), expiresAt.toISOString());
+      assert.deepEqual(await repos.tokens.get(t.id), t);
+
+      const admin = await repos.tokens.create({ name: 'root', secretHash: 'c'.repeat(64), appId: null, admin: true, expiresAt: null });
+      assert.equal((await repos.tokens.get(admin.id))?.admin, true);
+      const listed = await repos.tokens.list();
+      assert.ok(listed.some((x) => x.id === t.id) && listed.some((x) => x.id === admin.id));
+
+      const used = new Date('2026-01-01T00:00:00.000Z');
+      await repos.tokens.touch(t.id, used);
+      assert.equal((await repos.tokens.get(t.id))?.lastUsedAt?.toISOString(), used.toISOString());
+
+      const first = new Date('2026-02-01T00:00:00.000Z');
+      assert.equal(await repos.tokens.revoke(t.id, first), true);
+      assert.equal(await repos.tokens.revoke(t.id, new Date('2027-01-01T00:00:00.000Z')), true);
+      assert.equal((await repos.tokens.get(t.id))?.revokedAt?.toISOString(), first.toISOString(), 'first revocation time is kept');
+      assert.equal(await repos.tokens.revoke('missing', first), false);
+      assert.equal(await repos.tokens.get('missing'), null);
+      await rejectsWith(
+        repos.tokens.create({ name: 'x', secretHash: 'd'.repeat(64), appId: 'no-such-app', admin: false, expiresAt: null }),
+        'NOT_FOUND',
+      );
+    });
+
+    test('settings: get and putIfAbsent; racing writers agree on one value', async () => {
+      const key = unique('secret.');
+      assert.equal(await repos.settings.get(key), null);
+      const second = await harness.open();
+      let results: string[];
+      try {
+        results = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => (i % 2 ? second : repos).settings.putIfAbsent(key, `value-${i}`)),
+        );
+      } finally {
+        await second.close();
+      }
+      const stored = await repos.settings.get(key);
+      assert.ok(stored && stored.startsWith('value-'));
+      assert.deepEqual(new Set(results), new Set([stored]));
+      assert.equal(await repos.settings.putIfAbsent(key, 'later'), stored);
+    });
+
+    test('transaction: commits together, rolls back together', async () => {
+      const app = await newApp();
+      const committed = await repos.transaction(async (tx) => {
+        const r = await tx.releases.create(releaseInput(app.id));
+        await tx.counters.increment(r.id, 'page_view', 2);
+        return r;
+      });
+      assert.equal((await repos.counters.get(committed.id)).pageViews, 2);
+
+      let rolledBackId = '';
+      await assert.rejects(
+        repos.transaction(async (tx) => {
+          const r = await tx.releases.create(releaseInput(app.id));
+          rolledBackId = r.id;
+          await tx.apps.update(app.id, { name: 'inside' });
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.ok(rolledBackId);
+      assert.equal(await repos.releases.get(rolledBackId), null);
+      assert.equal((await repos.apps.get(app.id))?.name, 'App');
+    });
+
+    test('opening an already-migrated database again works and keeps the data', async () => {
+      const app = await newApp();
+      const again = await harness.open();
+      try {
+        assert.equal((await again.apps.get(app.id))?.id, app.id);
+      } finally {
+        await again.close();
+      }
+    });
+  });
+}
