@@ -76,10 +76,11 @@ export class ResourceTable {
     const pkg = this.packages.get(resId >>> 24) ?? (resId >>> 24 === 0 ? this.packages.values().next().value : undefined);
     const typeId = (resId >>> 16) & 0xff;
     const index = resId & 0xffff;
-    if (!pkg) return [];
+    const chunks = pkg?.types.get(typeId);
+    if (!pkg || !chunks || typeId < 1 || typeId > pkg.typeNames.count) return [];
     const typeName = pkg.typeNames.get(typeId - 1) ?? '';
     const out: ResolvedValue[] = [];
-    for (const t of pkg.types.get(typeId) ?? []) {
+    for (const t of chunks) {
       const found = this.readEntry(t, index, pkg);
       if (found) out.push({ config: t.config, typeName, key: found.key, value: found.value });
     }
@@ -91,7 +92,7 @@ export class ResourceTable {
     const ids = new Set<number>();
     for (const pkg of this.packages.values()) {
       for (const [typeId, chunks] of pkg.types) {
-        if (pkg.typeNames.get(typeId - 1) !== typeName) continue;
+        if (typeId < 1 || typeId > pkg.typeNames.count || pkg.typeNames.get(typeId - 1) !== typeName) continue;
         for (const t of chunks) {
           for (const i of this.entryIndices(t)) {
             const e = this.readEntry(t, i, pkg);

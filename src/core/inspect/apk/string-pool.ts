@@ -37,7 +37,7 @@ export class StringPool {
   /** The string at index i; null for the "no string" index 0xffffffff. */
   get(i: number): string | null {
     if (i === NO_STRING) return null;
-    if (i >= this.count) throw badApk(this.entry, `string index ${i} is beyond the pool's ${this.count} strings`);
+    if (i < 0 || i >= this.count) throw badApk(this.entry, `string index ${i} is beyond the pool's ${this.count} strings`);
     const cached = this.cache.get(i);
     if (cached !== undefined) return cached;
     const at = this.stringsAt + this.buf.readUInt32LE(this.offsetsAt + i * 4);
