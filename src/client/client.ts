@@ -1,0 +1,186 @@
+// A small typed client for the otaship HTTP API, used by `otaship publish` and usable as a library.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { OtashipError } from '../core/errors.js';
+import { apiError } from './errors.js';
+import { exchange, type HttpResult } from './http.js';
+import type { PublishOptions, PublishResponse, PublishSummary } from './types.js';
+
+export interface ClientOptions {
+  /** Base URL of the server, e.g. https://ota.example.com (a path prefix is kept). */
+  server: string;
+  /** API token `ota_<id>_<secret>` (or the server's bootstrap admin token). */
+  token: string;
+  /** Extra trusted CA (PEM) for a server with otaship's self-signed certificate. */
+  ca?: string;
+  /** Give up when a connection is idle this long (ms). */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * Notes travel in the upload's query string; past this length they would risk header-size limits in
+ * servers and proxies, so long notes are sent afterwards with PATCH /api/v1/releases/:id instead.
+ */
+const MAX_QUERY_NOTES = 2000;
+/** Large enough to keep the socket busy, small enough that memory stays flat whatever the file size. */
+const READ_CHUNK = 1024 * 1024;
+
+export class OtashipClient {
+  readonly baseUrl: URL;
+  readonly #token: string;
+  readonly #ca: string | undefined;
+  readonly #idleTimeoutMs: number | undefined;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = parseServerUrl(options.server);
+    const token = options.token?.trim() ?? '';
+    if (!token) throw new OtashipError('USAGE', 'No API token given: pass --token or set OTASHIP_TOKEN');
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    if (/[\s\u0000-\u001f\u007f]/.test(token)) {
+      throw new OtashipError('USAGE', 'The API token contains spaces or control characters; copy it again');
+    }
+    this.#token = token;
+    this.#ca = options.ca;
+    this.#idleTimeoutMs = options.idleTimeoutMs;
+  }
+
+  /** `path` relative to the API root, e.g. `api/v1/releases`. */
+  url(path: string, query?: Record<string, string | undefined>): URL {
+    const url = new URL(path.replace(/^\/+/, ''), this.baseUrl);
+    for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, value);
+    return url;
+  }
+
+  /** Uploads a package as a raw streamed body (constant memory) and returns the server's answer. */
+  async publish(path: string, options: PublishOptions = {}): Promise<PublishResponse> {
+    let size: number;
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) throw new OtashipError('FILE_NOT_FOUND', `${path} is not a file`);
+      size = st.size;
+    } catch (err) {
+      if (err instanceof OtashipError) throw err;
+      throw new OtashipError('FILE_NOT_FOUND', `Cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    const notes = options.notes ?? '';
+    const notesInQuery = notes.length > 0 && encodeURIComponent(notes).length <= MAX_QUERY_NOTES;
+    const url = this.url('api/v1/releases', {
+      filename: options.filename ?? basename(path),
+      force: options.force ? 'true' : undefined,
+      notes: notesInQuery ? notes : undefined,
+    });
+    const result = await exchange({
+      url,
+      method: 'POST',
+      headers: {
+        ...this.#authHeaders(),
+        'content-type': 'application/octet-stream',
+        'content-length': String(size),
+        accept: 'application/json',
+      },
+      body: createReadStream(path, { highWaterMark: READ_CHUNK }),
+      expectedLength: size,
+      ca: this.#ca,
+      signal: options.signal,
+      idleTimeoutMs: this.#idleTimeoutMs,
+      onBodyProgress: (sent) => options.onProgress?.(sent, size),
+    });
+    const published = this.#json<PublishResponse>(result, url, [201, 200]);
+    checkPublishResponse(published, url);
+    if (notes.length > 0 && !notesInQuery) {
+      await this.updateReleaseNotes(published.release.id, notes);
+    }
+    return published;
+  }
+
+  async updateReleaseNotes(releaseId: string, notes: string): Promise<void> {
+    const url = this.url(`api/v1/releases/${encodeURIComponent(releaseId)}`);
+    const result = await exchange({
+      url,
+      method: 'PATCH',
+      headers: { ...this.#authHeaders(), 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ notes }),
+      ca: this.#ca,
+      idleTimeoutMs: this.#idleTimeoutMs,
+    });
+    this.#json<unknown>(result, url, [200, 204]);
+  }
+
+  /** GET /api/v1/health (no auth needed). */
+  async health(): Promise<Record<string, unknown>> {
+    const url = this.url('api/v1/health');
+    const result = await exchange({ url, method: 'GET', headers: { accept: 'application/json' }, ca: this.#ca, idleTimeoutMs: this.#idleTimeoutMs });
+    return this.#json<Record<string, unknown>>(result, url, [200]);
+  }
+
+  #authHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${this.#token}`, 'user-agent': 'otaship-cli' };
+  }
+
+  #json<T>(result: HttpResult, url: URL, ok: number[]): T {
+    if (result.status >= 300 && result.status < 400) {
+      const location = result.headers.location ?? '(no location)';
+      throw new OtashipError(
+        'SERVER_UNREACHABLE',
+        `The server at ${url.origin} redirected to ${location}; use the final address as --server`,
+      );
+    }
+    if (!ok.includes(result.status)) throw apiError(result.status, result.statusText, result.body, url.href);
+    if (result.status === 204 || result.body === '') return undefined as T;
+    try {
+      return JSON.parse(result.body) as T;
+    } catch {
+      throw new OtashipError('INTERNAL', `The server at ${url.origin} answered ${result.status} without valid JSON`);
+    }
+  }
+}
+
+function parseServerUrl(server: string): URL {
+  const raw = server?.trim() ?? '';
+  if (!raw) throw new OtashipError('USAGE', 'No server given: pass --server <url> or set OTASHIP_SERVER');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OtashipError('USAGE', `The server address "${raw}" is not a URL (expected e.g. https://ota.example.com)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OtashipError('USAGE', `The server address "${raw}" must start with https:// or http://`);
+  }
+  if (url.username || url.password) {
+    throw new OtashipError('USAGE', 'Put the API token in --token (or OTASHIP_TOKEN), not in the server URL');
+  }
+  url.search = '';
+  url.hash = '';
+  // A trailing slash makes relative API paths resolve under a path prefix (https://host/ota/).
+  if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
+  return url;
+}
+
+function checkPublishResponse(body: PublishResponse, url: URL): void {
+  const problems: string[] = [];
+  if (!body || typeof body !== 'object') problems.push('no JSON object');
+  else {
+    if (typeof body.release?.id !== 'string') problems.push('release.id');
+    if (typeof body.app?.id !== 'string') problems.push('app.id');
+    for (const key of ['installPageUrl', 'installLink', 'downloadUrl'] as const) {
+      if (typeof body[key] !== 'string') problems.push(key);
+    }
+    if (body.manifestUrl !== null && typeof body.manifestUrl !== 'string') problems.push('manifestUrl');
+  }
+  if (problems.length > 0) {
+    throw new OtashipError('INTERNAL', `The server at ${url.origin} answered the upload without ${problems.join(', ')}`);
+  }
+}
+
+export function summarize(res: PublishResponse): PublishSummary {
+  return {
+    releaseId: res.release.id,
+    appId: res.app.id,
+    installPageUrl: res.installPageUrl,
+    installLink: res.installLink,
+    manifestUrl: res.manifestUrl ?? null,
+    downloadUrl: res.downloadUrl,
+  };
+}
