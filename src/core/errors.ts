@@ -45,6 +45,12 @@ export const ERRORS = {
     exit: 2,
     hint: 'The APK has no readable AndroidManifest.xml: rebuild it with Gradle (assembleRelease).',
   },
+  NO_ICON: {
+    status: 404,
+    exit: 2,
+    hint: 'The package has no icon file otaship can read (icons only inside Assets.car are not extracted).',
+  },
+  BAD_ICON: { status: 422, exit: 2, hint: 'The icon image cannot be decoded: check the app icon in the build.' },
   // --- links and manifests -----------------------------------------------------------------
   BAD_URL: { status: 400, exit: 2, hint: 'Give an absolute https:// URL.' },
   BAD_LINK: { status: 400, exit: 2, hint: 'Give an itms-services:// link, an HTML file, or - for standard input.' },
