@@ -1,0 +1,380 @@
+/* global document, window, location, navigator, sessionStorage, XMLHttpRequest, FormData, fetch, confirm, setTimeout, Node */
+// Admin UI behaviour: calls the JSON API (/api/v1/…) with the session cookie. Every state-changing call
+// sends X-Requested-With: otaship, which the server requires for cookie-authenticated requests (CSRF).
+// Plain ES module, no build step.
+
+const API_HEADERS = { 'X-Requested-With': 'otaship', Accept: 'application/json' };
+const FLASH_KEY = 'otaship-flash';
+
+// --- small helpers --------------------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') node.className = v;
+    else node.setAttribute(k, v);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+function humanSize(bytes) {
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return u === 0 ? `${v} bytes` : `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[u]}`;
+}
+
+function duration(seconds) {
+  if (!Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds % 60);
+  return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+/** A notice element from an API error body { error: { code, message, hint, details } }. */
+function errorNotice(body, fallback) {
+  const err = (body && body.error) || {};
+  const box = el('div', { class: 'notice notice-error', role: 'alert' });
+  box.append(el('strong', {}, err.message || fallback));
+  if (err.hint) box.append(' ', el('span', {}, err.hint));
+  const reasons = err.details && Array.isArray(err.details.reasons) ? err.details.reasons : [];
+  if (reasons.length > 0) {
+    const list = el('ul', { class: 'reasons' });
+    for (const r of reasons) {
+      const text = typeof r === 'string' ? r : `${r.message || r.code}${r.code ? ` (${r.code})` : ''}`;
+      list.append(el('li', {}, text));
+    }
+    box.append(list);
+  }
+  if (err.code) box.append(el('div', { class: 'muted small' }, err.code));
+  return box;
+}
+
+function showFlash(node) {
+  const flash = document.getElementById('flash');
+  if (!flash) return;
+  flash.replaceChildren(node);
+}
+
+function flashText(level, text) {
+  showFlash(el('div', { class: `notice notice-${level}`, role: level === 'error' ? 'alert' : 'status' }, text));
+}
+
+async function api(method, path, body) {
+  const init = { method, headers: { ...API_HEADERS }, credentials: 'same-origin' };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(path, init);
+  let data = null;
+  if (res.status !== 204) {
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
+  }
+  if (res.status === 401) {
+    location.href = `/admin/login?next=${encodeURIComponent(location.pathname)}`;
+  }
+  if (!res.ok) {
+    const error = new Error((data && data.error && data.error.message) || `${method} ${path}: HTTP ${res.status}`);
+    error.body = data;
+    throw error;
+  }
+  return data;
+}
+
+function reloadWithFlash(level, text) {
+  sessionStorage.setItem(FLASH_KEY, JSON.stringify({ level, text }));
+  location.reload();
+}
+
+function restoreFlash() {
+  const saved = sessionStorage.getItem(FLASH_KEY);
+  if (!saved) return;
+  sessionStorage.removeItem(FLASH_KEY);
+  try {
+    const { level, text } = JSON.parse(saved);
+    flashText(level, text);
+  } catch {
+    /* ignore a malformed flash */
+  }
+}
+
+async function copyText(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Clipboard API needs a secure context (https or localhost): fall back to a selected text field.
+    const field = el('textarea', { readonly: '', style: 'position:fixed;opacity:0' });
+    field.value = text;
+    document.body.append(field);
+    field.select();
+    document.execCommand('copy');
+    field.remove();
+  }
+  if (button) {
+    const label = button.textContent;
+    button.textContent = 'Copied';
+    setTimeout(() => {
+      button.textContent = label;
+    }, 1500);
+  }
+}
+
+// --- upload -----------------------------------------------------------------------------------------
+
+let currentUpload = null;
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function upload(file) {
+  const zone = document.getElementById('dropzone');
+  const progressBox = document.getElementById('upload-progress');
+  const bar = progressBox.querySelector('progress');
+  const text = document.getElementById('upload-progress-text');
+  const result = document.getElementById('upload-result');
+  const notes = document.getElementById('upload-notes').value;
+  const force = document.getElementById('upload-force').checked;
+  const max = Number(zone.dataset.maxBytes || 0);
+
+  result.replaceChildren();
+  if (!/\.(ipa|apk)$/i.test(file.name)) {
+    result.append(errorNotice(null, `${file.name} is not an .ipa or .apk package.`));
+    return;
+  }
+  if (max > 0 && file.size > max) {
+    result.append(errorNotice(null, `${file.name} is ${humanSize(file.size)}; this server accepts up to ${humanSize(max)}.`));
+    return;
+  }
+
+  // Text fields first: the server reads the multipart stream in order and the file part is streamed.
+  const form = new FormData();
+  form.append('notes', notes);
+  if (force) form.append('force', 'true');
+  form.append('file', file, file.name);
+
+  const xhr = new XMLHttpRequest();
+  currentUpload = xhr;
+  const started = Date.now();
+  xhr.open('POST', `/api/v1/releases?filename=${encodeURIComponent(file.name)}${force ? '&force=true' : ''}`);
+  xhr.setRequestHeader('X-Requested-With', 'otaship');
+  xhr.setRequestHeader('Accept', 'application/json');
+  progressBox.hidden = false;
+  bar.value = 0;
+  text.textContent = `0 of ${humanSize(file.size)}`;
+
+  xhr.upload.addEventListener('progress', (e) => {
+    if (!e.lengthComputable) return;
+    const pct = (e.loaded / e.total) * 100;
+    bar.value = pct;
+    const elapsed = (Date.now() - started) / 1000;
+    const rate = elapsed > 0 ? e.loaded / elapsed : 0;
+    const left = rate > 0 ? (e.total - e.loaded) / rate : NaN;
+    text.textContent =
+      e.loaded >= e.total
+        ? 'Checking the package…'
+        : `${humanSize(e.loaded)} of ${humanSize(e.total)} · ${humanSize(rate)}/s · ${duration(left)} left`;
+  });
+  xhr.addEventListener('load', () => {
+    currentUpload = null;
+    progressBox.hidden = true;
+    const body = parseJson(xhr.responseText);
+    if (xhr.status === 201 && body) {
+      const rel = body.release || {};
+      const app = body.app || {};
+      const version = rel.version ? `${rel.version} (${rel.build})` : `build ${rel.build}`;
+      const message = `Published ${app.name || file.name} ${version}.`;
+      const target = app.id ? `/admin/apps/${encodeURIComponent(app.id)}` : location.pathname;
+      sessionStorage.setItem(FLASH_KEY, JSON.stringify({ level: 'info', text: message }));
+      if (target === location.pathname) location.reload();
+      else location.href = target;
+      return;
+    }
+    if (xhr.status === 401) {
+      location.href = `/admin/login?next=${encodeURIComponent(location.pathname)}`;
+      return;
+    }
+    result.append(errorNotice(body, `Upload refused (HTTP ${xhr.status}).`));
+    if (body && body.error && body.error.code === 'PROFILE_EXPIRED') {
+      result.append(el('p', { class: 'small' }, 'Tick “Publish even if the provisioning profile has expired” and upload again to keep it anyway.'));
+    }
+  });
+  const failed = (message) => () => {
+    currentUpload = null;
+    progressBox.hidden = true;
+    result.append(errorNotice(null, message));
+  };
+  xhr.addEventListener('error', failed('The upload failed: the connection was interrupted.'));
+  xhr.addEventListener('abort', failed('Upload cancelled.'));
+  xhr.send(form);
+}
+
+function setupUpload() {
+  const zone = document.getElementById('dropzone');
+  if (!zone) return;
+  const input = document.getElementById('upload-file');
+  input.addEventListener('change', () => {
+    const file = input.files && input.files[0];
+    if (file) upload(file);
+    input.value = '';
+  });
+  for (const type of ['dragenter', 'dragover']) {
+    zone.addEventListener(type, (e) => {
+      e.preventDefault();
+      zone.classList.add('dragover');
+    });
+  }
+  for (const type of ['dragleave', 'drop']) {
+    zone.addEventListener(type, () => zone.classList.remove('dragover'));
+  }
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    const file = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (file) upload(file);
+  });
+  // Dropping a file anywhere else must not navigate away from the admin.
+  window.addEventListener('dragover', (e) => e.preventDefault());
+  window.addEventListener('drop', (e) => e.preventDefault());
+  document.getElementById('upload-cancel').addEventListener('click', () => {
+    if (currentUpload) currentUpload.abort();
+  });
+}
+
+// --- releases, apps, tokens -----------------------------------------------------------------------
+
+function releaseOf(node) {
+  return node.closest('[data-release-id]');
+}
+
+async function onClick(e) {
+  const button = e.target.closest('[data-action]');
+  if (!button || button.tagName === 'INPUT') return;
+  const action = button.dataset.action;
+  try {
+    if (action === 'copy') {
+      await copyText(button.dataset.copy || '', button);
+    } else if (action === 'copy-secret') {
+      await copyText(document.getElementById('token-secret-value').value, button);
+    } else if (action === 'edit-notes') {
+      const release = releaseOf(button);
+      release.querySelector('[data-role="notes-form"]').hidden = false;
+      release.querySelector('[data-role="notes-view"]').hidden = true;
+      release.querySelector('textarea').focus();
+    } else if (action === 'cancel-notes') {
+      const release = releaseOf(button);
+      release.querySelector('[data-role="notes-form"]').hidden = true;
+      release.querySelector('[data-role="notes-view"]').hidden = false;
+    } else if (action === 'delete-release') {
+      const release = releaseOf(button);
+      if (!confirm(`Delete release ${button.dataset.label}? Its install links stop working.`)) return;
+      await api('DELETE', `/api/v1/releases/${encodeURIComponent(release.dataset.releaseId)}`);
+      release.remove();
+      flashText('info', `Deleted release ${button.dataset.label}.`);
+    } else if (action === 'revoke-token') {
+      const row = button.closest('[data-token-id]');
+      if (!confirm(`Revoke token “${button.dataset.label}”? Anything using it stops working.`)) return;
+      await api('DELETE', `/api/v1/tokens/${encodeURIComponent(row.dataset.tokenId)}`);
+      reloadWithFlash('info', `Revoked token “${button.dataset.label}”.`);
+    }
+  } catch (err) {
+    showFlash(errorNotice(err.body, err.message));
+  }
+}
+
+async function onChange(e) {
+  const input = e.target;
+  const action = input.dataset && input.dataset.action;
+  if (!action) return;
+  input.disabled = true;
+  try {
+    if (action === 'toggle-release-public') {
+      const release = releaseOf(input);
+      await api('PATCH', `/api/v1/releases/${encodeURIComponent(release.dataset.releaseId)}`, { isPublic: input.checked });
+      release.querySelector('[data-role="visibility"]').textContent = input.checked ? 'Public' : 'Private';
+    } else if (action === 'toggle-app-public') {
+      const app = document.getElementById('app');
+      await api('PATCH', `/api/v1/apps/${encodeURIComponent(app.dataset.appId)}`, { isPublic: input.checked });
+      flashText('info', input.checked ? 'The app is public: its pages need no token.' : 'The app is private: links need a token.');
+    }
+  } catch (err) {
+    input.checked = !input.checked;
+    showFlash(errorNotice(err.body, err.message));
+  } finally {
+    input.disabled = false;
+  }
+}
+
+async function onSubmit(e) {
+  const form = e.target;
+  if (form.dataset.role === 'notes-form') {
+    e.preventDefault();
+    const release = releaseOf(form);
+    try {
+      await api('PATCH', `/api/v1/releases/${encodeURIComponent(release.dataset.releaseId)}`, {
+        notes: form.elements.notes.value,
+      });
+      reloadWithFlash('info', 'Release notes saved.');
+    } catch (err) {
+      showFlash(errorNotice(err.body, err.message));
+    }
+  } else if (form.id === 'token-form') {
+    e.preventDefault();
+    const body = { name: form.elements.name.value.trim() };
+    if (form.elements.appId.value) body.appId = form.elements.appId.value;
+    if (form.elements.admin.checked) body.admin = true;
+    if (form.elements.expiresInDays.value) body.expiresInDays = Number(form.elements.expiresInDays.value);
+    try {
+      const created = await api('POST', '/api/v1/tokens', body);
+      const secret =
+        (created && (created.secret || (typeof created.token === 'string' ? created.token : created.token && created.token.secret))) || '';
+      const box = document.getElementById('token-secret');
+      document.getElementById('token-secret-value').value = secret;
+      box.hidden = false;
+      const record = (created && typeof created.token === 'object' && created.token) || created || {};
+      addTokenRow(record, body);
+      form.reset();
+    } catch (err) {
+      showFlash(errorNotice(err.body, err.message));
+    }
+  }
+}
+
+function addTokenRow(record, body) {
+  const tbody = document.querySelector('#tokens tbody');
+  if (!tbody || !record.id) return;
+  const scope = body.admin ? 'admin' : body.appId ? body.appId : 'all apps';
+  const revoke = el('button', { type: 'button', class: 'button button-small button-danger', 'data-action': 'revoke-token', 'data-label': body.name }, 'Revoke');
+  const row = el(
+    'tr',
+    { 'data-token-id': record.id },
+    el('td', { class: 'token-name' }, body.name),
+    el('td', {}, scope),
+    el('td', {}, new Date().toISOString().slice(0, 10)),
+    el('td', {}, 'never'),
+    el('td', {}, record.expiresAt ? String(record.expiresAt).slice(0, 10) : 'never'),
+    el('td', {}, el('span', { class: 'badge badge-ok' }, 'active')),
+    el('td', {}, revoke),
+  );
+  tbody.prepend(row);
+}
+
+restoreFlash();
+setupUpload();
+document.addEventListener('click', onClick);
+document.addEventListener('change', onChange);
+document.addEventListener('submit', onSubmit);

@@ -1,0 +1,49 @@
+// Human-readable figures for the pages. Deterministic (UTC, fixed format) so the server renders the same
+// text whatever its locale, and tests can compare exact strings.
+
+const UNITS = ['bytes', 'kB', 'MB', 'GB', 'TB'] as const;
+
+/** Decimal units as iOS and Android show app sizes: 48 213 000 → "48.2 MB". */
+export function humanSize(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '?';
+  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  const digits = value < 10 ? 2 : value < 100 ? 1 : 0;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** "2026-11-24 04:21 UTC" */
+export function formatDateTime(date: Date): string {
+  return `${formatDate(date)} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
+}
+
+/** "2026-11-24" */
+export function formatDate(date: Date): string {
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whole days from now until date (negative when past), rounded toward "sooner". */
+export function daysUntil(date: Date, now: Date): number {
+  return Math.floor((date.getTime() - now.getTime()) / DAY_MS);
+}
+
+/** "in 3 days", "today", "2 days ago" */
+export function relativeDays(date: Date, now: Date): string {
+  const ms = date.getTime() - now.getTime();
+  const days = Math.trunc(ms / DAY_MS);
+  if (days === 0) return ms >= 0 ? 'within a day' : 'today';
+  const n = Math.abs(days);
+  const word = n === 1 ? 'day' : 'days';
+  return days > 0 ? `in ${n} ${word}` : `${n} ${word} ago`;
+}

@@ -1,0 +1,125 @@
+// Admin: the list of apps (with the upload drop zone) and one app's releases.
+import { html, raw, type SafeHtml } from '../html.js';
+import { formatDate, formatDateTime, humanSize } from '../format.js';
+import { renderMarkdown } from '../markdown.js';
+import { versionLabel } from './install.js';
+import { adminLayout, insecureBanner } from './admin-layout.js';
+import type { AdminAppPageView, AdminAppView, AdminAppsPageView, AdminReleaseView, CountsView } from '../view-models.js';
+
+export function uploadZone(maxUploadBytes: number): SafeHtml {
+  return html`<section class="card upload" aria-label="Upload a build">
+  <div class="dropzone" id="dropzone" data-max-bytes="${String(maxUploadBytes)}">
+    <p><strong>Drop an .ipa or .apk here</strong> or <label class="file-label">choose a file<input type="file" id="upload-file" accept=".ipa,.apk,application/octet-stream,application/vnd.android.package-archive"></label></p>
+    <p class="muted small">Up to ${humanSize(maxUploadBytes)}. The app is created from the package on its first upload.</p>
+  </div>
+  <label for="upload-notes">Release notes <span class="muted">(Markdown, optional)</span></label>
+  <textarea id="upload-notes" rows="3" placeholder="What changed in this build?"></textarea>
+  <label class="check"><input type="checkbox" id="upload-force"> Publish even if the provisioning profile has expired</label>
+  <div class="progress" id="upload-progress" hidden>
+    <progress max="100" value="0"></progress>
+    <span class="progress-text" id="upload-progress-text"></span>
+    <button type="button" class="button button-small" id="upload-cancel">Cancel</button>
+  </div>
+  <div id="upload-result" role="status" aria-live="polite"></div>
+</section>`;
+}
+
+function countsLine(c: CountsView | null): SafeHtml | string {
+  if (!c) return '';
+  return html`<span class="counts" title="page views · manifest fetches · downloads started · downloads completed"><span>${c.pageViews} views</span> · <span>${c.downloadsStarted} downloads</span> · <span>${c.downloadsCompleted} completed</span></span>`;
+}
+
+function appIcon(app: AdminAppView, size = 48): SafeHtml {
+  return app.iconUrl
+    ? html`<img class="app-icon" src="${app.iconUrl}" alt="" width="${size}" height="${size}" loading="lazy">`
+    : html`<div class="app-icon app-icon-placeholder" aria-hidden="true">${(app.name.trim()[0] ?? '?').toUpperCase()}</div>`;
+}
+
+function platformBadge(platform: string): SafeHtml {
+  return html`<span class="badge badge-${platform}">${platform === 'ios' ? 'iOS' : 'Android'}</span>`;
+}
+
+export function renderAdminAppsPage(view: AdminAppsPageView): SafeHtml {
+  const rows = view.apps.map(
+    (app) => html`<li class="app-row" data-app-id="${app.id}">
+  <a class="app-link" href="${app.adminUrl}">${appIcon(app)}
+    <span class="app-name">${app.name}</span></a>
+  <span class="app-meta">${platformBadge(app.platform)} <span class="muted bundle">${app.bundleId}</span></span>
+  <span class="app-latest">${app.latestBuild !== null ? versionLabel(app.latestVersion, app.latestBuild) : html`<span class="muted">no releases</span>`}${
+    app.latestAt ? html` <span class="muted">${formatDate(app.latestAt)}</span>` : ''
+  }</span>
+  ${countsLine(app.counts)}
+</li>`,
+  );
+  return adminLayout({
+    title: 'Apps',
+    user: view.user,
+    section: 'apps',
+    body: html`${insecureBanner(view.secure)}
+<h1>Apps</h1>
+${uploadZone(view.maxUploadBytes)}
+${view.apps.length === 0
+  ? html`<p class="empty muted" id="no-apps">No apps yet: upload a build to create the first one.</p>`
+  : html`<ul class="app-list" id="apps">${rows}</ul>`}`,
+  });
+}
+
+function visibilityLabel(r: AdminReleaseView): string {
+  return `${r.isPublic ? 'Public' : 'Private'}${r.inherited ? ' (as app)' : ''}`;
+}
+
+function releaseRow(r: AdminReleaseView, platform: string): SafeHtml {
+  const notes = renderMarkdown(r.notes);
+  return html`<li class="card release" id="release-${r.id}" data-release-id="${r.id}">
+  <div class="release-head">
+    <h3 class="release-version"><a href="${r.installPageUrl}" target="_blank" rel="noopener">${versionLabel(r.version, r.build)}</a></h3>
+    <span class="muted"><time datetime="${r.createdAt.toISOString()}">${formatDateTime(r.createdAt)}</time> · ${humanSize(r.size)}${
+      r.profileType ? html` · ${r.profileType}` : ''
+    }${r.profileExpiresAt ? html` · profile until ${formatDate(r.profileExpiresAt)}` : ''}</span>
+  </div>
+  <p class="counts-full muted">${r.counts.pageViews} page views · ${r.counts.manifestFetches} manifest fetches · ${r.counts.downloadsStarted} downloads started · ${r.counts.downloadsCompleted} completed</p>
+  <div class="release-notes markdown" data-role="notes-view">${notes.value === '' ? html`<p class="muted">No release notes.</p>` : notes}</div>
+  <form class="notes-edit" data-role="notes-form" hidden>
+    <label for="notes-${r.id}">Release notes (Markdown)</label>
+    <textarea id="notes-${r.id}" name="notes" rows="4">${r.notes}</textarea>
+    <div class="row"><button type="submit" class="button button-primary button-small">Save notes</button><button type="button" class="button button-small" data-action="cancel-notes">Cancel</button></div>
+  </form>
+  <div class="row actions">
+    <input class="link-field" type="text" readonly value="${r.installLink}" aria-label="Install link" data-role="install-link">
+    <button type="button" class="button button-small" data-action="copy" data-copy="${r.installLink}">Copy ${platform === 'ios' ? 'install link' : 'download link'}</button>
+    <button type="button" class="button button-small" data-action="copy" data-copy="${r.installPageUrl}">Copy page link</button>
+    <label class="check"><input type="checkbox" data-action="toggle-release-public"${r.isPublic ? raw(' checked') : ''}> <span data-role="visibility">${visibilityLabel(r)}</span></label>
+    <button type="button" class="button button-small" data-action="edit-notes">Edit notes</button>
+    <button type="button" class="button button-small button-danger" data-action="delete-release" data-label="${versionLabel(r.version, r.build)}">Delete</button>
+  </div>
+</li>`;
+}
+
+export function renderAdminAppPage(view: AdminAppPageView): SafeHtml {
+  const app = view.app;
+  return adminLayout({
+    title: app.name,
+    user: view.user,
+    section: 'apps',
+    body: html`${insecureBanner(view.secure)}
+<p class="crumbs"><a href="/admin">Apps</a> ›</p>
+<header class="app-header" data-app-id="${app.id}" id="app">
+  ${appIcon(app, 64)}
+  <div class="app-title">
+    <h1>${app.name}</h1>
+    <p class="muted">${platformBadge(app.platform)} ${app.bundleId}</p>
+  </div>
+</header>
+<div class="row app-actions">
+  <a class="button button-small" href="${app.latestPageUrl}" target="_blank" rel="noopener">Open latest-release page</a>
+  <button type="button" class="button button-small" data-action="copy" data-copy="${app.latestPageUrl}">Copy latest-release link</button>
+  <label class="check"><input type="checkbox" id="app-public" data-action="toggle-app-public"${app.isPublic ? raw(' checked') : ''}> Public app (install pages need no token)</label>
+</div>
+${uploadZone(view.maxUploadBytes)}
+<h2>Releases</h2>
+${view.releases.length === 0
+  ? html`<p class="empty muted">No releases.</p>`
+  : html`<ul class="release-list-admin" id="releases">${view.releases.map((r) => releaseRow(r, app.platform))}</ul>`}
+${view.nextPageUrl ? html`<p><a class="button" href="${view.nextPageUrl}">Older releases →</a></p>` : ''}`,
+  });
+}

@@ -1,0 +1,41 @@
+// Shared frame of the admin pages: top bar with navigation and the sign-out form. The admin script
+// (public/admin.js) talks to the JSON API with the session cookie and the X-Requested-With header.
+import { html, type HtmlValue, type SafeHtml } from '../html.js';
+import { layout } from '../layout.js';
+import type { AdminUser } from '../view-models.js';
+
+export type AdminSection = 'apps' | 'tokens';
+
+export function adminLayout(options: {
+  title: string;
+  user: AdminUser;
+  section: AdminSection;
+  body: HtmlValue;
+}): SafeHtml {
+  const nav = (section: AdminSection, href: string, label: string): SafeHtml =>
+    html`<a href="${href}"${options.section === section ? html` aria-current="page"` : ''}>${label}</a>`;
+  return layout({
+    title: `${options.title} · otaship admin`,
+    styles: ['base.css', 'admin.css'],
+    scripts: ['admin.js'],
+    bodyClass: 'admin',
+    body: html`<header class="topbar">
+  <a class="brand" href="/admin">otaship</a>
+  <nav>${nav('apps', '/admin', 'Apps')}${options.user.admin ? nav('tokens', '/admin/tokens', 'Tokens') : ''}</nav>
+  <form class="signout" method="post" action="/admin/logout">
+    <span class="muted who">${options.user.name}</span>
+    <button type="submit" class="button button-small" id="signout">Sign out</button>
+  </form>
+</header>
+<div class="flash" id="flash" role="status" aria-live="polite"></div>
+<main class="page admin-page" id="main">
+${options.body}
+</main>`,
+  });
+}
+
+/** Shown above uploads and install links when iOS will refuse installs from this server. */
+export function insecureBanner(secure: boolean): SafeHtml | string {
+  if (secure) return '';
+  return html`<div class="notice notice-error insecure" role="alert"><strong>This server’s public URL is http.</strong> iOS refuses to install apps from http addresses: set OTASHIP_PUBLIC_URL to an https origin (or run with <code>--tls self-signed</code>). Android downloads still work.</div>`;
+}

@@ -1,0 +1,176 @@
+// What the pages need to know, decoupled from the database records and the services: routes build these
+// from service results, the renderers turn them into HTML. Every URL here is absolute or root-relative
+// and already carries whatever token it needs; renderers never build URLs or sign anything.
+import type { DeviceFamily, ProfileType } from '../core/types.js';
+import type { Platform } from '../ports/repositories.js';
+
+export interface ProfileView {
+  type: ProfileType;
+  name: string;
+  teamName: string | null;
+  expiresAt: Date | null;
+  /** Number of provisioned devices (0 for enterprise and app-store). */
+  deviceCount: number;
+  provisionsAllDevices: boolean;
+}
+
+export interface OlderReleaseView {
+  id: string;
+  version: string | null;
+  build: string;
+  createdAt: Date;
+  size: number;
+  /** Install page of that release, with its own token when private. */
+  pageUrl: string;
+}
+
+export interface InstallPageView {
+  /** 'release': /i/:releaseId; 'latest': /apps/:appId (always shows the newest release). */
+  kind: 'release' | 'latest';
+  platform: Platform;
+  appId: string;
+  releaseId: string;
+  appName: string;
+  bundleId: string;
+  version: string | null;
+  build: string;
+  size: number;
+  createdAt: Date;
+  /** Markdown. */
+  notes: string;
+  minOsVersion: string | null;
+  deviceFamilies: DeviceFamily[];
+  iconUrl: string | null;
+  /** The URL of this very page (with token): what the QR code encodes. */
+  pageUrl: string;
+  /** iOS: the itms-services link (built by buildInstallLink); Android: the APK URL. */
+  installHref: string;
+  /** Direct package URL (.ipa / .apk), with token. */
+  downloadUrl: string;
+  /** iOS only. */
+  manifestUrl: string | null;
+  profile: ProfileView | null;
+  /** Warnings from inspection worth showing testers (e.g. "signed for iPad only"). */
+  warnings: string[];
+  /** False when the public URL is http: iOS refuses to install over plain http. */
+  secure: boolean;
+  /** The CA trust page, when the server runs with a self-signed certificate. */
+  caPageUrl: string | null;
+  /** Stable latest-release page of the app (with token), for the release page to link to. */
+  latestPageUrl: string | null;
+  older: OlderReleaseView[];
+  now: Date;
+}
+
+export interface ErrorPageView {
+  status: number;
+  code: string;
+  message: string;
+  hint: string;
+}
+
+export interface CaPageView {
+  publicUrl: string;
+  caCertUrl: string;
+  mobileconfigUrl: string;
+  /** SHA-256 fingerprint of the CA certificate, "AB:CD:…". */
+  fingerprint: string;
+}
+
+// --- admin ---------------------------------------------------------------------------------------
+
+export interface CountsView {
+  pageViews: number;
+  manifestFetches: number;
+  downloadsStarted: number;
+  downloadsCompleted: number;
+}
+
+export interface AdminAppView {
+  id: string;
+  platform: Platform;
+  name: string;
+  bundleId: string;
+  isPublic: boolean;
+  iconUrl: string | null;
+  latestVersion: string | null;
+  latestBuild: string | null;
+  latestAt: Date | null;
+  releaseCount: number | null;
+  counts: CountsView | null;
+  /** Admin detail page. */
+  adminUrl: string;
+  /** Public latest-release page (with token). */
+  latestPageUrl: string;
+}
+
+export interface AdminReleaseView {
+  id: string;
+  version: string | null;
+  build: string;
+  createdAt: Date;
+  size: number;
+  notes: string;
+  /** Effective visibility, and whether it is inherited from the app (isPublic null). */
+  isPublic: boolean;
+  inherited: boolean;
+  counts: CountsView;
+  installPageUrl: string;
+  /** The link to share: itms-services for iOS, the page URL for Android. */
+  installLink: string;
+  downloadUrl: string;
+  profileType: ProfileType | null;
+  profileExpiresAt: Date | null;
+}
+
+export interface AdminUser {
+  /** Token name or "admin token". */
+  name: string;
+  admin: boolean;
+}
+
+export interface AdminAppsPageView {
+  user: AdminUser;
+  apps: AdminAppView[];
+  secure: boolean;
+  maxUploadBytes: number;
+  now: Date;
+}
+
+export interface AdminAppPageView {
+  user: AdminUser;
+  app: AdminAppView;
+  releases: AdminReleaseView[];
+  /** Next page link (cursor), if any. */
+  nextPageUrl: string | null;
+  secure: boolean;
+  maxUploadBytes: number;
+  now: Date;
+}
+
+export interface AdminTokenView {
+  id: string;
+  name: string;
+  appId: string | null;
+  appName: string | null;
+  admin: boolean;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface AdminTokensPageView {
+  user: AdminUser;
+  tokens: AdminTokenView[];
+  apps: { id: string; name: string; platform: Platform }[];
+  now: Date;
+}
+
+export interface LoginPageView {
+  /** Shown above the form after a failed attempt. */
+  error: string | null;
+  /** Where to go after signing in (validated, same-origin path). */
+  next: string;
+  secure: boolean;
+}
