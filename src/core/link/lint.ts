@@ -1,0 +1,473 @@
+// Lints one itms-services link: every problem from ota-notes §1 gets a stable code, a severity and a
+// message that says what to do. Where a fix exists, the fixed link is offered: the link is
+// HTML-unescaped until stable, the intended manifest URL recovered, and the link rebuilt with
+// encodeURIComponent. A fix is only offered when the rebuilt link itself lints without errors.
+import { formatInstallLink } from './build.js';
+import { classifyHost } from './host.js';
+import { describeCharacters, encodeRejectedCharacters, nsurlRejectedCharacters } from './nsurl.js';
+import { problem, type LinkProblem } from './problems.js';
+import { editDistance } from './similarity.js';
+import { decodeOnce, splitLink, splitParams, type RawParam } from './split.js';
+import { unescapeHtmlUntilStable } from './unescape.js';
+
+/** Where a link was found: decides what an HTML escape in it means. */
+export type LinkSource = 'input' | 'attribute' | 'html-text' | 'text' | 'json';
+
+export interface LintInstallLinkOptions {
+  /**
+   * 'attribute' / 'html-text' when the link comes from HTML that a browser already decoded once;
+   * 'input', 'text', 'json' when nothing decodes entities. Default 'input'.
+   */
+  readonly source?: LinkSource;
+}
+
+export interface LinkLintResult {
+  input: string;
+  /** True when no problem has severity 'error' (a purchaseIntent link is ok: it is not broken). */
+  ok: boolean;
+  problems: LinkProblem[];
+  /** The repaired link, when a repair exists and lints without errors; otherwise null. */
+  fixed: string | null;
+}
+
+const STORE_SCHEMES: Readonly<Record<string, string>> = {
+  itms: 'the iTunes Store',
+  itmss: 'the iTunes Store',
+  'itms-apps': 'the App Store',
+  'itms-appss': 'the App Store',
+  'itms-books': 'Apple Books',
+  'itms-bookss': 'Apple Books',
+  'itms-beta': 'TestFlight',
+  'itms-betas': 'TestFlight',
+  macappstore: 'the Mac App Store',
+  macappstores: 'the Mac App Store',
+};
+
+const INSTALL_ACTION = 'download-manifest';
+const PURCHASE_ACTION = 'purchaseIntent';
+const PACKAGE_EXTENSIONS = new Set(['ipa', 'apk', 'aab', 'apks', 'xapk', 'zip']);
+const NOT_MANIFEST_EXTENSIONS = new Set([
+  'html', 'htm', 'json', 'txt', 'md', 'mobileconfig', 'mobileprovision', 'png', 'jpg', 'jpeg', 'gif', 'svg',
+]);
+
+export function isStoreScheme(scheme: string): boolean {
+  return Object.hasOwn(STORE_SCHEMES, scheme.toLowerCase());
+}
+
+/** A misspelt itms-services (not a store scheme, which is a different mistake). */
+export function isSchemeTypo(scheme: string): boolean {
+  const lower = scheme.toLowerCase();
+  if (lower === 'itms-services' || isStoreScheme(lower)) return false;
+  if (lower.replace(/[^a-z]/g, '') === 'itmsservices') return true;
+  return editDistance(lower, 'itms-services') <= 3 || (lower.startsWith('itms') && lower.includes('serv'));
+}
+
+function shorten(text: string, max = 80): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Replaces parameter values that are themselves itms-services links with the inner link's params. */
+function flattenDoubledPrefix(params: readonly RawParam[], depth = 0): { params: RawParam[]; doubled: boolean } {
+  const out: RawParam[] = [];
+  let doubled = false;
+  for (const p of params) {
+    const inner = depth < 5 && /^itms[\w.+-]*:/i.test(p.value) ? splitLink(p.value) : null;
+    if (inner) {
+      doubled = true;
+      const innerParams = inner.hasQuestionMark ? inner.params : splitParams(inner.host);
+      out.push(...flattenDoubledPrefix(innerParams, depth + 1).params);
+    } else {
+      out.push(p);
+    }
+  }
+  return { params: out, doubled };
+}
+
+function allSame(values: readonly string[]): boolean {
+  return values.every((v) => v === values[0]);
+}
+
+function htmlEscapedMessage(raw: string, rounds: number, source: LinkSource): string {
+  const entity = /&(?:amp|#0*38|#x0*26);/i.exec(raw)?.[0];
+  const shown = entity ? `"${entity}"` : 'HTML entities';
+  const strayKey = splitLink(raw)?.params.find((p) => /^(?:amp|#0*38|#x0*26);/i.test(p.key))?.key;
+  const effect = entity?.startsWith('&#')
+    ? 'iOS reads "#" as the start of a fragment and drops everything after it, url included'
+    : strayKey
+      ? `iOS sees a parameter "${strayKey}" instead of "${strayKey.replace(/^(?:(?:amp|#0*38|#x0*26);)+/i, '')}"`
+      : 'iOS reads the escapes literally';
+  if (source === 'attribute' || source === 'html-text') {
+    return (
+      `After the browser decodes the page, the link still holds ${shown} (it was HTML-escaped ` +
+      `${rounds + 1} times), so ${effect}. Escape the link exactly once in HTML`
+    );
+  }
+  const times = rounds > 1 ? ` (escaped ${rounds} times)` : '';
+  return (
+    `The link holds the HTML escape ${shown}${times} where nothing decodes it (plain text, e-mail, chat, ` +
+    `QR code, JSON, Markdown), so ${effect}. Use a plain "&" here; write "&amp;" only inside HTML attributes`
+  );
+}
+
+interface Analysis {
+  problems: LinkProblem[];
+  candidate: string | null;
+}
+
+function analysePurchaseIntent(params: readonly RawParam[], problems: LinkProblem[]): Analysis {
+  const bundleId = params.find((p) => p.key === 'bundleId')?.value ?? '';
+  const productId = params.find((p) => p.key === 'productIdentifier')?.value ?? '';
+  const missing = [bundleId === '' ? 'bundleId' : null, productId === '' ? 'productIdentifier' : null].filter(
+    (m): m is string => m !== null,
+  );
+  if (missing.length > 0) {
+    problems.push(
+      problem(
+        'purchase-intent-incomplete',
+        `The purchaseIntent link has no ${missing.join(' and ')}: add bundleId=<app bundle id>&productIdentifier=<in-app product id>`,
+      ),
+    );
+  }
+  const known = new Set(['action', 'bundleId', 'productIdentifier']);
+  for (const p of params.filter((q) => !known.has(q.key))) {
+    problems.push(
+      problem('unknown-parameter', `purchaseIntent links take only bundleId and productIdentifier: remove "${p.key}"`),
+    );
+  }
+  problems.push(
+    problem(
+      'not-install-link',
+      'This is a StoreKit purchaseIntent link (tests a promoted in-app purchase): valid, but it installs no app. ' +
+        'An install link is itms-services://?action=download-manifest&url=<encoded manifest URL>',
+    ),
+  );
+  const candidate =
+    missing.length === 0
+      ? `itms-services://?action=${PURCHASE_ACTION}&bundleId=${encodeURIComponent(bundleId)}` +
+        `&productIdentifier=${encodeURIComponent(productId)}`
+      : null;
+  return { problems, candidate };
+}
+
+function analyse(raw: string, source: LinkSource): Analysis {
+  const problems: LinkProblem[] = [];
+  const unescaped = unescapeHtmlUntilStable(raw);
+  if (unescaped.rounds > 0) problems.push(problem('html-escaped', htmlEscapedMessage(raw, unescaped.rounds, source)));
+  let work = unescaped.text;
+
+  // "itms-services//?…": the colon is missing, so this is not even a URL with a scheme.
+  const noColon = /^(itms[\w.+-]*)(\/\/?)(?=\?)/i.exec(work);
+  if (noColon) {
+    const name = noColon[1] ?? '';
+    problems.push(problem('scheme-typo', `"${name}${noColon[2] ?? ''}" lacks the colon: write itms-services://`));
+    work = `${name}:${work.slice(name.length)}`;
+  }
+
+  const split = splitLink(work);
+  const lower = split?.scheme.toLowerCase() ?? '';
+  if (!split || (lower !== 'itms-services' && !isStoreScheme(lower) && !isSchemeTypo(lower))) {
+    const isWeb = /^https?:\/\//i.test(work);
+    problems.push(
+      problem(
+        'not-itms-link',
+        isWeb
+          ? `"${shorten(work)}" is a web URL, not an install link: iOS installs only through ` +
+              'itms-services://?action=download-manifest&url=<encoded manifest URL>'
+          : `"${shorten(work)}" is not an itms-services link: an install link is ` +
+              'itms-services://?action=download-manifest&url=<encoded manifest URL>',
+      ),
+    );
+    return { problems, candidate: isWeb ? formatInstallLink(work) : null };
+  }
+
+  if (lower === 'itms-services') {
+    if (split.scheme !== lower) {
+      problems.push(
+        problem(
+          'scheme-case',
+          `The scheme "${split.scheme}" is not lower-case: iOS accepts it, but mail clients, chat apps and ` +
+            'HTML sanitisers may not recognise it as a link. Write itms-services://',
+        ),
+      );
+    }
+  } else if (isStoreScheme(lower)) {
+    problems.push(
+      problem(
+        'store-scheme',
+        `${split.scheme}: opens ${STORE_SCHEMES[lower] ?? 'a store app'} and installs nothing: ` +
+          'install links start with itms-services://',
+      ),
+    );
+  } else {
+    problems.push(problem('scheme-typo', `"${split.scheme}:" is a misspelling: the scheme is itms-services:`));
+  }
+  if (split.slashes !== '//') {
+    problems.push(
+      problem(
+        'scheme-slashes',
+        `"${split.scheme}:${split.slashes}" must be followed by exactly two slashes: itms-services://?action=…`,
+      ),
+    );
+  }
+
+  let params: readonly RawParam[] = split.params;
+  if (!split.hasQuestionMark && split.host.includes('=')) {
+    problems.push(
+      problem(
+        'missing-question-mark',
+        'The parameters do not start with "?", so iOS reads them as a host name: write itms-services://?action=…',
+      ),
+    );
+    params = splitParams(split.host);
+  } else if (split.host !== '') {
+    problems.push(
+      problem(
+        'unexpected-host',
+        `The link has a host ("${shorten(split.host, 40)}"); install links have none: write itms-services://?action=…`,
+      ),
+    );
+  }
+
+  const undecodable = params.filter((p) => !p.decodable);
+  if (undecodable.length > 0) {
+    problems.push(
+      problem(
+        'bad-percent-encoding',
+        `${undecodable.map((p) => `"${p.rawKey}"`).join(', ')} holds a "%" not followed by two hex digits, so the ` +
+          'link cannot be decoded: encode a literal % as %25 (encodeURIComponent does this)',
+      ),
+    );
+  }
+
+  const flat = flattenDoubledPrefix(params);
+  if (flat.doubled) {
+    problems.push(
+      problem(
+        'doubled-prefix',
+        'The url parameter holds another itms-services link (the prefix was added twice): ' +
+          'url= must be the manifest URL itself',
+      ),
+    );
+  }
+  const all = flat.params;
+  let fixable = true;
+
+  const actions = all.filter((p) => p.key === 'action');
+  if (actions.length === 0) {
+    problems.push(problem('missing-action', 'The link has no action parameter: add action=download-manifest'));
+  } else if (actions.length > 1 && !(flat.doubled && allSame(actions.map((a) => a.value)))) {
+    problems.push(
+      problem(
+        'duplicate-action',
+        `action appears ${actions.length} times (${actions.map((a) => `"${a.value}"`).join(', ')}): keep one`,
+      ),
+    );
+  }
+  const action = actions[0]?.value;
+  if (action === PURCHASE_ACTION) return analysePurchaseIntent(all, problems);
+  if (action !== undefined && action !== INSTALL_ACTION) {
+    const lowerAction = action.toLowerCase();
+    const close =
+      lowerAction.replace(/[^a-z]/g, '') === 'downloadmanifest' || editDistance(lowerAction, INSTALL_ACTION) <= 4;
+    if (!close) fixable = false;
+    problems.push(
+      problem(
+        'unknown-action',
+        close
+          ? `action "${action}" is not known to iOS: did you mean action=download-manifest?`
+          : `action "${action}" is not known to iOS: install links use action=download-manifest`,
+      ),
+    );
+  }
+
+  // The url parameter; a case variant (URL=) is accepted for the repair but reported below.
+  const urls = all.filter((p) => p.key === 'url');
+  const urlAlias = all.find((p) => p.key !== 'url' && p.key.toLowerCase() === 'url');
+  if (urls.length > 1 && !(flat.doubled && allSame(urls.map((u) => u.value)))) {
+    problems.push(
+      problem(
+        'duplicate-url',
+        `url appears ${urls.length} times (${urls.map((u) => `"${shorten(u.value, 40)}"`).join(', ')}): iOS ` +
+          'uses one of them; keep only the manifest URL',
+      ),
+    );
+    if (!allSame(urls.map((u) => u.value))) fixable = false;
+  }
+  const urlParam = urls[0] ?? urlAlias;
+
+  // Stray parameters that continue an unencoded manifest URL's own query ("…plist?a=1&b=2").
+  const strays = new Set<RawParam>();
+  let urlUnencoded = false;
+  if (urlParam) {
+    urlUnencoded = /[:/]/.test(urlParam.rawValue);
+    // Only an unencoded URL can leak its query: an encoded one carries '?' as %3F.
+    if (urlParam.rawValue.includes('?')) {
+      for (const p of all.slice(all.indexOf(urlParam) + 1)) {
+        if (p.key === 'action' || p.key === 'url') break;
+        strays.add(p);
+      }
+    }
+  }
+  for (const p of all) {
+    if (p.key === 'action' || p.key === 'url' || strays.has(p)) continue;
+    const hint =
+      p.key.toLowerCase() === 'url' || p.key.toLowerCase() === 'action'
+        ? `"${p.key}" is not "${p.key.toLowerCase()}": iOS looks for the lower-case key`
+        : `iOS ignores the parameter "${shorten(p.key, 40)}": remove it (install links take only action and url)`;
+    problems.push(problem('unknown-parameter', hint));
+  }
+
+  if (!urlParam || urlParam.value === '') {
+    problems.push(
+      problem(
+        'missing-url',
+        urlParam
+          ? 'The url parameter is empty: give the encoded https:// URL of the manifest (.plist)'
+          : 'The link has no url parameter: add url=<encoded https:// URL of the manifest (.plist)>',
+      ),
+    );
+    return { problems, candidate: null };
+  }
+
+  // What iOS fetches (decoded once, cut at the first stray '&') and what the author meant.
+  const seen = urlParam.value;
+  let intended = urlUnencoded ? urlParam.rawValue : urlParam.value;
+  if (strays.size > 0) {
+    intended += [...strays].map((p) => `&${p.raw}`).join('');
+    problems.push(
+      problem(
+        'url-unencoded-query',
+        `The manifest URL was not percent-encoded, so its own "${shorten([...strays].map((p) => `&${p.raw}`).join(''), 40)}" ` +
+          `became itms-services parameters and iOS fetches only "${shorten(seen, 60)}": encode the URL with ` +
+          'encodeURIComponent',
+      ),
+    );
+  } else if (urlUnencoded && urlParam.decodable && seen !== urlParam.rawValue) {
+    problems.push(
+      problem(
+        'url-not-encoded',
+        `The manifest URL is not percent-encoded, so iOS decodes its escapes once and fetches "${shorten(seen, 60)}" ` +
+          'instead: encode the URL with encodeURIComponent',
+      ),
+    );
+  }
+
+  let doubleEncoded = false;
+  for (let i = 0; i < 3 && /^[a-z][a-z0-9+.-]*%3a/i.test(intended); i++) {
+    const once = decodeOnce(intended);
+    if (once === null) break;
+    intended = once;
+    doubleEncoded = true;
+  }
+  if (doubleEncoded) {
+    problems.push(
+      problem(
+        'double-encoded',
+        `The manifest URL was percent-encoded twice: iOS decodes once and gets "${shorten(seen, 60)}", which is ` +
+          'not a URL. Encode it exactly once',
+      ),
+    );
+  } else if (urlParam.decodable) {
+    const rejected = nsurlRejectedCharacters(seen);
+    if (rejected.length > 0) {
+      problems.push(
+        problem(
+          'url-invalid-characters',
+          `The manifest URL iOS receives holds characters NSURL rejects (${describeCharacters(rejected)}): ` +
+            'percent-encode them in the manifest URL (a space is %20), then encode the whole URL once',
+        ),
+      );
+    }
+  }
+
+  const parsed = URL.canParse(intended) ? new URL(intended) : null;
+  // WHATWG URL repairs "https:/host" and "https:host"; NSURL does not, so demand the two slashes.
+  const looksAbsolute = /^[a-z][a-z0-9+.-]*:/i.test(intended) && (!/^https?:/i.test(intended) || /^https?:\/\/[^/]/i.test(intended));
+  if (!parsed || !looksAbsolute) {
+    problems.push(
+      problem(
+        'url-not-absolute',
+        `The manifest URL "${shorten(intended, 60)}" is not an absolute URL: iOS needs the full https:// URL of ` +
+          'the manifest, for example https://example.com/apps/manifest.plist',
+      ),
+    );
+    return { problems, candidate: null };
+  }
+  if (parsed.protocol !== 'https:') {
+    problems.push(
+      problem(
+        'url-not-https',
+        parsed.protocol === 'http:'
+          ? 'The manifest URL uses http:, which iOS refuses since 7.1: serve the manifest over https:// with a ' +
+              'trusted certificate'
+          : `The manifest URL uses ${parsed.protocol} instead of https:: serve the manifest over https://`,
+      ),
+    );
+  } else {
+    const reach = classifyHost(parsed.hostname);
+    if (reach === 'unreachable') {
+      problems.push(
+        problem(
+          'host-unreachable',
+          `The manifest host "${parsed.hostname}" is this computer, not one a phone can reach: use the server's ` +
+            'public https:// origin',
+        ),
+      );
+    } else if (reach === 'private') {
+      problems.push(
+        problem(
+          'host-private-network',
+          `The manifest host "${parsed.hostname}" is reachable only on its own network (Wi-Fi/VPN), and its ` +
+            'certificate must be trusted on the device: use a public https:// origin for testers elsewhere',
+        ),
+      );
+    }
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    problems.push(
+      problem(
+        'url-has-credentials',
+        'The manifest URL holds user:password@: the install daemon prompts again for every asset and the ' +
+          'password leaks into logs. Use a signed, expiring token in the URL instead',
+      ),
+    );
+  }
+  const lastSegment = parsed.pathname.split('/').pop() ?? '';
+  const dot = lastSegment.lastIndexOf('.');
+  const extension = dot > 0 ? lastSegment.slice(dot + 1).toLowerCase() : '';
+  if (PACKAGE_EXTENSIONS.has(extension)) {
+    fixable = false;
+    problems.push(
+      problem(
+        'url-is-package',
+        extension === 'ipa' || extension === 'zip'
+          ? `url points at the package ("${lastSegment}") instead of a manifest: iOS needs the manifest .plist ` +
+              'that lists the .ipa (`otaship manifest` writes one)'
+          : `url points at an Android package ("${lastSegment}"): Android installs by a plain https:// download ` +
+              'of the .apk, not through itms-services',
+      ),
+    );
+  } else if (NOT_MANIFEST_EXTENSIONS.has(extension)) {
+    problems.push(
+      problem(
+        'url-unexpected-extension',
+        `url ends in ".${extension}", which is not a manifest: point it at the manifest .plist`,
+      ),
+    );
+  }
+
+  if (!fixable) return { problems, candidate: null };
+  const fixUrl = nsurlRejectedCharacters(intended).length === 0 ? intended : encodeRejectedCharacters(parsed.href);
+  return { problems, candidate: formatInstallLink(fixUrl) };
+}
+
+export function lintInstallLink(link: string, options: LintInstallLinkOptions = {}): LinkLintResult {
+  const text = link.trim();
+  const { problems, candidate } = analyse(text, options.source ?? 'input');
+  let fixed: string | null = null;
+  if (problems.length > 0 && candidate !== null && candidate !== text) {
+    const recheck = analyse(candidate, 'input');
+    if (!recheck.problems.some((p) => p.severity === 'error')) fixed = candidate;
+  }
+  return { input: link, ok: !problems.some((p) => p.severity === 'error'), problems, fixed };
+}
