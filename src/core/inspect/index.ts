@@ -1,2 +1,156 @@
-// PLACEHOLDER: replaced by the inspect module.
-export {};
+// inspect(): what a package or profile file is and what it holds, decided from its CONTENT (never
+// the extension): a zip with Payload/<Name>.app → IPA, a zip with AndroidManifest.xml → APK, a CMS
+// envelope or a plist with profile keys → provisioning profile.
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { OtashipError } from '../errors.js';
+import type { ApkInfo, InspectResult, IpaInfo, PackageInfo, ProfileFileInfo } from '../types.js';
+import { openZip } from '../zip/open.js';
+import type { ZipArchive } from '../zip/archive.js';
+import { PngConversionError, toStandardPng } from '../png/cgbi.js';
+import { inspectApkArchive, readApkIcon } from './apk/index.js';
+import { inspectIpaArchive } from './ipa/index.js';
+import { describeMissingApp, ipaLayout, surveyZip } from './ipa/layout.js';
+import { resolveLimits } from './limits.js';
+import type { InspectLimits } from './limits.js';
+import { profileContainer, profileFileInfo } from './profile/index.js';
+
+export { DEFAULT_LIMITS } from './limits.js';
+export type { InspectLimits } from './limits.js';
+export { appIdMatches, assessIpa } from './installability.js';
+export { decodeProfile, profileFileInfo, profileType } from './profile/index.js';
+export { toStandardPng, readPngHeader } from '../png/index.js';
+export { openZip } from '../zip/open.js';
+export type { ZipArchive, ZipEntryInfo } from '../zip/archive.js';
+
+export interface InspectOptions {
+  /** Reference time for expiry verdicts (default: now). */
+  now?: Date | number;
+  /** Per-entry inflated-size caps (bytes). */
+  limits?: Partial<InspectLimits>;
+}
+
+type Sniffed = 'zip' | 'profile' | 'unknown';
+
+export async function inspect(path: string, options: InspectOptions = {}): Promise<InspectResult> {
+  const limits = resolveLimits(options.limits);
+  const now = nowMs(options.now);
+  const { size, kind } = await sniffFile(path);
+  if (kind === 'zip') {
+    const archive = await openZip(path);
+    try {
+      return await inspectArchive(archive, size, limits, now);
+    } finally {
+      await archive.close();
+    }
+  }
+  if (kind === 'profile') return inspectProfileFile(path, size, limits, now);
+  throw new OtashipError(
+    'UNKNOWN_FILE_TYPE',
+    `${basename(path)} is not an .ipa, .apk or provisioning profile (its content matches none of them)`,
+  );
+}
+
+/** Inspects an already-open zip (used by inspect() and by callers that hold the archive). */
+export async function inspectArchive(
+  archive: ZipArchive,
+  size: number,
+  limits: InspectLimits = resolveLimits(),
+  now: number = Date.now(),
+): Promise<PackageInfo> {
+  const entries = archive.entries();
+  const survey = surveyZip(entries);
+  const layout = ipaLayout(survey);
+  if (layout) return inspectIpaArchive({ archive, layout, size, limits, now });
+  if (survey.androidManifest || archive.entry('base/manifest/AndroidManifest.xml')) {
+    return inspectApkArchive(archive, size, { now: new Date(now) });
+  }
+  throw new OtashipError(
+    'NO_APP_BUNDLE',
+    `${basename(archive.path)} is a zip but not an iOS or Android package: ${describeMissingApp(survey, entries.length)}`,
+  );
+}
+
+/**
+ * The best icon of a package as a standard PNG (CgBI converted), or null when it has none.
+ * Pass `info` from a previous inspect() of the same file to skip re-inspection.
+ */
+export async function readIcon(path: string, info?: PackageInfo, options: InspectOptions = {}): Promise<Buffer | null> {
+  const limits = resolveLimits(options.limits);
+  const { size, kind } = await sniffFile(path);
+  if (kind !== 'zip') return null;
+  const archive = await openZip(path);
+  try {
+    const pkg = info ?? (await inspectArchive(archive, size, limits, nowMs(options.now)));
+    if (pkg.kind === 'apk') return await readApkIcon(archive, pkg);
+    return await readIpaIcon(archive, pkg, limits);
+  } finally {
+    await archive.close();
+  }
+}
+
+async function readIpaIcon(archive: ZipArchive, info: IpaInfo, limits: InspectLimits): Promise<Buffer | null> {
+  if (!info.icon) return null;
+  const bytes = await archive.read(info.icon.entry, limits.iconBytes);
+  try {
+    return toStandardPng(bytes);
+  } catch (err) {
+    if (err instanceof PngConversionError) {
+      throw new OtashipError('BAD_ICON', `Icon ${info.icon.entry} cannot be converted to a standard PNG (${err.message})`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+async function inspectProfileFile(path: string, size: number, limits: InspectLimits, now: number): Promise<ProfileFileInfo> {
+  const file = basename(path);
+  if (size > limits.profileBytes) {
+    throw new OtashipError('BAD_PROFILE', `${file} is ${size} bytes, too large for a provisioning profile (limit ${limits.profileBytes})`);
+  }
+  const bytes = await readHead(path, size);
+  try {
+    return profileFileInfo(bytes, file, { now });
+  } catch (err) {
+    // A plist that is not a profile (or unreadable text) is simply not a file type we know.
+    if (err instanceof OtashipError && profileContainer(bytes.subarray(0, 16)) !== 'cms') {
+      throw new OtashipError('UNKNOWN_FILE_TYPE', `${file} is not an .ipa, .apk or provisioning profile (${err.message})`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+async function sniffFile(path: string): Promise<{ size: number; kind: Sniffed }> {
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new OtashipError('FILE_NOT_FOUND', `${path} is not a regular file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof OtashipError) throw err;
+    throw new OtashipError('FILE_NOT_FOUND', `File not found: ${path}`, { cause: err });
+  }
+  const head = await readHead(path, 16);
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) return { size, kind: 'zip' };
+  if (profileContainer(head)) return { size, kind: 'profile' };
+  return { size, kind: 'unknown' };
+}
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function nowMs(now: Date | number | undefined): number {
+  if (now === undefined) return Date.now();
+  return typeof now === 'number' ? now : now.getTime();
+}
+
+export type { InspectResult, IpaInfo, ApkInfo, PackageInfo, ProfileFileInfo };

@@ -10,7 +10,7 @@ import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createInflateRaw, crc32 } from 'node:zlib';
 import StreamZip from 'node-stream-zip';
 import { OtashipError } from '../errors.js';
@@ -199,7 +199,9 @@ class FileZipArchive implements ZipArchive {
       if (e.method === DEFLATED) throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${this.file} has no data`);
       return { data: Buffer.alloc(0), crc: 0 };
     }
-    const source = this.handle.createReadStream({ start, end: start + e.compressedSize - 1, autoClose: false });
+    // Positional reads on the shared handle (no per-read ReadStream: those leave 'close' listeners on
+    // the FileHandle and several reads may run at once).
+    const source = Readable.from(readRange(this.handle, start, e.compressedSize), { objectMode: false });
     let stream: Readable = source;
     if (e.method === DEFLATED) {
       const inflater = createInflateRaw();
@@ -227,6 +229,20 @@ class FileZipArchive implements ZipArchive {
       );
     }
     return { data: Buffer.concat(chunks, total), crc };
+  }
+}
+
+const READ_CHUNK = 64 * 1024;
+
+async function* readRange(handle: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
+  let pos = start;
+  const end = start + length;
+  while (pos < end) {
+    const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - pos));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) return; // end of file: the inflater or the size check reports it
+    pos += bytesRead;
+    yield buf.subarray(0, bytesRead);
   }
 }
 

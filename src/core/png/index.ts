@@ -1,0 +1,4 @@
+export { readPngHeader } from './size.js';
+export type { PngHeader } from './size.js';
+export { toStandardPng, unpremultiply, PngConversionError } from './cgbi.js';
+export { isPng } from './chunks.js';
