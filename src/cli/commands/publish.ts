@@ -1,4 +1,107 @@
-// PLACEHOLDER: replaced by the module that implements `otaship publish`.
-import type { Command } from 'commander';
+// `otaship publish <file>`: check the package locally, stream it to an otaship server with a progress
+// bar, print the install page URL and link. The token and server may come from OTASHIP_TOKEN and
+// OTASHIP_SERVER: this is the CLI *client*, so reading its own variables here (through commander's env
+// support) is fine; the server's configuration is read only by src/config.
+import { Option, type Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { OtashipError } from '../../core/errors.js';
 
-export function register(_program: Command): void {}
+interface PublishFlags {
+  server?: string;
+  token?: string;
+  notes?: string;
+  notesFile?: string;
+  force?: boolean;
+  check: boolean;
+  ca?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('publish')
+    .description('Upload an .ipa or .apk to an otaship server and print its install link')
+    .argument('<file>', 'the package to publish (.ipa or .apk)')
+    .addOption(new Option('--server <url>', 'server base URL, e.g. https://ota.example.com').env('OTASHIP_SERVER'))
+    .addOption(new Option('--token <token>', 'API token (ota_<id>_<secret>)').env('OTASHIP_TOKEN'))
+    .option('--notes <text>', 'release notes (markdown)')
+    .option('--notes-file <file>', 'read the release notes from a file (markdown)')
+    .option('--force', 'publish even if the provisioning profile has expired')
+    .option('--no-check', 'skip the local package check before uploading')
+    .option('--ca <file>', 'trust this CA certificate (PEM), e.g. the ca.crt of a self-signed otaship server')
+    .option('--json', 'print {releaseId, appId, installPageUrl, installLink, manifestUrl, downloadUrl} as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ otaship publish build/MyApp.ipa --server https://ota.example.com --token "$OTASHIP_TOKEN" --notes "Fixes login"
+  $ OTASHIP_SERVER=https://ota.example.com OTASHIP_TOKEN=ota_... otaship publish app-release.apk --json`,
+    )
+    .action(async (file: string, flags: PublishFlags) => {
+      await publish(file, flags);
+    });
+}
+
+async function publish(file: string, flags: PublishFlags): Promise<void> {
+  const { OtashipClient, summarize } = await import('../../client/index.js');
+  const { ProgressBar, formatBytes } = await import('../progress.js');
+  const err = process.stderr;
+
+  if (flags.notes !== undefined && flags.notesFile !== undefined) {
+    throw new OtashipError('USAGE', 'Give the release notes with --notes or --notes-file, not both');
+  }
+  const notes = flags.notesFile !== undefined ? await readText(flags.notesFile, 'notes file') : flags.notes;
+  const ca = flags.ca !== undefined ? await readText(flags.ca, 'CA certificate') : undefined;
+  // Usage problems (no server, no token) surface before any work is done.
+  const client = new OtashipClient({ server: flags.server ?? '', token: flags.token ?? '', ca });
+
+  if (flags.check) {
+    const { precheckPackage } = await import('../../client/precheck.js');
+    const { info, warnings } = await precheckPackage(file, { force: flags.force === true });
+    const version = info.version ? `${info.version} (${info.build})` : info.build;
+    const kind = info.kind === 'ipa' ? `iOS${info.profile ? ` ${info.profile.type}` : ''}` : 'Android';
+    err.write(`Publishing ${printable(info.name)} ${printable(version)} ${printable(info.bundleId)} — ${kind}, ${formatBytes(info.size)}\n`);
+    for (const w of warnings) err.write(`warning: ${printable(w.message)}\n`);
+  }
+
+  const bar = new ProgressBar(err);
+  let published;
+  try {
+    published = await client.publish(file, {
+      notes,
+      force: flags.force === true,
+      onProgress: (sent, total) => bar.update(sent, total),
+    });
+  } catch (error) {
+    bar.abort();
+    throw error;
+  }
+  bar.finish();
+
+  const summary = summarize(published);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `Install page: ${summary.installPageUrl}`,
+    `Install link: ${summary.installLink}`,
+    ...(summary.manifestUrl ? [`Manifest:     ${summary.manifestUrl}`] : []),
+    `Download:     ${summary.downloadUrl}`,
+  ];
+  process.stdout.write(`${lines.map(printable).join('\n')}\n`);
+}
+
+async function readText(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new OtashipError('FILE_NOT_FOUND', `Cannot read the ${what} ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Package names are third-party text: keep escape sequences from reaching the terminal. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
+}

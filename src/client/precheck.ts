@@ -1,0 +1,46 @@
+// The local check before an upload: inspect the file on this machine (reads only the zip directory,
+// Info.plist and the profile, so it takes well under a second even for GB-sized packages) and refuse
+// what the server would refuse anyway — without sending the whole file first.
+import { OtashipError } from '../core/errors.js';
+import type { InstallReason, PackageInfo } from '../core/types.js';
+
+export interface PrecheckOptions {
+  /** Accept an expired profile (the server is asked to do the same). */
+  force?: boolean;
+  now?: Date;
+}
+
+export interface PrecheckResult {
+  info: PackageInfo;
+  /** Non-blocking findings worth showing (and PROFILE_EXPIRED when forced). */
+  warnings: InstallReason[];
+}
+
+export async function precheckPackage(path: string, options: PrecheckOptions = {}): Promise<PrecheckResult> {
+  // Lazy: the inspection code (zip, plist, CMS) is only needed when a check runs.
+  const { inspect } = await import('../core/inspect/index.js');
+  const info = await inspect(path, options.now ? { now: options.now } : {});
+  if (info.kind === 'profile') {
+    throw new OtashipError(
+      'UNKNOWN_FILE_TYPE',
+      `${path} is a provisioning profile (${info.name}), not an app package; publish the .ipa or .apk`,
+    );
+  }
+  const errors = info.installable.reasons.filter((r) => r.severity === 'error');
+  const forcible = errors.filter((r) => r.code === 'PROFILE_EXPIRED');
+  const blocking = errors.filter((r) => r.code !== 'PROFILE_EXPIRED');
+  if (blocking.length > 0) {
+    throw new OtashipError(
+      'NOT_INSTALLABLE',
+      `${path} cannot be installed over the air: ${blocking.map((r) => r.message).join('; ')}`,
+      { details: { reasons: blocking } },
+    );
+  }
+  if (forcible.length > 0 && !options.force) {
+    throw new OtashipError('PROFILE_EXPIRED', `${path}: ${forcible.map((r) => r.message).join('; ')}`, {
+      details: { reasons: forcible },
+    });
+  }
+  const warnings = info.installable.reasons.filter((r) => r.severity !== 'error').concat(forcible);
+  return { info, warnings };
+}
