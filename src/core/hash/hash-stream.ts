@@ -1,0 +1,77 @@
+// Hash a stream of bytes (a file, an upload, a blob read back from storage) with SHA-256 and/or MD5,
+// whole and chunked, in one pass and constant memory.
+import { OtashipError } from '../errors.js';
+import { ChunkedHasher, type ChunkHashes } from './chunked-hasher.js';
+
+/** Apple's examples and Xcode-era tools use 10 MiB chunks. */
+export const DEFAULT_CHUNK_SIZE = 10 * 1024 * 1024;
+
+export interface HashOptions {
+  /** Whole-file SHA-256 (default true). */
+  sha256?: boolean;
+  /** Whole-file MD5 (default false). MD5 is only for old devices and tools; prefer SHA-256. */
+  md5?: boolean;
+  /** When set, every enabled algorithm also yields chunk hashes of this size. */
+  chunkSize?: number;
+  /** Chunk size for SHA-256 only (enables SHA-256); overrides chunkSize. */
+  sha256ChunkSize?: number;
+  /** Chunk size for MD5 only (enables MD5); overrides chunkSize. */
+  md5ChunkSize?: number;
+}
+
+export interface FileHashes {
+  /** Bytes hashed. */
+  size: number;
+  sha256?: string;
+  md5?: string;
+  sha256Chunks?: ChunkHashes;
+  md5Chunks?: ChunkHashes;
+}
+
+interface Plan {
+  sha256: ChunkedHasher | undefined;
+  md5: ChunkedHasher | undefined;
+}
+
+function checkChunkSize(name: string, value: number | undefined): number | undefined {
+  if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+    throw new OtashipError('VALIDATION', `${name} must be a positive whole number of bytes, got ${String(value)}`);
+  }
+  return value;
+}
+
+function plan(options: HashOptions): Plan {
+  const chunk = checkChunkSize('chunkSize', options.chunkSize);
+  const sha256Chunk = checkChunkSize('sha256ChunkSize', options.sha256ChunkSize) ?? chunk;
+  const md5Chunk = checkChunkSize('md5ChunkSize', options.md5ChunkSize) ?? chunk;
+  // An explicit per-algorithm chunk size switches that algorithm on.
+  const sha256On = options.sha256ChunkSize !== undefined || (options.sha256 ?? true);
+  const md5On = options.md5ChunkSize !== undefined || (options.md5 ?? false);
+  return {
+    sha256: sha256On ? new ChunkedHasher('sha256', sha256Chunk) : undefined,
+    md5: md5On ? new ChunkedHasher('md5', md5Chunk) : undefined,
+  };
+}
+
+export async function hashStream(source: AsyncIterable<Uint8Array | string>, options: HashOptions = {}): Promise<FileHashes> {
+  const { sha256, md5 } = plan(options);
+  let size = 0;
+  for await (const piece of source) {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    size += bytes.length;
+    sha256?.update(bytes);
+    md5?.update(bytes);
+  }
+  const result: FileHashes = { size };
+  if (sha256) {
+    const r = sha256.digest();
+    result.sha256 = r.whole;
+    if (r.chunks) result.sha256Chunks = r.chunks;
+  }
+  if (md5) {
+    const r = md5.digest();
+    result.md5 = r.whole;
+    if (r.chunks) result.md5Chunks = r.chunks;
+  }
+  return result;
+}
