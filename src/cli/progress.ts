@@ -14,13 +14,13 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
+  const digitsFor = (v: number): number => (v >= 100 ? 0 : v >= 10 ? 1 : 2);
   // Round first, then re-check: 1023.99 KiB must print as "1.00 MiB", not "1024 KiB".
-  if (Number(value.toPrecision(3)) >= 1024 && unit < UNITS.length - 1) {
+  if (Number(value.toFixed(digitsFor(value))) >= 1024 && unit < UNITS.length - 1) {
     value /= 1024;
     unit += 1;
   }
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return `${value.toFixed(digitsFor(value))} ${UNITS[unit]}`;
 }
 
 export function formatRate(bytesPerSecond: number): string {
