@@ -129,6 +129,7 @@ export const ATTR_IDS: Record<string, number> = {
   testOnly: 0x01010272,
   required: 0x0101028e,
   roundIcon: 0x0101052c,
+  versionCodeMajor: 0x01010576,
 };
 
 export interface XmlAttr {
@@ -349,6 +350,7 @@ export function encodeArsc(entries: ResEntrySpec[], opts: ArscOptions = {}): Ars
 export interface ManifestSpec {
   package?: string;
   versionCode?: Value;
+  versionCodeMajor?: Value;
   versionName?: Value;
   minSdk?: Value;
   targetSdk?: Value;
@@ -364,6 +366,7 @@ export interface ManifestSpec {
 export function manifestTree(m: ManifestSpec): XmlNode {
   const attrs: XmlAttr[] = [];
   if (m.versionCode) attrs.push({ name: 'versionCode', value: m.versionCode });
+  if (m.versionCodeMajor) attrs.push({ name: 'versionCodeMajor', value: m.versionCodeMajor });
   if (m.versionName) attrs.push({ name: 'versionName', value: m.versionName });
   if (m.package !== undefined) attrs.push({ name: 'package', value: str(m.package), android: false });
   const sdk: XmlAttr[] = [];

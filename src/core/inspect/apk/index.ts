@@ -52,7 +52,7 @@ export async function inspectApkArchive(archive: ZipArchive, size: number, _opti
 
   const bundleId = facts.packageName;
   if (!bundleId) throw new OtashipError('BAD_APK', `${MANIFEST_ENTRY} has no package attribute on <manifest>`);
-  const build = versionCode(facts.versionCode, table);
+  const build = versionCode(facts, table);
   const name = cleanLabel(text(facts.label)) ?? cleanLabel(facts.label?.string ?? null) ?? bundleId;
 
   const schemes = await signatureSchemes(archive);
@@ -87,17 +87,25 @@ export async function readApkIcon(archive: ZipArchive, info: ApkInfo): Promise<B
   try {
     return await sharp(bytes).png().toBuffer();
   } catch (err) {
-    throw new OtashipError('BAD_APK', `The icon ${info.icon.entry} cannot be decoded`, { cause: err });
+    throw new OtashipError('BAD_ICON', `The APK icon ${info.icon.entry} cannot be decoded`, { cause: err });
   }
 }
 
-function versionCode(v: TypedValue | null, table: ResourceTable | null): string {
+/** The long version code as a decimal string: versionCodeMajor << 32 | versionCode, as Android computes it. */
+function versionCode(facts: ManifestFacts, table: ResourceTable | null): string {
+  const low = intValue(facts.versionCode, table, 'versionCode');
+  const high = intValue(facts.versionCodeMajor, table, 'versionCodeMajor');
+  // Android treats a missing versionCode as 0 (PackageParser's default), so the APK still installs.
+  return ((BigInt(high ?? 0) << 32n) | BigInt(low ?? 0)).toString();
+}
+
+function intValue(v: TypedValue | null, table: ResourceTable | null, attrName: string): number | null {
   const r = resolveValue(table, v);
-  if (!r) throw new OtashipError('BAD_APK', `${MANIFEST_ENTRY} has no android:versionCode on <manifest>`);
-  if (r.type === ValueType.INT_DEC || r.type === ValueType.INT_HEX) return String(r.data >>> 0);
+  if (!r) return null;
+  if (r.type === ValueType.INT_DEC || r.type === ValueType.INT_HEX) return r.data >>> 0;
   const s = r.string?.trim();
-  if (s && /^\d+$/.test(s)) return s;
-  throw new OtashipError('BAD_APK', `${MANIFEST_ENTRY} has a versionCode that is not a number (${s ?? refHex(r.data)})`);
+  if (s && /^\d+$/.test(s) && Number(s) <= 0xffffffff) return Number(s);
+  throw new OtashipError('BAD_APK', `${MANIFEST_ENTRY} has an android:${attrName} that is not a number (${s ?? refHex(r.data)})`);
 }
 
 /** Labels are shown in pages and notifications: one line, no control characters, bounded. */

@@ -19,6 +19,7 @@ export const Attr = {
   testOnly: 0x01010272,
   required: 0x0101028e,
   roundIcon: 0x0101052c,
+  versionCodeMajor: 0x01010576,
 } as const;
 
 export type AttrName = keyof typeof Attr;
@@ -35,6 +36,8 @@ export function attr(el: XmlElement | undefined, name: AttrName): TypedValue | n
 export interface ManifestFacts {
   packageName: string | null;
   versionCode: TypedValue | null;
+  /** High 32 bits of the long version code (API 28+); rarely set. */
+  versionCodeMajor: TypedValue | null;
   versionName: TypedValue | null;
   minSdk: TypedValue | null;
   targetSdk: TypedValue | null;
@@ -82,6 +85,7 @@ export function manifestFacts(root: XmlElement): ManifestFacts {
   return {
     packageName: pkg,
     versionCode: attr(root, 'versionCode'),
+    versionCodeMajor: attr(root, 'versionCodeMajor'),
     versionName: attr(root, 'versionName'),
     minSdk: attr(sdk, 'minSdkVersion'),
     targetSdk: attr(sdk, 'targetSdkVersion'),

@@ -3,6 +3,7 @@
 // end-of-central-directory record ourselves and read only the few headers we need with positional
 // reads: a multi-GB APK costs a handful of small reads, never a full-file read.
 import { open, type FileHandle } from 'node:fs/promises';
+import { OtashipError } from '../../errors.js';
 
 export const SigningBlockId = { V2: 0x7109871a, V3: 0xf05368c0, V31: 0x1b93ad61 } as const;
 
@@ -47,7 +48,12 @@ async function centralDirectoryOffset(fh: FileHandle, fileSize: number): Promise
  * Malformed blocks count as absent: Android would refuse to verify them, so the APK is not v2+ signed.
  */
 export async function readSigningBlockIds(path: string): Promise<number[]> {
-  const fh = await open(path, 'r');
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw new OtashipError('FILE_NOT_FOUND', `Cannot reopen ${path} to read its APK Signing Block`, { cause: err });
+  }
   try {
     const { size } = await fh.stat();
     const cd = await centralDirectoryOffset(fh, size);

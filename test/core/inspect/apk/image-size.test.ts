@@ -12,7 +12,7 @@ const sizes: [number, number][] = [
 
 test('PNG, WebP (lossy, lossless, alpha) and JPEG sizes come from their headers', async () => {
   for (const [width, height] of sizes) {
-    const img = (): sharp.Sharp => sharp({ create: { width, height, channels: 4, background: { r: 9, g: 99, b: 199, alpha: 0.5 } } });
+    const img = () => sharp({ create: { width, height, channels: 4, background: { r: 9, g: 99, b: 199, alpha: 0.5 } } });
     const cases: [string, Buffer][] = [
       ['png', await img().png().toBuffer()],
       ['webp', await img().webp({ lossless: true }).toBuffer()],

@@ -141,8 +141,13 @@ describe('inspectApkArchive: manifest facts', () => {
     assert.equal(info.targetSdk, null);
   });
 
-  test('a missing versionCode or package is BAD_APK naming the attribute', async () => {
-    await assert.rejects(inspectBytes(await apk({ versionCode: undefined })), rejects('BAD_APK', /versionCode/));
+  test('versionCodeMajor forms the long version code; a missing versionCode is 0 as on Android', async () => {
+    assert.equal((await inspectBytes(await apk({ versionCodeMajor: int(1), versionCode: int(5) }))).build, String(2 ** 32 + 5));
+    assert.equal((await inspectBytes(await apk({ versionCode: undefined }))).build, '0');
+  });
+
+  test('a non-numeric versionCode or a missing package is BAD_APK naming the attribute', async () => {
+    await assert.rejects(inspectBytes(await apk({ versionCode: str('1.2') })), rejects('BAD_APK', /versionCode/));
     await assert.rejects(inspectBytes(await apk({ package: undefined })), rejects('BAD_APK', /package/));
   });
 
@@ -240,6 +245,21 @@ describe('inspectApkArchive: icons', () => {
       assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
       const meta = await sharp(png).metadata();
       assert.deepEqual([meta.width, meta.height], [192, 192]);
+    });
+  });
+
+  test('a WebP icon whose body is damaged gives BAD_ICON from readApkIcon', async () => {
+    const webp = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).webp().toBuffer();
+    const damaged = Buffer.concat([webp.subarray(0, 30), Buffer.alloc(webp.length - 30, 0xee)]);
+    const bytes = await apkBuffer({
+      manifest: encodeAxml(manifestTree({ ...base, icon: ref(id('mipmap/ic_launcher')) })),
+      arsc: table({ 'mipmap/ic_launcher': [{ config: { density: 160 }, value: file('res/mipmap-mdpi/ic_launcher.webp') }] }),
+      files: { 'res/mipmap-mdpi/ic_launcher.webp': damaged },
+      v1: true,
+    });
+    await withApk(bytes, async (info, read) => {
+      assert.equal(info.icon?.entry, 'res/mipmap-mdpi/ic_launcher.webp');
+      await assert.rejects(read(), rejects('BAD_ICON', /ic_launcher\.webp/));
     });
   });
 
