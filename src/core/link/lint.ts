@@ -177,7 +177,7 @@ function analyse(raw: string, source: LinkSource): Analysis {
               'itms-services://?action=download-manifest&url=<encoded manifest URL>',
       ),
     );
-    return { problems, candidate: isWeb ? formatInstallLink(work) : null };
+    return { problems, candidate: isWeb ? formatInstallLink(encodeRejectedCharacters(work)) : null };
   }
 
   if (lower === 'itms-services') {
@@ -403,7 +403,8 @@ function analyse(raw: string, source: LinkSource): Analysis {
           : `The manifest URL uses ${parsed.protocol} instead of https:: serve the manifest over https://`,
       ),
     );
-  } else {
+  }
+  if (parsed.hostname !== '') {
     const reach = classifyHost(parsed.hostname);
     if (reach === 'unreachable') {
       problems.push(
