@@ -238,6 +238,10 @@ export interface ArscOptions {
   utf8?: boolean;
   /** Write type chunks in the sparse layout (FLAG_SPARSE). */
   sparse?: boolean;
+  /** Write u16 entry offsets (FLAG_OFFSET16, Android 15). */
+  offset16?: boolean;
+  /** Write compact 8-byte entries (FLAG_COMPACT, Android 14). */
+  compact?: boolean;
 }
 
 export interface Arsc {
@@ -299,30 +303,44 @@ export function encodeArsc(entries: ResEntrySpec[], opts: ArscOptions = {}): Ars
         const e = ofType.find((x) => x.name === name);
         const v = e?.values.find((x) => JSON.stringify(x.config ?? {}) === cfgKey);
         if (!v) return;
+        const { dataType, data } = valueBytes(v.value, (s) => globals.index(s));
+        if (opts.compact) {
+          const b = Buffer.alloc(8);
+          b.writeUInt16LE(keys.index(name), 0);
+          b.writeUInt16LE(0x0008 | (dataType << 8), 2);
+          b.writeUInt32LE(data, 4);
+          present.push({ index, bytes: b });
+          return;
+        }
         const b = Buffer.alloc(16);
         b.writeUInt16LE(8, 0);
         b.writeUInt16LE(0, 2);
         b.writeUInt32LE(keys.index(name), 4);
-        const { dataType, data } = valueBytes(v.value, (s) => globals.index(s));
         b.writeUInt16LE(8, 8);
         b.writeUInt8(dataType, 11);
         b.writeUInt32LE(data, 12);
         present.push({ index, bytes: b });
       });
       const count = opts.sparse ? present.length : names.length;
-      const offsets = Buffer.alloc(4 * count);
+      const starts: number[] = [];
+      present.reduce((at, p) => (starts.push(at), at + p.bytes.length), 0);
+      let offsets: Buffer;
       if (opts.sparse) {
+        offsets = Buffer.alloc(4 * count);
         present.forEach((p, i) => {
           offsets.writeUInt16LE(p.index, i * 4);
-          offsets.writeUInt16LE((i * 16) / 4, i * 4 + 2);
+          offsets.writeUInt16LE(starts[i]! / 4, i * 4 + 2);
         });
+      } else if (opts.offset16) {
+        offsets = pad4(Buffer.alloc(2 * count, 0xff));
+        present.forEach((p, i) => offsets.writeUInt16LE(starts[i]! / 4, p.index * 2));
       } else {
-        offsets.fill(0xff);
-        present.forEach((p, i) => offsets.writeUInt32LE(i * 16, p.index * 4));
+        offsets = Buffer.alloc(4 * count, 0xff);
+        present.forEach((p, i) => offsets.writeUInt32LE(starts[i]!, p.index * 4));
       }
       const header = Buffer.alloc(12 + 64);
       header.writeUInt8(typeId, 0);
-      header.writeUInt8(opts.sparse ? 0x01 : 0, 1);
+      header.writeUInt8((opts.sparse ? 0x01 : 0) | (opts.offset16 ? 0x02 : 0), 1);
       header.writeUInt32LE(count, 4);
       header.writeUInt32LE(8 + header.length + offsets.length, 8);
       configBytes(cfg).copy(header, 12);

@@ -45,8 +45,11 @@ for (const layout of [
   { utf8: false, sparse: false },
   { utf8: true, sparse: false },
   { utf8: false, sparse: true },
+  { utf8: false, offset16: true },
+  { utf8: true, compact: true },
+  { utf8: false, sparse: true, compact: true },
 ]) {
-  describe(`resources.arsc (${layout.utf8 ? 'UTF-8' : 'UTF-16'}${layout.sparse ? ', sparse' : ''})`, () => {
+  describe(`resources.arsc (${JSON.stringify(layout)})`, () => {
     const table = ResourceTable.parse(encodeArsc(entries, layout).buf, 'resources.arsc');
 
     test('lookup returns every configuration of a resource with its qualifiers', () => {
