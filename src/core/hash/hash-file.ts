@@ -16,7 +16,15 @@ export async function hashFile(path: string, options: HashOptions = {}): Promise
     });
   }
   if (!info.isFile()) throw new OtashipError('FILE_NOT_FOUND', `${path} is not a regular file`);
-  const result = await hashStream(createReadStream(path, { highWaterMark: READ_SIZE }), options);
+  let result: FileHashes;
+  try {
+    result = await hashStream(createReadStream(path, { highWaterMark: READ_SIZE }), options);
+  } catch (err) {
+    if (err instanceof OtashipError) throw err;
+    throw new OtashipError('FILE_NOT_FOUND', `${path} could not be read to the end (${(err as NodeJS.ErrnoException).code ?? String(err)})`, {
+      cause: err,
+    });
+  }
   // A file that changed size while we read it would give hashes of neither version.
   if (result.size !== info.size) {
     throw new OtashipError('FILE_NOT_FOUND', `${path} changed while it was being hashed (${info.size} → ${result.size} bytes)`);

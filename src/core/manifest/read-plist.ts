@@ -197,6 +197,8 @@ export function readManifestPlist(input: string | Uint8Array): ReadResult {
   try {
     doc = new DOMParser({
       onError: (level, message) => {
+        // U+FFFD is a legal character; invalid UTF-8 bytes were already caught by the decoder.
+        if (level === 'warning' && String(message).startsWith('Unicode replacement character')) return;
         xmlErrors.push(`${String(message).split('\n')[0] ?? ''}${level === 'warning' ? ' (warning)' : ''}`);
       },
     }).parseFromString(xml, 'text/xml');

@@ -1,9 +1,9 @@
 // A small XML property-list writer for the manifest's value types (dict, array, string, integer,
 // boolean).
-// Hand-written rather than plist.build() because plist@5 (xmlbuilder) writes U+0085 and U+2028
+// Hand-written rather than plist.build() because plist@5 (xmlbuilder) writes U+0085, U+2028 and U+2029
 // raw, and XML parsers that apply XML 1.1 line-end handling (xmldom, which plist.parse uses) read
 // them back as "\n": plist's own build→parse round trip changes such titles. Here every character
-// that a parser may rewrite (CR, NEL, LS) goes out as a character reference, and the markup
+// that a parser may rewrite (CR, NEL, LS, PS) goes out as a character reference, and the markup
 // characters as entities, so any XML 1.0 parser returns exactly the string we were given.
 import { findXmlIllegal } from './xml-chars.js';
 
@@ -25,13 +25,14 @@ const ESCAPES: Record<string, string> = {
   '\r': '&#xD;',
   '\u0085': '&#x85;',
   '\u2028': '&#x2028;',
+  '\u2029': '&#x2029;',
 };
 
 export function escapeXmlText(value: string): string {
   const bad = findXmlIllegal(value);
   // Callers clean or refuse illegal characters first; reaching here with one is a bug.
   if (bad) throw new Error(`XML cannot carry ${bad.codePoint} (index ${bad.index})`);
-  return value.replace(/[&<>\r\u0085\u2028]/g, (ch) => ESCAPES[ch] ?? ch);
+  return value.replace(/[&<>\r\u0085\u2028\u2029]/g, (ch) => ESCAPES[ch] ?? ch);
 }
 
 function writeValue(value: PlistWritable, indent: string, out: string[]): void {
