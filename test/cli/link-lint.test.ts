@@ -1,0 +1,134 @@
+// Runs the built CLI (node bin/otaship) as a child process: real argument parsing, stdin, files and
+// exit codes. `npm test` builds dist/ before the tests run.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const BIN = join(ROOT, 'bin', 'otaship');
+const BUILT = existsSync(join(ROOT, 'dist', 'cli', 'main.js'));
+const SKIP = BUILT ? false : 'dist/ is not built: run `npm run build` (npm test does it first)';
+
+function run(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const res = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 30_000 });
+  return { status: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+const M = 'https://ota.example.com/apps/demo/manifest.plist?token=a+b&exp=1';
+const GOOD = `itms-services://?action=download-manifest&url=${encodeURIComponent(M)}`;
+const AMP = 'itms-services://?action=download-manifest&amp;url=https://your-server.com/app.plist';
+
+let dir = '';
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'otaship-lint-'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('otaship link', { skip: SKIP }, () => {
+  test('prints the encoded link and exits 0', () => {
+    const res = run(['link', M]);
+    assert.equal(res.status, 0, res.stderr);
+    assert.equal(res.stdout, `${GOOD}\n`);
+    assert.equal(res.stderr, '');
+  });
+
+  test('a non-https URL exits 2 with one line naming the problem', () => {
+    for (const bad of ['http://ota.example.com/a.plist', '/apps/a.plist']) {
+      const res = run(['link', bad]);
+      assert.equal(res.status, 2);
+      assert.equal(res.stdout, '');
+      const lines = res.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, res.stderr);
+      assert.match(lines[0] ?? '', /^otaship: .*https/);
+    }
+  });
+
+  test('--allow-http builds an http link and notes that a phone refuses it', () => {
+    const res = run(['link', '--allow-http', 'http://192.168.1.5:8080/a.plist']);
+    assert.equal(res.status, 0);
+    assert.equal(res.stdout, `itms-services://?action=download-manifest&url=${encodeURIComponent('http://192.168.1.5:8080/a.plist')}\n`);
+    assert.match(res.stderr, /url-not-https/);
+    assert.match(res.stderr, /host-private-network/);
+  });
+});
+
+describe('otaship lint', { skip: SKIP }, () => {
+  test('a broken bare link: problem, fix, exit 1', () => {
+    const res = run(['lint', AMP]);
+    assert.equal(res.status, 1);
+    const lines = res.stdout.split('\n');
+    assert.equal(lines[0], AMP);
+    assert.match(lines[1] ?? '', /^ {2}error html-escaped: .*amp;url/);
+    assert.equal(lines[2], '  fix: itms-services://?action=download-manifest&url=https%3A%2F%2Fyour-server.com%2Fapp.plist');
+  });
+
+  test('the printed fix lints clean (exit 0)', () => {
+    const fix = /fix: (\S+)/.exec(run(['lint', AMP]).stdout)?.[1] ?? '';
+    const res = run(['lint', fix]);
+    assert.equal(res.status, 0, res.stdout);
+    assert.match(res.stdout, /ok: no problems found/);
+  });
+
+  test('an HTML file with --json prints exactly the documented shape, exit 1 when one link is broken', () => {
+    const file = join(dir, 'install.html');
+    writeFileSync(
+      file,
+      `<html><body><a href="${GOOD.replace(/&/g, '&amp;')}">Install</a>` +
+        `<a href="${GOOD.replace(/&/g, '&amp;amp;')}">Broken</a></body></html>`,
+    );
+    const res = run(['lint', file, '--json']);
+    assert.equal(res.status, 1);
+    const report = JSON.parse(res.stdout) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(report), ['ok', 'links']);
+    assert.equal(report.ok, false);
+    const links = report.links as Record<string, unknown>[];
+    assert.equal(links.length, 2);
+    for (const link of links) {
+      assert.deepEqual(Object.keys(link), ['input', 'ok', 'problems', 'fixed']);
+      for (const p of link.problems as Record<string, unknown>[]) assert.deepEqual(Object.keys(p), ['code', 'severity', 'message']);
+    }
+    assert.deepEqual(links.map((l) => l.ok), [true, false]);
+    assert.equal(links[0]?.fixed, null);
+    assert.equal(links[1]?.fixed, GOOD);
+  });
+
+  test('- reads standard input; all links ok → exit 0', () => {
+    const res = run(['lint', '-'], `Tap ${GOOD} to install.\n`);
+    assert.equal(res.status, 0, res.stdout + res.stderr);
+    assert.match(res.stdout, /1 link: 1 ok, 0 broken/);
+  });
+
+  test('a purchaseIntent link is ok (exit 0) with an info', () => {
+    const res = run(['lint', 'itms-services://?action=purchaseIntent&bundleId=com.example&productIdentifier=pro']);
+    assert.equal(res.status, 0);
+    assert.match(res.stdout, /info not-install-link:/);
+  });
+
+  test('no link found → exit 1 with a clear message (text and --json)', () => {
+    const file = join(dir, 'empty.txt');
+    writeFileSync(file, 'Nothing to install here. itms-apps://apps.apple.com/app/id1\n');
+    const res = run(['lint', file]);
+    assert.equal(res.status, 1);
+    assert.match(res.stderr, /no itms-services link found/);
+    const json = run(['lint', file, '--json']);
+    assert.equal(json.status, 1);
+    assert.deepEqual(JSON.parse(json.stdout), { ok: false, links: [] });
+  });
+
+  test('unreadable input exits 2: missing file, directory, binary file', () => {
+    const bin = join(dir, 'app.ipa');
+    writeFileSync(bin, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    for (const arg of [join(dir, 'missing.html'), dir, bin]) {
+      const res = run(['lint', arg]);
+      assert.equal(res.status, 2, `${arg}: ${res.stderr}`);
+      assert.equal(res.stderr.trimEnd().split('\n').length, 1);
+      assert.match(res.stderr, /^otaship: /);
+    }
+  });
+});
