@@ -68,6 +68,25 @@ describe('AXML parser', () => {
     assert.equal(scalarText(facts.minSdk!), '21');
   });
 
+  test('attributes without a resource map are found by name (hand-built or very old manifests)', () => {
+    const root = parseAxml(
+      encodeAxml({
+        name: 'manifest',
+        attrs: [
+          { name: 'package', value: str('org.old'), android: false },
+          { name: 'versionCode', value: int(3), android: false },
+          { name: 'versionName', value: str('0.3'), android: false },
+        ],
+      }),
+      'AndroidManifest.xml',
+    );
+    const facts = manifestFacts(root);
+    assert.equal(facts.packageName, 'org.old');
+    assert.equal(scalarText(facts.versionCode!), '3');
+    assert.equal(scalarText(facts.versionName!), '0.3');
+    assert.equal(facts.minSdk, null);
+  });
+
   test('unicode strings, long strings and strings needing two-unit lengths round-trip', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.boolean(), (label, utf8) => {
