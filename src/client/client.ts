@@ -63,6 +63,10 @@ export class OtashipClient {
       if (err instanceof OtashipError) throw err;
       throw new OtashipError('FILE_NOT_FOUND', `Cannot read ${path}: ${(err as Error).message}`, { cause: err });
     }
+    // Ask cheaply whether the token is accepted before sending the file. A server that refuses an
+    // upload from its headers answers at once and closes the connection; a client still writing then
+    // often sees a reset instead of the answer, so a wrong token would read as a network failure.
+    await this.checkToken();
     const notes = options.notes ?? '';
     const notesInQuery = notes.length > 0 && encodeURIComponent(notes).length <= MAX_QUERY_NOTES;
     const url = this.url('api/v1/releases', {
@@ -92,6 +96,22 @@ export class OtashipClient {
       await this.updateReleaseNotes(published.release.id, notes);
     }
     return published;
+  }
+
+  /**
+   * Fails with the server's error when it rejects the token outright (401); other answers are left to
+   * the real request, since an app-limited token may not be allowed to list apps.
+   */
+  async checkToken(): Promise<void> {
+    const url = this.url('api/v1/apps');
+    const result = await exchange({
+      url,
+      method: 'GET',
+      headers: { ...this.#authHeaders(), accept: 'application/json' },
+      ca: this.#ca,
+      idleTimeoutMs: this.#idleTimeoutMs,
+    });
+    if (result.status === 401) throw apiError(result.status, result.statusText, result.body, url.href);
   }
 
   async updateReleaseNotes(releaseId: string, notes: string): Promise<void> {

@@ -90,7 +90,10 @@ export function networkError(err: unknown, serverUrl: string, phase: 'connect' |
   else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') what = 'host name not found';
   else if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') what = 'timed out';
   else if (code === 'ECONNRESET' || code === 'EPIPE')
-    what = phase === 'upload' ? 'the connection was closed while uploading' : 'the connection was closed';
+    what =
+      phase === 'upload'
+        ? 'the server closed the connection during the upload (it may have refused it: check the upload size limit and the server log)'
+        : 'the connection was closed';
   else if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') what = 'no route to the host';
   else if (TLS_CODES.has(code))
     what = `its TLS certificate is not trusted (${code}); for a self-signed server pass --ca <ca.crt> (or set NODE_EXTRA_CA_CERTS)`;

@@ -39,13 +39,13 @@ describe('formatting', () => {
 
   test('progress line: bar, percent, bytes, rate and time left', () => {
     const line = renderProgress({ sent: 1 * GiB, total: 4 * GiB, bytesPerSecond: 32 * MiB, width: 100 });
-    assert.match(line, /^\[#{10}-{30}\]  25%  1\.00 GiB \/ 4\.00 GiB  32\.0 MiB\/s  1:36 left$/);
+    assert.match(line, /^\[#{10}-{30}\] {2}25% {2}1\.00 GiB \/ 4\.00 GiB {2}32\.0 MiB\/s {2}1:36 left$/);
     assert.ok(line.length <= 100);
   });
 
   test('unknown rate shows no time left; the line fits narrow terminals', () => {
     const unknown = renderProgress({ sent: 0, total: 10 * MiB, bytesPerSecond: 0, width: 80 });
-    assert.match(unknown, /  0%  0 B \/ 10\.0 MiB  -- B\/s  --:-- left$/);
+    assert.match(unknown, / {2}0% {2}0 B \/ 10\.0 MiB {2}-- B\/s {2}--:-- left$/);
     for (const width of [20, 40, 60, 80, 200]) {
       const line = renderProgress({ sent: 3 * MiB, total: 10 * MiB, bytesPerSecond: MiB, width });
       assert.ok(line.length < width, `width ${width}: ${line.length}`);
@@ -54,7 +54,7 @@ describe('formatting', () => {
   });
 
   test('sent beyond total is clamped to 100%', () => {
-    assert.match(renderProgress({ sent: 20, total: 10, bytesPerSecond: 5, width: 100 }), /100%  10 B \/ 10 B/);
+    assert.match(renderProgress({ sent: 20, total: 10, bytesPerSecond: 5, width: 100 }), /100% {2}10 B \/ 10 B/);
   });
 
   test('summary line', () => {
