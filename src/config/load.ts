@@ -1,0 +1,292 @@
+// loadConfig: defaults ← JSON config file ← OTASHIP_* environment ← explicit overrides (CLI flags),
+// validated and frozen. This is the ONLY module that reads process.env for the server.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { OtashipError } from '../core/errors.js';
+import type { Config, StorageSettings, TlsSettings } from './types.js';
+import {
+  bad,
+  parseBaseUrl,
+  parseBoolean,
+  parseByteSize,
+  parseDuration,
+  parseEnum,
+  parsePort,
+} from './parse.js';
+
+/** Raw settings, as written in a config file (camelCase) or given as overrides. */
+export interface RawSettings {
+  host?: string;
+  port?: number | string;
+  publicUrl?: string;
+  dataDir?: string;
+  adminToken?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tls?: string;
+  secret?: string;
+  linkTtl?: string | number;
+  assetTtl?: string | number;
+  sessionTtl?: string | number;
+  maxUploadBytes?: string | number;
+  databaseUrl?: string;
+  storage?: string;
+  s3Bucket?: string;
+  s3Region?: string;
+  s3Endpoint?: string;
+  s3ForcePathStyle?: string | boolean;
+  s3AccessKeyId?: string;
+  s3SecretAccessKey?: string;
+  s3Prefix?: string;
+  s3Checksum?: string;
+  downloadMode?: string;
+  presignTtl?: string | number;
+  cdnUrl?: string;
+}
+
+type Key = keyof RawSettings;
+
+/** Every setting and its environment variable (documented in docs/readme/server.md). */
+export const SETTINGS: Readonly<Record<Key, string>> = {
+  host: 'OTASHIP_HOST',
+  port: 'OTASHIP_PORT',
+  publicUrl: 'OTASHIP_PUBLIC_URL',
+  dataDir: 'OTASHIP_DATA_DIR',
+  adminToken: 'OTASHIP_ADMIN_TOKEN',
+  tlsCert: 'OTASHIP_TLS_CERT',
+  tlsKey: 'OTASHIP_TLS_KEY',
+  tls: 'OTASHIP_TLS',
+  secret: 'OTASHIP_SECRET',
+  linkTtl: 'OTASHIP_LINK_TTL',
+  assetTtl: 'OTASHIP_ASSET_TTL',
+  sessionTtl: 'OTASHIP_SESSION_TTL',
+  maxUploadBytes: 'OTASHIP_MAX_UPLOAD_BYTES',
+  databaseUrl: 'OTASHIP_DATABASE_URL',
+  storage: 'OTASHIP_STORAGE',
+  s3Bucket: 'OTASHIP_S3_BUCKET',
+  s3Region: 'OTASHIP_S3_REGION',
+  s3Endpoint: 'OTASHIP_S3_ENDPOINT',
+  s3ForcePathStyle: 'OTASHIP_S3_FORCE_PATH_STYLE',
+  s3AccessKeyId: 'OTASHIP_S3_ACCESS_KEY_ID',
+  s3SecretAccessKey: 'OTASHIP_S3_SECRET_ACCESS_KEY',
+  s3Prefix: 'OTASHIP_S3_PREFIX',
+  s3Checksum: 'OTASHIP_S3_CHECKSUM',
+  downloadMode: 'OTASHIP_DOWNLOAD_MODE',
+  presignTtl: 'OTASHIP_PRESIGN_TTL',
+  cdnUrl: 'OTASHIP_CDN_URL',
+};
+
+const DAY = 86400;
+
+export interface LoadConfigOptions {
+  /** JSON config file; defaults to OTASHIP_CONFIG when set. */
+  file?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  overrides?: RawSettings;
+  /** Base for relative paths given in the environment or overrides (default: process.cwd()). */
+  cwd?: string;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? nonEmpty(env.OTASHIP_CONFIG);
+
+  // Each value remembers where it came from, so errors name the variable or field the user wrote.
+  const values = new Map<Key, { value: string | number | boolean; name: string; base: string }>();
+  if (file) {
+    const path = resolve(cwd, file);
+    for (const [k, v] of Object.entries(readConfigFile(path))) {
+      values.set(k as Key, { value: v, name: `${k} in ${path}`, base: dirname(path) });
+    }
+  }
+  for (const [k, envName] of Object.entries(SETTINGS) as [Key, string][]) {
+    const v = env[envName];
+    if (v !== undefined && v !== '') values.set(k, { value: v, name: envName, base: cwd });
+  }
+  for (const [k, v] of Object.entries(options.overrides ?? {}) as [Key, unknown][]) {
+    if (v === undefined) continue;
+    if (!(k in SETTINGS)) throw new OtashipError('CONFIG', `unknown setting ${k}`);
+    values.set(k, { value: v as string | number | boolean, name: `--${kebab(k)}`, base: cwd });
+  }
+
+  const str = (k: Key): string | undefined => {
+    const e = values.get(k);
+    if (!e) return undefined;
+    if (typeof e.value !== 'string') throw bad(e.name, e.value, 'a string');
+    return e.value.trim() === '' ? undefined : e.value.trim();
+  };
+  const name = (k: Key): string => values.get(k)?.name ?? SETTINGS[k];
+  const raw = (k: Key) => values.get(k)?.value;
+  const path = (k: Key): string | undefined => {
+    const v = str(k);
+    const e = values.get(k);
+    return v === undefined || !e ? undefined : isAbsolute(v) ? v : resolve(e.base, v);
+  };
+
+  const host = str('host') ?? '0.0.0.0';
+  const portRaw = raw('port');
+  const port = portRaw === undefined ? 8080 : parsePort(portRaw as string | number, name('port'));
+  const dataDir = path('dataDir') ?? resolve(cwd, 'data');
+
+  const tls = tlsSettings(str('tls'), path('tlsCert'), path('tlsKey'), name);
+  const scheme = tls.mode === 'off' ? 'http' : 'https';
+  const publicUrlRaw = str('publicUrl');
+  const publicUrl = publicUrlRaw
+    ? parseBaseUrl(publicUrlRaw, name('publicUrl'))
+    : `${scheme}://localhost${(scheme === 'http' && port === 80) || (scheme === 'https' && port === 443) ? '' : `:${port}`}`;
+
+  const adminToken = str('adminToken');
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw bad(name('adminToken'), '(hidden)', 'a token of at least 16 characters (e.g. `openssl rand -hex 24`)');
+  }
+  const secret = str('secret');
+  if (secret !== undefined && secret.length < 32) {
+    throw bad(name('secret'), '(hidden)', 'a key of at least 32 characters (e.g. `openssl rand -hex 32`)');
+  }
+
+  const dur = (k: Key, dflt: number): number => {
+    const v = raw(k);
+    return v === undefined || v === '' ? dflt : parseDuration(v as string | number, name(k));
+  };
+  const linkTtlSeconds = dur('linkTtl', 7 * DAY);
+  const assetTtlSeconds = dur('assetTtl', Math.max(linkTtlSeconds, DAY));
+  if (assetTtlSeconds < 3600) {
+    throw bad(name('assetTtl'), String(assetTtlSeconds), 'at least 1h: a slow download must not outlive its token');
+  }
+  const sessionTtlSeconds = dur('sessionTtl', 12 * 3600);
+  const maxRaw = raw('maxUploadBytes');
+  const maxUploadBytes =
+    maxRaw === undefined ? 8 * 1024 ** 3 : parseByteSize(maxRaw as string | number, name('maxUploadBytes'));
+
+  const dbRaw = str('databaseUrl');
+  const databaseUrl = dbRaw
+    ? /^[a-z][a-z0-9+.-]*:\/\//i.test(dbRaw) || dbRaw.startsWith('sqlite:')
+      ? dbRaw
+      : path('databaseUrl')!
+    : join(dataDir, 'otaship.db');
+  if (dbRaw && /^[a-z][a-z0-9+.-]*:\/\//i.test(dbRaw) && !/^postgres(ql)?:\/\//i.test(dbRaw)) {
+    throw bad(name('databaseUrl'), dbRaw, 'a SQLite path, sqlite:<path> or postgres://…');
+  }
+
+  const storage = storageSettings(dataDir, str, raw, name);
+  const downloadMode = parseEnum(str('downloadMode') ?? 'proxy', ['proxy', 'redirect'] as const, name('downloadMode'));
+  const presignTtlSeconds = dur('presignTtl', assetTtlSeconds);
+  const cdnRaw = str('cdnUrl');
+  const cdnUrl = cdnRaw ? parseBaseUrl(cdnRaw, name('cdnUrl')) : null;
+
+  const config: Config = {
+    host,
+    port,
+    publicUrl,
+    publicUrlIsHttps: publicUrl.startsWith('https:'),
+    dataDir,
+    adminTokenSha256: adminToken === undefined ? null : createHash('sha256').update(adminToken).digest('hex'),
+    tls,
+    secret: secret ?? null,
+    linkTtlSeconds,
+    assetTtlSeconds,
+    sessionTtlSeconds,
+    maxUploadBytes,
+    databaseUrl,
+    storage,
+    downloadMode,
+    presignTtlSeconds,
+    cdnUrl,
+    tmpDir: join(dataDir, 'tmp'),
+  };
+  return deepFreeze(config);
+}
+
+function tlsSettings(
+  mode: string | undefined,
+  cert: string | undefined,
+  key: string | undefined,
+  name: (k: Key) => string,
+): TlsSettings {
+  const m = parseEnum(mode ?? 'off', ['off', 'self-signed'] as const, name('tls'));
+  if (m === 'self-signed') {
+    if (cert || key) throw bad(name('tls'), mode, `either self-signed or ${name('tlsCert')}/${name('tlsKey')}, not both`);
+    return { mode: 'self-signed' };
+  }
+  if (cert && key) return { mode: 'files', certFile: cert, keyFile: key };
+  if (cert || key) {
+    const missing = cert ? name('tlsKey') : name('tlsCert');
+    throw new OtashipError('CONFIG', `${missing} is missing: a TLS certificate and its key go together`);
+  }
+  return { mode: 'off' };
+}
+
+function storageSettings(
+  dataDir: string,
+  str: (k: Key) => string | undefined,
+  raw: (k: Key) => unknown,
+  name: (k: Key) => string,
+): StorageSettings {
+  const kind = parseEnum(str('storage') ?? 'fs', ['fs', 's3'] as const, name('storage'));
+  if (kind === 'fs') return { kind: 'fs', root: join(dataDir, 'blobs') };
+  const bucket = str('s3Bucket');
+  if (!bucket) throw new OtashipError('CONFIG', `${name('s3Bucket')} is missing: S3 storage needs a bucket`);
+  const endpoint = str('s3Endpoint');
+  if (endpoint) parseBaseUrl(endpoint, name('s3Endpoint'));
+  const fps = raw('s3ForcePathStyle');
+  const prefix = (str('s3Prefix') ?? '').replace(/^\/+/, '');
+  return {
+    kind: 's3',
+    bucket,
+    region: str('s3Region') ?? 'us-east-1',
+    endpoint: endpoint ?? null,
+    forcePathStyle: fps === undefined ? Boolean(endpoint) : parseBoolean(fps as string | boolean, name('s3ForcePathStyle')),
+    accessKeyId: str('s3AccessKeyId') ?? null,
+    secretAccessKey: str('s3SecretAccessKey') ?? null,
+    prefix,
+    checksum: parseEnum(str('s3Checksum') ?? 'when_required', ['when_required', 'when_supported'] as const, name('s3Checksum')),
+  };
+}
+
+function readConfigFile(path: string): Record<string, string | number | boolean> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new OtashipError('CONFIG', `config file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new OtashipError('CONFIG', `config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new OtashipError('CONFIG', `config file ${path} must hold one JSON object of settings`);
+  }
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!(k in SETTINGS)) {
+      throw new OtashipError('CONFIG', `config file ${path} has an unknown setting "${k}" (known: ${Object.keys(SETTINGS).join(', ')})`);
+    }
+    if (v === null) continue;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw bad(`${k} in ${path}`, JSON.stringify(v), 'a string, number or boolean');
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+function kebab(k: string): string {
+  return k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+function deepFreeze<T>(obj: T): T {
+  if (obj && typeof obj === 'object') {
+    for (const v of Object.values(obj)) deepFreeze(v);
+    Object.freeze(obj);
+  }
+  return obj;
+}

@@ -1,0 +1,52 @@
+// The validated, frozen server configuration. Built once by loadConfig() from a JSON file and the
+// OTASHIP_* environment; everything else receives it as a value and never reads process.env.
+
+export type TlsSettings =
+  | { readonly mode: 'off' }
+  | { readonly mode: 'files'; readonly certFile: string; readonly keyFile: string }
+  | { readonly mode: 'self-signed' };
+
+export type StorageSettings =
+  | { readonly kind: 'fs'; readonly root: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly region: string;
+      readonly endpoint: string | null;
+      readonly forcePathStyle: boolean;
+      readonly accessKeyId: string | null;
+      readonly secretAccessKey: string | null;
+      readonly prefix: string;
+      readonly checksum: 'when_required' | 'when_supported';
+    };
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  /** Origin every link is built from (scheme://host[:port], no trailing slash, no path unless configured). */
+  readonly publicUrl: string;
+  /** iOS refuses OTA installs over plain http; the server runs anyway but says so loudly. */
+  readonly publicUrlIsHttps: boolean;
+  readonly dataDir: string;
+  /** SHA-256 (hex) of the bootstrap admin token; the token itself is not kept. */
+  readonly adminTokenSha256: string | null;
+  readonly tls: TlsSettings;
+  /** Token-signing key; null: generated once and kept in the shared settings table. */
+  readonly secret: string | null;
+  /** Lifetime of signed install links (install page, latest page, share links). */
+  readonly linkTtlSeconds: number;
+  /** Lifetime of the tokens inside a manifest (package + icons): must outlive a slow download. */
+  readonly assetTtlSeconds: number;
+  /** Lifetime of an admin web session. */
+  readonly sessionTtlSeconds: number;
+  readonly maxUploadBytes: number;
+  /** sqlite:<path>, a plain path, or postgres://… */
+  readonly databaseUrl: string;
+  readonly storage: StorageSettings;
+  readonly downloadMode: 'proxy' | 'redirect';
+  readonly presignTtlSeconds: number;
+  /** Base URL under which blobs are publicly reachable by key (redirect mode), or null. */
+  readonly cdnUrl: string | null;
+  /** Folder for staged uploads (same disk as dataDir by default). */
+  readonly tmpDir: string;
+}

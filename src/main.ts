@@ -1,0 +1,35 @@
+// Starting the server: compose everything from a validated config, listen, and say loudly what
+// iOS will make of it (an http public URL means no installs on iPhones).
+import type { FastifyServerOptions } from 'fastify';
+import type { Config } from './config/types.js';
+import type { Clock } from './services/clock.js';
+import { compose, type Composed } from './server/compose.js';
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface RunningServer extends Composed {
+  /** Where the socket listens (may differ from the public URL behind a proxy). */
+  listenUrl: string;
+  port: number;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const composed = await compose(config, options);
+  const { app, services } = composed;
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await composed.close();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const scheme = composed.tls ? 'https' : 'http';
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  app.log.info({ publicUrl: config.publicUrl, storage: services.blobs.kind }, `otaship listening on ${scheme}://${host}:${port}`);
+  for (const warning of services.status.warnings) app.log.warn(`WARNING: ${warning}`);
+  return { ...composed, listenUrl: `${scheme}://${host}:${port}`, port };
+}

@@ -1,0 +1,132 @@
+// The composition root: config → repositories → blob store → services → server. The only module
+// that imports concrete adapters (src/db, src/storage, src/tls).
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Config, StorageSettings } from '../config/types.js';
+import { OtashipError } from '../core/errors.js';
+import { openRepositories } from '../db/index.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Repositories } from '../ports/repositories.js';
+import { createServices, type Services } from '../services/index.js';
+import type { Clock } from '../services/clock.js';
+import { openBlobStore, type StorageConfig } from '../storage/index.js';
+import { buildServer } from './build.js';
+
+export interface ComposeOptions {
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  /** Self-signed mode: the local CA users must trust, and its SHA-256 fingerprint. */
+  caCert: string | null;
+  caFingerprint: string | null;
+}
+
+export interface Composed {
+  app: FastifyInstance;
+  services: Services;
+  tls: TlsMaterial | null;
+  close(): Promise<void>;
+}
+
+export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
+  await mkdir(config.dataDir, { recursive: true });
+  await mkdir(config.tmpDir, { recursive: true });
+  await removeStaleUploads(config.tmpDir);
+  const tls = await loadTls(config);
+
+  let repos: Repositories | undefined;
+  let blobs: BlobStore | undefined;
+  try {
+    repos = await openRepositories(config.databaseUrl);
+    blobs = await openBlobStore(storageConfig(config.storage));
+    if (config.downloadMode === 'redirect' && !config.cdnUrl && !blobs.capabilities.presign) {
+      throw new OtashipError(
+        'CONFIG',
+        `OTASHIP_DOWNLOAD_MODE is redirect but ${blobs.kind} storage cannot presign URLs and OTASHIP_CDN_URL is not set`,
+      );
+    }
+    // The logger exists only once the app is built; counters may fail before that (they will not).
+    const logRef: { log?: FastifyInstance['log'] } = {};
+    const services = await createServices(config, repos, blobs, {
+      clock: options.clock,
+      onCounterError: (err) => logRef.log?.warn({ err }, 'counting failed'),
+    });
+    const ca = tls?.caCert && tls.caFingerprint ? { certPem: tls.caCert, fingerprint: tls.caFingerprint } : null;
+    const app: FastifyInstance = await buildServer(
+      { config, services, ca },
+      { logger: options.logger ?? false, https: tls ? { cert: tls.cert, key: tls.key } : null },
+    );
+    logRef.log = app.log;
+    const openRepos = repos;
+    const openBlobs = blobs;
+    return {
+      app,
+      services,
+      tls,
+      async close() {
+        await app.close();
+        await openRepos.close();
+        await openBlobs.close?.();
+      },
+    };
+  } catch (err) {
+    await repos?.close().catch(() => undefined);
+    await blobs?.close?.().catch(() => undefined);
+    throw err;
+  }
+}
+
+export function storageConfig(s: StorageSettings): StorageConfig {
+  if (s.kind === 'fs') return { kind: 'fs', root: s.root };
+  return {
+    kind: 's3',
+    bucket: s.bucket,
+    region: s.region,
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    forcePathStyle: s.forcePathStyle,
+    ...(s.accessKeyId ? { accessKeyId: s.accessKeyId } : {}),
+    ...(s.secretAccessKey ? { secretAccessKey: s.secretAccessKey } : {}),
+    ...(s.prefix ? { prefix: s.prefix } : {}),
+    checksum: s.checksum,
+  };
+}
+
+async function loadTls(config: Config): Promise<TlsMaterial | null> {
+  const { tls } = config;
+  if (tls.mode === 'off') return null;
+  if (tls.mode === 'files') {
+    const read = async (path: string, name: string) => {
+      try {
+        return await readFile(path, 'utf8');
+      } catch (err) {
+        throw new OtashipError('CONFIG', `${name} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    };
+    return {
+      cert: await read(tls.certFile, 'OTASHIP_TLS_CERT'),
+      key: await read(tls.keyFile, 'OTASHIP_TLS_KEY'),
+      caCert: null,
+      caFingerprint: null,
+    };
+  }
+  const { ensureSelfSignedTls } = await import('../tls/index.js');
+  const names = [new URL(config.publicUrl).hostname];
+  const m = await ensureSelfSignedTls({ dataDir: config.dataDir, names });
+  return { cert: m.certPem, key: m.keyPem, caCert: m.caCertPem, caFingerprint: m.caFingerprintSha256 };
+}
+
+/** Temp files of uploads cut off by a crash; a day-old one belongs to no live upload. */
+async function removeStaleUploads(tmpDir: string): Promise<void> {
+  const cutoff = Date.now() - 24 * 3600_000;
+  for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+    if (!name.startsWith('upload-')) continue;
+    const path = join(tmpDir, name);
+    const st = await stat(path).catch(() => null);
+    if (st && st.mtimeMs < cutoff) await rm(path, { force: true });
+  }
+}

@@ -1,0 +1,95 @@
+// Apps and releases: list, read, edit, delete. Authorisation happens in the services.
+import type { FastifyInstance } from 'fastify';
+import { appJson, releaseJson } from '../../../services/index.js';
+import { authenticate } from '../../auth.js';
+import type { ServerDeps } from '../../deps.js';
+import { jsonObject } from './body.js';
+
+interface AppParams {
+  appId: string;
+}
+interface ReleaseParams {
+  id: string;
+}
+
+export async function catalogRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
+  const { catalog } = services;
+
+  app.get('/api/v1/apps', async (request) => {
+    const principal = await authenticate(request, services);
+    const apps = await catalog.listApps(principal);
+    const items = await Promise.all(
+      apps.map(async (a) => {
+        const latest = await services.repos.releases.latest(a.id);
+        return {
+          ...appJson(a),
+          latestRelease: latest ? releaseJson(latest, a) : null,
+          latestPageUrl: services.urls.latestPage(a),
+        };
+      }),
+    );
+    return { items };
+  });
+
+  app.get<{ Params: AppParams }>('/api/v1/apps/:appId', async (request) => {
+    const principal = await authenticate(request, services);
+    const a = await catalog.getApp(principal, request.params.appId);
+    const latest = await services.repos.releases.latest(a.id);
+    return {
+      ...appJson(a),
+      latestRelease: latest ? { ...releaseJson(latest, a), links: services.urls.release(latest, a) } : null,
+      latestPageUrl: services.urls.latestPage(a),
+    };
+  });
+
+  app.patch<{ Params: AppParams }>('/api/v1/apps/:appId', async (request) => {
+    const principal = await authenticate(request, services);
+    const body = jsonObject(request.body);
+    return appJson(await catalog.updateApp(principal, request.params.appId, body));
+  });
+
+  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    await catalog.deleteApp(principal, request.params.appId);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: AppParams; Querystring: { cursor?: string; limit?: string } }>(
+    '/api/v1/apps/:appId/releases',
+    async (request) => {
+      const principal = await authenticate(request, services);
+      const limit = request.query.limit && /^\d+$/.test(request.query.limit) ? Number(request.query.limit) : undefined;
+      const { app: a, page } = await catalog.listReleases(principal, request.params.appId, {
+        cursor: request.query.cursor || null,
+        limit,
+      });
+      const items = await Promise.all(
+        page.items.map(async (r) => ({ ...releaseJson(r, a), counts: await services.counters.get(r.id) })),
+      );
+      return { items, nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: ReleaseParams }>('/api/v1/releases/:id', async (request) => {
+    const principal = await authenticate(request, services);
+    const { app: a, release } = await catalog.getRelease(principal, request.params.id);
+    return {
+      ...releaseJson(release, a),
+      counts: await services.counters.get(release.id),
+      links: services.urls.release(release, a),
+    };
+  });
+
+  app.patch<{ Params: ReleaseParams }>('/api/v1/releases/:id', async (request) => {
+    const principal = await authenticate(request, services);
+    const body = jsonObject(request.body);
+    const { app: a, release } = await catalog.updateRelease(principal, request.params.id, body);
+    return { ...releaseJson(release, a), links: services.urls.release(release, a) };
+  });
+
+  app.delete<{ Params: ReleaseParams }>('/api/v1/releases/:id', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    await catalog.deleteRelease(principal, request.params.id);
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,131 @@
+// POST /api/v1/releases — the package as a raw streamed body (any non-multipart Content-Type, e.g.
+// application/octet-stream) or multipart/form-data with a `file` field (browsers). The body goes
+// straight to a staged temp file (never buffered in memory); see services/publish.
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import { OtashipError } from '../../../core/errors.js';
+import { appJson, releaseJson, type Principal } from '../../../services/index.js';
+import type { PublishResult } from '../../../services/publish/publish.js';
+import type { StagedUpload } from '../../../services/publish/stage.js';
+import { authenticate } from '../../auth.js';
+import type { ServerDeps } from '../../deps.js';
+
+interface UploadQuery {
+  notes?: string;
+  force?: string;
+  filename?: string;
+}
+
+export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const { services } = deps;
+  // Content-type parsers are scoped to this plugin: here every non-multipart body is passed
+  // through as a stream, so `curl --data-binary @app.ipa` works whatever type curl sends.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  await app.register(multipart, {
+    limits: {
+      fileSize: services.publish.maxUploadBytes + 1,
+      files: 1,
+      fields: 10,
+      fieldSize: 512 * 1024,
+      parts: 12,
+      headerPairs: 100,
+    },
+  });
+
+  app.post<{ Querystring: UploadQuery }>('/api/v1/releases', async (request, reply) => {
+    let principal: Principal;
+    try {
+      principal = await authenticate(request, services);
+    } catch (err) {
+      // Do not read (and discard) gigabytes the caller may not send: close after answering.
+      reply.header('Connection', 'close');
+      throw err;
+    }
+    const result = request.isMultipart()
+      ? await publishMultipart(request, reply, deps, principal)
+      : await publishRaw(request, reply, deps, principal);
+    const { app: appRecord, release, links, warnings } = result;
+    return reply.code(201).send({
+      release: { ...releaseJson(release, appRecord), links },
+      app: appJson(appRecord),
+      installPageUrl: links.installPageUrl,
+      installLink: links.installLink,
+      manifestUrl: links.manifestUrl,
+      downloadUrl: links.downloadUrl,
+      warnings,
+    });
+  });
+}
+
+async function publishRaw(
+  request: FastifyRequest<{ Querystring: UploadQuery }>,
+  reply: FastifyReply,
+  { services }: ServerDeps,
+  principal: Principal,
+): Promise<PublishResult> {
+  const q = request.query;
+  const lengthHeader = request.headers['content-length'];
+  const expectedSize = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+  let staged: StagedUpload;
+  try {
+    staged = await services.publish.stage(request.body as Readable, { expectedSize });
+  } catch (err) {
+    reply.header('Connection', 'close');
+    throw err;
+  }
+  try {
+    return await services.publish.publish(principal, staged, {
+      notes: q.notes,
+      force: isTrue(q.force),
+      filename: q.filename,
+    });
+  } finally {
+    await staged.dispose();
+  }
+}
+
+async function publishMultipart(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { services }: ServerDeps,
+  principal: Principal,
+): Promise<PublishResult> {
+  const query = request.query as UploadQuery;
+  const fields: Record<string, string> = {};
+  let staged: StagedUpload | undefined;
+  let filename: string | undefined;
+  try {
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          if (part.fieldname !== 'file' || staged) {
+            part.file.resume();
+            continue;
+          }
+          filename = part.filename;
+          staged = await services.publish.stage(part.file);
+          if (part.file.truncated) throw new OtashipError('PAYLOAD_TOO_LARGE', 'the uploaded file is larger than the limit');
+        } else if (typeof part.value === 'string') {
+          fields[part.fieldname] = part.value;
+        }
+      }
+    } catch (err) {
+      reply.header('Connection', 'close');
+      throw err;
+    }
+    if (!staged) throw new OtashipError('VALIDATION', 'the form has no `file` field holding the package');
+    return await services.publish.publish(principal, staged, {
+      notes: fields.notes ?? query.notes,
+      force: isTrue(fields.force ?? query.force),
+      filename: filename ?? query.filename,
+    });
+  } finally {
+    await staged?.dispose();
+  }
+}
+
+function isTrue(v: string | undefined): boolean {
+  return v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase());
+}

@@ -1,0 +1,82 @@
+// The install surface fetched by the iOS install daemon and by browsers: manifest, package, icons.
+// No cookies, no User-Agent sniffing: access is the `t` token in the URL (or a public release).
+import type { FastifyInstance } from 'fastify';
+import type { IconVariant } from '../../services/install.js';
+import type { ServerDeps } from '../deps.js';
+import { sendBlob } from '../http/send-blob.js';
+
+interface Params {
+  releaseId: string;
+}
+interface Query {
+  t?: string;
+}
+
+const ICONS: Record<string, IconVariant> = { 'icon.png': 'original', 'icon-57.png': '57', 'icon-512.png': '512' };
+
+export async function installRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {
+  const { install, counters, blobs } = services;
+
+  app.get<{ Params: Params; Querystring: Query }>('/i/:releaseId/manifest.plist', async (request, reply) => {
+    const xml = await install.manifest(request.params.releaseId, request.query.t);
+    // Always a 200 with the body: iOS does not follow a redirect for the manifest.
+    return reply
+      .header('Cache-Control', 'no-store')
+      .type('text/xml; charset=utf-8')
+      .send(xml);
+  });
+
+  app.route<{ Params: Params & { ext: string }; Querystring: Query }>({
+    method: ['GET', 'HEAD'],
+    url: '/i/:releaseId/package.:ext',
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      const target = await install.package(request.params.releaseId, request.params.ext, request.query.t);
+      const releaseId = target.release.id;
+      if (config.downloadMode === 'redirect' && request.method === 'GET') {
+        const location = await redirectTarget({ services, config }, target.key, target.filename, target.contentType);
+        if (location) {
+          void counters.count(releaseId, 'download_start');
+          return reply.header('Cache-Control', 'no-store').redirect(location, 302);
+        }
+      }
+      return sendBlob(request, reply, blobs, target.key, {
+        contentType: target.contentType,
+        cacheControl: 'no-transform, private',
+        filename: target.filename,
+        onStart: () => void counters.count(releaseId, 'download_start'),
+        onComplete: () => void counters.count(releaseId, 'download_complete'),
+      });
+    },
+  });
+
+  app.route<{ Params: Params & { icon: string }; Querystring: Query }>({
+    method: ['GET', 'HEAD'],
+    url: '/i/:releaseId/:icon',
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      const variant = ICONS[request.params.icon];
+      if (!variant) return reply.callNotFound();
+      const key = await install.icon(request.params.releaseId, variant, request.query.t);
+      return sendBlob(request, reply, blobs, key, {
+        contentType: 'image/png',
+        cacheControl: 'private, max-age=86400, no-transform',
+      });
+    },
+  });
+}
+
+/** Redirect mode: a CDN URL by key, else a presigned storage URL; null when neither is possible. */
+async function redirectTarget(
+  { services, config }: Pick<ServerDeps, 'services' | 'config'>,
+  key: string,
+  filename: string,
+  contentType: string,
+): Promise<string | null> {
+  if (config.cdnUrl) return `${config.cdnUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const { blobs } = services;
+  if (blobs.capabilities.presign && blobs.presignGet) {
+    return blobs.presignGet(key, { expiresInSeconds: config.presignTtlSeconds, filename, contentType });
+  }
+  return null;
+}

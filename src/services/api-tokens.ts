@@ -1,0 +1,144 @@
+// API tokens: `ota_<id>_<secret>`. The id finds the record; only the SHA-256 of the secret is stored
+// and compared in constant time. The bootstrap OTASHIP_ADMIN_TOKEN (hashed in the config) is an
+// admin too. Revoked or expired tokens stop working at once (sessions check their token each time).
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { OtashipError } from '../core/errors.js';
+import type { ApiTokenRecord, Repositories } from '../ports/repositories.js';
+import type { Clock } from './clock.js';
+import { isId, newId } from './ids.js';
+import type { Principal } from './principal.js';
+import { authorize } from './authz.js';
+
+export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
+
+export interface TokenView {
+  id: string;
+  name: string;
+  appId: string | null;
+  admin: boolean;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface CreateTokenInput {
+  name: string;
+  appId?: string | null;
+  admin?: boolean;
+  expiresInDays?: number | null;
+}
+
+type Repos = Pick<Repositories, 'tokens' | 'apps'>;
+
+export class ApiTokenService {
+  constructor(
+    private readonly repos: Repos,
+    private readonly clock: Clock,
+    private readonly adminTokenSha256: string | null,
+  ) {}
+
+  /** Bearer token → principal, or UNAUTHENTICATED with the reason. */
+  async authenticate(token: string): Promise<Principal> {
+    const t = token.trim();
+    if (this.adminTokenSha256 && equalHex(sha256(t), this.adminTokenSha256)) {
+      return { tokenId: BOOTSTRAP_TOKEN_ID, name: 'bootstrap admin', admin: true, appId: null, via: 'bearer' };
+    }
+    const m = /^ota_([0-9a-z]{26})_([A-Za-z0-9_-]{20,200})$/.exec(t);
+    if (!m) throw new OtashipError('UNAUTHENTICATED', 'the API token is not an otaship token (ota_<id>_<secret>)');
+    const record = await this.repos.tokens.get(m[1]!);
+    // Same message for unknown id and wrong secret: do not reveal which ids exist.
+    if (!record || !equalHex(sha256(m[2]!), record.secretHash)) {
+      throw new OtashipError('UNAUTHENTICATED', 'the API token is not known to this server');
+    }
+    this.#checkUsable(record);
+    // Best effort: a failed "last used" update must not fail the request.
+    this.repos.tokens.touch(record.id, this.clock()).catch(() => undefined);
+    return principalOf(record, 'bearer');
+  }
+
+  /** Re-checks a token id named by a session cookie (it may have been revoked since sign-in). */
+  async principalForId(id: string, via: Principal['via']): Promise<Principal> {
+    if (id === BOOTSTRAP_TOKEN_ID) {
+      if (!this.adminTokenSha256) throw new OtashipError('UNAUTHENTICATED', 'the bootstrap admin token is no longer configured');
+      return { tokenId: BOOTSTRAP_TOKEN_ID, name: 'bootstrap admin', admin: true, appId: null, via };
+    }
+    const record = isId(id) ? await this.repos.tokens.get(id) : null;
+    if (!record) throw new OtashipError('UNAUTHENTICATED', 'the token behind this session no longer exists');
+    this.#checkUsable(record);
+    return principalOf(record, via);
+  }
+
+  async create(principal: Principal, input: CreateTokenInput): Promise<{ token: string; record: TokenView }> {
+    authorize(principal, 'token:manage');
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (!name || name.length > 100) throw new OtashipError('VALIDATION', 'name must be 1-100 characters');
+    const appId = input.appId ?? null;
+    if (appId !== null && (!isId(appId) || !(await this.repos.apps.get(appId)))) {
+      throw new OtashipError('NOT_FOUND', `app ${appId} does not exist`);
+    }
+    const admin = input.admin === true;
+    if (admin && appId !== null) throw new OtashipError('VALIDATION', 'an admin token cannot be limited to one app');
+    const days = input.expiresInDays ?? null;
+    if (days !== null && (!Number.isFinite(days) || days <= 0 || days > 36500)) {
+      throw new OtashipError('VALIDATION', 'expiresInDays must be a number of days between 1 and 36500');
+    }
+    const now = this.clock();
+    const id = newId(now);
+    const secret = randomBytes(32).toString('base64url');
+    const record = await this.repos.tokens.create({
+      id,
+      name,
+      secretHash: sha256(secret),
+      appId,
+      admin,
+      expiresAt: days === null ? null : new Date(now.getTime() + days * 86400_000),
+    });
+    return { token: `ota_${id}_${secret}`, record: tokenView(record) };
+  }
+
+  async list(principal: Principal): Promise<TokenView[]> {
+    authorize(principal, 'token:manage');
+    return (await this.repos.tokens.list()).map(tokenView);
+  }
+
+  async revoke(principal: Principal, id: string): Promise<void> {
+    authorize(principal, 'token:manage');
+    const ok = isId(id) && (await this.repos.tokens.revoke(id, this.clock()));
+    if (!ok) throw new OtashipError('NOT_FOUND', `token ${id} does not exist or is already revoked`);
+  }
+
+  #checkUsable(record: ApiTokenRecord): void {
+    if (record.revokedAt) throw new OtashipError('UNAUTHENTICATED', `the API token "${record.name}" was revoked`);
+    if (record.expiresAt && record.expiresAt.getTime() <= this.clock().getTime()) {
+      throw new OtashipError('UNAUTHENTICATED', `the API token "${record.name}" expired on ${record.expiresAt.toISOString()}`);
+    }
+  }
+}
+
+export function tokenView(r: ApiTokenRecord): TokenView {
+  return {
+    id: r.id,
+    name: r.name,
+    appId: r.appId,
+    admin: r.admin,
+    createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
+  };
+}
+
+function principalOf(r: ApiTokenRecord, via: Principal['via']): Principal {
+  return { tokenId: r.id, name: r.name, admin: r.admin, appId: r.appId, via };
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function equalHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}

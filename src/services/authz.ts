@@ -1,0 +1,67 @@
+// Authorisation in ONE place. Routes and services call authorize() before acting; nothing else
+// decides who may do what.
+//   admin token            → everything, including token management
+//   unrestricted API token → every app and release (publish, read, edit, delete), no token management
+//   app-limited API token  → only its own app: publish builds of that app's bundle id and platform,
+//                            read/edit/delete that app and its releases
+import { OtashipError } from '../core/errors.js';
+import type { Principal } from './principal.js';
+
+export type Action =
+  | 'app:list'
+  | 'app:read'
+  | 'app:update'
+  | 'app:delete'
+  | 'release:publish'
+  | 'release:read'
+  | 'release:update'
+  | 'release:delete'
+  | 'token:manage';
+
+/** What the action is applied to; appId null means "an app that does not exist yet" (first publish). */
+export interface Resource {
+  appId?: string | null;
+  /** For messages: e.g. "ios com.example.app". */
+  label?: string;
+}
+
+export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
+  if (principal.admin) return true;
+  if (action === 'token:manage') return false;
+  if (principal.appId === null) return true;
+  if (action === 'app:list') return true; // the listing itself is filtered to the token's app
+  return resource.appId === principal.appId;
+}
+
+export function authorize(principal: Principal, action: Action, resource: Resource = {}): void {
+  if (isAllowed(principal, action, resource)) return;
+  if (action === 'token:manage') {
+    throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot manage tokens`);
+  }
+  const what = resource.label ?? (resource.appId ? `app ${resource.appId}` : 'a new app');
+  throw new OtashipError('FORBIDDEN', `token "${principal.name}" is limited to one app and may not ${verb(action)} ${what}`);
+}
+
+/** Narrows a listing to what the principal may see. */
+export function visibleAppIds(principal: Principal): 'all' | string[] {
+  if (principal.admin || principal.appId === null) return 'all';
+  return [principal.appId];
+}
+
+function verb(action: Action): string {
+  switch (action) {
+    case 'release:publish':
+      return 'publish builds of';
+    case 'app:read':
+    case 'release:read':
+      return 'read';
+    case 'app:update':
+    case 'release:update':
+      return 'change';
+    case 'app:delete':
+    case 'release:delete':
+      return 'delete';
+    default:
+      return 'act on';
+  }
+}

@@ -1,0 +1,195 @@
+// Publishing a release: staged upload (hashed) → inspect → authorise → checks → icons → blobs →
+// one database transaction. Any failure removes what was written, so a refused or broken upload
+// leaves no release, no app and no blobs behind.
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { OtashipError, isOtashipError } from '../../core/errors.js';
+import { inspect } from '../../core/inspect/index.js';
+import type { PackageInfo } from '../../core/types.js';
+import type { BlobStore } from '../../ports/blob-store.js';
+import type { AppRecord, Platform, ReleaseRecord, Repositories } from '../../ports/repositories.js';
+import { authorize } from '../authz.js';
+import type { Clock } from '../clock.js';
+import { newId } from '../ids.js';
+import type { Principal } from '../principal.js';
+import type { PublicUrls, ReleaseLinks } from '../urls.js';
+import { checkInstallable } from './checks.js';
+import { renderIcons } from './icons.js';
+import { stageUpload, type StageOptions, type StagedUpload } from './stage.js';
+
+export interface PublishOptions {
+  notes?: string;
+  force?: boolean;
+  /** Original file name, used in messages. */
+  filename?: string;
+}
+
+export interface PublishResult {
+  app: AppRecord;
+  release: ReleaseRecord;
+  links: ReleaseLinks;
+  /** Non-blocking problems (e.g. the icon could not be read). */
+  warnings: string[];
+}
+
+export const MAX_NOTES = 100_000;
+
+export const CONTENT_TYPES: Record<Platform, string> = {
+  ios: 'application/octet-stream',
+  android: 'application/vnd.android.package-archive',
+};
+
+export class PublishService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly blobs: BlobStore,
+    private readonly clock: Clock,
+    private readonly urls: PublicUrls,
+    private readonly limits: { tmpDir: string; maxUploadBytes: number },
+  ) {}
+
+  get maxUploadBytes(): number {
+    return this.limits.maxUploadBytes;
+  }
+
+  /** Streams a request body to a local temp file (see stage.ts). The caller must dispose() it. */
+  stage(body: Readable, options: Pick<StageOptions, 'expectedSize' | 'signal'> = {}): Promise<StagedUpload> {
+    return stageUpload(body, { ...options, tmpDir: this.limits.tmpDir, maxBytes: this.limits.maxUploadBytes });
+  }
+
+  /** Stages, publishes and always removes the temp file. */
+  async publishStream(
+    principal: Principal,
+    body: Readable,
+    options: PublishOptions & Pick<StageOptions, 'expectedSize' | 'signal'>,
+  ): Promise<PublishResult> {
+    const staged = await this.stage(body, options);
+    try {
+      return await this.publish(principal, staged, options);
+    } finally {
+      await staged.dispose();
+    }
+  }
+
+  async publish(principal: Principal, staged: StagedUpload, options: PublishOptions = {}): Promise<PublishResult> {
+    const label = options.filename ? safeLabel(options.filename) : 'the upload';
+    const notes = options.notes ?? '';
+    if (typeof notes !== 'string' || notes.length > MAX_NOTES) {
+      throw new OtashipError('VALIDATION', `notes must be text of at most ${MAX_NOTES} characters`);
+    }
+    const info = await this.#inspect(staged.path, label);
+    const platform: Platform = info.kind === 'ipa' ? 'ios' : 'android';
+    const existing = await this.repos.apps.findByBundle(platform, info.bundleId);
+    authorize(principal, 'release:publish', {
+      appId: existing?.id ?? null,
+      label: `${platform} app ${info.bundleId}`,
+    });
+    checkInstallable(info, options.force === true, `${label} (${info.bundleId})`);
+
+    const warnings: string[] = [];
+    let icons: Awaited<ReturnType<typeof renderIcons>> = null;
+    try {
+      icons = await renderIcons(staged.path, info);
+    } catch (err) {
+      // An unreadable icon must not block a release; say so instead of failing.
+      warnings.push(`the app icon could not be read (${isOtashipError(err) ? err.message : (err as Error).message})`);
+    }
+
+    const now = this.clock();
+    const releaseId = newId(now);
+    const root = `releases/${releaseId}`;
+    const keys = {
+      packageKey: `${root}/package.${info.kind}`,
+      iconKey: icons ? `${root}/icon.png` : null,
+      icon57Key: icons ? `${root}/icon-57.png` : null,
+      icon512Key: icons ? `${root}/icon-512.png` : null,
+    };
+    const written: string[] = [];
+    try {
+      written.push(keys.packageKey);
+      await this.blobs.put(keys.packageKey, createReadStream(staged.path), {
+        size: staged.size,
+        contentType: CONTENT_TYPES[platform],
+      });
+      if (icons) {
+        for (const [key, png] of [
+          [keys.iconKey!, icons.original],
+          [keys.icon57Key!, icons.icon57],
+          [keys.icon512Key!, icons.icon512],
+        ] as const) {
+          written.push(key);
+          await this.blobs.put(key, Readable.from([png]), { size: png.length, contentType: 'image/png' });
+        }
+      }
+      const { app, release } = await this.#record(platform, info, {
+        id: releaseId,
+        version: info.version,
+        build: info.build,
+        name: info.name,
+        size: staged.size,
+        sha256: staged.sha256,
+        ...keys,
+        info,
+        notes,
+        isPublic: null,
+        createdAt: now,
+      });
+      return { app, release, links: this.urls.release(release, app), warnings };
+    } catch (err) {
+      await Promise.all(written.map((k) => this.blobs.delete(k).catch(() => undefined)));
+      if (isOtashipError(err)) throw err;
+      throw new OtashipError('STORAGE', `storing release ${releaseId} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async #inspect(path: string, label: string): Promise<PackageInfo> {
+    let result;
+    try {
+      result = await inspect(path, { now: this.clock() });
+    } catch (err) {
+      // Messages name the temp file; name the user's file instead.
+      if (isOtashipError(err)) {
+        throw new OtashipError(err.code, err.message.split(path).join(label).split(basename(path)).join(label), {
+          cause: err,
+          ...(err.details ? { details: { ...err.details } } : {}),
+        });
+      }
+      throw err;
+    }
+    if (result.kind === 'profile') {
+      throw new OtashipError('UNKNOWN_FILE_TYPE', `${label} is a provisioning profile, not an .ipa or .apk package`);
+    }
+    return result;
+  }
+
+  /** App found or created by (platform, bundle id) and the release inserted, in one transaction. */
+  async #record(
+    platform: Platform,
+    info: PackageInfo,
+    release: Omit<ReleaseRecord, 'appId' | 'createdAt'> & { createdAt: Date },
+  ): Promise<{ app: AppRecord; release: ReleaseRecord }> {
+    const attempt = () =>
+      this.repos.transaction(async (tx) => {
+        const app =
+          (await tx.apps.findByBundle(platform, info.bundleId)) ??
+          (await tx.apps.create({ id: newId(this.clock()), platform, bundleId: info.bundleId, name: info.name, isPublic: false }));
+        const created = await tx.releases.create({ ...release, appId: app.id });
+        return { app, release: created };
+      });
+    try {
+      return await attempt();
+    } catch (err) {
+      // Two first publishes of the same bundle raced to create the app: the loser retries once.
+      if (isOtashipError(err) && err.code === 'CONFLICT') return attempt();
+      throw err;
+    }
+  }
+}
+
+/** File names come from clients: keep them short and printable in messages. */
+function safeLabel(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200);
+  return clean || 'the upload';
+}

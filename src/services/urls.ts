@@ -1,0 +1,85 @@
+// Every absolute URL the server hands out, built from the configured public URL — never from
+// request headers (Host / X-Forwarded-*), which is the classic "http link on an https site" bug.
+// Private releases get `?t=<signed token>` on every URL.
+import { buildInstallLink } from '../core/link/index.js';
+import type { AppRecord, ReleaseRecord } from '../ports/repositories.js';
+import { effectivePublic, type LinkTokens } from './link-tokens.js';
+
+export interface ReleaseLinks {
+  installPageUrl: string;
+  /** iOS: itms-services link; Android: the APK download URL (Android installs by download). */
+  installLink: string;
+  manifestUrl: string | null;
+  downloadUrl: string;
+  iconUrl: string | null;
+  /** The stable latest-release page of the app. */
+  latestPageUrl: string;
+  /** When the embedded tokens expire (null: public, no token). */
+  expiresAt: string | null;
+}
+
+export interface UrlSettings {
+  publicUrl: string;
+  linkTtlSeconds: number;
+  assetTtlSeconds: number;
+}
+
+export class PublicUrls {
+  constructor(
+    private readonly settings: UrlSettings,
+    private readonly tokens: LinkTokens,
+    private readonly now: () => Date,
+  ) {}
+
+  get base(): string {
+    return this.settings.publicUrl;
+  }
+
+  /** Share links for a release, each with a fresh token of the link lifetime. */
+  release(release: ReleaseRecord, app: AppRecord, ttlSeconds = this.settings.linkTtlSeconds): ReleaseLinks {
+    const isPublic = effectivePublic(release, app);
+    const q = isPublic ? '' : `?t=${this.tokens.forRelease(release.id, ttlSeconds)}`;
+    const root = `${this.base}/i/${release.id}`;
+    const downloadUrl = `${root}/package.${app.platform === 'ios' ? 'ipa' : 'apk'}${q}`;
+    const manifestUrl = app.platform === 'ios' ? `${root}/manifest.plist${q}` : null;
+    return {
+      installPageUrl: `${root}${q}`,
+      installLink: manifestUrl ? installLinkFor(manifestUrl) : downloadUrl,
+      manifestUrl,
+      downloadUrl,
+      iconUrl: release.iconKey ? `${root}/icon.png${q}` : null,
+      latestPageUrl: this.latestPage(app, ttlSeconds),
+      expiresAt: isPublic ? null : new Date(this.now().getTime() + ttlSeconds * 1000).toISOString(),
+    };
+  }
+
+  latestPage(app: AppRecord, ttlSeconds = this.settings.linkTtlSeconds): string {
+    const q = app.isPublic ? '' : `?t=${this.tokens.forApp(app.id, ttlSeconds)}`;
+    return `${this.base}/apps/${app.id}${q}`;
+  }
+
+  /** URLs inside a manifest: their tokens must outlive a slow download. */
+  manifestAssets(release: ReleaseRecord, app: AppRecord): {
+    packageUrl: string;
+    displayImageUrl: string | null;
+    fullSizeImageUrl: string | null;
+  } {
+    const q = effectivePublic(release, app)
+      ? ''
+      : `?t=${this.tokens.forRelease(release.id, this.settings.assetTtlSeconds)}`;
+    const root = `${this.base}/i/${release.id}`;
+    return {
+      packageUrl: `${root}/package.ipa${q}`,
+      displayImageUrl: release.icon57Key ? `${root}/icon-57.png${q}` : null,
+      fullSizeImageUrl: release.icon512Key ? `${root}/icon-512.png${q}` : null,
+    };
+  }
+}
+
+/**
+ * iOS refuses non-https manifests; on an http server (local testing) we still hand out the link
+ * (the server warns loudly at start, in /api/v1/health and on the pages) rather than none at all.
+ */
+export function installLinkFor(manifestUrl: string): string {
+  return buildInstallLink(manifestUrl, { allowHttp: true });
+}

@@ -1,0 +1,88 @@
+// The API's JSON shapes for apps and releases (documented in docs/readme/server.md).
+import type { InstallReason, PackageInfo, ProfileType } from '../core/types.js';
+import type { AppRecord, Platform, ReleaseCounts, ReleaseRecord } from '../ports/repositories.js';
+import { effectivePublic } from './link-tokens.js';
+import type { ReleaseLinks } from './urls.js';
+
+export interface AppJson {
+  id: string;
+  platform: Platform;
+  bundleId: string;
+  name: string;
+  isPublic: boolean;
+  createdAt: string;
+  updatedAt: string;
+  latestRelease?: ReleaseJson | null;
+  latestPageUrl?: string;
+}
+
+export interface ReleaseJson {
+  id: string;
+  appId: string;
+  platform: Platform;
+  bundleId: string;
+  name: string;
+  version: string | null;
+  build: string;
+  size: number;
+  sha256: string;
+  notes: string;
+  /** Effective visibility. */
+  isPublic: boolean;
+  /** The release's own setting; null inherits the app's. */
+  isPublicOverride: boolean | null;
+  createdAt: string;
+  minOsVersion: string | null;
+  deviceFamilies: string[];
+  hasIcon: boolean;
+  profile: { type: ProfileType; name: string; teamName: string | null; expiresAt: string | null; expired: boolean; deviceCount: number } | null;
+  installable: { ok: boolean; reasons: InstallReason[] };
+  counts?: ReleaseCounts;
+  links?: ReleaseLinks;
+}
+
+export function appJson(app: AppRecord): AppJson {
+  return {
+    id: app.id,
+    platform: app.platform,
+    bundleId: app.bundleId,
+    name: app.name,
+    isPublic: app.isPublic,
+    createdAt: app.createdAt.toISOString(),
+    updatedAt: app.updatedAt.toISOString(),
+  };
+}
+
+export function releaseJson(release: ReleaseRecord, app: AppRecord): ReleaseJson {
+  const info: PackageInfo = release.info;
+  const profile = info.profile;
+  return {
+    id: release.id,
+    appId: release.appId,
+    platform: app.platform,
+    bundleId: app.bundleId,
+    name: release.name,
+    version: release.version,
+    build: release.build,
+    size: release.size,
+    sha256: release.sha256,
+    notes: release.notes,
+    isPublic: effectivePublic(release, app),
+    isPublicOverride: release.isPublic,
+    createdAt: release.createdAt.toISOString(),
+    minOsVersion: info.minOsVersion,
+    deviceFamilies: info.deviceFamilies,
+    hasIcon: release.iconKey !== null,
+    profile: profile
+      ? {
+          type: profile.type,
+          name: profile.name,
+          teamName: profile.teamName,
+          expiresAt: profile.expiresAt,
+          expired: profile.expired,
+          deviceCount: profile.devices.length,
+        }
+      : null,
+    installable: info.installable,
+  };
+}
