@@ -1,4 +1,123 @@
-// PLACEHOLDER: replaced by the module that implements `otaship inspect`.
+// `otaship inspect <file> [--json] [--icon out.png]`: what a package or profile is, whether it can be
+// installed over the air, and (with --icon) its icon as a standard PNG. The inspect core is imported
+// inside the action so that other commands do not pay for zip, CMS and PNG code at start-up.
 import type { Command } from 'commander';
+import type { InspectResult, PackageInfo, ProfileInfo } from '../../core/types.js';
 
-export function register(_program: Command): void {}
+interface InspectCliOptions {
+  json?: boolean;
+  icon?: string;
+  at?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('inspect')
+    .description('Show what an .ipa, .apk or provisioning profile holds and whether it installs over the air')
+    .argument('<file>', 'package (.ipa/.apk) or profile (.mobileprovision/.provisionprofile); type is read from content')
+    .option('--json', 'print one JSON object instead of the summary')
+    .option('--icon <out.png>', 'write the best app icon to this file as a standard PNG')
+    .option('--at <date>', 'judge expiry as of this ISO 8601 date instead of now')
+    .action(async (file: string, options: InspectCliOptions) => {
+      const { OtashipError } = await import('../../core/errors.js');
+      const { inspect, readIcon } = await import('../../core/inspect/index.js');
+      let now: number | undefined;
+      if (options.at !== undefined) {
+        now = Date.parse(options.at);
+        if (Number.isNaN(now)) throw new OtashipError('USAGE', `--at ${options.at} is not a date (use e.g. 2025-01-31 or 2025-01-31T12:00:00Z)`);
+      }
+      const result = await inspect(file, { now });
+      if (options.icon !== undefined) {
+        if (result.kind === 'profile') throw new OtashipError('NO_ICON', `${file} is a provisioning profile, which has no icon`);
+        const png = await readIcon(file, result);
+        if (!png) throw new OtashipError('NO_ICON', `${file} has no icon file to extract`);
+        const { writeFile } = await import('node:fs/promises');
+        await writeFile(options.icon, png);
+        const size = result.icon ? ` (${result.icon.width}×${result.icon.height})` : '';
+        process.stderr.write(`wrote icon to ${options.icon}${size}\n`);
+      }
+      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
+    });
+}
+
+// --- human summary ---------------------------------------------------------------------------
+
+/** Values come from untrusted packages: never let them move the cursor or recolour the terminal. */
+function clean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
+}
+
+function lines(rows: Array<[string, string | null | undefined]>, indent = ''): string {
+  const shown = rows.filter((r): r is [string, string] => r[1] !== null && r[1] !== undefined && r[1] !== '');
+  const width = Math.max(...shown.map(([k]) => k.length)) + 2;
+  return shown.map(([k, v]) => `${indent}${`${k}:`.padEnd(width)}${clean(v)}\n`).join('');
+}
+
+export function formatSummary(r: InspectResult): string {
+  if (r.kind === 'profile') return profileBlock(r, '', [['Kind', `provisioning profile (${r.container})`]]);
+  return packageBlock(r);
+}
+
+function packageBlock(r: PackageInfo): string {
+  const version = r.version === null ? `(no version) build ${r.build}` : `${r.version} (${r.build})`;
+  const rows: Array<[string, string | null]> = [
+    ['Kind', r.kind === 'ipa' ? 'iOS app (ipa)' : 'Android app (apk)'],
+    ['Name', r.name],
+    ['Bundle ID', r.bundleId],
+    ['Version', version],
+    ['Min OS', r.minOsVersion],
+    ['Devices', r.deviceFamilies.join(', ')],
+  ];
+  if (r.kind === 'ipa') {
+    rows.push(['App', r.appPath], ['Platforms', r.platforms.join(', ')], ['Info.plist', r.infoPlistFormat], ['Signed', r.signed ? 'yes' : 'no']);
+  } else {
+    rows.push(['Target SDK', r.targetSdk], ['Signatures', r.signatureSchemes.length ? r.signatureSchemes.map((s) => `v${s}`).join(', ') : 'none']);
+  }
+  rows.push(
+    ['Extensions', r.extensions.length ? r.extensions.join(', ') : 'none'],
+    ['Icon', r.icon ? `${r.icon.entry} (${r.icon.width}×${r.icon.height})` : 'none found'],
+    ['Size', formatBytes(r.size)],
+  );
+  let out = lines(rows);
+  if (r.kind === 'ipa') out += r.profile ? `\nProfile\n${profileBlock(r.profile, '  ')}` : '\nProfile: none\n';
+  out += `\nInstallable: ${r.installable.ok ? 'yes' : 'no'}\n`;
+  const codeWidth = Math.max(0, ...r.installable.reasons.map((x) => x.code.length));
+  for (const reason of r.installable.reasons) {
+    out += `  ${reason.severity.padEnd(8)}${reason.code.padEnd(codeWidth + 2)}${clean(reason.message)}\n`;
+  }
+  return out;
+}
+
+function profileBlock(p: ProfileInfo, indent: string, lead: Array<[string, string]> = []): string {
+  const team = p.teamName ? `${p.teamName}${p.teamId ? ` (${p.teamId})` : ''}` : p.teamId;
+  const certs = p.certificates.map((c) => `${c.commonName ?? c.subject} (until ${c.notAfter}${c.expired ? ', expired' : ''})`);
+  return lines(
+    [
+      ...lead,
+      ['Type', p.type],
+      ['Name', p.name],
+      ['Team', team],
+      ['UUID', p.uuid],
+      ['App ID', p.entitlements.applicationIdentifier],
+      ['Created', p.createdAt],
+      ['Expires', p.expiresAt ? `${p.expiresAt}${p.expired ? ' (expired)' : ''}` : null],
+      ['Devices', p.provisionsAllDevices ? 'all (enterprise)' : String(p.devices.length)],
+      ['Platforms', p.platforms.join(', ')],
+      ['Certificates', certs.length ? certs.join('; ') : 'none readable'],
+    ],
+    indent,
+  );
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i] ?? ''} (${n} bytes)`;
+}
