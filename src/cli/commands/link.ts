@@ -10,7 +10,9 @@ export function register(program: Command): void {
     .argument('<manifest-url>', 'absolute https:// URL of the manifest (.plist)')
     .option('--allow-http', 'accept an http:// manifest URL (local testing only: iOS refuses it)')
     .action(async (manifestUrl: string, options: { allowHttp?: boolean }) => {
-      const { buildInstallLink, lintInstallLink } = await import('../../core/link/index.js');
+      // build.js and lint.js only: the HTML scanner behind index.js is not needed here.
+      const { buildInstallLink } = await import('../../core/link/build.js');
+      const { lintInstallLink } = await import('../../core/link/lint.js');
       const link = buildInstallLink(manifestUrl, { allowHttp: options.allowHttp === true });
       process.stdout.write(`${link}\n`);
       for (const p of lintInstallLink(link).problems) {

@@ -23,7 +23,7 @@ const ALWAYS_STOP = /[\s"<>`]/;
 
 // Common HTML elements: their presence marks the input as HTML (entities in text then decode).
 const HTML_HINT =
-  /<(?:!doctype\s+html|html|head|body|a|p|div|span|br|li|ul|ol|table|td|tr|meta|button|img|h[1-6]|section|article|main|footer|header|nav|form|iframe|pre|code|strong|em|script)\b[^>]*>/i;
+  /<(?:!doctype\s+html|(?:html|head|body|a|p|div|span|br|li|ul|ol|table|td|tr|meta|button|img|h[1-6]|section|article|main|footer|header|nav|form|iframe|pre|code|strong|em|script)(?=[\s/>]))/i;
 
 function isCandidate(link: string, scheme: string): boolean {
   const lower = scheme.toLowerCase();
@@ -74,9 +74,12 @@ function count(text: string, ch: string): number {
   return text.split(ch).length - 1;
 }
 
-function scanJson(value: unknown, out: string[]): void {
-  if (typeof value === 'string') out.push(...scanText(value));
-  else if (Array.isArray(value)) for (const v of value) scanJson(v, out);
+function scanJson(value: unknown, out: FoundInstallLink[]): void {
+  if (typeof value === 'string') {
+    // An API may return rendered HTML inside a JSON string: that HTML is decoded like a page.
+    if (HTML_HINT.test(value)) out.push(...scanHtml(value));
+    else out.push(...scanText(value).map((link) => ({ link, source: 'json' as const })));
+  } else if (Array.isArray(value)) for (const v of value) scanJson(v, out);
   else if (value !== null && typeof value === 'object') for (const v of Object.values(value)) scanJson(v, out);
 }
 
@@ -124,9 +127,8 @@ export function findInstallLinks(textOrHtml: string): FoundInstallLink[] {
   let found: FoundInstallLink[];
   const json = tryJson(textOrHtml);
   if (json !== undefined) {
-    const links: string[] = [];
-    scanJson(json, links);
-    found = links.map((link) => ({ link, source: 'json' }));
+    found = [];
+    scanJson(json, found);
   } else if (HTML_HINT.test(textOrHtml)) {
     found = scanHtml(textOrHtml);
   } else {

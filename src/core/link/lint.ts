@@ -352,6 +352,7 @@ function analyse(raw: string, source: LinkSource): Analysis {
     );
   }
 
+  intended = intended.trim(); // spaces around a URL are never meant (they are still reported below)
   let doubleEncoded = false;
   for (let i = 0; i < 3 && /^[a-z][a-z0-9+.-]*%3a/i.test(intended); i++) {
     const once = decodeOnce(intended);

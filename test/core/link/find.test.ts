@@ -120,3 +120,10 @@ describe('findInstallLinks: text, Markdown, JSON', () => {
     );
   });
 });
+
+describe('findInstallLinks: HTML inside JSON', () => {
+  test('a JSON string holding rendered HTML is decoded like a page', () => {
+    const json = JSON.stringify({ html: `<a href="${GOOD.replace(/&/g, '&amp;')}">Install</a>` });
+    assert.deepEqual(findInstallLinks(json), [{ link: GOOD, source: 'attribute' }]);
+  });
+});

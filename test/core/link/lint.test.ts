@@ -227,3 +227,10 @@ describe('lintInstallLink: verdicts', () => {
     assert.deepEqual(lintInstallLink(result.fixed).problems.map((p) => p.code), ['host-private-network']);
   });
 });
+
+test('spaces around the manifest URL are reported and trimmed by the fix', () => {
+  const result = lintInstallLink(`itms-services://?action=download-manifest&url=%20${ENC}%20`);
+  assert.deepEqual(result.problems.map((p) => p.code), ['url-invalid-characters']);
+  assert.ok(result.fixed !== null);
+  assert.equal(parseInstallLink(result.fixed).url, M);
+});
