@@ -114,7 +114,9 @@ async function copyText(text, button) {
     await navigator.clipboard.writeText(text);
   } catch {
     // Clipboard API needs a secure context (https or localhost): fall back to a selected text field.
-    const field = el('textarea', { readonly: '', style: 'position:fixed;opacity:0' });
+    const field = el('textarea', { readonly: '' });
+    field.style.position = 'fixed';
+    field.style.opacity = '0';
     field.value = text;
     document.body.append(field);
     field.select();

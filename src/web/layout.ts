@@ -2,8 +2,14 @@
 // from public/), phone-first viewport, light and dark colour schemes, and a strict referrer policy so
 // signed URLs in the address bar never leak to other sites through the Referer header.
 import { html, type HtmlValue, type SafeHtml } from './html.js';
+import { VERSION } from '../version.js';
 
 export const ASSETS_PREFIX = '/assets/';
+
+/** Asset URL with the otaship version as cache-buster, so an upgrade never runs stale admin script. */
+export function assetUrl(file: string): string {
+  return `${ASSETS_PREFIX}${file}?v=${VERSION}`;
+}
 
 export interface LayoutOptions {
   title: string;
@@ -34,8 +40,8 @@ export function layout(options: LayoutOptions): SafeHtml {
 <meta name="referrer" content="no-referrer">
 ${options.noindex === false ? '' : html`<meta name="robots" content="noindex, nofollow">`}
 <title>${options.title}</title>
-${styles.map((s) => html`<link rel="stylesheet" href="${ASSETS_PREFIX}${s}">\n`)}${(options.scripts ?? []).map(
-    (s) => html`<script type="module" src="${ASSETS_PREFIX}${s}"></script>\n`,
+${styles.map((s) => html`<link rel="stylesheet" href="${assetUrl(s)}">\n`)}${(options.scripts ?? []).map(
+    (s) => html`<script type="module" src="${assetUrl(s)}"></script>\n`,
   )}</head>
 <body${options.bodyClass ? html` class="${options.bodyClass}"` : ''}>
 ${options.body}

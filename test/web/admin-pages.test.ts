@@ -10,6 +10,7 @@ import {
 } from '../../src/web/index.js';
 import type { AdminAppView, AdminReleaseView } from '../../src/web/view-models.js';
 import { parseHtml } from './dom.js';
+import { VERSION } from '../../src/version.js';
 import { HOSTILE_NAME, NOW } from './fixtures.js';
 
 const user = { name: `ci <b>token</b>`, admin: true };
@@ -59,7 +60,7 @@ describe('admin pages', () => {
     assert.ok(!out.includes('<script>alert'));
     assert.ok(!out.includes('<b>token</b>'));
     const dom = parseHtml(out);
-    assert.deepEqual(dom.byTag('script').map((s) => dom.attr(s, 'src')), ['/assets/admin.js']);
+    assert.deepEqual(dom.byTag('script').map((s) => dom.attr(s, 'src')), [`/assets/admin.js?v=${VERSION}`]);
     const row = dom.byClass('app-row')[0]!;
     assert.equal(dom.attr(row, 'data-app-id'), 'app1');
     assert.equal(dom.text(dom.byClass('app-name')[0]!), HOSTILE_NAME.replace(/\s+/g, ' '));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseInstallLink } from '../../src/core/link/index.js';
 import { renderInstallPage, profileNotices } from '../../src/web/pages/install.js';
 import { parseHtml } from './dom.js';
+import { VERSION } from '../../src/version.js';
 import { androidView, DAY, HOSTILE_NAME, iosView, NOW, profile } from './fixtures.js';
 
 describe('install page (iOS)', () => {
@@ -32,7 +33,7 @@ describe('install page (iOS)', () => {
     const scripts = dom.byTag('script');
     assert.deepEqual(
       scripts.map((s) => dom.attr(s, 'src')),
-      ['/assets/install.js'],
+      [`/assets/install.js?v=${VERSION}`],
     );
     assert.equal(dom.text(dom.byTag('h1')[0]!), HOSTILE_NAME.replace(/\s+/g, ' '));
     assert.equal(dom.byTag('title').length, 1);

@@ -1,0 +1,178 @@
+// The web admin: sign in/out and the server-rendered admin pages. The pages' script (public/admin.js)
+// then acts through the JSON API (/api/v1/…) with the session cookie; the server's auth module
+// (src/server/auth.ts) accepts that cookie and requires `X-Requested-With: otaship` (or our Origin) on
+// state-changing calls, so no separate admin API exists.
+// Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isOtashipError } from '../../core/errors.js';
+import type { AppRecord } from '../../ports/repositories.js';
+import type { Principal, Services } from '../../services/index.js';
+import { SESSION_COOKIE } from '../../services/sessions.js';
+import { authenticate } from '../auth.js';
+import type { ServerDeps } from '../deps.js';
+import { PAGE_HEADERS } from '../../web/page-headers.js';
+import { adminAppView, adminReleaseView, adminTokenView } from '../../web/present.js';
+import { renderLoginPage } from '../../web/pages/admin-login.js';
+import { renderAdminAppPage, renderAdminAppsPage } from '../../web/pages/admin-apps.js';
+import { renderAdminTokensPage } from '../../web/pages/admin-tokens.js';
+import type { AdminAppView, AdminUser } from '../../web/view-models.js';
+
+const RELEASES_PER_PAGE = 20;
+const FORM_BODY_LIMIT = 16 * 1024;
+
+interface LoginBody {
+  token?: string;
+  next?: string;
+}
+
+/** Only our own admin paths are valid redirect targets after sign-in (no open redirect). */
+function safeNext(next: unknown): string {
+  if (typeof next !== 'string') return '/admin';
+  return /^\/admin(\/[A-Za-z0-9._~/-]*)?(\?[A-Za-z0-9._~=&%-]*)?$/.test(next) && !next.startsWith('/admin/login')
+    ? next
+    : '/admin';
+}
+
+function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {
+  return reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+}
+
+function userOf(p: Principal): AdminUser {
+  return { name: p.tokenId === 'bootstrap' ? 'admin token' : p.name, admin: p.admin };
+}
+
+/**
+ * The signed-in principal, or null after redirecting to the sign-in page (no or invalid session).
+ * Other errors (e.g. FORBIDDEN) go to the error edge.
+ */
+async function principalOrLogin(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
+  try {
+    return await authenticate(request, services);
+  } catch (err) {
+    if (isOtashipError(err) && err.code === 'UNAUTHENTICATED') {
+      if (request.cookies?.[SESSION_COOKIE]) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      const next = safeNext(request.url);
+      await reply.redirect(next === '/admin' ? '/admin/login' : `/admin/login?next=${encodeURIComponent(next)}`, 303);
+      return null;
+    }
+    throw err;
+  }
+}
+
+async function appSummary(services: Services, app: AppRecord): Promise<AdminAppView> {
+  const latest = await services.repos.releases.latest(app.id);
+  const detail = latest
+    ? { release: latest, links: services.urls.release(latest, app), counts: await services.counters.get(latest.id) }
+    : null;
+  return adminAppView(app, detail, services.urls.latestPage(app));
+}
+
+export async function adminRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {
+  // The sign-in form posts application/x-www-form-urlencoded; fastify parses only JSON by default.
+  // Scoped to this plugin; tiny bodies only.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
+  const secure = services.status.iosInstallReady;
+
+  app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie) {
+      try {
+        await services.sessions.resolve(cookie);
+        return reply.redirect(safeNext(request.query.next), 303);
+      } catch {
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
+    }
+    return sendPage(reply, String(renderLoginPage({ error: null, next: safeNext(request.query.next), secure })));
+  });
+
+  app.post<{ Body: LoginBody }>('/admin/login', async (request, reply) => {
+    const body = (request.body ?? {}) as LoginBody;
+    const next = safeNext(body.next);
+    const token = typeof body.token === 'string' ? body.token.trim() : '';
+    try {
+      if (!token) throw new Error('empty');
+      const session = await services.sessions.signIn(token);
+      reply.setCookie(SESSION_COOKIE, session.value, services.sessions.cookieOptions(session.expiresAt));
+      return reply.redirect(next, 303);
+    } catch (err) {
+      if (isOtashipError(err) && err.code !== 'UNAUTHENTICATED' && err.code !== 'TOKEN_INVALID' && err.code !== 'TOKEN_EXPIRED') {
+        throw err;
+      }
+      const message = token ? 'That token was not accepted (unknown, revoked or expired).' : 'Enter a token.';
+      return sendPage(reply, String(renderLoginPage({ error: message, next, secure })), 401);
+    }
+  });
+
+  // Sign-out only forgets the cookie (the token stays valid: revoke it on the Tokens page). Harmless
+  // when forged cross-site, so no CSRF check.
+  const logout = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/admin/login', 303);
+  };
+  app.post('/admin/logout', logout);
+  app.get('/admin/logout', logout);
+
+  app.get('/admin', async (request, reply) => {
+    const principal = await principalOrLogin(request, reply, services);
+    if (!principal) return reply;
+    const apps = await services.catalog.listApps(principal);
+    const views = await Promise.all(apps.map((a) => appSummary(services, a)));
+    views.sort((a, b) => (b.latestAt?.getTime() ?? 0) - (a.latestAt?.getTime() ?? 0));
+    const html = renderAdminAppsPage({
+      user: userOf(principal),
+      apps: views,
+      secure,
+      maxUploadBytes: config.maxUploadBytes,
+      now: services.clock(),
+    });
+    return sendPage(reply, String(html));
+  });
+
+  app.get<{ Params: { appId: string }; Querystring: { cursor?: string } }>('/admin/apps/:appId', async (request, reply) => {
+    const principal = await principalOrLogin(request, reply, services);
+    if (!principal) return reply;
+    const { app: appRecord, page } = await services.catalog.listReleases(principal, request.params.appId, {
+      cursor: request.query.cursor ?? null,
+      limit: RELEASES_PER_PAGE,
+    });
+    const releases = await Promise.all(
+      page.items.map(async (r) =>
+        adminReleaseView(appRecord, r, services.urls.release(r, appRecord), await services.counters.get(r.id)),
+      ),
+    );
+    const html = renderAdminAppPage({
+      user: userOf(principal),
+      app: await appSummary(services, appRecord),
+      releases,
+      nextPageUrl: page.nextCursor
+        ? `/admin/apps/${encodeURIComponent(appRecord.id)}?cursor=${encodeURIComponent(page.nextCursor)}`
+        : null,
+      secure,
+      maxUploadBytes: config.maxUploadBytes,
+      now: services.clock(),
+    });
+    return sendPage(reply, String(html));
+  });
+
+  app.get('/admin/tokens', async (request, reply) => {
+    const principal = await principalOrLogin(request, reply, services);
+    if (!principal) return reply;
+    const tokens = await services.tokens.list(principal); // FORBIDDEN for non-admin tokens
+    const apps = await services.catalog.listApps(principal);
+    const names = new Map(apps.map((a) => [a.id, a.name]));
+    const html = renderAdminTokensPage({
+      user: userOf(principal),
+      tokens: tokens.map((t) => adminTokenView(t, names)),
+      apps: apps.map((a) => ({ id: a.id, name: a.name, platform: a.platform })),
+      now: services.clock(),
+    });
+    return sendPage(reply, String(html));
+  });
+}

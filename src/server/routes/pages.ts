@@ -1,0 +1,97 @@
+// Public pages: the install page of a release (/i/:releaseId), the latest-release page of an app
+// (/apps/:appId), the CA trust page (/ca), and the static assets they use (/assets/*, from public/).
+// Thin: access checks and links come from services.install; rendering from src/web.
+// Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { OtashipError } from '../../core/errors.js';
+import type { AppRecord, ReleaseRecord } from '../../ports/repositories.js';
+import type { Services } from '../../services/index.js';
+import type { ServerDeps } from '../deps.js';
+import { installPageView, olderReleaseView, presentContext } from '../../web/present.js';
+import { PAGE_HEADERS } from '../../web/page-headers.js';
+import { renderInstallPage } from '../../web/pages/install.js';
+import { renderCaPage } from '../../web/pages/ca.js';
+import type { OlderReleaseView } from '../../web/view-models.js';
+
+/** public/ sits at the package root: three levels up from src/server/routes and dist/server/routes. */
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
+
+/** How many other releases the install pages list. */
+const OLDER_LIMIT = 20;
+
+interface ReleaseParams {
+  releaseId: string;
+}
+interface AppParams {
+  appId: string;
+}
+interface TokenQuery {
+  t?: string;
+}
+
+function sendPage(reply: FastifyReply, html: string): FastifyReply {
+  return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+}
+
+/**
+ * Other releases of the app, newest first, each with its own fresh links. A valid release link also
+ * carries a link to the app's latest page (services/urls), so listing the app's releases here grants
+ * nothing the visitor could not already reach.
+ */
+async function otherReleases(services: Services, app: AppRecord, exclude: string): Promise<OlderReleaseView[]> {
+  const page = await services.repos.releases.listByApp(app.id, { limit: OLDER_LIMIT + 1 });
+  return page.items
+    .filter((r: ReleaseRecord) => r.id !== exclude)
+    .slice(0, OLDER_LIMIT)
+    .map((r) => olderReleaseView(r, services.urls.release(r, app)));
+}
+
+export async function pageRoutes(app: FastifyInstance, { services, ca, config }: ServerDeps): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/assets/',
+    index: false,
+    list: false,
+    dotfiles: 'deny',
+    // Only what the pages load; the .d.ts files beside the scripts are for the tests.
+    allowedPath: (pathName: string) => /^\/[a-z0-9-]+\.(js|css|svg|png|ico)$/.test(pathName),
+    // Asset URLs carry ?v=<version>, but module imports inside the scripts do not: revalidate (ETag).
+    maxAge: 0,
+  });
+
+  app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', async (request, reply) => {
+    const { app: appRecord, release, links } = await services.install.release(request.params.releaseId, request.query.t);
+    void services.counters.pageView(release.id);
+    const older = await otherReleases(services, appRecord, release.id);
+    const view = installPageView('release', appRecord, release, links, older, presentContext(services.status, services.clock), links.installPageUrl);
+    return sendPage(reply, String(await renderInstallPage(view)));
+  });
+
+  app.get<{ Params: AppParams; Querystring: TokenQuery }>('/apps/:appId', async (request, reply) => {
+    const result = await services.install.latest(request.params.appId, request.query.t, OLDER_LIMIT);
+    if (!result.latest) {
+      throw new OtashipError('NOT_FOUND', `${result.app.name} has no releases yet`);
+    }
+    const { app: appRecord, release, links } = result.latest;
+    void services.counters.pageView(release.id);
+    const older = result.older.map((r) => olderReleaseView(r.release, r.links));
+    const view = installPageView('latest', appRecord, release, links, older, presentContext(services.status, services.clock), result.latestPageUrl);
+    return sendPage(reply, String(await renderInstallPage(view)));
+  });
+
+  app.get('/ca', async (_request, reply) => {
+    if (!ca) {
+      throw new OtashipError('NOT_FOUND', 'this server does not use a self-signed certificate authority');
+    }
+    const html = renderCaPage({
+      publicUrl: config.publicUrl,
+      caCertUrl: '/ca.crt',
+      mobileconfigUrl: '/ca.mobileconfig',
+      fingerprint: ca.fingerprint,
+    });
+    return sendPage(reply, String(html));
+  });
+}

@@ -1,0 +1,178 @@
+// Records and service results → the pages' view models. Pure: the routes fetch, this maps, the
+// renderers render. Kept out of the renderers so they stay independent of the storage shapes.
+import type { PackageInfo } from '../core/types.js';
+import type { ApiTokenRecord, AppRecord, ReleaseCounts, ReleaseRecord } from '../ports/repositories.js';
+import type { ReleaseLinks } from '../services/urls.js';
+import type {
+  AdminAppView,
+  AdminReleaseView,
+  AdminTokenView,
+  InstallPageView,
+  OlderReleaseView,
+  ProfileView,
+} from './view-models.js';
+
+export interface PresentContext {
+  now: Date;
+  /** False when the public URL is http. */
+  secure: boolean;
+  caPageUrl: string | null;
+}
+
+export function presentContext(
+  status: { iosInstallReady: boolean; caPageUrl: string | null },
+  clock: () => Date,
+): PresentContext {
+  return { now: clock(), secure: status.iosInstallReady, caPageUrl: status.caPageUrl };
+}
+
+export function profileView(info: PackageInfo): ProfileView | null {
+  const p = info.profile;
+  if (!p) return null;
+  return {
+    type: p.type,
+    name: p.name,
+    teamName: p.teamName,
+    expiresAt: p.expiresAt ? new Date(p.expiresAt) : null,
+    deviceCount: p.devices.length,
+    provisionsAllDevices: p.provisionsAllDevices,
+  };
+}
+
+/** Inspection warnings a tester can act on; profile expiry has its own, clearer notice. */
+function testerWarnings(info: PackageInfo): string[] {
+  return info.installable.reasons
+    .filter((r) => r.severity === 'warning' && !/EXPIR/i.test(r.code))
+    .map((r) => r.message);
+}
+
+export function olderReleaseView(release: ReleaseRecord, links: ReleaseLinks): OlderReleaseView {
+  return {
+    id: release.id,
+    version: release.version,
+    build: release.build,
+    createdAt: release.createdAt,
+    size: release.size,
+    pageUrl: links.installPageUrl,
+  };
+}
+
+export function installPageView(
+  kind: InstallPageView['kind'],
+  app: AppRecord,
+  release: ReleaseRecord,
+  links: ReleaseLinks,
+  older: OlderReleaseView[],
+  ctx: PresentContext,
+  /** The URL the QR code encodes: this page (release page) or the stable latest page. */
+  pageUrl: string,
+): InstallPageView {
+  const info = release.info;
+  return {
+    kind,
+    platform: app.platform,
+    appId: app.id,
+    releaseId: release.id,
+    appName: release.name || app.name,
+    bundleId: app.bundleId,
+    version: release.version,
+    build: release.build,
+    size: release.size,
+    createdAt: release.createdAt,
+    notes: release.notes,
+    minOsVersion: info.minOsVersion,
+    deviceFamilies: info.deviceFamilies,
+    iconUrl: links.iconUrl,
+    pageUrl,
+    installHref: links.installLink,
+    downloadUrl: links.downloadUrl,
+    manifestUrl: links.manifestUrl,
+    profile: profileView(info),
+    warnings: testerWarnings(info),
+    secure: ctx.secure,
+    caPageUrl: ctx.caPageUrl,
+    latestPageUrl: kind === 'release' ? links.latestPageUrl : null,
+    older,
+    now: ctx.now,
+  };
+}
+
+export function countsView(c: ReleaseCounts): AdminReleaseView['counts'] {
+  return {
+    pageViews: c.pageViews,
+    manifestFetches: c.manifestFetches,
+    downloadsStarted: c.downloadsStarted,
+    downloadsCompleted: c.downloadsCompleted,
+  };
+}
+
+export function adminAppView(
+  app: AppRecord,
+  latest: { release: ReleaseRecord; links: ReleaseLinks; counts: ReleaseCounts } | null,
+  latestPageUrl: string,
+): AdminAppView {
+  return {
+    id: app.id,
+    platform: app.platform,
+    name: app.name,
+    bundleId: app.bundleId,
+    isPublic: app.isPublic,
+    iconUrl: latest?.links.iconUrl ?? null,
+    latestVersion: latest?.release.version ?? null,
+    latestBuild: latest?.release.build ?? null,
+    latestAt: latest?.release.createdAt ?? null,
+    releaseCount: null,
+    counts: latest ? countsView(latest.counts) : null,
+    adminUrl: `/admin/apps/${encodeURIComponent(app.id)}`,
+    latestPageUrl,
+  };
+}
+
+export function adminReleaseView(
+  app: AppRecord,
+  release: ReleaseRecord,
+  links: ReleaseLinks,
+  counts: ReleaseCounts,
+): AdminReleaseView {
+  const profile = release.info.profile;
+  return {
+    id: release.id,
+    version: release.version,
+    build: release.build,
+    createdAt: release.createdAt,
+    size: release.size,
+    notes: release.notes,
+    isPublic: release.isPublic ?? app.isPublic,
+    inherited: release.isPublic === null,
+    counts: countsView(counts),
+    installPageUrl: links.installPageUrl,
+    installLink: links.installLink,
+    downloadUrl: links.downloadUrl,
+    profileType: profile?.type ?? null,
+    profileExpiresAt: profile?.expiresAt ? new Date(profile.expiresAt) : null,
+  };
+}
+
+/** Token listing rows; accepts the API's TokenView (ISO strings) or repository records (Dates). */
+export function adminTokenView(
+  t: Pick<ApiTokenRecord, 'id' | 'name' | 'appId' | 'admin'> & {
+    createdAt: Date | string;
+    lastUsedAt: Date | string | null;
+    expiresAt: Date | string | null;
+    revokedAt: Date | string | null;
+  },
+  appNames: ReadonlyMap<string, string>,
+): AdminTokenView {
+  const date = (d: Date | string | null): Date | null => (d === null ? null : new Date(d));
+  return {
+    id: t.id,
+    name: t.name,
+    appId: t.appId,
+    appName: t.appId ? (appNames.get(t.appId) ?? null) : null,
+    admin: t.admin,
+    createdAt: new Date(t.createdAt),
+    lastUsedAt: date(t.lastUsedAt),
+    expiresAt: date(t.expiresAt),
+    revokedAt: date(t.revokedAt),
+  };
+}
