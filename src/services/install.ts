@@ -68,6 +68,13 @@ export class InstallService {
     if (app.platform !== 'ios' || release.info.kind !== 'ipa') {
       throw new OtashipError('NOT_FOUND', `release ${release.id} is an Android build: it installs by direct download, not a manifest`);
     }
+    if (!this.urls.base.startsWith('https:')) {
+      throw new OtashipError(
+        'BAD_URL',
+        `this server's public URL ${this.urls.base} is http, and iOS installs only from https manifests and packages: ` +
+          'the server administrator must set OTASHIP_PUBLIC_URL to an https origin (or run with --tls self-signed)',
+      );
+    }
     const xml = renderManifest(release.info as IpaInfo, release, this.urls.manifestAssets(release, app));
     void this.counters.count(release.id, 'manifest_fetch');
     return xml;
