@@ -74,6 +74,7 @@ export class ApiTokenService {
     const name = typeof input.name === 'string' ? input.name.trim() : '';
     if (!name || name.length > 100) throw new OtashipError('VALIDATION', 'name must be 1-100 characters');
     const appId = input.appId ?? null;
+    if (appId !== null && typeof appId !== 'string') throw new OtashipError('VALIDATION', 'appId must be an app id or null');
     if (appId !== null && (!isId(appId) || !(await this.repos.apps.get(appId)))) {
       throw new OtashipError('NOT_FOUND', `app ${appId} does not exist`);
     }
@@ -105,7 +106,7 @@ export class ApiTokenService {
   async revoke(principal: Principal, id: string): Promise<void> {
     authorize(principal, 'token:manage');
     const ok = isId(id) && (await this.repos.tokens.revoke(id, this.clock()));
-    if (!ok) throw new OtashipError('NOT_FOUND', `token ${id} does not exist or is already revoked`);
+    if (!ok) throw new OtashipError('NOT_FOUND', `token ${id.slice(0, 64)} does not exist`);
   }
 
   #checkUsable(record: ApiTokenRecord): void {

@@ -29,7 +29,7 @@ export interface StageOptions {
 
 export async function stageUpload(body: Readable, options: StageOptions): Promise<StagedUpload> {
   if (options.expectedSize !== undefined && options.expectedSize > options.maxBytes) {
-    body.resume(); // let the socket drain rather than stall
+    // Refuse before reading a byte; the route closes the connection instead of draining it.
     throw tooLarge(options.maxBytes);
   }
   await mkdir(options.tmpDir, { recursive: true });
