@@ -192,7 +192,10 @@ export function zeros(n: number): Readable {
 export async function buildZip(entries: SyntheticEntry[], out?: string, zip64 = false): Promise<string> {
   const path = out ?? (await tempPath('archive.zip'));
   const zip = new yazl.ZipFile();
-  for (const e of entries) zip.addBuffer(e.data, e.name, { compress: e.compress ?? true, forceZip64Format: zip64 });
+  for (const e of entries) {
+    if (e.name.endsWith('/')) zip.addEmptyDirectory(e.name, { forceZip64Format: zip64 });
+    else zip.addBuffer(e.data, e.name, { compress: e.compress ?? true, forceZip64Format: zip64 });
+  }
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(path));
   return path;
