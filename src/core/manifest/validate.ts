@@ -95,7 +95,9 @@ class Walker {
         if (t) typedAssets.push(t);
         else ok = false;
       });
-      this.assetSet(typedAssets, `${path}.assets`);
+      // Judge the set by every asset that names a kind, typed or not, so one missing url does not
+      // also read as a missing software-package.
+      this.assetSet(assets.filter(isDict).filter((a): a is Dict & { kind: string } => typeof a.kind === 'string'), `${path}.assets`);
     }
     const metadata = get(value, 'metadata');
     let typedMeta: ManifestMetadata | null = null;
@@ -197,7 +199,7 @@ class Walker {
     }
   }
 
-  private assetSet(assets: ManifestAsset[], path: string): void {
+  private assetSet(assets: (Dict & { kind: string })[], path: string): void {
     const count = (kind: string): number => assets.filter((a) => a.kind === kind).length;
     const packages = count('software-package');
     if (packages === 0) {
@@ -210,7 +212,8 @@ class Walker {
       if (n > 1) this.add('DUPLICATE_ASSET', `${n} ${kind} assets: iOS uses one`, path);
     }
     const pkg = assets.find((a) => a.kind === 'software-package');
-    if (pkg && (pkg.md5 !== undefined || pkg.md5s !== undefined) && pkg.sha256 === undefined && pkg.sha256s === undefined) {
+    const has = (key: string): boolean => pkg !== undefined && get(pkg, key) !== undefined;
+    if ((has('md5') || has('md5s')) && !has('sha256') && !has('sha256s')) {
       this.add('MD5_ONLY', 'the software-package is verified by MD5 only: Apple recommends SHA-256 (sha256 or sha256-size + sha256s)', path);
     }
   }

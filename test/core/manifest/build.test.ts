@@ -34,7 +34,7 @@ function independentTitle(xml: string): unknown {
   return root.items[0]?.metadata.title;
 }
 
-export const IPA_INFO: IpaInfo = {
+const IPA_INFO: IpaInfo = {
   kind: 'ipa',
   bundleId: 'com.example.app',
   version: '2.0',
