@@ -193,7 +193,7 @@ export async function buildZip(entries: SyntheticEntry[], out?: string, zip64 = 
   const path = out ?? (await tempPath('archive.zip'));
   const zip = new yazl.ZipFile();
   for (const e of entries) {
-    if (e.name.endsWith('/')) zip.addEmptyDirectory(e.name, { forceZip64Format: zip64 });
+    if (e.name.endsWith('/')) zip.addEmptyDirectory(e.name);
     else zip.addBuffer(e.data, e.name, { compress: e.compress ?? true, forceZip64Format: zip64 });
   }
   zip.end();
