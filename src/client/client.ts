@@ -66,7 +66,7 @@ export class OtashipClient {
     // Ask cheaply whether the token is accepted before sending the file. A server that refuses an
     // upload from its headers answers at once and closes the connection; a client still writing then
     // often sees a reset instead of the answer, so a wrong token would read as a network failure.
-    await this.checkToken();
+    if (options.checkToken !== false) await this.checkToken();
     const notes = options.notes ?? '';
     const notesInQuery = notes.length > 0 && encodeURIComponent(notes).length <= MAX_QUERY_NOTES;
     const url = this.url('api/v1/releases', {

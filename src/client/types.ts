@@ -38,6 +38,8 @@ export interface PublishOptions {
   /** File name to record; default the file's base name. */
   filename?: string;
   signal?: AbortSignal;
+  /** Ask the server whether the token is accepted before sending the file (default true). */
+  checkToken?: boolean;
   /** Progress of the upload: bytes sent of total. */
   onProgress?: (sent: number, total: number) => void;
 }

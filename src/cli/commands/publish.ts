@@ -55,14 +55,22 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
   // Usage problems (no server, no token) surface before any work is done.
   const client = new OtashipClient({ server: flags.server ?? '', token: flags.token ?? '', ca });
 
+  // Order matters for a clean failure: the local check (no network) refuses a wrong file before any
+  // request; the token check refuses a wrong token or an unreachable server before anything is printed,
+  // so every failure is the single line the CLI's error edge prints.
+  let description: string[] = [];
   if (flags.check) {
     const { precheckPackage } = await import('../../client/precheck.js');
     const { info, warnings } = await precheckPackage(file, { force: flags.force === true });
     const version = info.version ? `${info.version} (${info.build})` : info.build;
     const kind = info.kind === 'ipa' ? `iOS${info.profile ? ` ${info.profile.type}` : ''}` : 'Android';
-    err.write(`Publishing ${printable(info.name)} ${printable(version)} ${printable(info.bundleId)} — ${kind}, ${formatBytes(info.size)}\n`);
-    for (const w of warnings) err.write(`warning: ${printable(w.message)}\n`);
+    description = [
+      `Publishing ${printable(info.name)} ${printable(version)} ${printable(info.bundleId)} — ${kind}, ${formatBytes(info.size)}`,
+      ...warnings.map((w) => `warning: ${printable(w.message)}`),
+    ];
   }
+  await client.checkToken();
+  for (const line of description) err.write(`${line}\n`);
 
   const bar = new ProgressBar(err);
   let published;
@@ -70,6 +78,7 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
     published = await client.publish(file, {
       notes,
       force: flags.force === true,
+      checkToken: false,
       onProgress: (sent, total) => bar.update(sent, total),
     });
   } catch (error) {

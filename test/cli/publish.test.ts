@@ -1,0 +1,173 @@
+// `otaship publish` end to end: the real CLI in a child process against the REAL server
+// (test/helpers/server.ts: real socket, SQLite, fs blobs), plus a mimic API where a test must prove
+// that NOTHING was sent (the local check refuses before any request).
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { closedPortUrl, startMimicApi, type MimicApi } from '../client/mimic-api.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function otaship(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const base = { ...process.env };
+  delete base.OTASHIP_TOKEN;
+  delete base.OTASHIP_SERVER;
+  delete base.OTASHIP_DEBUG;
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', MAIN, ...args],
+      { cwd: ROOT, env: { ...base, ...env }, maxBuffer: 4 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The CLI's failure contract: exactly one line on stderr, starting with "otaship:", nothing on stdout. */
+function assertOneLineError(run: Run, exit: number, includes: string[]): void {
+  assert.equal(run.code, exit, `exit code (stderr: ${run.stderr})`);
+  assert.equal(run.stdout, '');
+  const lines = run.stderr.split('\n').filter(Boolean);
+  assert.equal(lines.length, 1, `one line: ${JSON.stringify(run.stderr)}`);
+  assert.match(lines[0]!, /^otaship: /);
+  for (const text of includes) assert.ok(lines[0]!.includes(text), `"${text}" in ${lines[0]}`);
+}
+
+let srv: TestServer;
+let dir: string;
+let ipa: string;
+let appStoreIpa: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'otaship-publish-'));
+  srv = await startTestServer();
+  ipa = await buildIpa({ bundleId: 'com.example.publish', displayName: 'Publish Demo', version: '2.0.1', build: '77', fillerBytes: 2 * 1024 * 1024 });
+  appStoreIpa = await buildIpa({ bundleId: 'com.example.store', profile: { type: 'app-store' } });
+});
+after(async () => {
+  await srv?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('otaship publish (real server)', () => {
+  test('--json prints exactly the summary; the install page answers 200 and the download is the same file', async () => {
+    const run = await otaship(['publish', ipa, '--server', srv.baseUrl, '--token', srv.adminToken, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as Record<string, string | null>;
+    assert.deepEqual(Object.keys(out).sort(), ['appId', 'downloadUrl', 'installLink', 'installPageUrl', 'manifestUrl', 'releaseId']);
+    for (const key of ['appId', 'releaseId', 'installPageUrl', 'downloadUrl', 'manifestUrl']) {
+      assert.equal(typeof out[key], 'string', key);
+    }
+    assert.ok(out.installLink!.startsWith('itms-services://?action=download-manifest&url='), out.installLink!);
+    assert.ok(out.installPageUrl!.startsWith(srv.baseUrl));
+
+    const page = await fetch(out.installPageUrl!);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    assert.ok((await page.text()).includes('Publish Demo'));
+
+    const download = await fetch(out.downloadUrl!);
+    assert.equal(download.status, 200);
+    const got = createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex');
+    const want = createHash('sha256').update(await readFile(ipa)).digest('hex');
+    assert.equal(got, want);
+    // Off a terminal: no bar, no escape codes; a description first and one plain summary line.
+    assert.ok(!run.stderr.includes('\r') && !run.stderr.includes('\x1b'), JSON.stringify(run.stderr));
+    assert.match(run.stderr, /^Publishing Publish Demo 2\.0\.1 \(77\) com\.example\.publish — iOS ad-hoc, /m);
+    assert.match(run.stderr, /^Uploaded .+ in \d+:\d\d \(.+\/s\)$/m);
+  });
+
+  test('server and token from OTASHIP_SERVER / OTASHIP_TOKEN; notes from a file; human output names the links', async () => {
+    const notesFile = join(dir, 'notes.md');
+    await writeFile(notesFile, '# What changed\n\n- Fixes & improvements <b>\n');
+    const run = await otaship(['publish', ipa, '--notes-file', notesFile], { OTASHIP_SERVER: srv.baseUrl, OTASHIP_TOKEN: srv.adminToken });
+    assert.equal(run.code, 0, run.stderr);
+    const installPage = /^Install page: (\S+)$/m.exec(run.stdout)?.[1];
+    assert.ok(installPage?.startsWith(srv.baseUrl), run.stdout);
+    assert.match(run.stdout, /^Install link: itms-services:\/\/\?action=download-manifest&url=https?%3A/m);
+    const releaseId = /\/i\/([^/?]+)/.exec(installPage ?? '')?.[1];
+    const res = await fetch(`${srv.baseUrl}/api/v1/releases/${releaseId}`, { headers: srv.auth() });
+    assert.equal(res.status, 200);
+    assert.ok(JSON.stringify(await res.json()).includes('Fixes & improvements <b>'), 'notes stored');
+  });
+
+  test('a wrong token exits 3 with one line', async () => {
+    const run = await otaship(['publish', ipa, '--server', srv.baseUrl, '--token', 'ota_nope_wrongsecret']);
+    assertOneLineError(run, 3, []);
+  });
+
+  test('with --no-check the server refuses an App Store build: exit 2, the reason named', async () => {
+    const run = await otaship(['publish', appStoreIpa, '--server', srv.baseUrl, '--token', srv.adminToken, '--no-check']);
+    assertOneLineError(run, 2, ['App Store']);
+  });
+
+  test('over self-signed HTTPS: works with --ca, and without it says to pass --ca', async () => {
+    const secure = await startTestServer({ tls: true });
+    try {
+      const caFile = join(dir, 'ca.crt');
+      await writeFile(caFile, secure.ca ?? '');
+      const ok = await otaship(['publish', ipa, '--server', secure.baseUrl, '--token', secure.adminToken, '--ca', caFile, '--json']);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.ok((JSON.parse(ok.stdout) as { installPageUrl: string }).installPageUrl.startsWith('https://'));
+      const refused = await otaship(['publish', ipa, '--server', secure.baseUrl, '--token', secure.adminToken]);
+      assertOneLineError(refused, 3, [secure.baseUrl, '--ca']);
+    } finally {
+      await secure.stop();
+    }
+  });
+});
+
+describe('otaship publish (refusals before any upload)', () => {
+  let api: MimicApi;
+  before(async () => {
+    api = await startMimicApi();
+  });
+  after(async () => {
+    await api.close();
+  });
+
+  test('not a package: exit 2 and no request reaches the server', async () => {
+    const notes = join(dir, 'readme.txt');
+    await writeFile(notes, 'just some text, not a zip\n');
+    const run = await otaship(['publish', notes, '--server', api.url, '--token', 'ota_tok1_s3cret']);
+    assertOneLineError(run, 2, ['readme.txt']);
+    assert.equal(api.requests.length, 0);
+  });
+
+  test('an App Store build is refused locally (exit 2, reason named) without a request', async () => {
+    const run = await otaship(['publish', appStoreIpa, '--server', api.url, '--token', 'ota_tok1_s3cret']);
+    assertOneLineError(run, 2, ['App Store']);
+    assert.equal(api.requests.length, 0);
+  });
+
+  test('server down: exit 3, one line naming the server', async () => {
+    const url = await closedPortUrl();
+    const run = await otaship(['publish', ipa, '--server', url, '--token', 'ota_tok1_s3cret']);
+    assertOneLineError(run, 3, [`Cannot reach the otaship server at ${url}: connection refused`]);
+  });
+
+  test('usage: no token, or both --notes and --notes-file, exit 2 without a request', async () => {
+    const noToken = await otaship(['publish', ipa, '--server', api.url]);
+    assertOneLineError(noToken, 2, ['--token', 'OTASHIP_TOKEN']);
+    const both = await otaship(['publish', ipa, '--server', api.url, '--token', 'x', '--notes', 'a', '--notes-file', 'b']);
+    assertOneLineError(both, 2, ['--notes-file']);
+    assert.equal(api.requests.length, 0);
+  });
+});
