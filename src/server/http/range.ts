@@ -52,8 +52,8 @@ export function parseRange(header: string, size: number): { start: number; end: 
     return { start: Math.max(0, size - n), end: size - 1 };
   }
   const start = Number(r[1]);
-  const end = r[2] === '' ? size - 1 : Number(r[2]);
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || end < start) return null;
+  const end = r[2] === '' ? Infinity : Number(r[2]);
+  if (!Number.isSafeInteger(start) || (end !== Infinity && !Number.isSafeInteger(end)) || end < start) return null;
   if (start >= size) return 'unsatisfiable';
   return { start, end: Math.min(end, size - 1) };
 }
