@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { apkBuffer, encodeAxml, int, manifestTree, str } from '../helpers/synthetic-apk.js';
 import { closedPortUrl, startMimicApi, type MimicApi } from '../client/mimic-api.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -106,6 +107,23 @@ describe('otaship publish (real server)', () => {
     const res = await fetch(`${srv.baseUrl}/api/v1/releases/${releaseId}`, { headers: srv.auth() });
     assert.equal(res.status, 200);
     assert.ok(JSON.stringify(await res.json()).includes('Fixes & improvements <b>'), 'notes stored');
+  });
+
+  test('an APK publishes with no manifest URL and a direct download of the APK', async () => {
+    const manifest = encodeAxml(
+      manifestTree({ package: 'com.example.droid', versionCode: int(12), versionName: str('3.1'), minSdk: int(24), targetSdk: int(34), label: str('Droid') }),
+    );
+    const apk = join(dir, 'app-release.apk');
+    await writeFile(apk, await apkBuffer({ manifest, v1: true }));
+    const run = await otaship(['publish', apk, '--server', srv.baseUrl, '--token', srv.adminToken, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as Record<string, string | null>;
+    assert.equal(out.manifestUrl, null);
+    assert.match(run.stderr, /^Publishing Droid 3\.1 \(12\) com\.example\.droid — Android, /m);
+    const download = await fetch(out.downloadUrl!);
+    assert.equal(download.status, 200);
+    assert.equal(download.headers.get('content-type'), 'application/vnd.android.package-archive');
+    assert.deepEqual(Buffer.from(await download.arrayBuffer()), await readFile(apk));
   });
 
   test('a wrong token exits 3 with one line', async () => {
