@@ -5,10 +5,15 @@ import type { Readable } from 'node:stream';
 
 export interface BlobStat {
   size: number;
-  /** Strong validator for HTTP ETag/If-Range (content hash or backend ETag). */
+  /**
+   * Strong validator for HTTP ETag/If-Range (content hash or backend ETag), already in entity-tag
+   * form with its double quotes (e.g. `"9f86d0…"`): send it as the ETag header value unchanged.
+   */
   etag: string;
   lastModified: Date;
   contentType?: string;
+  /** Hex SHA-256 of the content. Always set on the result of put() (hashed while streaming). */
+  sha256?: string;
 }
 
 export interface BlobRange {
@@ -19,7 +24,10 @@ export interface BlobRange {
 
 export interface PutOptions {
   contentType?: string;
-  /** Known length, if any (lets S3 skip multipart for small bodies). */
+  /**
+   * Known length, if any (lets S3 skip multipart for small bodies). When given, a body that is
+   * shorter (UPLOAD_INCOMPLETE) or longer (VALIDATION) fails the put and stores nothing.
+   */
   size?: number;
   signal?: AbortSignal;
 }

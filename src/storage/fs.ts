@@ -1,0 +1,177 @@
+// Blob store on a local (or shared network) directory. Layout: <root>/<key> holds the bytes;
+// <dir>/.<name>.meta.json holds the SHA-256 computed while writing, so ETags are strong and equal on
+// every instance sharing the disk. Writes go to <dir>/.<name>.<random>.tmp and are renamed into
+// place (atomic on POSIX); a failed or aborted write removes its temporary file.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { addAbortSignal } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { OtashipError } from '../core/errors.js';
+import type { BlobRange, BlobStat, BlobStore, PutOptions } from '../ports/blob-store.js';
+import { assertValidKey, assertValidPrefix } from './keys.js';
+import { MeasureStream, checkRange, etagFromSha256, storageError } from './measure.js';
+
+interface Meta {
+  v: 1;
+  sha256: string;
+  size: number;
+  /** Identify the data file the digest belongs to: a stale sidecar is ignored. */
+  ino: number;
+  mtimeMs: number;
+  contentType?: string;
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}
+
+export class FsBlobStore implements BlobStore {
+  readonly kind = 'fs';
+  readonly capabilities = { presign: false } as const;
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  private pathOf(key: string): string {
+    assertValidKey(key);
+    return join(this.root, ...key.split('/'));
+  }
+
+  private static metaPathOf(path: string): string {
+    return join(dirname(path), `.${basename(path)}.meta.json`);
+  }
+
+  async put(key: string, body: Readable, options: PutOptions = {}): Promise<BlobStat> {
+    const path = this.pathOf(key);
+    options.signal?.throwIfAborted();
+    const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    const measure = new MeasureStream(key, options.size);
+    let sha256: string;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await pipeline(body, measure, createWriteStream(tmp, { flags: 'wx', flush: true }), options.signal ? { signal: options.signal } : {});
+      sha256 = measure.finish();
+      await rename(tmp, path);
+    } catch (err) {
+      body.destroy();
+      await unlink(tmp).catch(() => {});
+      throw storageError('write', key, err);
+    }
+    const st = await stat(path);
+    const meta: Meta = { v: 1, sha256, size: st.size, ino: st.ino, mtimeMs: st.mtimeMs };
+    if (options.contentType) meta.contentType = options.contentType;
+    const metaPath = FsBlobStore.metaPathOf(path);
+    const metaTmp = `${metaPath}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(metaTmp, JSON.stringify(meta), { flag: 'wx' });
+      await rename(metaTmp, metaPath);
+    } catch {
+      // The blob itself is complete; without its sidecar stat() falls back to a size+mtime ETag.
+      await unlink(metaTmp).catch(() => {});
+    }
+    return { ...this.toStat(st, meta), sha256 };
+  }
+
+  private toStat(st: Stats, meta: Meta | null): BlobStat {
+    const fresh = meta && meta.ino === st.ino && meta.size === st.size && meta.mtimeMs === st.mtimeMs;
+    const out: BlobStat = {
+      size: st.size,
+      etag: fresh ? etagFromSha256(meta.sha256) : `"fs-${st.size.toString(16)}-${Math.round(st.mtimeMs * 1000).toString(16)}-${st.ino.toString(16)}"`,
+      lastModified: new Date(Math.floor(st.mtimeMs)),
+    };
+    if (fresh) out.sha256 = meta.sha256;
+    if (fresh && meta.contentType) out.contentType = meta.contentType;
+    return out;
+  }
+
+  private async readMeta(path: string): Promise<Meta | null> {
+    try {
+      const parsed = JSON.parse(await readFile(FsBlobStore.metaPathOf(path), 'utf8')) as Meta;
+      return parsed && parsed.v === 1 && typeof parsed.sha256 === 'string' ? parsed : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async stat(key: string): Promise<BlobStat | null> {
+    const path = this.pathOf(key);
+    let st: Stats;
+    try {
+      st = await stat(path);
+    } catch (err) {
+      if (isMissing(err)) return null;
+      throw storageError('stat', key, err);
+    }
+    if (!st.isFile()) return null;
+    return this.toStat(st, await this.readMeta(path));
+  }
+
+  async get(key: string, range?: BlobRange, signal?: AbortSignal): Promise<Readable> {
+    const path = this.pathOf(key);
+    signal?.throwIfAborted();
+    // Open first, then size the range on the open file: a concurrent replace or delete cannot make
+    // the stream read a different object than the one measured.
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if (isMissing(err)) throw new OtashipError('NOT_FOUND', `blob ${key} does not exist`);
+      throw storageError('read', key, err);
+    }
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) throw new OtashipError('NOT_FOUND', `blob ${key} does not exist`);
+      const bounds = range ? checkRange(key, st.size, range) : undefined;
+      const stream = handle.createReadStream({ autoClose: true, ...(bounds ?? {}) });
+      return signal ? addAbortSignal(signal, stream) : stream;
+    } catch (err) {
+      await handle.close().catch(() => {});
+      throw storageError('read', key, err);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    for (const p of [path, FsBlobStore.metaPathOf(path)]) {
+      try {
+        await unlink(p);
+      } catch (err) {
+        if (!isMissing(err) && (err as NodeJS.ErrnoException).code !== 'EPERM') throw storageError('delete', key, err);
+      }
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    assertValidPrefix(prefix);
+    const slash = prefix.lastIndexOf('/');
+    const base = slash < 0 ? '' : prefix.slice(0, slash + 1);
+    yield* this.walk(base, prefix);
+  }
+
+  private async *walk(dirKey: string, prefix: string): AsyncIterable<string> {
+    let entries;
+    try {
+      entries = await readdir(join(this.root, ...dirKey.split('/').filter(Boolean)), { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw storageError('list', dirKey || '/', err);
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue; // temporary files and metadata sidecars
+      const key = dirKey + entry.name;
+      if (entry.isDirectory()) {
+        // Descend only where keys can still match the prefix.
+        if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix)) yield* this.walk(`${key}/`, prefix);
+      } else if (entry.isFile() && key.startsWith(prefix)) {
+        yield key;
+      }
+    }
+  }
+}

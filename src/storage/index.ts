@@ -1,0 +1,4 @@
+export { openBlobStore } from './open.js';
+export { parseStorageSpec, describeStorage } from './config.js';
+export type { StorageConfig, FsStorageConfig, MemoryStorageConfig, S3StorageConfig, S3ChecksumMode } from './config.js';
+export { assertValidKey } from './keys.js';

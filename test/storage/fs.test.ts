@@ -1,0 +1,68 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openBlobStore } from '../../src/storage/open.js';
+import { blobStoreConformance } from './blob-store.conformance.js';
+
+const root = mkdtempSync(join(tmpdir(), 'otaship-fs-'));
+
+/** Temporary files anywhere under the root (sidecars are expected, .tmp files are not). */
+function tmpFiles(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.tmp'));
+}
+
+blobStoreConformance('fs', {
+  create: () => openBlobStore({ kind: 'fs', root: join(root, 'blobs') }),
+  dispose: async () => rmSync(root, { recursive: true, force: true }),
+  leftovers: async () => tmpFiles(join(root, 'blobs')),
+  streaming: true,
+});
+
+describe('fs blob store specifics', () => {
+  test('ETags come from the stored SHA-256 and agree between instances sharing the directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-etag-'));
+    try {
+      const a = await openBlobStore({ kind: 'fs', root: dir });
+      const b = await openBlobStore({ kind: 'fs', root: dir });
+      const put = await a.put('r/1/package.ipa', Readable.from([Buffer.from('abc')]));
+      assert.equal(put.etag, '"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"');
+      assert.equal((await b.stat('r/1/package.ipa'))?.etag, put.etag);
+      assert.equal((await b.stat('r/1/package.ipa'))?.sha256, put.sha256);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a file replaced behind the store gets a new ETag, not the stale sidecar one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-stale-'));
+    try {
+      const store = await openBlobStore({ kind: 'fs', root: dir });
+      const put = await store.put('x.bin', Readable.from([Buffer.from('one')]));
+      writeFileSync(join(dir, 'x.bin.new'), 'two!');
+      const { renameSync } = await import('node:fs');
+      renameSync(join(dir, 'x.bin.new'), join(dir, 'x.bin'));
+      const st = await store.stat('x.bin');
+      assert.equal(st?.size, 4);
+      assert.notEqual(st?.etag, put.etag);
+      assert.equal(st?.sha256, undefined);
+      assert.match(st?.etag ?? '', /^"fs-/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('keys never escape the root', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-escape-'));
+    try {
+      const store = await openBlobStore({ kind: 'fs', root: join(dir, 'inner') });
+      await assert.rejects(store.put('../outside', Readable.from([Buffer.from('x')])));
+      assert.deepEqual(readdirSync(dir), ['inner']);
+      assert.deepEqual(readdirSync(join(dir, 'inner')), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
