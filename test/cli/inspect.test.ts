@@ -1,0 +1,122 @@
+// Runs the real CLI (node bin/otaship, compiled dist/) as a user would.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import sharp from 'sharp';
+import yazl from 'yazl';
+import { buildIpa, buildProfile, tempPath, zeros } from '../helpers/synthetic-ipa.js';
+
+const BIN = 'bin/otaship';
+
+function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('otaship inspect (CLI)', () => {
+  test('the CLI is built (npm run build) — required for these tests', () => {
+    assert.ok(existsSync('dist/cli/main.js'), 'dist/cli/main.js missing: run `npm run build` first');
+  });
+
+  test('--json prints one object with the documented fields', async () => {
+    const path = await buildIpa({ bundleId: 'com.cli.test', displayName: 'CLI <Test> & "Co"', version: '3.1', build: '31', profile: { type: 'ad-hoc' }, nested: [{ path: 'PlugIns/Ext.appex' }] });
+    const { code, stdout, stderr } = await run('inspect', path, '--json');
+    assert.equal(code, 0, stderr);
+    const r = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(r.kind, 'ipa');
+    assert.equal(r.bundleId, 'com.cli.test');
+    assert.equal(r.name, 'CLI <Test> & "Co"');
+    assert.equal(r.version, '3.1');
+    assert.equal(r.build, '31');
+    assert.equal(r.minOsVersion, '15.0');
+    assert.deepEqual(r.deviceFamilies, ['iphone', 'ipad']);
+    assert.equal(r.appPath, 'Payload/Example.app');
+    assert.deepEqual(r.extensions, ['Payload/Example.app/PlugIns/Ext.appex']);
+    assert.equal(r.icon, null);
+    const installable = r.installable as { ok: boolean; reasons: unknown[] };
+    assert.equal(installable.ok, true);
+    const profile = r.profile as { type: string; devices: string[]; expiresAt: string };
+    assert.equal(profile.type, 'ad-hoc');
+    assert.equal(profile.devices.length, 2);
+    assert.match(profile.expiresAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  test('a profile file prints its fields at top level with kind "profile"', async () => {
+    const path = await tempPath('p.mobileprovision');
+    await writeFile(path, await buildProfile({ type: 'enterprise', name: 'Ent' }));
+    const { code, stdout } = await run('inspect', path, '--json');
+    assert.equal(code, 0);
+    const r = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(r.kind, 'profile');
+    assert.equal(r.type, 'enterprise');
+    assert.equal(r.name, 'Ent');
+  });
+
+  test('human output: aligned summary, profile block and verdict; --at judges expiry', async () => {
+    const path = await buildIpa({ displayName: 'Human\u001b[31mRed', profile: { type: 'development', expiresAt: new Date('2030-01-01T00:00:00Z') } });
+    const now = await run('inspect', path, '--at', '2029-06-01');
+    assert.equal(now.code, 0);
+    assert.match(now.stdout, /^Kind: +iOS app \(ipa\)$/m);
+    assert.match(now.stdout, /^Bundle ID: +com\.example\.app$/m);
+    assert.match(now.stdout, /^Profile$/m);
+    assert.match(now.stdout, /^ {2}Type: +development$/m);
+    assert.match(now.stdout, /^Installable: yes$/m);
+    assert.doesNotMatch(now.stdout, /\u001b/, 'control characters from the package never reach the terminal');
+    const later = await run('inspect', path, '--at', '2030-06-01');
+    assert.match(later.stdout, /^Installable: no$/m);
+    assert.match(later.stdout, /error +PROFILE_EXPIRED/);
+  });
+
+  test('--icon writes a standard PNG; no icon → exit 2 saying so', async () => {
+    const withIcon = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 48, height: 48 }] });
+    const out = await tempPath('icon.png');
+    const ok = await run('inspect', withIcon, '--icon', out);
+    assert.equal(ok.code, 0, ok.stderr);
+    const meta = await sharp(await readFile(out)).metadata();
+    assert.equal(meta.format, 'png');
+    assert.equal(meta.width, 48);
+    const none = await run('inspect', await buildIpa(), '--icon', await tempPath('none.png'));
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /no icon/i);
+  });
+
+  test('invalid input exits 2 with one line on stderr', async () => {
+    const text = await tempPath('notes.ipa');
+    await writeFile(text, 'hello');
+    const bomb = await tempPath('bomb.ipa');
+    const zip = new yazl.ZipFile();
+    zip.addReadStream(zeros(20 * 1024 * 1024), 'Payload/B.app/Info.plist');
+    zip.end();
+    await pipeline(zip.outputStream, createWriteStream(bomb));
+    const valid = await readFile(await buildIpa());
+    const truncated = await tempPath('cut.ipa');
+    await writeFile(truncated, valid.subarray(0, Math.floor(valid.length / 2)));
+    const noApp = await buildIpa({ topFolder: 'Wrapped' });
+    const badPlist = await buildIpa({ infoPlistRaw: Buffer.from('<plist><dict>') });
+    const cases: Array<[string, RegExp]> = [
+      [text, /notes\.ipa is not an \.ipa, \.apk or provisioning profile/],
+      [bomb, /Payload\/B\.app\/Info\.plist/],
+      [truncated, /cut\.ipa is cut short/],
+      [noApp, /Wrapped\/Payload\/Example\.app\/Info\.plist/],
+      [badPlist, /Info\.plist is not a readable property list/],
+      ['/no/such/file.ipa', /not found/i],
+    ];
+    for (const [file, pattern] of cases) {
+      const r = await run('inspect', file, '--json');
+      assert.equal(r.code, 2, `${file}: ${r.stderr}`);
+      assert.equal(r.stdout, '');
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0] ?? '', /^otaship: /);
+      assert.match(lines[0] ?? '', pattern);
+    }
+  });
+});
