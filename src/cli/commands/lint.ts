@@ -73,10 +73,16 @@ async function resolveInput(arg: string): Promise<LintInput> {
   return { label: 'the argument', kind: 'text', text: arg };
 }
 
+/** Control characters from a hostile page must not reach the terminal as escape sequences. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- that is the point
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function renderBlock(result: LinkLintResult): string {
-  const lines = [result.input];
+  const lines = [printable(result.input)];
   if (result.problems.length === 0) lines.push('  ok: no problems found');
-  for (const p of result.problems) lines.push(`  ${p.severity} ${p.code}: ${p.message}`);
+  for (const p of result.problems) lines.push(`  ${p.severity} ${p.code}: ${printable(p.message)}`);
   if (result.fixed !== null) lines.push(`  fix: ${result.fixed}`);
   return lines.join('\n');
 }

@@ -26,7 +26,7 @@ export function buildInstallLink(manifestUrl: string | URL, options: BuildInstal
   }
   const httpAllowed = options.allowHttp === true && parsed.protocol === 'http:';
   if (parsed.protocol !== 'https:' && !httpAllowed) {
-    const extra = parsed.protocol === 'http:' ? ' (iOS refuses http:// manifests; allowHttp is for local tests)' : '';
+    const extra = parsed.protocol === 'http:' ? ' (iOS refuses http:// manifests; allow http only for local tests with --allow-http / allowHttp)' : '';
     throw new OtashipError('BAD_URL', `The manifest URL "${text}" uses ${parsed.protocol} instead of https:${extra}`);
   }
   if (parsed.hostname === '') {

@@ -19,7 +19,8 @@ export interface FoundInstallLink {
 // The start of a candidate: an itms-ish scheme (or a missing colon) directly followed by '/' or '?'.
 const START = /(?<![\w+.-])(itms[\w+.-]*):?(?=[/?])/gi;
 const CLOSERS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '`': '`', '(': ')', '<': '>', '[': ']' };
-const ALWAYS_STOP = /[\s"<>`]/;
+// eslint-disable-next-line no-control-regex -- control characters end a link in text
+const ALWAYS_STOP = /[\s"<>`\u0000-\u001f\u007f]/;
 
 // Common HTML elements: their presence marks the input as HTML (entities in text then decode).
 const HTML_HINT =
@@ -39,7 +40,8 @@ function isCandidate(link: string, scheme: string): boolean {
  */
 function scanText(text: string): string[] {
   const links: string[] = [];
-  for (const m of text.matchAll(START)) {
+  const starts = new RegExp(START.source, START.flags);
+  for (let m = starts.exec(text); m !== null; m = starts.exec(text)) {
     const start = m.index;
     const before = start > 0 ? text[start - 1] ?? '' : '';
     const closer = CLOSERS[before];
@@ -66,6 +68,9 @@ function scanText(text: string): string[] {
       else break;
     }
     if (isCandidate(link, m[1] ?? '')) links.push(link);
+    // Resume after this link: a doubled prefix inside it is part of it, and rescanning from every
+    // inner "itms" would make hostile input quadratic.
+    starts.lastIndex = Math.max(end, start + 1);
   }
   return links;
 }

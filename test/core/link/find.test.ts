@@ -127,3 +127,17 @@ describe('findInstallLinks: HTML inside JSON', () => {
     assert.deepEqual(findInstallLinks(json), [{ link: GOOD, source: 'attribute' }]);
   });
 });
+
+describe('findInstallLinks: hostile input', () => {
+  test('a long run of prefixes is one link, not one per prefix (scanning stays linear)', () => {
+    const run = 'itms-services://?'.repeat(20_000);
+    const found = findInstallLinks(`${run} <p>${run}</p>`);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]?.link, run.slice(0, -1)); // a trailing '?' is read as punctuation
+  });
+
+  test('control characters end a link in text', () => {
+    const found = findInstallLinks(`${GOOD}\u001b[2J`);
+    assert.deepEqual(found.map((f) => f.link), [GOOD]);
+  });
+});
