@@ -105,6 +105,17 @@ describe('OtashipClient.publish', () => {
     await assert.rejects(client.publish(big), rejectsWith('PAYLOAD_TOO_LARGE', 'larger than the limit'));
   });
 
+  test('an aborted upload stops with UPLOAD_INCOMPLETE', async () => {
+    const big = join(dir, 'big3.ipa');
+    await writeFile(big, Buffer.alloc(32 * 1024 * 1024));
+    const client = new OtashipClient({ server: api.url, token: GOOD_TOKEN });
+    const controller = new AbortController();
+    await assert.rejects(
+      client.publish(big, { signal: controller.signal, onProgress: () => controller.abort() }),
+      rejectsWith('UPLOAD_INCOMPLETE', 'cancelled'),
+    );
+  });
+
   test('NOT_INSTALLABLE keeps its code and names the reasons', async () => {
     api.scenario = 'not-installable';
     const client = new OtashipClient({ server: api.url, token: GOOD_TOKEN });
