@@ -1,4 +1,4 @@
-/* global document, window, location, navigator, sessionStorage, XMLHttpRequest, FormData, fetch, confirm, setTimeout, Node */
+/* global document, window, location, navigator, sessionStorage, XMLHttpRequest, FormData, fetch, confirm, setTimeout, Node, CustomEvent */
 // Admin UI behaviour: calls the JSON API (/api/v1/…) with the session cookie. Every state-changing call
 // sends X-Requested-With: otaship, which the server requires for cookie-authenticated requests (CSRF).
 // Plain ES module, no build step.
@@ -182,6 +182,8 @@ function upload(file) {
 
   xhr.upload.addEventListener('progress', (e) => {
     if (!e.lengthComputable) return;
+    // Also announced as an event, for integrations and the browser tests.
+    document.dispatchEvent(new CustomEvent('otaship:upload-progress', { detail: { loaded: e.loaded, total: e.total } }));
     const pct = (e.loaded / e.total) * 100;
     bar.value = pct;
     const elapsed = (Date.now() - started) / 1000;

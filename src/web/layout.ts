@@ -40,6 +40,7 @@ export function layout(options: LayoutOptions): SafeHtml {
 <meta name="referrer" content="no-referrer">
 ${options.noindex === false ? '' : html`<meta name="robots" content="noindex, nofollow">`}
 <title>${options.title}</title>
+<link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
 ${styles.map((s) => html`<link rel="stylesheet" href="${assetUrl(s)}">\n`)}${(options.scripts ?? []).map(
     (s) => html`<script type="module" src="${assetUrl(s)}"></script>\n`,
   )}</head>

@@ -39,11 +39,15 @@ export function profileView(info: PackageInfo): ProfileView | null {
   };
 }
 
-/** Inspection warnings a tester can act on; profile expiry has its own, clearer notice. */
+/** Codes the page already explains in its own words (profile notices and the "Trouble installing?" hints). */
+const EXPLAINED = new Set(['PROFILE_EXPIRED', 'APP_STORE_PROFILE', 'DEVELOPER_MODE', 'REGISTERED_DEVICES_ONLY', 'ENTERPRISE_TRUST']);
+
+/**
+ * Blocking problems found at inspection that the page does not explain otherwise (a build published
+ * with force, e.g. an expired signing certificate). Developer-facing warnings stay in the admin.
+ */
 function testerWarnings(info: PackageInfo): string[] {
-  return info.installable.reasons
-    .filter((r) => r.severity === 'warning' && !/EXPIR/i.test(r.code))
-    .map((r) => r.message);
+  return info.installable.reasons.filter((r) => r.severity === 'error' && !EXPLAINED.has(r.code)).map((r) => r.message);
 }
 
 export function olderReleaseView(release: ReleaseRecord, links: ReleaseLinks): OlderReleaseView {

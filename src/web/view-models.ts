@@ -50,7 +50,7 @@ export interface InstallPageView {
   /** iOS only. */
   manifestUrl: string | null;
   profile: ProfileView | null;
-  /** Warnings from inspection worth showing testers (e.g. "signed for iPad only"). */
+  /** Blocking problems found at inspection that the page does not otherwise explain (forced publishes). */
   warnings: string[];
   /** False when the public URL is http: iOS refuses to install over plain http. */
   secure: boolean;

@@ -209,7 +209,7 @@ ${ios
       })
     : ''}
 ${profileNotices(view.profile, view.now)}
-${view.warnings.map((w) => notice('warning', html`${w}`))}
+${view.warnings.map((w) => notice('error', html`${w}`, { cls: 'package-problem' }))}
 ${view.caPageUrl
     ? notice(
         'info',
