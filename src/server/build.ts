@@ -10,6 +10,8 @@ import { tokenRoutes } from './routes/api/tokens.js';
 import { uploadRoutes } from './routes/api/upload.js';
 import { installRoutes } from './routes/install.js';
 import { caRoutes } from './routes/ca.js';
+import { pageRoutes } from './routes/pages.js';
+import { adminRoutes } from './routes/admin.js';
 import { renderErrorPage } from '../web/pages/error.js';
 
 export interface BuildServerOptions {
@@ -46,26 +48,17 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   });
 
   await app.register(cookie);
-  const plugins: RoutePlugin[] = [healthRoutes, uploadRoutes, catalogRoutes, tokenRoutes, installRoutes, caRoutes];
+  // Page and admin routes belong to the web layer (src/web renders; these plugins route).
+  const plugins: RoutePlugin[] = [
+    healthRoutes,
+    uploadRoutes,
+    catalogRoutes,
+    tokenRoutes,
+    installRoutes,
+    caRoutes,
+    pageRoutes,
+    adminRoutes,
+  ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
-  for (const plugin of await webPlugins()) await app.register((scope) => plugin(scope, deps));
   return app;
-}
-
-/**
- * The page and admin route plugins belong to the web layer (src/server/routes/pages.ts, admin.ts).
- * TEMPORARY: loaded by computed specifier so the server builds before they exist.
- */
-async function webPlugins(): Promise<RoutePlugin[]> {
-  const out: RoutePlugin[] = [];
-  for (const name of ['pages', 'admin']) {
-    try {
-      const mod = (await import(new URL(`./routes/${name}.js`, import.meta.url).href)) as Record<string, unknown>;
-      const plugin = Object.values(mod).find((v) => typeof v === 'function') as RoutePlugin | undefined;
-      if (plugin) out.push(plugin);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    }
-  }
-  return out;
 }

@@ -40,7 +40,7 @@ async function publish(body: Buffer): Promise<Published> {
   const res = await fetch(`${srv.baseUrl}/api/v1/releases`, {
     method: 'POST',
     headers: srv.auth({ 'content-type': 'application/octet-stream' }),
-    body,
+    body: new Uint8Array(body),
   });
   assert.equal(res.status, 201, await res.clone().text());
   return (await res.json()) as Published;
@@ -224,7 +224,7 @@ describe('Android', () => {
       const res = await fetch(`${srv.baseUrl}/api/v1/releases?filename=app.apk`, {
         method: 'POST',
         headers: srv.auth({ 'content-type': 'application/vnd.android.package-archive' }),
-        body: apk.bytes,
+        body: new Uint8Array(apk.bytes),
       });
       assert.equal(res.status, 201, await res.clone().text());
       const j = (await res.json()) as Published & { app: { platform: string; bundleId: string } };

@@ -31,6 +31,14 @@ async function settled(): Promise<void> {
   }
 }
 
+async function stagingStarted(): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await readdir(srv.config.tmpDir)).length > 0) return;
+    await sleep(25);
+  }
+  assert.fail('the server never started staging the upload');
+}
+
 async function assertNothingLeft(): Promise<void> {
   await settled();
   assert.deepEqual(await readdir(srv.config.tmpDir), [], 'no staged temp files');
@@ -58,11 +66,11 @@ function abortMidUpload(headers: Record<string, string>, prefix: Buffer, sendByt
         sent += chunk.length;
         if (!req.write(chunk)) return void req.once('drain', pump);
       }
-      // Let the server stage what it got, then cut the connection mid-body.
-      setTimeout(() => {
+      // Cut the connection mid-body once the server is demonstrably staging it (its temp file exists).
+      void stagingStarted().then(() => {
         req.destroy();
         resolve();
-      }, 200);
+      });
     };
     pump();
   });
