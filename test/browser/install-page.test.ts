@@ -20,6 +20,7 @@ import {
 } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { apkBuffer, encodeAxml, int, manifestTree, scratchDir, str } from '../helpers/synthetic-apk.js';
 
 interface Published {
   installPageUrl: string;
@@ -72,7 +73,7 @@ describe('install page in a browser', { skip: BROWSER_SKIP }, () => {
   });
 
   async function open(options: BrowserContextOptions, url: string, setup?: (page: Page) => Promise<void>, installPage = true) {
-    const context = await browser.newContext({ ignoreHTTPSErrors: true, ...options });
+    const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true, ...options });
     const page = await context.newPage();
     const errors = collectErrors(page);
     await setup?.(page);
@@ -193,6 +194,40 @@ describe('install page in a browser', { skip: BROWSER_SKIP }, () => {
       assert.match((await page.locator('.version').textContent()) ?? '', /2\.4\.0 \(311\)/);
     } finally {
       await close();
+    }
+  });
+
+  test('Android build: direct APK download on an Android phone; an iPhone is told it cannot install it', async () => {
+    const manifest = encodeAxml(
+      manifestTree({ package: 'com.example.droid', versionCode: int(9), versionName: str('1.4'), minSdk: int(24), label: str('Droid & <Co>') }),
+    );
+    const dir = await scratchDir();
+    const apk = await publish(await dir.write('droid.apk', await apkBuffer({ manifest, v1: true })));
+    await dir.remove();
+    assert.equal(apk.manifestUrl, null);
+    const { page, errors, close } = await open(pixel(), apk.installPageUrl);
+    try {
+      const button = page.locator('#install');
+      assert.equal(await button.isVisible(), true);
+      assert.equal(await button.textContent(), 'Download APK');
+      const href = (await button.getAttribute('href'))!;
+      assert.equal(new URL(href).pathname, new URL(apk.downloadUrl).pathname);
+      assert.equal(await page.locator('.hint-mismatch').isVisible(), false);
+      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+      assert.match(download.suggestedFilename(), /\.apk$/);
+      const res = await api.get(href);
+      assert.equal(res.status(), 200);
+      assert.equal(res.headers()['content-type'], 'application/vnd.android.package-archive');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+    const onIphone = await open(iphone(), apk.installPageUrl);
+    try {
+      assert.equal(await onIphone.page.locator('.hint-mismatch').isVisible(), true);
+      assert.match((await onIphone.page.locator('.hint-mismatch').textContent()) ?? '', /Android build/);
+    } finally {
+      await onIphone.close();
     }
   });
 

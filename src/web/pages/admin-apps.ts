@@ -26,7 +26,7 @@ export function uploadZone(maxUploadBytes: number): SafeHtml {
 
 function countsLine(c: CountsView | null): SafeHtml | string {
   if (!c) return '';
-  return html`<span class="counts" title="page views · manifest fetches · downloads started · downloads completed"><span>${c.pageViews} views</span> · <span>${c.downloadsStarted} downloads</span> · <span>${c.downloadsCompleted} completed</span></span>`;
+  return html`<span class="counts" title="latest release: page views · downloads started · downloads completed"><span>${c.pageViews} views</span> · <span>${c.downloadsStarted} downloads</span> · <span>${c.downloadsCompleted} completed</span></span>`;
 }
 
 function appIcon(app: AdminAppView, size = 48): SafeHtml {
