@@ -30,6 +30,11 @@ export interface PutOptions {
    */
   size?: number;
   signal?: AbortSignal;
+  /**
+   * Expected hex SHA-256, if known (e.g. when copying between stores). A mismatch fails the put
+   * (VALIDATION) and stores nothing; stores that keep object metadata record it for stat().
+   */
+  sha256?: string;
 }
 
 export interface PresignOptions {

@@ -52,12 +52,12 @@ export class FsBlobStore implements BlobStore {
     const path = this.pathOf(key);
     options.signal?.throwIfAborted();
     const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-    const measure = new MeasureStream(key, options.size);
     let sha256: string;
+    const measure = new MeasureStream(key, options.size, options.sha256);
     try {
       await mkdir(dirname(path), { recursive: true });
       await pipeline(body, measure, createWriteStream(tmp, { flags: 'wx', flush: true }), options.signal ? { signal: options.signal } : {});
-      sha256 = measure.finish();
+      sha256 = measure.sha256 ?? '';
       await rename(tmp, path);
     } catch (err) {
       body.destroy();

@@ -1,5 +1,6 @@
-// A pass-through that hashes (SHA-256) and counts the bytes on their way into a store, and refuses
-// a body that runs past the size the caller announced — before writing the surplus.
+// A pass-through that hashes (SHA-256) and counts the bytes on their way into a store. It fails the
+// stream — before it ends, so no backend commits the object — when the body runs past or stops
+// short of the announced size, or does not match the announced hash.
 import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
@@ -8,12 +9,18 @@ import { OtashipError } from '../core/errors.js';
 export class MeasureStream extends Transform {
   private readonly hash = createHash('sha256');
   bytes = 0;
+  /** Hex digest, set once the whole body has gone through. */
+  sha256: string | undefined;
 
   constructor(
     private readonly key: string,
     private readonly expectedSize?: number,
+    private readonly expectedSha256?: string,
   ) {
     super();
+    if (expectedSha256 !== undefined && !/^[0-9a-f]{64}$/.test(expectedSha256)) {
+      throw new OtashipError('VALIDATION', `expected SHA-256 for blob ${key} is not 64 lower-case hex digits`);
+    }
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -26,12 +33,18 @@ export class MeasureStream extends Transform {
     callback(null, chunk);
   }
 
-  /** Call once the stream has ended: checks the announced size and returns the hex digest. */
-  finish(): string {
+  override _flush(callback: TransformCallback): void {
     if (this.expectedSize !== undefined && this.bytes !== this.expectedSize) {
-      throw new OtashipError('UPLOAD_INCOMPLETE', `blob ${this.key} ended after ${this.bytes} of ${this.expectedSize} bytes`);
+      callback(new OtashipError('UPLOAD_INCOMPLETE', `blob ${this.key} ended after ${this.bytes} of ${this.expectedSize} bytes`));
+      return;
     }
-    return this.hash.digest('hex');
+    const digest = this.hash.digest('hex');
+    if (this.expectedSha256 !== undefined && digest !== this.expectedSha256) {
+      callback(new OtashipError('VALIDATION', `blob ${this.key} has SHA-256 ${digest}, not the expected ${this.expectedSha256}`));
+      return;
+    }
+    this.sha256 = digest;
+    callback();
   }
 }
 

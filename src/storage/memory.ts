@@ -45,6 +45,9 @@ export class MemoryBlobStore implements BlobStore {
     }
     const data = Buffer.concat(chunks);
     const sha256 = createHash('sha256').update(data).digest('hex');
+    if (options.sha256 !== undefined && sha256 !== options.sha256) {
+      throw new OtashipError('VALIDATION', `blob ${key} has SHA-256 ${sha256}, not the expected ${options.sha256}`);
+    }
     const stat: BlobStat = { size, etag: etagFromSha256(sha256), lastModified: new Date(), sha256 };
     if (options.contentType) stat.contentType = options.contentType;
     this.blobs.set(key, { data, stat });

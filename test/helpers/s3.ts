@@ -1,0 +1,57 @@
+// A local S3 endpoint for tests: s3rver on 127.0.0.1 at a random free port, storing into a temp
+// directory that is deleted on stop. The adapter talks to it with real AWS SDK calls.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3StorageConfig } from '../../src/storage/config.js';
+
+interface S3rverInstance {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+type S3rverCtor = new (options: Record<string, unknown>) => S3rverInstance;
+
+export interface LocalS3 {
+  endpoint: string;
+  bucket: string;
+  /** A StorageConfig for this server; prefix optional. */
+  config(prefix?: string): S3StorageConfig;
+  stop(): Promise<void>;
+}
+
+export async function startS3(bucket = 'otaship-test'): Promise<LocalS3> {
+  // s3rver ships no type declarations; the constructor shape we use is declared above.
+  const moduleName = 's3rver';
+  const { default: S3rver } = (await import(moduleName)) as { default: S3rverCtor };
+  const directory = mkdtempSync(join(tmpdir(), 'otaship-s3rver-'));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    bucket,
+    config: (prefix) => ({
+      kind: 's3',
+      bucket,
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      accessKeyId: 'S3RVER',
+      secretAccessKey: 'S3RVER',
+      ...(prefix ? { prefix } : {}),
+    }),
+    async stop() {
+      try {
+        await server.close();
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    },
+  };
+}
