@@ -2,10 +2,11 @@
 // the extension): a zip with Payload/<Name>.app → IPA, a zip with AndroidManifest.xml → APK, a CMS
 // envelope or a plist with profile keys → provisioning profile.
 import { open, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { OtashipError } from '../errors.js';
 import type { ApkInfo, InspectResult, IpaInfo, PackageInfo, ProfileFileInfo } from '../types.js';
-import { openZip } from '../zip/open.js';
+import { locateEntry, openZip, readLocatedEntry } from '../zip/open.js';
+import type { ZipEntryLocation } from '../zip/open.js';
 import type { ZipArchive } from '../zip/archive.js';
 import { PngConversionError, toStandardPng } from '../png/cgbi.js';
 import { inspectApkArchive, readApkIcon } from './apk/index.js';
@@ -31,6 +32,13 @@ export interface InspectOptions {
 }
 
 type Sniffed = 'zip' | 'profile' | 'unknown';
+
+/**
+ * Where each inspected icon lives in its zip, keyed by the result's icon object: readIcon(path, info)
+ * right after inspect() then reads one entry instead of parsing a 30,000-entry directory again.
+ * Checked against the file's size and mtime, so a replaced file is simply re-opened.
+ */
+const iconLocations = new WeakMap<object, ZipEntryLocation>();
 
 export async function inspect(path: string, options: InspectOptions = {}): Promise<InspectResult> {
   const limits = resolveLimits(options.limits);
@@ -61,7 +69,12 @@ export async function inspectArchive(
   const entries = archive.entries();
   const survey = surveyZip(entries);
   const layout = ipaLayout(survey);
-  if (layout) return inspectIpaArchive({ archive, layout, size, limits, now });
+  if (layout) {
+    const info = await inspectIpaArchive({ archive, layout, size, limits, now });
+    const where = info.icon && locateEntry(archive, info.icon.entry);
+    if (info.icon && where) iconLocations.set(info.icon, where);
+    return info;
+  }
   if (survey.androidManifest || archive.entry('base/manifest/AndroidManifest.xml')) {
     return inspectApkArchive(archive, size, { now: new Date(now) });
   }
@@ -77,6 +90,14 @@ export async function inspectArchive(
  */
 export async function readIcon(path: string, info?: PackageInfo, options: InspectOptions = {}): Promise<Buffer | null> {
   const limits = resolveLimits(options.limits);
+  if (info?.kind === 'ipa') {
+    if (!info.icon) return null;
+    const where = iconLocations.get(info.icon);
+    if (where && resolve(where.path) === resolve(path) && where.entry.name === info.icon.entry) {
+      const bytes = await readLocatedEntry(where, limits.iconBytes);
+      if (bytes) return convertIcon(bytes, info.icon.entry);
+    }
+  }
   const { size, kind } = await sniffFile(path);
   if (kind !== 'zip') return null;
   const archive = await openZip(path);
@@ -91,12 +112,15 @@ export async function readIcon(path: string, info?: PackageInfo, options: Inspec
 
 async function readIpaIcon(archive: ZipArchive, info: IpaInfo, limits: InspectLimits): Promise<Buffer | null> {
   if (!info.icon) return null;
-  const bytes = await archive.read(info.icon.entry, limits.iconBytes);
+  return convertIcon(await archive.read(info.icon.entry, limits.iconBytes), info.icon.entry);
+}
+
+function convertIcon(bytes: Buffer, entry: string): Buffer {
   try {
     return toStandardPng(bytes);
   } catch (err) {
     if (err instanceof PngConversionError) {
-      throw new OtashipError('BAD_ICON', `Icon ${info.icon.entry} cannot be converted to a standard PNG (${err.message})`, { cause: err });
+      throw new OtashipError('BAD_ICON', `Icon ${entry} cannot be converted to a standard PNG (${err.message})`, { cause: err });
     }
     throw err;
   }

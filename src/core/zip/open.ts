@@ -35,7 +35,7 @@ const DEFLATED = 8;
 
 export async function openZip(path: string): Promise<ZipArchive> {
   const file = basename(path);
-  const size = await fileSize(path);
+  const { size, mtimeMs } = await fileStat(path);
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
@@ -45,18 +45,18 @@ export async function openZip(path: string): Promise<ZipArchive> {
   try {
     await sniffZipSignature(handle, file, size);
     const { list, byName } = await readCentralDirectory(handle, path, file, size);
-    return new FileZipArchive(path, file, size, handle, list, byName);
+    return new FileZipArchive(path, { handle, file, fileBytes: size }, mtimeMs, list, byName);
   } catch (err) {
     await handle.close().catch(() => undefined);
     throw err;
   }
 }
 
-async function fileSize(path: string): Promise<number> {
+async function fileStat(path: string): Promise<{ size: number; mtimeMs: number }> {
   try {
     const st = await stat(path);
     if (!st.isFile()) throw new OtashipError('FILE_NOT_FOUND', `${path} is not a regular file`);
-    return st.size;
+    return { size: st.size, mtimeMs: st.mtimeMs };
   } catch (err) {
     if (err instanceof OtashipError) throw err;
     throw new OtashipError('FILE_NOT_FOUND', `File not found: ${path}`, { cause: err });
@@ -125,16 +125,22 @@ function mapOpenError(err: unknown, file: string, size: number): OtashipError {
   return new OtashipError('CORRUPT_ZIP', `${file} has a damaged zip directory (${msg})`, { cause: err });
 }
 
+/** The open file an entry is read from. */
+interface Source {
+  handle: FileHandle;
+  file: string; // base name, for messages
+  fileBytes: number;
+}
+
 class FileZipArchive implements ZipArchive {
   private closed = false;
 
   constructor(
     readonly path: string,
-    private readonly file: string,
-    private readonly fileBytes: number,
-    private readonly handle: FileHandle,
+    private readonly src: Source,
+    readonly mtimeMs: number,
     private readonly list: ZipEntryInfo[],
-    private readonly byName: Map<string, RawEntry>,
+    readonly byName: Map<string, RawEntry>,
   ) {}
 
   entries(): ZipEntryInfo[] {
@@ -147,89 +153,132 @@ class FileZipArchive implements ZipArchive {
   }
 
   async read(name: string, maxBytes: number): Promise<Buffer> {
-    if (this.closed) throw new OtashipError('INTERNAL', `Zip ${this.file} read after close`);
+    if (this.closed) throw new OtashipError('INTERNAL', `Zip ${this.src.file} read after close`);
     const e = this.byName.get(name);
-    if (!e || e.isDirectory) throw new OtashipError('CORRUPT_ZIP', `${this.file} has no file entry ${name}`);
-    if (e.flags & 1) throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${this.file} is encrypted`);
-    if (e.size > maxBytes) throw bomb(name, this.file, `declares ${e.size} bytes`, maxBytes);
-    if (e.method === STORED && e.compressedSize > maxBytes) {
-      throw bomb(name, this.file, `holds ${e.compressedSize} bytes`, maxBytes);
-    }
-    if (e.method !== STORED && e.method !== DEFLATED) {
-      throw new OtashipError(
-        'CORRUPT_ZIP',
-        `Entry ${name} in ${this.file} uses compression method ${e.method} (only stored and deflate are valid in packages)`,
-      );
-    }
-    const start = await this.dataOffset(e);
-    if (start + e.compressedSize > this.fileBytes) {
-      throw new OtashipError('TRUNCATED_ZIP', `${this.file} is cut short: entry ${name} runs past the end of the file`);
-    }
-    const { data, crc } = await this.inflate(e, start, maxBytes);
-    if (data.length !== e.size) {
-      throw new OtashipError(
-        'CORRUPT_ZIP',
-        `Entry ${name} in ${this.file} holds ${data.length} bytes but its header says ${e.size}`,
-      );
-    }
-    if (crc !== e.crc) throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${this.file} fails its CRC check`);
-    return data;
+    if (!e || e.isDirectory) throw new OtashipError('CORRUPT_ZIP', `${this.src.file} has no file entry ${name}`);
+    return readEntry(this.src, e, maxBytes);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.handle.close();
+    await this.src.handle.close();
   }
 
-  private async dataOffset(e: RawEntry): Promise<number> {
-    const header = Buffer.alloc(LOCAL_HEADER_LEN);
-    const { bytesRead } = await this.handle.read(header, 0, LOCAL_HEADER_LEN, e.offset);
-    if (bytesRead < LOCAL_HEADER_LEN) {
-      throw new OtashipError('TRUNCATED_ZIP', `${this.file} is cut short: entry ${e.name} starts past the end of the file`);
-    }
-    if (header.readUInt32LE(0) !== LOCAL_HEADER_SIG) {
-      throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${this.file} has no valid local header`);
-    }
-    return e.offset + LOCAL_HEADER_LEN + header.readUInt16LE(26) + header.readUInt16LE(28);
+  fileSizeBytes(): number {
+    return this.src.fileBytes;
   }
+}
 
-  private async inflate(e: RawEntry, start: number, maxBytes: number): Promise<{ data: Buffer; crc: number }> {
-    if (e.compressedSize === 0) {
-      if (e.method === DEFLATED) throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${this.file} has no data`);
-      return { data: Buffer.alloc(0), crc: 0 };
-    }
-    // Positional reads on the shared handle (no per-read ReadStream: those leave 'close' listeners on
-    // the FileHandle and several reads may run at once).
-    const source = Readable.from(readRange(this.handle, start, e.compressedSize), { objectMode: false });
-    let stream: Readable = source;
-    if (e.method === DEFLATED) {
-      const inflater = createInflateRaw();
-      stream = pipeline(source, inflater, () => undefined);
-    }
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let crc = 0;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        total += chunk.length;
-        // Counted on the inflated bytes, so a header that under-declares its size cannot slip past.
-        if (total > maxBytes) throw bomb(e.name, this.file, `inflates past ${maxBytes} bytes`, maxBytes);
-        crc = crc32(chunk, crc);
-        chunks.push(chunk);
-      }
-    } catch (err) {
-      source.destroy();
-      if (err instanceof OtashipError) throw err;
-      const msg = (err as Error).message;
-      throw new OtashipError(
-        /unexpected end/i.test(msg) ? 'TRUNCATED_ZIP' : 'CORRUPT_ZIP',
-        `Entry ${e.name} in ${this.file} cannot be inflated (${msg})`,
-        { cause: err },
-      );
-    }
-    return { data: Buffer.concat(chunks, total), crc };
+/**
+ * Where one entry of a zip lives. Lets a caller read that entry again later (e.g. the icon after
+ * inspection) without parsing the central directory a second time — the dominant cost for
+ * packages with tens of thousands of entries.
+ */
+export interface ZipEntryLocation {
+  readonly path: string;
+  readonly fileBytes: number;
+  readonly mtimeMs: number;
+  readonly entry: Readonly<RawEntry>;
+}
+
+export function locateEntry(archive: ZipArchive, name: string): ZipEntryLocation | undefined {
+  if (!(archive instanceof FileZipArchive)) return undefined;
+  const entry = archive.byName.get(name);
+  if (!entry || entry.isDirectory) return undefined;
+  return { path: archive.path, fileBytes: archive.fileSizeBytes(), mtimeMs: archive.mtimeMs, entry: { ...entry } };
+}
+
+/** Reads a located entry; null when the file changed since it was located (size or mtime). */
+export async function readLocatedEntry(loc: ZipEntryLocation, maxBytes: number): Promise<Buffer | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(loc.path, 'r');
+  } catch {
+    return null;
   }
+  try {
+    const st = await handle.stat();
+    if (st.size !== loc.fileBytes || st.mtimeMs !== loc.mtimeMs) return null;
+    return await readEntry({ handle, file: basename(loc.path), fileBytes: st.size }, loc.entry, maxBytes);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readEntry(src: Source, e: RawEntry, maxBytes: number): Promise<Buffer> {
+  const { file } = src;
+  const name = e.name;
+  if (e.flags & 1) throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${file} is encrypted`);
+  if (e.size > maxBytes) throw bomb(name, file, `declares ${e.size} bytes`, maxBytes);
+  if (e.method === STORED && e.compressedSize > maxBytes) {
+    throw bomb(name, file, `holds ${e.compressedSize} bytes`, maxBytes);
+  }
+  if (e.method !== STORED && e.method !== DEFLATED) {
+    throw new OtashipError(
+      'CORRUPT_ZIP',
+      `Entry ${name} in ${file} uses compression method ${e.method} (only stored and deflate are valid in packages)`,
+    );
+  }
+  const start = await dataOffset(src, e);
+  if (start + e.compressedSize > src.fileBytes) {
+    throw new OtashipError('TRUNCATED_ZIP', `${file} is cut short: entry ${name} runs past the end of the file`);
+  }
+  const { data, crc } = await inflate(src, e, start, maxBytes);
+  if (data.length !== e.size) {
+    throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${file} holds ${data.length} bytes but its header says ${e.size}`);
+  }
+  if (crc !== e.crc) throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${file} fails its CRC check`);
+  return data;
+}
+
+async function dataOffset(src: Source, e: RawEntry): Promise<number> {
+  const header = Buffer.alloc(LOCAL_HEADER_LEN);
+  const { bytesRead } = await src.handle.read(header, 0, LOCAL_HEADER_LEN, e.offset);
+  if (bytesRead < LOCAL_HEADER_LEN) {
+    throw new OtashipError('TRUNCATED_ZIP', `${src.file} is cut short: entry ${e.name} starts past the end of the file`);
+  }
+  if (header.readUInt32LE(0) !== LOCAL_HEADER_SIG) {
+    throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${src.file} has no valid local header`);
+  }
+  return e.offset + LOCAL_HEADER_LEN + header.readUInt16LE(26) + header.readUInt16LE(28);
+}
+
+async function inflate(src: Source, e: RawEntry, start: number, maxBytes: number): Promise<{ data: Buffer; crc: number }> {
+  if (e.compressedSize === 0) {
+    if (e.method === DEFLATED) throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${src.file} has no data`);
+    return { data: Buffer.alloc(0), crc: 0 };
+  }
+  // Positional reads on the shared handle (no per-read ReadStream: those leave 'close' listeners on
+  // the FileHandle and several reads may run at once).
+  const source = Readable.from(readRange(src.handle, start, e.compressedSize), { objectMode: false });
+  let stream: Readable = source;
+  if (e.method === DEFLATED) {
+    const inflater = createInflateRaw();
+    stream = pipeline(source, inflater, () => undefined);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let crc = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      // Counted on the inflated bytes, so a header that under-declares its size cannot slip past.
+      if (total > maxBytes) throw bomb(e.name, src.file, `inflates past ${maxBytes} bytes`, maxBytes);
+      crc = crc32(chunk, crc);
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    source.destroy();
+    if (err instanceof OtashipError) throw err;
+    const msg = (err as Error).message;
+    throw new OtashipError(
+      /unexpected end/i.test(msg) ? 'TRUNCATED_ZIP' : 'CORRUPT_ZIP',
+      `Entry ${e.name} in ${src.file} cannot be inflated (${msg})`,
+      { cause: err },
+    );
+  }
+  return { data: Buffer.concat(chunks, total), crc };
 }
 
 const READ_CHUNK = 64 * 1024;

@@ -230,6 +230,19 @@ describe('icons', () => {
     assert.equal(meta.hasAlpha, true);
   });
 
+  test('readIcon(path, info) after inspect reads the same icon, and notices a replaced file', async () => {
+    const path = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 30, height: 30 }] });
+    const info = (await inspect(path)) as IpaInfo;
+    const fast = await readIcon(path, info);
+    const fresh = await readIcon(path);
+    assert.ok(fast && fresh);
+    assert.ok(fast.equals(fresh));
+    await buildIpa({ out: path, icons: [{ file: 'AppIcon60x60@3x.png', width: 50, height: 50 }] });
+    const replaced = await readIcon(path, info);
+    assert.ok(replaced);
+    assert.equal(PNG.sync.read(replaced).width, 50);
+  });
+
   test('a garbage file under an icon name is skipped; an icon cap breach is a ZIP_BOMB', async () => {
     const r = await ipa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 1, height: 1, data: Buffer.from('not a png') }, { file: 'AppIcon60x60@2x.png', width: 20, height: 20 }] });
     assert.equal(r.icon?.width, 20);
