@@ -66,13 +66,18 @@ describe('otaship manifest <file.ipa>', { skip: SKIP }, () => {
     assert.equal(pkg.md5, undefined);
   });
 
-  test('--md5 alone adds the whole MD5 only', () => {
+  test('--md5 alone adds the whole MD5 only; --chunk-size alone adds SHA-256 chunks only', () => {
     const res = run(['manifest', ipa, '--ipa-url', URL_IPA, '--md5']);
     assert.equal(res.status, 0, res.stderr);
     const pkg = parseManifest(res.stdout).items[0]!.assets[0]!;
     assert.equal(pkg.md5, createHash('md5').update(readFileSync(ipa)).digest('hex'));
     assert.equal(pkg.sha256, undefined);
     assert.equal(pkg.sha256s, undefined);
+    const chunks = parseManifest(run(['manifest', ipa, '--ipa-url', URL_IPA, '--chunk-size', '4096']).stdout).items[0]!.assets[0]!;
+    assert.equal(chunks['sha256-size'], 4096);
+    assert.equal(chunks.sha256s?.length, Math.ceil(readFileSync(ipa).length / 4096));
+    assert.equal(chunks.sha256, undefined);
+    assert.equal(chunks.md5, undefined);
   });
 
   test('an APK exits 2: manifests are for iOS', () => {

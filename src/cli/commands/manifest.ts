@@ -120,14 +120,20 @@ async function build(file: string, options: ManifestCliOptions): Promise<void> {
   // Build once without hashes first: bad URLs fail before a multi-GB file is hashed.
   let xml = buildManifestForPackage(info, urls, extra);
   if (options.sha256 || options.md5 || chunkSize !== undefined) {
-    // Chunk hashes go with each chosen algorithm; --chunk-size alone means SHA-256 chunks.
-    const sha256 = options.sha256 === true || options.md5 !== true;
-    const h = await hashFile(file, { sha256, md5: options.md5 === true, ...(chunkSize === undefined ? {} : { chunkSize }) });
+    // Chunk hashes go with each chosen algorithm; --chunk-size alone means SHA-256 chunks only.
+    const chunkSha256 = chunkSize !== undefined && (options.sha256 === true || options.md5 !== true);
+    const chunkMd5 = chunkSize !== undefined && options.md5 === true;
+    const h = await hashFile(file, {
+      sha256: options.sha256 === true,
+      md5: options.md5 === true,
+      ...(chunkSha256 ? { sha256ChunkSize: chunkSize } : {}),
+      ...(chunkMd5 ? { md5ChunkSize: chunkSize } : {}),
+    });
     xml = buildManifestForPackage(info, urls, {
       ...extra,
       hashes: {
-        ...(options.sha256 && h.sha256 !== undefined ? { sha256: h.sha256 } : {}),
-        ...(options.md5 && h.md5 !== undefined ? { md5: h.md5 } : {}),
+        ...(h.sha256 !== undefined ? { sha256: h.sha256 } : {}),
+        ...(h.md5 !== undefined ? { md5: h.md5 } : {}),
         ...(h.sha256Chunks ? { sha256Chunks: h.sha256Chunks } : {}),
         ...(h.md5Chunks ? { md5Chunks: h.md5Chunks } : {}),
       },

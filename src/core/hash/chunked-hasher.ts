@@ -13,32 +13,34 @@ export interface ChunkHashes {
 }
 
 export interface HasherResult {
-  /** Lower-case hex digest of all bytes. */
-  whole: string;
+  /** Lower-case hex digest of all bytes (absent when the hasher was made for chunks only). */
+  whole?: string;
   chunks?: ChunkHashes;
 }
 
 export class ChunkedHasher {
   readonly algorithm: HashAlgorithm;
   readonly chunkSize: number | undefined;
-  private readonly whole: Hash;
+  private readonly whole: Hash | undefined;
   private current: Hash | undefined;
   private currentFill = 0;
   private readonly chunkDigests: string[] = [];
   private done = false;
 
-  constructor(algorithm: HashAlgorithm, chunkSize?: number) {
+  /** `whole: false` skips the whole-file digest (half the work when only chunk hashes are wanted). */
+  constructor(algorithm: HashAlgorithm, chunkSize?: number, options: { whole?: boolean } = {}) {
     if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize > 0)) {
       throw new RangeError(`chunk size must be a positive integer, got ${chunkSize}`);
     }
     this.algorithm = algorithm;
     this.chunkSize = chunkSize;
-    this.whole = createHash(algorithm);
+    if (options.whole === false && chunkSize === undefined) throw new RangeError('a hasher needs the whole digest or a chunk size');
+    this.whole = options.whole === false ? undefined : createHash(algorithm);
   }
 
   update(data: Uint8Array): void {
     if (this.done) throw new Error('ChunkedHasher.update() after digest()');
-    this.whole.update(data);
+    this.whole?.update(data);
     if (this.chunkSize === undefined) return;
     // Split the incoming buffer at chunk boundaries; subarray() shares memory, nothing is copied.
     let offset = 0;
@@ -56,8 +58,10 @@ export class ChunkedHasher {
     if (this.done) throw new Error('ChunkedHasher.digest() called twice');
     this.done = true;
     if (this.currentFill > 0) this.closeChunk();
-    const whole = this.whole.digest('hex');
-    return this.chunkSize === undefined ? { whole } : { whole, chunks: { size: this.chunkSize, hashes: this.chunkDigests } };
+    const result: HasherResult = {};
+    if (this.whole) result.whole = this.whole.digest('hex');
+    if (this.chunkSize !== undefined) result.chunks = { size: this.chunkSize, hashes: this.chunkDigests };
+    return result;
   }
 
   private closeChunk(): void {

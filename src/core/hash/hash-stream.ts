@@ -11,11 +11,11 @@ export interface HashOptions {
   sha256?: boolean;
   /** Whole-file MD5 (default false). MD5 is only for old devices and tools; prefer SHA-256. */
   md5?: boolean;
-  /** When set, every enabled algorithm also yields chunk hashes of this size. */
+  /** Chunk hashes of this size for every algorithm whose whole hash is on. */
   chunkSize?: number;
-  /** Chunk size for SHA-256 only (enables SHA-256); overrides chunkSize. */
+  /** SHA-256 chunk hashes of this size, whether or not the whole SHA-256 is on. */
   sha256ChunkSize?: number;
-  /** Chunk size for MD5 only (enables MD5); overrides chunkSize. */
+  /** MD5 chunk hashes of this size, whether or not the whole MD5 is on. */
   md5ChunkSize?: number;
 }
 
@@ -40,16 +40,19 @@ function checkChunkSize(name: string, value: number | undefined): number | undef
   return value;
 }
 
+function hasher(algo: 'sha256' | 'md5', whole: boolean, chunk: number | undefined): ChunkedHasher | undefined {
+  if (!whole && chunk === undefined) return undefined;
+  return new ChunkedHasher(algo, chunk, { whole });
+}
+
 function plan(options: HashOptions): Plan {
   const chunk = checkChunkSize('chunkSize', options.chunkSize);
-  const sha256Chunk = checkChunkSize('sha256ChunkSize', options.sha256ChunkSize) ?? chunk;
-  const md5Chunk = checkChunkSize('md5ChunkSize', options.md5ChunkSize) ?? chunk;
-  // An explicit per-algorithm chunk size switches that algorithm on.
-  const sha256On = options.sha256ChunkSize !== undefined || (options.sha256 ?? true);
-  const md5On = options.md5ChunkSize !== undefined || (options.md5 ?? false);
+  const sha256Whole = options.sha256 ?? true;
+  const md5Whole = options.md5 ?? false;
+  // Each byte is hashed once per digest kept: a whole hash nobody asked for would double the work.
   return {
-    sha256: sha256On ? new ChunkedHasher('sha256', sha256Chunk) : undefined,
-    md5: md5On ? new ChunkedHasher('md5', md5Chunk) : undefined,
+    sha256: hasher('sha256', sha256Whole, checkChunkSize('sha256ChunkSize', options.sha256ChunkSize) ?? (sha256Whole ? chunk : undefined)),
+    md5: hasher('md5', md5Whole, checkChunkSize('md5ChunkSize', options.md5ChunkSize) ?? (md5Whole ? chunk : undefined)),
   };
 }
 
@@ -65,12 +68,12 @@ export async function hashStream(source: AsyncIterable<Uint8Array | string>, opt
   const result: FileHashes = { size };
   if (sha256) {
     const r = sha256.digest();
-    result.sha256 = r.whole;
+    if (r.whole !== undefined) result.sha256 = r.whole;
     if (r.chunks) result.sha256Chunks = r.chunks;
   }
   if (md5) {
     const r = md5.digest();
-    result.md5 = r.whole;
+    if (r.whole !== undefined) result.md5 = r.whole;
     if (r.chunks) result.md5Chunks = r.chunks;
   }
   return result;

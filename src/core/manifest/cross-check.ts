@@ -29,10 +29,9 @@ export function hashOptionsForManifest(manifest: Manifest): HashOptions | null {
   const a = found.asset;
   const sha256Chunk = a.sha256s && validSize(a['sha256-size']) ? a['sha256-size'] : undefined;
   const md5Chunk = a.md5s && validSize(a['md5-size']) ? a['md5-size'] : undefined;
-  const sha256 = a.sha256 !== undefined || sha256Chunk !== undefined;
-  const md5 = a.md5 !== undefined || md5Chunk !== undefined;
-  if (!sha256 && !md5) return null;
-  const options: HashOptions = { sha256, md5 };
+  if (a.sha256 === undefined && sha256Chunk === undefined && a.md5 === undefined && md5Chunk === undefined) return null;
+  // Only the digests the manifest carries: each extra one is another full pass of hashing work.
+  const options: HashOptions = { sha256: a.sha256 !== undefined, md5: a.md5 !== undefined };
   if (sha256Chunk !== undefined) options.sha256ChunkSize = sha256Chunk;
   if (md5Chunk !== undefined) options.md5ChunkSize = md5Chunk;
   return options;

@@ -56,17 +56,23 @@ describe('ChunkedHasher', () => {
 
   test('refuses a bad chunk size and use after digest', async () => {
     assert.throws(() => new ChunkedHasher('md5', 0), RangeError);
+    assert.throws(() => new ChunkedHasher('md5', undefined, { whole: false }), RangeError);
     await assert.rejects(hashStream(pieces(Buffer.alloc(1), []), { chunkSize: -5 }), (e: unknown) => e instanceof OtashipError && e.code === 'VALIDATION');
     const h = new ChunkedHasher('md5');
     h.digest();
     assert.throws(() => h.update(Buffer.alloc(1)));
   });
 
-  test('defaults: whole SHA-256 only; per-algorithm chunk sizes', async () => {
+  test('defaults: whole SHA-256 only; chunkSize follows the whole hashes; per-algorithm chunk sizes', async () => {
     const data = randomBytes(3000);
     const plain = await hashStream(pieces(data, []));
     assert.deepEqual(Object.keys(plain).sort(), ['sha256', 'size']);
+    const md5Only = await hashStream(pieces(data, []), { sha256: false, md5: true, chunkSize: 1000 });
+    assert.deepEqual(Object.keys(md5Only).sort(), ['md5', 'md5Chunks', 'size']);
     const mixed = await hashStream(pieces(data, []), { sha256: false, md5ChunkSize: 1000, sha256ChunkSize: 2048 });
+    // Per-algorithm chunk sizes without whole hashes: chunks only (no second pass over the bytes).
+    assert.equal(mixed.sha256, undefined);
+    assert.equal(mixed.md5, undefined);
     assert.equal(mixed.sha256Chunks?.hashes.length, 2);
     assert.equal(mixed.md5Chunks?.hashes.length, 3);
     assert.deepEqual(mixed.md5Chunks?.hashes, referenceChunks('md5', data, 1000));

@@ -77,6 +77,10 @@ describe('checkManifestAgainstPackage: hashes against the file', () => {
       assert.deepEqual(hashOptionsForManifest(m), { sha256: true, md5: true, sha256ChunkSize: 4096, md5ChunkSize: 4096 });
       assert.deepEqual(await checkManifestAgainstFile(m, PKG, file), []);
       assert.equal(hashOptionsForManifest(manifest()), null);
+      // Chunk hashes only: no whole-file pass is asked for.
+      const chunksOnly = manifest({ sha256Chunks: h.sha256Chunks! });
+      assert.deepEqual(hashOptionsForManifest(chunksOnly), { sha256: false, md5: false, sha256ChunkSize: 4096 });
+      assert.deepEqual(await checkManifestAgainstFile(chunksOnly, PKG, file), []);
     });
   });
 
