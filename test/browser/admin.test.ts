@@ -7,6 +7,7 @@ import { BROWSER_SKIP, collectErrors, desktop, launchBrowser, screenshotDir } fr
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 
 interface ReleaseJson {
   id: string;
@@ -75,8 +76,9 @@ describe('web admin in a browser', { skip: BROWSER_SKIP }, () => {
     await page.screenshot({ path: join(shots, 'admin-app.png'), fullPage: true });
   });
 
-  test('upload progress is reported while the body is sent', async () => {
-    const ipa = await buildIpa({ displayName: 'Admin <Test>', version: '3.1', build: '78', fillerBytes: 12_000_000 });
+  test('drag-and-drop upload reports progress while the body is sent', async () => {
+    const ipa = await buildIpa({ displayName: 'Admin <Test>', version: '3.1', build: '78', fillerBytes: 8_000_000 });
+    const b64 = (await readFile(ipa)).toString('base64');
     // Record progress in sessionStorage: the page reloads when the upload completes.
     await page.evaluate(() => {
       sessionStorage.setItem('progress', '[]');
@@ -86,17 +88,35 @@ describe('web admin in a browser', { skip: BROWSER_SKIP }, () => {
         sessionStorage.setItem('progress', JSON.stringify(list));
       });
     });
-    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.setInputFiles('#upload-file', ipa)]);
+    // Drop a real File on the drop zone, as a user dragging it from the desktop would.
+    const dropped = page.evaluate(
+      ({ data, name }) => {
+        const bin = atob(data);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], name, { type: 'application/octet-stream' }));
+        const zone = document.getElementById('dropzone')!;
+        zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        const highlighted = zone.classList.contains('dragover');
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        return highlighted;
+      },
+      { data: b64, name: 'Admin Test.ipa' },
+    );
+    const [, highlighted] = await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), dropped]);
+    assert.equal(highlighted, true, 'the drop zone highlights while dragging');
     const events = JSON.parse((await page.evaluate(() => sessionStorage.getItem('progress'))) ?? '[]') as {
       loaded: number;
       total: number;
     }[];
     assert.ok(events.length >= 1, 'at least one progress event');
     const last = events[events.length - 1]!;
-    assert.ok(last.total > 12_000_000, `total ${last.total}`);
+    assert.ok(last.total > 8_000_000, `total ${last.total}`);
     assert.equal(last.loaded, last.total);
     for (let i = 1; i < events.length; i++) assert.ok(events[i]!.loaded >= events[i - 1]!.loaded);
     assert.equal(await page.locator('.release').count(), 2);
+    assert.match((await page.locator('#flash').textContent()) ?? '', /3\.1 \(78\)/);
   });
 
   test('a refused upload shows the reasons', async () => {

@@ -28,9 +28,11 @@ interface LoginBody {
 /** Only our own admin paths are valid redirect targets after sign-in (no open redirect). */
 function safeNext(next: unknown): string {
   if (typeof next !== 'string') return '/admin';
-  return /^\/admin(\/[A-Za-z0-9._~/-]*)?(\?[A-Za-z0-9._~=&%-]*)?$/.test(next) && !next.startsWith('/admin/login')
-    ? next
-    : '/admin';
+  const ok =
+    /^\/admin(\/[A-Za-z0-9._~/-]*)?(\?[A-Za-z0-9._~=&%-]*)?$/.test(next) &&
+    !/(^|\/)\.\.?(\/|\?|$)|\/\//.test(next) &&
+    !next.startsWith('/admin/login');
+  return ok ? next : '/admin';
 }
 
 function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {
