@@ -49,7 +49,7 @@ async function publish(body: Buffer): Promise<Published> {
 /** Counters are updated asynchronously after the response: wait (bounded) for the expected value. */
 async function countsReach(releaseId: string, expected: Partial<ReleaseCounts>): Promise<ReleaseCounts> {
   let counts = await srv.services.counters.get(releaseId);
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     if (Object.entries(expected).every(([k, v]) => counts[k as keyof ReleaseCounts] === v)) break;
     await sleep(20);
     counts = await srv.services.counters.get(releaseId);

@@ -59,7 +59,7 @@ function hrefs(html: string): string[] {
 
 async function countsReach(releaseId: string, expected: ReleaseCounts): Promise<ReleaseCounts> {
   let counts = await srv.services.counters.get(releaseId);
-  for (let i = 0; i < 100 && JSON.stringify(counts) !== JSON.stringify(expected); i++) {
+  for (let i = 0; i < 500 && JSON.stringify(counts) !== JSON.stringify(expected); i++) {
     await sleep(20);
     counts = await srv.services.counters.get(releaseId);
   }

@@ -1,4 +1,82 @@
-// PLACEHOLDER: replaced by the module that implements `otaship serve`.
+// `otaship serve`: run the distribution server. Settings come from a JSON config file (--config or
+// OTASHIP_CONFIG) and OTASHIP_* variables, read and validated by src/config; the flags below
+// override them. Heavy modules (fastify, database, storage) load only when the command runs.
 import type { Command } from 'commander';
 
-export function register(_program: Command): void {}
+interface ServeFlags {
+  config?: string;
+  port?: string;
+  host?: string;
+  publicUrl?: string;
+  dataDir?: string;
+  tls?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the otaship server (API, install pages, manifests, downloads, admin)')
+    .option('--config <file>', 'JSON config file (same settings as the OTASHIP_* variables, in camelCase)')
+    .option('--port <n>', 'port to listen on (OTASHIP_PORT, default 8080)')
+    .option('--host <addr>', 'address to listen on (OTASHIP_HOST, default 0.0.0.0)')
+    .option('--public-url <url>', 'origin every link is built from (OTASHIP_PUBLIC_URL)')
+    .option('--data-dir <dir>', 'data directory: database, blobs, TLS files (OTASHIP_DATA_DIR, default ./data)')
+    .option('--tls <mode>', '"self-signed": serve https with a local CA (OTASHIP_TLS)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ OTASHIP_PUBLIC_URL=https://ota.example.com OTASHIP_ADMIN_TOKEN=$(openssl rand -hex 24) otaship serve
+  $ otaship serve --tls self-signed --port 8443           # LAN installs; testers trust the CA at /ca
+  $ otaship serve --config /etc/otaship.json
+
+iOS installs only over https: with an http public URL the server runs but warns at start,
+in /api/v1/health and on the install pages.`,
+    )
+    .action(async (flags: ServeFlags) => {
+      await serve(flags);
+    });
+}
+
+async function serve(flags: ServeFlags): Promise<void> {
+  const { loadConfig } = await import('../../config/index.js');
+  const { startServer } = await import('../../main.js');
+  const config = loadConfig({
+    file: flags.config,
+    overrides: {
+      port: flags.port,
+      host: flags.host,
+      publicUrl: flags.publicUrl,
+      dataDir: flags.dataDir,
+      tls: flags.tls,
+    },
+  });
+  const server = await startServer(config, { logger: { level: 'info' } });
+  const log = server.app.log;
+  if (!config.adminTokenSha256 && (await server.services.repos.tokens.list()).length === 0) {
+    log.warn(
+      'no admin token yet: set OTASHIP_ADMIN_TOKEN, or create one with `otaship token create --name admin --admin` ' +
+        `(--data-dir ${config.dataDir})`,
+    );
+  }
+  if (server.tls?.caFingerprint) {
+    log.info(`self-signed TLS: testers install and trust the CA from ${config.publicUrl}/ca (SHA-256 ${server.tls.caFingerprint})`);
+  }
+  log.info(`admin: ${config.publicUrl}/admin`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: closing (in-flight requests finish first)`);
+    try {
+      await server.close();
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(3);
+    }
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
