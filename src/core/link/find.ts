@@ -3,7 +3,7 @@
 // text, Markdown and JSON nothing decodes entities, so "&amp;url=" stays as written — and that is the
 // breakage the linter must see.
 import { Parser } from 'htmlparser2';
-import { isSchemeTypo, isStoreScheme } from './lint.js';
+import { isSchemeTypo, isStoreScheme } from './scheme.js';
 
 export type FoundLinkSource = 'attribute' | 'html-text' | 'text' | 'json';
 

@@ -3,9 +3,11 @@
 // HTML-unescaped until stable, the intended manifest URL recovered, and the link rebuilt with
 // encodeURIComponent. A fix is only offered when the rebuilt link itself lints without errors.
 import { formatInstallLink } from './build.js';
-import { classifyHost } from './host.js';
+import { manifestUrlProblems } from './manifest-url.js';
 import { describeCharacters, encodeRejectedCharacters, nsurlRejectedCharacters } from './nsurl.js';
 import { problem, type LinkProblem } from './problems.js';
+import { analysePurchaseIntent, PURCHASE_ACTION } from './purchase-intent.js';
+import { isSchemeTypo, isStoreScheme, schemeProblems } from './scheme.js';
 import { editDistance } from './similarity.js';
 import { decodeOnce, splitLink, splitParams, type RawParam } from './split.js';
 import { unescapeHtmlUntilStable } from './unescape.js';
@@ -30,38 +32,7 @@ export interface LinkLintResult {
   fixed: string | null;
 }
 
-const STORE_SCHEMES: Readonly<Record<string, string>> = {
-  itms: 'the iTunes Store',
-  itmss: 'the iTunes Store',
-  'itms-apps': 'the App Store',
-  'itms-appss': 'the App Store',
-  'itms-books': 'Apple Books',
-  'itms-bookss': 'Apple Books',
-  'itms-beta': 'TestFlight',
-  'itms-betas': 'TestFlight',
-  macappstore: 'the Mac App Store',
-  macappstores: 'the Mac App Store',
-};
-
 const INSTALL_ACTION = 'download-manifest';
-const PURCHASE_ACTION = 'purchaseIntent';
-const PACKAGE_EXTENSIONS = new Set(['ipa', 'apk', 'aab', 'apks', 'xapk', 'zip']);
-const NOT_MANIFEST_EXTENSIONS = new Set([
-  'html', 'htm', 'json', 'txt', 'md', 'mobileconfig', 'mobileprovision', 'png', 'jpg', 'jpeg', 'gif', 'svg',
-]);
-
-export function isStoreScheme(scheme: string): boolean {
-  return Object.hasOwn(STORE_SCHEMES, scheme.toLowerCase());
-}
-
-/** A misspelt itms-services (not a store scheme, which is a different mistake). */
-export function isSchemeTypo(scheme: string): boolean {
-  const lower = scheme.toLowerCase();
-  if (lower === 'itms-services' || isStoreScheme(lower)) return false;
-  if (lower.replace(/[^a-z]/g, '') === 'itmsservices') return true;
-  return editDistance(lower, 'itms-services') <= 3 || (lower.startsWith('itms') && lower.includes('serv'));
-}
-
 function shorten(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -114,41 +85,6 @@ interface Analysis {
   candidate: string | null;
 }
 
-function analysePurchaseIntent(params: readonly RawParam[], problems: LinkProblem[]): Analysis {
-  const bundleId = params.find((p) => p.key === 'bundleId')?.value ?? '';
-  const productId = params.find((p) => p.key === 'productIdentifier')?.value ?? '';
-  const missing = [bundleId === '' ? 'bundleId' : null, productId === '' ? 'productIdentifier' : null].filter(
-    (m): m is string => m !== null,
-  );
-  if (missing.length > 0) {
-    problems.push(
-      problem(
-        'purchase-intent-incomplete',
-        `The purchaseIntent link has no ${missing.join(' and ')}: add bundleId=<app bundle id>&productIdentifier=<in-app product id>`,
-      ),
-    );
-  }
-  const known = new Set(['action', 'bundleId', 'productIdentifier']);
-  for (const p of params.filter((q) => !known.has(q.key))) {
-    problems.push(
-      problem('unknown-parameter', `purchaseIntent links take only bundleId and productIdentifier: remove "${p.key}"`),
-    );
-  }
-  problems.push(
-    problem(
-      'not-install-link',
-      'This is a StoreKit purchaseIntent link (tests a promoted in-app purchase): valid, but it installs no app. ' +
-        'An install link is itms-services://?action=download-manifest&url=<encoded manifest URL>',
-    ),
-  );
-  const candidate =
-    missing.length === 0
-      ? `itms-services://?action=${PURCHASE_ACTION}&bundleId=${encodeURIComponent(bundleId)}` +
-        `&productIdentifier=${encodeURIComponent(productId)}`
-      : null;
-  return { problems, candidate };
-}
-
 function analyse(raw: string, source: LinkSource): Analysis {
   const problems: LinkProblem[] = [];
   const unescaped = unescapeHtmlUntilStable(raw);
@@ -180,36 +116,7 @@ function analyse(raw: string, source: LinkSource): Analysis {
     return { problems, candidate: isWeb ? formatInstallLink(encodeRejectedCharacters(work)) : null };
   }
 
-  if (lower === 'itms-services') {
-    if (split.scheme !== lower) {
-      problems.push(
-        problem(
-          'scheme-case',
-          `The scheme "${split.scheme}" is not lower-case: iOS accepts it, but mail clients, chat apps and ` +
-            'HTML sanitisers may not recognise it as a link. Write itms-services://',
-        ),
-      );
-    }
-  } else if (isStoreScheme(lower)) {
-    problems.push(
-      problem(
-        'store-scheme',
-        `${split.scheme}: opens ${STORE_SCHEMES[lower] ?? 'a store app'} and installs nothing: ` +
-          'install links start with itms-services://',
-      ),
-    );
-  } else {
-    problems.push(problem('scheme-typo', `"${split.scheme}:" is a misspelling: the scheme is itms-services:`));
-  }
-  if (split.slashes !== '//') {
-    problems.push(
-      problem(
-        'scheme-slashes',
-        `"${split.scheme}:${split.slashes}" must be followed by exactly two slashes: itms-services://?action=…`,
-      ),
-    );
-  }
-
+  problems.push(...schemeProblems(split.scheme, split.slashes));
   let params: readonly RawParam[] = split.params;
   if (!split.hasQuestionMark && split.host.includes('=')) {
     problems.push(
@@ -394,70 +301,9 @@ function analyse(raw: string, source: LinkSource): Analysis {
     );
     return { problems, candidate: null };
   }
-  if (parsed.protocol !== 'https:') {
-    problems.push(
-      problem(
-        'url-not-https',
-        parsed.protocol === 'http:'
-          ? 'The manifest URL uses http:, which iOS refuses since 7.1: serve the manifest over https:// with a ' +
-              'trusted certificate'
-          : `The manifest URL uses ${parsed.protocol} instead of https:: serve the manifest over https://`,
-      ),
-    );
-  }
-  if (parsed.hostname !== '') {
-    const reach = classifyHost(parsed.hostname);
-    if (reach === 'unreachable') {
-      problems.push(
-        problem(
-          'host-unreachable',
-          `The manifest host "${parsed.hostname}" is this computer, not one a phone can reach: use the server's ` +
-            'public https:// origin',
-        ),
-      );
-    } else if (reach === 'private') {
-      problems.push(
-        problem(
-          'host-private-network',
-          `The manifest host "${parsed.hostname}" is reachable only on its own network (Wi-Fi/VPN), and its ` +
-            'certificate must be trusted on the device: use a public https:// origin for testers elsewhere',
-        ),
-      );
-    }
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    problems.push(
-      problem(
-        'url-has-credentials',
-        'The manifest URL holds user:password@: the install daemon prompts again for every asset and the ' +
-          'password leaks into logs. Use a signed, expiring token in the URL instead',
-      ),
-    );
-  }
-  const lastSegment = parsed.pathname.split('/').pop() ?? '';
-  const dot = lastSegment.lastIndexOf('.');
-  const extension = dot > 0 ? lastSegment.slice(dot + 1).toLowerCase() : '';
-  if (PACKAGE_EXTENSIONS.has(extension)) {
-    fixable = false;
-    problems.push(
-      problem(
-        'url-is-package',
-        extension === 'ipa' || extension === 'zip'
-          ? `url points at the package ("${lastSegment}") instead of a manifest: iOS needs the manifest .plist ` +
-              'that lists the .ipa (`otaship manifest` writes one)'
-          : `url points at an Android package ("${lastSegment}"): Android installs by a plain https:// download ` +
-              'of the .apk, not through itms-services',
-      ),
-    );
-  } else if (NOT_MANIFEST_EXTENSIONS.has(extension)) {
-    problems.push(
-      problem(
-        'url-unexpected-extension',
-        `url ends in ".${extension}", which is not a manifest: point it at the manifest .plist`,
-      ),
-    );
-  }
-
+  const urlChecks = manifestUrlProblems(parsed);
+  problems.push(...urlChecks.problems);
+  if (!urlChecks.fixable) fixable = false;
   if (!fixable) return { problems, candidate: null };
   const fixUrl = nsurlRejectedCharacters(intended).length === 0 ? intended : encodeRejectedCharacters(parsed.href);
   return { problems, candidate: formatInstallLink(fixUrl) };
