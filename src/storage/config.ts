@@ -41,6 +41,10 @@ export interface S3StorageConfig {
 
 export type StorageConfig = FsStorageConfig | MemoryStorageConfig | S3StorageConfig;
 
+function hideCredentials(text: string): string {
+  return text.replace(/\/\/[^@/]*@/, '//***@');
+}
+
 function bool(name: string, value: string): boolean {
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
@@ -62,7 +66,7 @@ export function parseStorageSpec(spec: string): StorageConfig {
     return { kind: 'fs', root };
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    throw new OtashipError('USAGE', `storage location ${describeStorage({ kind: 'fs', root: text })} has an unknown scheme: use fs:<dir> or s3://<bucket>`);
+    throw new OtashipError('USAGE', `storage location ${hideCredentials(text)} has an unknown scheme: use fs:<dir> or s3://<bucket>`);
   }
   return { kind: 'fs', root: text };
 }
@@ -72,7 +76,7 @@ function parseS3(text: string): S3StorageConfig {
   try {
     url = new URL(text);
   } catch {
-    throw new OtashipError('USAGE', `storage location ${text.replace(/\/\/[^@/]*@/, '//***@')} is not a valid s3:// URL`);
+    throw new OtashipError('USAGE', `storage location ${hideCredentials(text)} is not a valid s3:// URL`);
   }
   const bucket = decodeURIComponent(url.hostname);
   if (!bucket) throw new OtashipError('USAGE', 'storage location s3:// names no bucket');
