@@ -33,6 +33,7 @@ export interface LinkLintResult {
 }
 
 const INSTALL_ACTION = 'download-manifest';
+
 function shorten(text: string, max = 80): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
