@@ -9,7 +9,6 @@ import { locateEntry, openZip, readLocatedEntry } from '../zip/open.js';
 import type { ZipEntryLocation } from '../zip/open.js';
 import type { ZipArchive } from '../zip/archive.js';
 import { PngConversionError, toStandardPng } from '../png/cgbi.js';
-import { inspectApkArchive, readApkIcon } from './apk/index.js';
 import { inspectIpaArchive } from './ipa/index.js';
 import { describeMissingApp, ipaLayout, surveyZip } from './ipa/layout.js';
 import { resolveLimits } from './limits.js';
@@ -76,6 +75,8 @@ export async function inspectArchive(
     return info;
   }
   if (survey.androidManifest || archive.entry('base/manifest/AndroidManifest.xml')) {
+    // Loaded on demand: IPA and profile inspection (and CLI start-up) never pay for the APK parsers.
+    const { inspectApkArchive } = await import('./apk/index.js');
     return inspectApkArchive(archive, size, { now: new Date(now) });
   }
   throw new OtashipError(
@@ -103,7 +104,10 @@ export async function readIcon(path: string, info?: PackageInfo, options: Inspec
   const archive = await openZip(path);
   try {
     const pkg = info ?? (await inspectArchive(archive, size, limits, nowMs(options.now)));
-    if (pkg.kind === 'apk') return await readApkIcon(archive, pkg);
+    if (pkg.kind === 'apk') {
+      const { readApkIcon } = await import('./apk/index.js');
+      return await readApkIcon(archive, pkg);
+    }
     return await readIpaIcon(archive, pkg, limits);
   } finally {
     await archive.close();
