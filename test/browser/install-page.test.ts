@@ -117,11 +117,12 @@ describe('install page in a browser', { skip: BROWSER_SKIP }, () => {
   });
 
   test('iPhone in Gmail’s in-app browser: "open in Safari" hint', async () => {
-    const { page, close } = await open(iphone({ userAgent: UA.gmailIphone }), ios.installPageUrl);
+    // (Dark mode here, so the screenshots show both schemes.)
+    const { page, close } = await open(iphone({ userAgent: UA.gmailIphone, colorScheme: 'dark' }), ios.installPageUrl);
     try {
       assert.equal(await page.locator('.hint-inapp').isVisible(), true);
       assert.match((await page.locator('.hint-inapp').textContent()) ?? '', /Safari/);
-      await page.screenshot({ path: join(shots, 'iphone-gmail.png') });
+      await page.screenshot({ path: join(shots, 'iphone-gmail-dark.png'), fullPage: true });
     } finally {
       await close();
     }
