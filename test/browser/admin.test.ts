@@ -156,6 +156,14 @@ describe('web admin in a browser', { skip: BROWSER_SKIP }, () => {
     const { body } = await apiGet<ReleaseJson & { release?: ReleaseJson }>(`/api/v1/releases/${id}`);
     assert.equal((body.release ?? body).isPublic, true);
 
+    // The app-wide switch: its pages then need no token.
+    const appId = (await page.getAttribute('#app', 'data-app-id'))!;
+    await page.locator('#app-public').check();
+    await page.locator('#flash', { hasText: 'The app is public' }).waitFor();
+    const app = await apiGet<{ isPublic: boolean; app?: { isPublic: boolean } }>(`/api/v1/apps/${appId}`);
+    assert.equal((app.body.app ?? app.body).isPublic, true);
+    assert.equal((await fetch(`${srv.baseUrl}/apps/${appId}`)).status, 200);
+
     const link = await first.locator('[data-role=install-link]').inputValue();
     assert.match(link, /^itms-services:\/\/\?action=download-manifest&url=/);
     await first.locator('[data-action=copy]').first().click();
