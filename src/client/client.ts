@@ -5,7 +5,9 @@ import { basename } from 'node:path';
 import { OtashipError } from '../core/errors.js';
 import { apiError } from './errors.js';
 import { exchange, type HttpResult } from './http.js';
-import type { PublishOptions, PublishResponse, PublishSummary } from './types.js';
+import { resumeFingerprint } from './resume-state.js';
+import { tusUpload } from './tus-upload.js';
+import type { PublishOptions, PublishResponse, PublishSummary, ResumablePublishOptions } from './types.js';
 
 export interface ClientOptions {
   /** Base URL of the server, e.g. https://ota.example.com (a path prefix is kept). */
@@ -25,6 +27,12 @@ export interface ClientOptions {
 const MAX_QUERY_NOTES = 2000;
 /** Large enough to keep the socket busy, small enough that memory stays flat whatever the file size. */
 const READ_CHUNK = 1024 * 1024;
+/**
+ * Bytes per tus PATCH request. The server keeps what arrived of a cut request, so this only bounds
+ * single requests for proxies with body limits; reading stays streamed whatever the value.
+ */
+export const DEFAULT_CHUNK_SIZE = 50 * 1024 * 1024;
+const UPLOAD_ID = /^[a-f0-9]{32}$/;
 
 export class OtashipClient {
   readonly baseUrl: URL;
@@ -99,6 +107,115 @@ export class OtashipClient {
   }
 
   /**
+   * Uploads a package with the tus protocol (resumable), then publishes it. With `resumeState`, an
+   * upload cut off earlier (same server, path, size and mtime) continues where it stopped; with
+   * `uploadId`, that upload continues (e.g. one started through another instance of the server).
+   */
+  async publishResumable(path: string, options: ResumablePublishOptions = {}): Promise<PublishResponse> {
+    const st = await statFile(path);
+    if (options.checkToken !== false) await this.checkToken();
+    const state = options.resumeState ?? null;
+    const fingerprint = resumeFingerprint(this.baseUrl.href, { path, size: st.size, mtimeMs: st.mtimeMs });
+    const candidate = options.uploadId ?? (await state?.get(fingerprint))?.uploadId;
+    let offset = 0;
+    let uploadUrl: string | null = null;
+    if (candidate) {
+      const found = await this.#uploadOffset(candidate, st.size);
+      if (found === null) await state?.delete(fingerprint);
+      else {
+        offset = found;
+        uploadUrl = this.url(`api/v1/uploads/${candidate}`).href;
+      }
+    }
+    options.onStart?.(offset, st.size);
+    const filename = options.filename ?? basename(path);
+    let uploadId: string | null = uploadUrl ? candidate! : null;
+    await tusUpload({
+      endpoint: this.url('api/v1/uploads').href,
+      uploadUrl,
+      path,
+      headers: this.#authHeaders(),
+      metadata: { filename },
+      ca: this.#ca,
+      chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      signal: options.signal,
+      onProgress: (sent, total) => options.onProgress?.(sent, total),
+      onUploadUrl: (url) => {
+        const id = new URL(url).pathname.split('/').pop() ?? '';
+        if (!UPLOAD_ID.test(id)) return;
+        uploadId = id;
+        void state?.set(fingerprint, {
+          uploadId: id,
+          server: this.baseUrl.href,
+          path,
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          savedAt: new Date().toISOString(),
+        });
+      },
+    });
+    if (!uploadId) throw new OtashipError('INTERNAL', `The server at ${this.baseUrl.origin} gave the upload no usable address`);
+    const url = this.url(`api/v1/uploads/${uploadId}/publish`);
+    const result = await exchange({
+      url,
+      method: 'POST',
+      headers: { ...this.#authHeaders(), 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ notes: options.notes, force: options.force === true, filename }),
+      ca: this.#ca,
+      signal: options.signal,
+      idleTimeoutMs: this.#idleTimeoutMs,
+    });
+    let published: PublishResponse;
+    try {
+      published = this.#json<PublishResponse>(result, url, [201, 200]);
+    } catch (err) {
+      // A refusal stays a refusal: drop the upload. An expired profile is kept, so running again
+      // with --force publishes without sending the bytes again.
+      const code = err instanceof OtashipError ? err.code : '';
+      if (result.status >= 400 && result.status < 500 && code !== 'PROFILE_EXPIRED' && code !== 'UPLOAD_INCOMPLETE') {
+        await state?.delete(fingerprint);
+        await this.cancelUpload(uploadId).catch(() => undefined);
+      }
+      throw err;
+    }
+    checkPublishResponse(published, url);
+    await state?.delete(fingerprint);
+    return published;
+  }
+
+  /** DELETE /api/v1/uploads/:id (tus termination). */
+  async cancelUpload(uploadId: string): Promise<void> {
+    const url = this.url(`api/v1/uploads/${uploadId}`);
+    const result = await exchange({
+      url,
+      method: 'DELETE',
+      headers: { ...this.#authHeaders(), 'tus-resumable': '1.0.0' },
+      ca: this.#ca,
+      idleTimeoutMs: this.#idleTimeoutMs,
+    });
+    if (result.status !== 204 && result.status !== 404) throw apiError(result.status, result.statusText, result.body, url.href);
+  }
+
+  /** Bytes the server holds of an upload of this file, or null when it cannot be continued. */
+  async #uploadOffset(uploadId: string, size: number): Promise<number | null> {
+    if (!UPLOAD_ID.test(uploadId)) throw new OtashipError('USAGE', `"${uploadId}" is not an upload id`);
+    const url = this.url(`api/v1/uploads/${uploadId}`);
+    const result = await exchange({
+      url,
+      method: 'HEAD',
+      headers: { ...this.#authHeaders(), 'tus-resumable': '1.0.0' },
+      ca: this.#ca,
+      idleTimeoutMs: this.#idleTimeoutMs,
+    });
+    if (result.status === 401) throw apiError(result.status, result.statusText, result.body, url.href);
+    if (result.status !== 200) return null;
+    const length = Number(result.headers['upload-length']);
+    const offset = Number(result.headers['upload-offset']);
+    if (length !== size || !Number.isSafeInteger(offset) || offset < 0 || offset > size) return null;
+    return offset;
+  }
+
+  /**
    * Fails with the server's error when it rejects the token outright (401); other answers are left to
    * the real request, since an app-limited token may not be allowed to list apps.
    */
@@ -153,6 +270,17 @@ export class OtashipClient {
     } catch {
       throw new OtashipError('INTERNAL', `The server at ${url.origin} answered ${result.status} without valid JSON`);
     }
+  }
+}
+
+async function statFile(path: string): Promise<{ size: number; mtimeMs: number }> {
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new OtashipError('FILE_NOT_FOUND', `${path} is not a file`);
+    return { size: st.size, mtimeMs: st.mtimeMs };
+  } catch (err) {
+    if (err instanceof OtashipError) throw err;
+    throw new OtashipError('FILE_NOT_FOUND', `Cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -1,7 +1,9 @@
 // The otaship API client: publish packages to a server from scripts or CI.
-export { OtashipClient, summarize } from './client.js';
+export { OtashipClient, summarize, DEFAULT_CHUNK_SIZE } from './client.js';
+export { ResumeState, defaultResumeStatePath, resumeFingerprint } from './resume-state.js';
+export type { ResumeEntry } from './resume-state.js';
 export type { ClientOptions } from './client.js';
-export type { PublishOptions, PublishResponse, PublishSummary, PublishedApp, PublishedRelease } from './types.js';
+export type { PublishOptions, ResumablePublishOptions, PublishResponse, PublishSummary, PublishedApp, PublishedRelease } from './types.js';
 export { apiError, networkError } from './errors.js';
 export { precheckPackage } from './precheck.js';
 export type { PrecheckOptions, PrecheckResult } from './precheck.js';

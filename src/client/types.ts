@@ -1,5 +1,7 @@
 // The JSON the server returns when a release is published (see the server contract). Only the fields
 // the client relies on are typed; the rest passes through untouched.
+import type { ResumeState } from './resume-state.js';
+
 export interface PublishedRelease {
   id: string;
   [key: string]: unknown;
@@ -42,4 +44,15 @@ export interface PublishOptions {
   checkToken?: boolean;
   /** Progress of the upload: bytes sent of total. */
   onProgress?: (sent: number, total: number) => void;
+}
+
+export interface ResumablePublishOptions extends PublishOptions {
+  /** Where interrupted uploads are remembered (see resume-state.ts); none: no resuming across runs. */
+  resumeState?: ResumeState | null;
+  /** Continue this upload (its id on the server) instead of looking one up. */
+  uploadId?: string;
+  /** Bytes per PATCH request (default 50 MiB). */
+  chunkSize?: number;
+  /** Called once before bytes move: where the upload starts (above 0 when resuming) and the file size. */
+  onStart?: (offset: number, total: number) => void;
 }

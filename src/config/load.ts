@@ -29,6 +29,7 @@ export interface RawSettings {
   linkTtl?: string | number;
   assetTtl?: string | number;
   sessionTtl?: string | number;
+  uploadTtl?: string | number;
   maxUploadBytes?: string | number;
   databaseUrl?: string;
   storage?: string;
@@ -61,6 +62,7 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   linkTtl: 'OTASHIP_LINK_TTL',
   assetTtl: 'OTASHIP_ASSET_TTL',
   sessionTtl: 'OTASHIP_SESSION_TTL',
+  uploadTtl: 'OTASHIP_UPLOAD_TTL',
   maxUploadBytes: 'OTASHIP_MAX_UPLOAD_BYTES',
   databaseUrl: 'OTASHIP_DATABASE_URL',
   storage: 'OTASHIP_STORAGE',
@@ -156,6 +158,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     throw bad(name('assetTtl'), String(assetTtlSeconds), 'at least 1h: a slow download must not outlive its token');
   }
   const sessionTtlSeconds = dur('sessionTtl', 12 * 3600);
+  // Resumable uploads not finished within this time are expired and swept away.
+  const uploadTtlSeconds = dur('uploadTtl', DAY);
+  if (uploadTtlSeconds < 600) throw bad(name('uploadTtl'), String(uploadTtlSeconds), 'at least 10m');
   const maxRaw = raw('maxUploadBytes');
   const maxUploadBytes =
     maxRaw === undefined ? 8 * 1024 ** 3 : parseByteSize(maxRaw as string | number, name('maxUploadBytes'));
@@ -188,6 +193,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     linkTtlSeconds,
     assetTtlSeconds,
     sessionTtlSeconds,
+    uploadTtlSeconds,
     maxUploadBytes,
     databaseUrl,
     storage,

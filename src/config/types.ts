@@ -39,6 +39,8 @@ export interface Config {
   readonly assetTtlSeconds: number;
   /** Lifetime of an admin web session. */
   readonly sessionTtlSeconds: number;
+  /** Lifetime of an unfinished resumable (tus) upload; older ones are swept. */
+  readonly uploadTtlSeconds: number;
   readonly maxUploadBytes: number;
   /** sqlite:<path>, a plain path, or postgres://… */
   readonly databaseUrl: string;

@@ -8,6 +8,7 @@ import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
 import { uploadRoutes } from './routes/api/upload.js';
+import { resumableUploadRoutes } from './routes/api/uploads-tus.js';
 import { installRoutes } from './routes/install.js';
 import { caRoutes } from './routes/ca.js';
 import { pageRoutes } from './routes/pages.js';
@@ -52,6 +53,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   const plugins: RoutePlugin[] = [
     healthRoutes,
     uploadRoutes,
+    resumableUploadRoutes,
     catalogRoutes,
     tokenRoutes,
     installRoutes,

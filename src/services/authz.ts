@@ -4,6 +4,9 @@
 //   unrestricted API token → every app and release (publish, read, edit, delete), no token management
 //   app-limited API token  → only its own app: publish builds of that app's bundle id and platform,
 //                            read/edit/delete that app and its releases
+//   resumable uploads      → any principal may start one (what it may publish is decided when the
+//                            finished upload is published); only its creator (or an admin) may
+//                            continue, inspect, cancel or publish it
 import { OtashipError } from '../core/errors.js';
 import type { Principal } from './principal.js';
 
@@ -16,18 +19,24 @@ export type Action =
   | 'release:read'
   | 'release:update'
   | 'release:delete'
-  | 'token:manage';
+  | 'token:manage'
+  | 'upload:create'
+  | 'upload:use';
 
 /** What the action is applied to; appId null means "an app that does not exist yet" (first publish). */
 export interface Resource {
   appId?: string | null;
   /** For messages: e.g. "ios com.example.app". */
   label?: string;
+  /** Resumable uploads: the token id of the principal that created the upload. */
+  ownerTokenId?: string;
 }
 
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
   if (principal.admin) return true;
   if (action === 'token:manage') return false;
+  if (action === 'upload:create') return true;
+  if (action === 'upload:use') return resource.ownerTokenId === principal.tokenId;
   if (principal.appId === null) return true;
   if (action === 'app:list') return true; // the listing itself is filtered to the token's app
   return resource.appId === principal.appId;
@@ -37,6 +46,9 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   if (isAllowed(principal, action, resource)) return;
   if (action === 'token:manage') {
     throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot manage tokens`);
+  }
+  if (action === 'upload:use') {
+    throw new OtashipError('FORBIDDEN', `token "${principal.name}" did not start this upload and may not use it`);
   }
   const what = resource.label ?? (resource.appId ? `app ${resource.appId}` : 'a new app');
   throw new OtashipError('FORBIDDEN', `token "${principal.name}" is limited to one app and may not ${verb(action)} ${what}`);

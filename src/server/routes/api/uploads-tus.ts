@@ -1,0 +1,175 @@
+// Resumable uploads (tus 1.0.0, https://tus.io/protocols/resumable-upload) under /api/v1/uploads:
+//   POST   /api/v1/uploads              create (Upload-Length, Upload-Metadata: filename …)
+//   HEAD   /api/v1/uploads/:id          where to resume (Upload-Offset)
+//   PATCH  /api/v1/uploads/:id          append bytes (Content-Type: application/offset+octet-stream)
+//   DELETE /api/v1/uploads/:id          cancel
+//   POST   /api/v1/uploads/:id/publish  JSON {notes?, force?, filename?} → 201 like POST /api/v1/releases
+// @tus/server speaks the protocol; the bytes live in the shared BlobStore (services/resumable), so
+// every instance can continue or publish an upload that another one started. Authentication is the
+// API's (bearer token or admin session + CSRF header); authorisation is services/authz.ts.
+import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Server as TusServer } from '@tus/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OtashipError } from '../../../core/errors.js';
+import { appJson, authorize, releaseJson } from '../../../services/index.js';
+import type { PublishResult } from '../../../services/publish/publish.js';
+import { OWNER_METADATA, UPLOAD_ID } from '../../../services/resumable/blob-upload-store.js';
+import { ResumableUploads } from '../../../services/resumable/uploads.js';
+import { authenticate } from '../../auth.js';
+import type { ServerDeps } from '../../deps.js';
+
+export const UPLOADS_PATH = '/api/v1/uploads';
+/**
+ * How the route tells the tus server who creates an upload. Set by us after authentication; any copy
+ * a client sends is removed first, so it cannot be forged.
+ */
+const OWNER_HEADER = 'x-otaship-upload-owner';
+const SWEEP_INTERVAL_MS = 3600_000;
+const FIRST_SWEEP_MS = 60_000;
+
+interface PublishBody {
+  notes?: unknown;
+  force?: unknown;
+  filename?: unknown;
+}
+
+export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const { services, config } = deps;
+  const uploads = new ResumableUploads(services.blobs, services.publish, {
+    tmpDir: config.tmpDir,
+    uploadTtlSeconds: config.uploadTtlSeconds,
+  });
+  const tus = new TusServer({
+    path: UPLOADS_PATH,
+    datastore: uploads.store,
+    maxSize: uploads.maxUploadBytes,
+    // Upload URLs are built from the configured public URL, like every other link.
+    generateUrl: (_req, { id }) => `${config.publicUrl}${UPLOADS_PATH}/${id}`,
+    namingFunction: () => randomBytes(16).toString('hex'),
+    onUploadCreate: async (req, upload) => {
+      const owner = req.headers.get(OWNER_HEADER);
+      if (!owner) throw { status_code: 401, body: 'this request needs an API token\n' };
+      return { metadata: { ...(upload.metadata ?? {}), [OWNER_METADATA]: owner } };
+    },
+  });
+
+  // Abandoned uploads: swept on every instance (idempotent), first soon after start, then hourly.
+  const sweep = () => {
+    uploads.sweep().catch((err: unknown) => app.log.warn({ err }, 'sweeping expired uploads failed'));
+  };
+  const first = setTimeout(sweep, FIRST_SWEEP_MS).unref();
+  const every = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
+  app.addHook('onClose', async () => {
+    clearTimeout(first);
+    clearInterval(every);
+  });
+
+  // The tus routes: bodies pass through untouched as streams (never parsed or buffered here).
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    const handler = (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) =>
+      handleTus(request, reply, tus, uploads, deps);
+    scope.route({ method: ['POST', 'OPTIONS'], url: UPLOADS_PATH, handler });
+    scope.route({ method: ['HEAD', 'PATCH', 'DELETE', 'OPTIONS'], url: `${UPLOADS_PATH}/:id`, handler });
+  });
+
+  app.post<{ Params: { id: string }; Body: PublishBody | undefined }>(
+    `${UPLOADS_PATH}/:id/publish`,
+    async (request, reply) => {
+      const principal = await authenticate(request, services);
+      const body = request.body ?? {};
+      if (typeof body !== 'object' || Array.isArray(body)) {
+        throw new OtashipError('VALIDATION', 'the body must be a JSON object {notes?, force?, filename?}');
+      }
+      const result = await uploads.publish(principal, request.params.id, {
+        notes: optionalString(body.notes, 'notes'),
+        force: optionalBoolean(body.force, 'force'),
+        filename: optionalString(body.filename, 'filename'),
+      });
+      return reply.code(201).send(publishedJson(result));
+    },
+  );
+
+  // The browser client for the admin upload, served from the installed package (no CDN).
+  const tusBundle = join(dirname(createRequire(import.meta.url).resolve('tus-js-client/package.json')), 'dist', 'tus.min.js');
+  app.get('/assets/vendor/tus.min.js', async (_request, reply) => {
+    reply.header('Content-Type', 'text/javascript; charset=utf-8');
+    reply.header('Cache-Control', 'public, max-age=3600');
+    return reply.send(createReadStream(tusBundle));
+  });
+}
+
+async function handleTus(
+  request: FastifyRequest<{ Params: { id?: string } }>,
+  reply: FastifyReply,
+  tus: TusServer,
+  uploads: ResumableUploads,
+  { services }: ServerDeps,
+): Promise<void> {
+  setOwnerHeader(request, null);
+  // CORS preflight and capability discovery carry no credentials.
+  if (request.method !== 'OPTIONS') {
+    try {
+      const principal = await authenticate(request, services);
+      const id = request.params.id;
+      if (id === undefined) {
+        authorize(principal, 'upload:create');
+        setOwnerHeader(request, principal.tokenId);
+      } else {
+        if (!UPLOAD_ID.test(id)) throw new OtashipError('NOT_FOUND', 'no such upload');
+        await uploads.access(principal, id);
+      }
+    } catch (err) {
+      // Do not read (and discard) a body the caller may not send: close after answering.
+      if (request.method === 'PATCH' || request.method === 'POST') reply.header('Connection', 'close');
+      throw err;
+    }
+  }
+  reply.hijack();
+  await tus.handle(request.raw, reply.raw);
+}
+
+/** Sets (or with null, removes) the internal owner header in both views of the request's headers. */
+function setOwnerHeader(request: FastifyRequest, value: string | null): void {
+  const raw = request.raw;
+  delete raw.headers[OWNER_HEADER];
+  // The tus server reads rawHeaders (through srvx), so the header is stripped and set there too.
+  const pairs: string[] = [];
+  for (let i = 0; i + 1 < raw.rawHeaders.length; i += 2) {
+    if (raw.rawHeaders[i]!.toLowerCase() !== OWNER_HEADER) pairs.push(raw.rawHeaders[i]!, raw.rawHeaders[i + 1]!);
+  }
+  if (value !== null) {
+    raw.headers[OWNER_HEADER] = value;
+    pairs.push(OWNER_HEADER, value);
+  }
+  raw.rawHeaders.splice(0, raw.rawHeaders.length, ...pairs);
+}
+
+/** The same answer as POST /api/v1/releases (routes/api/upload.ts). */
+function publishedJson({ app, release, links, warnings }: PublishResult) {
+  return {
+    release: { ...releaseJson(release, app), links },
+    app: appJson(app),
+    installPageUrl: links.installPageUrl,
+    installLink: links.installLink,
+    manifestUrl: links.manifestUrl,
+    downloadUrl: links.downloadUrl,
+    warnings,
+  };
+}
+
+function optionalString(v: unknown, name: string): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw new OtashipError('VALIDATION', `${name} must be a string`);
+  return v;
+}
+
+function optionalBoolean(v: unknown, name: string): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw new OtashipError('VALIDATION', `${name} must be true or false`);
+  return v;
+}

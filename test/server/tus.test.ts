@@ -1,0 +1,233 @@
+// Resumable (tus) uploads against a real server (socket, SQLite, fs blobs): upload + publish with the
+// client library, a cut-off upload resumed from the local state file, authentication and ownership,
+// unfinished uploads refused at publish, expiry sweep, and the browser bundle.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OtashipClient, ResumeState, resumeFingerprint } from '../../src/client/index.js';
+import { BlobUploadStore } from '../../src/services/resumable/blob-upload-store.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { buildIpa } from '../helpers/synthetic-ipa.js';
+
+let srv: TestServer;
+let work: string;
+before(async () => {
+  srv = await startTestServer();
+  work = await mkdtemp(join(tmpdir(), 'otaship-tus-test-'));
+});
+after(async () => {
+  await srv?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+function sha256(buf: Buffer): string {
+  return createHash('sha256').update(buf).digest('hex');
+}
+
+/** An IPA with `bytes` of random (incompressible, order-sensitive) stored data. */
+function ipaWithPayload(bundleId: string, bytes: number): Promise<string> {
+  return buildIpa({
+    bundleId,
+    extraEntries: [{ name: 'Payload/Example.app/payload.bin', data: randomBytes(bytes), compress: false }],
+  });
+}
+
+async function uploadKeys(): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const k of srv.services.blobs.list('uploads/')) keys.push(k);
+  return keys;
+}
+
+async function tokenFor(body: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${srv.baseUrl}/api/v1/tokens`, {
+    method: 'POST',
+    headers: srv.auth({ 'content-type': 'application/json' }),
+    body: JSON.stringify(body),
+  });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function createUpload(token: string, length: number): Promise<Response> {
+  return fetch(`${srv.baseUrl}/api/v1/uploads`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(length),
+      'upload-metadata': `filename ${Buffer.from('x.ipa').toString('base64')}`,
+    },
+  });
+}
+
+describe('resumable uploads (tus)', () => {
+  test('upload then publish: 201 like a raw upload, stored bytes identical, upload removed', async () => {
+    const path = await ipaWithPayload('com.example.tus', 3 * 1024 * 1024 + 123);
+    const bytes = await readFile(path);
+    const client = new OtashipClient({ server: srv.baseUrl, token: srv.adminToken });
+    const progress: number[] = [];
+    const res = await client.publishResumable(path, {
+      notes: 'via tus',
+      chunkSize: 1024 * 1024,
+      onProgress: (sent) => progress.push(sent),
+    });
+    assert.equal(progress.at(-1), bytes.length);
+    assert.equal((res.release as { sha256?: string }).sha256, sha256(bytes));
+    assert.equal((res.release as { notes?: string }).notes, 'via tus');
+    assert.equal((res.app as { bundleId?: string }).bundleId, 'com.example.tus');
+    assert.match(res.installLink, /^itms-services:\/\/\?action=download-manifest&url=/);
+    const download = await fetch(res.downloadUrl);
+    assert.equal(download.status, 200);
+    assert.equal(sha256(Buffer.from(await download.arrayBuffer())), sha256(bytes));
+    assert.deepEqual(await uploadKeys(), [], 'the finished upload is removed after publishing');
+  });
+
+  test('a cut-off upload resumes from the state file where it stopped', async () => {
+    const path = await ipaWithPayload('com.example.resume', 4 * 1024 * 1024);
+    const bytes = await readFile(path);
+    const state = new ResumeState(join(work, 'state', 'uploads.json'));
+    const client = new OtashipClient({ server: srv.baseUrl, token: srv.adminToken });
+    const ac = new AbortController();
+    await assert.rejects(
+      client.publishResumable(path, {
+        resumeState: state,
+        chunkSize: 512 * 1024,
+        signal: ac.signal,
+        onProgress: (sent, total) => {
+          if (sent >= total * 0.6) ac.abort();
+        },
+      }),
+      (err: Error & { code?: string }) => err.code === 'UPLOAD_INCOMPLETE' && /resume/.test(err.message),
+    );
+    const { mtimeMs, size } = await import('node:fs/promises').then((fs) => fs.stat(path));
+    const entry = await state.get(resumeFingerprint(client.baseUrl.href, { path, size, mtimeMs }));
+    assert.ok(entry, 'the interrupted upload is remembered');
+
+    let resumedAt = -1;
+    const res = await client.publishResumable(path, {
+      resumeState: state,
+      chunkSize: 512 * 1024,
+      onStart: (offset) => {
+        resumedAt = offset;
+      },
+    });
+    assert.ok(resumedAt > 0 && resumedAt < bytes.length, `resumed at ${resumedAt} of ${bytes.length}`);
+    assert.equal((res.release as { sha256?: string }).sha256, sha256(bytes));
+    const download = await fetch(res.downloadUrl);
+    assert.equal(sha256(Buffer.from(await download.arrayBuffer())), sha256(bytes));
+    assert.equal(await state.get(resumeFingerprint(client.baseUrl.href, { path, size, mtimeMs })), null);
+    assert.deepEqual(await uploadKeys(), []);
+  });
+
+  test('needs a token; only the creator (or an admin) may continue, read or publish an upload', async () => {
+    const anonymous = await fetch(`${srv.baseUrl}/api/v1/uploads`, {
+      method: 'POST',
+      headers: { 'tus-resumable': '1.0.0', 'upload-length': '10' },
+    });
+    assert.equal(anonymous.status, 401);
+
+    const alice = await tokenFor({ name: 'alice' });
+    const bob = await tokenFor({ name: 'bob' });
+    // A client cannot claim another owner through the internal header.
+    const created = await fetch(`${srv.baseUrl}/api/v1/uploads`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${alice}`,
+        'tus-resumable': '1.0.0',
+        'upload-length': '10',
+        'x-otaship-upload-owner': 'bootstrap',
+      },
+    });
+    assert.equal(created.status, 201);
+    const location = created.headers.get('location')!;
+    assert.ok(location.startsWith(`${srv.baseUrl}/api/v1/uploads/`), location);
+    const head = (token: string) =>
+      fetch(location, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
+    assert.equal((await head(alice)).status, 200);
+    assert.equal((await head(alice)).headers.get('upload-offset'), '0');
+    assert.equal((await head(bob)).status, 403);
+    assert.equal((await head(srv.adminToken)).status, 200);
+    const patch = await fetch(location, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${bob}`,
+        'tus-resumable': '1.0.0',
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: Buffer.from('0123456789'),
+    });
+    assert.equal(patch.status, 403);
+    const publishAsBob = await fetch(`${location}/publish`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bob}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(publishAsBob.status, 403);
+    // Unfinished: refused with what is missing.
+    const early = await fetch(`${location}/publish`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(early.status, 400 <= early.status && early.status < 500 ? early.status : -1);
+    const err = ((await early.json()) as { error: { code: string; message: string } }).error;
+    assert.equal(err.code, 'UPLOAD_INCOMPLETE');
+    assert.match(err.message, /0 of 10 bytes/);
+    // Cancel.
+    const del = await fetch(location, { method: 'DELETE', headers: { authorization: `Bearer ${alice}`, 'tus-resumable': '1.0.0' } });
+    assert.equal(del.status, 204);
+    assert.equal((await head(alice)).status, 404);
+  });
+
+  test('an app-limited token may upload; publishing another app is refused by the usual rule', async () => {
+    const first = await new OtashipClient({ server: srv.baseUrl, token: srv.adminToken }).publishResumable(
+      await ipaWithPayload('com.example.limited', 1000),
+    );
+    const limited = await tokenFor({ name: 'ci', appId: first.app.id });
+    const client = new OtashipClient({ server: srv.baseUrl, token: limited });
+    const own = await client.publishResumable(await ipaWithPayload('com.example.limited', 2000));
+    assert.equal(own.app.id, first.app.id);
+    await assert.rejects(
+      client.publishResumable(await ipaWithPayload('com.example.other', 1000)),
+      (e: Error & { code?: string }) => e.code === 'FORBIDDEN',
+    );
+    assert.deepEqual(await uploadKeys(), [], 'the refused upload is dropped');
+  });
+
+  test('a package the server refuses is reported and its upload dropped', async () => {
+    const path = join(work, 'not-a-package.ipa');
+    await import('node:fs/promises').then((fs) => fs.writeFile(path, randomBytes(5000)));
+    const client = new OtashipClient({ server: srv.baseUrl, token: srv.adminToken });
+    await assert.rejects(client.publishResumable(path), (e: Error & { code?: string }) => e.code === 'UNKNOWN_FILE_TYPE');
+    assert.deepEqual(await uploadKeys(), []);
+  });
+
+  test('an upload larger than the limit is refused at creation', async () => {
+    const res = await createUpload(srv.adminToken, srv.config.maxUploadBytes + 1);
+    assert.equal(res.status, 413);
+  });
+
+  test('expired uploads are swept; fresh ones stay', async () => {
+    const res = await createUpload(srv.adminToken, 100);
+    assert.equal(res.status, 201);
+    const id = res.headers.get('location')!.split('/').pop()!;
+    const opts = { tmpDir: join(work, 'tmp'), expirationMs: 3600_000 };
+    assert.equal(await new BlobUploadStore(srv.services.blobs, { ...opts, now: () => Date.now() }).deleteExpired(), 0);
+    assert.ok((await uploadKeys()).some((k) => k.includes(id)));
+    const later = new BlobUploadStore(srv.services.blobs, { ...opts, now: () => Date.now() + 2 * 3600_000 });
+    assert.equal(await later.deleteExpired(), 1);
+    assert.deepEqual(await uploadKeys(), []);
+  });
+
+  test('the tus browser bundle is served from the installed package', async () => {
+    const res = await fetch(`${srv.baseUrl}/assets/vendor/tus.min.js`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /javascript/);
+    const local = await readFile(join('node_modules', 'tus-js-client', 'dist', 'tus.min.js'));
+    assert.equal(sha256(Buffer.from(await res.arrayBuffer())), sha256(local));
+  });
+});
