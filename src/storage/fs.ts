@@ -3,10 +3,10 @@
 // every instance sharing the disk. Writes go to <dir>/.<name>.<random>.tmp and are renamed into
 // place (atomic on POSIX); a failed or aborted write removes its temporary file.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -55,8 +55,8 @@ export class FsBlobStore implements BlobStore {
     let sha256: string;
     const measure = new MeasureStream(key, options.size, options.sha256);
     try {
-      await mkdir(dirname(path), { recursive: true });
-      await pipeline(body, measure, createWriteStream(tmp, { flags: 'wx', flush: true }), options.signal ? { signal: options.signal } : {});
+      const handle = await this.createTemp(tmp);
+      await pipeline(body, measure, handle.createWriteStream({ flush: true }), options.signal ? { signal: options.signal } : {});
       sha256 = measure.sha256 ?? '';
       await rename(tmp, path);
     } catch (err) {
@@ -77,6 +77,22 @@ export class FsBlobStore implements BlobStore {
       await unlink(metaTmp).catch(() => {});
     }
     return { ...this.toStat(st, meta), sha256 };
+  }
+
+  /**
+   * Creates the temporary file before any byte flows. A concurrent delete() may remove the (then
+   * empty) directory between our mkdir and the create: make it again and retry. Once the file
+   * exists the directory is not empty, so it stays.
+   */
+  private async createTemp(tmp: string): Promise<FileHandle> {
+    for (let attempt = 0; ; attempt++) {
+      await mkdir(dirname(tmp), { recursive: true });
+      try {
+        return await open(tmp, 'wx');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
+      }
+    }
   }
 
   private toStat(st: Stats, meta: Meta | null): BlobStat {
@@ -144,6 +160,15 @@ export class FsBlobStore implements BlobStore {
         await unlink(p);
       } catch (err) {
         if (!isMissing(err) && (err as NodeJS.ErrnoException).code !== 'EPERM') throw storageError('delete', key, err);
+      }
+    }
+    // Remove directories the delete left empty (releases/<id>/), up to the root. rmdir only
+    // succeeds on an empty directory, so a sibling or a concurrent put's temp file keeps it.
+    for (let dir = dirname(path); dir.startsWith(this.root + sep) && dir !== this.root; dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch {
+        break;
       }
     }
   }

@@ -54,6 +54,27 @@ describe('fs blob store specifics', () => {
     }
   });
 
+  test('deleting the last blob of a directory removes the emptied directories, never the root', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-rmdir-'));
+    try {
+      const store = await openBlobStore({ kind: 'fs', root: join(dir, 'blobs') });
+      await store.put('releases/r1/package.ipa', Readable.from([Buffer.from('p')]));
+      await store.put('releases/r1/icon.png', Readable.from([Buffer.from('i')]));
+      await store.put('releases/r2/package.ipa', Readable.from([Buffer.from('q')]));
+      await store.delete('releases/r1/package.ipa');
+      assert.deepEqual(readdirSync(join(dir, 'blobs', 'releases')).sort(), ['r1', 'r2']);
+      await store.delete('releases/r1/icon.png');
+      assert.deepEqual(readdirSync(join(dir, 'blobs', 'releases')), ['r2']);
+      await store.delete('releases/r2/package.ipa');
+      assert.deepEqual(readdirSync(join(dir, 'blobs')), []);
+      // The store still works in the emptied root.
+      await store.put('releases/r3/package.ipa', Readable.from([Buffer.from('r')]));
+      assert.equal((await store.stat('releases/r3/package.ipa'))?.size, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('keys never escape the root', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-escape-'));
     try {
