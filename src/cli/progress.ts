@@ -65,11 +65,15 @@ export function renderProgress(state: ProgressState): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${figures}`;
 }
 
-/** "Uploaded 2.60 GiB in 1:15 (35.5 MiB/s)". */
-export function renderSummary(bytes: number, elapsedMs: number): string {
+/**
+ * "Uploaded 2.60 GiB in 1:15 (35.5 MiB/s)"; after a resume, the bytes of this run and where it
+ * started: "Uploaded 1.04 GiB in 0:30 (35.5 MiB/s), resumed at 1.56 GiB".
+ */
+export function renderSummary(bytes: number, elapsedMs: number, resumedAt = 0): string {
   const seconds = elapsedMs / 1000;
   const rate = seconds > 0 ? bytes / seconds : Number.NaN;
-  return `Uploaded ${formatBytes(bytes)} in ${formatDuration(seconds)} (${formatRate(rate)})`;
+  const resumed = resumedAt > 0 ? `, resumed at ${formatBytes(resumedAt)}` : '';
+  return `Uploaded ${formatBytes(bytes)} in ${formatDuration(seconds)} (${formatRate(rate)})${resumed}`;
 }
 
 /**
@@ -109,8 +113,9 @@ export class ProgressBar {
   readonly #out: ProgressStream;
   readonly #now: () => number;
   readonly #interval: number;
-  readonly #meter = new RateMeter();
-  readonly #start: number;
+  #meter = new RateMeter();
+  #start: number;
+  #resumedAt = 0;
   #lastDraw = -Infinity;
   #sent = 0;
   #total = 0;
@@ -123,6 +128,20 @@ export class ProgressBar {
     this.#interval = options.intervalMs ?? 100;
     this.#start = this.#now();
     this.#meter.add(this.#start, 0);
+  }
+
+  /**
+   * A resumed upload starts at `offset`: the bar starts there, and the rate and the summary count only
+   * the bytes sent in this run.
+   */
+  resumeAt(offset: number, total: number): void {
+    if (this.#finished || offset <= 0) return;
+    this.#resumedAt = offset;
+    this.#sent = offset;
+    this.#total = total;
+    this.#start = this.#now();
+    this.#meter = new RateMeter();
+    this.#meter.add(this.#start, offset);
   }
 
   get interactive(): boolean {
@@ -156,7 +175,7 @@ export class ProgressBar {
   finish(): void {
     if (this.#finished) return;
     this.#finished = true;
-    const summary = renderSummary(this.#sent, this.#now() - this.#start);
+    const summary = renderSummary(this.#sent - this.#resumedAt, this.#now() - this.#start, this.#resumedAt);
     this.#out.write(this.interactive && this.#drawn ? `\r${summary}\x1b[K\n` : `${summary}\n`);
   }
 

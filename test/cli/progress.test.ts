@@ -122,6 +122,21 @@ describe('ProgressBar', () => {
     assert.equal(text(), 'Uploaded 10.0 MiB in 0:10 (1.00 MiB/s)\n');
   });
 
+  test('a resumed upload: the bar starts at the offset; rate and summary count this run only', () => {
+    const { out, text } = sink(false);
+    let now = 0;
+    const bar = new ProgressBar(out, { now: () => now });
+    now = 2000;
+    bar.resumeAt(6 * MiB, 10 * MiB);
+    for (let i = 1; i <= 4; i++) {
+      now = 2000 + i * 1000;
+      bar.update(6 * MiB + i * MiB, 10 * MiB);
+    }
+    bar.finish();
+    assert.equal(text(), 'Uploaded 4.00 MiB in 0:04 (1.00 MiB/s), resumed at 6.00 MiB\n');
+    assert.equal(renderSummary(MiB, 1000), 'Uploaded 1.00 MiB in 0:01 (1.00 MiB/s)', 'no resume, no suffix');
+  });
+
   test('abort clears the bar line so an error message starts at column 0', () => {
     const { out, text } = sink(true);
     let now = 0;

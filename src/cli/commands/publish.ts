@@ -15,7 +15,14 @@ interface PublishFlags {
   check: boolean;
   ca?: string;
   json?: boolean;
+  resume: boolean;
 }
+
+/**
+ * Packages above this size go through the resumable (tus) upload: a cut-off connection then costs
+ * a re-run of the same command, not the whole transfer. Smaller ones take the single raw request.
+ */
+export const RESUMABLE_THRESHOLD = 8 * 1024 * 1024;
 
 export function register(program: Command): void {
   program
@@ -30,12 +37,16 @@ export function register(program: Command): void {
     .option('--no-check', 'skip the local package check before uploading')
     .option('--ca <file>', 'trust this CA certificate (PEM), e.g. the ca.crt of a self-signed otaship server')
     .option('--json', 'print {releaseId, appId, installPageUrl, installLink, manifestUrl, downloadUrl} as JSON')
+    .option('--no-resume', `send the package in one plain request instead of a resumable upload (used above ${RESUMABLE_THRESHOLD / 1024 / 1024} MiB)`)
     .addHelpText(
       'after',
       `
 Examples:
   $ otaship publish build/MyApp.ipa --server https://ota.example.com --token "$OTASHIP_TOKEN" --notes "Fixes login"
-  $ OTASHIP_SERVER=https://ota.example.com OTASHIP_TOKEN=ota_... otaship publish app-release.apk --json`,
+  $ OTASHIP_SERVER=https://ota.example.com OTASHIP_TOKEN=ota_... otaship publish app-release.apk --json
+
+Large packages are sent as a resumable upload: if the connection drops, run the same command again
+and it continues where it stopped (state in $XDG_CACHE_HOME/otaship or ~/.cache/otaship).`,
     )
     .action(async (file: string, flags: PublishFlags) => {
       await publish(file, flags);
@@ -43,7 +54,7 @@ Examples:
 }
 
 async function publish(file: string, flags: PublishFlags): Promise<void> {
-  const { OtashipClient, summarize } = await import('../../client/index.js');
+  const { OtashipClient, ResumeState, defaultResumeStatePath, summarize } = await import('../../client/index.js');
   const { ProgressBar, formatBytes } = await import('../progress.js');
   const err = process.stderr;
 
@@ -72,17 +83,33 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
   await client.checkToken();
   for (const line of description) err.write(`${line}\n`);
 
+  const resumable = flags.resume && (await fileSize(file)) > RESUMABLE_THRESHOLD;
   const bar = new ProgressBar(err);
   let published;
   try {
-    published = await client.publish(file, {
+    const options = {
       notes,
       force: flags.force === true,
       checkToken: false,
-      onProgress: (sent, total) => bar.update(sent, total),
-    });
+      onProgress: (sent: number, total: number) => bar.update(sent, total),
+    };
+    published = resumable
+      ? await client.publishResumable(file, {
+          ...options,
+          resumeState: new ResumeState(defaultResumeStatePath()),
+          onStart: (offset, total) => {
+            if (offset <= 0) return;
+            err.write(`Resuming the upload at ${Math.floor((offset / total) * 100)}% (${formatBytes(offset)} of ${formatBytes(total)} already on the server)\n`);
+            bar.resumeAt(offset, total);
+          },
+        })
+      : await client.publish(file, options);
   } catch (error) {
     bar.abort();
+    if (resumable && error instanceof OtashipError && ['SERVER_UNREACHABLE', 'UPLOAD_INCOMPLETE'].includes(error.code)) {
+      const hint = /run the same command again/.test(error.message) ? '' : '; run the same command again to resume the upload';
+      throw new OtashipError(error.code, `${error.message}${hint}`, { cause: error });
+    }
     throw error;
   }
   bar.finish();
@@ -99,6 +126,15 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
     `Download:     ${summary.downloadUrl}`,
   ];
   process.stdout.write(`${lines.map(printable).join('\n')}\n`);
+}
+
+async function fileSize(path: string): Promise<number> {
+  const { stat } = await import('node:fs/promises');
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    throw new OtashipError('FILE_NOT_FOUND', `Cannot read ${path}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function readText(path: string, what: string): Promise<string> {
