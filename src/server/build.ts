@@ -1,7 +1,7 @@
 // buildServer: the fastify app from already-built services. Registers the API, the install surface
 // and the web helper's page/admin plugins, with ONE error edge for all of them.
 import cookie from '@fastify/cookie';
-import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './deps.js';
 import { installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { catalogRoutes } from './routes/api/catalog.js';
@@ -34,6 +34,9 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     requestTimeout: 0,
     connectionTimeout: 0,
     bodyLimit: 1024 * 1024,
+    // One line per request at info level costs more than serving a manifest; errors and refusals
+    // are still logged by the error edge. Access logs belong to the reverse proxy.
+    logController: new LogController({ disableRequestLogging: true }),
     ...(options.https ? { https: options.https } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;
 

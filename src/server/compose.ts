@@ -70,6 +70,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       tls,
       async close() {
         await app.close();
+        await services.counters.flush();
         await openRepos.close();
         await openBlobs.close?.();
       },

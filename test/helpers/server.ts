@@ -32,8 +32,10 @@ export interface TestServerOptions {
 }
 
 export interface TestServer {
-  /** Where to connect, e.g. http://127.0.0.1:41234 (equals the public URL). */
+  /** Where to connect, e.g. http://127.0.0.1:41234 (equals the public URL unless settings.publicUrl is given). */
   baseUrl: string;
+  /** The origin links are built from. */
+  publicUrl: string;
   adminToken: string;
   /** `{ authorization: 'Bearer <adminToken>' }`, merged with extra headers. */
   auth(extra?: Record<string, string>): Record<string, string>;
@@ -83,7 +85,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const server = await startServer(config, { clock, logger: options.logger ?? false });
       let stopped = false;
       return {
-        baseUrl: config.publicUrl,
+        baseUrl: server.listenUrl,
+        publicUrl: config.publicUrl,
         adminToken,
         auth: (extra = {}) => ({ authorization: `Bearer ${adminToken}`, ...extra }),
         dataDir,
