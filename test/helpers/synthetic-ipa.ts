@@ -2,7 +2,7 @@
 // unicode or hostile names, binary/XML Info.plist, each profile type, CgBI icons, nested appex/watch
 // apps placed BEFORE the main app in zip order, zip64, data descriptors, a large stored filler entry.
 // Written with yazl, streaming, to a temp file (nothing large is held in memory).
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,8 +80,19 @@ export interface SyntheticIpaOptions {
   out?: string;
 }
 
+const tempDirs: string[] = [];
+let cleanupRegistered = false;
+
+/** A fresh path in a new temp folder; every such folder is removed when the test process exits. */
 export async function tempPath(fileName: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'otaship-test-'));
+  tempDirs.push(dir);
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    process.on('exit', () => {
+      for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+    });
+  }
   return join(dir, fileName);
 }
 
