@@ -1,13 +1,18 @@
 // `npm run bench`: every benchmark compares otaship against a reference measured in the same run
 // and prints ratios. Flags: --quick (smaller files, fewer runs), --only <inspect|server|scale>.
 import { runInspectBench } from './inspect/index.js';
+// bench/server.ts was written by the server's author (ingest vs cp, download and manifest vs nginx, RSS).
+import { runServerBench } from './server.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyIdx = args.indexOf('--only');
 const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
 
-const sections: Array<[string, () => Promise<string[]>]> = [['inspect', () => runInspectBench({ quick })]];
+const sections: Array<[string, () => Promise<string[]>]> = [
+  ['inspect', () => runInspectBench({ quick })],
+  ['server', () => runServerBench({ quick })],
+];
 
 let failed = false;
 for (const [name, fn] of sections) {
