@@ -35,6 +35,18 @@ export interface PublishResult {
 
 export const MAX_NOTES = 100_000;
 
+export interface StageHints extends Pick<StageOptions, 'expectedSize' | 'signal'> {
+  /** Client-side file name, if known (only a hint: the package type comes from its content). */
+  filename?: string;
+  contentType?: string;
+}
+
+function guessExtension(hints: StageHints): 'ipa' | 'apk' {
+  if (hints.filename && /\.apk$/i.test(hints.filename.trim())) return 'apk';
+  if (hints.contentType && /android\.package-archive/i.test(hints.contentType)) return 'apk';
+  return 'ipa';
+}
+
 export const CONTENT_TYPES: Record<Platform, string> = {
   ios: 'application/octet-stream',
   android: 'application/vnd.android.package-archive',
@@ -53,16 +65,40 @@ export class PublishService {
     return this.limits.maxUploadBytes;
   }
 
-  /** Streams a request body to a local temp file (see stage.ts). The caller must dispose() it. */
-  stage(body: Readable, options: Pick<StageOptions, 'expectedSize' | 'signal'> = {}): Promise<StagedUpload> {
-    return stageUpload(body, { ...options, tmpDir: this.limits.tmpDir, maxBytes: this.limits.maxUploadBytes });
+  /**
+   * Streams a request body to a local temp file (see stage.ts) and, at the same time, into the blob
+   * store under the key the package will most likely keep — guessed from the file name or content
+   * type (`.apk` / the APK media type → apk, else ipa); a wrong guess costs one extra copy at
+   * publish time, never a wrong key. The caller must dispose() the result.
+   */
+  stage(body: Readable, options: StageHints = {}): Promise<StagedUpload> {
+    const id = newId(this.clock());
+    const ext = guessExtension(options);
+    const key = `releases/${id}/package.${ext}`;
+    const blobs = this.blobs;
+    return stageUpload(body, {
+      expectedSize: options.expectedSize,
+      signal: options.signal,
+      id,
+      tmpDir: this.limits.tmpDir,
+      maxBytes: this.limits.maxUploadBytes,
+      mirror: {
+        key,
+        write: (stream) =>
+          blobs.put(key, stream, {
+            contentType: ext === 'apk' ? CONTENT_TYPES.android : CONTENT_TYPES.ios,
+            ...(options.expectedSize !== undefined ? { size: options.expectedSize } : {}),
+          }),
+        delete: () => blobs.delete(key),
+      },
+    });
   }
 
   /** Stages, publishes and always removes the temp file. */
   async publishStream(
     principal: Principal,
     body: Readable,
-    options: PublishOptions & Pick<StageOptions, 'expectedSize' | 'signal'>,
+    options: PublishOptions & StageHints,
   ): Promise<PublishResult> {
     const staged = await this.stage(body, options);
     try {
@@ -97,7 +133,7 @@ export class PublishService {
     }
 
     const now = this.clock();
-    const releaseId = newId(now);
+    const releaseId = staged.id;
     const root = `releases/${releaseId}`;
     const keys = {
       packageKey: `${root}/package.${info.kind}`,
@@ -108,10 +144,15 @@ export class PublishService {
     const written: string[] = [];
     try {
       written.push(keys.packageKey);
-      await this.blobs.put(keys.packageKey, createReadStream(staged.path), {
-        size: staged.size,
-        contentType: CONTENT_TYPES[platform],
-      });
+      if (staged.mirror?.key === keys.packageKey) {
+        staged.adoptMirror(); // already stored while the upload arrived
+      } else {
+        await this.blobs.put(keys.packageKey, createReadStream(staged.path), {
+          size: staged.size,
+          contentType: CONTENT_TYPES[platform],
+          sha256: staged.sha256,
+        });
+      }
       if (icons) {
         for (const [key, png] of [
           [keys.iconKey!, icons.original],

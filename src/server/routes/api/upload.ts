@@ -70,7 +70,11 @@ async function publishRaw(
   const expectedSize = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
   let staged: StagedUpload;
   try {
-    staged = await services.publish.stage(request.body as Readable, { expectedSize });
+    staged = await services.publish.stage(request.body as Readable, {
+      expectedSize,
+      filename: q.filename,
+      contentType: request.headers['content-type'],
+    });
   } catch (err) {
     reply.header('Connection', 'close');
     throw err;
@@ -105,7 +109,7 @@ async function publishMultipart(
             continue;
           }
           filename = part.filename;
-          staged = await services.publish.stage(part.file);
+          staged = await services.publish.stage(part.file, { filename: part.filename, contentType: part.mimetype });
           if (part.file.truncated) throw new OtashipError('PAYLOAD_TOO_LARGE', 'the uploaded file is larger than the limit');
         } else if (typeof part.value === 'string') {
           fields[part.fieldname] = part.value;
