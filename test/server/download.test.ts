@@ -218,6 +218,27 @@ describe('access tokens on install URLs', () => {
 });
 
 describe('Android', () => {
+  test('an APK sent under an .ipa name is still stored and served as an .apk (no stray blob)', async () => {
+    const apk = await buildApk({ packageName: 'com.example.misnamed' });
+    try {
+      const res = await fetch(`${srv.baseUrl}/api/v1/releases?filename=misnamed.ipa`, {
+        method: 'POST',
+        headers: srv.auth({ 'content-type': 'application/octet-stream' }),
+        body: new Uint8Array(apk.bytes),
+      });
+      assert.equal(res.status, 201, await res.clone().text());
+      const j = (await res.json()) as Published;
+      const keys: string[] = [];
+      for await (const k of srv.services.blobs.list(`releases/${j.release.id}/`)) keys.push(k);
+      assert.deepEqual(keys, [`releases/${j.release.id}/package.apk`]);
+      const dl = await fetch(j.downloadUrl);
+      assert.equal(dl.headers.get('content-type'), 'application/vnd.android.package-archive');
+      assert.deepEqual(Buffer.from(await dl.arrayBuffer()), apk.bytes);
+    } finally {
+      await apk.remove();
+    }
+  });
+
   test('an APK release downloads directly with the APK content type; no manifest', async () => {
     const apk = await buildApk({ packageName: 'com.example.droid', label: 'Droid' });
     try {
