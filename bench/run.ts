@@ -1,8 +1,9 @@
 // `npm run bench`: every benchmark compares otaship against a reference measured in the same run
 // and prints ratios. Flags: --quick (smaller files, fewer runs), --only <inspect|server|scale>.
 import { runInspectBench } from './inspect/index.js';
-// bench/server.ts was written by the server's author (ingest vs cp, download and manifest vs nginx, RSS).
-import { runServerBench } from './server.js';
+import { runAllCleanups } from './server/cleanup.js';
+// bench/server/ (issue #3 with targets) supersedes the earlier single-file bench/server.ts.
+import { runServerBench } from './server/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -13,6 +14,14 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['inspect', () => runInspectBench({ quick })],
   ['server', () => runServerBench({ quick })],
 ];
+
+// Child servers and multi-GiB temp files must not outlive an interrupted run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`bench: ${signal}, cleaning up`);
+    void runAllCleanups().finally(() => process.exit(130));
+  });
+}
 
 let failed = false;
 for (const [name, fn] of sections) {
