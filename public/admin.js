@@ -1,4 +1,4 @@
-/* global document, window, location, navigator, sessionStorage, XMLHttpRequest, FormData, fetch, confirm, setTimeout, Node, CustomEvent */
+/* global document, window, location, navigator, sessionStorage, fetch, confirm, setTimeout, Node, CustomEvent */
 // Admin UI behaviour: calls the JSON API (/api/v1/…) with the session cookie. Every state-changing call
 // sends X-Requested-With: otaship, which the server requires for cookie-authenticated requests (CSRF).
 // Plain ES module, no build step.
@@ -144,7 +144,37 @@ function parseJson(text) {
   }
 }
 
-function upload(file) {
+// Uploads go through tus (resumable, /api/v1/uploads): a dropped connection is retried from where it
+// stopped, and after a page reload the same file resumes (tus-js-client remembers it in localStorage).
+// The finished upload is then published with POST /api/v1/uploads/:id/publish. The client script is
+// served by our own server (/assets/vendor/tus.min.js, from the tus-js-client package), no CDN.
+let tusLoading = null;
+
+function loadTus() {
+  if (window.tus) return Promise.resolve(window.tus);
+  if (!tusLoading) {
+    tusLoading = new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = '/assets/vendor/tus.min.js';
+      script.addEventListener('load', () => (window.tus ? resolve(window.tus) : reject(new Error('no tus client'))));
+      script.addEventListener('error', () => {
+        tusLoading = null;
+        reject(new Error('The upload client could not be loaded; reload the page.'));
+      });
+      document.head.append(script);
+    });
+  }
+  return tusLoading;
+}
+
+/** A finished upload whose publish was refused for an expired profile: publish it again with force. */
+let finishedUpload = null;
+
+function fileKey(file) {
+  return `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
+}
+
+async function upload(file) {
   const zone = document.getElementById('dropzone');
   const progressBox = document.getElementById('upload-progress');
   const bar = progressBox.querySelector('progress');
@@ -155,6 +185,7 @@ function upload(file) {
   const max = Number(zone.dataset.maxBytes || 0);
 
   result.replaceChildren();
+  if (currentUpload) return;
   if (!/\.(ipa|apk)$/i.test(file.name)) {
     result.append(errorNotice(null, `${file.name} is not an .ipa or .apk package.`));
     return;
@@ -164,68 +195,135 @@ function upload(file) {
     return;
   }
 
-  // Text fields first: the server reads the multipart stream in order and the file part is streamed.
-  const form = new FormData();
-  form.append('notes', notes);
-  if (force) form.append('force', 'true');
-  form.append('file', file, file.name);
-
-  const xhr = new XMLHttpRequest();
-  currentUpload = xhr;
-  const started = Date.now();
-  xhr.open('POST', `/api/v1/releases?filename=${encodeURIComponent(file.name)}${force ? '&force=true' : ''}`);
-  xhr.setRequestHeader('X-Requested-With', 'otaship');
-  xhr.setRequestHeader('Accept', 'application/json');
-  progressBox.hidden = false;
-  bar.value = 0;
-  text.textContent = `0 of ${humanSize(file.size)}`;
-
-  xhr.upload.addEventListener('progress', (e) => {
-    if (!e.lengthComputable) return;
-    // Also announced as an event, for integrations and the browser tests.
-    document.dispatchEvent(new CustomEvent('otaship:upload-progress', { detail: { loaded: e.loaded, total: e.total } }));
-    const pct = (e.loaded / e.total) * 100;
-    bar.value = pct;
-    const elapsed = (Date.now() - started) / 1000;
-    const rate = elapsed > 0 ? e.loaded / elapsed : 0;
-    const left = rate > 0 ? (e.total - e.loaded) / rate : NaN;
-    text.textContent =
-      e.loaded >= e.total
-        ? 'Checking the package…'
-        : `${humanSize(e.loaded)} of ${humanSize(e.total)} · ${humanSize(rate)}/s · ${duration(left)} left`;
-  });
-  xhr.addEventListener('load', () => {
-    currentUpload = null;
-    progressBox.hidden = true;
-    const body = parseJson(xhr.responseText);
-    if (xhr.status === 201 && body) {
-      const rel = body.release || {};
-      const app = body.app || {};
-      const version = rel.version ? `${rel.version} (${rel.build})` : `build ${rel.build}`;
-      const message = `Published ${app.name || file.name} ${version}.`;
-      const target = app.id ? `/admin/apps/${encodeURIComponent(app.id)}` : location.pathname;
-      sessionStorage.setItem(FLASH_KEY, JSON.stringify({ level: 'info', text: message }));
-      if (target === location.pathname) location.reload();
-      else location.href = target;
-      return;
-    }
-    if (xhr.status === 401) {
-      location.href = `/admin/login?next=${encodeURIComponent(location.pathname)}`;
-      return;
-    }
-    result.append(errorNotice(body, `Upload refused (HTTP ${xhr.status}).`));
-    if (body && body.error && body.error.code === 'PROFILE_EXPIRED') {
-      result.append(el('p', { class: 'small' }, 'Tick “Publish even if the provisioning profile has expired” and upload again to keep it anyway.'));
-    }
-  });
-  const failed = (message) => () => {
+  const failed = (message) => {
     currentUpload = null;
     progressBox.hidden = true;
     result.append(errorNotice(null, message));
   };
-  xhr.addEventListener('error', failed('The upload failed: the connection was interrupted.'));
-  xhr.addEventListener('abort', failed('Upload cancelled.'));
-  xhr.send(form);
+  progressBox.hidden = false;
+  bar.value = 0;
+  text.textContent = `0 of ${humanSize(file.size)}`;
+
+  let uploadUrl;
+  if (finishedUpload && finishedUpload.key === fileKey(file)) {
+    uploadUrl = finishedUpload.url;
+  } else {
+    let tus;
+    try {
+      tus = await loadTus();
+    } catch (err) {
+      failed(err.message);
+      return;
+    }
+    try {
+      uploadUrl = await sendWithTus(tus, file, (loaded, total, since) => {
+        // Also announced as an event, for integrations and the browser tests.
+        document.dispatchEvent(new CustomEvent('otaship:upload-progress', { detail: { loaded, total } }));
+        bar.value = (loaded / total) * 100;
+        // Rate since the first progress event: a resumed upload starts above zero.
+        const elapsed = (Date.now() - since.time) / 1000;
+        const rate = elapsed > 0 ? (loaded - since.loaded) / elapsed : 0;
+        const left = rate > 0 ? (total - loaded) / rate : NaN;
+        text.textContent =
+          loaded >= total
+            ? 'Checking the package…'
+            : `${humanSize(loaded)} of ${humanSize(total)} · ${humanSize(rate)}/s · ${duration(left)} left`;
+      });
+    } catch (err) {
+      if (err && err.cancelled) failed('Upload cancelled.');
+      else if (err && err.status === 401) location.href = `/admin/login?next=${encodeURIComponent(location.pathname)}`;
+      else failed(err && err.status ? `Upload refused (HTTP ${err.status}).` : 'The upload failed: the connection was interrupted. Drop the file again to resume.');
+      return;
+    }
+  }
+  text.textContent = 'Checking the package…';
+  currentUpload = { abort() {} };
+  let res;
+  let body;
+  try {
+    res = await fetch(`${new URL(uploadUrl, location.href).pathname}/publish`, {
+      method: 'POST',
+      headers: { ...API_HEADERS, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ notes, force, filename: file.name }),
+    });
+    body = parseJson(await res.text());
+  } catch {
+    failed('The upload was stored but publishing it failed: the connection was interrupted. Drop the file again.');
+    finishedUpload = { key: fileKey(file), url: uploadUrl };
+    return;
+  }
+  currentUpload = null;
+  progressBox.hidden = true;
+  if (res.status === 201 && body) {
+    finishedUpload = null;
+    const rel = body.release || {};
+    const app = body.app || {};
+    const version = rel.version ? `${rel.version} (${rel.build})` : `build ${rel.build}`;
+    const message = `Published ${app.name || file.name} ${version}.`;
+    const target = app.id ? `/admin/apps/${encodeURIComponent(app.id)}` : location.pathname;
+    sessionStorage.setItem(FLASH_KEY, JSON.stringify({ level: 'info', text: message }));
+    if (target === location.pathname) location.reload();
+    else location.href = target;
+    return;
+  }
+  if (res.status === 401) {
+    location.href = `/admin/login?next=${encodeURIComponent(location.pathname)}`;
+    return;
+  }
+  result.append(errorNotice(body, `Upload refused (HTTP ${res.status}).`));
+  if (body && body.error && body.error.code === 'PROFILE_EXPIRED') {
+    // Kept on the server: publishing again with the box ticked does not send the bytes again.
+    finishedUpload = { key: fileKey(file), url: uploadUrl };
+    result.append(el('p', { class: 'small' }, 'Tick “Publish even if the provisioning profile has expired” and upload again to keep it anyway.'));
+  } else {
+    // Refused for good: remove the stored bytes now rather than at expiry.
+    finishedUpload = null;
+    fetch(new URL(uploadUrl, location.href).pathname, { method: 'DELETE', headers: { ...API_HEADERS, 'Tus-Resumable': '1.0.0' } }).catch(() => {});
+  }
+}
+
+/** Sends the file with tus; resolves with the upload URL once every byte is on the server. */
+function sendWithTus(tus, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    let since = null;
+    const up = new tus.Upload(file, {
+      endpoint: '/api/v1/uploads',
+      // Cookie-authenticated state changes must prove they come from our pages (CSRF).
+      headers: { 'X-Requested-With': 'otaship' },
+      metadata: { filename: file.name },
+      chunkSize: 50 * 1024 * 1024,
+      retryDelays: [0, 1000, 3000, 5000, 10000],
+      storeFingerprintForResuming: true,
+      removeFingerprintOnSuccess: true,
+      onProgress(loaded, total) {
+        if (!since) since = { time: Date.now(), loaded };
+        onProgress(loaded, total, since);
+      },
+      onSuccess() {
+        currentUpload = null;
+        resolve(up.url);
+      },
+      onError(err) {
+        currentUpload = null;
+        const res = err && err.originalResponse;
+        reject({ status: res ? res.getStatus() : 0 });
+      },
+    });
+    currentUpload = {
+      abort() {
+        currentUpload = null;
+        // Cancelling also removes what was sent from the server.
+        up.abort(true).catch(() => {});
+        reject({ cancelled: true });
+      },
+    };
+    up.findPreviousUploads()
+      .then((previous) => {
+        if (previous.length > 0) up.resumeFromPreviousUpload(previous[0]);
+        up.start();
+      })
+      .catch(() => up.start());
+  });
 }
 
 function setupUpload() {

@@ -97,7 +97,7 @@ export class BlobUploadStore extends DataStore {
     if (info.offset !== offset) throw ERRORS.INVALID_OFFSET;
 
     await mkdir(this.options.tmpDir, { recursive: true });
-    const tmp = join(this.options.tmpDir, `tus-${id}-${randomBytes(6).toString('hex')}.part`);
+    const tmp = join(this.options.tmpDir, `upload-tus-${id}-${randomBytes(6).toString('hex')}.part`);
     let bodyError: unknown = null;
     let size: number;
     try {

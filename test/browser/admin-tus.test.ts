@@ -1,0 +1,78 @@
+// The admin upload goes through tus in a real Chromium: the tus client is loaded from our own server,
+// the file is created, sent with PATCH and published; a PATCH cut off by the network is retried
+// from the server's offset and the published package is byte-identical.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { BROWSER_SKIP, desktop, launchBrowser } from '../helpers/browser.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { buildIpa } from '../helpers/synthetic-ipa.js';
+
+describe('admin upload through tus (browser)', { skip: BROWSER_SKIP }, () => {
+  let srv: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    srv = await startTestServer();
+    browser = await launchBrowser();
+    page = await (await browser.newContext(desktop())).newPage();
+    await page.goto(`${srv.baseUrl}/admin/login`);
+    await page.fill('#token', srv.adminToken);
+    await Promise.all([page.waitForURL(`${srv.baseUrl}/admin`), page.click('button[type=submit]')]);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  test('a cut-off PATCH is retried from the server offset; the release is byte-identical', async () => {
+    const path = await buildIpa({
+      bundleId: 'com.example.browser-tus',
+      displayName: 'Browser Tus',
+      extraEntries: [{ name: 'Payload/Example.app/payload.bin', data: randomBytes(3 * 1024 * 1024), compress: false }],
+    });
+    const bytes = await readFile(path);
+    const seen: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.pathname.startsWith('/api/v1/uploads') || url.pathname.startsWith('/assets/vendor/')) seen.push(`${r.method()} ${url.pathname}`);
+    });
+    let cut = 0;
+    await page.route('**/api/v1/uploads/*', async (route) => {
+      if (route.request().method() === 'PATCH' && cut === 0) {
+        cut++;
+        await route.abort('connectionreset');
+        return;
+      }
+      await route.continue();
+    });
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.startsWith('/admin/apps/'), { timeout: 60_000 }),
+      page.setInputFiles('#upload-file', path),
+    ]);
+    await page.unroute('**/api/v1/uploads/*');
+    assert.equal(cut, 1);
+    assert.ok(seen.includes('GET /assets/vendor/tus.min.js'), seen.join(', '));
+    assert.ok(seen.includes('POST /api/v1/uploads'), seen.join(', '));
+    assert.ok(seen.filter((s) => /^PATCH \/api\/v1\/uploads\/[a-f0-9]{32}$/.test(s)).length >= 2, seen.join(', '));
+    assert.ok(seen.some((s) => /^POST \/api\/v1\/uploads\/[a-f0-9]{32}\/publish$/.test(s)), seen.join(', '));
+    assert.match((await page.locator('#flash').textContent()) ?? '', /Published Browser Tus/);
+
+    const apps = (await (await fetch(`${srv.baseUrl}/api/v1/apps`, { headers: srv.auth() })).json()) as {
+      items: { id: string; bundleId: string; latestRelease?: { sha256: string } | null }[];
+    };
+    const app = apps.items.find((a) => a.bundleId === 'com.example.browser-tus');
+    assert.ok(app);
+    const releases = (await (await fetch(`${srv.baseUrl}/api/v1/apps/${app.id}/releases`, { headers: srv.auth() })).json()) as {
+      items: { sha256: string }[];
+    };
+    assert.equal(releases.items[0]?.sha256, createHash('sha256').update(bytes).digest('hex'));
+    const left: string[] = [];
+    for await (const key of srv.services.blobs.list('uploads/')) left.push(key);
+    assert.deepEqual(left, []);
+  });
+});
