@@ -61,8 +61,8 @@ export class InstallService {
     return { app, latest: resolved[0] ?? null, older: resolved.slice(1), latestPageUrl: this.urls.latestPage(app) };
   }
 
-  /** The manifest plist (iOS), counted as a manifest fetch. */
-  async manifest(releaseId: string, token: string | undefined): Promise<string> {
+  /** The manifest plist (iOS), counted as a manifest fetch unless `count` is false (HEAD). */
+  async manifest(releaseId: string, token: string | undefined, count = true): Promise<string> {
     const { app, release } = await this.#find(releaseId);
     this.tokens.checkRelease(release, app, token);
     if (app.platform !== 'ios' || release.info.kind !== 'ipa') {
@@ -76,7 +76,7 @@ export class InstallService {
       );
     }
     const xml = renderManifest(release.info as IpaInfo, release, this.urls.manifestAssets(release, app));
-    void this.counters.count(release.id, 'manifest_fetch');
+    if (count) void this.counters.count(release.id, 'manifest_fetch');
     return xml;
   }
 

@@ -3,6 +3,8 @@
 // override them. Heavy modules (fastify, database, storage) load only when the command runs.
 import type { Command } from 'commander';
 
+const SHUTDOWN_GRACE_S = 30;
+
 interface ServeFlags {
   config?: string;
   port?: string;
@@ -68,7 +70,12 @@ async function serve(flags: ServeFlags): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info(`${signal}: closing (in-flight requests finish first)`);
+    log.info(`${signal}: closing (in-flight requests get ${SHUTDOWN_GRACE_S} s to finish)`);
+    // A multi-GB download must not hold a restart hostage: the daemon retries with Range.
+    setTimeout(() => {
+      log.warn('shutdown grace period over: exiting with requests still open');
+      process.exit(0);
+    }, SHUTDOWN_GRACE_S * 1000).unref();
     try {
       await server.close();
       process.exit(0);

@@ -18,7 +18,7 @@ export async function installRoutes(app: FastifyInstance, { services, config }: 
   const { install, counters, blobs } = services;
 
   app.get<{ Params: Params; Querystring: Query }>('/i/:releaseId/manifest.plist', async (request, reply) => {
-    const xml = await install.manifest(request.params.releaseId, request.query.t);
+    const xml = await install.manifest(request.params.releaseId, request.query.t, request.method === 'GET');
     // Always a 200 with the body: iOS does not follow a redirect for the manifest.
     return reply
       .header('Cache-Control', 'no-store')
