@@ -1,7 +1,6 @@
-// Random-access zip reading. node-stream-zip reads only the central directory (zip64 and data
+// Random-access zip reading. open.ts reads only the central directory (zip64 and data
 // descriptors included) and inflates single entries on demand, so a multi-GB package costs the
-// same as a small one (ota-notes §8: ~66 MiB flat, 3-14x faster than yauzl/app-info-parser).
-// What it lacks is a cap on inflated size, which we add here against zip bombs.
+// same as a small one; every read is capped on inflated size against zip bombs.
 export interface ZipEntryInfo {
   name: string;
   size: number; // uncompressed, as declared

@@ -1,23 +1,25 @@
 // openZip(): the one way otaship reads zip packages (IPA, APK).
 //
-// node-stream-zip parses the central directory (zip64, data descriptors, UTF-8 names) without
-// reading the file body, which is what keeps inspection of a 2 GiB package as cheap as a small one.
-// Entry DATA is read here rather than through node-stream-zip's stream(): its verifier aborts at the
-// declared size with a CRC error, skips data-descriptor entries entirely, and has no cap, so a header
-// that lies about its size would be reported as "damaged" instead of "zip bomb", and an entry with a
-// data descriptor could inflate without bound. We count bytes while inflating and stop past the cap.
+// Only the central directory is read (central-directory.ts, zip64 and data descriptors included),
+// never the file body, which is what keeps inspection of a 2 GiB package as cheap as a small one.
+// Entry data is read here with one positional read and one inflate call capped at the caller's
+// limit: a header that lies about its size is reported as a zip bomb (zlib's maxOutputLength stops
+// the inflater there), not as "damaged", and an entry with a data descriptor cannot inflate without bound.
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { pipeline } from 'node:stream';
-import { Readable } from 'node:stream';
-import { createInflateRaw, crc32 } from 'node:zlib';
-import StreamZip from 'node-stream-zip';
+import { promisify } from 'node:util';
+import { crc32, inflateRaw as inflateRawCb } from 'node:zlib';
+import type { InputType, ZlibOptions } from 'node:zlib';
 import { OtashipError } from '../errors.js';
 import type { ZipArchive, ZipEntryInfo } from './archive.js';
+import { readCentralDirectory } from './central-directory.js';
+import type { CentralDirectory } from './central-directory.js';
 
-/** The fields of node-stream-zip's ZipEntry we rely on (its typings omit some). */
-interface RawEntry {
+const inflateRaw = promisify(inflateRawCb) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
+
+/** One entry's directory fields, as needed to read its data. */
+export interface RawEntry {
   name: string;
   isDirectory: boolean;
   size: number;
@@ -44,8 +46,17 @@ export async function openZip(path: string): Promise<ZipArchive> {
   }
   try {
     await sniffZipSignature(handle, file, size);
-    const { list, byName } = await readCentralDirectory(handle, path, file, size);
-    return new FileZipArchive(path, { handle, file, fileBytes: size }, mtimeMs, list, byName);
+    const readAt = async (buf: Buffer, position: number): Promise<number> => {
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await handle.read(buf, got, buf.length - got, position + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got;
+    };
+    const dir = await readCentralDirectory(readAt, file, size);
+    return new FileZipArchive(path, { handle, file, fileBytes: size }, mtimeMs, dir);
   } catch (err) {
     await handle.close().catch(() => undefined);
     throw err;
@@ -74,57 +85,6 @@ async function sniffZipSignature(handle: FileHandle, file: string, size: number)
   }
 }
 
-async function readCentralDirectory(
-  handle: FileHandle,
-  path: string,
-  file: string,
-  size: number,
-): Promise<{ list: ZipEntryInfo[]; byName: Map<string, RawEntry> }> {
-  const list: ZipEntryInfo[] = [];
-  const byName = new Map<string, RawEntry>();
-  // storeEntries:false — we keep our own ordered list and map instead of node-stream-zip's object
-  // (whose key order breaks for integer-like names). Names are never used as file paths here, so
-  // skipping name validation is safe and lets us report hostile names instead of refusing the zip.
-  // chunkSize: node-stream-zip's default window (file size / 1000, min 1 KiB) fails with "Entries read
-  // error" on a central-directory record larger than the window (real APKs carry 27 KB extra fields);
-  // 128 KiB (its maximum) covers every record short of a hostile one.
-  const zip = new StreamZip.async({
-    file: path,
-    fd: handle.fd,
-    storeEntries: false,
-    skipEntryNameValidation: true,
-    chunkSize: 128 * 1024,
-  });
-  zip.on('entry', (e: RawEntry) => {
-    list.push({ name: e.name, size: e.size, compressedSize: e.compressedSize, isDirectory: e.isDirectory });
-    byName.set(e.name, e);
-  });
-  try {
-    await zip.entriesCount; // resolves once the whole central directory has been read
-  } catch (err) {
-    throw mapOpenError(err, file, size);
-  }
-  // The fd is ours (closed by FileZipArchive.close); node-stream-zip holds nothing else open.
-  return { list, byName };
-}
-
-function mapOpenError(err: unknown, file: string, size: number): OtashipError {
-  const msg = err instanceof Error ? err.message : String(err);
-  if (msg === 'Bad archive' || msg === 'Archive read error') {
-    return new OtashipError(
-      'TRUNCATED_ZIP',
-      `${file} is cut short: it starts like a zip but has no end-of-archive record (${size} bytes)`,
-      { cause: err },
-    );
-  }
-  if (err instanceof RangeError || /out of range|beyond/i.test(msg)) {
-    return new OtashipError('TRUNCATED_ZIP', `${file} is cut short: its central directory runs past the end of the file`, {
-      cause: err,
-    });
-  }
-  return new OtashipError('CORRUPT_ZIP', `${file} has a damaged zip directory (${msg})`, { cause: err });
-}
-
 /** The open file an entry is read from. */
 interface Source {
   handle: FileHandle;
@@ -134,27 +94,53 @@ interface Source {
 
 class FileZipArchive implements ZipArchive {
   private closed = false;
+  private list: ZipEntryInfo[] | null = null;
 
   constructor(
     readonly path: string,
     private readonly src: Source,
     readonly mtimeMs: number,
-    private readonly list: ZipEntryInfo[],
-    readonly byName: Map<string, RawEntry>,
+    private readonly dir: CentralDirectory,
   ) {}
 
   entries(): ZipEntryInfo[] {
+    // Built on first use only: callers that look entries up by name never pay for the objects.
+    if (!this.list) {
+      const { names, size, compressedSize } = this.dir;
+      const list: ZipEntryInfo[] = new Array<ZipEntryInfo>(names.length);
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string;
+        list[i] = { name, size: size[i] as number, compressedSize: compressedSize[i] as number, isDirectory: name.endsWith('/') };
+      }
+      this.list = list;
+    }
     return this.list;
   }
 
   entry(name: string): ZipEntryInfo | undefined {
-    const e = this.byName.get(name);
+    const e = this.raw(name);
     return e && { name: e.name, size: e.size, compressedSize: e.compressedSize, isDirectory: e.isDirectory };
+  }
+
+  raw(name: string): RawEntry | undefined {
+    const i = this.dir.byName.get(name);
+    if (i === undefined) return undefined;
+    const d = this.dir;
+    return {
+      name,
+      isDirectory: name.endsWith('/'),
+      size: d.size[i] as number,
+      compressedSize: d.compressedSize[i] as number,
+      offset: d.offset[i] as number,
+      method: d.method[i] as number,
+      flags: d.flags[i] as number,
+      crc: d.crc[i] as number,
+    };
   }
 
   async read(name: string, maxBytes: number): Promise<Buffer> {
     if (this.closed) throw new OtashipError('INTERNAL', `Zip ${this.src.file} read after close`);
-    const e = this.byName.get(name);
+    const e = this.raw(name);
     if (!e || e.isDirectory) throw new OtashipError('CORRUPT_ZIP', `${this.src.file} has no file entry ${name}`);
     return readEntry(this.src, e, maxBytes);
   }
@@ -184,9 +170,9 @@ export interface ZipEntryLocation {
 
 export function locateEntry(archive: ZipArchive, name: string): ZipEntryLocation | undefined {
   if (!(archive instanceof FileZipArchive)) return undefined;
-  const entry = archive.byName.get(name);
+  const entry = archive.raw(name);
   if (!entry || entry.isDirectory) return undefined;
-  return { path: archive.path, fileBytes: archive.fileSizeBytes(), mtimeMs: archive.mtimeMs, entry: { ...entry } };
+  return { path: archive.path, fileBytes: archive.fileSizeBytes(), mtimeMs: archive.mtimeMs, entry };
 }
 
 /** Reads a located entry; null when the file changed since it was located (size or mtime). */
@@ -214,6 +200,11 @@ async function readEntry(src: Source, e: RawEntry, maxBytes: number): Promise<Bu
   if (e.method === STORED && e.compressedSize > maxBytes) {
     throw bomb(name, file, `holds ${e.compressedSize} bytes`, maxBytes);
   }
+  // Deflate never grows data by more than ~0.03% (5 bytes per 16 KiB stored block), so compressed
+  // bytes well past the cap can only inflate past it: refuse before reading them into memory.
+  if (e.method === DEFLATED && e.compressedSize > maxBytes + Math.ceil(maxBytes / 64) + 1024) {
+    throw bomb(name, file, `holds ${e.compressedSize} compressed bytes`, maxBytes);
+  }
   if (e.method !== STORED && e.method !== DEFLATED) {
     throw new OtashipError(
       'CORRUPT_ZIP',
@@ -224,11 +215,11 @@ async function readEntry(src: Source, e: RawEntry, maxBytes: number): Promise<Bu
   if (start + e.compressedSize > src.fileBytes) {
     throw new OtashipError('TRUNCATED_ZIP', `${file} is cut short: entry ${name} runs past the end of the file`);
   }
-  const { data, crc } = await inflate(src, e, start, maxBytes);
+  const data = await inflate(src, e, start, maxBytes);
   if (data.length !== e.size) {
     throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${file} holds ${data.length} bytes but its header says ${e.size}`);
   }
-  if (crc !== e.crc) throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${file} fails its CRC check`);
+  if (crc32(data) !== e.crc) throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${file} fails its CRC check`);
   return data;
 }
 
@@ -244,54 +235,30 @@ async function dataOffset(src: Source, e: RawEntry): Promise<number> {
   return e.offset + LOCAL_HEADER_LEN + header.readUInt16LE(26) + header.readUInt16LE(28);
 }
 
-async function inflate(src: Source, e: RawEntry, start: number, maxBytes: number): Promise<{ data: Buffer; crc: number }> {
+async function inflate(src: Source, e: RawEntry, start: number, maxBytes: number): Promise<Buffer> {
   if (e.compressedSize === 0) {
     if (e.method === DEFLATED) throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${src.file} has no data`);
-    return { data: Buffer.alloc(0), crc: 0 };
+    return Buffer.alloc(0);
   }
-  // Positional reads on the shared handle (no per-read ReadStream: those leave 'close' listeners on
-  // the FileHandle and several reads may run at once).
-  const source = Readable.from(readRange(src.handle, start, e.compressedSize), { objectMode: false });
-  let stream: Readable = source;
-  if (e.method === DEFLATED) {
-    const inflater = createInflateRaw();
-    stream = pipeline(source, inflater, () => undefined);
+  const raw = Buffer.allocUnsafe(e.compressedSize);
+  let got = 0;
+  while (got < raw.length) {
+    const { bytesRead } = await src.handle.read(raw, got, raw.length - got, start + got);
+    if (bytesRead === 0) throw new OtashipError('TRUNCATED_ZIP', `${src.file} is cut short: entry ${e.name} runs past the end of the file`);
+    got += bytesRead;
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let crc = 0;
+  if (e.method === STORED) return raw;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      // Counted on the inflated bytes, so a header that under-declares its size cannot slip past.
-      if (total > maxBytes) throw bomb(e.name, src.file, `inflates past ${maxBytes} bytes`, maxBytes);
-      crc = crc32(chunk, crc);
-      chunks.push(chunk);
-    }
+    // maxOutputLength makes zlib stop at the cap, so a lying header cannot make us allocate past it.
+    return await inflateRaw(raw, { maxOutputLength: Math.max(1, maxBytes) });
   } catch (err) {
-    source.destroy();
-    if (err instanceof OtashipError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw bomb(e.name, src.file, `inflates past ${maxBytes} bytes`, maxBytes);
     const msg = (err as Error).message;
     throw new OtashipError(
       /unexpected end/i.test(msg) ? 'TRUNCATED_ZIP' : 'CORRUPT_ZIP',
       `Entry ${e.name} in ${src.file} cannot be inflated (${msg})`,
       { cause: err },
     );
-  }
-  return { data: Buffer.concat(chunks, total), crc };
-}
-
-const READ_CHUNK = 64 * 1024;
-
-async function* readRange(handle: FileHandle, start: number, length: number): AsyncGenerator<Buffer> {
-  let pos = start;
-  const end = start + length;
-  while (pos < end) {
-    const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - pos));
-    const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
-    if (bytesRead === 0) return; // end of file: the inflater or the size check reports it
-    pos += bytesRead;
-    yield buf.subarray(0, bytesRead);
   }
 }
 
