@@ -5,8 +5,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OtashipClient, ResumeState, resumeFingerprint } from '../../src/client/index.js';
 import { BlobUploadStore } from '../../src/services/resumable/blob-upload-store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -204,6 +206,49 @@ describe('resumable uploads (tus)', () => {
     const client = new OtashipClient({ server: srv.baseUrl, token: srv.adminToken });
     await assert.rejects(client.publishResumable(path), (e: Error & { code?: string }) => e.code === 'UNKNOWN_FILE_TYPE');
     assert.deepEqual(await uploadKeys(), []);
+  });
+
+  test('a PATCH cut off mid-body keeps the bytes that arrived; the client continues from there', async () => {
+    const res = await createUpload(srv.adminToken, 100_000);
+    assert.equal(res.status, 201);
+    const location = res.headers.get('location')!;
+    const data = randomBytes(100_000);
+    // Send 40 000 of the announced 100 000 bytes, then drop the connection.
+    await new Promise<void>((done) => {
+      const req = httpRequest(location, {
+        method: 'PATCH',
+        headers: {
+          authorization: `Bearer ${srv.adminToken}`,
+          'tus-resumable': '1.0.0',
+          'upload-offset': '0',
+          'content-type': 'application/offset+octet-stream',
+          'content-length': String(data.length),
+        },
+      });
+      req.on('error', () => done());
+      req.write(data.subarray(0, 40_000), () => setTimeout(() => req.destroy(), 200));
+    });
+    const head = () => fetch(location, { method: 'HEAD', headers: { ...srv.auth(), 'tus-resumable': '1.0.0' } });
+    // The server notices the cut and stores the part; wait for it (bounded).
+    let offset = '0';
+    for (let i = 0; i < 100 && offset === '0'; i++) {
+      offset = (await head()).headers.get('upload-offset') ?? '0';
+      if (offset === '0') await sleep(50);
+    }
+    assert.equal(offset, '40000');
+    const rest = await fetch(location, {
+      method: 'PATCH',
+      headers: { ...srv.auth(), 'tus-resumable': '1.0.0', 'upload-offset': '40000', 'content-type': 'application/offset+octet-stream' },
+      body: data.subarray(40_000),
+    });
+    assert.equal(rest.status, 204);
+    assert.equal(rest.headers.get('upload-offset'), '100000');
+    const id = location.split('/').pop()!;
+    const info = (await new BlobUploadStore(srv.services.blobs, { tmpDir: join(work, 'tmp'), expirationMs: 3600_000 }).info(id))!;
+    const stored: Buffer[] = [];
+    for await (const c of new BlobUploadStore(srv.services.blobs, { tmpDir: join(work, 'tmp'), expirationMs: 3600_000 }).read(info)) stored.push(c as Buffer);
+    assert.deepEqual(Buffer.concat(stored), data);
+    assert.equal((await fetch(location, { method: 'DELETE', headers: { ...srv.auth(), 'tus-resumable': '1.0.0' } })).status, 204);
   });
 
   test('an upload larger than the limit is refused at creation', async () => {

@@ -76,7 +76,8 @@ export class BlobUploadStore extends DataStore {
       offset: 0,
       metadata,
       owner,
-      creationDate: upload.creation_date ?? new Date((this.options.now ?? Date.now)()).toISOString(),
+      // Our clock, not the Upload's: expiry and the sweep then agree on every instance.
+      creationDate: new Date((this.options.now ?? Date.now)()).toISOString(),
       parts: [],
     };
     await this.#saveInfo(info);
@@ -98,17 +99,10 @@ export class BlobUploadStore extends DataStore {
 
     await mkdir(this.options.tmpDir, { recursive: true });
     const tmp = join(this.options.tmpDir, `upload-tus-${id}-${randomBytes(6).toString('hex')}.part`);
-    let bodyError: unknown = null;
+    let bodyError: unknown;
     let size: number;
     try {
-      try {
-        await pipeline(body, createWriteStream(tmp, { flags: 'wx' }));
-      } catch (err) {
-        // A cut connection: keep what arrived, then report the error (the client resumes after it).
-        bodyError = err;
-      }
-      // The file, not a byte counter, says what was kept: a write stream destroyed by an error
-      // drops the chunks still queued in it.
+      bodyError = await saveKeepingPartial(body, tmp);
       size = (await stat(tmp).catch(() => null))?.size ?? 0;
       if (size > 0) await this.#commitPart(id, offset, tmp, size);
     } finally {
@@ -231,6 +225,39 @@ export class BlobUploadStore extends DataStore {
     }
     return newest;
   }
+}
+
+/**
+ * Writes the body to a file. A body that fails or closes early (a cut connection) ends the file with
+ * what arrived instead of discarding it (stream.pipeline would destroy the file stream and drop the
+ * writes still queued in it); the body's error is returned. A disk error rejects.
+ */
+function saveKeepingPartial(body: Readable, path: string): Promise<unknown> {
+  return new Promise<unknown>((resolve, reject) => {
+    const out = createWriteStream(path, { flags: 'wx' });
+    let bodyError: unknown = null;
+    let ended = false;
+    const endEarly = (err: unknown) => {
+      bodyError ??= err;
+      if (ended) return;
+      ended = true;
+      body.unpipe(out);
+      out.end();
+    };
+    body.once('error', endEarly);
+    body.once('close', () => {
+      if (!body.readableEnded) endEarly(new Error('the request body ended early'));
+    });
+    body.once('end', () => {
+      ended = true;
+    });
+    out.once('error', (err) => {
+      body.destroy();
+      reject(err);
+    });
+    out.once('finish', () => resolve(bodyError));
+    body.pipe(out);
+  });
 }
 
 function infoKey(id: string): string {
