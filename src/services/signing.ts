@@ -40,9 +40,13 @@ export class Signer {
     const dot = token.indexOf('.');
     if (dot <= 0 || dot !== token.lastIndexOf('.')) throw invalid();
     const body = token.slice(0, dot);
-    const mac = Buffer.from(token.slice(dot + 1), 'base64url');
+    const macText = token.slice(dot + 1);
+    const mac = Buffer.from(macText, 'base64url');
     const expected = this.#mac(body);
     if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) throw invalid();
+    // base64url decoding ignores stray characters and unused trailing bits: accept only the one
+    // canonical spelling, so a token has exactly one valid form.
+    if (mac.toString('base64url') !== macText || Buffer.from(body, 'base64url').toString('base64url') !== body) throw invalid();
     let payload: unknown;
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
