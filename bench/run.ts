@@ -4,6 +4,7 @@ import { runInspectBench } from './inspect/index.js';
 import { runAllCleanups } from './server/cleanup.js';
 // bench/server/ (issue #3 with targets) supersedes the earlier single-file bench/server.ts.
 import { runServerBench } from './server/index.js';
+import { runScaleBench } from './scale/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -13,6 +14,7 @@ const only = onlyIdx >= 0 ? args[onlyIdx + 1] : undefined;
 const sections: Array<[string, () => Promise<string[]>]> = [
   ['inspect', () => runInspectBench({ quick })],
   ['server', () => runServerBench({ quick })],
+  ['scale', () => runScaleBench({ quick })],
 ];
 
 // Child servers and multi-GiB temp files must not outlive an interrupted run.

@@ -7,20 +7,18 @@
 //     statically — target ≥ 30 % of nginx's rate and p99 < 20 ms;
 //  4. peak RSS (VmHWM) of the server process during 100 concurrent downloads — target < 250 MiB.
 // SQLite + disk storage (the default deployment). PostgreSQL + S3 and instance counts: bench/scale.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { buildIpa } from '../../test/helpers/synthetic-ipa.js';
 import { download, runLoad } from '../lib/load.js';
 import { fmtMs, median, runMeasured, table } from '../lib/stats.js';
 import { onCleanup } from './cleanup.js';
+import { curlDownload } from './curl.js';
 import { NGINX_BIN, startNginx } from './nginx.js';
 import { publishArgs, startOtaship, type OtashipProcess, type Published } from './otaship.js';
 
-const run = promisify(execFile);
 const MiB = 1024 ** 2;
 
 export interface ServerBenchOptions {
@@ -172,16 +170,6 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     for (const stop of stops.reverse()) await stop();
     await cleanDir();
   }
-}
-
-/** Downloads with curl (a C client, so the client is not what is measured); returns ms. */
-async function curlDownload(url: string, expected: number): Promise<number> {
-  const { stdout } = await run('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{size_download} %{time_total}', url]);
-  const [status, bytes, seconds] = stdout.trim().split(' ');
-  if (status !== '200' || Number(bytes) !== expected) {
-    throw new Error(`curl ${new URL(url).pathname}: HTTP ${status}, ${bytes} of ${expected} bytes`);
-  }
-  return Number(seconds) * 1000;
 }
 
 async function rssUnderDownloads(
