@@ -1,13 +1,17 @@
 // Unwraps the CMS SignedData around a provisioning profile and returns the signed content (the
-// plist bytes). pkijs/asn1js parse both DER and the indefinite-length BER some tools write, and
-// rebuild the content from chunked (constructed) OCTET STRINGs; grepping for "<?xml" would break on
-// both. The signature is not verified: OTA installability does not depend on it and the device
-// checks it anyway.
-import * as asn1js from 'asn1js';
-import { ContentInfo, SignedData } from 'pkijs';
+// plist bytes). A minimal DER/BER walker follows the one path to it — ContentInfo SEQUENCE → [0] →
+// SignedData SEQUENCE → (version, digestAlgorithms) → encapContentInfo SEQUENCE → (eContentType) →
+// [0] → OCTET STRING (primitive, or constructed chunks) — instead of pkijs/asn1js: loading those two
+// cost ~100 ms per CLI run and they decode every certificate and signer field we then throw away.
+// The walker handles DER and the indefinite-length BER some tools write, and rebuilds content split
+// into chunked OCTET STRINGs; grepping for "<?xml" would break on both. It does not insist that the
+// outer lengths fit the buffer: some real profiles embedded in IPAs are cut short inside the signer
+// info, after the content, and the content itself is whole (then checked by the plist parse). The
+// signature is not verified: OTA installability does not depend on it and the device checks it anyway.
 import { OtashipError } from '../../errors.js';
 
-const SIGNED_DATA_OID = '1.2.840.113549.1.7.2';
+/** DER of the SignedData OID 1.2.840.113549.1.7.2, tag and length included. */
+const SIGNED_DATA_OID = Buffer.from([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02]);
 
 /** True when the bytes start like a DER/BER SEQUENCE (0x30) with a plausible length form. */
 export function looksLikeCms(head: Uint8Array): boolean {
@@ -17,41 +21,11 @@ export function looksLikeCms(head: Uint8Array): boolean {
 }
 
 export function cmsContent(der: Uint8Array, what: string): Uint8Array {
-  const fail = (why: string, cause?: unknown): OtashipError =>
-    new OtashipError('BAD_PROFILE', `${what} is not a readable signed profile (${why})`, cause ? { cause } : undefined);
-  const asn = asn1js.fromBER(der);
-  if (asn.offset === -1) {
-    // Some real profiles embedded in IPAs are cut short inside the signer info, after the content:
-    // the strict parse fails on the outer length, but the content itself is whole (and is then
-    // checked by the plist parse). Recover it by walking just the path to eContent.
-    const content = walkToContent(der);
-    if (content) return content;
-    throw fail(asn.result.error || 'bad ASN.1');
-  }
-  let signed: SignedData;
-  try {
-    const info = new ContentInfo({ schema: asn.result });
-    if (info.contentType !== SIGNED_DATA_OID) throw fail(`CMS content type ${info.contentType} is not SignedData`);
-    signed = new SignedData({ schema: info.content });
-  } catch (err) {
-    if (err instanceof OtashipError) throw err;
-    throw fail(err instanceof Error ? err.message : String(err), err);
-  }
-  const content = signed.encapContentInfo.eContent;
-  if (!content) throw fail('the CMS envelope holds no content');
-  return octets(content);
+  const result = walkToContent(der);
+  if (typeof result === 'string') throw new OtashipError('BAD_PROFILE', `${what} is not a readable signed profile (${result})`);
+  return result;
 }
 
-/** The bytes of an OCTET STRING, concatenating the pieces of a constructed (chunked) one. */
-function octets(node: asn1js.OctetString): Uint8Array {
-  if (!node.idBlock.isConstructed) return new Uint8Array(node.valueBlock.valueHexView);
-  const parts = (node.valueBlock.value as asn1js.OctetString[]).map(octets);
-  return Buffer.concat(parts);
-}
-
-// --- fallback walker ------------------------------------------------------------------------------
-// ContentInfo SEQUENCE → [0] → SignedData SEQUENCE → (version, digestAlgorithms) → encapContentInfo
-// SEQUENCE → (eContentType) → [0] → OCTET STRING (primitive, or constructed chunks).
 interface Tlv {
   tag: number;
   constructed: boolean;
@@ -66,8 +40,10 @@ function readTlv(buf: Uint8Array, pos: number): Tlv | null {
   let len = buf[pos + 1] ?? 0;
   let start = pos + 2;
   let end: number | null;
-  if (len === 0x80) end = null;
-  else if (len < 0x80) end = start + len;
+  if (len === 0x80) {
+    if ((first & 0x20) === 0) return null; // indefinite length is only valid for constructed values
+    end = null;
+  } else if (len < 0x80) end = start + len;
   else {
     const n = len & 0x7f;
     if (n > 4 || start + n > buf.length) return null;
@@ -79,29 +55,51 @@ function readTlv(buf: Uint8Array, pos: number): Tlv | null {
   return { tag: first & 0xdf, constructed: (first & 0x20) !== 0, start, end };
 }
 
-/** Skips one complete TLV (definite length only); returns the position after it. */
-function skip(buf: Uint8Array, pos: number): number | null {
+/** Skips one complete TLV (definite or indefinite length); returns the position after it. */
+function skip(buf: Uint8Array, pos: number, depth = 0): number | null {
   const t = readTlv(buf, pos);
-  return t && t.end !== null && t.end <= buf.length ? t.end : null;
+  if (!t || depth > 32) return null;
+  if (t.end !== null) return t.end <= buf.length ? t.end : null;
+  let p = t.start;
+  for (;;) {
+    if (p + 2 > buf.length) return null;
+    if (buf[p] === 0 && buf[p + 1] === 0) return p + 2; // end-of-contents
+    const next = skip(buf, p, depth + 1);
+    if (next === null) return null;
+    p = next;
+  }
 }
 
-function walkToContent(buf: Uint8Array): Uint8Array | null {
+/** The signed content, or why it cannot be reached. */
+function walkToContent(buf: Uint8Array): Uint8Array | string {
   const content = readTlv(buf, 0); // ContentInfo
-  if (!content || content.tag !== 0x10) return null;
+  if (!content || content.tag !== 0x10) return 'it is not a DER/BER SEQUENCE';
   const oidEnd = skip(buf, content.start);
-  const explicit = oidEnd === null ? null : readTlv(buf, oidEnd); // [0]
-  if (!explicit || explicit.tag !== 0x80) return null;
+  if (oidEnd === null) return 'its content type is unreadable';
+  const oid = buf.subarray(content.start, oidEnd);
+  // The content type is only used to explain a failure: real profiles with a damaged OID byte still
+  // carry a whole SignedData, and the plist parse of what we reach is the real check.
+  const notSignedData = !Buffer.from(oid.buffer, oid.byteOffset, oid.byteLength).equals(SIGNED_DATA_OID);
+  const reached = walkSignedData(buf, oidEnd);
+  return typeof reached === 'string' && notSignedData ? 'its CMS content type is not SignedData' : reached;
+}
+
+function walkSignedData(buf: Uint8Array, oidEnd: number): Uint8Array | string {
+  const explicit = readTlv(buf, oidEnd); // [0]
+  if (!explicit || explicit.tag !== 0x80) return 'the SignedData is missing';
   const signedData = readTlv(buf, explicit.start);
-  if (!signedData || signedData.tag !== 0x10) return null;
+  if (!signedData || signedData.tag !== 0x10) return 'the SignedData is not a SEQUENCE';
   const afterVersion = skip(buf, signedData.start);
   const afterDigests = afterVersion === null ? null : skip(buf, afterVersion);
   const encap = afterDigests === null ? null : readTlv(buf, afterDigests);
-  if (!encap || encap.tag !== 0x10) return null;
+  if (!encap || encap.tag !== 0x10) return 'the encapsulated content info is unreadable';
   const afterType = skip(buf, encap.start);
-  const wrapper = afterType === null ? null : readTlv(buf, afterType); // [0]
-  if (!wrapper || wrapper.tag !== 0x80) return null;
-  const bytes = octetsAt(buf, wrapper.start);
-  return bytes && extendXmlPlist(buf, bytes);
+  if (afterType === null) return 'the encapsulated content type is unreadable';
+  const wrapper = readTlv(buf, afterType); // [0]
+  if (!wrapper || wrapper.tag !== 0x80) return 'the CMS envelope holds no content';
+  const bytes = octetsAt(buf, wrapper.start, 0);
+  if (!bytes) return 'the signed content is unreadable';
+  return extendXmlPlist(buf, bytes);
 }
 
 /**
@@ -118,9 +116,9 @@ function extendXmlPlist(buf: Uint8Array, bytes: Uint8Array): Uint8Array {
   return close < 0 ? bytes : whole.subarray(start, close + '</plist>'.length);
 }
 
-function octetsAt(buf: Uint8Array, pos: number): Uint8Array | null {
+function octetsAt(buf: Uint8Array, pos: number, depth: number): Uint8Array | null {
   const os = readTlv(buf, pos);
-  if (!os || os.tag !== 0x04) return null;
+  if (!os || os.tag !== 0x04 || depth > 32) return null;
   if (!os.constructed) return os.end !== null ? buf.subarray(os.start, Math.min(os.end, buf.length)) : null;
   const parts: Uint8Array[] = [];
   let p = os.start;
@@ -129,7 +127,7 @@ function octetsAt(buf: Uint8Array, pos: number): Uint8Array | null {
     if (os.end === null && buf[p] === 0 && buf[p + 1] === 0) break; // end-of-contents
     const part = readTlv(buf, p);
     if (!part || part.end === null) return null;
-    const bytes = octetsAt(buf, p);
+    const bytes = octetsAt(buf, p, depth + 1);
     if (!bytes) return null;
     parts.push(bytes);
     p = part.end;
