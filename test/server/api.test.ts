@@ -155,6 +155,9 @@ describe('POST /api/v1/releases', () => {
     let res = await fetch(`${srv.baseUrl}/api/v1/releases`, { method: 'POST', headers: srv.auth({ 'content-type': 'application/octet-stream' }), body: '' });
     assert.equal(res.status, 400);
     assert.equal(((await res.json()) as ErrorJson).error.code, 'VALIDATION');
+    res = await fetch(`${srv.baseUrl}/api/v1/releases`, { method: 'POST', headers: srv.auth() });
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as ErrorJson).error.message, /no body/);
     const form = new FormData();
     form.append('notes', 'no file');
     res = await fetch(`${srv.baseUrl}/api/v1/releases`, { method: 'POST', headers: srv.auth(), body: form });

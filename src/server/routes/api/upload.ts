@@ -3,7 +3,7 @@
 // straight to a staged temp file (never buffered in memory); see services/publish.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { OtashipError } from '../../../core/errors.js';
 import { appJson, releaseJson, type Principal } from '../../../services/index.js';
 import type { PublishResult } from '../../../services/publish/publish.js';
@@ -68,9 +68,12 @@ async function publishRaw(
   const q = request.query;
   const lengthHeader = request.headers['content-length'];
   const expectedSize = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+  if (!(request.body instanceof Readable)) {
+    throw new OtashipError('VALIDATION', 'the request has no body: send the package bytes (or a multipart form with a `file` field)');
+  }
   let staged: StagedUpload;
   try {
-    staged = await services.publish.stage(request.body as Readable, {
+    staged = await services.publish.stage(request.body, {
       expectedSize,
       filename: q.filename,
       contentType: request.headers['content-type'],
