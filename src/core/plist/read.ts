@@ -1,10 +1,12 @@
-// Property lists as they occur in packages and profiles: binary (bplist00) or XML, via the `plist`
-// package. One tolerance is added: hand-made profiles carry <data> blocks whose base64 is not a
-// multiple of four characters (or has stray characters), which atob() — and so plist — rejects for
-// the whole document. Only those blocks are repaired; everything else must parse strictly.
-import { parse, parseBinary } from 'plist';
+// Property lists as they occur in packages and profiles: binary (bplist00) or XML. Both are read
+// by our own small parsers (binary.ts, xml.ts; see there why not plist@5), which return the same
+// values plist@5 does. One tolerance: hand-made profiles carry <data> blocks whose base64 is not a
+// multiple of four characters (or has stray characters); only those blocks are repaired, everything
+// else must parse strictly.
 import type { PlistValue } from 'plist';
 import { OtashipError } from '../errors.js';
+import { parseBinaryPlist } from './binary.js';
+import { parseXmlPlist } from './xml.js';
 
 export type { PlistValue };
 export type PlistDict = { [key: string]: PlistValue };
@@ -27,10 +29,10 @@ export function readPlistDict(data: Uint8Array, what: string): ParsedPlist {
   try {
     if (isBinaryPlist(data)) {
       format = 'binary';
-      value = parseBinary(data);
+      value = parseBinaryPlist(data);
     } else {
       format = 'xml';
-      value = quietly(() => parse(repairDataBlocks(decodeText(data))));
+      value = parseXmlPlist(decodeText(data));
     }
   } catch (err) {
     throw new OtashipError('BAD_PLIST', `${what} is not a readable property list (${shortReason(err)})`, { cause: err });
@@ -43,39 +45,12 @@ export function isDict(v: PlistValue | undefined): v is PlistDict {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
 }
 
-// plist's XML parser (xmldom) reports every problem on console.error/console.warn before throwing,
-// and plist offers no option to silence it; the CLI must print one line, not parser chatter. parse()
-// is synchronous, so swapping the two methods for its duration affects nothing else.
-function quietly<T>(fn: () => T): T {
-  const { error, warn } = console;
-  console.error = () => undefined;
-  console.warn = () => undefined;
-  try {
-    return fn();
-  } finally {
-    console.error = error;
-    console.warn = warn;
-  }
-}
-
 function decodeText(data: Uint8Array): string {
   // XML plists are UTF-8 in practice; honour a UTF-16 byte-order mark when present.
   if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
   if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
   const text = new TextDecoder('utf-8').decode(data);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-const DATA_BLOCK = /<data>([^<]*)<\/data>/g;
-
-function repairDataBlocks(xml: string): string {
-  return xml.replace(DATA_BLOCK, (_m, body: string) => `<data>${repairBase64(body)}</data>`);
-}
-
-function repairBase64(body: string): string {
-  let b64 = body.replace(/[^A-Za-z0-9+/]/g, '');
-  if (b64.length % 4 === 1) b64 = b64.slice(0, -1); // a lone trailing sextet encodes no byte
-  return b64 + '='.repeat((4 - (b64.length % 4)) % 4);
 }
 
 function shortReason(err: unknown): string {
