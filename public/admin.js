@@ -287,7 +287,8 @@ function sendWithTus(tus, file, onProgress) {
   return new Promise((resolve, reject) => {
     let since = null;
     const up = new tus.Upload(file, {
-      endpoint: '/api/v1/uploads',
+      // Absolute: the server answers with a Location relative to it (uploads/<id>).
+      endpoint: new URL('/api/v1/uploads', location.href).href,
       // Cookie-authenticated state changes must prove they come from our pages (CSRF).
       headers: { 'X-Requested-With': 'otaship' },
       metadata: { filename: file.name },

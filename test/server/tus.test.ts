@@ -144,8 +144,9 @@ describe('resumable uploads (tus)', () => {
       },
     });
     assert.equal(created.status, 201);
-    const location = created.headers.get('location')!;
-    assert.ok(location.startsWith(`${srv.baseUrl}/api/v1/uploads/`), location);
+    // Relative to the creation URL: the client stays on the address it used.
+    assert.match(created.headers.get('location')!, /^uploads\/[a-f0-9]{32}$/);
+    const location = new URL(created.headers.get('location')!, `${srv.baseUrl}/api/v1/uploads`).href;
     const head = (token: string) =>
       fetch(location, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
     assert.equal((await head(alice)).status, 200);
@@ -211,7 +212,7 @@ describe('resumable uploads (tus)', () => {
   test('a PATCH cut off mid-body keeps the bytes that arrived; the client continues from there', async () => {
     const res = await createUpload(srv.adminToken, 100_000);
     assert.equal(res.status, 201);
-    const location = res.headers.get('location')!;
+    const location = new URL(res.headers.get('location')!, `${srv.baseUrl}/api/v1/uploads`).href;
     const data = randomBytes(100_000);
     // Send 40 000 of the announced 100 000 bytes, then drop the connection.
     await new Promise<void>((done) => {
@@ -249,6 +250,24 @@ describe('resumable uploads (tus)', () => {
     for await (const c of new BlobUploadStore(srv.services.blobs, { tmpDir: join(work, 'tmp'), expirationMs: 3600_000 }).read(info)) stored.push(c as Buffer);
     assert.deepEqual(Buffer.concat(stored), data);
     assert.equal((await fetch(location, { method: 'DELETE', headers: { ...srv.auth(), 'tus-resumable': '1.0.0' } })).status, 204);
+  });
+
+  test('a client on an internal address (not the public URL) uploads through that address', async () => {
+    const internal = await startTestServer({ settings: { publicUrl: 'https://ota.example.invalid/ota' } });
+    try {
+      const direct = `http://127.0.0.1:${internal.config.port}`;
+      const seen: string[] = [];
+      const client = new OtashipClient({ server: direct, token: internal.adminToken });
+      const res = await client.publishResumable(await ipaWithPayload('com.example.internal', 300_000), {
+        chunkSize: 100_000,
+        onProgress: (sent) => seen.push(String(sent)),
+      });
+      assert.ok(seen.length >= 3, 'several PATCH requests, all through the internal address');
+      // Links are still built from the public URL.
+      assert.ok(res.installPageUrl.startsWith('https://ota.example.invalid/ota/i/'), res.installPageUrl);
+    } finally {
+      await internal.stop();
+    }
   });
 
   test('an upload larger than the limit is refused at creation', async () => {

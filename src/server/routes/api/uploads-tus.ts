@@ -46,8 +46,11 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
     path: UPLOADS_PATH,
     datastore: uploads.store,
     maxSize: uploads.maxUploadBytes,
-    // Upload URLs are built from the configured public URL, like every other link.
-    generateUrl: (_req, { id }) => `${config.publicUrl}${UPLOADS_PATH}/${id}`,
+    // A relative Location (`uploads/<id>`, resolved against the creation URL …/api/v1/uploads): the
+    // client keeps talking to the address it used — an internal address in CI, a path-prefixing
+    // proxy, one instance behind a load balancer — instead of being sent to a public host it may
+    // not reach. tus clients resolve Location against the endpoint (RFC 3986).
+    generateUrl: (_req, { id }) => `uploads/${id}`,
     namingFunction: () => randomBytes(16).toString('hex'),
     onUploadCreate: async (req, upload) => {
       const owner = req.headers.get(OWNER_HEADER);
