@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { postgresSkipReason, startPostgres } from '../../test/helpers/postgres.js';
@@ -36,6 +36,7 @@ export async function runScaleBench(opts: ScaleBenchOptions = { quick: false }):
   const size = opts.quick ? 64 * MiB : 512 * MiB;
   const runs = opts.quick ? 1 : 2;
   const loadSeconds = opts.quick ? 3 : 8;
+  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
   const dir = await mkdtemp(join(tmpdir(), 'otaship-bench-scale-'));
   const stops: Array<() => Promise<void>> = [onCleanup(() => rm(dir, { recursive: true, force: true }))];
   const stopLater = (fn: () => Promise<unknown>) => {
@@ -128,15 +129,25 @@ export async function runScaleBench(opts: ScaleBenchOptions = { quick: false }):
       stopLater(() => second.stop());
       await runLoad({ urls: [second.local(pub.installPageUrl), second.local(pub.manifestUrl)], connections: 64, seconds: 2 });
       const servers = [first, second];
+      // Server CPU per request (all instances summed) tells a per-request cost increase apart from a
+      // machine that simply has no spare core for a second instance.
+      const measure = async (group: OtashipProcess[], link: string) => {
+        const before = group.map((g) => g.cpuMs());
+        const r = await load(group.map((g) => g.local(link)));
+        const cpu = group.reduce((sum, g, i) => sum + g.cpuMs() - before[i]!, 0);
+        return { ...r, cpuPerReq: cpu / Math.max(1, r.requests + r.errors) };
+      };
       for (const [what, link] of [
-        ['install page req/s @64', pub.installPageUrl],
-        ['manifest req/s @64', pub.manifestUrl],
+        ['install page', pub.installPageUrl],
+        ['manifest', pub.manifestUrl],
       ] as const) {
-        const one = await load([first.local(link)]);
-        const two = await load(servers.map((s) => s.local(link)));
+        const one = await measure([first], link);
+        const two = await measure(servers, link);
         noteErrors(`${what}, 1 instance`, one);
         noteErrors(`${what}, 2 instances`, two);
-        scaleRows.push([what, `${one.rps.toFixed(0)} (p99 ${fmtMs(one.p99)})`, `${two.rps.toFixed(0)} (p99 ${fmtMs(two.p99)})`, `${(two.rps / one.rps).toFixed(2)}x`]);
+        scaleRows.push([`${what} req/s @64`, one.rps.toFixed(0), two.rps.toFixed(0), `${(two.rps / one.rps).toFixed(2)}x`]);
+        scaleRows.push([`${what} p99 @64`, fmtMs(one.p99), fmtMs(two.p99), `${(two.p99 / one.p99).toFixed(2)}x`]);
+        scaleRows.push([`${what} server CPU/req`, fmtMs(one.cpuPerReq), fmtMs(two.cpuPerReq), `${(two.cpuPerReq / one.cpuPerReq).toFixed(2)}x`]);
       }
     }
 
@@ -148,7 +159,7 @@ export async function runScaleBench(opts: ScaleBenchOptions = { quick: false }):
     add('manifest p99 @64 (ms)', sqlite.manifest.p99, pgFigures?.manifest.p99, (v) => v.toFixed(1));
 
     return [
-      `## scale: package ${(ipaBytes / MiB).toFixed(0)} MiB, median of ${runs} run(s), load ${loadSeconds} s per figure, 64 concurrent requests`,
+      `## scale: package ${(ipaBytes / MiB).toFixed(0)} MiB, median of ${runs} run(s), load ${loadSeconds} s per figure, 64 concurrent requests; load average at start ${loadAtStart}`,
       table(rows),
       '',
       table(scaleRows),

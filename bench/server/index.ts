@@ -9,7 +9,7 @@
 // SQLite + disk storage (the default deployment). PostgreSQL + S3 and instance counts: bench/scale.
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIpa } from '../../test/helpers/synthetic-ipa.js';
 import { download, runLoad } from '../lib/load.js';
@@ -41,6 +41,7 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
   const runs = opts.quick ? 1 : 3;
   const loadSeconds = opts.quick ? 3 : 10;
   const rssSeconds = opts.quick ? 5 : 15;
+  const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(' ');
   const dir = await mkdtemp(join(tmpdir(), 'otaship-bench-server-'));
   const cleanDir = onCleanup(() => rm(dir, { recursive: true, force: true }));
   const stops: Array<() => Promise<void>> = [];
@@ -61,13 +62,16 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     const clientEnv = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
 
     // 1. ingest. Order alternates within a run so page-cache warmth favours neither side.
-    const ms = { resumable: [] as number[], raw: [] as number[], cp: [] as number[] };
+    const ms = { resumable: [] as number[], raw: [] as number[], cp: [] as number[], sha: [] as number[] };
     let published: Published | undefined;
     for (let i = 0; i < runs; i++) {
       const c = await runMeasured('cp', [ipa, join(dir, 'copy.ipa')]);
       if (c.code !== 0) throw new Error(`cp failed: ${c.stderr.trim()}`);
       ms.cp.push(c.ms);
       await rm(join(dir, 'copy.ipa'), { force: true });
+      // Not a target, context: the SHA-256 every verifying ingest computes costs this much on its own.
+      const h = await runMeasured('sha256sum', [ipa]);
+      if (h.code === 0) ms.sha.push(h.ms);
       for (const mode of ['resumable', 'raw'] as const) {
         const p = await runMeasured(process.execPath, publishArgs(ipa, ingest, token, mode === 'resumable'), clientEnv);
         if (p.code !== 0) throw new Error(`otaship publish (${mode}) failed: ${p.stderr.trim()}`);
@@ -90,6 +94,11 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
         `${(rate / cpRate).toFixed(2)}x throughput`,
         `≥ ${TARGETS.ingestVsCp.toFixed(2)}x: ${verdict(rate / cpRate >= TARGETS.ingestVsCp)}`,
       ]);
+    }
+
+    if (ms.sha.length) {
+      const shaRate = mibps(ipaBytes, median(ms.sha));
+      rows.push(['(context: sha256sum of the file)', `${fmtMs(median(ms.sha))} (${shaRate.toFixed(0)} MiB/s)`, 'cp', `${(shaRate / cpRate).toFixed(2)}x throughput`, '-']);
     }
 
     // 2. download: nginx serves the very same bytes (a hard link of the package) and the manifest body.
@@ -123,8 +132,11 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
 
     // 3. manifest load, 64 connections, bounded by time and count.
     const load = (url: string) => runLoad({ urls: [url], connections: 64, seconds: loadSeconds, maxRequests: 2_000_000 });
+    const cpuBefore = server.cpuMs();
     const ours = await load(manifestUrl);
+    const cpuPerReq = (server.cpuMs() - cpuBefore) / Math.max(1, ours.requests + ours.errors);
     const notes: string[] = [];
+    notes.push(`manifest: otaship used ${cpuPerReq.toFixed(2)} ms of server CPU per request`);
     if (ours.errors) notes.push(`note: ${ours.errors} otaship manifest requests failed (first: ${ours.firstError})`);
     if (nginx) {
       const theirs = await load(`${nginx.url}/manifest.plist`);
@@ -160,7 +172,7 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     ]);
 
     return [
-      `## server: SQLite + disk, package ${(ipaBytes / MiB).toFixed(0)} MiB, median of ${runs} run(s), load ${loadSeconds} s per target`,
+      `## server: SQLite + disk, package ${(ipaBytes / MiB).toFixed(0)} MiB, median of ${runs} run(s), load ${loadSeconds} s per target; load average at start ${loadAtStart}`,
       table(rows),
       ...notes,
       `RSS: ${rss.method}; 50 fast readers + 50 slow readers (pause 20 ms per chunk), each cut after ${rssSeconds} s`,

@@ -5,7 +5,7 @@
 // loopback http URL, because the resumable-upload client follows the upload URL the server hands out.
 // Instances on the same data dir/database share releases and the signing secret, so a bench ingests
 // through one and serves through the next.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -25,6 +25,8 @@ export interface OtashipProcess {
   peakRssMiB(): number;
   /** Current resident set (VmRSS), MiB. */
   rssMiB(): number;
+  /** CPU time (user + system) the server process has used so far, ms. */
+  cpuMs(): number;
   /** Resets VmHWM to the current RSS (Linux clear_refs "5"); false when the kernel refuses. */
   resetPeakRss(): boolean;
   stop(): Promise<void>;
@@ -39,6 +41,16 @@ export function freePort(): Promise<number> {
       srv.close(() => done(typeof a === 'object' && a ? a.port : 0));
     });
   });
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** utime + stime of a process from /proc/<pid>/stat, in ms. */
+export function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name (which may itself contain spaces); utime, stime are 14, 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
 /** Reads one `Vm*` line of /proc/<pid>/status, in MiB. */
@@ -99,6 +111,7 @@ export async function startOtaship(env: Record<string, string>, publicUrl: 'http
     },
     peakRssMiB: () => procStatusMiB(pid, 'VmHWM'),
     rssMiB: () => procStatusMiB(pid, 'VmRSS'),
+    cpuMs: () => procCpuMs(pid),
     resetPeakRss() {
       try {
         writeFileSync(`/proc/${pid}/clear_refs`, '5');
