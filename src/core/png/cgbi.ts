@@ -2,8 +2,9 @@
 // it (cgbi-to-png) leaves alpha premultiplied, and sharp/pngjs refuse CgBI outright. Steps: join the
 // IDATs, inflateRaw (no zlib header), undo the row filters, swap BGR(A) → RGB(A), un-premultiply, then
 // let pngjs encode a normal RGBA PNG (fresh filters, zlib header and CRCs).
+import { createRequire } from 'node:module';
 import { inflateRawSync, inflateSync } from 'node:zlib';
-import { PNG } from 'pngjs';
+import type { PNG as PngClass } from 'pngjs';
 import { pngChunks } from './chunks.js';
 import { readPngHeader } from './size.js';
 
@@ -30,6 +31,7 @@ export function toStandardPng(buf: Buffer): Buffer {
   const raw = inflateIdat(idat, expected);
   if (raw.length < expected) throw new PngConversionError('image data is shorter than its dimensions');
   const pixels = unfilter(raw, width, height, channels);
+  const { PNG } = loadPngjs();
   const png = new PNG({ width, height });
   const out = png.data;
   for (let i = 0, o = 0; i < pixels.length; i += channels, o += 4) {
@@ -43,6 +45,15 @@ export function toStandardPng(buf: Buffer): Buffer {
     out[o + 3] = a;
   }
   return PNG.sync.write(png, { colorType: 6 });
+}
+
+// pngjs is loaded only when a CgBI icon must be re-encoded (~50-100 ms of module loading that a
+// standard PNG, and every other command, should not pay). It is CommonJS, so a synchronous require
+// keeps toStandardPng() synchronous.
+let pngjs: { PNG: typeof PngClass } | undefined;
+function loadPngjs(): { PNG: typeof PngClass } {
+  pngjs ??= createRequire(import.meta.url)('pngjs') as { PNG: typeof PngClass };
+  return pngjs;
 }
 
 export function unpremultiply(c: number, a: number): number {
