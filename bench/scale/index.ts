@@ -17,7 +17,7 @@ import { runLoad, type LoadResult } from '../lib/load.js';
 import { fmtMs, median, runMeasured, table } from '../lib/stats.js';
 import { onCleanup } from '../server/cleanup.js';
 import { curlDownload } from '../server/curl.js';
-import { publishArgs, ROOT, startOtaship, type OtashipProcess, type Published } from '../server/otaship.js';
+import { publishCommand, ROOT, startOtaship, type OtashipProcess, type Published } from '../server/otaship.js';
 
 const MiB = 1024 ** 2;
 
@@ -72,7 +72,7 @@ export async function runScaleBench(opts: ScaleBenchOptions = { quick: false }):
       const publishMs: number[] = [];
       let pub: Published | undefined;
       for (let i = 0; i < runs; i++) {
-        const p = await runMeasured(process.execPath, publishArgs(ipa, ingest, token), clientEnv);
+        const p = await runMeasured(...publishCommand(ipa, ingest, token), clientEnv);
         if (p.code !== 0) throw new Error(`otaship publish (${label}) failed: ${p.stderr.trim()}`);
         publishMs.push(p.ms);
         pub = JSON.parse(p.stdout) as Published;

@@ -17,7 +17,7 @@ import { fmtMs, median, runMeasured, table } from '../lib/stats.js';
 import { onCleanup } from './cleanup.js';
 import { curlDownload } from './curl.js';
 import { NGINX_BIN, startNginx } from './nginx.js';
-import { publishArgs, startOtaship, type OtashipProcess, type Published } from './otaship.js';
+import { publishCommand, startOtaship, type OtashipProcess, type Published } from './otaship.js';
 
 const MiB = 1024 ** 2;
 
@@ -73,7 +73,7 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
       const h = await runMeasured('sha256sum', [ipa]);
       if (h.code === 0) ms.sha.push(h.ms);
       for (const mode of ['resumable', 'raw'] as const) {
-        const p = await runMeasured(process.execPath, publishArgs(ipa, ingest, token, mode === 'resumable'), clientEnv);
+        const p = await runMeasured(...publishCommand(ipa, ingest, token, mode === 'resumable'), clientEnv);
         if (p.code !== 0) throw new Error(`otaship publish (${mode}) failed: ${p.stderr.trim()}`);
         ms[mode].push(p.ms);
         published = JSON.parse(p.stdout) as Published;

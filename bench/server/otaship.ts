@@ -131,7 +131,16 @@ export interface Published {
   downloadUrl: string;
 }
 
-/** Runs `otaship publish --json` (resumable by default, `resume: false` for one raw request). */
-export function publishArgs(file: string, server: OtashipProcess, token: string, resume = true): string[] {
-  return [OTASHIP_BIN, 'publish', file, '--server', server.url, '--token', token, '--json', ...(resume ? [] : ['--no-resume'])];
+/** Bound on one `otaship publish` run: a stuck upload fails the section instead of hanging the bench. */
+export const PUBLISH_TIMEOUT_SECONDS = 900;
+
+/**
+ * Command and arguments for `otaship publish --json` (resumable by default, `resume: false` for one
+ * raw request), run under coreutils `timeout`.
+ */
+export function publishCommand(file: string, server: OtashipProcess, token: string, resume = true): [string, string[]] {
+  return [
+    'timeout',
+    [String(PUBLISH_TIMEOUT_SECONDS), process.execPath, OTASHIP_BIN, 'publish', file, '--server', server.url, '--token', token, '--json', ...(resume ? [] : ['--no-resume'])],
+  ];
 }
