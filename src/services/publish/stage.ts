@@ -70,7 +70,9 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
   const cleanup = async () => {
     await rm(path, { force: true });
     if (mirror && options.mirror) {
-      mirror.destroy();
+      // Destroy WITH an error: a store that attaches to the stream only now (after an await) gets a
+      // rejected pipeline; a stream destroyed without one can leave that pipeline pending forever.
+      if (!mirror.destroyed) mirror.destroy(new Error('upload not stored'));
       await mirrored?.catch(() => undefined);
       await options.mirror.delete().catch(() => undefined);
     }
