@@ -19,6 +19,8 @@ export interface RunningServer extends Composed {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const composed = await compose(config, options);
   const { app, services } = composed;
+  // Said before the port opens, so nobody can use the server without having been told.
+  for (const warning of services.status.warnings) app.log.warn(`WARNING: ${warning}`);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -30,6 +32,5 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const scheme = composed.tls ? 'https' : 'http';
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   app.log.info({ publicUrl: config.publicUrl, storage: services.blobs.kind }, `otaship listening on ${scheme}://${host}:${port}`);
-  for (const warning of services.status.warnings) app.log.warn(`WARNING: ${warning}`);
   return { ...composed, listenUrl: `${scheme}://${host}:${port}`, port };
 }

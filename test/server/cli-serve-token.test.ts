@@ -68,6 +68,7 @@ describe('otaship serve', () => {
     }
     assert.ok(health, `server did not come up:\n${output}`);
     assert.equal(health.status, 200);
+    for (let i = 0; i < 100 && !/iOS refuses/.test(output); i++) await sleep(50); // stdout may trail the socket
     assert.match(output, /iOS refuses to install apps over plain http/);
 
     const created = cli(['token', 'create', '--name', 'remote-ci', '--server', base, '--token', ADMIN, '--json']);
