@@ -92,6 +92,13 @@ export function serverStatus(config: Config): ServerStatus {
         '(set OTASHIP_PUBLIC_URL to an https origin, run behind an https proxy, or use --tls self-signed)',
     );
   }
+  const host = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0') {
+    warnings.push(
+      `the public URL ${config.publicUrl} names this machine's loopback address: phones cannot reach it ` +
+        '(set OTASHIP_PUBLIC_URL to an address they can reach, e.g. https://192.168.1.20:8443 or https://ota.example.com)',
+    );
+  }
   return {
     publicUrl: config.publicUrl,
     iosInstallReady: config.publicUrlIsHttps,

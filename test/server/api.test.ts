@@ -273,5 +273,6 @@ describe('apps and releases', () => {
     assert.equal(j.status, 'ok');
     assert.equal(j.iosInstallReady, false);
     assert.match(j.warnings.join(' '), /iOS refuses/);
+    assert.match(j.warnings.join(' '), /phones cannot reach/, 'a loopback public URL is called out too');
   });
 });
