@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,25 @@ describe('otaship publish (resumable)', () => {
   test('the state file lives under XDG_CACHE_HOME, else ~/.cache', () => {
     assert.equal(defaultResumeStatePath({ XDG_CACHE_HOME: '/x/cache' }), '/x/cache/otaship/uploads.json');
     assert.match(defaultResumeStatePath({}), /\/\.cache\/otaship\/uploads\.json$/);
+  });
+
+  test('--no-resume sends a large package in one plain request (no resumable upload, no state)', async () => {
+    const path = await buildIpa({
+      bundleId: 'com.example.noresume',
+      extraEntries: [{ name: 'Payload/Example.app/payload.bin', data: randomBytes(9 * 1024 * 1024), compress: false }],
+    });
+    const cache = join(dir, 'cache-no-resume');
+    const run = await otaship(['publish', path, '--server', srv.baseUrl, '--token', srv.adminToken, '--json', '--no-resume'], {
+      XDG_CACHE_HOME: cache,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(existsSync(defaultResumeStatePath({ XDG_CACHE_HOME: cache })), false);
+    // Without the flag the same size goes through tus, which records (then clears) its state.
+    const again = await otaship(['publish', path, '--server', srv.baseUrl, '--token', srv.adminToken, '--json'], {
+      XDG_CACHE_HOME: cache,
+    });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(existsSync(defaultResumeStatePath({ XDG_CACHE_HOME: cache })), true);
   });
 
   test('running the same command after a cut-off resumes where it stopped', async () => {
