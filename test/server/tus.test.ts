@@ -270,6 +270,34 @@ describe('resumable uploads (tus)', () => {
     }
   });
 
+  test('an expired profile keeps the upload: publishing again with force sends no bytes', async () => {
+    const path = await buildIpa({
+      bundleId: 'com.example.expired',
+      profile: { bundleId: 'com.example.expired', createdAt: new Date(Date.now() - 400 * 86400_000), expiresAt: new Date(Date.now() - 86400_000) },
+      extraEntries: [{ name: 'Payload/Example.app/payload.bin', data: randomBytes(200_000), compress: false }],
+    });
+    const size = (await readFile(path)).length;
+    const state = new ResumeState(join(work, 'expired', 'uploads.json'));
+    const client = new OtashipClient({ server: srv.baseUrl, token: srv.adminToken });
+    await assert.rejects(client.publishResumable(path, { resumeState: state }), (e: Error & { code?: string }) => e.code === 'PROFILE_EXPIRED');
+    let startedAt = -1;
+    let sentAfterStart = 0;
+    const res = await client.publishResumable(path, {
+      resumeState: state,
+      force: true,
+      onStart: (offset) => {
+        startedAt = offset;
+      },
+      onProgress: (sent) => {
+        sentAfterStart = Math.max(sentAfterStart, sent - startedAt);
+      },
+    });
+    assert.equal(startedAt, size, 'the whole file was already on the server');
+    assert.equal(sentAfterStart, 0);
+    assert.equal((res.app as { bundleId?: string }).bundleId, 'com.example.expired');
+    assert.deepEqual(await uploadKeys(), []);
+  });
+
   test('an upload larger than the limit is refused at creation', async () => {
     const res = await createUpload(srv.adminToken, srv.config.maxUploadBytes + 1);
     assert.equal(res.status, 413);
