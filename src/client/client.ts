@@ -130,6 +130,8 @@ export class OtashipClient {
     options.onStart?.(offset, st.size);
     const filename = options.filename ?? basename(path);
     let uploadId: string | null = uploadUrl ? candidate! : null;
+    // Writes of the state file, in order: the entry must be on disk before it can be removed.
+    let saved: Promise<void> = Promise.resolve();
     await tusUpload({
       endpoint: this.url('api/v1/uploads').href,
       uploadUrl,
@@ -144,7 +146,8 @@ export class OtashipClient {
         const id = new URL(url).pathname.split('/').pop() ?? '';
         if (!UPLOAD_ID.test(id)) return;
         uploadId = id;
-        void state?.set(fingerprint, {
+        if (!state) return;
+        saved = state.set(fingerprint, {
           uploadId: id,
           server: this.baseUrl.href,
           path,
@@ -154,6 +157,7 @@ export class OtashipClient {
         });
       },
     });
+    await saved;
     if (!uploadId) throw new OtashipError('INTERNAL', `The server at ${this.baseUrl.origin} gave the upload no usable address`);
     const url = this.url(`api/v1/uploads/${uploadId}/publish`);
     const result = await exchange({
