@@ -132,7 +132,7 @@ export class OtashipClient {
     let uploadId: string | null = uploadUrl ? candidate! : null;
     // Writes of the state file, in order: the entry must be on disk before it can be removed.
     let saved: Promise<void> = Promise.resolve();
-    await tusUpload({
+    const sent = tusUpload({
       endpoint: this.url('api/v1/uploads').href,
       uploadUrl,
       path,
@@ -157,6 +157,17 @@ export class OtashipClient {
         });
       },
     });
+    try {
+      await sent;
+    } catch (err) {
+      // A server without resumable uploads (an older otaship, or a proxy that does not pass the tus
+      // routes) refuses the creation with 404/405: send the package in the plain request instead.
+      const status = err instanceof OtashipError ? err.details?.status : undefined;
+      if (uploadId === null && (status === 404 || status === 405)) {
+        return this.publish(path, { ...options, checkToken: false });
+      }
+      throw err;
+    }
     await saved;
     if (!uploadId) throw new OtashipError('INTERNAL', `The server at ${this.baseUrl.origin} gave the upload no usable address`);
     const url = this.url(`api/v1/uploads/${uploadId}/publish`);

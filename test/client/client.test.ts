@@ -175,6 +175,25 @@ describe('OtashipClient.publish', () => {
   });
 });
 
+describe('OtashipClient.publishResumable', () => {
+  test('a server without the tus routes (404 at creation) gets the plain request instead', async () => {
+    const client = new OtashipClient({ server: api.url, token: GOOD_TOKEN });
+    const res = await client.publishResumable(pkg, { notes: 'n' });
+    assert.equal(res.release.id, 'rel_1');
+    const calls = api.calls().map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(calls, ['POST /api/v1/uploads', 'POST /api/v1/releases']);
+    const raw = api.calls()[1]!;
+    assert.equal(raw.size, pkgBytes.length);
+    assert.equal(raw.query.get('notes'), 'n');
+  });
+
+  test('a wrong token is refused before any upload', async () => {
+    const client = new OtashipClient({ server: api.url, token: 'ota_bad_token' });
+    await assert.rejects(client.publishResumable(pkg), rejectsWith('UNAUTHENTICATED'));
+    assert.deepEqual(api.calls(), []);
+  });
+});
+
 describe('OtashipClient over self-signed HTTPS', () => {
   test('trusts the server when given its CA; names --ca when not', async () => {
     const tls = await ensureSelfSignedTls({ dataDir: join(dir, 'tls-data') });
