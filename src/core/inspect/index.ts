@@ -65,8 +65,8 @@ export async function inspectArchive(
   limits: InspectLimits = resolveLimits(),
   now: number = Date.now(),
 ): Promise<PackageInfo> {
-  const entries = archive.entries();
-  const survey = surveyZip(entries);
+  const names = archive.names();
+  const survey = surveyZip(names);
   const layout = ipaLayout(survey);
   if (layout) {
     const info = await inspectIpaArchive({ archive, layout, size, limits, now });
@@ -81,7 +81,7 @@ export async function inspectArchive(
   }
   throw new OtashipError(
     'NO_APP_BUNDLE',
-    `${basename(archive.path)} is a zip but not an iOS or Android package: ${describeMissingApp(survey, entries.length)}`,
+    `${basename(archive.path)} is a zip but not an iOS or Android package: ${describeMissingApp(survey, names.length)}`,
   );
 }
 

@@ -12,6 +12,8 @@ export interface ZipArchive {
   readonly path: string;
   /** Every entry, in central-directory order. */
   entries(): ZipEntryInfo[];
+  /** Every entry name, in central-directory order (no per-entry objects: cheap at 100k entries). */
+  names(): readonly string[];
   entry(name: string): ZipEntryInfo | undefined;
   /** Inflates one entry into memory, refusing entries that exceed maxBytes (declared or actual). */
   read(name: string, maxBytes: number): Promise<Buffer>;

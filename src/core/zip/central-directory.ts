@@ -3,8 +3,8 @@
 // with per-record callbacks, which made a 30,000-entry IPA cost ~300 ms and >150 MiB; and it has no
 // cap on what it materialises. The central directory is a flat, well-specified list of records
 // (APPNOTE.TXT §4.3.12-16), so one read of the whole directory and one tight loop over it is both
-// simpler to bound and ~20x cheaper. Per-entry fields live in plain number arrays; names are decoded
-// once, and the name → index Map is built once.
+// simpler to bound and far cheaper. Per entry we keep only its name and where its record starts;
+// sizes, offsets and zip64 extras are decoded from the directory bytes when an entry is read.
 import { isUtf8 } from 'node:buffer';
 import { crc32 } from 'node:zlib';
 import { OtashipError } from '../errors.js';
@@ -27,15 +27,21 @@ export interface ReadAt {
 }
 
 export interface CentralDirectory {
+  /** The directory bytes, kept to decode an entry's fields on demand (recordAt). */
+  bytes: Buffer;
   names: string[];
-  size: number[]; // uncompressed, as declared
-  compressedSize: number[];
-  offset: number[]; // of the local header
-  crc: number[];
-  method: number[];
-  flags: number[];
-  /** name → index; the LAST record wins for duplicate names (as with any directory-order reader). */
+  /** name → offset of its record in `bytes`; the LAST record wins for duplicate names. */
   byName: Map<string, number>;
+}
+
+/** One record's fields, zip64 extras applied. */
+export interface CentralRecord {
+  size: number; // uncompressed, as declared
+  compressedSize: number;
+  offset: number; // of the local header
+  crc: number;
+  method: number;
+  flags: number;
 }
 
 export async function readCentralDirectory(readAt: ReadAt, file: string, fileBytes: number): Promise<CentralDirectory> {
@@ -93,65 +99,83 @@ function findEndRecord(tail: Buffer): number {
 }
 
 function parseRecords(cd: Buffer, corrupt: (why: string) => OtashipError): CentralDirectory {
-  const dir: CentralDirectory = { names: [], size: [], compressedSize: [], offset: [], crc: [], method: [], flags: [], byName: new Map() };
+  const names: string[] = [];
+  const byName = new Map<string, number>();
+  // The directory decoded once as Latin-1: ASCII names (nearly all) are then substrings of it
+  // instead of one native decode call each (several times faster at 30,000 entries).
+  const text = cd.toString('latin1');
   // Walk by byte length, not by the declared count: writers without zip64 wrap the 16-bit count past 65,535 entries.
   let pos = 0;
   const end = cd.length;
   while (pos < end) {
-    if (pos + CENTRAL_LEN > end || cd.readUInt32LE(pos) !== CENTRAL_SIG) throw corrupt(`record ${dir.names.length + 1} is not a central directory record`);
-    const flags = cd.readUInt16LE(pos + 8);
-    const nameLen = cd.readUInt16LE(pos + 28);
-    const extraLen = cd.readUInt16LE(pos + 30);
-    const commentLen = cd.readUInt16LE(pos + 32);
+    if (pos + CENTRAL_LEN > end || u32(cd, pos) !== CENTRAL_SIG) throw corrupt(`record ${names.length + 1} is not a central directory record`);
     const nameStart = pos + CENTRAL_LEN;
-    const extraStart = nameStart + nameLen;
-    const next = extraStart + extraLen + commentLen;
-    if (next > end) throw corrupt(`record ${dir.names.length + 1} runs past the end of the directory`);
-    let compressedSize = cd.readUInt32LE(pos + 20);
-    let size = cd.readUInt32LE(pos + 24);
-    let offset = cd.readUInt32LE(pos + 42);
+    const extraStart = nameStart + u16(cd, pos + 28);
+    const extraEnd = extraStart + u16(cd, pos + 30);
+    const next = extraEnd + u16(cd, pos + 32);
+    if (next > end) throw corrupt(`record ${names.length + 1} runs past the end of the directory`);
     let name: string | null = null;
-    // Extra fields: zip64 sizes/offset (0x0001) and the Info-ZIP Unicode path (0x7075).
-    for (let x = extraStart; x + 4 <= extraStart + extraLen; ) {
-      const id = cd.readUInt16LE(x);
-      const len = cd.readUInt16LE(x + 2);
+    // The Info-ZIP Unicode path field (0x7075) overrides a legacy-encoded name when its CRC matches.
+    for (let x = extraStart; x + 4 <= extraEnd; ) {
+      const id = u16(cd, x);
+      const len = u16(cd, x + 2);
       const body = x + 4;
-      if (body + len > extraStart + extraLen) break;
-      if (id === 0x0001) {
-        // Only the saturated fields are present, in this fixed order.
-        let p = body;
-        if (size === 0xffffffff && p + 8 <= body + len) {
-          size = u64(cd, p);
-          p += 8;
-        }
-        if (compressedSize === 0xffffffff && p + 8 <= body + len) {
-          compressedSize = u64(cd, p);
-          p += 8;
-        }
-        if (offset === 0xffffffff && p + 8 <= body + len) offset = u64(cd, p);
-      } else if (id === 0x7075 && len > 5 && cd[body] === 1 && cd.readUInt32LE(body + 1) === crc32(cd.subarray(nameStart, extraStart))) {
+      if (body + len > extraEnd) break;
+      if (id === 0x7075 && len > 5 && cd[body] === 1 && u32(cd, body + 1) === crc32(cd.subarray(nameStart, extraStart))) {
         name = cd.toString('utf8', body + 5, body + len);
       }
       x = body + len;
     }
-    name ??= decodeName(cd, nameStart, extraStart, (flags & 0x800) !== 0);
-    const i = dir.names.length;
-    dir.names.push(name);
-    dir.size.push(size);
-    dir.compressedSize.push(compressedSize);
-    dir.offset.push(offset);
-    dir.crc.push(cd.readUInt32LE(pos + 16));
-    dir.method.push(cd.readUInt16LE(pos + 10));
-    dir.flags.push(flags);
-    dir.byName.set(name, i);
+    name ??= decodeName(cd, text, nameStart, extraStart, (u16(cd, pos + 8) & 0x800) !== 0);
+    byName.set(name, pos);
+    names.push(name);
     pos = next;
   }
-  return dir;
+  return { bytes: cd, names, byName };
+}
+
+/** The fields of the record at `pos` (a value from byName). */
+export function recordAt(cd: Buffer, pos: number): CentralRecord {
+  let compressedSize = u32(cd, pos + 20);
+  let size = u32(cd, pos + 24);
+  let offset = u32(cd, pos + 42);
+  const extraStart = pos + CENTRAL_LEN + u16(cd, pos + 28);
+  const extraEnd = extraStart + u16(cd, pos + 30);
+  for (let x = extraStart; x + 4 <= extraEnd; ) {
+    const id = u16(cd, x);
+    const len = u16(cd, x + 2);
+    const body = x + 4;
+    if (body + len > extraEnd) break;
+    if (id === 0x0001) {
+      // zip64: only the saturated fields are present, in this fixed order.
+      let p = body;
+      if (size === 0xffffffff && p + 8 <= body + len) {
+        size = u64(cd, p);
+        p += 8;
+      }
+      if (compressedSize === 0xffffffff && p + 8 <= body + len) {
+        compressedSize = u64(cd, p);
+        p += 8;
+      }
+      if (offset === 0xffffffff && p + 8 <= body + len) offset = u64(cd, p);
+    }
+    x = body + len;
+  }
+  return { size, compressedSize, offset, crc: u32(cd, pos + 16), method: u16(cd, pos + 10), flags: u16(cd, pos + 8) };
+}
+
+// Plain indexed reads: Buffer's readUInt*LE methods add argument checks that dominate a 30,000-record loop.
+function u16(b: Buffer, at: number): number {
+  return (b[at] as number) | ((b[at + 1] as number) << 8);
+}
+
+function u32(b: Buffer, at: number): number {
+  return ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) + (b[at + 3] as number) * 0x1000000;
 }
 
 /** 64-bit little-endian as a number (exact below 2^53, far above any file size). */
 function u64(buf: Buffer, at: number): number {
-  return buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 0x100000000;
+  return u32(buf, at) + u32(buf, at + 4) * 0x100000000;
 }
 
 /**
@@ -159,8 +183,7 @@ function u64(buf: Buffer, at: number): number {
  * Utility and ditto write UTF-8 WITHOUT the flag, and CP437 bytes that happen to be valid UTF-8 are
  * vanishingly rare, so unflagged non-ASCII names are taken as UTF-8 when they are valid UTF-8.
  */
-function decodeName(buf: Buffer, start: number, end: number, utf8Flag: boolean): string {
-  if (utf8Flag) return buf.toString('utf8', start, end);
+function decodeName(buf: Buffer, latin1: string, start: number, end: number, utf8Flag: boolean): string {
   let ascii = true;
   for (let i = start; i < end; i++) {
     if ((buf[i] as number) >= 0x80) {
@@ -168,7 +191,8 @@ function decodeName(buf: Buffer, start: number, end: number, utf8Flag: boolean):
       break;
     }
   }
-  if (ascii) return buf.toString('latin1', start, end);
+  if (ascii) return latin1.slice(start, end);
+  if (utf8Flag) return buf.toString('utf8', start, end);
   const raw = buf.subarray(start, end);
   if (isUtf8(raw)) return raw.toString('utf8');
   let out = '';

@@ -13,7 +13,7 @@ import { crc32, inflateRaw as inflateRawCb } from 'node:zlib';
 import type { InputType, ZlibOptions } from 'node:zlib';
 import { OtashipError } from '../errors.js';
 import type { ZipArchive, ZipEntryInfo } from './archive.js';
-import { readCentralDirectory } from './central-directory.js';
+import { readCentralDirectory, recordAt } from './central-directory.js';
 import type { CentralDirectory } from './central-directory.js';
 
 const inflateRaw = promisify(inflateRawCb) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
@@ -104,17 +104,23 @@ class FileZipArchive implements ZipArchive {
   ) {}
 
   entries(): ZipEntryInfo[] {
-    // Built on first use only: callers that look entries up by name never pay for the objects.
+    // Built on first use only: inspection works from names() and lookups, never paying for these objects.
     if (!this.list) {
-      const { names, size, compressedSize } = this.dir;
+      const { names, byName, bytes } = this.dir;
       const list: ZipEntryInfo[] = new Array<ZipEntryInfo>(names.length);
       for (let i = 0; i < names.length; i++) {
         const name = names[i] as string;
-        list[i] = { name, size: size[i] as number, compressedSize: compressedSize[i] as number, isDirectory: name.endsWith('/') };
+        // A duplicate name reports the record that lookups use (the last one).
+        const r = recordAt(bytes, byName.get(name) as number);
+        list[i] = { name, size: r.size, compressedSize: r.compressedSize, isDirectory: name.endsWith('/') };
       }
       this.list = list;
     }
     return this.list;
+  }
+
+  names(): readonly string[] {
+    return this.dir.names;
   }
 
   entry(name: string): ZipEntryInfo | undefined {
@@ -123,19 +129,9 @@ class FileZipArchive implements ZipArchive {
   }
 
   raw(name: string): RawEntry | undefined {
-    const i = this.dir.byName.get(name);
-    if (i === undefined) return undefined;
-    const d = this.dir;
-    return {
-      name,
-      isDirectory: name.endsWith('/'),
-      size: d.size[i] as number,
-      compressedSize: d.compressedSize[i] as number,
-      offset: d.offset[i] as number,
-      method: d.method[i] as number,
-      flags: d.flags[i] as number,
-      crc: d.crc[i] as number,
-    };
+    const pos = this.dir.byName.get(name);
+    if (pos === undefined) return undefined;
+    return { name, isDirectory: name.endsWith('/'), ...recordAt(this.dir.bytes, pos) };
   }
 
   async read(name: string, maxBytes: number): Promise<Buffer> {

@@ -15,10 +15,12 @@ import { openZip } from '../../../src/core/zip/open.js';
 import { cmsContent } from '../../../src/core/inspect/profile/cms.js';
 import { FIXTURES_DIR, FIXTURES_SKIP } from '../../helpers/fixtures.js';
 
+// xmldom (inside plist@5) turns U+0085, U+2028 and U+2029 into "\n" (XML 1.1 line-end rules); an XML 1.0
+// plist keeps them, as we do, so the comparison leaves those characters out.
 // eslint-disable-next-line no-control-regex
-const key = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((k) => k !== '__proto__' && !/[\u0000-\u001f\ud800-\udfff\ufffe\uffff]/.test(k));
+const key = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((k) => k !== '__proto__' && !/[\u0000-\u001f\u0085\u2028\u2029\ud800-\udfff\ufffe\uffff]/.test(k));
 // eslint-disable-next-line no-control-regex
-const text = fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\r\ud800-\udfff\ufffe\uffff]/.test(s));
+const text = fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\r\u0085\u2028\u2029\ud800-\udfff\ufffe\uffff]/.test(s));
 const leaf: fc.Arbitrary<PlistValue> = fc.oneof(
   text,
   fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),

@@ -1,11 +1,7 @@
 // One pass over the zip's entry names finds everything IPA inspection needs: the main app, its
 // nested bundles, its root files (icons), its profile and code signature. Zip order varies (nested
 // Info.plists often come first), so the main app is decided only by the exact path pattern.
-import type { ZipEntryInfo } from '../../zip/archive.js';
 
-const MAIN_INFO_PLIST = /^(Payload\/[^/]+\.app)\/Info\.plist$/;
-const NESTED_BUNDLE = /^(Payload\/[^/]+\.app)\/((?:PlugIns|Extensions)\/[^/]+\.appex|(?:Watch|AppClips)\/[^/]+\.app)\/./;
-const ROOT_FILE = /^(Payload\/[^/]+\.app)\/([^/]+)$/;
 const ANY_APP_PLIST = /(?:^|\/)[^/]+\.app\/Info\.plist$/;
 
 export interface IpaLayout {
@@ -36,7 +32,7 @@ export function isIgnored(name: string): boolean {
   return name.startsWith('__MACOSX/') || name === '.DS_Store' || name.endsWith('/.DS_Store');
 }
 
-export function surveyZip(entries: readonly ZipEntryInfo[]): ZipSurvey {
+export function surveyZip(names: readonly string[]): ZipSurvey {
   const s: ZipSurvey = {
     apps: [],
     nested: new Map(),
@@ -46,39 +42,72 @@ export function surveyZip(entries: readonly ZipEntryInfo[]): ZipSurvey {
     payloadApps: new Set(),
     androidManifest: false,
   };
-  for (const e of entries) {
-    const name = e.name;
+  // Index arithmetic instead of regular expressions: this loop runs once per entry (tens of
+  // thousands in large apps) and must not allocate for the common case, a file deep inside the app.
+  let app = ''; // "Payload/<Name>.app" of the previous entry, reused while entries stay in it
+  let appName = ''; // "<Name>.app"
+  let nestedKey = ''; // last nested bundle path, likewise
+  for (const name of names) {
     if (isIgnored(name)) continue;
-    if (!name.startsWith('Payload/')) {
+    if (!name.startsWith(PAYLOAD)) {
       if (name === 'AndroidManifest.xml') s.androidManifest = true;
       else if (s.strayAppPlist === null && ANY_APP_PLIST.test(name)) s.strayAppPlist = name;
       continue;
     }
     s.payloadEntries++;
-    const main = MAIN_INFO_PLIST.exec(name);
-    if (main?.[1]) {
-      if (!e.isDirectory) s.apps.push(main[1]);
+    const slash = name.indexOf('/', PAYLOAD.length);
+    // Payload/<Name>.app/ with a non-empty <Name>.
+    if (slash < PAYLOAD.length + 5 || !name.endsWith('.app', slash)) {
+      if (s.strayAppPlist === null && ANY_APP_PLIST.test(name)) s.strayAppPlist = name;
       continue;
     }
-    const nested = NESTED_BUNDLE.exec(name);
-    if (nested?.[1] && nested[2]) {
-      let set = s.nested.get(nested[1]);
-      if (!set) s.nested.set(nested[1], (set = new Set()));
-      set.add(`${nested[1]}/${nested[2]}`);
+    if (app.length !== slash || !name.startsWith(app)) {
+      app = name.slice(0, slash);
+      appName = app.slice(PAYLOAD.length);
+    }
+    const rest = slash + 1;
+    const next = name.indexOf('/', rest);
+    if (next < 0 && rest < name.length) {
+      // A file directly inside the .app folder.
+      if (name.length - rest === INFO_PLIST.length && name.endsWith(INFO_PLIST)) s.apps.push(app);
+      else {
+        let list = s.rootFiles.get(app);
+        if (!list) s.rootFiles.set(app, (list = []));
+        list.push(name.slice(rest));
+      }
       continue;
     }
-    const root = ROOT_FILE.exec(name);
-    if (root?.[1] && root[2] && !e.isDirectory) {
-      let list = s.rootFiles.get(root[1]);
-      if (!list) s.rootFiles.set(root[1], (list = []));
-      list.push(root[2]);
+    const bundleEnd = next < 0 ? -1 : nestedBundleEnd(name, rest, next);
+    if (bundleEnd > 0) {
+      if (nestedKey.length !== bundleEnd || !name.startsWith(nestedKey)) {
+        nestedKey = name.slice(0, bundleEnd);
+        let set = s.nested.get(app);
+        if (!set) s.nested.set(app, (set = new Set()));
+        set.add(nestedKey);
+      }
       continue;
     }
-    const appDir = /^Payload\/([^/]+\.app)\//.exec(name);
-    if (appDir?.[1]) s.payloadApps.add(appDir[1]);
-    else if (s.strayAppPlist === null && ANY_APP_PLIST.test(name)) s.strayAppPlist = name;
+    s.payloadApps.add(appName);
   }
   return s;
+}
+
+const PAYLOAD = 'Payload/';
+const INFO_PLIST = 'Info.plist';
+
+/**
+ * End of "<app>/PlugIns|Extensions/<X>.appex" or "<app>/Watch|AppClips/<X>.app" when the entry lies
+ * INSIDE such a bundle (something after its slash); -1 otherwise.
+ */
+function nestedBundleEnd(name: string, rest: number, next: number): number {
+  const dir = next - rest;
+  let suffix: string;
+  if ((dir === 7 && name.startsWith('PlugIns', rest)) || (dir === 10 && name.startsWith('Extensions', rest))) suffix = '.appex';
+  else if ((dir === 5 && name.startsWith('Watch', rest)) || (dir === 8 && name.startsWith('AppClips', rest))) suffix = '.app';
+  else return -1;
+  const end = name.indexOf('/', next + 1);
+  if (end < 0 || end === name.length - 1 || end - (next + 1) <= suffix.length || !name.endsWith(suffix, end)) return -1;
+  return end;
 }
 
 /** The main app of a surveyed IPA, or null when there is none. */
