@@ -2,10 +2,11 @@
 // the extension): a zip with Payload/<Name>.app → IPA, a zip with AndroidManifest.xml → APK, a CMS
 // envelope or a plist with profile keys → provisioning profile.
 import { open, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { OtashipError } from '../errors.js';
 import type { ApkInfo, InspectResult, IpaInfo, PackageInfo, ProfileFileInfo } from '../types.js';
-import { locateEntry, openZip, readLocatedEntry } from '../zip/open.js';
+import { isZipSignature, locateEntry, openZip, openZipHandle, readLocatedEntry } from '../zip/open.js';
 import type { ZipEntryLocation } from '../zip/open.js';
 import type { ZipArchive } from '../zip/archive.js';
 import { PngConversionError, toStandardPng } from '../png/cgbi.js';
@@ -42,15 +43,17 @@ const iconLocations = new WeakMap<object, ZipEntryLocation>();
 export async function inspect(path: string, options: InspectOptions = {}): Promise<InspectResult> {
   const limits = resolveLimits(options.limits);
   const now = nowMs(options.now);
-  const { size, kind } = await sniffFile(path);
+  // One open for sniffing and reading: each extra open/stat/close is a thread-pool round trip.
+  const { handle, size, mtimeMs, kind, head } = await openAndSniff(path);
   if (kind === 'zip') {
-    const archive = await openZip(path);
+    const archive = await openZipHandle(handle, path, size, mtimeMs, isZipSignature(head));
     try {
       return await inspectArchive(archive, size, limits, now);
     } finally {
       await archive.close();
     }
   }
+  await handle.close();
   if (kind === 'profile') return inspectProfileFile(path, size, limits, now);
   throw new OtashipError(
     'UNKNOWN_FILE_TYPE',
@@ -159,10 +162,33 @@ async function sniffFile(path: string): Promise<{ size: number; kind: Sniffed }>
     if (err instanceof OtashipError) throw err;
     throw new OtashipError('FILE_NOT_FOUND', `File not found: ${path}`, { cause: err });
   }
-  const head = await readHead(path, 16);
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) return { size, kind: 'zip' };
-  if (profileContainer(head)) return { size, kind: 'profile' };
-  return { size, kind: 'unknown' };
+  return { size, kind: sniffKind(await readHead(path, 16)) };
+}
+
+async function openAndSniff(path: string): Promise<{ handle: FileHandle; size: number; mtimeMs: number; kind: Sniffed; head: Buffer }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw new OtashipError('FILE_NOT_FOUND', `File not found: ${path}`, { cause: err });
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new OtashipError('FILE_NOT_FOUND', `${path} is not a regular file`);
+    const head = Buffer.alloc(16);
+    const { bytesRead } = await handle.read(head, 0, 16, 0);
+    const got = head.subarray(0, bytesRead);
+    return { handle, size: st.size, mtimeMs: st.mtimeMs, kind: sniffKind(got), head: got };
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+function sniffKind(head: Buffer): Sniffed {
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) return 'zip';
+  if (profileContainer(head)) return 'profile';
+  return 'unknown';
 }
 
 async function readHead(path: string, bytes: number): Promise<Buffer> {

@@ -64,8 +64,11 @@ export async function readCentralDirectory(readAt: ReadAt, file: string, fileByt
   // fields replace the saturated 32-bit ones.
   if (eocd >= ZIP64_LOCATOR_LEN && tail.readUInt32LE(eocd - ZIP64_LOCATOR_LEN) === ZIP64_LOCATOR_SIG) {
     const recordAt = u64(tail, eocd - ZIP64_LOCATOR_LEN + 8);
-    const rec = Buffer.allocUnsafe(ZIP64_EOCD_LEN);
-    const ok = recordAt + ZIP64_EOCD_LEN <= fileBytes && (await readAt(rec, recordAt)) === ZIP64_EOCD_LEN && rec.readUInt32LE(0) === ZIP64_EOCD_SIG;
+    let rec = Buffer.allocUnsafe(ZIP64_EOCD_LEN);
+    let ok = recordAt + ZIP64_EOCD_LEN <= fileBytes;
+    if (ok && recordAt >= tailStart) rec = tail.subarray(recordAt - tailStart, recordAt - tailStart + ZIP64_EOCD_LEN);
+    else if (ok) ok = (await readAt(rec, recordAt)) === ZIP64_EOCD_LEN;
+    ok = ok && rec.length === ZIP64_EOCD_LEN && rec.readUInt32LE(0) === ZIP64_EOCD_SIG;
     if (ok) {
       cdSize = u64(rec, 40);
       cdOffset = u64(rec, 48);
@@ -80,8 +83,13 @@ export async function readCentralDirectory(readAt: ReadAt, file: string, fileByt
   if (cdSize > MAX_CENTRAL_DIRECTORY_BYTES) {
     throw new OtashipError('CORRUPT_ZIP', `${file} has a ${cdSize}-byte central directory, more than any package has (limit ${MAX_CENTRAL_DIRECTORY_BYTES})`);
   }
-  const cd = Buffer.allocUnsafe(cdSize);
-  if ((await readAt(cd, cdOffset)) < cdSize) throw truncated('its central directory runs past the end of the file');
+  // Small directories are already inside the tail that was read to find the end record.
+  let cd: Buffer;
+  if (cdOffset >= tailStart) cd = tail.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize);
+  else {
+    cd = Buffer.allocUnsafe(cdSize);
+    if ((await readAt(cd, cdOffset)) < cdSize) throw truncated('its central directory runs past the end of the file');
+  }
   return parseRecords(cd, corrupt);
 }
 

@@ -44,18 +44,20 @@ export async function openZip(path: string): Promise<ZipArchive> {
   } catch (err) {
     throw new OtashipError('FILE_NOT_FOUND', `Cannot open ${file}: ${(err as Error).message}`, { cause: err });
   }
+  return openZipHandle(handle, path, size, mtimeMs);
+}
+
+/**
+ * Opens a zip from a file handle the caller already holds (inspect() opens the file once to sniff
+ * its type and hands it over, saving a round of open/stat/close). The archive owns the handle from
+ * here on: close() closes it, and so does a failure to open. `sniffed`: the caller has already
+ * checked that the file starts with a zip signature.
+ */
+export async function openZipHandle(handle: FileHandle, path: string, size: number, mtimeMs: number, sniffed = false): Promise<ZipArchive> {
+  const file = basename(path);
   try {
-    await sniffZipSignature(handle, file, size);
-    const readAt = async (buf: Buffer, position: number): Promise<number> => {
-      let got = 0;
-      while (got < buf.length) {
-        const { bytesRead } = await handle.read(buf, got, buf.length - got, position + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return got;
-    };
-    const dir = await readCentralDirectory(readAt, file, size);
+    if (!sniffed) await sniffZipSignature(handle, file, size);
+    const dir = await readCentralDirectory((buf, position) => readFully(handle, buf, position), file, size);
     return new FileZipArchive(path, { handle, file, fileBytes: size }, mtimeMs, dir);
   } catch (err) {
     await handle.close().catch(() => undefined);
@@ -74,13 +76,19 @@ async function fileStat(path: string): Promise<{ size: number; mtimeMs: number }
   }
 }
 
-/** Zip files start with a local header (or an end record when empty); anything else is not a zip. */
+/** Zip files start with a local header, an end record (when empty) or a spanning marker. */
+export function isZipSignature(head: Uint8Array): boolean {
+  if (head.length < 4) return false;
+  const sig = Buffer.from(head.buffer, head.byteOffset, 4).readUInt32LE(0);
+  return sig === LOCAL_HEADER_SIG || sig === 0x06054b50 || sig === 0x08074b50;
+}
+
+/** Anything that does not start like a zip is not one. */
 async function sniffZipSignature(handle: FileHandle, file: string, size: number): Promise<void> {
   if (size === 0) throw new OtashipError('NOT_A_ZIP', `${file} is empty (0 bytes)`);
   const head = Buffer.alloc(4);
   await handle.read(head, 0, 4, 0);
-  const sig = head.readUInt32LE(0);
-  if (sig !== LOCAL_HEADER_SIG && sig !== 0x06054b50 && sig !== 0x08074b50) {
+  if (!isZipSignature(head)) {
     throw new OtashipError('NOT_A_ZIP', `${file} is not a zip archive (it does not start with a zip header)`);
   }
 }
@@ -207,11 +215,7 @@ async function readEntry(src: Source, e: RawEntry, maxBytes: number): Promise<Bu
       `Entry ${name} in ${file} uses compression method ${e.method} (only stored and deflate are valid in packages)`,
     );
   }
-  const start = await dataOffset(src, e);
-  if (start + e.compressedSize > src.fileBytes) {
-    throw new OtashipError('TRUNCATED_ZIP', `${file} is cut short: entry ${name} runs past the end of the file`);
-  }
-  const data = await inflate(src, e, start, maxBytes);
+  const data = await readData(src, e, maxBytes);
   if (data.length !== e.size) {
     throw new OtashipError('CORRUPT_ZIP', `Entry ${name} in ${file} holds ${data.length} bytes but its header says ${e.size}`);
   }
@@ -219,43 +223,59 @@ async function readEntry(src: Source, e: RawEntry, maxBytes: number): Promise<Bu
   return data;
 }
 
-async function dataOffset(src: Source, e: RawEntry): Promise<number> {
-  const header = Buffer.alloc(LOCAL_HEADER_LEN);
-  const { bytesRead } = await src.handle.read(header, 0, LOCAL_HEADER_LEN, e.offset);
-  if (bytesRead < LOCAL_HEADER_LEN) {
-    throw new OtashipError('TRUNCATED_ZIP', `${src.file} is cut short: entry ${e.name} starts past the end of the file`);
-  }
-  if (header.readUInt32LE(0) !== LOCAL_HEADER_SIG) {
-    throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${src.file} has no valid local header`);
-  }
-  return e.offset + LOCAL_HEADER_LEN + header.readUInt16LE(26) + header.readUInt16LE(28);
-}
+/** Room for the local header's name and extra field, so that one read usually brings header and data. */
+const HEADER_SLACK = 1024;
 
-async function inflate(src: Source, e: RawEntry, start: number, maxBytes: number): Promise<Buffer> {
-  if (e.compressedSize === 0) {
-    if (e.method === DEFLATED) throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${src.file} has no data`);
-    return Buffer.alloc(0);
+async function readData(src: Source, e: RawEntry, maxBytes: number): Promise<Buffer> {
+  const { file } = src;
+  if (e.compressedSize === 0 && e.method === DEFLATED) throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${file} has no data`);
+  const want = Math.min(LOCAL_HEADER_LEN + HEADER_SLACK + e.compressedSize, Math.max(0, src.fileBytes - e.offset));
+  let buf = Buffer.allocUnsafe(want);
+  const got = await readFully(src.handle, buf, e.offset);
+  if (got < LOCAL_HEADER_LEN) {
+    throw new OtashipError('TRUNCATED_ZIP', `${file} is cut short: entry ${e.name} starts past the end of the file`);
   }
-  const raw = Buffer.allocUnsafe(e.compressedSize);
-  let got = 0;
-  while (got < raw.length) {
-    const { bytesRead } = await src.handle.read(raw, got, raw.length - got, start + got);
-    if (bytesRead === 0) throw new OtashipError('TRUNCATED_ZIP', `${src.file} is cut short: entry ${e.name} runs past the end of the file`);
-    got += bytesRead;
+  if (buf.readUInt32LE(0) !== LOCAL_HEADER_SIG) {
+    throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${file} has no valid local header`);
   }
-  if (e.method === STORED) return raw;
+  const skip = LOCAL_HEADER_LEN + buf.readUInt16LE(26) + buf.readUInt16LE(28);
+  const start = e.offset + skip;
+  if (start + e.compressedSize > src.fileBytes) {
+    throw new OtashipError('TRUNCATED_ZIP', `${file} is cut short: entry ${e.name} runs past the end of the file`);
+  }
+  let raw: Buffer;
+  if (skip + e.compressedSize <= got) raw = buf.subarray(skip, skip + e.compressedSize);
+  else {
+    // A local extra field longer than the slack: read the data on its own.
+    buf = Buffer.allocUnsafe(e.compressedSize);
+    if ((await readFully(src.handle, buf, start)) < e.compressedSize) {
+      throw new OtashipError('TRUNCATED_ZIP', `${file} is cut short: entry ${e.name} runs past the end of the file`);
+    }
+    raw = buf;
+  }
+  if (e.method === STORED || raw.length === 0) return raw;
   try {
     // maxOutputLength makes zlib stop at the cap, so a lying header cannot make us allocate past it.
     return await inflateRaw(raw, { maxOutputLength: Math.max(1, maxBytes) });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw bomb(e.name, src.file, `inflates past ${maxBytes} bytes`, maxBytes);
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw bomb(e.name, file, `inflates past ${maxBytes} bytes`, maxBytes);
     const msg = (err as Error).message;
     throw new OtashipError(
       /unexpected end/i.test(msg) ? 'TRUNCATED_ZIP' : 'CORRUPT_ZIP',
-      `Entry ${e.name} in ${src.file} cannot be inflated (${msg})`,
+      `Entry ${e.name} in ${file} cannot be inflated (${msg})`,
       { cause: err },
     );
   }
+}
+
+async function readFully(handle: FileHandle, buf: Buffer, position: number): Promise<number> {
+  let got = 0;
+  while (got < buf.length) {
+    const { bytesRead } = await handle.read(buf, got, buf.length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got;
 }
 
 function bomb(name: string, file: string, what: string, max: number): OtashipError {
