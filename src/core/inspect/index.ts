@@ -38,7 +38,9 @@ type Sniffed = 'zip' | 'profile' | 'unknown';
  * right after inspect() then reads one entry instead of parsing a 30,000-entry directory again.
  * Checked against the file's size and mtime, so a replaced file is simply re-opened.
  */
-const iconLocations = new WeakMap<object, ZipEntryLocation>();
+const iconLocations = new WeakMap<object, { where: ZipEntryLocation; bytes: Buffer | null }>();
+/** Icon bytes up to this size are kept with the result (they were read to size the icon anyway). */
+const KEEP_ICON_BYTES = 1024 * 1024;
 
 export async function inspect(path: string, options: InspectOptions = {}): Promise<InspectResult> {
   const limits = resolveLimits(options.limits);
@@ -72,9 +74,13 @@ export async function inspectArchive(
   const survey = surveyZip(names);
   const layout = ipaLayout(survey);
   if (layout) {
-    const info = await inspectIpaArchive({ archive, layout, size, limits, now });
+    let iconBytes: Buffer | null = null;
+    const onIconBytes = (b: Buffer): void => {
+      iconBytes = b.length <= KEEP_ICON_BYTES ? b : null;
+    };
+    const info = await inspectIpaArchive({ archive, layout, size, limits, now, onIconBytes });
     const where = info.icon && locateEntry(archive, info.icon.entry);
-    if (info.icon && where) iconLocations.set(info.icon, where);
+    if (info.icon && where) iconLocations.set(info.icon, { where, bytes: iconBytes });
     return info;
   }
   if (survey.androidManifest || archive.entry('base/manifest/AndroidManifest.xml')) {
@@ -96,8 +102,11 @@ export async function readIcon(path: string, info?: PackageInfo, options: Inspec
   const limits = resolveLimits(options.limits);
   if (info?.kind === 'ipa') {
     if (!info.icon) return null;
-    const where = iconLocations.get(info.icon);
-    if (where && resolve(where.path) === resolve(path) && where.entry.name === info.icon.entry) {
+    const cached = iconLocations.get(info.icon);
+    const where = cached?.where;
+    if (cached && where && resolve(where.path) === resolve(path) && where.entry.name === info.icon.entry) {
+      // Same file, unchanged since inspect() (size and mtime): reuse the bytes read then.
+      if (cached.bytes && cached.bytes.length <= limits.iconBytes && (await unchanged(where))) return convertIcon(cached.bytes, info.icon.entry);
       const bytes = await readLocatedEntry(where, limits.iconBytes);
       if (bytes) return convertIcon(bytes, info.icon.entry);
     }
@@ -163,6 +172,15 @@ async function sniffFile(path: string): Promise<{ size: number; kind: Sniffed }>
     throw new OtashipError('FILE_NOT_FOUND', `File not found: ${path}`, { cause: err });
   }
   return { size, kind: sniffKind(await readHead(path, 16)) };
+}
+
+async function unchanged(where: ZipEntryLocation): Promise<boolean> {
+  try {
+    const st = await stat(where.path);
+    return st.size === where.fileBytes && st.mtimeMs === where.mtimeMs;
+  } catch {
+    return false;
+  }
 }
 
 async function openAndSniff(path: string): Promise<{ handle: FileHandle; size: number; mtimeMs: number; kind: Sniffed; head: Buffer }> {

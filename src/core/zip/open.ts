@@ -9,7 +9,7 @@ import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
-import { crc32, inflateRaw as inflateRawCb } from 'node:zlib';
+import { crc32, inflateRaw as inflateRawCb, inflateRawSync } from 'node:zlib';
 import type { InputType, ZlibOptions } from 'node:zlib';
 import { OtashipError } from '../errors.js';
 import type { ZipArchive, ZipEntryInfo } from './archive.js';
@@ -223,6 +223,8 @@ async function readEntry(src: Source, e: RawEntry, maxBytes: number): Promise<Bu
   return data;
 }
 
+const SYNC_INFLATE_MAX = 256 * 1024;
+
 /** Room for the local header's name and extra field, so that one read usually brings header and data. */
 const HEADER_SLACK = 1024;
 
@@ -254,6 +256,16 @@ async function readData(src: Source, e: RawEntry, maxBytes: number): Promise<Buf
     raw = buf;
   }
   if (e.method === STORED || raw.length === 0) return raw;
+  // Small entries (Info.plist, profile, icons) inflate inline: a thread-pool hop costs more than
+  // the work. Capped at the declared size, so this never blocks for long; an entry that inflates
+  // past its declaration goes on to the capped asynchronous path, which reports it exactly.
+  if (e.size <= SYNC_INFLATE_MAX) {
+    try {
+      return inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
+    } catch {
+      // fall through: the asynchronous path below reports bombs, truncation and damage
+    }
+  }
   try {
     // maxOutputLength makes zlib stop at the cap, so a lying header cannot make us allocate past it.
     return await inflateRaw(raw, { maxOutputLength: Math.max(1, maxBytes) });

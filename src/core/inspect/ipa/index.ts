@@ -19,6 +19,8 @@ export interface IpaContext {
   size: number;
   limits: InspectLimits;
   now: number;
+  /** Receives the bytes of the chosen icon (read anyway to size it), so readIcon() need not read them again. */
+  onIconBytes?: (bytes: Buffer) => void;
 }
 
 /** Reading at most this many candidate PNGs keeps a hostile plist from making us inflate thousands. */
@@ -34,7 +36,9 @@ export async function inspectIpaArchive(ctx: IpaContext): Promise<IpaInfo> {
     profile = decodeProfile(bytes, layout.profileEntry, { now }).profile;
   }
   const signed = profile !== null || archive.entry(`${layout.appPath}/_CodeSignature/CodeResources`) !== undefined;
-  const icon = await bestIcon(archive, layout, plist, limits);
+  const best = await bestIcon(archive, layout, plist, limits);
+  const icon = best?.icon ?? null;
+  if (best) ctx.onIconBytes?.(best.bytes);
   return {
     kind: 'ipa',
     bundleId: facts.bundleId,
@@ -55,21 +59,28 @@ export async function inspectIpaArchive(ctx: IpaContext): Promise<IpaInfo> {
   };
 }
 
-async function bestIcon(archive: ZipArchive, layout: IpaLayout, plist: PlistDict, limits: InspectLimits): Promise<IconInfo | null> {
-  let best: IconInfo | null = null;
+async function bestIcon(
+  archive: ZipArchive,
+  layout: IpaLayout,
+  plist: PlistDict,
+  limits: InspectLimits,
+): Promise<{ icon: IconInfo; bytes: Buffer } | null> {
+  let best: { icon: IconInfo; bytes: Buffer } | null = null;
   for (const file of iconCandidates(plist, layout.rootFiles).slice(0, MAX_ICON_CANDIDATES)) {
     const entry = `${layout.appPath}/${file}`;
     let header;
+    let bytes: Buffer;
     try {
-      header = readPngHeader(await archive.read(entry, limits.iconBytes));
+      bytes = await archive.read(entry, limits.iconBytes);
+      header = readPngHeader(bytes);
     } catch (err) {
       // A damaged icon must not hide the app's identity; a bomb or truncation still fails loudly.
       if (err instanceof OtashipError && err.code !== 'CORRUPT_ZIP') throw err;
       continue;
     }
     if (!header) continue;
-    if (!best || header.width * header.height > best.width * best.height) {
-      best = { entry, width: header.width, height: header.height };
+    if (!best || header.width * header.height > best.icon.width * best.icon.height) {
+      best = { icon: { entry, width: header.width, height: header.height }, bytes };
     }
   }
   return best;
