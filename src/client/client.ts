@@ -215,14 +215,25 @@ export class OtashipClient {
   async #uploadOffset(uploadId: string, size: number): Promise<number | null> {
     if (!UPLOAD_ID.test(uploadId)) throw new OtashipError('USAGE', `"${uploadId}" is not an upload id`);
     const url = this.url(`api/v1/uploads/${uploadId}`);
-    const result = await exchange({
-      url,
-      method: 'HEAD',
-      headers: { ...this.#authHeaders(), 'tus-resumable': '1.0.0' },
-      ca: this.#ca,
-      idleTimeoutMs: this.#idleTimeoutMs,
-    });
-    if (result.status === 401) throw apiError(result.status, result.statusText, result.body, url.href);
+    let result: HttpResult | undefined;
+    // A busy or restarting server must not make us start over: retry server errors a few times,
+    // and only an answer about the upload itself (gone, expired, not ours) means a fresh upload.
+    for (const delay of [0, 1000, 3000, 5000]) {
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      result = await exchange({
+        url,
+        method: 'HEAD',
+        headers: { ...this.#authHeaders(), 'tus-resumable': '1.0.0' },
+        ca: this.#ca,
+        idleTimeoutMs: this.#idleTimeoutMs,
+      }).catch((err: unknown) => {
+        if (delay === 5000) throw err;
+        return undefined;
+      });
+      if (result && result.status < 500) break;
+    }
+    if (!result) throw new OtashipError('SERVER_UNREACHABLE', `Cannot reach the otaship server at ${url.origin}`);
+    if (result.status === 401 || result.status >= 500) throw apiError(result.status, result.statusText, result.body, url.href);
     if (result.status !== 200) return null;
     const length = Number(result.headers['upload-length']);
     const offset = Number(result.headers['upload-offset']);

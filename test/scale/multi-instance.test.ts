@@ -239,6 +239,8 @@ describe('several stateless instances on PostgreSQL + S3', { skip }, () => {
     const raw = JSON.parse(await readFile(join(work, 'resume.json'), 'utf8')) as Record<string, { uploadId: string }>;
     const uploadId = Object.values(raw)[0]!.uploadId;
 
+    const head = await request(`${b.url}/api/v1/uploads/${uploadId}`, { method: 'HEAD', headers: { ...auth(), 'tus-resumable': '1.0.0' } });
+    const seenOnB = `HEAD on B: ${head.status} offset ${String(head.headers['upload-offset'])}`;
     let resumedAt = -1;
     const res = await new OtashipClient({ server: b.url, token: adminToken, ca: tls.ca }).publishResumable(path, {
       uploadId,
@@ -247,7 +249,7 @@ describe('several stateless instances on PostgreSQL + S3', { skip }, () => {
         resumedAt = offset;
       },
     });
-    assert.ok(resumedAt > 0 && resumedAt < bytes.length, `B resumed at ${resumedAt} of ${bytes.length} (cut at ${cutAt})`);
+    assert.ok(resumedAt > 0 && resumedAt < bytes.length, `B resumed at ${resumedAt} of ${bytes.length} (cut at ${cutAt}; ${seenOnB})`);
     assert.ok(res.installPageUrl.startsWith(b.url));
     const download = await request(on(a, res.downloadUrl));
     assert.equal(download.status, 200);

@@ -1,8 +1,14 @@
 // A tus DataStore kept in the BlobStore, so resumable uploads live where every instance can reach
 // them (the shared data dir with fs storage, the bucket with S3) and an upload started on one
 // instance continues on another. Layout under `uploads/<id>/`:
-//   info.json                      size, metadata, owner, creation date and the list of parts
-//   part-<offset, 16 digits>-<rnd> the bytes of one PATCH, starting at that offset
+//   info.json                                 size, metadata, owner, creation date (written at creation)
+//   part-<offset 16 digits>-<size 16 digits>-<rnd>   the bytes of one PATCH, starting at that offset
+//
+// No shared state is ever read, changed and written back: a part is one atomic put, and the offset
+// is derived from the listing — the chain of parts from byte 0, where, if two instances stored a
+// part at the same offset (a client that gave up on a slow instance and resumed on another), the
+// smallest key wins on every instance alike. The loser sees its part is not in the chain, removes
+// it and answers 409, and the client asks for the offset again.
 //
 // Why not @tus/file-store / @tus/s3-store: the S3 store needs ListParts and ListMultipartUploads
 // (s3rver and several S3-compatible servers lack them, so it could not be tested here), has no key
@@ -35,17 +41,25 @@ export interface UploadPart {
   size: number;
 }
 
-export interface UploadInfo {
+/** What info.json holds: fixed at creation (only a deferred length is set later). */
+interface StoredInfo {
   id: string;
   /** Total length; null while the client has deferred it. */
   size: number | null;
-  offset: number;
   metadata: Record<string, string | null>;
   /** Token id of the principal that created the upload. */
   owner: string;
   creationDate: string;
+}
+
+export interface UploadInfo extends StoredInfo {
+  /** Bytes stored so far: the end of the chain of parts. */
+  offset: number;
+  /** The chain of parts from byte 0, in order. */
   parts: UploadPart[];
 }
+
+const PART = /\/part-(\d{16})-(\d{16})-([a-f0-9]+)$/;
 
 export interface BlobUploadStoreOptions {
   /** Local folder for per-request temp files. */
@@ -70,15 +84,13 @@ export class BlobUploadStore extends DataStore {
     const owner = metadata[OWNER_METADATA];
     delete metadata[OWNER_METADATA];
     if (!owner) throw new OtashipError('INTERNAL', 'an upload was created without an owner');
-    const info: UploadInfo = {
+    const info: StoredInfo = {
       id: checkId(upload.id),
       size: upload.size ?? null,
-      offset: 0,
       metadata,
       owner,
       // Our clock, not the Upload's: expiry and the sweep then agree on every instance.
       creationDate: new Date((this.options.now ?? Date.now)()).toISOString(),
-      parts: [],
     };
     await this.#saveInfo(info);
     upload.metadata = metadata;
@@ -113,10 +125,9 @@ export class BlobUploadStore extends DataStore {
   }
 
   override async declareUploadLength(id: string, length: number): Promise<void> {
-    const info = await this.info(id);
-    if (!info) throw ERRORS.FILE_NOT_FOUND;
-    info.size = length;
-    await this.#saveInfo(info);
+    const stored = await this.#stored(id);
+    if (!stored) throw ERRORS.FILE_NOT_FOUND;
+    await this.#saveInfo({ ...stored, size: length });
   }
 
   override async remove(id: string): Promise<void> {
@@ -140,7 +151,7 @@ export class BlobUploadStore extends DataStore {
     }
     let deleted = 0;
     for (const id of ids) {
-      const info = await this.info(id).catch(() => null);
+      const info = await this.#stored(id).catch(() => null);
       const created = info ? Date.parse(info.creationDate) : await this.#newestPartTime(id);
       if (Number.isFinite(created) && created < cutoff) {
         await this.#removeAll(id);
@@ -150,8 +161,16 @@ export class BlobUploadStore extends DataStore {
     return deleted;
   }
 
-  /** The stored state of an upload, or null when there is none. */
+  /** The state of an upload (its info and its chain of parts), or null when there is none. */
   async info(id: string): Promise<UploadInfo | null> {
+    const stored = await this.#stored(id);
+    if (!stored) return null;
+    const parts = await this.#chain(id);
+    const last = parts[parts.length - 1];
+    return { ...stored, parts, offset: last ? last.offset + last.size : 0 };
+  }
+
+  async #stored(id: string): Promise<StoredInfo | null> {
     if (!UPLOAD_ID.test(id)) return null;
     const key = infoKey(id);
     if (!(await this.blobs.stat(key))) return null;
@@ -162,7 +181,23 @@ export class BlobUploadStore extends DataStore {
       if (err instanceof OtashipError && err.code === 'NOT_FOUND') return null;
       throw err;
     }
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as UploadInfo;
+    const { id: storedId, size, metadata, owner, creationDate } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StoredInfo;
+    return { id: storedId, size, metadata, owner, creationDate };
+  }
+
+  /** The parts from byte 0 onwards; at an offset held by several parts, the smallest key. */
+  async #chain(id: string): Promise<UploadPart[]> {
+    const byOffset = new Map<number, UploadPart>();
+    for await (const key of this.blobs.list(`${UPLOADS_PREFIX}${id}/part-`)) {
+      const m = PART.exec(key);
+      if (!m) continue;
+      const part = { key, offset: Number(m[1]), size: Number(m[2]) };
+      const held = byOffset.get(part.offset);
+      if (part.size > 0 && (!held || key < held.key)) byOffset.set(part.offset, part);
+    }
+    const chain: UploadPart[] = [];
+    for (let next = byOffset.get(0); next; next = byOffset.get(next.offset + next.size)) chain.push(next);
+    return chain;
   }
 
   /** The uploaded bytes in order, streamed part by part (constant memory). */
@@ -189,22 +224,18 @@ export class BlobUploadStore extends DataStore {
   }
 
   async #commitPart(id: string, offset: number, tmp: string, size: number): Promise<void> {
-    const key = `${UPLOADS_PREFIX}${id}/part-${String(offset).padStart(16, '0')}-${randomBytes(4).toString('hex')}`;
+    const digits = (n: number) => String(n).padStart(16, '0');
+    const key = `${UPLOADS_PREFIX}${id}/part-${digits(offset)}-${digits(size)}-${randomBytes(8).toString('hex')}`;
     await this.blobs.put(key, createReadStream(tmp), { size, contentType: 'application/octet-stream' });
-    // Re-read: another instance may have committed the same offset meanwhile (a client that gave up on
-    // a slow instance and resumed elsewhere). The first commit wins; this part is dropped and the
-    // client, told 409, asks for the offset again.
-    const info = await this.info(id);
-    if (!info || info.offset !== offset) {
+    // Another instance may have stored a part at this offset meanwhile: only the chain decides.
+    const chain = await this.#chain(id);
+    if (!chain.some((p) => p.key === key)) {
       await this.blobs.delete(key).catch(() => undefined);
-      throw info ? ERRORS.INVALID_OFFSET : ERRORS.FILE_NOT_FOUND;
+      throw ERRORS.INVALID_OFFSET;
     }
-    info.parts.push({ key, offset, size });
-    info.offset = offset + size;
-    await this.#saveInfo(info);
   }
 
-  async #saveInfo(info: UploadInfo): Promise<void> {
+  async #saveInfo(info: StoredInfo): Promise<void> {
     const body = Buffer.from(JSON.stringify(info));
     await this.blobs.put(infoKey(info.id), Readable.from([body]), { size: body.length, contentType: 'application/json' });
   }

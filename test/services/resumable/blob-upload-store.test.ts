@@ -97,6 +97,48 @@ for (const kind of ['memory', 'fs'] as const) {
       }
     });
 
+    test('two instances storing a part at the same offset: one chain everywhere, the loser gets 409', async () => {
+      const { store, create, blobs, cleanup, dir } = await setup();
+      try {
+        await create(10);
+        // Another instance (a second store over the same blobs) commits its part while ours is
+        // being stored: simulated by a blob store that lets it in just before our part lands.
+        const other = new BlobUploadStore(blobs, { tmpDir: join(dir, 'tmp2'), expirationMs: 3600_000 });
+        let raced = false;
+        const racing: BlobStore = Object.create(blobs) as BlobStore;
+        racing.put = async (key, body, options) => {
+          if (!raced && key.includes('/part-')) {
+            raced = true;
+            await other.write(Readable.from([Buffer.from('AAAAAA')]), ID, 0);
+          }
+          return blobs.put(key, body, options);
+        };
+        const ours = new BlobUploadStore(racing, { tmpDir: join(dir, 'tmp'), expirationMs: 3600_000 });
+        const result = await ours.write(Readable.from([Buffer.from('bbbb')]), ID, 0).then(
+          (n) => ({ n }),
+          (e: unknown) => ({ e }),
+        );
+        const info = (await store.info(ID))!;
+        const stored = await collect(store.read(info));
+        // Whichever key sorts first won; both instances agree, and only the winner's part is kept.
+        if ('e' in result) {
+          assert.equal(result.e, ERRORS.INVALID_OFFSET);
+          assert.deepEqual(stored, Buffer.from('AAAAAA'));
+          assert.equal(info.offset, 6);
+        } else {
+          assert.equal(result.n, 4);
+          assert.deepEqual(stored, Buffer.from('bbbb'));
+          assert.equal(info.offset, 4);
+        }
+        assert.equal((await other.info(ID))!.offset, info.offset, 'every instance sees the same offset');
+        const keys: string[] = [];
+        for await (const k of blobs.list(`uploads/${ID}/part-`)) keys.push(k);
+        assert.ok(keys.length <= 2);
+      } finally {
+        await cleanup();
+      }
+    });
+
     test('deferred length, unknown ids, removal', async () => {
       const { store, create, blobs, cleanup } = await setup();
       try {
