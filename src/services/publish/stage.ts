@@ -55,6 +55,9 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
     // Refuse before reading a byte; the route closes the connection instead of draining it.
     throw tooLarge(options.maxBytes);
   }
+  // The client may vanish while we create the temp folder, before the pipeline listens: that error
+  // must fail this upload (pipeline sees the errored stream), not crash the process as unhandled.
+  body.on('error', () => undefined);
   await mkdir(options.tmpDir, { recursive: true });
   const id = options.id ?? newId();
   const path = join(options.tmpDir, `upload-${id}.part`);
