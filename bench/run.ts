@@ -2,7 +2,6 @@
 // and prints ratios. Flags: --quick (smaller files, fewer runs), --only <inspect|server|scale>.
 import { runInspectBench } from './inspect/index.js';
 import { runAllCleanups } from './server/cleanup.js';
-// bench/server/ (issue #3 with targets) supersedes the earlier single-file bench/server.ts.
 import { runServerBench } from './server/index.js';
 import { runScaleBench } from './scale/index.js';
 

@@ -145,7 +145,10 @@ export class FsBlobStore implements BlobStore {
       const st = await handle.stat();
       if (!st.isFile()) throw new OtashipError('NOT_FOUND', `blob ${key} does not exist`);
       const bounds = range ? checkRange(key, st.size, range) : undefined;
-      const stream = handle.createReadStream({ autoClose: true, ...(bounds ?? {}) });
+      // 256 KiB reads instead of Node's 64 KiB default: downloads are multi-GB sequential reads and
+      // the syscall count dominated (the bench measured ~3x throughput at 1 MiB); 256 KiB keeps the
+      // buffer held per concurrent download small enough for 100 downloads under the RSS target.
+      const stream = handle.createReadStream({ autoClose: true, highWaterMark: 256 * 1024, ...(bounds ?? {}) });
       return signal ? addAbortSignal(signal, stream) : stream;
     } catch (err) {
       await handle.close().catch(() => {});
