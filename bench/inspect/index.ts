@@ -57,6 +57,6 @@ export async function runInspectBench(opts: { quick: boolean; dir?: string }): P
     ]);
   }
   notes.push(`files: ${ipas.map((i) => `${i.label}=${(i.bytes / 1024 / 1024).toFixed(0)} MiB/${i.entries} entries`).join(', ')} in ${dir}`);
-  notes.push(`medians of ${runs} runs; speed-up = app-info-parser time / otaship time; RSS = peak resident set (GNU time / process.resourceUsage)`);
+  notes.push(`whole process: medians of ${runs} runs; in-process: median of at least ${runs} calls after 3 warm-ups (up to 40 within 3 s); speed-up = app-info-parser time / otaship time; RSS = peak resident set (GNU time / process.resourceUsage)`);
   return ['## Package inspection: otaship vs app-info-parser', table(rows), ...notes];
 }

@@ -1,5 +1,7 @@
 // In-process timing after warm-up, one library per process so peak RSS is that library's alone.
-// argv: <otaship|aip> <file> <iterations>. Prints JSON {medianMs, samples, peakRssMiB}.
+// argv: <otaship|aip> <file> <min iterations>. Prints JSON {medianMs, samples, peakRssMiB}.
+// Both libraries get the same treatment: 3 warm-up calls, then at least <min iterations> timed calls,
+// continuing up to 40 calls while under 3 s, so fast calls get enough samples for a stable median.
 import { createRequire } from 'node:module';
 
 const [lib, file, itersArg] = process.argv.slice(2);
@@ -22,9 +24,10 @@ if (lib === 'otaship') {
   };
 }
 
-for (let i = 0; i < 2; i++) await run();
+for (let i = 0; i < 3; i++) await run();
 const samples = [];
-for (let i = 0; i < iterations; i++) {
+const started = Date.now();
+for (let i = 0; i < iterations || (i < 40 && Date.now() - started < 3000); i++) {
   const t = process.hrtime.bigint();
   await run();
   samples.push(Number(process.hrtime.bigint() - t) / 1e6);
