@@ -237,7 +237,9 @@ function storageSettings(
   const endpoint = str('s3Endpoint');
   if (endpoint) parseBaseUrl(endpoint, name('s3Endpoint'));
   const fps = raw('s3ForcePathStyle');
-  const prefix = (str('s3Prefix') ?? '').replace(/^\/+/, '');
+  // '' or ending in '/', as the S3 store uses it: the CDN URL of a key is built from it too.
+  const bare = (str('s3Prefix') ?? '').replace(/^\/+/, '');
+  const prefix = bare === '' || bare.endsWith('/') ? bare : `${bare}/`;
   return {
     kind: 's3',
     bucket,

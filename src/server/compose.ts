@@ -44,10 +44,14 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   try {
     repos = await openRepositories(config.databaseUrl);
     blobs = await openBlobStore(storageConfig(config.storage));
+    // Redirect mode with nothing to redirect to would silently proxy everything. With a CDN but no
+    // presigning (fs storage), public releases go to the CDN and private ones are proxied: allowed.
     if (config.downloadMode === 'redirect' && !config.cdnUrl && !blobs.capabilities.presign) {
       throw new OtashipError(
         'CONFIG',
-        `OTASHIP_DOWNLOAD_MODE is redirect but ${blobs.kind} storage cannot presign URLs and OTASHIP_CDN_URL is not set`,
+        `OTASHIP_DOWNLOAD_MODE is redirect but ${blobs.kind} storage cannot presign URLs and OTASHIP_CDN_URL is not set: ` +
+          'use s3 storage, set OTASHIP_CDN_URL (used for public releases; private ones are then served by otaship), ' +
+          'or set OTASHIP_DOWNLOAD_MODE=proxy',
       );
     }
     // The logger exists only once the app is built; counters may fail before that (they will not).

@@ -8,6 +8,7 @@ import { ApiTokenService } from './api-tokens.js';
 import { CatalogService } from './catalog.js';
 import { systemClock, type Clock } from './clock.js';
 import { CounterService } from './counters.js';
+import { DownloadRedirects } from './download-redirects.js';
 import { InstallService } from './install.js';
 import { LinkTokens } from './link-tokens.js';
 import { PublishService } from './publish/publish.js';
@@ -27,6 +28,7 @@ export interface Services {
   publish: PublishService;
   catalog: CatalogService;
   install: InstallService;
+  redirects: DownloadRedirects;
   counters: CounterService;
   status: ServerStatus;
 }
@@ -67,6 +69,7 @@ export async function createServices(
   const publish = new PublishService(repos, blobs, clock, urls, config);
   const catalog = new CatalogService(repos, blobs);
   const install = new InstallService(repos, links, urls, counters);
+  const redirects = new DownloadRedirects(config, blobs);
   return {
     config,
     clock,
@@ -79,6 +82,7 @@ export async function createServices(
     publish,
     catalog,
     install,
+    redirects,
     counters,
     status: serverStatus(config),
   };

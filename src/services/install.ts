@@ -6,7 +6,7 @@ import type { IpaInfo } from '../core/types.js';
 import type { AppRecord, Repositories, ReleaseRecord } from '../ports/repositories.js';
 import type { CounterService } from './counters.js';
 import { isId } from './ids.js';
-import type { LinkTokens } from './link-tokens.js';
+import { effectivePublic, type LinkTokens } from './link-tokens.js';
 import { renderManifest } from './manifest.js';
 import type { PublicUrls, ReleaseLinks } from './urls.js';
 import { CONTENT_TYPES } from './publish/publish.js';
@@ -27,6 +27,13 @@ export interface PackageTarget {
   contentType: string;
   /** Suggested download name, e.g. "My App 1.2 (45).ipa" (may be unicode: encode per RFC 5987). */
   filename: string;
+  /** Reachable without a token (decides whether a CDN URL may be handed out). */
+  isPublic: boolean;
+}
+
+export interface IconTarget {
+  key: string;
+  isPublic: boolean;
 }
 
 export class InstallService {
@@ -95,15 +102,16 @@ export class InstallService {
       key: release.packageKey,
       contentType: CONTENT_TYPES[app.platform],
       filename: `${release.name} ${version}.${expected}`,
+      isPublic: effectivePublic(release, app),
     };
   }
 
-  async icon(releaseId: string, variant: IconVariant, token: string | undefined): Promise<string> {
+  async icon(releaseId: string, variant: IconVariant, token: string | undefined): Promise<IconTarget> {
     const { app, release } = await this.#find(releaseId);
     this.tokens.checkRelease(release, app, token);
     const key = variant === '57' ? release.icon57Key : variant === '512' ? release.icon512Key : release.iconKey;
     if (!key) throw new OtashipError('NOT_FOUND', `release ${release.id} has no icon`);
-    return key;
+    return { key, isPublic: effectivePublic(release, app) };
   }
 
   async #find(releaseId: string): Promise<{ app: AppRecord; release: ReleaseRecord }> {

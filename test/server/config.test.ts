@@ -80,6 +80,17 @@ describe('loadConfig', () => {
     assert.equal(c.presignTtlSeconds, 6 * 3600);
   });
 
+  test('the S3 key prefix is kept as the bucket uses it: no leading slash, one trailing slash', () => {
+    const prefixOf = (p: string) => {
+      const c = loadConfig({ env: { OTASHIP_STORAGE: 's3', OTASHIP_S3_BUCKET: 'b', OTASHIP_S3_PREFIX: p } });
+      return c.storage.kind === 's3' ? c.storage.prefix : null;
+    };
+    assert.equal(prefixOf('ota'), 'ota/');
+    assert.equal(prefixOf('/a/b'), 'a/b/');
+    assert.equal(prefixOf('a/b/'), 'a/b/');
+    assert.equal(prefixOf('/'), '');
+  });
+
   test('a short link TTL still gives manifest assets a day', () => {
     const c = loadConfig({ env: { OTASHIP_LINK_TTL: '30m' } });
     assert.equal(c.linkTtlSeconds, 1800);

@@ -87,4 +87,47 @@ describe('S3 storage', () => {
       await srv.stop();
     }
   });
+
+  test('redirect mode with a CDN: only public releases go to the CDN (package and icons, under the key prefix)', async () => {
+    const cdn = 'https://cdn.example.com/builds';
+    const srv = await startTestServer({ settings: s3Settings('cdn/x', { downloadMode: 'redirect', cdnUrl: cdn }) });
+    try {
+      const pub = await publish(srv);
+      const id = pub.release.id;
+      const t = new URL(pub.downloadUrl).search;
+      // Private: a presigned URL (signed, expiring), never the CDN; private icons are served by otaship.
+      const priv = await fetch(pub.downloadUrl, { redirect: 'manual' });
+      assert.equal(priv.status, 302);
+      const location = priv.headers.get('location') ?? '';
+      assert.ok(location.startsWith(`${s3.endpoint}/${s3.bucket}/cdn/x/releases/${id}/package.ipa?`), location);
+      assert.match(location, /X-Amz-Signature=/);
+      assert.match(location, /X-Amz-Expires=/);
+      const privIcon = await fetch(`${srv.baseUrl}/i/${id}/icon.png${t}`, { redirect: 'manual' });
+      assert.equal(privIcon.status, 200);
+      assert.equal(privIcon.headers.get('content-type'), 'image/png');
+
+      const patch = await fetch(`${srv.baseUrl}/api/v1/releases/${id}`, {
+        method: 'PATCH',
+        headers: srv.auth({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ isPublic: true }),
+      });
+      assert.equal(patch.status, 200);
+      const root = `${srv.baseUrl}/i/${id}`;
+      const pkg = await fetch(`${root}/package.ipa`, { redirect: 'manual' });
+      assert.equal(pkg.status, 302);
+      // The key prefix is part of the object's name in the bucket, so of its CDN URL too.
+      assert.equal(pkg.headers.get('location'), `${cdn}/cdn/x/releases/${id}/package.ipa`);
+      for (const icon of ['icon.png', 'icon-57.png', 'icon-512.png']) {
+        const res = await fetch(`${root}/${icon}`, { redirect: 'manual' });
+        assert.equal(res.status, 302, icon);
+        assert.equal(res.headers.get('location'), `${cdn}/cdn/x/releases/${id}/${icon}`);
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+      }
+      // HEAD is answered by otaship itself.
+      assert.equal((await fetch(`${root}/icon.png`, { method: 'HEAD', redirect: 'manual' })).status, 200);
+      assert.ok((await keys(srv)).includes(`releases/${id}/package.ipa`));
+    } finally {
+      await srv.stop();
+    }
+  });
 });

@@ -14,8 +14,8 @@ interface Query {
 
 const ICONS: Record<string, IconVariant> = { 'icon.png': 'original', 'icon-57.png': '57', 'icon-512.png': '512' };
 
-export async function installRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {
-  const { install, counters, blobs } = services;
+export async function installRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
+  const { install, counters, blobs, redirects } = services;
 
   app.get<{ Params: Params; Querystring: Query }>('/i/:releaseId/manifest.plist', async (request, reply) => {
     const xml = await install.manifest(request.params.releaseId, request.query.t, request.method === 'GET');
@@ -33,8 +33,8 @@ export async function installRoutes(app: FastifyInstance, { services, config }: 
     handler: async (request, reply) => {
       const target = await install.package(request.params.releaseId, request.params.ext, request.query.t);
       const releaseId = target.release.id;
-      if (config.downloadMode === 'redirect' && request.method === 'GET') {
-        const location = await redirectTarget({ services, config }, target.key, target.filename, target.contentType);
+      if (request.method === 'GET') {
+        const location = await redirects.package(target);
         if (location) {
           void counters.count(releaseId, 'download_start');
           return reply.header('Cache-Control', 'no-store').redirect(location, 302);
@@ -57,26 +57,14 @@ export async function installRoutes(app: FastifyInstance, { services, config }: 
     handler: async (request, reply) => {
       const variant = ICONS[request.params.icon];
       if (!variant) return reply.callNotFound();
-      const key = await install.icon(request.params.releaseId, variant, request.query.t);
-      return sendBlob(request, reply, blobs, key, {
+      const icon = await install.icon(request.params.releaseId, variant, request.query.t);
+      const location = request.method === 'GET' ? redirects.icon(icon) : null;
+      // no-store: the release may turn private, and then this answer must not be replayed.
+      if (location) return reply.header('Cache-Control', 'no-store').redirect(location, 302);
+      return sendBlob(request, reply, blobs, icon.key, {
         contentType: 'image/png',
         cacheControl: 'private, max-age=86400, no-transform',
       });
     },
   });
-}
-
-/** Redirect mode: a CDN URL by key, else a presigned storage URL; null when neither is possible. */
-async function redirectTarget(
-  { services, config }: Pick<ServerDeps, 'services' | 'config'>,
-  key: string,
-  filename: string,
-  contentType: string,
-): Promise<string | null> {
-  if (config.cdnUrl) return `${config.cdnUrl}/${key.split('/').map(encodeURIComponent).join('/')}`;
-  const { blobs } = services;
-  if (blobs.capabilities.presign && blobs.presignGet) {
-    return blobs.presignGet(key, { expiresInSeconds: config.presignTtlSeconds, filename, contentType });
-  }
-  return null;
 }
