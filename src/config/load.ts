@@ -80,6 +80,8 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
 };
 
 const DAY = 86400;
+/** The longest presigned URL S3 (SigV4) accepts. */
+const MAX_PRESIGN_SECONDS = 7 * DAY;
 
 export interface LoadConfigOptions {
   /** JSON config file; defaults to OTASHIP_CONFIG when set. */
@@ -177,7 +179,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 
   const storage = storageSettings(dataDir, str, raw, name);
   const downloadMode = parseEnum(str('downloadMode') ?? 'proxy', ['proxy', 'redirect'] as const, name('downloadMode'));
-  const presignTtlSeconds = dur('presignTtl', assetTtlSeconds);
+  // S3 refuses presigned URLs (SigV4) valid for more than 7 days; found out per download, every
+  // redirect would be a 500, so a longer setting is refused here and the default stays within it.
+  const presignTtlSeconds = dur('presignTtl', Math.min(assetTtlSeconds, MAX_PRESIGN_SECONDS));
+  if (presignTtlSeconds > MAX_PRESIGN_SECONDS) {
+    throw bad(name('presignTtl'), String(raw('presignTtl')), 'at most 7d: S3 does not accept presigned URLs that live longer');
+  }
   const cdnRaw = str('cdnUrl');
   const cdnUrl = cdnRaw ? parseBaseUrl(cdnRaw, name('cdnUrl')) : null;
 

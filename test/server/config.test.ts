@@ -91,6 +91,15 @@ describe('loadConfig', () => {
     assert.equal(prefixOf('/'), '');
   });
 
+  test('presigned URLs live as long as asset tokens, but never beyond the 7 days S3 accepts', () => {
+    assert.equal(loadConfig({ env: { OTASHIP_ASSET_TTL: '2d' } }).presignTtlSeconds, 2 * 86400);
+    assert.equal(loadConfig({ env: { OTASHIP_ASSET_TTL: '30d' } }).presignTtlSeconds, 7 * 86400, 'default capped');
+    assert.equal(loadConfig({ env: { OTASHIP_LINK_TTL: '2w' } }).presignTtlSeconds, 7 * 86400, 'default capped');
+    assert.equal(loadConfig({ env: { OTASHIP_PRESIGN_TTL: '7d' } }).presignTtlSeconds, 7 * 86400);
+    configError(() => loadConfig({ env: { OTASHIP_PRESIGN_TTL: '8d' } }), /OTASHIP_PRESIGN_TTL is "8d", expected at most 7d/);
+    configError(() => loadConfig({ env: { OTASHIP_PRESIGN_TTL: '604801' } }), /OTASHIP_PRESIGN_TTL.*at most 7d/);
+  });
+
   test('a short link TTL still gives manifest assets a day', () => {
     const c = loadConfig({ env: { OTASHIP_LINK_TTL: '30m' } });
     assert.equal(c.linkTtlSeconds, 1800);
