@@ -3,14 +3,14 @@
 // HTML-unescaped until stable, the intended manifest URL recovered, and the link rebuilt with
 // encodeURIComponent. A fix is only offered when the rebuilt link itself lints without errors.
 import { formatInstallLink } from './build.js';
-import { manifestUrlProblems } from './manifest-url.js';
-import { describeCharacters, encodeRejectedCharacters, nsurlRejectedCharacters } from './nsurl.js';
+import { encodeRejectedCharacters, nsurlRejectedCharacters } from './nsurl.js';
 import { problem, type LinkProblem } from './problems.js';
 import { analysePurchaseIntent, PURCHASE_ACTION } from './purchase-intent.js';
 import { isSchemeTypo, isStoreScheme, schemeProblems } from './scheme.js';
 import { editDistance } from './similarity.js';
-import { decodeOnce, splitLink, splitParams, type RawParam } from './split.js';
+import { splitLink, splitParams, type RawParam } from './split.js';
 import { unescapeHtmlUntilStable } from './unescape.js';
+import { analyseUrlValue, parseAbsolute } from './url-value.js';
 
 /** Where a link was found: decides what an HTML escape in it means. */
 export type LinkSource = 'input' | 'attribute' | 'html-text' | 'text' | 'json';
@@ -84,6 +84,8 @@ function htmlEscapedMessage(raw: string, rounds: number, source: LinkSource): st
 interface Analysis {
   problems: LinkProblem[];
   candidate: string | null;
+  /** The manifest URL iOS fetches from this link; null when it finds none. */
+  fetched: string | null;
 }
 
 function analyse(raw: string, source: LinkSource): Analysis {
@@ -114,7 +116,7 @@ function analyse(raw: string, source: LinkSource): Analysis {
               'itms-services://?action=download-manifest&url=<encoded manifest URL>',
       ),
     );
-    return { problems, candidate: isWeb ? formatInstallLink(encodeRejectedCharacters(work)) : null };
+    return { problems, candidate: isWeb ? formatInstallLink(encodeRejectedCharacters(work)) : null, fetched: null };
   }
 
   problems.push(...schemeProblems(split.scheme, split.slashes));
@@ -161,8 +163,17 @@ function analyse(raw: string, source: LinkSource): Analysis {
   let fixable = true;
 
   const actions = all.filter((p) => p.key === 'action');
+  const actionAlias = all.find((p) => p.key !== 'action' && p.key.toLowerCase() === 'action');
   if (actions.length === 0) {
-    problems.push(problem('missing-action', 'The link has no action parameter: add action=download-manifest'));
+    problems.push(
+      problem(
+        'missing-action',
+        actionAlias
+          ? `The link has no action parameter: "${shorten(actionAlias.key, 20)}" is not "action" and iOS keys ` +
+              'are case-sensitive. Write action=download-manifest'
+          : 'The link has no action parameter: add action=download-manifest',
+      ),
+    );
   } else if (actions.length > 1 && !(flat.doubled && allSame(actions.map((a) => a.value)))) {
     problems.push(
       problem(
@@ -172,7 +183,7 @@ function analyse(raw: string, source: LinkSource): Analysis {
     );
   }
   const action = actions[0]?.value;
-  if (action === PURCHASE_ACTION) return analysePurchaseIntent(all, problems);
+  if (action === PURCHASE_ACTION) return { ...analysePurchaseIntent(all, problems), fetched: null };
   if (action !== undefined && action !== INSTALL_ACTION) {
     const lowerAction = action.toLowerCase();
     const close =
@@ -188,7 +199,8 @@ function analyse(raw: string, source: LinkSource): Analysis {
     );
   }
 
-  // The url parameter; a case variant (URL=) is accepted for the repair but reported below.
+  // The url parameter. iOS keys are case-sensitive: a case variant (URL=) is no url at all, but it
+  // shows what the author meant, so the repair takes its value.
   const urls = all.filter((p) => p.key === 'url');
   const urlAlias = all.find((p) => p.key !== 'url' && p.key.toLowerCase() === 'url');
   if (urls.length > 1 && !(flat.doubled && allSame(urls.map((u) => u.value)))) {
@@ -204,20 +216,18 @@ function analyse(raw: string, source: LinkSource): Analysis {
   const urlParam = urls[0] ?? urlAlias;
 
   // Stray parameters that continue an unencoded manifest URL's own query ("…plist?a=1&b=2").
-  const strays = new Set<RawParam>();
-  let urlUnencoded = false;
-  if (urlParam) {
-    urlUnencoded = /[:/]/.test(urlParam.rawValue);
-    // Only an unencoded URL can leak its query: an encoded one carries '?' as %3F.
-    if (urlParam.rawValue.includes('?')) {
-      for (const p of all.slice(all.indexOf(urlParam) + 1)) {
-        if (p.key === 'action' || p.key === 'url') break;
-        strays.add(p);
-      }
+  // Only an unencoded URL can leak its query: an encoded one carries '?' as %3F.
+  const strays: RawParam[] = [];
+  if (urlParam?.rawValue.includes('?')) {
+    for (const p of all.slice(all.indexOf(urlParam) + 1)) {
+      if (p.key === 'action' || p.key === 'url') break;
+      strays.push(p);
     }
   }
   for (const p of all) {
-    if (p.key === 'action' || p.key === 'url' || strays.has(p)) continue;
+    if (p.key === 'action' || p.key === 'url' || strays.includes(p)) continue;
+    // A case variant standing in for a missing key is explained by missing-action / missing-url.
+    if ((p === urlAlias && urls.length === 0) || (p === actionAlias && actions.length === 0)) continue;
     const hint =
       p.key.toLowerCase() === 'url' || p.key.toLowerCase() === 'action'
         ? `"${p.key}" is not "${p.key.toLowerCase()}": iOS looks for the lower-case key`
@@ -234,89 +244,39 @@ function analyse(raw: string, source: LinkSource): Analysis {
           : 'The link has no url parameter: add url=<encoded https:// URL of the manifest (.plist)>',
       ),
     );
-    return { problems, candidate: null };
+    return { problems, candidate: null, fetched: null };
   }
-
-  // What iOS fetches (decoded once, cut at the first stray '&') and what the author meant.
-  const seen = urlParam.value;
-  let intended = urlUnencoded ? urlParam.rawValue : urlParam.value;
-  if (strays.size > 0) {
-    intended += [...strays].map((p) => `&${p.raw}`).join('');
+  if (urls.length === 0) {
     problems.push(
       problem(
-        'url-unencoded-query',
-        `The manifest URL was not percent-encoded, so its own "${shorten([...strays].map((p) => `&${p.raw}`).join(''), 40)}" ` +
-          `became itms-services parameters and iOS fetches only "${shorten(seen, 60)}": encode the URL with ` +
-          'encodeURIComponent',
-      ),
-    );
-  } else if (urlUnencoded && urlParam.decodable && seen !== urlParam.rawValue) {
-    problems.push(
-      problem(
-        'url-not-encoded',
-        `The manifest URL is not percent-encoded, so iOS decodes its escapes once and fetches "${shorten(seen, 60)}" ` +
-          'instead: encode the URL with encodeURIComponent',
+        'missing-url',
+        `The link has no url parameter: "${shorten(urlParam.key, 20)}" is not "url" and iOS keys are ` +
+          'case-sensitive, so iOS finds no manifest URL. Write the key in lower case: url=',
       ),
     );
   }
 
-  intended = intended.trim(); // spaces around a URL are never meant (they are still reported below)
-  let doubleEncoded = false;
-  for (let i = 0; i < 3 && /^[a-z][a-z0-9+.-]*%3a/i.test(intended); i++) {
-    const once = decodeOnce(intended);
-    if (once === null) break;
-    intended = once;
-    doubleEncoded = true;
-  }
-  if (doubleEncoded) {
-    problems.push(
-      problem(
-        'double-encoded',
-        `The manifest URL was percent-encoded twice: iOS decodes once and gets "${shorten(seen, 60)}", which is ` +
-          'not a URL. Encode it exactly once',
-      ),
-    );
-  } else if (urlParam.decodable) {
-    const rejected = nsurlRejectedCharacters(seen);
-    if (rejected.length > 0) {
-      problems.push(
-        problem(
-          'url-invalid-characters',
-          `The manifest URL iOS receives holds characters NSURL rejects (${describeCharacters(rejected)}): ` +
-            'percent-encode them in the manifest URL (a space is %20), then encode the whole URL once',
-        ),
-      );
-    }
-  }
-
-  const parsed = URL.canParse(intended) ? new URL(intended) : null;
-  // WHATWG URL repairs "https:/host" and "https:host"; NSURL does not, so demand the two slashes.
-  const looksAbsolute = /^[a-z][a-z0-9+.-]*:/i.test(intended) && (!/^https?:/i.test(intended) || /^https?:\/\/[^/]/i.test(intended));
-  if (!parsed || !looksAbsolute) {
-    problems.push(
-      problem(
-        'url-not-absolute',
-        `The manifest URL "${shorten(intended, 60)}" is not an absolute URL: iOS needs the full https:// URL of ` +
-          'the manifest, for example https://example.com/apps/manifest.plist',
-      ),
-    );
-    return { problems, candidate: null };
-  }
-  const urlChecks = manifestUrlProblems(parsed);
-  problems.push(...urlChecks.problems);
-  if (!urlChecks.fixable) fixable = false;
-  if (!fixable) return { problems, candidate: null };
-  const fixUrl = nsurlRejectedCharacters(intended).length === 0 ? intended : encodeRejectedCharacters(parsed.href);
-  return { problems, candidate: formatInstallLink(fixUrl) };
+  const value = analyseUrlValue(urlParam, strays);
+  problems.push(...value.problems);
+  if (!value.fixable) fixable = false;
+  const fetched = urls.length > 0 ? value.fetched : null;
+  if (!fixable || value.intended === null) return { problems, candidate: null, fetched };
+  const intended = value.intended;
+  const parsed = parseAbsolute(intended);
+  const fixUrl = nsurlRejectedCharacters(intended).length === 0 || !parsed ? intended : encodeRejectedCharacters(parsed.href);
+  return { problems, candidate: formatInstallLink(fixUrl), fetched };
 }
 
 export function lintInstallLink(link: string, options: LintInstallLinkOptions = {}): LinkLintResult {
   const text = link.trim();
-  const { problems, candidate } = analyse(text, options.source ?? 'input');
+  const { problems, candidate, fetched } = analyse(text, options.source ?? 'input');
+  const ok = !problems.some((p) => p.severity === 'error');
   let fixed: string | null = null;
   if (problems.length > 0 && candidate !== null && candidate !== text) {
     const recheck = analyse(candidate, 'input');
-    if (!recheck.problems.some((p) => p.severity === 'error')) fixed = candidate;
+    // A fix must lint without errors, and must not change what a working link makes iOS fetch.
+    const keepsFetch = !ok || fetched === null || recheck.fetched === fetched;
+    if (!recheck.problems.some((p) => p.severity === 'error') && keepsFetch) fixed = candidate;
   }
-  return { input: link, ok: !problems.some((p) => p.severity === 'error'), problems, fixed };
+  return { input: link, ok, problems, fixed };
 }

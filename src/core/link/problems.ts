@@ -64,7 +64,13 @@ export const LINK_PROBLEMS = {
   },
   'url-not-encoded': {
     severity: 'warning',
-    description: 'The manifest URL was not encoded but holds %-escapes, which iOS decodes once (changing the URL).',
+    description:
+      'The manifest URL was not encoded but holds %-escapes that iOS decodes once, so it fetches a different URL ' +
+      'than the one written (no fix is guessed when both are valid URLs).',
+  },
+  'url-partly-encoded': {
+    severity: 'info',
+    description: 'The manifest URL is only partly encoded (https%3A//…, m.plist%3Ft%3D1); decoded once it works.',
   },
   'url-not-absolute': { severity: 'error', description: 'The manifest URL is relative or not a valid absolute URL.' },
   'url-not-https': {

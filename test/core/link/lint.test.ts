@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   LINK_PROBLEMS,
   lintInstallLink,
@@ -82,10 +83,23 @@ const CASES: readonly Case[] = [
     fixUrl: 'https://ota.example.com/m.plist?token=a+b&expires=9&sig=c',
   },
   {
+    // Both readings are valid URLs: no guess, the message gives both links.
     name: 'unencoded URL holding %-escapes',
     link: 'itms-services://?action=download-manifest&url=https://ota.example.com/m.plist?sig=a%2Fb%2B',
     code: 'url-not-encoded',
-    fixUrl: 'https://ota.example.com/m.plist?sig=a%2Fb%2B',
+    fixUrl: null,
+  },
+  {
+    name: 'unencoded URL whose escapes decode to a space (what iOS fetches is broken)',
+    link: 'itms-services://?action=download-manifest&url=https://ota.example.com/my%20app.plist',
+    code: 'url-not-encoded',
+    fixUrl: 'https://ota.example.com/my%20app.plist',
+  },
+  {
+    name: 'partly encoded: the query encoded, the rest not',
+    link: 'itms-services://?action=download-manifest&url=https://ota.example.com/m.plist%3Ft%3D1%26x%3D2',
+    code: 'url-partly-encoded',
+    fixUrl: 'https://ota.example.com/m.plist?t=1&x=2',
   },
   { name: 'relative path', link: 'itms-services://?action=download-manifest&url=%2Fapps%2Fapp.plist', code: 'url-not-absolute', fixUrl: null },
   { name: 'bare file name', link: 'itms-services://?action=download-manifest&url=app.plist', code: 'url-not-absolute', fixUrl: null },
@@ -124,7 +138,8 @@ const CASES: readonly Case[] = [
   { name: '.local', link: `itms-services://?action=download-manifest&url=${encodeURIComponent('https://mac-mini.local/a.plist')}`, code: 'host-private-network', fixUrl: null },
   { name: 'single-label host', link: `itms-services://?action=download-manifest&url=${encodeURIComponent('https://buildserver/a.plist')}`, code: 'host-private-network', fixUrl: null },
   { name: 'extra parameter', link: `${GOOD}&utm_source=mail`, code: 'unknown-parameter', fixUrl: M },
-  { name: 'URL= in capitals', link: `itms-services://?action=download-manifest&URL=${ENC}`, code: 'unknown-parameter', fixUrl: M },
+  { name: 'URL= in capitals', link: `itms-services://?action=download-manifest&URL=${ENC}`, code: 'missing-url', fixUrl: M },
+  { name: 'Action= in capitals', link: `itms-services://?Action=download-manifest&url=${ENC}`, code: 'missing-action', fixUrl: M },
   {
     name: 'purchaseIntent',
     link: 'itms-services://?action=purchaseIntent&bundleId=com.example.app&productIdentifier=pro.monthly',
@@ -233,4 +248,65 @@ test('spaces around the manifest URL are reported and trimmed by the fix', () =>
   assert.deepEqual(result.problems.map((p) => p.code), ['url-invalid-characters']);
   assert.ok(result.fixed !== null);
   assert.equal(parseInstallLink(result.fixed).url, M);
+});
+
+describe('lintInstallLink: judged on what iOS fetches (the value decoded once)', () => {
+  const P = 'itms-services://?action=download-manifest&url=';
+  const fetchedBy = (link: string): string | null => parseInstallLink(link).url;
+
+  test('a partly encoded query works; the fix makes iOS fetch exactly the same URL', () => {
+    const link = `${P}https://x.com/m.plist%3Ft%3D1%26x%3D2`;
+    const result = lintInstallLink(link);
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.problems.map((p) => [p.code, p.severity]), [['url-partly-encoded', 'info']]);
+    assert.match(result.problems[0]?.message ?? '', /fetches "https:\/\/x\.com\/m\.plist\?t=1&x=2"/);
+    assert.ok(result.fixed !== null);
+    assert.equal(fetchedBy(result.fixed), 'https://x.com/m.plist?t=1&x=2');
+    assert.equal(fetchedBy(result.fixed), fetchedBy(link));
+  });
+
+  test('https%3A//… and https:%2F%2F… decode to a working URL: ok, with the canonical fix', () => {
+    for (const link of [`${P}https%3A//x.com/m.plist`, `${P}https:%2F%2Fx.com%2Fm.plist`]) {
+      const result = lintInstallLink(link);
+      assert.equal(result.ok, true, JSON.stringify(result.problems));
+      assert.deepEqual(result.problems.map((p) => p.code), ['url-partly-encoded']);
+      assert.equal(result.fixed, `${P}${encodeURIComponent('https://x.com/m.plist')}`);
+    }
+  });
+
+  test('an unencoded signed URL: a warning that says exactly what iOS fetches, both links, no guessed fix', () => {
+    const link = `${P}https://example.com/m.plist?sig=a%2Bb`;
+    const result = lintInstallLink(link);
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.problems.map((p) => [p.code, p.severity]), [['url-not-encoded', 'warning']]);
+    const message = result.problems[0]?.message ?? '';
+    assert.ok(message.includes('fetches "https://example.com/m.plist?sig=a+b"'), message);
+    assert.ok(message.includes(`${P}${encodeURIComponent('https://example.com/m.plist?sig=a%2Bb')}`), 'the link for the URL as written');
+    assert.ok(message.includes(`${P}${encodeURIComponent('https://example.com/m.plist?sig=a+b')}`), 'the link for the decoded URL');
+    assert.equal(result.fixed, null);
+  });
+
+  test('installability is judged on the decoded URL (a package behind a partly encoded query)', () => {
+    const result = lintInstallLink(`${P}https://x.com/app.ipa%3Ft%3D1`);
+    assert.equal(result.ok, false);
+    assert.ok(result.problems.some((p) => p.code === 'url-is-package'));
+  });
+
+  test('property: for a working link, a fix never changes what iOS fetches', () => {
+    const segment = fc.stringMatching(/^[a-z0-9+%=&?/:.~-]{0,12}$/);
+    fc.assert(
+      fc.property(segment, segment, fc.constantFrom('encoded', 'raw', 'mixed'), (path, query, how) => {
+        const url = `https://ota.example.com/${path}.plist?q=${query}`;
+        let value: string;
+        if (how === 'encoded') value = encodeURIComponent(url);
+        else if (how === 'raw') value = url;
+        else value = `https://ota.example.com/${encodeURIComponent(`${path}.plist?q=${query}`)}`;
+        const link = `${P}${value}`;
+        const result = lintInstallLink(link);
+        if (!result.ok || result.fixed === null) return;
+        assert.equal(fetchedBy(result.fixed), fetchedBy(link), `${link} → ${result.fixed}`);
+      }),
+      { numRuns: 400 },
+    );
+  });
 });
