@@ -5,10 +5,21 @@
 //   part-<offset 16 digits>-<size 16 digits>-<rnd>   the bytes of one PATCH, starting at that offset
 //
 // No shared state is ever read, changed and written back: a part is one atomic put, and the offset
-// is derived from the listing — the chain of parts from byte 0, where, if two instances stored a
-// part at the same offset (a client that gave up on a slow instance and resumed on another), the
-// smallest key wins on every instance alike. The loser sees its part is not in the chain, removes
-// it and answers 409, and the client asks for the offset again.
+// is derived from the listing — the chain of parts from byte 0. Two instances can hold PATCHes for
+// one upload when a client gives up on a stalled one and resumes on another; the stalled body may
+// still arrive later. So before storing, a part is checked to continue the chain (else 409, nothing
+// stored), and after storing, to be in it. Where parts share an offset, every instance picks the one
+// whose chain reaches furthest (then the smallest key), so adding a part never shortens the chain.
+// A part that lost removes itself and answers 409, and the client asks for the offset again.
+//
+// What is left (no lock makes check-then-put atomic): if two parts pass the check before either
+// lands, both are stored and the rule above keeps one. When the other instance has already answered
+// 204, its offset is never taken back, but it may move forward (the later part was longer, holding
+// the same bytes of the file): the client's next PATCH gets 409 and resumes from the new offset.
+// An acknowledged offset can only go back when a third request races in the same window: one
+// instance drops its part after its check while another, having listed before the drop, has just
+// stored the next part on top of it. The chain then ends before that part, and the client's next
+// PATCH gets 409 and sends those bytes again (slower, never corrupt).
 //
 // Why not @tus/file-store / @tus/s3-store: the S3 store needs ListParts and ListMultipartUploads
 // (s3rver and several S3-compatible servers lack them, so it could not be tested here), has no key
@@ -166,8 +177,7 @@ export class BlobUploadStore extends DataStore {
     const stored = await this.#stored(id);
     if (!stored) return null;
     const parts = await this.#chain(id);
-    const last = parts[parts.length - 1];
-    return { ...stored, parts, offset: last ? last.offset + last.size : 0 };
+    return { ...stored, parts, offset: chainEnd(parts) };
   }
 
   async #stored(id: string): Promise<StoredInfo | null> {
@@ -185,18 +195,38 @@ export class BlobUploadStore extends DataStore {
     return { id: storedId, size, metadata, owner, creationDate };
   }
 
-  /** The parts from byte 0 onwards; at an offset held by several parts, the smallest key. */
+  /**
+   * The parts from byte 0 onwards. Where several parts start at one offset, the one whose chain
+   * reaches furthest wins (then the smallest key): adding a part can then never shorten the chain,
+   * so a late part cannot take back an offset already acknowledged.
+   */
   async #chain(id: string): Promise<UploadPart[]> {
-    const byOffset = new Map<number, UploadPart>();
+    const byOffset = new Map<number, UploadPart[]>();
     for await (const key of this.blobs.list(`${UPLOADS_PREFIX}${id}/part-`)) {
       const m = PART.exec(key);
       if (!m) continue;
       const part = { key, offset: Number(m[1]), size: Number(m[2]) };
-      const held = byOffset.get(part.offset);
-      if (part.size > 0 && (!held || key < held.key)) byOffset.set(part.offset, part);
+      if (part.size > 0) byOffset.set(part.offset, [...(byOffset.get(part.offset) ?? []), part]);
     }
+    // How far the best chain from each offset reaches; parts end after they start, so filling the
+    // table from the highest offset down needs each end's value only once it is known.
+    const reach = new Map<number, number>();
+    const reachOf = (offset: number) => reach.get(offset) ?? offset;
+    for (const offset of [...byOffset.keys()].sort((a, b) => b - a)) {
+      reach.set(offset, Math.max(...byOffset.get(offset)!.map((p) => reachOf(p.offset + p.size))));
+    }
+    const best = (parts: UploadPart[]) =>
+      parts.reduce((a, b) => {
+        const ra = reachOf(a.offset + a.size);
+        const rb = reachOf(b.offset + b.size);
+        return rb > ra || (rb === ra && b.key < a.key) ? b : a;
+      });
     const chain: UploadPart[] = [];
-    for (let next = byOffset.get(0); next; next = byOffset.get(next.offset + next.size)) chain.push(next);
+    for (let at = byOffset.get(0); at; ) {
+      const next = best(at);
+      chain.push(next);
+      at = byOffset.get(next.offset + next.size);
+    }
     return chain;
   }
 
@@ -224,10 +254,14 @@ export class BlobUploadStore extends DataStore {
   }
 
   async #commitPart(id: string, offset: number, tmp: string, size: number): Promise<void> {
+    // The body may have taken minutes to arrive (a stalled connection), and the client may have
+    // resumed on another instance meanwhile: a part that no longer continues the chain is not stored.
+    if (chainEnd(await this.#chain(id)) !== offset) throw ERRORS.INVALID_OFFSET;
     const digits = (n: number) => String(n).padStart(16, '0');
     const key = `${UPLOADS_PREFIX}${id}/part-${digits(offset)}-${digits(size)}-${randomBytes(8).toString('hex')}`;
     await this.blobs.put(key, createReadStream(tmp), { size, contentType: 'application/octet-stream' });
-    // Another instance may have stored a part at this offset meanwhile: only the chain decides.
+    // Another instance may have stored a part at this offset between our check and our put: only
+    // the chain decides.
     const chain = await this.#chain(id);
     if (!chain.some((p) => p.key === key)) {
       await this.blobs.delete(key).catch(() => undefined);
@@ -289,6 +323,11 @@ function saveKeepingPartial(body: Readable, path: string): Promise<unknown> {
     out.once('finish', () => resolve(bodyError));
     body.pipe(out);
   });
+}
+
+function chainEnd(parts: readonly UploadPart[]): number {
+  const last = parts[parts.length - 1];
+  return last ? last.offset + last.size : 0;
 }
 
 function infoKey(id: string): string {

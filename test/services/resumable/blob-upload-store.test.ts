@@ -1,6 +1,7 @@
 // The tus DataStore over the BlobStore port, on the memory and fs adapters: parts in order, bytes that
-// arrived before a cut are kept, a commit at a stale offset is refused (two instances racing), the
-// owner is taken from server metadata and never shown, removal and expiry.
+// arrived before a cut are kept, a commit at a stale offset is refused (two instances racing, a
+// stalled write landing late), an acknowledged offset never goes back, the owner is taken from
+// server metadata and never shown, removal and expiry.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -97,43 +98,107 @@ for (const kind of ['memory', 'fs'] as const) {
       }
     });
 
-    test('two instances storing a part at the same offset: one chain everywhere, the loser gets 409', async () => {
-      const { store, create, blobs, cleanup, dir } = await setup();
+    test('a stalled write that ends after the client resumed on another instance stores nothing and gets 409', async () => {
+      const { store: b, create, blobs, cleanup, dir } = await setup();
       try {
-        await create(10);
-        // Another instance (a second store over the same blobs) commits its part while ours is
-        // being stored: simulated by a blob store that lets it in just before our part lands.
-        const other = new BlobUploadStore(blobs, { tmpDir: join(dir, 'tmp2'), expirationMs: 3600_000 });
-        let raced = false;
-        const racing: BlobStore = Object.create(blobs) as BlobStore;
-        racing.put = async (key, body, options) => {
-          if (!raced && key.includes('/part-')) {
-            raced = true;
-            await other.write(Readable.from([Buffer.from('AAAAAA')]), ID, 0);
-          }
+        const data = randomBytes(30_000);
+        await create(data.length);
+        // Instance A (a second store over the same blobs) records what it puts.
+        const putByA: string[] = [];
+        const blobsOfA: BlobStore = Object.create(blobs) as BlobStore;
+        blobsOfA.put = (key, body, options) => {
+          putByA.push(key);
           return blobs.put(key, body, options);
         };
-        const ours = new BlobUploadStore(racing, { tmpDir: join(dir, 'tmp'), expirationMs: 3600_000 });
-        const result = await ours.write(Readable.from([Buffer.from('bbbb')]), ID, 0).then(
+        const a = new BlobUploadStore(blobsOfA, { tmpDir: join(dir, 'tmp-a'), expirationMs: 3600_000 });
+        // A's PATCH from 0 delivers a third of the body, then its connection stalls (stays open).
+        let reading!: () => void;
+        const aReads = new Promise<void>((resolve) => (reading = resolve));
+        let sent = false;
+        const stalled = new Readable({
+          read() {
+            if (sent) return;
+            sent = true;
+            this.push(data.subarray(0, 10_000));
+            reading();
+          },
+        });
+        const aWrite = a.write(stalled, ID, 0).then(
           (n) => ({ n }),
           (e: unknown) => ({ e }),
         );
-        const info = (await store.info(ID))!;
-        const stored = await collect(store.read(info));
-        // Whichever key sorts first won; both instances agree, and only the winner's part is kept.
-        if ('e' in result) {
-          assert.equal(result.e, ERRORS.INVALID_OFFSET);
-          assert.deepEqual(stored, Buffer.from('AAAAAA'));
-          assert.equal(info.offset, 6);
-        } else {
-          assert.equal(result.n, 4);
-          assert.deepEqual(stored, Buffer.from('bbbb'));
-          assert.equal(info.offset, 4);
+        await aReads;
+        // The client gives up on A: HEAD on B says 0, and B takes the whole body.
+        assert.equal((await b.getUpload(ID)).offset, 0);
+        assert.equal(await b.write(Readable.from([data]), ID, 0), data.length);
+        // A's connection finally closes: its shorter part must not take back B's offset.
+        stalled.push(null);
+        assert.deepEqual(await aWrite, { e: ERRORS.INVALID_OFFSET });
+        assert.deepEqual(putByA.filter((k) => k.includes('/part-')), [], 'A stored no part');
+        const info = (await b.info(ID))!;
+        assert.equal(info.offset, data.length);
+        assert.equal((await a.getUpload(ID)).offset, data.length, 'every instance sees the same offset');
+        assert.deepEqual(await collect(b.read(info)), data);
+        assert.deepEqual(await readdir(join(dir, 'tmp-a')), [], "A's temp file is removed");
+      } finally {
+        await cleanup();
+      }
+    });
+
+    // Two parts at one offset that both passed the check before either landed: the other instance's
+    // part is stored and acknowledged (204, offset 6) just before ours lands.
+    for (const [ours, outcome] of [
+      ['bbbb', 'shorter: ours loses with 409'],
+      ['bbbbbbbb', 'longer: ours wins, the offset moves forward'],
+    ] as const) {
+      test(`two puts at one offset overlap; ours is ${outcome}; an acknowledged offset never goes back`, async () => {
+        const { store, create, blobs, cleanup, dir } = await setup();
+        try {
+          await create(10);
+          const other = new BlobUploadStore(blobs, { tmpDir: join(dir, 'tmp2'), expirationMs: 3600_000 });
+          let acknowledged = -1;
+          const racing: BlobStore = Object.create(blobs) as BlobStore;
+          racing.put = async (key, body, options) => {
+            if (acknowledged < 0 && key.includes('/part-')) {
+              acknowledged = await other.write(Readable.from([Buffer.from('AAAAAA')]), ID, 0);
+            }
+            return blobs.put(key, body, options);
+          };
+          const mine = new BlobUploadStore(racing, { tmpDir: join(dir, 'tmp'), expirationMs: 3600_000 });
+          const result = await mine.write(Readable.from([Buffer.from(ours)]), ID, 0).then(
+            (n) => ({ n }),
+            (e: unknown) => ({ e }),
+          );
+          assert.equal(acknowledged, 6);
+          const info = (await store.info(ID))!;
+          const stored = await collect(store.read(info));
+          if (ours.length < acknowledged) {
+            assert.deepEqual(result, { e: ERRORS.INVALID_OFFSET });
+            assert.deepEqual(stored, Buffer.from('AAAAAA'));
+          } else {
+            assert.deepEqual(result, { n: ours.length });
+            assert.deepEqual(stored, Buffer.from(ours));
+          }
+          assert.ok(info.offset >= acknowledged, `offset ${info.offset} went back from ${acknowledged}`);
+          assert.equal((await other.info(ID))!.offset, info.offset, 'every instance sees the same offset');
+        } finally {
+          await cleanup();
         }
-        assert.equal((await other.info(ID))!.offset, info.offset, 'every instance sees the same offset');
-        const keys: string[] = [];
-        for await (const k of blobs.list(`uploads/${ID}/part-`)) keys.push(k);
-        assert.ok(keys.length <= 2);
+      });
+    }
+
+    test('a part landing late at an offset already covered never shortens the chain', async () => {
+      const { store, create, blobs, cleanup } = await setup();
+      try {
+        await create(20);
+        await store.write(Readable.from([Buffer.from('0123456789')]), ID, 0);
+        await store.write(Readable.from([Buffer.from('abcdefghij')]), ID, 10);
+        // A shorter part at 0 whose key sorts first, as a put that slipped past the check would leave.
+        const late = `uploads/${ID}/part-${'0'.repeat(16)}-${'3'.padStart(16, '0')}-00`;
+        await blobs.put(late, Readable.from([Buffer.from('012')]), { size: 3 });
+        const info = (await store.info(ID))!;
+        assert.equal(info.offset, 20);
+        assert.deepEqual(await collect(store.read(info)), Buffer.from('0123456789abcdefghij'));
       } finally {
         await cleanup();
       }
