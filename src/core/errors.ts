@@ -70,6 +70,7 @@ export const ERRORS = {
     hint: 'Manifests are for iOS; Android installs by direct download: link the .apk itself.',
   },
   // --- usage and configuration ---------------------------------------------------------------
+  CANNOT_WRITE: { status: 500, exit: 2, hint: 'Give an output path in a folder that exists and that you can write to.' },
   USAGE: { status: 400, exit: 2, hint: 'Run `otaship --help` for usage.' },
   CONFIG: { status: 500, exit: 2, hint: 'Fix the setting named above (config file or OTASHIP_* variable).' },
   // --- server --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import yazl from 'yazl';
@@ -86,6 +87,18 @@ describe('otaship inspect (CLI)', () => {
     const none = await run('inspect', await buildIpa(), '--icon', await tempPath('none.png'));
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no icon/i);
+  });
+
+  test('--icon to a path that cannot be written: exit 2, one line naming the path and why', async () => {
+    const withIcon = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 48, height: 48 }] });
+    const missingDir = await run('inspect', withIcon, '--icon', '/nonexistent/dir/p.png');
+    assert.equal(missingDir.code, 2, missingDir.stderr);
+    assert.equal(missingDir.stderr.trim().split('\n').length, 1, missingDir.stderr);
+    assert.match(missingDir.stderr, /^otaship: cannot write the icon to \/nonexistent\/dir\/p\.png: folder \/nonexistent\/dir does not exist/);
+    assert.doesNotMatch(missingDir.stderr, /bug|unexpected/i);
+    const folder = await run('inspect', withIcon, '--icon', tmpdir());
+    assert.equal(folder.code, 2, folder.stderr);
+    assert.match(folder.stderr, /is a folder/);
   });
 
   test('invalid input exits 2 with one line on stderr', async () => {

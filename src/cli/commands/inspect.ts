@@ -31,8 +31,8 @@ export function register(program: Command): void {
         if (result.kind === 'profile') throw new OtashipError('NO_ICON', `${file} is a provisioning profile, which has no icon`);
         const png = await readIcon(file, result);
         if (!png) throw new OtashipError('NO_ICON', `${file} has no icon file to extract`);
-        const { writeFile } = await import('node:fs/promises');
-        await writeFile(options.icon, png);
+        const { writeOutputFile } = await import('../write-output.js');
+        await writeOutputFile(options.icon, png, 'the icon');
         const size = result.icon ? ` (${result.icon.width}×${result.icon.height})` : '';
         process.stderr.write(`wrote icon to ${options.icon}${size}\n`);
       }
