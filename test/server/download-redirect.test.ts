@@ -1,6 +1,7 @@
 // Redirect mode on disk storage, which cannot presign: public releases go to the CDN, private ones
-// are served by otaship (a CDN URL has no token and no expiry); without a CDN the server refuses to
-// start. (Redirect mode on S3, with presigned URLs, is in s3-storage.test.ts.)
+// are served by otaship (a CDN URL has no token and no expiry); ranged redirects are not counted as
+// new downloads; without a CDN the server refuses to start. (Redirect mode on S3, with presigned
+// URLs, is in s3-storage.test.ts.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -69,6 +70,29 @@ describe('redirect mode on fs storage with a CDN', () => {
     // Made private again: back to otaship.
     await setPublic(pub.release.id, false);
     assert.equal((await fetch(`${root}/package.ipa`, { redirect: 'manual' })).status, 403);
+  });
+
+  test('only a GET from byte 0 counts as a download start; ranged resumptions do not', async () => {
+    const pub = await publish();
+    await setPublic(pub.release.id, true);
+    const url = `${srv.baseUrl}/i/${pub.release.id}/package.ipa`;
+    const started = async () => (await srv.services.counters.get(pub.release.id)).downloadsStarted;
+    const get = async (range?: string) => {
+      const res = await fetch(url, { redirect: 'manual', ...(range ? { headers: { range } } : {}) });
+      assert.equal(res.status, 302, range ?? 'no range');
+    };
+    await get();
+    assert.equal(await started(), 1);
+    await get('bytes=0-999');
+    assert.equal(await started(), 2, 'a range from byte 0 starts a download');
+    for (const range of ['bytes=1000-', 'bytes=1000-1999', 'bytes=-500']) {
+      await get(range);
+      assert.equal(await started(), 2, `${range} resumes a download`);
+    }
+    await get('items=5-9');
+    assert.equal(await started(), 3, 'a Range in another unit is ignored: the whole file, a start');
+    await fetch(url, { method: 'HEAD' });
+    assert.equal(await started(), 3, 'HEAD is no download');
   });
 });
 

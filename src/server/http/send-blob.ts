@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { contentDisposition } from './content-disposition.js';
-import { decideRange, quoteEtag } from './range.js';
+import { decideRange, quoteEtag, type RangeDecision } from './range.js';
 
 export interface SendBlobOptions {
   contentType: string;
@@ -27,10 +27,7 @@ export async function sendBlob(
   const stat = await blobs.stat(key);
   if (!stat) throw new OtashipError('NOT_FOUND', 'the stored file for this release is missing');
   const etag = quoteEtag(stat.etag);
-  const header = (name: string) => {
-    const v = request.headers[name];
-    return Array.isArray(v) ? v.join(', ') : v;
-  };
+  const header = (name: string) => headerValue(request, name);
   const decision = decideRange(
     { range: header('range'), ifRange: header('if-range'), ifNoneMatch: header('if-none-match') },
     stat.size,
@@ -58,7 +55,7 @@ export async function sendBlob(
   reply.header('Content-Length', String(length));
   if (request.method === 'HEAD') return reply.send();
 
-  if (start === 0) options.onStart?.();
+  if (startsAtZero(decision)) options.onStart?.();
   if (options.onComplete && end === stat.size - 1) {
     const onComplete = options.onComplete;
     // 'finish' fires only once the last byte was handed to the OS; an aborted download fires 'close'
@@ -70,4 +67,25 @@ export async function sendBlob(
   reply.raw.once('close', () => controller.abort());
   const body = await blobs.get(key, decision.kind === 'partial' ? { start, end } : undefined, controller.signal);
   return reply.send(body);
+}
+
+/**
+ * Whether a GET that is redirected (the storage or CDN answers it, so neither the size nor the
+ * validators are known here) is a download start, judged as sendBlob judges it: no Range, one that
+ * is ignored, or one from byte 0. A suffix range (`bytes=-n`) counts as a resumption, and an If-Range
+ * is not evaluated: a client sending one resumes a download it already started.
+ */
+export function isRedirectedDownloadStart(request: FastifyRequest): boolean {
+  const unknown = { etag: '""', lastModified: new Date(0) };
+  return startsAtZero(decideRange({ range: headerValue(request, 'range') }, Number.POSITIVE_INFINITY, unknown));
+}
+
+/** A download start: the body sent begins at byte 0 (a 304 or 416 sends none). */
+function startsAtZero(decision: RangeDecision): boolean {
+  return decision.kind === 'full' || (decision.kind === 'partial' && decision.start === 0);
+}
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
 }

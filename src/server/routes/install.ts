@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { IconVariant } from '../../services/install.js';
 import type { ServerDeps } from '../deps.js';
-import { sendBlob } from '../http/send-blob.js';
+import { isRedirectedDownloadStart, sendBlob } from '../http/send-blob.js';
 
 interface Params {
   releaseId: string;
@@ -36,7 +36,8 @@ export async function installRoutes(app: FastifyInstance, { services }: ServerDe
       if (request.method === 'GET') {
         const location = await redirects.package(target);
         if (location) {
-          void counters.count(releaseId, 'download_start');
+          // Every ranged request of a resumed download is redirected too: count only a start.
+          if (isRedirectedDownloadStart(request)) void counters.count(releaseId, 'download_start');
           return reply.header('Cache-Control', 'no-store').redirect(location, 302);
         }
       }
