@@ -8,6 +8,7 @@ import { OtashipError, isOtashipError } from '../core/errors.js';
 import type { Repositories } from '../ports/repositories.js';
 import { MIGRATION_LOCK_KEY, migrateToLatest } from './migrate.js';
 import { createRepositories } from './repositories.js';
+import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 export type DatabaseTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
@@ -70,7 +71,7 @@ async function openSqlite(path: string): Promise<Repositories> {
   } catch (err) {
     throw new OtashipError('STORAGE', `cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   // Kysely's migration lock is a no-op on SQLite and its migrations run outside a transaction, so two
   // processes opening a fresh file would both run CREATE TABLE. Hold SQLite's write lock (BEGIN
   // IMMEDIATE; other processes wait through busy_timeout) for the whole run on this connection.
