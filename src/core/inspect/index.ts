@@ -151,8 +151,9 @@ async function inspectProfileFile(path: string, size: number, limits: InspectLim
   try {
     return profileFileInfo(bytes, file, { now });
   } catch (err) {
-    // A plist that is not a profile (or unreadable text) is simply not a file type we know.
-    if (err instanceof OtashipError && profileContainer(bytes.subarray(0, 16)) !== 'cms') {
+    // A plist that is not a profile (or unreadable text) is simply not a file type we know; a profile
+    // plist that lacks required keys stays BAD_PROFILE.
+    if (err instanceof OtashipError && err.details?.notAProfile === true && profileContainer(bytes.subarray(0, 16)) !== 'cms') {
       throw new OtashipError('UNKNOWN_FILE_TYPE', `${file} is not an .ipa, .apk or provisioning profile (${err.message})`, {
         cause: err,
       });

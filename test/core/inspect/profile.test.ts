@@ -110,6 +110,26 @@ describe('profile containers', () => {
     await assert.rejects(inspect(broken), (e: unknown) => e instanceof OtashipError && e.code === 'BAD_PROFILE' && /broken\.mobileprovision/.test(e.message));
   });
 
+  test('a profile plist without UUID, ExpirationDate or TeamIdentifier → BAD_PROFILE naming the missing keys', async () => {
+    const nameOnly = Buffer.from(build({ Name: 'Just a name' }));
+    await assert.rejects(
+      inspectProfileBytes(nameOnly, 'name-only.mobileprovision'),
+      (e: unknown) =>
+        e instanceof OtashipError && e.code === 'BAD_PROFILE' && e.exitCode === 2 && /name-only\.mobileprovision/.test(e.message) &&
+        /no UUID, ExpirationDate, TeamIdentifier/.test(e.message),
+    );
+    for (const key of ['UUID', 'ExpirationDate', 'TeamIdentifier']) {
+      const value = profilePlistValue({}) as Record<string, unknown>;
+      delete value[key];
+      const bytes = Buffer.from(build(value as Parameters<typeof build>[0]));
+      await assert.rejects(
+        inspectProfileBytes(bytes, `no-${key}.mobileprovision`),
+        (e: unknown) => e instanceof OtashipError && e.code === 'BAD_PROFILE' && new RegExp(`no ${key} `).test(e.message),
+        key,
+      );
+    }
+  });
+
   test('profileFileInfo works on bytes directly', async () => {
     const p = profileFileInfo(await buildProfile({ type: 'app-store' }), 'bytes');
     assert.equal(p.type, 'app-store');

@@ -19,7 +19,7 @@ export function decodeProfilePlist(bytes: Uint8Array, what: string, options: Dec
   try {
     plist = readPlistDict(bytes, what).value;
   } catch (err) {
-    throw new OtashipError('BAD_PROFILE', `${what} holds no readable profile plist`, { cause: err });
+    throw new OtashipError('BAD_PROFILE', `${what} holds no readable profile plist`, { cause: err, details: { notAProfile: true } });
   }
   return profileFromPlist(plist, what, options);
 }
@@ -28,7 +28,24 @@ export function profileFromPlist(p: PlistDict, what: string, options: DecodeOpti
   const now = options.now ?? Date.now();
   const uuid = str(p, 'UUID');
   const name = str(p, 'Name');
-  if (!uuid && !name) throw new OtashipError('BAD_PROFILE', `${what} is a property list but not a provisioning profile (no UUID or Name)`);
+  if (!uuid && !name) {
+    throw new OtashipError('BAD_PROFILE', `${what} is a property list but not a provisioning profile (no UUID or Name)`, {
+      details: { notAProfile: true },
+    });
+  }
+  // Apple writes these three in every profile; without them there is no identity, expiry or team to
+  // judge, and a verdict such as "app-store, never expires" would be invented.
+  const missing = [
+    uuid?.trim() ? null : 'UUID',
+    date(p, 'ExpirationDate') ? null : 'ExpirationDate',
+    strList(p, 'TeamIdentifier').some((t) => t.trim() !== '') ? null : 'TeamIdentifier',
+  ].filter((k): k is string => k !== null);
+  if (missing.length > 0) {
+    throw new OtashipError(
+      'BAD_PROFILE',
+      `${what} is not a complete provisioning profile: it has no ${missing.join(', ')} (every profile from Apple has them)`,
+    );
+  }
   const ent = dict(p, 'Entitlements') ?? {};
   const devices = strList(p, 'ProvisionedDevices');
   const provisionsAllDevices = bool(p, 'ProvisionsAllDevices') === true;
