@@ -16,7 +16,7 @@ import { download, runLoad } from '../lib/load.js';
 import { fmtMs, median, runMeasured, table } from '../lib/stats.js';
 import { onCleanup } from './cleanup.js';
 import { curlDownload } from './curl.js';
-import { NGINX_BIN, startNginx } from './nginx.js';
+import { ensureNginx, startNginx } from './nginx.js';
 import { publishCommand, startOtaship, type OtashipProcess, type Published } from './otaship.js';
 
 const MiB = 1024 ** 2;
@@ -109,7 +109,7 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     const manifestRes = await fetch(manifestUrl);
     if (!manifestRes.ok) throw new Error(`GET manifest → ${manifestRes.status}`);
     await writeFile(join(www, 'manifest.plist'), await manifestRes.text());
-    const nginx = NGINX_BIN ? await startNginx(join(dir, 'nginx'), www) : undefined;
+    const nginx = ensureNginx() ? await startNginx(join(dir, 'nginx'), www) : undefined;
     if (nginx) stops.push(onCleanup(() => nginx.stop()));
     const dl = { ours: [] as number[], nginx: [] as number[] };
     for (let i = 0; i < runs; i++) {

@@ -9,7 +9,28 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './otaship.js';
 
-export const NGINX_BIN = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+const CANDIDATES = ['/usr/sbin/nginx', '/usr/bin/nginx'];
+const findNginx = () => CANDIDATES.find((p) => existsSync(p));
+
+/**
+ * The nginx binary, installed from Debian's package when it is missing and we may (root with
+ * apt-get): the reference must be there for the ratios to mean anything. undefined when it cannot
+ * be had; the caller then prints otaship's figures alone and says why.
+ */
+export function ensureNginx(log: (line: string) => void = console.error): string | undefined {
+  const found = findNginx();
+  if (found || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return found;
+  log('bench: nginx is missing; installing Debian\'s nginx package (apt-get install -y nginx)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const quiet = { stdio: 'ignore', env } as const;
+  let install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'nginx'], quiet);
+  if (install.status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], quiet);
+    install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'nginx'], quiet);
+  }
+  if (install.status !== 0) log(`bench: apt-get install nginx failed (exit ${install.status}); nginx rows will be empty`);
+  return findNginx();
+}
 
 export interface Nginx {
   url: string;
@@ -18,6 +39,7 @@ export interface Nginx {
 
 /** Serves `www` (files already in place) until stop(). `work` holds the config, pid and temp paths. */
 export async function startNginx(work: string, www: string): Promise<Nginx> {
+  const NGINX_BIN = ensureNginx();
   if (!NGINX_BIN) throw new Error('nginx is not installed (apt-get install -y nginx)');
   await mkdir(work, { recursive: true });
   // Workers drop privileges when started as root; `user root` keeps them able to read the temp files.
