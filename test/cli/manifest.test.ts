@@ -88,6 +88,17 @@ describe('otaship manifest <file.ipa>', { skip: SKIP }, () => {
     assert.equal(res.stderr.trimEnd().split('\n').length, 1);
   });
 
+  test('an IPA without CFBundleVersion exits 2 saying what inspect says: iOS refuses to install it', async () => {
+    for (const version of ['2.0', null]) {
+      const noBuild = await buildIpa({ out: join(dir, `NoBuild-${String(version)}.ipa`), build: null, version });
+      const res = run(['manifest', noBuild, '--ipa-url', URL_IPA]);
+      assert.equal(res.status, 2, res.stderr);
+      assert.equal(res.stdout, '');
+      assert.equal(res.stderr.trimEnd().split('\n').length, 1, res.stderr);
+      assert.match(res.stderr, /^otaship: .*NoBuild.*no manifest is written: Info\.plist has no CFBundleVersion.*iOS refuses to install/);
+    }
+  });
+
   test('bad input exits 2 with one line: http URL, missing --ipa-url, missing file, bad chunk size', () => {
     const cases: [string[], RegExp][] = [
       [['manifest', ipa, '--ipa-url', 'http://dl.example.com/App.ipa'], /software-package URL must use https/],

@@ -47,7 +47,7 @@ export interface SyntheticIpaOptions {
   bundleName?: string | null; // CFBundleName, default 'Example'
   executable?: string; // CFBundleExecutable, default 'Example'
   version?: string | null; // CFBundleShortVersionString (null omits), default '1.2.3'
-  build?: string; // CFBundleVersion, default '45'
+  build?: string | null; // CFBundleVersion (null omits), default '45'
   minOsVersion?: string | null; // default '15.0'
   deviceFamilies?: number[] | null; // UIDeviceFamily, default [1, 2]; null omits
   platforms?: string[]; // CFBundleSupportedPlatforms, default ['iPhoneOS']
@@ -100,10 +100,10 @@ export function infoPlistValue(o: SyntheticIpaOptions = {}): Record<string, Plis
   const p: Record<string, PlistValue> = {
     CFBundleIdentifier: o.bundleId ?? 'com.example.app',
     CFBundleExecutable: o.executable ?? 'Example',
-    CFBundleVersion: o.build ?? '45',
     CFBundlePackageType: 'APPL',
     CFBundleSupportedPlatforms: o.platforms ?? ['iPhoneOS'],
   };
+  if (o.build !== null) p.CFBundleVersion = o.build ?? '45';
   if (o.displayName !== null) p.CFBundleDisplayName = o.displayName ?? 'Example';
   if (o.bundleName !== null) p.CFBundleName = o.bundleName ?? 'Example';
   if (o.version !== null) p.CFBundleShortVersionString = o.version ?? '1.2.3';

@@ -117,6 +117,9 @@ async function build(file: string, options: ManifestCliOptions): Promise<void> {
   };
   const extra = options.subtitle === undefined ? {} : { subtitle: options.subtitle };
   const info = await inspectIpa(file);
+  const noBuild = info.installable.reasons.find((r) => r.code === 'NO_BUNDLE_VERSION');
+  // The manifest would carry a version iOS never sees, for an app it refuses: say why, as inspect does.
+  if (noBuild) throw new OtashipError('MANIFEST_INPUT', `${file} cannot be installed, so no manifest is written: ${noBuild.message}`);
   // Build once without hashes first: bad URLs fail before a multi-GB file is hashed.
   let xml = buildManifestForPackage(info, urls, extra);
   if (options.sha256 || options.md5 || chunkSize !== undefined) {

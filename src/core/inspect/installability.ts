@@ -8,6 +8,8 @@ export interface IpaFacts {
   signed: boolean;
   profile: ProfileInfo | null;
   otherApps?: string[];
+  /** Why the app has no usable CFBundleVersion (null or absent when it has one). */
+  buildProblem?: string | null;
 }
 
 export function assessIpa(facts: IpaFacts, now: number): Installability {
@@ -17,6 +19,9 @@ export function assessIpa(facts: IpaFacts, now: number): Installability {
   };
   if (facts.platforms.includes('iPhoneSimulator')) {
     add('SIMULATOR_BUILD', 'error', 'This is a Simulator build (CFBundleSupportedPlatforms: iPhoneSimulator); devices cannot run it');
+  }
+  if (facts.buildProblem) {
+    add('NO_BUNDLE_VERSION', 'error', `${facts.buildProblem}: iOS refuses to install an app without one; set the build number (CURRENT_PROJECT_VERSION) and re-export`);
   }
   const p = facts.profile;
   if (!p) {

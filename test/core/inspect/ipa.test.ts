@@ -100,6 +100,26 @@ describe('IPA identity', () => {
   });
 });
 
+describe('CFBundleVersion', () => {
+  test('missing: build is empty (no fallback to the marketing version) and the app is not installable, saying why', async () => {
+    const r = await ipa({ build: null, version: '2.0' });
+    assert.equal(r.build, '');
+    assert.equal(r.version, '2.0');
+    assert.equal(r.installable.ok, false);
+    const reason = r.installable.reasons.find((x) => x.code === 'NO_BUNDLE_VERSION');
+    assert.ok(reason, JSON.stringify(r.installable.reasons));
+    assert.equal(reason.severity, 'error');
+    assert.match(reason.message, /no CFBundleVersion.*iOS refuses to install/);
+  });
+  test('of the wrong type: the reason says so', async () => {
+    const r = await ipa({ infoPlistExtra: { CFBundleVersion: ['1'] } });
+    assert.match(r.installable.reasons.find((x) => x.code === 'NO_BUNDLE_VERSION')?.message ?? '', /CFBundleVersion is an array, not a string/);
+  });
+  test('present: no NO_BUNDLE_VERSION reason', async () => {
+    assert.ok(!codes(await ipa()).includes('NO_BUNDLE_VERSION'));
+  });
+});
+
 describe('not an IPA', () => {
   test('a zip with the app inside an extra top folder → NO_APP_BUNDLE saying where the plist is', async () => {
     await rejectsWith(inspect(await buildIpa({ topFolder: 'Wrapper' })), 'NO_APP_BUNDLE', /Wrapper\/Payload\/Example\.app\/Info\.plist/);
@@ -112,6 +132,10 @@ describe('not an IPA', () => {
   test('an unreadable Info.plist → BAD_PLIST naming the entry; one without CFBundleIdentifier too', async () => {
     await rejectsWith(inspect(await buildIpa({ infoPlistRaw: Buffer.from('<plist><dict><key>x</key></plist') })), 'BAD_PLIST', /Payload\/Example\.app\/Info\.plist/);
     await rejectsWith(inspect(await buildIpa({ infoPlistRaw: Buffer.from('<?xml version="1.0"?><plist><dict><key>CFBundleVersion</key><string>1</string></dict></plist>') })), 'BAD_PLIST', /CFBundleIdentifier/);
+  });
+  test('a CFBundleIdentifier of the wrong type is named as such, not as missing', async () => {
+    await rejectsWith(inspect(await buildIpa({ infoPlistExtra: { CFBundleIdentifier: ['com.example.app'] } })), 'BAD_PLIST', /CFBundleIdentifier is an array, not a string/);
+    await rejectsWith(inspect(await buildIpa({ infoPlistExtra: { CFBundleIdentifier: { a: 'b' } } })), 'BAD_PLIST', /CFBundleIdentifier is a dictionary, not a string/);
   });
   test('an Info.plist that inflates to 100 MB → ZIP_BOMB naming it', async () => {
     const path = await tempPath('bomb.ipa');

@@ -48,7 +48,10 @@ export async function inspectIpaArchive(ctx: IpaContext): Promise<IpaInfo> {
     minOsVersion: facts.minOsVersion,
     deviceFamilies: facts.deviceFamilies,
     icon,
-    installable: assessIpa({ bundleId: facts.bundleId, platforms: facts.platforms, signed, profile, otherApps: layout.otherApps }, now),
+    installable: assessIpa(
+      { bundleId: facts.bundleId, platforms: facts.platforms, signed, profile, otherApps: layout.otherApps, buildProblem: facts.buildProblem },
+      now,
+    ),
     size: ctx.size,
     appPath: layout.appPath,
     platforms: facts.platforms,
