@@ -1,12 +1,13 @@
 // The install surface: what a tester's browser and the iOS install daemon reach through links.
-// Access is checked here (public release/app, or a signed token bound to the release or its app);
-// the manifest is generated from stored facts with absolute URLs from the public origin.
+// Access is checked here (the rule itself is in link-tokens.ts), and every link handed to a visitor
+// is minted from what the visitor holds; the manifest is generated from stored facts with absolute
+// URLs from the public origin.
 import { OtashipError } from '../core/errors.js';
 import type { IpaInfo } from '../core/types.js';
-import type { AppRecord, Repositories, ReleaseRecord } from '../ports/repositories.js';
+import type { AppRecord, Page, Repositories, ReleaseRecord } from '../ports/repositories.js';
 import type { CounterService } from './counters.js';
 import { isId } from './ids.js';
-import { effectivePublic, type LinkTokens } from './link-tokens.js';
+import { effectivePublic, type Grant, type LinkTokens } from './link-tokens.js';
 import { renderManifest } from './manifest.js';
 import type { PublicUrls, ReleaseLinks } from './urls.js';
 import { CONTENT_TYPES } from './publish/publish.js';
@@ -19,6 +20,15 @@ export interface ResolvedRelease {
   /** Fresh links (new tokens) for the page to show. */
   links: ReleaseLinks;
 }
+
+/** An install page: the release, the visitor's links, and the app's other releases the visitor may open. */
+export interface ReleasePage extends ResolvedRelease {
+  others: ResolvedRelease[];
+}
+
+/** Releases read per page, and at most, when looking for the ones a visitor may open. */
+const PAGE_SIZE = 50;
+const MAX_SCANNED = 500;
 
 export interface PackageTarget {
   app: AppRecord;
@@ -45,15 +55,19 @@ export class InstallService {
   ) {}
 
   /** Install page of one release (/i/:releaseId). Counting the view is the page route's job. */
-  async release(releaseId: string, token: string | undefined): Promise<ResolvedRelease> {
+  async release(releaseId: string, token: string | undefined, otherLimit = 20): Promise<ReleasePage> {
     const { app, release } = await this.#find(releaseId);
-    this.tokens.checkRelease(release, app, token);
-    return { app, release, links: this.urls.release(release, app) };
+    const grant = this.tokens.checkRelease(release, app, token);
+    const links = this.urls.forViewer(grant, release, app)!;
+    const others = (await this.#openable(app, grant, otherLimit + 1)).filter((r) => r.release.id !== release.id);
+    return { app, release, links, others: others.slice(0, otherLimit) };
   }
 
   /**
-   * Latest-release page of an app (/apps/:appId): the newest release with fresh links, plus older
-   * releases (newest first) with their own links.
+   * Latest-release page of an app (/apps/:appId): the newest release the visitor may open, with
+   * fresh links, plus older ones (newest first) with their own links. Releases the visitor may not
+   * open (set private inside the app) are left out, not listed without links: even their versions
+   * are not the visitor's business.
    */
   async latest(
     appId: string,
@@ -62,10 +76,29 @@ export class InstallService {
   ): Promise<{ app: AppRecord; latest: ResolvedRelease | null; older: ResolvedRelease[]; latestPageUrl: string }> {
     const app = isId(appId) ? await this.repos.apps.get(appId) : null;
     if (!app) throw new OtashipError('NOT_FOUND', `app ${appId.slice(0, 64)} does not exist`);
-    this.tokens.checkApp(app, token);
-    const page = await this.repos.releases.listByApp(app.id, { limit: olderLimit + 1 });
-    const resolved = page.items.map((release) => ({ app, release, links: this.urls.release(release, app) }));
-    return { app, latest: resolved[0] ?? null, older: resolved.slice(1), latestPageUrl: this.urls.latestPage(app) };
+    const grant = this.tokens.checkApp(app, token);
+    const resolved = await this.#openable(app, grant, olderLimit + 1);
+    // checkApp passed, so the grant opens this page: latestPageFor is never null here.
+    const latestPageUrl = this.urls.latestPageFor(grant, app)!;
+    return { app, latest: resolved[0] ?? null, older: resolved.slice(1), latestPageUrl };
+  }
+
+  /** The app's newest releases that `grant` opens (up to `limit`), each with the visitor's links. */
+  async #openable(app: AppRecord, grant: Grant, limit: number): Promise<ResolvedRelease[]> {
+    const out: ResolvedRelease[] = [];
+    let cursor: string | null = null;
+    // Bounded: a public page must not walk an app's whole history because its newest releases are private.
+    for (let scanned = 0; scanned < MAX_SCANNED && out.length < limit; ) {
+      const page: Page<ReleaseRecord> = await this.repos.releases.listByApp(app.id, { limit: PAGE_SIZE, cursor });
+      for (const release of page.items) {
+        const links = this.urls.forViewer(grant, release, app);
+        if (links && out.length < limit) out.push({ app, release, links });
+      }
+      scanned += page.items.length;
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    return out;
   }
 
   /** The manifest plist (iOS), counted as a manifest fetch unless `count` is false (HEAD). */

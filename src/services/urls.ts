@@ -1,9 +1,11 @@
 // Every absolute URL the server hands out, built from the configured public URL — never from
 // request headers (Host / X-Forwarded-*), which is the classic "http link on an https site" bug.
 // Private releases get `?t=<signed token>` on every URL.
+//   release()/latestPage(): for callers already authorised for the whole app (API, admin, publish);
+//   forViewer()/latestPageFor(): for page visitors, never granting more than the visitor holds.
 import { buildInstallLink } from '../core/link/index.js';
 import type { AppRecord, ReleaseRecord } from '../ports/repositories.js';
-import { effectivePublic, type LinkTokens } from './link-tokens.js';
+import { effectivePublic, opensApp, opensRelease, type Grant, type LinkTokens } from './link-tokens.js';
 
 export interface ReleaseLinks {
   installPageUrl: string;
@@ -12,8 +14,8 @@ export interface ReleaseLinks {
   manifestUrl: string | null;
   downloadUrl: string;
   iconUrl: string | null;
-  /** The stable latest-release page of the app. */
-  latestPageUrl: string;
+  /** The stable latest-release page of the app (null: the viewer may not open it). */
+  latestPageUrl: string | null;
   /** When the embedded tokens expire (null: public, no token). */
   expiresAt: string | null;
 }
@@ -37,6 +39,10 @@ export class PublicUrls {
 
   /** Share links for a release, each with a fresh token of the link lifetime. */
   release(release: ReleaseRecord, app: AppRecord, ttlSeconds = this.settings.linkTtlSeconds): ReleaseLinks {
+    return this.#links(release, app, ttlSeconds, this.latestPage(app, ttlSeconds));
+  }
+
+  #links(release: ReleaseRecord, app: AppRecord, ttlSeconds: number, latestPageUrl: string | null): ReleaseLinks {
     const isPublic = effectivePublic(release, app);
     const q = isPublic ? '' : `?t=${this.tokens.forRelease(release.id, ttlSeconds)}`;
     const root = `${this.base}/i/${release.id}`;
@@ -48,7 +54,7 @@ export class PublicUrls {
       manifestUrl,
       downloadUrl,
       iconUrl: release.iconKey ? `${root}/icon.png${q}` : null,
-      latestPageUrl: this.latestPage(app, ttlSeconds),
+      latestPageUrl,
       expiresAt: isPublic ? null : new Date(this.now().getTime() + ttlSeconds * 1000).toISOString(),
     };
   }
@@ -56,6 +62,22 @@ export class PublicUrls {
   latestPage(app: AppRecord, ttlSeconds = this.settings.linkTtlSeconds): string {
     const q = app.isPublic ? '' : `?t=${this.tokens.forApp(app.id, ttlSeconds)}`;
     return `${this.base}/apps/${app.id}${q}`;
+  }
+
+  /**
+   * Links for a page visitor holding `grant`: null when the grant does not open the release. The
+   * tokens minted are release tokens (never wider than the grant), and the latest-page link is given
+   * only to a visitor who may open that page.
+   */
+  forViewer(grant: Grant, release: ReleaseRecord, app: AppRecord): ReleaseLinks | null {
+    if (!opensRelease(grant, release, app)) return null;
+    const ttl = this.settings.linkTtlSeconds;
+    return this.#links(release, app, ttl, this.latestPageFor(grant, app));
+  }
+
+  /** The latest-page link for a visitor holding `grant`, or null when they may not open it. */
+  latestPageFor(grant: Grant, app: AppRecord): string | null {
+    return opensApp(grant, app) ? this.latestPage(app) : null;
   }
 
   /** URLs inside a manifest: their tokens must outlive a slow download. */

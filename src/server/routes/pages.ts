@@ -1,20 +1,18 @@
 // Public pages: the install page of a release (/i/:releaseId), the latest-release page of an app
 // (/apps/:appId), the CA trust page (/ca), and the static assets they use (/assets/*, from public/).
-// Thin: access checks and links come from services.install; rendering from src/web.
+// Thin: access checks and links come from services.install (links never grant more than the
+// visitor's own link does); rendering from src/web.
 // Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { OtashipError } from '../../core/errors.js';
-import type { AppRecord, ReleaseRecord } from '../../ports/repositories.js';
-import type { Services } from '../../services/index.js';
 import type { ServerDeps } from '../deps.js';
 import { installPageView, olderReleaseView, presentContext } from '../../web/present.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderInstallPage } from '../../web/pages/install.js';
 import { renderCaPage } from '../../web/pages/ca.js';
-import type { OlderReleaseView } from '../../web/view-models.js';
 
 /** public/ sits at the package root: three levels up from src/server/routes and dist/server/routes. */
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
@@ -36,19 +34,6 @@ function sendPage(reply: FastifyReply, html: string): FastifyReply {
   return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
 }
 
-/**
- * Other releases of the app, newest first, each with its own fresh links. A valid release link also
- * carries a link to the app's latest page (services/urls), so listing the app's releases here grants
- * nothing the visitor could not already reach.
- */
-async function otherReleases(services: Services, app: AppRecord, exclude: string): Promise<OlderReleaseView[]> {
-  const page = await services.repos.releases.listByApp(app.id, { limit: OLDER_LIMIT + 1 });
-  return page.items
-    .filter((r: ReleaseRecord) => r.id !== exclude)
-    .slice(0, OLDER_LIMIT)
-    .map((r) => olderReleaseView(r, services.urls.release(r, app)));
-}
-
 export async function pageRoutes(app: FastifyInstance, { services, ca, config }: ServerDeps): Promise<void> {
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
@@ -63,9 +48,10 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
   });
 
   app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', async (request, reply) => {
-    const { app: appRecord, release, links } = await services.install.release(request.params.releaseId, request.query.t);
+    const page = await services.install.release(request.params.releaseId, request.query.t, OLDER_LIMIT);
+    const { app: appRecord, release, links } = page;
     void services.counters.pageView(release.id);
-    const older = await otherReleases(services, appRecord, release.id);
+    const older = page.others.map((r) => olderReleaseView(r.release, r.links));
     const view = installPageView('release', appRecord, release, links, older, presentContext(services.status, services.clock), links.installPageUrl);
     return sendPage(reply, String(await renderInstallPage(view)));
   });
