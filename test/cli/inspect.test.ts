@@ -62,7 +62,7 @@ describe('otaship inspect (CLI)', () => {
   });
 
   test('human output: aligned summary, profile block and verdict; --at judges expiry', async () => {
-    const path = await buildIpa({ displayName: 'Human\u001b[31mRed', profile: { type: 'development', expiresAt: new Date('2030-01-01T00:00:00Z') } });
+    const path = await buildIpa({ displayName: 'Human\u001b[31mRed\u202egnp.exe\u2067', profile: { type: 'development', expiresAt: new Date('2030-01-01T00:00:00Z') } });
     const now = await run('inspect', path, '--at', '2029-06-01');
     assert.equal(now.code, 0);
     assert.match(now.stdout, /^Kind: +iOS app \(ipa\)$/m);
@@ -71,6 +71,8 @@ describe('otaship inspect (CLI)', () => {
     assert.match(now.stdout, /^ {2}Type: +development$/m);
     assert.match(now.stdout, /^Installable: yes$/m);
     assert.ok(!now.stdout.includes('\u001b'), 'control characters from the package never reach the terminal');
+    for (const ch of ['\u202e', '\u2067']) assert.ok(!now.stdout.includes(ch), `bidi control U+${ch.charCodeAt(0).toString(16)} is neutralised`);
+    assert.match(now.stdout, /^Name: +Human\\u001b\[31mRed\\u202egnp\.exe\\u2067$/m);
     const later = await run('inspect', path, '--at', '2030-06-01');
     assert.match(later.stdout, /^Installable: no$/m);
     assert.match(later.stdout, /error +PROFILE_EXPIRED/);

@@ -121,6 +121,15 @@ describe('otaship lint', { skip: SKIP }, () => {
     assert.deepEqual(JSON.parse(json.stdout), { ok: false, links: [] });
   });
 
+  test('bidirectional controls in a link never reach the terminal raw (human output); --json keeps the data', () => {
+    const link = `itms-services://?action=download-manifest&url=https://ota.example.com/\u202egnp.plist\u2066x\u200f`;
+    const res = run(['lint', link]);
+    for (const ch of ['\u202e', '\u2066', '\u200f']) assert.ok(!res.stdout.includes(ch) && !res.stderr.includes(ch), `U+${ch.charCodeAt(0).toString(16)}`);
+    assert.match(res.stdout, /\\u202e/);
+    const json = run(['lint', link, '--json']);
+    assert.equal((JSON.parse(json.stdout) as { links: { input: string }[] }).links[0]?.input, link);
+  });
+
   test('unreadable input exits 2: missing file, directory, binary file', () => {
     const bin = join(dir, 'app.ipa');
     writeFileSync(bin, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));

@@ -183,10 +183,11 @@ describe('otaship manifest --check', { skip: SKIP }, () => {
   test('manifest content cannot reach the terminal as control sequences', () => {
     const file = join(dir, 'ansi.plist');
     const good = run(['manifest', ipa, '--ipa-url', URL_IPA]).stdout;
-    writeFileSync(file, good.replace('<string>software</string>', '<string>\u001b[31mred\u001b[0m</string>'));
+    writeFileSync(file, good.replace('<string>software</string>', '<string>\u001b[31mred\u001b[0m\u202e\u2066</string>'));
     const res = run(['manifest', '--check', file]);
     assert.equal(res.status, 1);
     assert.match(res.stdout, /KIND_NOT_SOFTWARE/);
     assert.ok(!res.stdout.includes('\u001b'), 'no ESC in the output');
+    assert.ok(!res.stdout.includes('\u202e') && !res.stdout.includes('\u2066'), 'no bidirectional controls in the output');
   });
 });

@@ -13,8 +13,6 @@ export interface BlobStoreHarness {
   leftovers?(): Promise<string[]>;
   /** false for stores that hold blobs in memory (the constant-memory check does not apply). */
   streaming: boolean;
-  /** Set (with the reason) when the backend used in tests cannot give this guarantee. */
-  concurrentPutsNotAtomic?: string;
 }
 
 /** Deterministic pseudo-random bytes, generated chunk by chunk (never held whole). */
@@ -256,7 +254,7 @@ export function blobStoreConformance(name: string, harness: BlobStoreHarness, sk
       assert.deepEqual(await harness.leftovers?.() ?? [], []);
     });
 
-    test('concurrent puts to one key: readers see one whole version, never a mix', { skip: harness.concurrentPutsNotAtomic ?? false }, async () => {
+    test('concurrent puts to one key: readers see one whole version, never a mix', async () => {
       const k = key();
       const a = Buffer.alloc(3 * 1024 * 1024, 0x61);
       const b = Buffer.alloc(3 * 1024 * 1024, 0x62);

@@ -3,6 +3,7 @@
 // inside the action so that other commands do not pay for zip, CMS and PNG code at start-up.
 import type { Command } from 'commander';
 import type { InspectResult, PackageInfo, ProfileInfo } from '../../core/types.js';
+import { terminalSafe as clean } from '../terminal-text.js';
 
 interface InspectCliOptions {
   json?: boolean;
@@ -42,11 +43,6 @@ export function register(program: Command): void {
 
 // --- human summary ---------------------------------------------------------------------------
 
-/** Values come from untrusted packages: never let them move the cursor or recolour the terminal. */
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
-}
 
 function lines(rows: Array<[string, string | null | undefined]>, indent = ''): string {
   const shown = rows.filter((r): r is [string, string] => r[1] !== null && r[1] !== undefined && r[1] !== '');

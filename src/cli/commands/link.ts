@@ -13,10 +13,11 @@ export function register(program: Command): void {
       // build.js and lint.js only: the HTML scanner behind index.js is not needed here.
       const { buildInstallLink } = await import('../../core/link/build.js');
       const { lintInstallLink } = await import('../../core/link/lint.js');
+      const { terminalSafe } = await import('../terminal-text.js');
       const link = buildInstallLink(manifestUrl, { allowHttp: options.allowHttp === true });
       process.stdout.write(`${link}\n`);
       for (const p of lintInstallLink(link).problems) {
-        process.stderr.write(`note: ${p.severity} ${p.code}: ${p.message}\n`);
+        process.stderr.write(`note: ${p.severity} ${p.code}: ${terminalSafe(p.message)}\n`);
       }
     });
 }

@@ -3,6 +3,7 @@
 // no link was found, 2 when the input cannot be read.
 import type { Command } from 'commander';
 import type { LinkLintResult, LinksLintReport } from '../../core/link/index.js';
+import { terminalSafe as printable } from '../terminal-text.js';
 
 // Pages and e-mails are small; refuse anything bigger than this rather than read it whole.
 const MAX_INPUT_BYTES = 32 * 1024 * 1024;
@@ -73,17 +74,12 @@ async function resolveInput(arg: string): Promise<LintInput> {
   return { label: 'the argument', kind: 'text', text: arg };
 }
 
-/** Control characters from a hostile page must not reach the terminal as escape sequences. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- that is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function renderBlock(result: LinkLintResult): string {
   const lines = [printable(result.input)];
   if (result.problems.length === 0) lines.push('  ok: no problems found');
   for (const p of result.problems) lines.push(`  ${p.severity} ${p.code}: ${printable(p.message)}`);
-  if (result.fixed !== null) lines.push(`  fix: ${result.fixed}`);
+  if (result.fixed !== null) lines.push(`  fix: ${printable(result.fixed)}`);
   return lines.join('\n');
 }
 

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { ManifestProblem } from '../../core/manifest/types.js';
 import type { IpaInfo } from '../../core/types.js';
+import { terminalSafe as clean } from '../terminal-text.js';
 
 interface ManifestCliOptions {
   ipaUrl?: string;
@@ -29,11 +30,6 @@ function parseChunkSize(raw: string): number | null {
   return Number.isSafeInteger(n) && n >= MIN_CHUNK ? n : null;
 }
 
-/** Text from a manifest or package must not move the cursor or recolour the terminal. */
-function clean(s: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what we replace
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
-}
 
 export function formatProblems(file: string, problems: ManifestProblem[], notes: string[]): string {
   const out = problems.map((p) => `${p.severity === 'error' ? 'error  ' : 'warning'} ${p.code}${p.path ? ` ${p.path}` : ''}: ${clean(p.message)}`);

@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { OtashipError } from '../../core/errors.js';
+import { terminalSafe as printable } from '../terminal-text.js';
 
 interface PublishFlags {
   server?: string;
@@ -145,8 +146,3 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
-/** Package names are third-party text: keep escape sequences from reaching the terminal. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\uFFFD');
-}
