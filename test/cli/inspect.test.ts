@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import sharp from 'sharp';
 import yazl from 'yazl';
-import { buildIpa, buildProfile, tempPath, zeros } from '../helpers/synthetic-ipa.js';
+import { buildIpa, buildProfile, corruptEntryCrc, tempPath, zeros } from '../helpers/synthetic-ipa.js';
 
 const BIN = 'bin/otaship';
 
@@ -89,6 +89,17 @@ describe('otaship inspect (CLI)', () => {
     const none = await run('inspect', await buildIpa(), '--icon', await tempPath('none.png'));
     assert.equal(none.code, 2);
     assert.match(none.stderr, /no icon/i);
+  });
+
+  test('--icon on a package whose only icon is damaged names the entry (exit 2), not "no icon"', async () => {
+    const path = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 30, height: 30 }] });
+    await corruptEntryCrc(path, 'Payload/Example.app/AppIcon60x60@3x.png');
+    const res = await run('inspect', path, '--icon', await tempPath('damaged.png'));
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /AppIcon60x60@3x\.png \(CRC check failed\) is damaged/);
+    assert.doesNotMatch(res.stderr, /no icon file|Assets\.car/);
+    const summary = await run('inspect', path);
+    assert.match(summary.stdout, /warning +ICON_DAMAGED +Icon file Payload\/Example\.app\/AppIcon60x60@3x\.png/);
   });
 
   test('--icon to a path that cannot be written: exit 2, one line naming the path and why', async () => {

@@ -3,7 +3,7 @@
 // apps placed BEFORE the main app in zip order, zip64, data descriptors, a large stored filler entry.
 // Written with yazl, streaming, to a temp file (nothing large is held in memory).
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -215,4 +215,19 @@ export async function buildZip(entries: SyntheticEntry[], out?: string, zip64 = 
 function safeFileName(name: string): string {
   const s = name.replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 60);
   return s || 'app';
+}
+
+/** Flips the stored CRC of one entry (local header and central directory), as a damaged copy would. */
+export async function corruptEntryCrc(path: string, name: string): Promise<void> {
+  const buf = await readFile(path);
+  const nameBytes = Buffer.from(name);
+  let hits = 0;
+  for (let at = buf.indexOf(nameBytes); at >= 0; at = buf.indexOf(nameBytes, at + 1)) {
+    if (at >= 30 && buf.readUInt32LE(at - 30) === 0x04034b50) buf.writeUInt8((buf.readUInt8(at - 30 + 14) ^ 0xff), at - 30 + 14);
+    else if (at >= 46 && buf.readUInt32LE(at - 46) === 0x02014b50) buf.writeUInt8((buf.readUInt8(at - 46 + 16) ^ 0xff), at - 46 + 16);
+    else continue;
+    hits++;
+  }
+  if (hits !== 2) throw new Error(`${name}: expected a local and a central header, found ${hits}`);
+  await writeFile(path, buf);
 }

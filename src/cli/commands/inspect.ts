@@ -31,7 +31,12 @@ export function register(program: Command): void {
       if (options.icon !== undefined) {
         if (result.kind === 'profile') throw new OtashipError('NO_ICON', `${file} is a provisioning profile, which has no icon`);
         const png = await readIcon(file, result);
-        if (!png) throw new OtashipError('NO_ICON', `${file} has no icon file to extract`);
+        if (!png) {
+          // A damaged icon is not a missing one: name the entry instead of blaming Assets.car.
+          const damaged = result.installable.reasons.find((r) => r.code === 'ICON_DAMAGED');
+          if (damaged) throw new OtashipError('BAD_ICON', `${file}: ${damaged.message}`);
+          throw new OtashipError('NO_ICON', `${file} has no icon file to extract`);
+        }
         const { writeOutputFile } = await import('../write-output.js');
         await writeOutputFile(options.icon, png, 'the icon');
         const size = result.icon ? ` (${result.icon.width}×${result.icon.height})` : '';

@@ -8,7 +8,7 @@ import yazl from 'yazl';
 import { appIdMatches, inspect, readIcon } from '../../../src/core/inspect/index.js';
 import { OtashipError } from '../../../src/core/errors.js';
 import type { IpaInfo } from '../../../src/core/types.js';
-import { buildIpa, buildZip, tempPath, zeros } from '../../helpers/synthetic-ipa.js';
+import { buildIpa, buildZip, corruptEntryCrc as corruptCrc, tempPath, zeros } from '../../helpers/synthetic-ipa.js';
 import type { SyntheticIpaOptions } from '../../helpers/synthetic-ipa.js';
 
 const DAY = 86400_000;
@@ -265,6 +265,23 @@ describe('icons', () => {
     const replaced = await readIcon(path, info);
     assert.ok(replaced);
     assert.equal(PNG.sync.read(replaced).width, 50);
+  });
+
+  test('a damaged icon entry (CRC failure) is reported as ICON_DAMAGED, not hidden', async () => {
+    const only = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 30, height: 30 }] });
+    await corruptCrc(only, 'Payload/Example.app/AppIcon60x60@3x.png');
+    const r = (await inspect(only)) as IpaInfo;
+    assert.equal(r.icon, null);
+    const reason = r.installable.reasons.find((x) => x.code === 'ICON_DAMAGED');
+    assert.ok(reason, JSON.stringify(r.installable.reasons));
+    assert.equal(reason.severity, 'warning');
+    assert.match(reason.message, /Payload\/Example\.app\/AppIcon60x60@3x\.png \(CRC check failed\).*no readable icon/);
+    // With a second, intact icon that one is used, and the damaged one is still named.
+    const two = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 60, height: 60 }, { file: 'AppIcon60x60@2x.png', width: 40, height: 40 }] });
+    await corruptCrc(two, 'Payload/Example.app/AppIcon60x60@3x.png');
+    const r2 = (await inspect(two)) as IpaInfo;
+    assert.equal(r2.icon?.entry, 'Payload/Example.app/AppIcon60x60@2x.png');
+    assert.match(r2.installable.reasons.find((x) => x.code === 'ICON_DAMAGED')?.message ?? '', /@3x\.png \(CRC check failed\).*the icon shown is .*@2x\.png/);
   });
 
   test('a garbage file under an icon name is skipped; an icon cap breach is a ZIP_BOMB', async () => {

@@ -1,7 +1,7 @@
 // IPA inspection over an open zip: main app, Info.plist facts, nested bundles, embedded profile,
 // best icon and the installability verdict.
 import { OtashipError } from '../../errors.js';
-import type { IconInfo, IpaInfo } from '../../types.js';
+import type { IconInfo, InstallReason, IpaInfo } from '../../types.js';
 import type { ZipArchive } from '../../zip/archive.js';
 import { readPlistDict } from '../../plist/read.js';
 import type { PlistDict } from '../../plist/read.js';
@@ -36,9 +36,14 @@ export async function inspectIpaArchive(ctx: IpaContext): Promise<IpaInfo> {
     profile = decodeProfile(bytes, layout.profileEntry, { now }).profile;
   }
   const signed = profile !== null || archive.entry(`${layout.appPath}/_CodeSignature/CodeResources`) !== undefined;
-  const best = await bestIcon(archive, layout, plist, limits);
+  const { best, damaged } = await bestIcon(archive, layout, plist, limits);
   const icon = best?.icon ?? null;
   if (best) ctx.onIconBytes?.(best.bytes);
+  const installable = assessIpa(
+    { bundleId: facts.bundleId, platforms: facts.platforms, signed, profile, otherApps: layout.otherApps, buildProblem: facts.buildProblem },
+    now,
+  );
+  if (damaged.length > 0) installable.reasons.push(damagedIconReason(damaged, icon));
   return {
     kind: 'ipa',
     bundleId: facts.bundleId,
@@ -48,10 +53,7 @@ export async function inspectIpaArchive(ctx: IpaContext): Promise<IpaInfo> {
     minOsVersion: facts.minOsVersion,
     deviceFamilies: facts.deviceFamilies,
     icon,
-    installable: assessIpa(
-      { bundleId: facts.bundleId, platforms: facts.platforms, signed, profile, otherApps: layout.otherApps, buildProblem: facts.buildProblem },
-      now,
-    ),
+    installable,
     size: ctx.size,
     appPath: layout.appPath,
     platforms: facts.platforms,
@@ -62,13 +64,28 @@ export async function inspectIpaArchive(ctx: IpaContext): Promise<IpaInfo> {
   };
 }
 
+/**
+ * A damaged icon entry is reported, not skipped in silence: it may be the best icon, and an archive
+ * with a damaged entry may not install at all (iOS checks every file it extracts).
+ */
+function damagedIconReason(damaged: readonly { entry: string; why: string }[], icon: IconInfo | null): InstallReason {
+  const list = damaged.map((d) => `${d.entry} (${d.why})`).join(', ');
+  const shown = icon ? `the icon shown is ${icon.entry}` : 'no readable icon is left';
+  return {
+    code: 'ICON_DAMAGED',
+    severity: 'warning',
+    message: `Icon file ${list} is damaged in the archive, so ${shown}; the package may not install: re-export it`,
+  };
+}
+
 async function bestIcon(
   archive: ZipArchive,
   layout: IpaLayout,
   plist: PlistDict,
   limits: InspectLimits,
-): Promise<{ icon: IconInfo; bytes: Buffer } | null> {
+): Promise<{ best: { icon: IconInfo; bytes: Buffer } | null; damaged: { entry: string; why: string }[] }> {
   let best: { icon: IconInfo; bytes: Buffer } | null = null;
+  const damaged: { entry: string; why: string }[] = [];
   for (const file of iconCandidates(plist, layout.rootFiles).slice(0, MAX_ICON_CANDIDATES)) {
     const entry = `${layout.appPath}/${file}`;
     let header;
@@ -79,6 +96,7 @@ async function bestIcon(
     } catch (err) {
       // A damaged icon must not hide the app's identity; a bomb or truncation still fails loudly.
       if (err instanceof OtashipError && err.code !== 'CORRUPT_ZIP') throw err;
+      damaged.push({ entry, why: /CRC/i.test(err instanceof Error ? err.message : '') ? 'CRC check failed' : 'cannot be inflated' });
       continue;
     }
     if (!header) continue;
@@ -86,5 +104,5 @@ async function bestIcon(
       best = { icon: { entry, width: header.width, height: header.height }, bytes };
     }
   }
-  return best;
+  return { best, damaged };
 }
