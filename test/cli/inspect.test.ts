@@ -102,6 +102,15 @@ describe('otaship inspect (CLI)', () => {
     assert.match(summary.stdout, /warning +ICON_DAMAGED +Icon file Payload\/Example\.app\/AppIcon60x60@3x\.png/);
   });
 
+  test('--icon on a profile says a package is needed, without the Assets.car hint for packages', async () => {
+    const path = await tempPath('icon.mobileprovision');
+    await writeFile(path, await buildProfile({ type: 'ad-hoc' }));
+    const res = await run('inspect', path, '--icon', await tempPath('p.png'));
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /^otaship: --icon needs a package \(\.ipa or \.apk\): .*is a provisioning profile/);
+    assert.doesNotMatch(res.stderr, /Assets\.car/);
+  });
+
   test('--icon to a path that cannot be written: exit 2, one line naming the path and why', async () => {
     const withIcon = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 48, height: 48 }] });
     const missingDir = await run('inspect', withIcon, '--icon', '/nonexistent/dir/p.png');
@@ -117,6 +126,8 @@ describe('otaship inspect (CLI)', () => {
   test('invalid input exits 2 with one line on stderr', async () => {
     const text = await tempPath('notes.ipa');
     await writeFile(text, 'hello');
+    const empty = await tempPath('empty.ipa');
+    await writeFile(empty, '');
     const bomb = await tempPath('bomb.ipa');
     const zip = new yazl.ZipFile();
     zip.addReadStream(zeros(20 * 1024 * 1024), 'Payload/B.app/Info.plist');
@@ -128,7 +139,8 @@ describe('otaship inspect (CLI)', () => {
     const noApp = await buildIpa({ topFolder: 'Wrapped' });
     const badPlist = await buildIpa({ infoPlistRaw: Buffer.from('<plist><dict>') });
     const cases: Array<[string, RegExp]> = [
-      [text, /notes\.ipa is not an \.ipa, \.apk or provisioning profile/],
+      [text, /notes\.ipa is not an \.ipa, \.apk or provisioning profile \(its content matches none of them\)/],
+      [empty, /empty\.ipa is not an \.ipa, \.apk or provisioning profile \(the file is empty\)/],
       [bomb, /Payload\/B\.app\/Info\.plist/],
       [truncated, /cut\.ipa is cut short/],
       [noApp, /Wrapped\/Payload\/Example\.app\/Info\.plist/],

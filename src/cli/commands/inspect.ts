@@ -29,7 +29,8 @@ export function register(program: Command): void {
       }
       const result = await inspect(file, { now });
       if (options.icon !== undefined) {
-        if (result.kind === 'profile') throw new OtashipError('NO_ICON', `${file} is a provisioning profile, which has no icon`);
+        // USAGE, not NO_ICON: the NO_ICON hint is about packages (Assets.car), which says nothing here.
+        if (result.kind === 'profile') throw new OtashipError('USAGE', `--icon needs a package (.ipa or .apk): ${file} is a provisioning profile, which has no icon`);
         const png = await readIcon(file, result);
         if (!png) {
           // A damaged icon is not a missing one: name the entry instead of blaming Assets.car.

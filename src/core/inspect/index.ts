@@ -59,7 +59,7 @@ export async function inspect(path: string, options: InspectOptions = {}): Promi
   if (kind === 'profile') return inspectProfileFile(path, size, limits, now);
   throw new OtashipError(
     'UNKNOWN_FILE_TYPE',
-    `${basename(path)} is not an .ipa, .apk or provisioning profile (its content matches none of them)`,
+    `${basename(path)} is not an .ipa, .apk or provisioning profile (${size === 0 ? 'the file is empty' : 'its content matches none of them'})`,
   );
 }
 
