@@ -91,6 +91,39 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0002_devices': {
+      // Devices registered through the UDID profile service (/udid), and the one-time nonces their
+      // registrations consumed (kept until the nonce would have expired anyway).
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('devices')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('udid', 'text', (c) => c.notNull().unique())
+          .addColumn('product', 'text', (c) => c.notNull())
+          .addColumn('version', 'text', (c) => c.notNull())
+          .addColumn('serial', 'text')
+          .addColumn('device_name', 'text')
+          .addColumn('label', 'text')
+          .addColumn('first_registered_at', t.timestamp, (c) => c.notNull())
+          .addColumn('last_registered_at', t.timestamp, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('device_nonces')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('udid', 'text', (c) => c.notNull())
+          .addColumn('expires_at', t.timestamp, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('device_nonces_expires').on('device_nonces').column('expires_at').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        for (const table of ['device_nonces', 'devices']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Repositories } from '../ports/repositories.js';
 import { appRepository } from './apps.js';
 import { counterRepository } from './counters.js';
+import { deviceRepository } from './devices.js';
 import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { settingsRepository } from './settings.js';
@@ -17,6 +18,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     counters: counterRepository(db),
     tokens: tokenRepository(db),
     settings: settingsRepository(db),
+    devices: deviceRepository(db),
   };
 }
 

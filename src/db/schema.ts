@@ -64,12 +64,32 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface DevicesTable {
+  id: string;
+  udid: string;
+  product: string;
+  version: string;
+  serial: string | null;
+  device_name: string | null;
+  label: string | null;
+  first_registered_at: DbTimestamp;
+  last_registered_at: DbTimestamp;
+}
+
+export interface DeviceNoncesTable {
+  id: string;
+  udid: string;
+  expires_at: DbTimestamp;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
   counters: CountersTable;
   api_tokens: ApiTokensTable;
   settings: SettingsTable;
+  devices: DevicesTable;
+  device_nonces: DeviceNoncesTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

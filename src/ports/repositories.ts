@@ -106,6 +106,45 @@ export interface TokenRepository {
   revoke(id: string, at: Date): Promise<boolean>;
 }
 
+/** A device registered through the UDID profile service (/udid). */
+export interface DeviceRecord {
+  id: string;
+  /** Canonical spelling: 40 lower-case hex digits, or 8+16 upper-case hex digits with a dash. */
+  udid: string;
+  /** Model identifier the device reports (PRODUCT), e.g. iPhone16,1. */
+  product: string;
+  /** OS version the device reports (VERSION; iOS sends its build, e.g. 21E236). */
+  version: string;
+  serial: string | null;
+  deviceName: string | null;
+  /** Admin's own name or note for the device. */
+  label: string | null;
+  firstRegisteredAt: Date;
+  lastRegisteredAt: Date;
+}
+
+export type DeviceRegistration = Pick<DeviceRecord, 'udid' | 'product' | 'version' | 'serial' | 'deviceName'> & { at: Date };
+
+export interface DeviceRepository {
+  /**
+   * Adds the device, or for a known UDID updates what the device reports and lastRegisteredAt (id,
+   * label and firstRegisteredAt stay). One row per UDID, also when instances register it at once.
+   */
+  register(device: DeviceRegistration): Promise<DeviceRecord>;
+  get(id: string): Promise<DeviceRecord | null>;
+  findByUdid(udid: string): Promise<DeviceRecord | null>;
+  /** Most recently registered first. */
+  list(): Promise<DeviceRecord[]>;
+  setLabel(id: string, label: string | null): Promise<DeviceRecord | null>;
+  delete(id: string): Promise<boolean>;
+  /**
+   * Marks a one-time registration nonce as used by `udid` and returns the UDID it was FIRST used by
+   * (so a device retrying its own registration is recognised, any other is not). Atomic across
+   * instances. Forgets nonces whose expiry is before `now`.
+   */
+  useNonce(nonceId: string, udid: string, expiresAt: Date, now: Date): Promise<string>;
+}
+
 /** Small key/value settings shared by all instances (e.g. the token-signing key). */
 export interface SettingsRepository {
   get(key: string): Promise<string | null>;
@@ -119,6 +158,7 @@ export interface Repositories {
   counters: CounterRepository;
   tokens: TokenRepository;
   settings: SettingsRepository;
+  devices: DeviceRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@
 // on the same database (a second server instance) where the backend supports it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import type { IpaInfo } from '../../src/core/types.js';
 import { isOtashipError } from '../../src/core/errors.js';
 import type { Repositories, ReleaseRecord } from '../../src/ports/repositories.js';
@@ -38,6 +39,11 @@ let seq = 0;
 function unique(prefix: string): string {
   seq += 1;
   return `${prefix}${seq}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A fresh UDID in the newer 8+16 form, e.g. 00008030-001A2B3C4D5E802E. */
+function newUdid(): string {
+  return `00008030-${randomBytes(8).toString('hex').toUpperCase()}`;
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
@@ -285,6 +291,89 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
         repos.tokens.create({ name: 'x', secretHash: 'd'.repeat(64), appId: 'no-such-app', admin: false, expiresAt: null }),
         'NOT_FOUND',
       );
+    });
+
+    test('devices: register adds, re-registering updates what the device reports and keeps id, label, first time', async () => {
+      const udid = newUdid();
+      const first = new Date('2026-03-01T10:00:00.000Z');
+      const d = await repos.devices.register({ udid, product: 'iPhone16,1', version: '21E236', serial: null, deviceName: 'Anna’s <iPhone> & "co"', at: first });
+      assert.match(d.id, /^[0-9a-z]{26}$/);
+      assert.equal(d.udid, udid);
+      assert.equal(d.serial, null);
+      assert.equal(d.label, null);
+      assert.equal(d.deviceName, 'Anna’s <iPhone> & "co"');
+      assert.equal(d.firstRegisteredAt.toISOString(), first.toISOString());
+      assert.equal(d.lastRegisteredAt.toISOString(), first.toISOString());
+      assert.deepEqual(await repos.devices.get(d.id), d);
+      assert.deepEqual(await repos.devices.findByUdid(udid), d);
+
+      const labelled = await repos.devices.setLabel(d.id, 'QA phone 3');
+      assert.equal(labelled?.label, 'QA phone 3');
+      const later = new Date('2026-04-01T10:00:00.000Z');
+      const again = await repos.devices.register({ udid, product: 'iPhone16,1', version: '22A3354', serial: 'F2LXYZ', deviceName: null, at: later });
+      assert.equal(again.id, d.id);
+      assert.equal(again.label, 'QA phone 3', 'the admin label survives a re-registration');
+      assert.equal(again.version, '22A3354');
+      assert.equal(again.serial, 'F2LXYZ');
+      assert.equal(again.deviceName, null);
+      assert.equal(again.firstRegisteredAt.toISOString(), first.toISOString());
+      assert.equal(again.lastRegisteredAt.toISOString(), later.toISOString());
+
+      assert.equal((await repos.devices.setLabel(d.id, null))?.label, null);
+      assert.equal(await repos.devices.setLabel('missing', 'x'), null);
+      assert.equal(await repos.devices.get('missing'), null);
+      assert.equal(await repos.devices.delete(d.id), true);
+      assert.equal(await repos.devices.delete(d.id), false);
+      assert.equal(await repos.devices.findByUdid(udid), null);
+    });
+
+    test('devices: listed most recently registered first; two instances registering one UDID make one row', async () => {
+      const udidA = newUdid();
+      const udidB = newUdid();
+      const a = await repos.devices.register({ udid: udidA, product: 'iPad13,1', version: '21A1', serial: 'S1', deviceName: 'A', at: new Date('2030-01-01T00:00:00.000Z') });
+      const b = await repos.devices.register({ udid: udidB, product: 'iPhone15,2', version: '21A1', serial: 'S2', deviceName: 'B', at: new Date('2030-01-02T00:00:00.000Z') });
+      const listed = (await repos.devices.list()).map((x) => x.id);
+      assert.ok(listed.indexOf(b.id) < listed.indexOf(a.id), 'newest registration first');
+
+      const second = await harness.open();
+      try {
+        const udid = newUdid();
+        const at = new Date('2030-02-01T00:00:00.000Z');
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 ? second : repos).devices.register({ udid, product: 'iPhone16,1', version: `v${i}`, serial: null, deviceName: null, at }),
+          ),
+        );
+        assert.equal(new Set(results.map((r) => r.id)).size, 1, 'one row, one id');
+        assert.equal((await repos.devices.list()).filter((x) => x.udid === udid).length, 1);
+      } finally {
+        await second.close();
+      }
+    });
+
+    test('devices: a nonce is used once; the device that used it is recognised; expired nonces are forgotten', async () => {
+      const now = new Date('2030-05-01T12:00:00.000Z');
+      const expires = new Date(now.getTime() + 3600_000);
+      const nonce = unique('nonce-');
+      assert.equal(await repos.devices.useNonce(nonce, 'UDID-A', expires, now), 'UDID-A');
+      assert.equal(await repos.devices.useNonce(nonce, 'UDID-A', expires, now), 'UDID-A', 'the same device again');
+      assert.equal(await repos.devices.useNonce(nonce, 'UDID-B', expires, now), 'UDID-A', 'another device gets the first one back');
+
+      const second = await harness.open();
+      try {
+        const raced = unique('raced-');
+        const winners = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 ? second : repos).devices.useNonce(raced, `UDID-${i}`, expires, now)),
+        );
+        assert.equal(new Set(winners).size, 1, 'racing instances agree on who used the nonce');
+      } finally {
+        await second.close();
+      }
+
+      // Once its expiry has passed, a nonce row is pruned (the signed nonce itself is refused by then).
+      const afterExpiry = new Date(expires.getTime() + 1000);
+      assert.equal(await repos.devices.useNonce(unique('other-'), 'UDID-C', new Date(afterExpiry.getTime() + 3600_000), afterExpiry), 'UDID-C');
+      assert.equal(await repos.devices.useNonce(nonce, 'UDID-B', new Date(afterExpiry.getTime() + 3600_000), afterExpiry), 'UDID-B');
     });
 
     test('settings: get and putIfAbsent; racing writers agree on one value', async () => {
