@@ -5,12 +5,13 @@
 import { Parser } from 'htmlparser2';
 import { isSchemeTypo, isStoreScheme } from './scheme.js';
 
-export type FoundLinkSource = 'attribute' | 'html-text' | 'text' | 'json';
+export type FoundLinkSource = 'attribute' | 'html-text' | 'script' | 'text' | 'json';
 
 export interface FoundInstallLink {
   readonly link: string;
   /**
    * 'attribute' / 'html-text': an HTML attribute or HTML text (entities decoded once, as a browser does);
+   * 'script': the text of a <script> or <style> element (browsers decode no entities there);
    * 'text': plain text or Markdown (nothing decoded); 'json': a string value in a JSON document.
    */
   readonly source: FoundLinkSource;
@@ -101,8 +102,10 @@ function tryJson(text: string): unknown {
 function scanHtml(html: string): FoundInstallLink[] {
   const found: FoundInstallLink[] = [];
   let text = '';
+  // Inside <script>/<style> browsers decode no entities (and htmlparser2 decodes none either).
+  let rawTextElement = false;
   const flushText = (): void => {
-    for (const link of scanText(text)) found.push({ link, source: 'html-text' });
+    for (const link of scanText(text)) found.push({ link, source: rawTextElement ? 'script' : 'html-text' });
     text = '';
   };
   const parser = new Parser(
@@ -117,8 +120,14 @@ function scanHtml(html: string): FoundInstallLink[] {
       ontext(chunk) {
         text += chunk; // text arrives in pieces (split at entities): join before scanning
       },
-      onopentagname: flushText,
-      onclosetag: flushText,
+      onopentagname(name) {
+        flushText();
+        rawTextElement = name === 'script' || name === 'style';
+      },
+      onclosetag() {
+        flushText();
+        rawTextElement = false;
+      },
     },
     { decodeEntities: true },
   );

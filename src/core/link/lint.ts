@@ -13,12 +13,13 @@ import { unescapeHtmlUntilStable } from './unescape.js';
 import { analyseUrlValue, parseAbsolute } from './url-value.js';
 
 /** Where a link was found: decides what an HTML escape in it means. */
-export type LinkSource = 'input' | 'attribute' | 'html-text' | 'text' | 'json';
+export type LinkSource = 'input' | 'attribute' | 'html-text' | 'script' | 'text' | 'json';
 
 export interface LintInstallLinkOptions {
   /**
    * 'attribute' / 'html-text' when the link comes from HTML that a browser already decoded once;
-   * 'input', 'text', 'json' when nothing decodes entities. Default 'input'.
+   * 'script' (HTML <script>/<style> text), 'input', 'text', 'json' when nothing decodes entities.
+   * Default 'input'.
    */
   readonly source?: LinkSource;
 }
@@ -60,8 +61,9 @@ function allSame(values: readonly string[]): boolean {
 }
 
 function htmlEscapedMessage(raw: string, rounds: number, source: LinkSource): string {
-  const entity = /&(?:amp|#0*38|#x0*26);/i.exec(raw)?.[0];
-  const shown = entity ? `"${entity}"` : 'HTML entities';
+  // "&amp;", or "&amp%3B" where the ';' was percent-encoded on the way (iOS decodes it back to ';').
+  const entity = /&(?:amp|#0*38|#x0*26)(?:;|%3B)/i.exec(raw)?.[0];
+  const shown = entity === undefined ? 'HTML escapes' : `the HTML escape "${entity}"${/%3B$/i.test(entity) ? ' (its ";" percent-encoded)' : ''}`;
   const strayKey = splitLink(raw)?.params.find((p) => /^(?:amp|#0*38|#x0*26);/i.test(p.key))?.key;
   const effect = entity?.startsWith('&#')
     ? 'iOS reads "#" as the start of a fragment and drops everything after it, url included'
@@ -75,8 +77,14 @@ function htmlEscapedMessage(raw: string, rounds: number, source: LinkSource): st
     );
   }
   const times = rounds > 1 ? ` (escaped ${rounds} times)` : '';
+  if (source === 'script') {
+    return (
+      `The link is inside a <script>, where browsers do not decode HTML entities, so it holds ${shown}${times} ` +
+      `and ${effect}. Write a plain "&" in JavaScript`
+    );
+  }
   return (
-    `The link holds the HTML escape ${shown}${times} where nothing decodes it (plain text, e-mail, chat, ` +
+    `The link holds ${shown}${times} where nothing decodes it (plain text, e-mail, chat, ` +
     `QR code, JSON, Markdown), so ${effect}. Use a plain "&" here; write "&amp;" only inside HTML attributes`
   );
 }
@@ -90,7 +98,8 @@ interface Analysis {
 
 function analyse(raw: string, source: LinkSource): Analysis {
   const problems: LinkProblem[] = [];
-  const unescaped = unescapeHtmlUntilStable(raw);
+  // "&amp%3Burl=": an escape whose ';' was percent-encoded on the way is still that escape.
+  const unescaped = unescapeHtmlUntilStable(raw.replace(/&(amp|#0*38|#x0*26)%3B/gi, '&$1;'));
   if (unescaped.rounds > 0) problems.push(problem('html-escaped', htmlEscapedMessage(raw, unescaped.rounds, source)));
   let work = unescaped.text;
 

@@ -30,7 +30,7 @@ f.plist">F (newline in href)</a>
     assert.deepEqual(hosts, ['ota', 's', 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
     assert.deepEqual(
       found.map((f) => f.source),
-      ['attribute', 'html-text', 'attribute', 'attribute', 'attribute', 'attribute', 'attribute', 'attribute', 'html-text', 'html-text'],
+      ['attribute', 'script', 'attribute', 'attribute', 'attribute', 'attribute', 'attribute', 'attribute', 'html-text', 'html-text'],
     );
     // entities in attributes decode once, as in a browser; the newline inside the href is dropped
     assert.equal(found[2]?.link, 'itms-services://?action=download-manifest&url=https%3A%2F%2Fa.example.com%2Fa.plist');
@@ -57,6 +57,9 @@ f.plist">F (newline in href)</a>
       [false, 'html-escaped'],
     ]);
     for (const link of report.links.filter((l) => !l.ok)) assert.ok(link.fixed?.startsWith('itms-services://?action=download-manifest&url=https%3A%2F%2F'));
+    // Browsers decode no entities in <script>: the message must not claim a second round of escaping.
+    assert.match(report.links[1]?.problems[0]?.message ?? '', /inside a <script>/);
+    assert.doesNotMatch(report.links[1]?.problems[0]?.message ?? '', /After the browser decodes/);
   });
 
   test('a link both in href and in the anchor text is reported once', () => {

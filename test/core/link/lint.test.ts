@@ -212,6 +212,24 @@ describe('lintInstallLink: verdicts', () => {
     assert.match(attr.problems[0]?.message ?? '', /HTML-escaped 2 times/);
   });
 
+  test('&amp%3Burl (the escape\'s ";" percent-encoded) is named as that escape, and fixed', () => {
+    const result = lintInstallLink(`itms-services://?action=download-manifest&amp%3Burl=${ENC}`);
+    assert.deepEqual(result.problems.map((p) => p.code), ['html-escaped']);
+    const message = result.problems[0]?.message ?? '';
+    assert.match(message, /holds the HTML escape "&amp%3B" \(its ";" percent-encoded\)/);
+    assert.match(message, /iOS sees a parameter "amp;url" instead of "url"/);
+    assert.doesNotMatch(message, /HTML escape HTML/);
+    assert.equal(result.fixed, GOOD);
+  });
+
+  test('a link from <script> text: entities were not decoded, and the message says so', () => {
+    const result = lintInstallLink(`itms-services://?action=download-manifest&amp;url=${ENC}`, { source: 'script' });
+    assert.equal(result.ok, false);
+    const message = result.problems[0]?.message ?? '';
+    assert.match(message, /inside a <script>, where browsers do not decode HTML entities/);
+    assert.doesNotMatch(message, /After the browser decodes|escaped 2 times/);
+  });
+
   test('a purchaseIntent link is not broken (ok) but says it installs nothing', () => {
     const result = lintInstallLink('itms-services://?action=purchaseIntent&bundleId=com.example.app&productIdentifier=pro');
     assert.equal(result.ok, true);
