@@ -130,6 +130,21 @@ describe('otaship lint', { skip: SKIP }, () => {
     assert.equal((JSON.parse(json.stdout) as { links: { input: string }[] }).links[0]?.input, link);
   });
 
+  test('a bare manifest URL is linted as a link: not-itms-link with the link built from it (argument, stdin, file)', () => {
+    const url = 'https://example.com/m.plist';
+    const fix = `itms-services://?action=download-manifest&url=${encodeURIComponent(url)}`;
+    const file = join(dir, 'url.txt');
+    writeFileSync(file, `${url}\n`);
+    for (const res of [run(['lint', url]), run(['lint', '-'], `${url}\n`), run(['lint', file])]) {
+      assert.equal(res.status, 1, res.stderr);
+      assert.doesNotMatch(res.stderr, /no itms-services link found/);
+      assert.match(res.stdout, /^ {2}error not-itms-link: .*web URL, not an install link/m);
+      assert.ok(res.stdout.includes(`  fix: ${fix}\n`), res.stdout);
+    }
+    const json = JSON.parse(run(['lint', url, '--json']).stdout) as { links: { fixed: string | null }[] };
+    assert.equal(json.links[0]?.fixed, fix);
+  });
+
   test('unreadable input exits 2: missing file, directory, binary file', () => {
     const bin = join(dir, 'app.ipa');
     writeFileSync(bin, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));

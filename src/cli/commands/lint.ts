@@ -57,15 +57,27 @@ async function toText(buf: Buffer, label: string): Promise<string> {
 }
 
 /**
- * The argument heuristic: text starting with "itms" is a link; "-" is standard input; an existing
+ * One http(s) URL and nothing else, most likely the manifest URL given where the install link belongs:
+ * linted as a link, so the not-itms-link problem and its fix (the link built from it) are reported.
+ */
+function isBareWebUrl(text: string): boolean {
+  return /^\s*https?:\/\/\S+\s*$/i.test(text);
+}
+
+function textOrBareUrl(label: string, text: string): LintInput {
+  return { label, kind: isBareWebUrl(text) ? 'link' : 'text', text };
+}
+
+/**
+ * The argument heuristic: text starting with "itms", or one http(s) URL, is a link; "-" is standard input; an existing
  * path is a file; something that looks like a path but does not exist is an error; anything else
  * is text to search (so a pasted snippet works too).
  */
 async function resolveInput(arg: string): Promise<LintInput> {
-  if (/^\s*itms/i.test(arg)) return { label: 'the argument', kind: 'link', text: arg };
-  if (arg === '-') return { label: 'standard input', kind: 'text', text: await toText(await readStdin(), 'standard input') };
+  if (/^\s*itms/i.test(arg) || isBareWebUrl(arg)) return { label: 'the argument', kind: 'link', text: arg };
+  if (arg === '-') return textOrBareUrl('standard input', await toText(await readStdin(), 'standard input'));
   const { existsSync } = await import('node:fs');
-  if (existsSync(arg)) return { label: arg, kind: 'text', text: await toText(await readFileInput(arg), arg) };
+  if (existsSync(arg)) return textOrBareUrl(arg, await toText(await readFileInput(arg), arg));
   const looksLikePath = !arg.includes('://') && !/\s/.test(arg) && (/[\\/]/.test(arg) || /\.[A-Za-z0-9]{1,10}$/.test(arg));
   if (looksLikePath) {
     const { OtashipError } = await import('../../core/errors.js');
