@@ -30,6 +30,7 @@ export interface RawSettings {
   assetTtl?: string | number;
   sessionTtl?: string | number;
   uploadTtl?: string | number;
+  uploadIdleTimeout?: string | number;
   maxUploadBytes?: string | number;
   databaseUrl?: string;
   storage?: string;
@@ -63,6 +64,7 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   assetTtl: 'OTASHIP_ASSET_TTL',
   sessionTtl: 'OTASHIP_SESSION_TTL',
   uploadTtl: 'OTASHIP_UPLOAD_TTL',
+  uploadIdleTimeout: 'OTASHIP_UPLOAD_IDLE_TIMEOUT',
   maxUploadBytes: 'OTASHIP_MAX_UPLOAD_BYTES',
   databaseUrl: 'OTASHIP_DATABASE_URL',
   storage: 'OTASHIP_STORAGE',
@@ -163,6 +165,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   // Resumable uploads not finished within this time are expired and swept away.
   const uploadTtlSeconds = dur('uploadTtl', DAY);
   if (uploadTtlSeconds < 600) throw bad(name('uploadTtl'), String(uploadTtlSeconds), 'at least 10m');
+  // An upload whose client sends nothing for this long is cancelled (its temp files removed).
+  const uploadIdleTimeoutSeconds = dur('uploadIdleTimeout', 120);
+  if (uploadIdleTimeoutSeconds > DAY) {
+    throw bad(name('uploadIdleTimeout'), String(raw('uploadIdleTimeout')), 'at most 1d (it is the longest a client may send nothing)');
+  }
   const maxRaw = raw('maxUploadBytes');
   const maxUploadBytes =
     maxRaw === undefined ? 8 * 1024 ** 3 : parseByteSize(maxRaw as string | number, name('maxUploadBytes'));
@@ -201,6 +208,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     assetTtlSeconds,
     sessionTtlSeconds,
     uploadTtlSeconds,
+    uploadIdleTimeoutSeconds,
     maxUploadBytes,
     databaseUrl,
     storage,

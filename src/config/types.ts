@@ -41,6 +41,8 @@ export interface Config {
   readonly sessionTtlSeconds: number;
   /** Lifetime of an unfinished resumable (tus) upload; older ones are swept. */
   readonly uploadTtlSeconds: number;
+  /** An upload body that receives no byte for this long is cancelled (server/http/body-idle.ts). */
+  readonly uploadIdleTimeoutSeconds: number;
   readonly maxUploadBytes: number;
   /** sqlite:<path>, a plain path, or postgres://… */
   readonly databaseUrl: string;

@@ -62,5 +62,10 @@ export interface BlobStore {
   list(prefix: string): AsyncIterable<string>;
   /** A time-limited direct GET URL (only when capabilities.presign). */
   presignGet?(key: string, options: PresignOptions): Promise<string>;
+  /**
+   * Removes temporary files that writes cut off by a crash left behind, when last written before
+   * `olderThan`; returns how many. Only stores that keep such files (fs) implement it.
+   */
+  sweepTemporary?(olderThan: Date): Promise<number>;
   close?(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './deps.js';
 import { installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
+import { watchBodyIdle } from './http/body-idle.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
@@ -30,7 +31,8 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     // Links are built from the configured public URL, so proxy headers are never trusted for them.
     trustProxy: false,
     // Uploads and downloads of several GB take long on slow links: no request timeout; keep-alive
-    // and header timeouts still protect against idle sockets.
+    // and header timeouts still protect against idle sockets, and a body that stops arriving is
+    // cancelled by the idle watchdog below (http/body-idle.ts).
     requestTimeout: 0,
     connectionTimeout: 0,
     bodyLimit: 1024 * 1024,
@@ -42,6 +44,11 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
 
   const renderPage: ErrorPageRenderer = (view) => String(renderErrorPage(view));
   installErrorEdge(app, renderPage);
+
+  const idleSeconds = deps.config.uploadIdleTimeoutSeconds;
+  app.addHook('onRequest', async (request) => {
+    watchBodyIdle(request.raw, idleSeconds);
+  });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     // Install links carry tokens in their URLs: never leak them through Referer; never let a

@@ -36,7 +36,6 @@ export interface Composed {
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
   await mkdir(config.dataDir, { recursive: true });
   await mkdir(config.tmpDir, { recursive: true });
-  await removeStaleUploads(config.tmpDir);
   const tls = await loadTls(config);
 
   let repos: Repositories | undefined;
@@ -68,11 +67,17 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logRef.log = app.log;
     const openRepos = repos;
     const openBlobs = blobs;
+    await sweepStaleTemporaries(config, blobs);
+    const sweeper = setInterval(() => {
+      sweepStaleTemporaries(config, openBlobs).catch((err: unknown) => app.log.warn({ err }, 'sweeping stale temp files failed'));
+    }, SWEEP_INTERVAL_MS);
+    sweeper.unref();
     return {
       app,
       services,
       tls,
       async close() {
+        clearInterval(sweeper);
         await app.close();
         await services.counters.flush();
         await openRepos.close();
@@ -125,13 +130,23 @@ async function loadTls(config: Config): Promise<TlsMaterial | null> {
   return { cert: m.certPem, key: m.keyPem, caCert: m.caCertPem, caFingerprint: m.caFingerprintSha256 };
 }
 
-/** Temp files of uploads cut off by a crash; a day-old one belongs to no live upload. */
-async function removeStaleUploads(tmpDir: string): Promise<void> {
-  const cutoff = Date.now() - 24 * 3600_000;
-  for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+/** How often stale temp files are swept while the server runs (also once at start). */
+const SWEEP_INTERVAL_MS = 3600_000;
+/**
+ * Temp files untouched for this long belong to no live write. Generous because instances may share
+ * the data dir: a live upload on another instance touches its files with every chunk, and a stalled
+ * one is cancelled after OTASHIP_UPLOAD_IDLE_TIMEOUT (at most a day), so a day-old file is a crash's.
+ */
+const STALE_TEMP_MS = 24 * 3600_000 + 3600_000;
+
+/** Temp files of uploads (tmp/upload-*) and of blob-store writes cut off by a crash. */
+export async function sweepStaleTemporaries(config: Config, blobs: BlobStore, now = Date.now()): Promise<void> {
+  const cutoff = now - STALE_TEMP_MS;
+  for (const name of await readdir(config.tmpDir).catch(() => [] as string[])) {
     if (!name.startsWith('upload-')) continue;
-    const path = join(tmpDir, name);
+    const path = join(config.tmpDir, name);
     const st = await stat(path).catch(() => null);
     if (st && st.mtimeMs < cutoff) await rm(path, { force: true });
   }
+  await blobs.sweepTemporary?.(new Date(cutoff));
 }

@@ -25,6 +25,9 @@ interface Meta {
   contentType?: string;
 }
 
+/** Temporary files of put(): `.<name>.<12 hex>.tmp` (data) and `.<name>.meta.json.<12 hex>.tmp`. */
+const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
@@ -174,6 +177,19 @@ export class FsBlobStore implements BlobStore {
         break;
       }
     }
+  }
+
+  async sweepTemporary(olderThan: Date): Promise<number> {
+    let removed = 0;
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile() || !TEMP_NAME.test(entry.name)) continue;
+      const path = join(entry.parentPath, entry.name);
+      // A live write touches its file with every chunk: only a file idle since the cutoff is stale.
+      const st = await stat(path).catch(() => null);
+      if (st && st.mtimeMs < olderThan.getTime() && (await unlink(path).then(() => true, () => false))) removed++;
+    }
+    return removed;
   }
 
   async *list(prefix: string): AsyncIterable<string> {
