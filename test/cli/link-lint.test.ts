@@ -53,8 +53,28 @@ describe('otaship link', { skip: SKIP }, () => {
     const res = run(['link', '--allow-http', 'http://192.168.1.5:8080/a.plist']);
     assert.equal(res.status, 0);
     assert.equal(res.stdout, `itms-services://?action=download-manifest&url=${encodeURIComponent('http://192.168.1.5:8080/a.plist')}\n`);
-    assert.match(res.stderr, /url-not-https/);
+    assert.match(res.stderr, /^note: warning url-not-https: /m);
     assert.match(res.stderr, /host-private-network/);
+  });
+});
+
+describe('otaship link: severities as lint has them', { skip: SKIP }, () => {
+  test('a .ipa or localhost URL (lint errors) exits 2 with one line and no link', () => {
+    for (const [url, code] of [['https://x.com/app.ipa', 'url-is-package'], ['https://localhost:8443/m.plist', 'host-unreachable']] as const) {
+      const res = run(['link', url]);
+      assert.equal(res.status, 2, res.stderr);
+      assert.equal(res.stdout, '');
+      assert.equal(res.stderr.trimEnd().split('\n').length, 1, res.stderr);
+      assert.match(res.stderr, new RegExp(`^otaship: No install link for .*\\(${code}\\)`));
+    }
+  });
+
+  test('a warning (private network) is a note: the link is printed, exit 0', () => {
+    const res = run(['link', 'https://192.168.1.5/m.plist']);
+    assert.equal(res.status, 0, res.stderr);
+    assert.match(res.stdout, /^itms-services:/);
+    assert.match(res.stderr, /^note: warning host-private-network: /m);
+    assert.doesNotMatch(res.stderr, /note: error/);
   });
 });
 

@@ -158,12 +158,33 @@ describe('otaship manifest --check', { skip: SKIP }, () => {
     assert.deepEqual((JSON.parse(changed.stdout) as { problems: { code: string }[] }).problems.map((p) => p.code), ['HASH_MISMATCH']);
   });
 
+  test('a loopback software-package URL: a warning when building, an error (exit 1) for --check, like lint', () => {
+    const built = run(['manifest', ipa, '--ipa-url', 'https://localhost/a.ipa']);
+    assert.equal(built.status, 0, built.stderr);
+    assert.match(built.stderr, /^otaship: warning: .*localhost.*cannot reach.*\(URL_LOOPBACK, an error for manifest --check\)$/m);
+    const file = join(dir, 'loopback.plist');
+    writeFileSync(file, built.stdout);
+    const checked = run(['manifest', '--check', file]);
+    assert.equal(checked.status, 1, checked.stdout);
+    assert.match(checked.stdout, /^error {3}URL_LOOPBACK /m);
+  });
+
+  test('a software-package URL ending in .plist is flagged when building and checking', () => {
+    const built = run(['manifest', ipa, '--ipa-url', 'https://dl.example.com/manifest.plist']);
+    assert.match(built.stderr, /^otaship: warning: .*software-package URL ends in \.plist.*PACKAGE_URL_IS_MANIFEST/m);
+    const file = join(dir, 'plist-package.plist');
+    writeFileSync(file, built.stdout);
+    const checked = run(['manifest', '--check', file]);
+    assert.equal(checked.status, 1);
+    assert.match(checked.stdout, /PACKAGE_URL_IS_MANIFEST/);
+  });
+
   test('warnings alone keep exit 0', () => {
     const file = join(dir, 'warn.plist');
-    writeFileSync(file, run(['manifest', ipa, '--ipa-url', 'https://localhost:8443/App.ipa']).stdout);
+    writeFileSync(file, run(['manifest', ipa, '--ipa-url', 'https://192.168.1.5:8443/App.ipa']).stdout);
     const res = run(['manifest', '--check', file]);
     assert.equal(res.status, 0, res.stdout);
-    assert.match(res.stdout, /^warning URL_LOOPBACK /m);
+    assert.match(res.stdout, /^warning URL_PRIVATE_NETWORK /m);
     assert.match(res.stdout, /valid \(1 warning\)\n$/);
   });
 

@@ -1,6 +1,7 @@
-// `otaship link <manifest-url>`: prints the itms-services install link for a manifest URL.
-// Problems the link would still have on a phone (a localhost or private host, an http URL allowed
-// for local tests) are noted on stderr; they do not change the exit code.
+// `otaship link <manifest-url>`: prints the itms-services install link for a manifest URL. The link is
+// judged as `otaship lint` judges it: a problem lint calls an error (a .ipa instead of a manifest, a
+// localhost host) means the link cannot install on any phone, so it exits 2 and prints no link. Only
+// an http URL allowed with --allow-http stays a note. Warnings are notes on stderr (exit 0).
 import type { Command } from 'commander';
 
 export function register(program: Command): void {
@@ -13,11 +14,20 @@ export function register(program: Command): void {
       // build.js and lint.js only: the HTML scanner behind index.js is not needed here.
       const { buildInstallLink } = await import('../../core/link/build.js');
       const { lintInstallLink } = await import('../../core/link/lint.js');
+      const { OtashipError } = await import('../../core/errors.js');
       const { terminalSafe } = await import('../terminal-text.js');
-      const link = buildInstallLink(manifestUrl, { allowHttp: options.allowHttp === true });
+      const allowHttp = options.allowHttp === true;
+      const link = buildInstallLink(manifestUrl, { allowHttp });
+      const problems = lintInstallLink(link).problems;
+      const allowed = (code: string): boolean => allowHttp && code === 'url-not-https';
+      const errors = problems.filter((p) => p.severity === 'error' && !allowed(p.code));
+      if (errors.length > 0) {
+        throw new OtashipError('BAD_URL', `No install link for "${manifestUrl}": ${errors.map((p) => `${p.message} (${p.code})`).join('; ')}`);
+      }
       process.stdout.write(`${link}\n`);
-      for (const p of lintInstallLink(link).problems) {
-        process.stderr.write(`note: ${p.severity} ${p.code}: ${terminalSafe(p.message)}\n`);
+      for (const p of problems) {
+        const severity = allowed(p.code) ? 'warning' : p.severity;
+        process.stderr.write(`note: ${severity} ${p.code}: ${terminalSafe(p.message)}\n`);
       }
     });
 }

@@ -141,6 +141,12 @@ async function build(file: string, options: ManifestCliOptions): Promise<void> {
   for (const reason of info.installable.reasons) {
     process.stderr.write(`otaship: ${reason.severity}: ${clean(reason.message)}\n`);
   }
+  // The URLs are the caller's choice (a localhost build for a local test is legitimate), so what
+  // `manifest --check` would report about them is a warning here, not a refusal.
+  const { validateManifest } = await import('../../core/manifest/index.js');
+  for (const p of validateManifest(xml)) {
+    process.stderr.write(`otaship: warning: ${clean(p.message)} (${p.code}${p.severity === 'error' ? ', an error for manifest --check' : ''})\n`);
+  }
   process.stdout.write(xml);
 }
 

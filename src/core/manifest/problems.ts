@@ -34,7 +34,9 @@ export const MANIFEST_PROBLEMS = {
   URL_NOT_ABSOLUTE: 'error',
   URL_NOT_HTTPS: 'error', // required since iOS 7.1
   URL_INVALID_CHARACTERS: 'error', // spaces, non-ASCII…: NSURL refuses the URL
-  URL_LOOPBACK: 'warning', // localhost / 127.0.0.1: a phone cannot reach it
+  URL_LOOPBACK: 'error', // localhost / 127.0.0.1 / [::1]: a phone cannot reach it (lint: host-unreachable)
+  URL_PRIVATE_NETWORK: 'warning', // 10/8, 192.168/16, .local…: reachable only on that network (lint: host-private-network)
+  PACKAGE_URL_IS_MANIFEST: 'error', // the software-package URL ends in .plist: iOS would download the manifest as the app
   URL_CREDENTIALS: 'warning', // user:password@ in the URL: the install daemon re-prompts, logs leak it
   IMAGE_NOT_PNG: 'warning',
   // --- metadata -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Asset URLs: what iOS accepts (absolute https, characters NSURL takes) and what a phone can reach.
 import { OtashipError } from '../errors.js';
+import { classifyHost } from '../link/host.js';
 import { problem } from './problems.js';
 import type { ManifestProblem } from './types.js';
 
@@ -25,10 +26,6 @@ function describeChar(ch: string): string {
   return cp < 0x20 || cp === 0x7f ? `control character U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : `"${ch}"`;
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || /^127\./.test(h) || h === '[::1]' || h === '0.0.0.0';
-}
 
 /**
  * Check a URL for the manifest builder and return the form to write: the WHATWG serialisation
@@ -85,8 +82,12 @@ export function checkAssetUrl(raw: string, path: string, kind: string): Manifest
       ),
     );
   }
-  if (url.hostname !== '' && isLoopbackHost(url.hostname)) {
-    problems.push(problem('URL_LOOPBACK', `the ${kind} URL points at ${url.hostname}, which a phone cannot reach`, path));
+  // The same host classification as the link linter, so both say the same about one host.
+  const reach = url.hostname === '' ? 'public' : classifyHost(url.hostname);
+  if (reach === 'unreachable') {
+    problems.push(problem('URL_LOOPBACK', `the ${kind} URL points at ${url.hostname}, this computer, which a phone cannot reach: use the server's public https:// origin`, path));
+  } else if (reach === 'private') {
+    problems.push(problem('URL_PRIVATE_NETWORK', `the ${kind} URL points at ${url.hostname}, reachable only on its own network (Wi-Fi/VPN)`, path));
   }
   if (url.username !== '' || url.password !== '') {
     problems.push(

@@ -139,6 +139,13 @@ class Walker {
       ok = false;
     } else {
       this.problems.push(...checkAssetUrl(url, `${path}.url`, label));
+      if (kind === 'software-package' && urlExtension(url) === 'plist') {
+        this.add(
+          'PACKAGE_URL_IS_MANIFEST',
+          'the software-package URL ends in .plist: it must be the .ipa itself, or iOS downloads a manifest as the app',
+          `${path}.url`,
+        );
+      }
       if (kind === 'display-image' || kind === 'full-size-image') {
         const ext = urlExtension(url);
         if (ext !== null && ext !== 'png') {

@@ -12,6 +12,7 @@ import {
 import { writeXmlPlist, type PlistDict, type PlistWritable } from '../../../src/core/manifest/xml-plist-writer.js';
 import { OtashipError } from '../../../src/core/errors.js';
 import { CROSS_CHECK_CODES } from './codes.js';
+import { lintInstallLink } from '../../../src/core/link/index.js';
 
 // What Xcode's "Include manifest for over-the-air installation" writes (hand-typed, not generated).
 const XCODE = `<?xml version="1.0" encoding="UTF-8"?>
@@ -148,6 +149,10 @@ const CASES: Case[] = [
   { name: 'non-ASCII in the URL', input: withPkg({ url: 'https://dl.example.com/äpp.ipa' }), codes: ['URL_INVALID_CHARACTERS'] },
   { name: 'a localhost URL', input: withPkg({ url: 'https://localhost:8443/a.ipa' }), codes: ['URL_LOOPBACK'] },
   { name: 'a 127.0.0.1 URL', input: withPkg({ url: 'https://127.0.0.1/a.ipa' }), codes: ['URL_LOOPBACK'] },
+  { name: 'a 127.1 shorthand URL (shared host classification)', input: withPkg({ url: 'https://127.1/a.ipa' }), codes: ['URL_LOOPBACK'] },
+  { name: 'an IPv4-mapped loopback URL', input: withPkg({ url: 'https://[::ffff:127.0.0.1]/a.ipa' }), codes: ['URL_LOOPBACK'] },
+  { name: 'a private-network URL', input: withPkg({ url: 'https://192.168.1.5/a.ipa' }), codes: ['URL_PRIVATE_NETWORK'] },
+  { name: 'a software-package URL ending in .plist', input: withPkg({ url: 'https://dl.example.com/manifest.plist' }), codes: ['PACKAGE_URL_IS_MANIFEST'] },
   { name: 'credentials in the URL', input: withPkg({ url: 'https://me:secret@dl.example.com/a.ipa' }), codes: ['URL_CREDENTIALS'] },
   { name: 'a JPEG display image', input: withAssets(PKG, { kind: 'display-image', url: 'https://x.example/icon.jpg' }), codes: ['IMAGE_NOT_PNG'] },
   // metadata
@@ -199,6 +204,17 @@ describe('validateManifest', () => {
     const covered = new Set(CASES.flatMap((c) => c.codes));
     const missing = Object.keys(MANIFEST_PROBLEMS).filter((code) => !covered.has(code) && !CROSS_CHECK_CODES.includes(code));
     assert.deepEqual(missing, []);
+  });
+
+  test('a host is judged alike by the manifest validator and the link linter (same codes of severity)', () => {
+    const hosts = ['localhost', '127.0.0.1', '127.1', '[::1]', '0.0.0.0', '[::ffff:127.0.0.1]', '192.168.1.5', '10.0.0.1', 'mac.local', 'buildserver', 'ota.example.com'];
+    for (const host of hosts) {
+      const lint = lintInstallLink(`itms-services://?action=download-manifest&url=${encodeURIComponent(`https://${host}/m.plist`)}`);
+      const fromLint = lint.problems.find((p) => p.code.startsWith('host-'))?.severity ?? null;
+      const manifest = validateManifest(withPkg({ url: `https://${host}/a.ipa` }));
+      const fromManifest = manifest.find((p) => p.code === 'URL_LOOPBACK' || p.code === 'URL_PRIVATE_NETWORK')?.severity ?? null;
+      assert.equal(fromManifest, fromLint, host);
+    }
   });
 
   test('a plain object is validated like the XML it stands for', () => {
