@@ -110,10 +110,13 @@ describe('otaship lint', { skip: SKIP }, () => {
     const links = report.links as Record<string, unknown>[];
     assert.equal(links.length, 2);
     for (const link of links) {
-      assert.deepEqual(Object.keys(link), ['input', 'ok', 'problems', 'fixed']);
+      // The documented shape, plus the line the link is on.
+      assert.deepEqual(Object.keys(link), ['input', 'ok', 'problems', 'fixed', 'line']);
       for (const p of link.problems as Record<string, unknown>[]) assert.deepEqual(Object.keys(p), ['code', 'severity', 'message']);
     }
     assert.deepEqual(links.map((l) => l.ok), [true, false]);
+    // input is what the page says (entities as written), not the decoded form
+    assert.deepEqual(links.map((l) => l.input), [GOOD.replace(/&/g, '&amp;'), GOOD.replace(/&/g, '&amp;amp;')]);
     assert.equal(links[0]?.fixed, null);
     assert.equal(links[1]?.fixed, GOOD);
   });

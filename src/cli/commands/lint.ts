@@ -88,7 +88,7 @@ async function resolveInput(arg: string): Promise<LintInput> {
 
 
 function renderBlock(result: LinkLintResult): string {
-  const lines = [printable(result.input)];
+  const lines = [result.line === undefined ? printable(result.input) : `line ${result.line}: ${printable(result.input)}`];
   if (result.problems.length === 0) lines.push('  ok: no problems found');
   for (const p of result.problems) lines.push(`  ${p.severity} ${p.code}: ${printable(p.message)}`);
   if (result.fixed !== null) lines.push(`  fix: ${printable(result.fixed)}`);

@@ -25,12 +25,15 @@ export interface LintInstallLinkOptions {
 }
 
 export interface LinkLintResult {
+  /** The link as given; from lintInstallLinks, as written in the source (HTML entities not decoded). */
   input: string;
   /** True when no problem has severity 'error' (a purchaseIntent link is ok: it is not broken). */
   ok: boolean;
   problems: LinkProblem[];
   /** The repaired link, when a repair exists and lints without errors; otherwise null. */
   fixed: string | null;
+  /** From lintInstallLinks: the 1-based line of the source where the link starts, when known. */
+  line?: number;
 }
 
 const INSTALL_ACTION = 'download-manifest';

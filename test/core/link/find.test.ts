@@ -62,9 +62,32 @@ f.plist">F (newline in href)</a>
     assert.doesNotMatch(report.links[1]?.problems[0]?.message ?? '', /After the browser decodes/);
   });
 
-  test('a link both in href and in the anchor text is reported once', () => {
-    const html = `<p><a href="${GOOD.replace(/&/g, '&amp;')}">${GOOD.replace(/&/g, '&amp;')}</a></p>`;
-    assert.deepEqual(findInstallLinks(html), [{ link: GOOD, source: 'attribute' }]);
+  test('every occurrence is reported, as written in the source, with its line', () => {
+    const escaped = GOOD.replace(/&/g, '&amp;');
+    const html = `<p>\n<a href="${escaped}">Install</a>\n<a href='${GOOD}'>Install</a>\n<a href="x">${escaped}</a></p>`;
+    assert.deepEqual(findInstallLinks(html), [
+      { link: GOOD, raw: escaped, line: 2, source: 'attribute' },
+      { link: GOOD, raw: GOOD, line: 3, source: 'attribute' },
+      { link: GOOD, raw: escaped, line: 4, source: 'html-text' },
+    ]);
+    const report = lintInstallLinks(html);
+    assert.deepEqual(report.links.map((l) => [l.input, l.line, l.ok]), [
+      [escaped, 2, true],
+      [GOOD, 3, true],
+      [escaped, 4, true],
+    ]);
+  });
+
+  test('raw forms keep entities and surrounding spaces out; links inside other attributes are located too', () => {
+    const html = `<html><body>\n<a href="  ${GOOD.replace(/&/g, '&#38;')}\n">x</a>\n<button onclick="location.href=&quot;${GOOD.replace(/&/g, '&amp;')}&quot;">go</button>\n<p>&lt;${GOOD.replace(/&/g, '&amp;')}&gt;</p></body></html>`;
+    assert.deepEqual(
+      findInstallLinks(html).map((f) => [f.raw, f.line, f.link === GOOD]),
+      [
+        [GOOD.replace(/&/g, '&#38;'), 2, true],
+        [GOOD.replace(/&/g, '&amp;'), 4, true], // the href above holds a newline
+        [GOOD.replace(/&/g, '&amp;'), 5, true],
+      ],
+    );
   });
 
   test('a page without links yields none, and lintInstallLinks is then not ok', () => {
@@ -80,6 +103,7 @@ describe('findInstallLinks: text, Markdown, JSON', () => {
     const report = lintInstallLinks(mail);
     assert.equal(report.links.length, 1);
     assert.equal(report.links[0]?.input, 'itms-services://?action=download-manifest&amp;url=https://ota.example.com/a.plist');
+    assert.equal(report.links[0]?.line, 3);
     assert.deepEqual(report.links[0]?.problems.map((p) => p.code), ['html-escaped']);
     assert.equal(report.links[0]?.fixed, GOOD);
   });
@@ -110,7 +134,7 @@ describe('findInstallLinks: text, Markdown, JSON', () => {
   });
 
   test('a bare link is found as is; several links in one line are separated', () => {
-    assert.deepEqual(findInstallLinks(GOOD), [{ link: GOOD, source: 'text' }]);
+    assert.deepEqual(findInstallLinks(GOOD), [{ link: GOOD, raw: GOOD, line: 1, source: 'text' }]);
     const two = `${GOOD} and "itms-services:/?action=download-manifest&url=${ENC}"`;
     assert.equal(findInstallLinks(two).length, 2);
   });
@@ -127,7 +151,7 @@ describe('findInstallLinks: text, Markdown, JSON', () => {
 describe('findInstallLinks: HTML inside JSON', () => {
   test('a JSON string holding rendered HTML is decoded like a page', () => {
     const json = JSON.stringify({ html: `<a href="${GOOD.replace(/&/g, '&amp;')}">Install</a>` });
-    assert.deepEqual(findInstallLinks(json), [{ link: GOOD, source: 'attribute' }]);
+    assert.deepEqual(findInstallLinks(json), [{ link: GOOD, raw: GOOD.replace(/&/g, '&amp;'), line: null, source: 'attribute' }]);
   });
 });
 
@@ -135,8 +159,8 @@ describe('findInstallLinks: hostile input', () => {
   test('a long run of prefixes is one link, not one per prefix (scanning stays linear)', () => {
     const run = 'itms-services://?'.repeat(20_000);
     const found = findInstallLinks(`${run} <p>${run}</p>`);
-    assert.equal(found.length, 1);
-    assert.equal(found[0]?.link, run.slice(0, -1)); // a trailing '?' is read as punctuation
+    assert.equal(found.length, 2); // one per occurrence (before and inside the <p>)
+    for (const f of found) assert.equal(f.link, run.slice(0, -1)); // a trailing '?' is read as punctuation
   });
 
   test('control characters end a link in text', () => {
