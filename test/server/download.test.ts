@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import type { ReleaseCounts } from '../../src/ports/repositories.js';
+import { countsReach as reachCounts } from './support/counts.js';
 import { buildApk } from './support/packages.js';
 import type { ErrorJson } from './support/http.js';
 
@@ -46,16 +47,7 @@ async function publish(body: Buffer): Promise<Published> {
   return (await res.json()) as Published;
 }
 
-/** Counters are updated asynchronously after the response: wait (bounded) for the expected value. */
-async function countsReach(releaseId: string, expected: Partial<ReleaseCounts>): Promise<ReleaseCounts> {
-  let counts = await srv.services.counters.get(releaseId);
-  for (let i = 0; i < 500; i++) {
-    if (Object.entries(expected).every(([k, v]) => counts[k as keyof ReleaseCounts] === v)) break;
-    await sleep(20);
-    counts = await srv.services.counters.get(releaseId);
-  }
-  return counts;
-}
+const countsReach = (releaseId: string, expected: Partial<ReleaseCounts>) => reachCounts(srv.services, releaseId, expected);
 
 const withoutToken = (url: string) => url.split('?')[0]!;
 

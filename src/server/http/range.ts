@@ -58,6 +58,14 @@ export function parseRange(header: string, size: number): { start: number; end: 
   return { start, end: Math.min(end, size - 1) };
 }
 
+/**
+ * Whether the response to `range` is a suffix range (`bytes=-n`, "the last n bytes"): it peeks at
+ * the end of a file and never continues a download.
+ */
+export function isSuffixRange(range: string | undefined, decision: RangeDecision): boolean {
+  return decision.kind === 'partial' && range !== undefined && /^\s*bytes\s*=\s*-/i.test(range);
+}
+
 /** If-Range holds an entity tag (strong comparison) or an HTTP date (exact match). */
 function ifRangeMatches(value: string, v: Validators): boolean {
   const trimmed = value.trim();

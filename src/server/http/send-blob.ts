@@ -1,12 +1,20 @@
 // Serves a blob with the headers download clients rely on: Content-Length, ETag, Last-Modified,
 // Accept-Ranges, Range (206/416), If-Range, If-None-Match (304) and HEAD — over any BlobStore (disk or
-// S3), streaming with backpressure. Reports when a download starts (GET from byte 0) and completes
-// (the response that carries the last byte finished sending it).
+// S3), streaming with backpressure. Reports when a download starts (GET from byte 0) and completes.
+//
+// Complete means: a response that ends at the file's last byte handed ALL its bytes to the socket,
+// and it either began at byte 0 (a whole download) or continued one (a range `bytes=N-…`). A suffix
+// range (`bytes=-N`) only peeks at the end of the file and never completes a download. "Handed" is
+// judged when the response closes, from the bytes the response took from the body stream — not from
+// the response's 'finish' event, which is lost when the client closes right after the last byte. The
+// server cannot see what the client does with bytes already on the wire (`curl … | head -c 1000`
+// of a file that fits in the socket buffers counts as complete).
+import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { contentDisposition } from './content-disposition.js';
-import { decideRange, quoteEtag, type RangeDecision } from './range.js';
+import { decideRange, isSuffixRange, quoteEtag, type RangeDecision } from './range.js';
 
 export interface SendBlobOptions {
   contentType: string;
@@ -56,17 +64,35 @@ export async function sendBlob(
   if (request.method === 'HEAD') return reply.send();
 
   if (startsAtZero(decision)) options.onStart?.();
-  if (options.onComplete && end === stat.size - 1) {
-    const onComplete = options.onComplete;
-    // 'finish' fires only once the last byte was handed to the OS; an aborted download fires 'close'
-    // without it.
-    reply.raw.once('finish', () => onComplete());
+  const completes = end === stat.size - 1 && !isSuffixRange(header('range'), decision);
+  if (length === 0) {
+    if (completes) options.onComplete?.();
+    return reply.send('');
   }
-  if (length === 0) return reply.send('');
   const controller = new AbortController();
-  reply.raw.once('close', () => controller.abort());
+  const counter = new ByteCounter();
+  reply.raw.once('close', () => {
+    controller.abort();
+    if (completes && counter.handed === length) options.onComplete?.();
+  });
   const body = await blobs.get(key, decision.kind === 'partial' ? { start, end } : undefined, controller.signal);
-  return reply.send(body);
+  body.on('error', (err) => counter.destroy(err));
+  return reply.send(body.pipe(counter));
+}
+
+/** Counts the bytes the response has taken from it (and so written to the socket). */
+class ByteCounter extends Transform {
+  #passed = 0;
+
+  /** Bytes passed through minus those still waiting in this stream's buffer for the response. */
+  get handed(): number {
+    return this.#passed - this.readableLength;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.#passed += chunk.length;
+    cb(null, chunk);
+  }
 }
 
 /**
