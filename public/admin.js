@@ -1,7 +1,9 @@
-/* global document, window, location, navigator, sessionStorage, fetch, confirm, setTimeout, Node, CustomEvent */
+/* global document, window, location, sessionStorage, fetch, confirm, Node, CustomEvent */
 // Admin UI behaviour: calls the JSON API (/api/v1/…) with the session cookie. Every state-changing call
 // sends X-Requested-With: otaship, which the server requires for cookie-authenticated requests (CSRF).
 // Plain ES module, no build step.
+
+import { copyText } from './clipboard.js';
 
 const API_HEADERS = { 'X-Requested-With': 'otaship', Accept: 'application/json' };
 const FLASH_KEY = 'otaship-flash';
@@ -106,29 +108,6 @@ function restoreFlash() {
     flashText(level, text);
   } catch {
     /* ignore a malformed flash */
-  }
-}
-
-async function copyText(text, button) {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    // Clipboard API needs a secure context (https or localhost): fall back to a selected text field.
-    const field = el('textarea', { readonly: '' });
-    field.style.position = 'fixed';
-    field.style.opacity = '0';
-    field.value = text;
-    document.body.append(field);
-    field.select();
-    document.execCommand('copy');
-    field.remove();
-  }
-  if (button) {
-    const label = button.textContent;
-    button.textContent = 'Copied';
-    setTimeout(() => {
-      button.textContent = label;
-    }, 1500);
   }
 }
 

@@ -5,3 +5,4 @@ export * from './core/types.js';
 export * from './core/link/index.js';
 export * from './core/manifest/index.js';
 export * from './core/inspect/index.js';
+export * from './core/device/index.js';

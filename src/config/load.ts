@@ -45,6 +45,7 @@ export interface RawSettings {
   downloadMode?: string;
   presignTtl?: string | number;
   cdnUrl?: string;
+  udidRegistration?: string;
 }
 
 type Key = keyof RawSettings;
@@ -79,6 +80,7 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   downloadMode: 'OTASHIP_DOWNLOAD_MODE',
   presignTtl: 'OTASHIP_PRESIGN_TTL',
   cdnUrl: 'OTASHIP_CDN_URL',
+  udidRegistration: 'OTASHIP_UDID_REGISTRATION',
 };
 
 const DAY = 86400;
@@ -194,6 +196,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   const cdnRaw = str('cdnUrl');
   const cdnUrl = cdnRaw ? parseBaseUrl(cdnRaw, name('cdnUrl')) : null;
+  // Device (UDID) registration at /udid: open to anyone who can reach the server, or turned off.
+  const udidRegistration = parseEnum(str('udidRegistration') ?? 'open', ['open', 'off'] as const, name('udidRegistration'));
 
   const config: Config = {
     host,
@@ -215,6 +219,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     downloadMode,
     presignTtlSeconds,
     cdnUrl,
+    udidRegistration,
     tmpDir: join(dataDir, 'tmp'),
   };
   return deepFreeze(config);

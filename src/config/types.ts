@@ -51,6 +51,8 @@ export interface Config {
   readonly presignTtlSeconds: number;
   /** Base URL under which blobs are publicly reachable by key (redirect mode), or null. */
   readonly cdnUrl: string | null;
+  /** Device registration (/udid): 'open' to anyone who reaches the server, or 'off'. */
+  readonly udidRegistration: 'open' | 'off';
   /** Folder for staged uploads (same disk as dataDir by default). */
   readonly tmpDir: string;
 }

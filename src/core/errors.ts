@@ -96,6 +96,11 @@ export const ERRORS = {
     exit: 3,
     hint: 'The link has expired: reopen the install page to get a fresh one.',
   },
+  DEVICE_REGISTRATION: {
+    status: 400,
+    exit: 2,
+    hint: 'Open the device registration page (/udid) in Safari on the iPhone or iPad and install the profile again.',
+  },
   NOT_FOUND: { status: 404, exit: 3, hint: 'Check the identifier; it may have been deleted.' },
   CONFLICT: { status: 409, exit: 3, hint: 'The resource changed or already exists.' },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2, hint: 'Raise OTASHIP_MAX_UPLOAD_BYTES or upload a smaller package.' },

@@ -8,10 +8,12 @@ import { watchBodyIdle } from './http/body-idle.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
+import { deviceRoutes } from './routes/api/devices.js';
 import { uploadRoutes } from './routes/api/upload.js';
 import { resumableUploadRoutes } from './routes/api/uploads-tus.js';
 import { installRoutes } from './routes/install.js';
 import { caRoutes } from './routes/ca.js';
+import { udidRoutes } from './routes/udid.js';
 import { pageRoutes } from './routes/pages.js';
 import { adminRoutes } from './routes/admin.js';
 import { renderErrorPage } from '../web/pages/error.js';
@@ -66,8 +68,10 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     resumableUploadRoutes,
     catalogRoutes,
     tokenRoutes,
+    deviceRoutes,
     installRoutes,
     caRoutes,
+    udidRoutes,
     pageRoutes,
     adminRoutes,
   ];

@@ -1,6 +1,6 @@
 // Authorisation in ONE place. Routes and services call authorize() before acting; nothing else
 // decides who may do what.
-//   admin token            → everything, including token management
+//   admin token            → everything, including token management and registered devices (UDIDs)
 //   unrestricted API token → every app and release (publish, read, edit, delete), no token management
 //   app-limited API token  → only its own app: publish builds of that app's bundle id and platform,
 //                            read/edit/delete that app and its releases
@@ -20,6 +20,7 @@ export type Action =
   | 'release:update'
   | 'release:delete'
   | 'token:manage'
+  | 'device:manage'
   | 'upload:create'
   | 'upload:use';
 
@@ -34,7 +35,7 @@ export interface Resource {
 
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
   if (principal.admin) return true;
-  if (action === 'token:manage') return false;
+  if (action === 'token:manage' || action === 'device:manage') return false;
   if (action === 'upload:create') return true;
   if (action === 'upload:use') return resource.ownerTokenId === principal.tokenId;
   if (principal.appId === null) return true;
@@ -46,6 +47,9 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   if (isAllowed(principal, action, resource)) return;
   if (action === 'token:manage') {
     throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot manage tokens`);
+  }
+  if (action === 'device:manage') {
+    throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot see or change registered devices`);
   }
   if (action === 'upload:use') {
     throw new OtashipError('FORBIDDEN', `token "${principal.name}" did not start this upload and may not use it`);

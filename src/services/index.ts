@@ -8,6 +8,7 @@ import { ApiTokenService } from './api-tokens.js';
 import { CatalogService } from './catalog.js';
 import { systemClock, type Clock } from './clock.js';
 import { CounterService } from './counters.js';
+import { DeviceService } from './devices.js';
 import { DownloadRedirects } from './download-redirects.js';
 import { InstallService } from './install.js';
 import { LinkTokens } from './link-tokens.js';
@@ -30,6 +31,7 @@ export interface Services {
   install: InstallService;
   redirects: DownloadRedirects;
   counters: CounterService;
+  devices: DeviceService;
   status: ServerStatus;
 }
 
@@ -70,6 +72,7 @@ export async function createServices(
   const catalog = new CatalogService(repos, blobs);
   const install = new InstallService(repos, links, urls, counters);
   const redirects = new DownloadRedirects(config, blobs);
+  const devices = new DeviceService(repos, signer, clock, config);
   return {
     config,
     clock,
@@ -84,6 +87,7 @@ export async function createServices(
     install,
     redirects,
     counters,
+    devices,
     status: serverStatus(config),
   };
 }

@@ -4,10 +4,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { OtashipError } from '../core/errors.js';
 
-export type TokenScope = 'release' | 'app' | 'session';
+export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-done';
+
+const SCOPES: readonly string[] = ['release', 'app', 'session', 'udid-nonce', 'udid-done'] satisfies TokenScope[];
 
 export interface SignedPayload {
-  /** Subject: a release id, an app id, or an API token id (session). */
+  /** Subject: a release id, an app id, an API token id (session), a registration nonce or a device id (udid-*). */
   sub: string;
   scope: TokenScope;
   /** Expiry, seconds since the epoch. */
@@ -70,7 +72,8 @@ function isPayload(v: unknown): v is SignedPayload {
   const p = v as Record<string, unknown>;
   return (
     typeof p.sub === 'string' &&
-    (p.scope === 'release' || p.scope === 'app' || p.scope === 'session') &&
+    typeof p.scope === 'string' &&
+    SCOPES.includes(p.scope) &&
     typeof p.exp === 'number' &&
     Number.isFinite(p.exp)
   );

@@ -174,3 +174,41 @@ export interface LoginPageView {
   next: string;
   secure: boolean;
 }
+
+// --- device registration (UDID) --------------------------------------------------------------------
+
+export interface UdidPageView {
+  /** The Profile Service .mobileconfig (a fresh nonce per download). */
+  profileUrl: string;
+  /** Host name the profile registers with, as testers see it in Settings. */
+  host: string;
+}
+
+export interface UdidDonePageView {
+  udid: string;
+  /** Model identifier, e.g. iPhone16,1. */
+  product: string;
+  version: string;
+  deviceName: string | null;
+}
+
+export interface AdminDeviceView {
+  id: string;
+  udid: string;
+  product: string;
+  version: string;
+  serial: string | null;
+  deviceName: string | null;
+  label: string | null;
+  firstRegisteredAt: Date;
+  lastRegisteredAt: Date;
+}
+
+export interface AdminDevicesPageView {
+  user: AdminUser;
+  devices: AdminDeviceView[];
+  /** Apple's bulk device upload file (tab-separated). */
+  exportUrl: string;
+  /** The tester page, or null when registration is turned off. */
+  udidPageUrl: string | null;
+}

@@ -1,0 +1,35 @@
+// Registered devices (admin only): list, label, remove, and Apple's bulk-upload file.
+import type { FastifyInstance } from 'fastify';
+import { authenticate } from '../../auth.js';
+import type { ServerDeps } from '../../deps.js';
+import { jsonObject } from './body.js';
+
+export async function deviceRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
+  app.get('/api/v1/devices', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    return reply.header('Cache-Control', 'no-store').send({ items: await services.devices.list(principal) });
+  });
+
+  // Paste or upload into the Apple Developer portal (Devices › Register Multiple Devices).
+  app.get('/api/v1/devices.txt', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    const text = await services.devices.appleDeviceList(principal);
+    return reply
+      .type('text/plain; charset=utf-8')
+      .header('Content-Disposition', 'attachment; filename="devices.txt"')
+      .header('Cache-Control', 'no-store')
+      .send(text);
+  });
+
+  app.patch<{ Params: { id: string } }>('/api/v1/devices/:id', async (request) => {
+    const principal = await authenticate(request, services);
+    const body = jsonObject(request.body);
+    return services.devices.setLabel(principal, request.params.id, body.label ?? null);
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    await services.devices.delete(principal, request.params.id);
+    return reply.code(204).send();
+  });
+}

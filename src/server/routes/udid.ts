@@ -1,0 +1,70 @@
+// Device (UDID) registration, the iOS Profile Service flow (ota-notes §6):
+//   GET  /udid                        page for testers, with the profile to download
+//   GET  /udid/profile.mobileconfig   the Profile Service profile (fresh signed nonce per download)
+//   POST /udid/callback?n=…           the device's CMS-signed answer → 301 to /udid/done (iOS needs a 301)
+//   GET  /udid/done?d=…               thank-you page with the UDID
+// Every request body in this plugin is read raw and capped; refusals are 400 DEVICE_REGISTRATION.
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OtashipError } from '../../core/errors.js';
+import { MAX_DEVICE_ANSWER_BYTES } from '../../services/devices.js';
+import type { ServerDeps } from '../deps.js';
+import { PAGE_HEADERS } from '../../web/page-headers.js';
+import { renderUdidDonePage, renderUdidPage } from '../../web/pages/udid.js';
+
+function tooLarge(): OtashipError {
+  return new OtashipError('DEVICE_REGISTRATION', `the device answer is larger than ${MAX_DEVICE_ANSWER_BYTES / 1024} KiB`);
+}
+
+/** The raw body, refused as soon as it is known to exceed the cap (before reading it when it says so). */
+async function readCapped(request: FastifyRequest, payload: IncomingMessage): Promise<Buffer> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_DEVICE_ANSWER_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_DEVICE_ANSWER_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendPage(reply: FastifyReply, html: string): FastifyReply {
+  return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+}
+
+export async function udidRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {
+  const { devices } = services;
+  // iOS sends application/pkcs7-signature; whatever is sent, this plugin reads bytes, never JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (request: FastifyRequest, payload: IncomingMessage) => readCapped(request, payload));
+
+  app.get('/udid', async (_request, reply) => {
+    devices.checkOpen();
+    return sendPage(reply, String(renderUdidPage({ profileUrl: '/udid/profile.mobileconfig', host: new URL(config.publicUrl).host })));
+  });
+
+  app.get('/udid/profile.mobileconfig', async (_request, reply) =>
+    reply
+      .type('application/x-apple-aspen-config')
+      .header('Content-Disposition', 'attachment; filename="otaship-register-device.mobileconfig"')
+      .header('Cache-Control', 'no-store')
+      .send(devices.enrollmentProfile()),
+  );
+
+  app.post<{ Querystring: { n?: string } }>('/udid/callback', async (request, reply) => {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const { doneUrl } = await devices.register(typeof request.query.n === 'string' ? request.query.n : undefined, body);
+    // 301, not 302/303: iOS reports any other answer as a failed profile installation.
+    return reply.code(301).header('Location', doneUrl).header('Cache-Control', 'no-store').send();
+  });
+
+  app.get<{ Querystring: { d?: string } }>('/udid/done', async (request, reply) => {
+    const device = await devices.registered(typeof request.query.d === 'string' ? request.query.d : undefined);
+    return sendPage(
+      reply,
+      String(renderUdidDonePage({ udid: device.udid, product: device.product, version: device.version, deviceName: device.deviceName })),
+    );
+  });
+}
