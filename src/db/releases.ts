@@ -124,5 +124,9 @@ export function releaseRepository(db: Kysely<Database>): ReleaseRepository {
       }
       return [...keys].sort();
     },
+    async packageHashes() {
+      const rows = await db.selectFrom('releases').select(['id', 'package_key', 'sha256']).orderBy('id').execute();
+      return rows.map((row) => ({ releaseId: row.id, packageKey: row.package_key, sha256: row.sha256 }));
+    },
   };
 }

@@ -86,6 +86,8 @@ export interface ReleaseRepository {
   delete(id: string): Promise<boolean>;
   /** Every blob key referenced by any release (for storage migration and orphan checks). */
   allBlobKeys(): Promise<string[]>;
+  /** Each release's package key and the SHA-256 recorded at publish (storage migration checks copies against it). */
+  packageHashes(): Promise<Array<{ releaseId: string; packageKey: string; sha256: string }>>;
 }
 
 export interface CounterRepository {

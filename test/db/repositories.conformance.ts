@@ -14,7 +14,7 @@ export interface RepositoriesHarness {
   dispose?(): Promise<void>;
 }
 
-function sampleInfo(name: string, build: string): IpaInfo {
+export function sampleInfo(name: string, build: string): IpaInfo {
   return {
     kind: 'ipa',
     bundleId: `com.example.${name.toLowerCase()}`,
@@ -226,6 +226,17 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       for (const key of [r.packageKey, r.iconKey!, r.icon512Key!]) assert.ok(keys.includes(key), key);
       assert.equal(new Set(keys).size, keys.length);
       assert.ok(!keys.includes(null as unknown as string));
+    });
+
+    test('releases: packageHashes gives each package key with the SHA-256 recorded at publish', async () => {
+      const app = await newApp();
+      const r = await repos.releases.create(releaseInput(app.id, { sha256: 'b'.repeat(64) }));
+      const hashes = await repos.releases.packageHashes();
+      assert.deepEqual(
+        hashes.filter((h) => h.releaseId === r.id),
+        [{ releaseId: r.id, packageKey: r.packageKey, sha256: 'b'.repeat(64) }],
+      );
+      assert.equal(new Set(hashes.map((h) => h.releaseId)).size, hashes.length);
     });
 
     test('counters: increments add up, per kind, including concurrent ones', async () => {

@@ -1,17 +1,23 @@
 // Storage migration fs → S3 (s3rver, real AWS SDK): every blob copied and verified, re-runs skip
-// what is already there, damaged or missing copies are redone; and the real CLI end to end.
+// what is already there, damaged or missing copies are redone; packages that differ from the SHA-256
+// recorded at publish are refused; an abort leaves nothing half-copied; and the real CLI end to end
+// (database check, Ctrl-C).
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { openRepositories } from '../../src/db/index.js';
 import type { BlobStore } from '../../src/ports/blob-store.js';
 import { migrateBlobs } from '../../src/storage/migrate.js';
-import type { MigrateEvent } from '../../src/storage/migrate.js';
+import type { MigrateEvent, RecordedHash } from '../../src/storage/migrate.js';
 import { openBlobStore } from '../../src/storage/open.js';
+import { sampleInfo } from '../db/repositories.conformance.js';
 import { startS3 } from '../helpers/s3.js';
 import type { LocalS3 } from '../helpers/s3.js';
 import { generatedChunks, sha256Of } from './blob-store.conformance.js';
@@ -126,6 +132,118 @@ describe('storage migrate fs → s3', () => {
   });
 });
 
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('storage migrate checks packages against the SHA-256 recorded at publish', () => {
+  test('a source package that differs from its recorded hash is refused, named; the others copy', async () => {
+    const source = await openBlobStore({ kind: 'memory' });
+    const good = Buffer.from('good package');
+    const damaged = Buffer.from('damaged package');
+    await source.put('releases/r1/package.ipa', Readable.from([good]));
+    await source.put('releases/r2/package.ipa', Readable.from([damaged]));
+    await source.put('releases/r2/icon.png', Readable.from([Buffer.from('png')]));
+    const dest = await openBlobStore({ kind: 'fs', root: tempDir() });
+    const recorded = new Map<string, RecordedHash>([
+      ['releases/r1/package.ipa', { sha256: sha(good), label: 'release r1' }],
+      ['releases/r2/package.ipa', { sha256: sha(Buffer.from('the published package')), label: 'release r2' }],
+    ]);
+    const events: MigrateEvent[] = [];
+    const result = await migrateBlobs(source, dest, { recorded, onEvent: (e) => events.push(e) });
+    assert.deepEqual({ copied: result.copied, failed: result.failed, mismatched: result.mismatched }, { copied: 2, failed: 1, mismatched: 1 });
+    assert.equal(result.failures[0]?.key, 'releases/r2/package.ipa');
+    assert.equal(
+      result.failures[0]?.error,
+      `release r2: releases/r2/package.ipa at the source has SHA-256 ${sha(damaged)}, but ${sha(Buffer.from('the published package'))} ` +
+        'was recorded when it was published; the source copy is damaged, so it was not copied (restore it from a backup, or delete the release)',
+    );
+    assert.ok(events.some((e) => e.type === 'failed' && e.mismatch));
+    assert.deepEqual(await keysOf(dest), ['releases/r1/package.ipa', 'releases/r2/icon.png']);
+
+    // The same damaged bytes already at the destination are not "present": still refused.
+    await dest.put('releases/r2/package.ipa', Readable.from([damaged]));
+    const again = await migrateBlobs(source, dest, { recorded });
+    assert.deepEqual({ skipped: again.skipped, mismatched: again.mismatched }, { skipped: 2, mismatched: 1 });
+  });
+
+  test('bytes that differ from the hash the source store vouches for are caught during the copy', async () => {
+    const published = Buffer.from('the published package');
+    const damaged = Buffer.from(published);
+    damaged[4] ^= 0x20;
+    const memory = await openBlobStore({ kind: 'memory' });
+    await memory.put('releases/r3/package.ipa', Readable.from([damaged]));
+    // A store whose recorded hash (fs sidecar, S3 metadata) still says what was published.
+    const source: BlobStore = Object.create(memory) as BlobStore;
+    source.stat = async (key) => {
+      const st = await memory.stat(key);
+      return st && { ...st, sha256: sha(published) };
+    };
+    const dest = await openBlobStore({ kind: 'fs', root: tempDir() });
+    const recorded = new Map([['releases/r3/package.ipa', { sha256: sha(published), label: 'release r3' }]]);
+    const result = await migrateBlobs(source, dest, { recorded });
+    assert.equal(result.mismatched, 1);
+    assert.match(result.failures[0]?.error ?? '', new RegExp(`^release r3: releases/r3/package\\.ipa at the source has SHA-256 ${sha(damaged)}, but ${sha(published)}`));
+    assert.deepEqual(await keysOf(dest), []);
+  });
+});
+
+describe('an aborted migration', () => {
+  test('rejects once the copy in flight has cleaned up: nothing half-copied at the destination', async () => {
+    const memory = await openBlobStore({ kind: 'memory' });
+    await memory.put('releases/r4/package.ipa', Readable.from([Buffer.alloc(4096, 1)]));
+    const controller = new AbortController();
+    // The source delivers half the blob, then stalls; the abort comes while the put waits for more.
+    const source: BlobStore = Object.create(memory) as BlobStore;
+    let sent = false;
+    source.get = async () =>
+      new Readable({
+        read() {
+          if (sent) return;
+          sent = true;
+          this.push(Buffer.alloc(2048, 1));
+          setImmediate(() => controller.abort());
+        },
+      });
+    const root = tempDir();
+    const dest = await openBlobStore({ kind: 'fs', root });
+    await assert.rejects(migrateBlobs(source, dest, { signal: controller.signal }), (err: Error) => err.name === 'AbortError');
+    // Not even the store's temp file (.package.ipa.<random>.tmp) is left.
+    assert.deepEqual(readdirSync(root, { recursive: true }).filter((f) => String(f).includes('package')), []);
+    assert.deepEqual(await keysOf(dest), []);
+  });
+});
+
+/** A SQLite database holding one release per package key, with the given recorded hashes. */
+async function databaseWith(packages: Record<string, string>): Promise<{ url: string; releaseOf: Map<string, string> }> {
+  const url = join(tempDir(), 'otaship.db');
+  const repos = await openRepositories(url);
+  const releaseOf = new Map<string, string>();
+  try {
+    const app = await repos.apps.create({ platform: 'ios', bundleId: 'com.example.migrate', name: 'Migrate', isPublic: false });
+    for (const [packageKey, sha256] of Object.entries(packages)) {
+      const build = String(releaseOf.size + 1);
+      const release = await repos.releases.create({
+        appId: app.id,
+        version: '1.0',
+        build,
+        name: 'Migrate',
+        size: 1,
+        sha256,
+        packageKey,
+        iconKey: null,
+        icon57Key: null,
+        icon512Key: null,
+        info: sampleInfo('Migrate', build),
+        notes: '',
+        isPublic: null,
+      });
+      releaseOf.set(packageKey, release.id);
+    }
+  } finally {
+    await repos.close();
+  }
+  return { url, releaseOf };
+}
+
 function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
@@ -145,7 +263,12 @@ describe('otaship storage migrate (CLI)', () => {
     await seed(source);
     const to = `s3://S3RVER:S3RVER@${local.bucket}/cli-run/?endpoint=${encodeURIComponent(local.endpoint)}&forcePathStyle=true&region=us-east-1`;
 
-    const first = await cli(['storage', 'migrate', '--from', `fs:${dir}`, '--to', to, '--json']);
+    const packages = Object.fromEntries(
+      await Promise.all((await keysOf(source)).filter((k) => k.endsWith('.ipa') || k.endsWith('.apk')).map(async (k) => [k, await hashOf(source, k)])),
+    ) as Record<string, string>;
+    const db = await databaseWith(packages);
+
+    const first = await cli(['storage', 'migrate', '--from', `fs:${dir}`, '--to', to, '--json', '--database-url', db.url]);
     assert.equal(first.code, 0, first.stderr);
     const summary = JSON.parse(first.stdout) as { total: number; copied: number; skipped: number; failed: number };
     assert.deepEqual({ total: summary.total, copied: summary.copied, skipped: summary.skipped, failed: summary.failed }, { total: 6, copied: 6, skipped: 0, failed: 0 });
@@ -157,10 +280,73 @@ describe('otaship storage migrate (CLI)', () => {
       await dest.close?.();
     }
 
-    const second = await cli(['storage', 'migrate', '--from', dir, '--to', to]);
+    const second = await cli(['storage', 'migrate', '--from', dir, '--to', to, '--database-url', db.url]);
     assert.equal(second.code, 0, second.stderr);
     assert.match(second.stdout, /6 blob\(s\): 0 copied \(0 B\), 6 already present, 0 failed/);
     assert.doesNotMatch(second.stdout, /S3RVER:S3RVER/, 'credentials are never printed');
+  });
+
+  test('a package that differs from its recorded hash is refused naming its release (exit 3); the rest is copied', async () => {
+    const from = tempDir();
+    const source = await openBlobStore({ kind: 'fs', root: from });
+    await source.put('releases/ok/package.apk', Readable.from([Buffer.from('fine')]));
+    await source.put('releases/bad/package.ipa', Readable.from([Buffer.from('rotten')]));
+    const db = await databaseWith({ 'releases/ok/package.apk': sha(Buffer.from('fine')), 'releases/bad/package.ipa': sha(Buffer.from('as published')) });
+    const to = tempDir();
+    const res = await cli(['storage', 'migrate', '--from', from, '--to', to, '--database-url', db.url]);
+    assert.equal(res.code, 3);
+    const bad = db.releaseOf.get('releases/bad/package.ipa')!;
+    assert.match(res.stderr, new RegExp(`failed {3}releases/bad/package\\.ipa: release ${bad}: releases/bad/package\\.ipa at the source has SHA-256 ${sha(Buffer.from('rotten'))}`));
+    assert.match(res.stderr, /1 differ from the SHA-256 recorded at publish and stay uncopied until restored at the source/);
+    assert.doesNotMatch(res.stderr, /unexpected error|run the same command again/);
+    assert.deepEqual(await keysOf(await openBlobStore({ kind: 'fs', root: to })), ['releases/ok/package.apk']);
+  });
+
+  test('without the server database: a usage error saying how to name it, or --no-db-check', async () => {
+    const from = tempDir();
+    const missing = join(tempDir(), 'nowhere.db');
+    const res = await cli(['storage', 'migrate', '--from', from, '--to', tempDir(), '--database-url', missing]);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, new RegExp(`no otaship database at ${missing}.*--data-dir.*--no-db-check`));
+    const unchecked = await cli(['storage', 'migrate', '--from', from, '--to', tempDir(), '--database-url', missing, '--no-db-check']);
+    assert.equal(unchecked.code, 0, unchecked.stderr);
+  });
+
+  test('Ctrl-C: one line saying how to resume, exit 130, no bug report', { timeout: 60_000 }, async () => {
+    // A destination that never answers an upload, so the copy is surely in flight when SIGINT comes.
+    let putArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (putArrived = resolve));
+    const fake = createServer((req, res) => {
+      if (req.method === 'HEAD') {
+        res.writeHead(404).end();
+        return;
+      }
+      req.resume();
+      putArrived();
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    try {
+      const from = tempDir();
+      const source = await openBlobStore({ kind: 'fs', root: from });
+      await source.put('releases/r5/package.apk', Readable.from([Buffer.alloc(1000, 7)]));
+      const to = `s3://K:S@stalled?endpoint=${encodeURIComponent(endpoint)}&forcePathStyle=true&region=us-east-1`;
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'storage', 'migrate', '--from', from, '--to', to, '--no-db-check'], {
+        env: { ...process.env, NODE_NO_WARNINGS: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.stdout.resume();
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await arrived;
+      child.kill('SIGINT');
+      assert.equal(await exited, 130);
+      assert.equal(stderr, 'otaship: storage migrate interrupted; nothing half-copied was kept — run the same command again to resume\n');
+    } finally {
+      fake.closeAllConnections();
+      fake.close();
+    }
   });
 
   test('bad locations are usage errors (exit 2) with a clear message', async () => {
