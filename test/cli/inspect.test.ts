@@ -157,4 +157,25 @@ describe('otaship inspect (CLI)', () => {
       assert.match(lines[0] ?? '', pattern);
     }
   });
+
+  test('the fast path (no commander) and the full CLI answer alike: usage errors, help, --opt=value', async () => {
+    const path = await buildIpa({ bundleId: 'com.cli.fast' });
+    // Full CLI through the same compiled entry the launcher falls back to.
+    const full = (...args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' }, (err, stdout, stderr) => {
+          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+        });
+      });
+    for (const args of [['inspect'], ['inspect', '--bogus', path], ['inspect', path, 'extra'], ['inspect', '--help'], ['inspect', path, '--json']]) {
+      const [a, b] = await Promise.all([run(...args), full(...args)]);
+      assert.deepEqual(a, b, `otaship ${args.join(' ')}`);
+    }
+    const usage = await run('inspect');
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /missing required argument 'file'/);
+    const equals = await run('inspect', `--at=2020-01-01`, path, '--json');
+    assert.equal(equals.code, 0, equals.stderr);
+    assert.equal((JSON.parse(equals.stdout) as { bundleId: string }).bundleId, 'com.cli.fast');
+  });
 });

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import type { InspectResult, PackageInfo, ProfileInfo } from '../../core/types.js';
 import { terminalSafe as clean } from '../terminal-text.js';
 
-interface InspectCliOptions {
+export interface InspectCliOptions {
   json?: boolean;
   icon?: string;
   at?: string;
@@ -19,32 +19,35 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object instead of the summary')
     .option('--icon <out.png>', 'write the best app icon to this file as a standard PNG')
     .option('--at <date>', 'judge expiry as of this ISO 8601 date instead of now')
-    .action(async (file: string, options: InspectCliOptions) => {
-      const { OtashipError } = await import('../../core/errors.js');
-      const { inspect, readIcon } = await import('../../core/inspect/index.js');
-      let now: number | undefined;
-      if (options.at !== undefined) {
-        now = Date.parse(options.at);
-        if (Number.isNaN(now)) throw new OtashipError('USAGE', `--at ${options.at} is not a date (use e.g. 2025-01-31 or 2025-01-31T12:00:00Z)`);
-      }
-      const result = await inspect(file, { now });
-      if (options.icon !== undefined) {
-        // USAGE, not NO_ICON: the NO_ICON hint is about packages (Assets.car), which says nothing here.
-        if (result.kind === 'profile') throw new OtashipError('USAGE', `--icon needs a package (.ipa or .apk): ${file} is a provisioning profile, which has no icon`);
-        const png = await readIcon(file, result);
-        if (!png) {
-          // A damaged icon is not a missing one: name the entry instead of blaming Assets.car.
-          const damaged = result.installable.reasons.find((r) => r.code === 'ICON_DAMAGED');
-          if (damaged) throw new OtashipError('BAD_ICON', `${file}: ${damaged.message}`);
-          throw new OtashipError('NO_ICON', `${file} has no icon file to extract`);
-        }
-        const { writeOutputFile } = await import('../write-output.js');
-        await writeOutputFile(options.icon, png, 'the icon');
-        const size = result.icon ? ` (${result.icon.width}×${result.icon.height})` : '';
-        process.stderr.write(`wrote icon to ${options.icon}${size}\n`);
-      }
-      process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
-    });
+    .action((file: string, options: InspectCliOptions) => runInspect(file, options));
+}
+
+/** The command itself, shared by commander's action and the launcher's fast path (cli/inspect-fast.ts). */
+export async function runInspect(file: string, options: InspectCliOptions): Promise<void> {
+  const { OtashipError } = await import('../../core/errors.js');
+  const { inspect, readIcon } = await import('../../core/inspect/index.js');
+  let now: number | undefined;
+  if (options.at !== undefined) {
+    now = Date.parse(options.at);
+    if (Number.isNaN(now)) throw new OtashipError('USAGE', `--at ${options.at} is not a date (use e.g. 2025-01-31 or 2025-01-31T12:00:00Z)`);
+  }
+  const result = await inspect(file, { now });
+  if (options.icon !== undefined) {
+    // USAGE, not NO_ICON: the NO_ICON hint is about packages (Assets.car), which says nothing here.
+    if (result.kind === 'profile') throw new OtashipError('USAGE', `--icon needs a package (.ipa or .apk): ${file} is a provisioning profile, which has no icon`);
+    const png = await readIcon(file, result);
+    if (!png) {
+      // A damaged icon is not a missing one: name the entry instead of blaming Assets.car.
+      const damaged = result.installable.reasons.find((r) => r.code === 'ICON_DAMAGED');
+      if (damaged) throw new OtashipError('BAD_ICON', `${file}: ${damaged.message}`);
+      throw new OtashipError('NO_ICON', `${file} has no icon file to extract`);
+    }
+    const { writeOutputFile } = await import('../write-output.js');
+    await writeOutputFile(options.icon, png, 'the icon');
+    const size = result.icon ? ` (${result.icon.width}×${result.icon.height})` : '';
+    process.stderr.write(`wrote icon to ${options.icon}${size}\n`);
+  }
+  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
 }
 
 // --- human summary ---------------------------------------------------------------------------
