@@ -168,7 +168,7 @@ describe('storage migrate checks packages against the SHA-256 recorded at publis
   test('bytes that differ from the hash the source store vouches for are caught during the copy', async () => {
     const published = Buffer.from('the published package');
     const damaged = Buffer.from(published);
-    damaged[4] ^= 0x20;
+    damaged.writeUInt8(damaged.readUInt8(4) ^ 0x20, 4);
     const memory = await openBlobStore({ kind: 'memory' });
     await memory.put('releases/r3/package.ipa', Readable.from([damaged]));
     // A store whose recorded hash (fs sidecar, S3 metadata) still says what was published.
