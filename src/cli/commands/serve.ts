@@ -2,8 +2,11 @@
 // OTASHIP_CONFIG) and OTASHIP_* variables, read and validated by src/config; the flags below
 // override them. Heavy modules (fastify, database, storage) load only when the command runs.
 import type { Command } from 'commander';
+import { shutdownHandler } from '../shutdown.js';
 
 const SHUTDOWN_GRACE_S = 30;
+/** A database that does not answer must not keep a stopping server alive for long. */
+const COUNTER_FLUSH_TIMEOUT_S = 5;
 
 interface ServeFlags {
   config?: string;
@@ -66,24 +69,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   log.info(`admin: ${config.publicUrl}/admin`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: closing (in-flight requests get ${SHUTDOWN_GRACE_S} s to finish)`);
-    // A multi-GB download must not hold a restart hostage: the daemon retries with Range.
-    setTimeout(() => {
-      log.warn('shutdown grace period over: exiting with requests still open');
-      process.exit(0);
-    }, SHUTDOWN_GRACE_S * 1000).unref();
-    try {
-      await server.close();
-      process.exit(0);
-    } catch (err) {
-      log.error({ err }, 'shutdown failed');
-      process.exit(3);
-    }
-  };
+  // Buffered install counts are written before the process exits, also when the grace period
+  // cuts open downloads off (src/cli/shutdown.ts).
+  const stop = shutdownHandler(
+    { close: () => server.close(), flushCounters: () => server.services.counters.flush() },
+    { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (o, m) => log.error(o, m) },
+    { graceMs: SHUTDOWN_GRACE_S * 1000, flushTimeoutMs: COUNTER_FLUSH_TIMEOUT_S * 1000, exit: (code) => process.exit(code) },
+  );
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
