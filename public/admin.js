@@ -1,4 +1,4 @@
-/* global document, window, location, sessionStorage, fetch, confirm, Node, CustomEvent */
+/* global document, window, location, sessionStorage, fetch, confirm, prompt, Node, CustomEvent */
 // Admin UI behaviour: calls the JSON API (/api/v1/…) with the session cookie. Every state-changing call
 // sends X-Requested-With: otaship, which the server requires for cookie-authenticated requests (CSRF).
 // Plain ES module, no build step.
@@ -372,6 +372,18 @@ async function onClick(e) {
       if (!confirm(`Revoke token “${button.dataset.label}”? Anything using it stops working.`)) return;
       await api('DELETE', `/api/v1/tokens/${encodeURIComponent(row.dataset.tokenId)}`);
       reloadWithFlash('info', `Revoked token “${button.dataset.label}”.`);
+    } else if (action === 'delete-device') {
+      const row = button.closest('[data-device-id]');
+      if (!confirm(`Remove device “${button.dataset.label}”? It can register again from /udid.`)) return;
+      await api('DELETE', `/api/v1/devices/${encodeURIComponent(row.dataset.deviceId)}`);
+      row.remove();
+      flashText('info', `Removed device “${button.dataset.label}”.`);
+    } else if (action === 'label-device') {
+      const row = button.closest('[data-device-id]');
+      const label = prompt('Name for this device in otaship and in devices.txt (empty: the device’s own name)', button.dataset.current || '');
+      if (label === null) return;
+      await api('PATCH', `/api/v1/devices/${encodeURIComponent(row.dataset.deviceId)}`, { label: label.trim() || null });
+      reloadWithFlash('info', 'Device name saved.');
     }
   } catch (err) {
     showFlash(errorNotice(err.body, err.message));

@@ -42,6 +42,8 @@ export interface ServerStatus {
   warnings: string[];
   /** The CA trust page, when running with a self-signed certificate. */
   caPageUrl: string | null;
+  /** The device registration page for testers (/udid); null when registration is off. */
+  udidPageUrl: string | null;
 }
 
 export interface ServiceOptions {
@@ -112,6 +114,7 @@ export function serverStatus(config: Config): ServerStatus {
     iosInstallReady: config.publicUrlIsHttps,
     warnings,
     caPageUrl: config.tls.mode === 'self-signed' ? `${config.publicUrl}/ca` : null,
+    udidPageUrl: config.udidRegistration === 'open' ? `${config.publicUrl}/udid` : null,
   };
 }
 

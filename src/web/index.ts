@@ -11,4 +11,6 @@ export { renderCaPage } from './pages/ca.js';
 export { renderLoginPage } from './pages/admin-login.js';
 export { renderAdminAppsPage, renderAdminAppPage } from './pages/admin-apps.js';
 export { renderAdminTokensPage } from './pages/admin-tokens.js';
+export { renderAdminDevicesPage } from './pages/admin-devices.js';
+export { renderUdidPage, renderUdidDonePage } from './pages/udid.js';
 export type * from './view-models.js';

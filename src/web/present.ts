@@ -2,9 +2,11 @@
 // renderers render. Kept out of the renderers so they stay independent of the storage shapes.
 import type { PackageInfo } from '../core/types.js';
 import type { ApiTokenRecord, AppRecord, ReleaseCounts, ReleaseRecord } from '../ports/repositories.js';
+import type { DeviceJson } from '../services/devices.js';
 import type { ReleaseLinks } from '../services/urls.js';
 import type {
   AdminAppView,
+  AdminDeviceView,
   AdminReleaseView,
   AdminTokenView,
   InstallPageView,
@@ -17,13 +19,15 @@ export interface PresentContext {
   /** False when the public URL is http. */
   secure: boolean;
   caPageUrl: string | null;
+  /** The device registration page, when registration is open. */
+  udidPageUrl?: string | null;
 }
 
 export function presentContext(
-  status: { iosInstallReady: boolean; caPageUrl: string | null },
+  status: { iosInstallReady: boolean; caPageUrl: string | null; udidPageUrl?: string | null },
   clock: () => Date,
 ): PresentContext {
-  return { now: clock(), secure: status.iosInstallReady, caPageUrl: status.caPageUrl };
+  return { now: clock(), secure: status.iosInstallReady, caPageUrl: status.caPageUrl, udidPageUrl: status.udidPageUrl ?? null };
 }
 
 export function profileView(info: PackageInfo): ProfileView | null {
@@ -95,6 +99,7 @@ export function installPageView(
     warnings: testerWarnings(info),
     secure: ctx.secure,
     caPageUrl: ctx.caPageUrl,
+    registerDeviceUrl: ctx.udidPageUrl ?? null,
     latestPageUrl: kind === 'release' ? links.latestPageUrl : null,
     older,
     now: ctx.now,
@@ -179,4 +184,8 @@ export function adminTokenView(
     expiresAt: date(t.expiresAt),
     revokedAt: date(t.revokedAt),
   };
+}
+
+export function adminDeviceView(d: DeviceJson): AdminDeviceView {
+  return { ...d, firstRegisteredAt: new Date(d.firstRegisteredAt), lastRegisteredAt: new Date(d.lastRegisteredAt) };
 }

@@ -56,6 +56,8 @@ export interface InstallPageView {
   secure: boolean;
   /** The CA trust page, when the server runs with a self-signed certificate. */
   caPageUrl: string | null;
+  /** The device registration page (/udid), when registration is open: offered for ad-hoc/development builds. */
+  registerDeviceUrl?: string | null;
   /** Stable latest-release page of the app (with token), for the release page to link to. */
   latestPageUrl: string | null;
   older: OlderReleaseView[];

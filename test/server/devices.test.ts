@@ -3,12 +3,15 @@
 // admin's devices API and Apple's devices.txt; and every way the callback refuses (400, clear message).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { parse } from 'plist';
 import { loadConfig } from '../../src/config/index.js';
 import { isOtashipError } from '../../src/core/errors.js';
 import type { DeviceJson } from '../../src/services/devices.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { SAMPLE_DEVICE, buildDeviceAnswer } from '../helpers/device-answer.js';
+import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { parseHtml } from '../web/dom.js';
 import { request, type ErrorJson, type Response } from './support/http.js';
 
 let srv: TestServer;
@@ -220,6 +223,62 @@ describe('devices API (admin)', () => {
     }
     assert.equal((await api('GET', '/api/v1/devices', {})).status, 401);
     assert.equal((await api('GET', '/api/v1/devices.txt', {})).status, 401);
+  });
+});
+
+describe('web: admin devices page and the install page link', () => {
+  async function session(token: string): Promise<string> {
+    const res = await request(`${srv.baseUrl}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, next: '/admin/devices' }).toString(),
+    });
+    assert.equal(res.status, 303);
+    return String(res.headers['set-cookie']).split(';')[0]!;
+  }
+
+  test('/admin/devices lists registered devices with the export link; other tokens get 403', async () => {
+    const { callbackUrl, challenge } = await downloadProfile();
+    const udid = udidOf(42);
+    const hostileName = '<img src=x onerror=alert(1)> & Bob';
+    assert.equal((await post(callbackUrl, await buildDeviceAnswer(challenge, { UDID: udid, DEVICE_NAME: hostileName }))).status, 301);
+
+    const res = await request(`${srv.baseUrl}/admin/devices`, { headers: { cookie: await session(srv.adminToken) } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    assert.ok(!res.text().includes('<img src=x'), 'device names are escaped');
+    const dom = parseHtml(res.text());
+    const row = dom.all((el) => el.attribs['data-device-id'] !== undefined && dom.text(el).includes(udid))[0];
+    assert.ok(row, 'the device has a row');
+    assert.ok(dom.text(row).includes(hostileName));
+    assert.ok(dom.all((el) => el.attribs['data-action'] === 'delete-device').length >= 1);
+    assert.equal(dom.all((el) => el.name === 'a' && el.attribs.href === '/api/v1/devices.txt').length, 1);
+    assert.ok(dom.all((el) => el.name === 'a' && el.attribs.href === `${srv.publicUrl}/udid`).length >= 1, 'tells where testers register');
+    assert.ok(dom.all((el) => el.name === 'a' && el.attribs.href === '/admin/devices').length >= 1, 'in the admin navigation');
+
+    // The session cookie also fetches the export (a plain GET from the page's link).
+    const txt = await request(`${srv.baseUrl}/api/v1/devices.txt`, { headers: { cookie: await session(srv.adminToken) } });
+    assert.ok(txt.text().includes(`${udid}\t${hostileName}\tios`));
+
+    const ci = (await (await fetch(`${srv.baseUrl}/api/v1/tokens`, { method: 'POST', headers: srv.auth({ 'content-type': 'application/json' }), body: '{"name":"web-ci"}' })).json()) as { token: string };
+    const forbidden = await request(`${srv.baseUrl}/admin/devices`, { headers: { cookie: await session(ci.token) } });
+    assert.equal(forbidden.status, 403);
+    assert.match(forbidden.text(), /cannot see or change registered devices/);
+  });
+
+  test('the install page of an ad-hoc build offers "Register this device"', async () => {
+    const pub = await fetch(`${srv.baseUrl}/api/v1/releases`, {
+      method: 'POST',
+      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
+      body: await readFile(await buildIpa({ bundleId: 'com.example.udidlink', profile: { type: 'ad-hoc' } })),
+    });
+    assert.equal(pub.status, 201);
+    const { installPageUrl } = (await pub.json()) as { installPageUrl: string };
+    const dom = parseHtml(await (await fetch(installPageUrl)).text());
+    const link = dom.byClass('register-device')[0];
+    assert.ok(link, 'the UDID hint links the registration page');
+    assert.equal(dom.attr(link, 'href'), `${srv.publicUrl}/udid`);
+    assert.equal(dom.text(link), 'Register this device');
   });
 });
 

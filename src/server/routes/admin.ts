@@ -11,10 +11,11 @@ import { SESSION_COOKIE } from '../../services/sessions.js';
 import { authenticate } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
-import { adminAppView, adminReleaseView, adminTokenView } from '../../web/present.js';
+import { adminAppView, adminDeviceView, adminReleaseView, adminTokenView } from '../../web/present.js';
 import { renderLoginPage } from '../../web/pages/admin-login.js';
 import { renderAdminAppPage, renderAdminAppsPage } from '../../web/pages/admin-apps.js';
 import { renderAdminTokensPage } from '../../web/pages/admin-tokens.js';
+import { renderAdminDevicesPage } from '../../web/pages/admin-devices.js';
 import type { AdminAppView, AdminUser } from '../../web/view-models.js';
 
 const RELEASES_PER_PAGE = 20;
@@ -174,6 +175,19 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
       tokens: tokens.map((t) => adminTokenView(t, names)),
       apps: apps.map((a) => ({ id: a.id, name: a.name, platform: a.platform })),
       now: services.clock(),
+    });
+    return sendPage(reply, String(html));
+  });
+
+  app.get('/admin/devices', async (request, reply) => {
+    const principal = await principalOrLogin(request, reply, services);
+    if (!principal) return reply;
+    const devices = await services.devices.list(principal); // FORBIDDEN for non-admin tokens
+    const html = renderAdminDevicesPage({
+      user: userOf(principal),
+      devices: devices.map(adminDeviceView),
+      exportUrl: '/api/v1/devices.txt',
+      udidPageUrl: services.status.udidPageUrl,
     });
     return sendPage(reply, String(html));
   });

@@ -92,8 +92,11 @@ function iosHelp(view: InstallPageView): SafeHtml[] {
   );
   if (type === 'ad-hoc' || type === 'development' || type === null) {
     const count = profile ? html` (${profile.deviceCount} ${profile.deviceCount === 1 ? 'device' : 'devices'})` : '';
+    const ask = view.registerDeviceUrl
+      ? html`<a class="register-device" href="${view.registerDeviceUrl}">Register this device</a> to send its UDID to the developer, then ask for a new build.`
+      : html`Send the developer your device’s UDID (on a Mac: connect the device, select it in Finder and click the line under its name until the UDID shows) and ask for a new build.`;
     items.push(
-      html`<li class="hint-udid"><strong>“Unable to Download App”?</strong> This build only installs on devices listed in its provisioning profile${count}. Send the developer your device’s UDID (on a Mac: connect the device, select it in Finder and click the line under its name until the UDID shows) and ask for a new build.</li>`,
+      html`<li class="hint-udid"><strong>“Unable to Download App”?</strong> This build only installs on devices listed in its provisioning profile${count}. ${ask}</li>`,
     );
     items.push(
       html`<li class="hint-devmode"><strong>iOS 16 or later:</strong> turn on <em>Developer Mode</em> (Settings › Privacy &amp; Security › Developer Mode), restart, and confirm. The switch appears after you first try to open the app.</li>`,

@@ -1,0 +1,41 @@
+// Admin: devices registered through /udid, with Apple's bulk-upload file (devices.txt). Renaming and
+// removing go through the JSON API (public/admin.js).
+import { html, type SafeHtml } from '../html.js';
+import { formatDate, formatDateTime } from '../format.js';
+import { adminLayout } from './admin-layout.js';
+import type { AdminDeviceView, AdminDevicesPageView } from '../view-models.js';
+
+function deviceRow(d: AdminDeviceView): SafeHtml {
+  const name = d.label ?? d.deviceName;
+  return html`<tr data-device-id="${d.id}">
+  <td class="device-name">${name ?? html`<span class="muted">unnamed</span>`}${d.label && d.deviceName ? html`<br><span class="muted small">${d.deviceName}</span>` : ''}</td>
+  <td><code class="udid">${d.udid}</code> <button type="button" class="button button-small" data-action="copy" data-copy="${d.udid}">Copy</button></td>
+  <td>${d.product}</td>
+  <td>${d.version}</td>
+  <td>${d.serial ?? html`<span class="muted">—</span>`}</td>
+  <td title="${formatDateTime(d.firstRegisteredAt)}">${formatDate(d.firstRegisteredAt)}</td>
+  <td title="${formatDateTime(d.lastRegisteredAt)}">${formatDate(d.lastRegisteredAt)}</td>
+  <td><button type="button" class="button button-small" data-action="label-device" data-current="${d.label ?? ''}">Rename</button>
+    <button type="button" class="button button-small button-danger" data-action="delete-device" data-label="${name ?? d.udid}">Remove</button></td>
+</tr>`;
+}
+
+export function renderAdminDevicesPage(view: AdminDevicesPageView): SafeHtml {
+  return adminLayout({
+    title: 'Devices',
+    user: view.user,
+    section: 'devices',
+    body: html`<h1>Devices</h1>
+<div class="card">
+${view.udidPageUrl
+    ? html`<p>Testers register an iPhone or iPad by opening <a href="${view.udidPageUrl}"><code>${view.udidPageUrl}</code></a> in Safari on the device.</p>`
+    : html`<p>Registration is turned off on this server (<code>OTASHIP_UDID_REGISTRATION=off</code>); the devices below stay listed.</p>`}
+<p><a class="button" href="${view.exportUrl}" download="devices.txt">Download devices.txt</a> <span class="muted">for Apple Developer › Devices › Register Multiple Devices. Registration is open to anyone who reaches the server: check the list before uploading it.</span></p>
+</div>
+<table class="devices" id="devices">
+  <thead><tr><th>Name</th><th>UDID</th><th>Model</th><th>iOS</th><th>Serial</th><th>Registered</th><th>Last seen</th><th></th></tr></thead>
+  <tbody>${view.devices.map(deviceRow)}</tbody>
+</table>
+${view.devices.length === 0 ? html`<p class="muted empty">No devices registered yet.</p>` : ''}`,
+  });
+}
