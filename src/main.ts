@@ -4,6 +4,7 @@ import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config/types.js';
 import type { Clock } from './services/clock.js';
 import { compose, type Composed } from './server/compose.js';
+import { listenError } from './server/startup-checks.js';
 
 export interface StartOptions {
   clock?: Clock;
@@ -25,7 +26,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     await composed.close();
-    throw err;
+    throw listenError(err, config.host, config.port);
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,6 +1,6 @@
 // The composition root: config → repositories → blob store → services → server. The only module
 // that imports concrete adapters (src/db, src/storage, src/tls).
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config, StorageSettings } from '../config/types.js';
@@ -12,6 +12,7 @@ import { createServices, type Services } from '../services/index.js';
 import type { Clock } from '../services/clock.js';
 import { openBlobStore, type StorageConfig } from '../storage/index.js';
 import { buildServer } from './build.js';
+import { checkTlsPair, ensureDataDirectory } from './startup-checks.js';
 
 export interface ComposeOptions {
   clock?: Clock;
@@ -34,8 +35,8 @@ export interface Composed {
 }
 
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
-  await mkdir(config.dataDir, { recursive: true });
-  await mkdir(config.tmpDir, { recursive: true });
+  await ensureDataDirectory(config.dataDir);
+  await ensureDataDirectory(config.tmpDir);
   const tls = await loadTls(config);
 
   let repos: Repositories | undefined;
@@ -117,12 +118,10 @@ async function loadTls(config: Config): Promise<TlsMaterial | null> {
         throw new OtashipError('CONFIG', `${name} ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
       }
     };
-    return {
-      cert: await read(tls.certFile, 'OTASHIP_TLS_CERT'),
-      key: await read(tls.keyFile, 'OTASHIP_TLS_KEY'),
-      caCert: null,
-      caFingerprint: null,
-    };
+    const cert = await read(tls.certFile, 'OTASHIP_TLS_CERT');
+    const key = await read(tls.keyFile, 'OTASHIP_TLS_KEY');
+    checkTlsPair(cert, key, tls.certFile, tls.keyFile);
+    return { cert, key, caCert: null, caFingerprint: null };
   }
   const { ensureSelfSignedTls } = await import('../tls/index.js');
   const names = [new URL(config.publicUrl).hostname];

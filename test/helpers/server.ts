@@ -105,7 +105,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     } catch (err) {
       lastError = err;
       // Another process took the port between probing and listening: try another one.
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') break;
+      // (startServer reports it as a CONFIG error that keeps the errno in its details.)
+      const errno = (err as { details?: { errno?: unknown } }).details?.errno ?? (err as NodeJS.ErrnoException).code;
+      if (errno !== 'EADDRINUSE') break;
     }
   }
   await rm(dataDir, { recursive: true, force: true });
