@@ -4,7 +4,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import { OtashipError } from '../../../core/errors.js';
+import { OtashipError, isOtashipError } from '../../../core/errors.js';
 import { appJson, releaseJson, type Principal } from '../../../services/index.js';
 import type { PublishResult } from '../../../services/publish/publish.js';
 import type { StagedUpload } from '../../../services/publish/stage.js';
@@ -120,7 +120,7 @@ async function publishMultipart(
       }
     } catch (err) {
       reply.header('Connection', 'close');
-      throw err;
+      throw malformedForm(err);
     }
     if (!staged) throw new OtashipError('VALIDATION', 'the form has no `file` field holding the package');
     return await services.publish.publish(principal, staged, {
@@ -131,6 +131,22 @@ async function publishMultipart(
   } finally {
     await staged?.dispose();
   }
+}
+
+/**
+ * The form parser's own errors (no boundary, bad part headers, a body that is not multipart at all)
+ * are the client's mistake: VALIDATION, not INTERNAL. Our errors and fastify's coded ones (limits)
+ * keep their meaning.
+ */
+function malformedForm(err: unknown): unknown {
+  if (isOtashipError(err) || typeof (err as { code?: unknown } | null)?.code === 'string') return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new OtashipError(
+    'VALIDATION',
+    `the multipart/form-data body is malformed (${reason.slice(0, 200)}): send the package in a field named "file" ` +
+      '(curl -F file=@app.ipa …), or send the package itself as the request body (curl --data-binary @app.ipa …)',
+    { cause: err },
+  );
 }
 
 function isTrue(v: string | undefined): boolean {
