@@ -57,11 +57,24 @@ export class ApiTokenService {
     return principalOf(record, 'bearer');
   }
 
-  /** Re-checks a token id named by a session cookie (it may have been revoked since sign-in). */
+  /**
+   * What a session names: the token id, and for the bootstrap admin also WHICH admin token (a digest
+   * of its hash), so that changing OTASHIP_ADMIN_TOKEN ends the sessions signed in with the old one.
+   */
+  sessionSubject(principal: Principal): string {
+    if (principal.tokenId !== BOOTSTRAP_TOKEN_ID || !this.adminTokenSha256) return principal.tokenId;
+    return `${BOOTSTRAP_TOKEN_ID}.${sha256(`otaship session ${this.adminTokenSha256}`).slice(0, 32)}`;
+  }
+
+  /** Re-checks the token a session names (see sessionSubject): it may have been revoked or replaced since. */
   async principalForId(id: string, via: Principal['via']): Promise<Principal> {
-    if (id === BOOTSTRAP_TOKEN_ID) {
+    if (id === BOOTSTRAP_TOKEN_ID || id.startsWith(`${BOOTSTRAP_TOKEN_ID}.`)) {
       if (!this.adminTokenSha256) throw new OtashipError('UNAUTHENTICATED', 'the bootstrap admin token is no longer configured');
-      return { tokenId: BOOTSTRAP_TOKEN_ID, name: 'bootstrap admin', admin: true, appId: null, via };
+      const bootstrap: Principal = { tokenId: BOOTSTRAP_TOKEN_ID, name: 'bootstrap admin', admin: true, appId: null, via };
+      if (id !== this.sessionSubject(bootstrap)) {
+        throw new OtashipError('UNAUTHENTICATED', 'the admin token (OTASHIP_ADMIN_TOKEN) has changed since this session began: sign in again');
+      }
+      return bootstrap;
     }
     const record = isId(id) ? await this.repos.tokens.get(id) : null;
     if (!record) throw new OtashipError('UNAUTHENTICATED', 'the token behind this session no longer exists');

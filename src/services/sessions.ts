@@ -1,6 +1,6 @@
 // Admin web sessions: signing in with an API token yields a signed, expiring cookie value that
 // names the token (never contains its secret). Each request re-checks the token, so revoking it
-// ends its sessions.
+// ends its sessions, and so does changing OTASHIP_ADMIN_TOKEN for sessions signed in with it.
 import { OtashipError } from '../core/errors.js';
 import type { ApiTokenService } from './api-tokens.js';
 import type { Clock } from './clock.js';
@@ -30,7 +30,7 @@ export class SessionService {
     const principal = await this.tokens.authenticate(token);
     const now = this.clock().getTime();
     const exp = Math.floor(now / 1000) + this.ttlSeconds;
-    const value = this.signer.sign({ sub: principal.tokenId, scope: 'session', exp });
+    const value = this.signer.sign({ sub: this.tokens.sessionSubject(principal), scope: 'session', exp });
     return { value, expiresAt: new Date(exp * 1000), principal: { ...principal, via: 'session' } };
   }
 
