@@ -3,12 +3,15 @@
 import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config/types.js';
 import type { Clock } from './services/clock.js';
+import type { WebhookDispatchOptions } from './services/webhook-dispatcher.js';
 import { compose, type Composed } from './server/compose.js';
 import { listenError } from './server/startup-checks.js';
 
 export interface StartOptions {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** Webhook delivery timing (tests shorten it). */
+  webhooks?: WebhookDispatchOptions;
 }
 
 export interface RunningServer extends Composed {

@@ -124,6 +124,65 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0003_webhooks': {
+      // Webhooks, and the outbox of their deliveries (one row per event per webhook, polled by every
+      // instance's dispatcher) with a log of every attempt. No secret is stored: each webhook's
+      // signing secret is derived from the server secret (services/webhooks.ts).
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('webhooks')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addColumn('events', 'text', (c) => c.notNull())
+          .addColumn('app_id', 'text', (c) => c.references('apps.id').onDelete('cascade'))
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('webhook_deliveries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('webhook_id', 'text', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+          .addColumn('event', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempt_count', 'integer', (c) => c.notNull())
+          .addColumn('next_attempt_at', t.timestamp, (c) => c.notNull())
+          .addColumn('claimed_until', t.timestamp)
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .execute();
+        // The dispatcher's poll: pending rows by due time.
+        await db.schema
+          .createIndex('webhook_deliveries_due')
+          .on('webhook_deliveries')
+          .columns(['state', 'next_attempt_at'])
+          .execute();
+        await db.schema
+          .createIndex('webhook_deliveries_hook')
+          .on('webhook_deliveries')
+          .columns(['webhook_id', 'created_at desc'])
+          .execute();
+
+        await db.schema
+          .createTable('webhook_attempts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id').onDelete('cascade'))
+          .addColumn('webhook_id', 'text', (c) => c.notNull())
+          .addColumn('attempted_at', t.timestamp, (c) => c.notNull())
+          .addColumn('status_code', 'integer')
+          .addColumn('error', 'text')
+          .addColumn('duration_ms', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').column('delivery_id').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        for (const table of ['webhook_attempts', 'webhook_deliveries', 'webhooks']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
   };
 }
 

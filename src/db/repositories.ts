@@ -8,6 +8,7 @@ import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { settingsRepository } from './settings.js';
 import { tokenRepository } from './tokens.js';
+import { webhookRepository } from './webhooks.js';
 
 type BoundRepositories = Omit<Repositories, 'transaction' | 'close'>;
 
@@ -19,6 +20,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     tokens: tokenRepository(db),
     settings: settingsRepository(db),
     devices: deviceRepository(db),
+    webhooks: webhookRepository(db),
   };
 }
 

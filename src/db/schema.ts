@@ -82,6 +82,38 @@ export interface DeviceNoncesTable {
   expires_at: DbTimestamp;
 }
 
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** Comma-separated event names. */
+  events: string;
+  app_id: string | null;
+  description: string;
+  created_at: DbTimestamp;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  payload: string;
+  state: string;
+  attempt_count: number;
+  next_attempt_at: DbTimestamp;
+  claimed_until: DbNullableTimestamp;
+  created_at: DbTimestamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  webhook_id: string;
+  attempted_at: DbTimestamp;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -90,6 +122,9 @@ export interface Database {
   settings: SettingsTable;
   devices: DevicesTable;
   device_nonces: DeviceNoncesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -147,6 +147,72 @@ export interface DeviceRepository {
   useNonce(nonceId: string, udid: string, expiresAt: Date, now: Date): Promise<string>;
 }
 
+/** Events a webhook can subscribe to ('ping' is sent only by the test endpoint). */
+export type WebhookEvent = 'release.published' | 'release.updated' | 'release.deleted' | 'ping';
+
+export interface WebhookRecord {
+  id: string;
+  /** Absolute http(s) URL the server POSTs to. */
+  url: string;
+  events: WebhookEvent[];
+  /** null: every app. */
+  appId: string | null;
+  description: string;
+  createdAt: Date;
+}
+
+export type WebhookDeliveryState = 'pending' | 'delivered' | 'failed';
+
+/** One event for one webhook: a row of the outbox, and its outcome. */
+export interface WebhookDeliveryRecord {
+  id: string;
+  webhookId: string;
+  event: WebhookEvent;
+  /** The exact JSON body sent (built when the event happened). */
+  payload: string;
+  state: WebhookDeliveryState;
+  attemptCount: number;
+  nextAttemptAt: Date;
+  createdAt: Date;
+}
+
+export interface WebhookAttemptRecord {
+  id: string;
+  deliveryId: string;
+  webhookId: string;
+  attemptedAt: Date;
+  /** HTTP status of the answer; null when none came (refused, timed out). */
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface WebhookRepository {
+  /** Throws OtashipError NOT_FOUND when appId names no app. */
+  create(hook: WebhookRecord): Promise<WebhookRecord>;
+  get(id: string): Promise<WebhookRecord | null>;
+  /** Newest first. */
+  list(): Promise<WebhookRecord[]>;
+  /** Also deletes its deliveries (pending ones are never sent) and their attempts. */
+  delete(id: string): Promise<boolean>;
+  /** Webhooks subscribed to `event` for releases of `appId` (all-app webhooks and those limited to it). */
+  subscribers(event: WebhookEvent, appId: string): Promise<WebhookRecord[]>;
+  /** Adds pending deliveries, due at once (createdAt). */
+  enqueue(deliveries: Array<Pick<WebhookDeliveryRecord, 'id' | 'webhookId' | 'event' | 'payload' | 'createdAt'>>): Promise<void>;
+  /** Ids of pending deliveries due at `now` and not claimed by a live claim, oldest first. */
+  due(now: Date, limit: number): Promise<string[]>;
+  /**
+   * Claims a pending, due, unclaimed delivery until `until` and returns it; null when it is not
+   * (another instance claimed it first, or it is no longer due). Atomic across instances.
+   */
+  claim(id: string, now: Date, until: Date): Promise<WebhookDeliveryRecord | null>;
+  /** Logs an attempt, counts it, sets the delivery's next state and releases the claim. */
+  recordAttempt(attempt: WebhookAttemptRecord, next: { state: WebhookDeliveryState; nextAttemptAt: Date }): Promise<void>;
+  getDelivery(id: string): Promise<WebhookDeliveryRecord | null>;
+  /** The webhook's most recent deliveries, newest first, each with its attempts (oldest first). */
+  deliveries(webhookId: string, limit: number): Promise<Array<WebhookDeliveryRecord & { attempts: WebhookAttemptRecord[] }>>;
+}
+
 /** Small key/value settings shared by all instances (e.g. the token-signing key). */
 export interface SettingsRepository {
   get(key: string): Promise<string | null>;
@@ -161,6 +227,7 @@ export interface Repositories {
   tokens: TokenRepository;
   settings: SettingsRepository;
   devices: DeviceRepository;
+  webhooks: WebhookRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
 import { deviceRoutes } from './routes/api/devices.js';
+import { webhookRoutes } from './routes/api/webhooks.js';
 import { uploadRoutes } from './routes/api/upload.js';
 import { resumableUploadRoutes } from './routes/api/uploads-tus.js';
 import { installRoutes } from './routes/install.js';
@@ -69,6 +70,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     catalogRoutes,
     tokenRoutes,
     deviceRoutes,
+    webhookRoutes,
     installRoutes,
     caRoutes,
     udidRoutes,

@@ -10,6 +10,7 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Repositories } from '../ports/repositories.js';
 import { createServices, type Services } from '../services/index.js';
 import type { Clock } from '../services/clock.js';
+import type { WebhookDispatchOptions } from '../services/webhook-dispatcher.js';
 import { openBlobStore, type StorageConfig } from '../storage/index.js';
 import { buildServer } from './build.js';
 import { checkTlsPair, ensureDataDirectory } from './startup-checks.js';
@@ -17,6 +18,8 @@ import { checkTlsPair, ensureDataDirectory } from './startup-checks.js';
 export interface ComposeOptions {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** Webhook delivery timing (tests shorten it). */
+  webhooks?: WebhookDispatchOptions;
 }
 
 export interface TlsMaterial {
@@ -59,6 +62,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const services = await createServices(config, repos, blobs, {
       clock: options.clock,
       onCounterError: (err) => logRef.log?.warn({ err }, 'counting failed'),
+      onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
+      ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     });
     const ca = tls?.caCert && tls.caFingerprint ? { certPem: tls.caCert, fingerprint: tls.caFingerprint } : null;
     const app: FastifyInstance = await buildServer(
@@ -73,6 +78,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       sweepStaleTemporaries(config, openBlobs).catch((err: unknown) => app.log.warn({ err }, 'sweeping stale temp files failed'));
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
+    // Every instance sends the webhook outbox; claims keep two from sending the same attempt.
+    services.webhooks.dispatcher.start();
     return {
       app,
       services,
@@ -80,6 +87,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       async close() {
         clearInterval(sweeper);
         await app.close();
+        await services.webhooks.dispatcher.stop();
         await services.counters.flush();
         await openRepos.close();
         await openBlobs.close?.();

@@ -1,6 +1,6 @@
 // Authorisation in ONE place. Routes and services call authorize() before acting; nothing else
 // decides who may do what.
-//   admin token            → everything, including token management and registered devices (UDIDs)
+//   admin token            → everything, including token management, webhooks and registered devices (UDIDs)
 //   unrestricted API token → every app and release (publish, read, edit, delete), no token management
 //   app-limited API token  → only its own app: publish builds of that app's bundle id and platform,
 //                            read/edit/delete that app and its releases
@@ -21,6 +21,7 @@ export type Action =
   | 'release:delete'
   | 'token:manage'
   | 'device:manage'
+  | 'webhook:manage'
   | 'upload:create'
   | 'upload:use';
 
@@ -35,7 +36,7 @@ export interface Resource {
 
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
   if (principal.admin) return true;
-  if (action === 'token:manage' || action === 'device:manage') return false;
+  if (action === 'token:manage' || action === 'device:manage' || action === 'webhook:manage') return false;
   if (action === 'upload:create') return true;
   if (action === 'upload:use') return resource.ownerTokenId === principal.tokenId;
   if (principal.appId === null) return true;
@@ -50,6 +51,9 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   }
   if (action === 'device:manage') {
     throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot see or change registered devices`);
+  }
+  if (action === 'webhook:manage') {
+    throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot see or change webhooks`);
   }
   if (action === 'upload:use') {
     throw new OtashipError('FORBIDDEN', `token "${principal.name}" did not start this upload and may not use it`);

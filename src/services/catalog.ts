@@ -7,6 +7,7 @@ import { authorize, visibleAppIds } from './authz.js';
 import { isId } from './ids.js';
 import type { Principal } from './principal.js';
 import { MAX_NOTES } from './publish/publish.js';
+import type { ReleaseEventSink } from './webhooks.js';
 
 export interface AppPatch {
   name?: unknown;
@@ -22,6 +23,8 @@ export class CatalogService {
   constructor(
     private readonly repos: Repositories,
     private readonly blobs: BlobStore,
+    /** Webhooks: release.updated / release.deleted are recorded in the change's own transaction. */
+    private readonly events?: ReleaseEventSink,
   ) {}
 
   async listApps(principal: Principal): Promise<AppRecord[]> {
@@ -109,15 +112,24 @@ export class CatalogService {
       }
       clean.isPublic = patch.isPublic;
     }
-    const updated = await this.repos.releases.update(release.id, clean);
+    const updated = await this.repos.transaction(async (tx) => {
+      const changed = await tx.releases.update(release.id, clean);
+      if (changed && Object.keys(clean).length > 0) await this.events?.record(tx, 'release.updated', app, changed);
+      return changed;
+    });
     if (!updated) throw notFound('release', releaseId);
+    this.events?.notify();
     return { app, release: updated };
   }
 
   async deleteRelease(principal: Principal, releaseId: string): Promise<void> {
     const { app, release } = await this.#release(releaseId);
     authorize(principal, 'release:delete', { appId: app.id, label: `app ${app.bundleId}` });
-    await this.repos.releases.delete(release.id);
+    await this.repos.transaction(async (tx) => {
+      await this.events?.record(tx, 'release.deleted', app, release);
+      await tx.releases.delete(release.id);
+    });
+    this.events?.notify();
     await this.#deleteBlobs(release);
   }
 

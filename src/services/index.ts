@@ -16,6 +16,8 @@ import { PublishService } from './publish/publish.js';
 import { SessionService } from './sessions.js';
 import { Signer } from './signing.js';
 import { PublicUrls } from './urls.js';
+import { WebhookDispatcher, type WebhookDispatchOptions } from './webhook-dispatcher.js';
+import { WebhookService, webhookSecret } from './webhooks.js';
 
 export interface Services {
   config: Config;
@@ -32,6 +34,7 @@ export interface Services {
   redirects: DownloadRedirects;
   counters: CounterService;
   devices: DeviceService;
+  webhooks: WebhookService;
   status: ServerStatus;
 }
 
@@ -50,6 +53,10 @@ export interface ServiceOptions {
   clock?: Clock;
   /** Where counter failures go (the server logger). */
   onCounterError?: (err: unknown) => void;
+  /** Webhook delivery timing (tests shorten it). */
+  webhooks?: WebhookDispatchOptions;
+  /** Where webhook dispatch failures go (the server logger). */
+  onWebhookError?: (err: unknown) => void;
 }
 
 const SECRET_SETTING = 'link_signing_secret';
@@ -70,8 +77,14 @@ export async function createServices(
   const tokens = new ApiTokenService(repos, clock, config.adminTokenSha256);
   const sessions = new SessionService(signer, tokens, clock, config.sessionTtlSeconds, config.publicUrlIsHttps);
   const counters = new CounterService(repos, options.onCounterError);
-  const publish = new PublishService(repos, blobs, clock, urls, config);
-  const catalog = new CatalogService(repos, blobs);
+  // Started by the composition root once the server is built (services alone send nothing).
+  const dispatcher = new WebhookDispatcher(
+    { repo: repos.webhooks, clock, secretFor: (id) => webhookSecret(secret, id), onError: options.onWebhookError },
+    options.webhooks,
+  );
+  const webhooks = new WebhookService(repos, clock, urls, secret, dispatcher);
+  const publish = new PublishService(repos, blobs, clock, urls, config, webhooks);
+  const catalog = new CatalogService(repos, blobs, webhooks);
   const install = new InstallService(repos, links, urls, counters);
   const redirects = new DownloadRedirects(config, blobs);
   const devices = new DeviceService(repos, signer, clock, config);
@@ -90,6 +103,7 @@ export async function createServices(
     redirects,
     counters,
     devices,
+    webhooks,
     status: serverStatus(config),
   };
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { IpaInfo } from '../../src/core/types.js';
 import { isOtashipError } from '../../src/core/errors.js';
+import { newId } from '../../src/db/ids.js';
 import type { Repositories, ReleaseRecord } from '../../src/ports/repositories.js';
 
 export interface RepositoriesHarness {
@@ -385,6 +386,135 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       const afterExpiry = new Date(expires.getTime() + 1000);
       assert.equal(await repos.devices.useNonce(unique('other-'), 'UDID-C', new Date(afterExpiry.getTime() + 3600_000), afterExpiry), 'UDID-C');
       assert.equal(await repos.devices.useNonce(nonce, 'UDID-B', new Date(afterExpiry.getTime() + 3600_000), afterExpiry), 'UDID-B');
+    });
+
+    test('webhooks: create, get, list, subscribers by app and event, delete; a missing app is NOT_FOUND', async () => {
+      const app = await newApp();
+      const other = await newApp();
+      const createdAt = new Date('2026-04-01T10:00:00.000Z');
+      const all = await repos.webhooks.create({
+        id: newId(),
+        url: 'https://ci.example.com/hooks/otaship?x=1&y=<2>',
+        events: ['release.published', 'release.deleted'],
+        appId: null,
+        description: 'CI “quoted” & <b>',
+        createdAt,
+      });
+      const limited = await repos.webhooks.create({ id: newId(), url: 'http://qa.local/h', events: ['release.published'], appId: app.id, description: '', createdAt });
+      assert.deepEqual(await repos.webhooks.get(all.id), all);
+      assert.deepEqual(await repos.webhooks.get(limited.id), limited);
+      const listed = await repos.webhooks.list();
+      assert.ok(listed.some((h) => h.id === all.id) && listed.some((h) => h.id === limited.id));
+
+      const ids = async (event: Parameters<typeof repos.webhooks.subscribers>[0], appId: string) =>
+        (await repos.webhooks.subscribers(event, appId)).map((h) => h.id).filter((id) => id === all.id || id === limited.id).sort();
+      assert.deepEqual(await ids('release.published', app.id), [all.id, limited.id].sort());
+      assert.deepEqual(await ids('release.published', other.id), [all.id]);
+      assert.deepEqual(await ids('release.deleted', app.id), [all.id]);
+      assert.deepEqual(await ids('release.updated', app.id), []);
+
+      await rejectsWith(
+        repos.webhooks.create({ id: newId(), url: 'https://x.example', events: ['release.published'], appId: 'no-such-app', description: '', createdAt }),
+        'NOT_FOUND',
+      );
+      assert.equal(await repos.webhooks.delete(all.id), true);
+      assert.equal(await repos.webhooks.delete(all.id), false);
+      assert.equal(await repos.webhooks.get(all.id), null);
+      // Deleting the app deletes the webhooks limited to it.
+      await repos.apps.delete(app.id);
+      assert.equal(await repos.webhooks.get(limited.id), null);
+    });
+
+    test('webhooks: the outbox — due, claimed once across instances, attempts logged, retried, delivered; deleting the webhook drops its deliveries', async () => {
+      const hook = await repos.webhooks.create({
+        id: newId(),
+        url: 'https://ci.example.com/h',
+        events: ['release.published'],
+        appId: null,
+        description: '',
+        createdAt: new Date('2031-01-01T00:00:00.000Z'),
+      });
+      const t0 = new Date('2031-01-01T00:00:00.000Z');
+      const later = (ms: number) => new Date(t0.getTime() + ms);
+      const payload = JSON.stringify({ event: 'release.published', name: 'ünïcödé 🚀 \u0000 <&>' });
+      const [d1, d2] = [newId(), newId()];
+      await repos.webhooks.enqueue([
+        { id: d1, webhookId: hook.id, event: 'release.published', payload, createdAt: t0 },
+        { id: d2, webhookId: hook.id, event: 'release.published', payload: '{}', createdAt: later(1) },
+      ]);
+      assert.deepEqual(await repos.webhooks.due(later(-1), 10), [], 'not due before its time');
+      assert.deepEqual(await repos.webhooks.due(later(5), 10), [d1, d2]);
+      assert.deepEqual(await repos.webhooks.due(later(5), 1), [d1]);
+
+      // Two instances race to claim each delivery: exactly one wins each.
+      const second = await harness.open();
+      try {
+        const claims = await Promise.all([
+          repos.webhooks.claim(d1, later(5), later(60_000)),
+          second.webhooks.claim(d1, later(5), later(60_000)),
+          repos.webhooks.claim(d1, later(5), later(60_000)),
+          second.webhooks.claim(d1, later(5), later(60_000)),
+        ]);
+        assert.equal(claims.filter((c) => c !== null).length, 1);
+      } finally {
+        await second.close();
+      }
+      const claimed = await repos.webhooks.getDelivery(d1);
+      assert.equal(claimed?.payload, payload);
+      assert.equal(claimed?.state, 'pending');
+      assert.equal(claimed?.attemptCount, 0);
+      assert.deepEqual(await repos.webhooks.due(later(5), 10), [d2], 'a claimed delivery is not due');
+      assert.deepEqual(await repos.webhooks.due(later(61_000), 10), [d1, d2], 'a lapsed claim is due again');
+
+      await repos.webhooks.recordAttempt(
+        { id: newId(), deliveryId: d1, webhookId: hook.id, attemptedAt: later(5), statusCode: 500, error: 'the receiver answered 500', durationMs: 12.4 },
+        { state: 'pending', nextAttemptAt: later(60_000) },
+      );
+      assert.deepEqual(await repos.webhooks.due(later(10), 10), [d2], 'waiting for its retry');
+      assert.deepEqual(await repos.webhooks.due(later(60_000), 10), [d2, d1], 'oldest due first');
+      assert.ok(await repos.webhooks.claim(d1, later(60_000), later(120_000)));
+      assert.equal(await repos.webhooks.claim(d1, later(60_001), later(120_000)), null, 'claimed already');
+      await repos.webhooks.recordAttempt(
+        { id: newId(), deliveryId: d1, webhookId: hook.id, attemptedAt: later(60_000), statusCode: null, error: 'ECONNREFUSED', durationMs: 3 },
+        { state: 'pending', nextAttemptAt: later(90_000) },
+      );
+      assert.ok(await repos.webhooks.claim(d1, later(90_000), later(120_000)));
+      await repos.webhooks.recordAttempt(
+        { id: newId(), deliveryId: d1, webhookId: hook.id, attemptedAt: later(90_000), statusCode: 204, error: null, durationMs: 40 },
+        { state: 'delivered', nextAttemptAt: later(90_000) },
+      );
+      assert.equal(await repos.webhooks.claim(d1, later(200_000), later(300_000)), null, 'a delivered delivery is never claimed');
+      assert.deepEqual(await repos.webhooks.due(later(200_000), 10), [d2]);
+
+      const log = await repos.webhooks.deliveries(hook.id, 10);
+      assert.deepEqual(
+        log.map((d) => d.id),
+        [d2, d1],
+        'newest first',
+      );
+      const first = log[1]!;
+      assert.equal(first.state, 'delivered');
+      assert.equal(first.attemptCount, 3);
+      assert.deepEqual(
+        first.attempts.map((a) => [a.statusCode, a.error, a.durationMs, a.attemptedAt.toISOString()]),
+        [
+          [500, 'the receiver answered 500', 12, later(5).toISOString()],
+          [null, 'ECONNREFUSED', 3, later(60_000).toISOString()],
+          [204, null, 40, later(90_000).toISOString()],
+        ],
+      );
+      assert.deepEqual(log[0]!.attempts, []);
+      assert.equal((await repos.webhooks.deliveries(hook.id, 1)).length, 1);
+
+      // Deleting the webhook drops its outbox rows and their log; a late attempt is ignored.
+      assert.equal(await repos.webhooks.delete(hook.id), true);
+      assert.equal(await repos.webhooks.getDelivery(d1), null);
+      assert.deepEqual(await repos.webhooks.due(later(200_000), 10), []);
+      await repos.webhooks.recordAttempt(
+        { id: newId(), deliveryId: d2, webhookId: hook.id, attemptedAt: later(5), statusCode: 200, error: null, durationMs: 1 },
+        { state: 'delivered', nextAttemptAt: later(5) },
+      );
+      assert.deepEqual(await repos.webhooks.deliveries(hook.id, 10), []);
     });
 
     test('settings: get and putIfAbsent; racing writers agree on one value', async () => {

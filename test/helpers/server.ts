@@ -13,6 +13,7 @@ import { loadConfig, type RawSettings } from '../../src/config/index.js';
 import type { Config } from '../../src/config/types.js';
 import { startServer, type RunningServer } from '../../src/main.js';
 import type { Services } from '../../src/services/index.js';
+import type { WebhookDispatchOptions } from '../../src/services/webhook-dispatcher.js';
 
 export interface TestClock {
   (): Date;
@@ -29,6 +30,8 @@ export interface TestServerOptions {
   tls?: boolean;
   /** Fastify logger (default off). */
   logger?: boolean;
+  /** Webhook delivery timing (e.g. a short poll and retry delays). */
+  webhooks?: WebhookDispatchOptions;
 }
 
 export interface TestServer {
@@ -82,7 +85,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       },
     });
     try {
-      const server = await startServer(config, { clock, logger: options.logger ?? false });
+      const server = await startServer(config, {
+        clock,
+        logger: options.logger ?? false,
+        ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+      });
       let stopped = false;
       return {
         baseUrl: server.listenUrl,

@@ -14,6 +14,7 @@ import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
 import type { Principal } from '../principal.js';
 import type { PublicUrls, ReleaseLinks } from '../urls.js';
+import type { ReleaseEventSink } from '../webhooks.js';
 import { checkInstallable } from './checks.js';
 import { renderIcons } from './icons.js';
 import { stageUpload, type StageOptions, type StagedUpload } from './stage.js';
@@ -59,6 +60,8 @@ export class PublishService {
     private readonly clock: Clock,
     private readonly urls: PublicUrls,
     private readonly limits: { tmpDir: string; maxUploadBytes: number },
+    /** Webhooks: release.published is recorded in the release's own transaction. */
+    private readonly events?: ReleaseEventSink,
   ) {}
 
   get maxUploadBytes(): number {
@@ -216,15 +219,19 @@ export class PublishService {
           (await tx.apps.findByBundle(platform, info.bundleId)) ??
           (await tx.apps.create({ id: newId(this.clock()), platform, bundleId: info.bundleId, name: info.name, isPublic: false }));
         const created = await tx.releases.create({ ...release, appId: app.id });
+        await this.events?.record(tx, 'release.published', app, created);
         return { app, release: created };
       });
+    let recorded: { app: AppRecord; release: ReleaseRecord };
     try {
-      return await attempt();
+      recorded = await attempt();
     } catch (err) {
       // Two first publishes of the same bundle raced to create the app: the loser retries once.
-      if (isOtashipError(err) && err.code === 'CONFLICT') return attempt();
-      throw err;
+      if (!(isOtashipError(err) && err.code === 'CONFLICT')) throw err;
+      recorded = await attempt();
     }
+    this.events?.notify();
+    return recorded;
   }
 }
 

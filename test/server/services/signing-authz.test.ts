@@ -66,6 +66,9 @@ describe('authorize', () => {
     for (const a of actions) assert.ok(isAllowed(all, a, { appId: 'x' }));
     assert.ok(isAllowed(all, 'release:publish', { appId: null }), 'may create new apps');
     assert.equal(code(() => authorize(all, 'token:manage')), 'FORBIDDEN');
+    assert.ok(isAllowed(admin, 'webhook:manage'));
+    assert.equal(code(() => authorize(all, 'webhook:manage')), 'FORBIDDEN');
+    assert.equal(code(() => authorize(limited, 'webhook:manage', { appId: 'app1' })), 'FORBIDDEN');
   });
 
   test('app-limited token: only its app, never a new one', () => {

@@ -1,0 +1,47 @@
+// Webhooks (admin only): create (the signing secret is shown once), list, delete, send a test ping,
+// and the delivery log.
+import type { FastifyInstance } from 'fastify';
+import { authenticate } from '../../auth.js';
+import type { ServerDeps } from '../../deps.js';
+import { jsonObject } from './body.js';
+
+export async function webhookRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
+  app.get('/api/v1/webhooks', async (request) => {
+    const principal = await authenticate(request, services);
+    return { items: await services.webhooks.list(principal) };
+  });
+
+  app.post('/api/v1/webhooks', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    const body = jsonObject(request.body);
+    const { webhook, secret } = await services.webhooks.create(principal, {
+      url: body.url,
+      events: body.events,
+      appId: body.appId,
+      description: body.description,
+    });
+    return reply.code(201).header('Cache-Control', 'no-store').send({ ...webhook, secret });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/webhooks/:id', async (request) => {
+    const principal = await authenticate(request, services);
+    return services.webhooks.get(principal, request.params.id);
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/v1/webhooks/:id', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    await services.webhooks.delete(principal, request.params.id);
+    return reply.code(204).send();
+  });
+
+  app.post<{ Params: { id: string } }>('/api/v1/webhooks/:id/test', async (request) => {
+    const principal = await authenticate(request, services);
+    return services.webhooks.ping(principal, request.params.id);
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/api/v1/webhooks/:id/deliveries', async (request) => {
+    const principal = await authenticate(request, services);
+    const limit = Number(request.query.limit ?? 50);
+    return { items: await services.webhooks.deliveries(principal, request.params.id, Number.isInteger(limit) ? limit : 50) };
+  });
+}

@@ -1,0 +1,207 @@
+// Sends the webhook outbox. Every instance runs one dispatcher: it polls for due deliveries, claims
+// each with one conditional UPDATE (so two instances never send the same attempt), POSTs it signed,
+// logs the attempt and schedules a retry with backoff, or gives up. Nothing here runs inside a
+// request: publishing only writes outbox rows and wakes the dispatcher.
+//
+// Requests: POST, JSON body, 10 s timeout, redirects NOT followed (a 3xx is a failed attempt), any
+// 2xx is success. Headers: X-Otaship-Event, X-Otaship-Delivery, X-Otaship-Timestamp (unix seconds)
+// and X-Otaship-Signature: sha256=<hex HMAC-SHA256 of `${timestamp}.${body}` with the webhook's secret>.
+import { createHmac } from 'node:crypto';
+import type { WebhookDeliveryRecord, WebhookRepository } from '../ports/repositories.js';
+import { VERSION } from '../version.js';
+import type { Clock } from './clock.js';
+import { newId } from './ids.js';
+
+/** 1 min, 5 min, 30 min, 2 h, 6 h: six attempts in all over about 8.6 hours, then the delivery is failed. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000];
+
+export interface WebhookDispatchOptions {
+  /** How often each instance looks for due deliveries (default 5 s; new events wake it at once). */
+  pollIntervalMs?: number;
+  /** Per-request timeout (default 10 s). */
+  timeoutMs?: number;
+  /** Wait before each retry; its length is the number of retries (default DEFAULT_RETRY_DELAYS_MS). */
+  retryDelaysMs?: readonly number[];
+  /** Deliveries sent at once per poll (default 10). */
+  batchSize?: number;
+}
+
+export interface DispatcherDeps {
+  repo: WebhookRepository;
+  clock: Clock;
+  /** The webhook's signing secret. */
+  secretFor: (webhookId: string) => string;
+  /** Where unexpected failures go (the server logger). */
+  onError?: (err: unknown) => void;
+}
+
+/** The signature header value for a body sent at `timestamp` (unix seconds, as text). */
+export function webhookSignature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export class WebhookDispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #poll: number;
+  readonly #timeout: number;
+  readonly #retries: readonly number[];
+  readonly #batch: number;
+  #started = false;
+  #stopped = false;
+  #timer: NodeJS.Timeout | undefined;
+  #loop: Promise<void> | null = null;
+  #again = false;
+  readonly #inflight = new Set<Promise<void>>();
+  readonly #controllers = new Set<AbortController>();
+
+  constructor(deps: DispatcherDeps, options: WebhookDispatchOptions = {}) {
+    this.#deps = deps;
+    this.#poll = options.pollIntervalMs ?? 5000;
+    this.#timeout = options.timeoutMs ?? 10_000;
+    this.#retries = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    this.#batch = options.batchSize ?? 10;
+  }
+
+  /** Starts polling (the composition root calls this once the server is built). */
+  start(): void {
+    if (this.#started || this.#stopped) return;
+    this.#started = true;
+    this.wake();
+  }
+
+  /** Looks for due deliveries now instead of at the next poll (after an event was recorded). */
+  wake(): void {
+    if (!this.#started || this.#stopped) return;
+    if (this.#loop) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#loop = this.#drain().finally(() => {
+      this.#loop = null;
+      if (this.#stopped) return;
+      this.#timer = setTimeout(() => this.wake(), this.#poll);
+      this.#timer.unref();
+    });
+  }
+
+  /** Attempts one delivery now if it is due and unclaimed (the test endpoint); resolves when done. */
+  deliverNow(id: string): Promise<void> {
+    return this.#track(this.#attempt(id));
+  }
+
+  /** Stops polling, aborts requests in flight (they are retried later, uncounted) and waits for them. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    for (const c of this.#controllers) c.abort();
+    await this.#loop;
+    await Promise.all([...this.#inflight]);
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      do {
+        this.#again = false;
+        for (;;) {
+          if (this.#stopped) return;
+          const ids = await this.#deps.repo.due(this.#deps.clock(), this.#batch);
+          await Promise.all(ids.map((id) => this.#track(this.#attempt(id))));
+          if (ids.length < this.#batch) break;
+        }
+      } while (this.#again && !this.#stopped);
+    } catch (err) {
+      this.#deps.onError?.(err);
+    }
+  }
+
+  #track(p: Promise<void>): Promise<void> {
+    const tracked = p.catch((err: unknown) => this.#deps.onError?.(err));
+    this.#inflight.add(tracked);
+    void tracked.finally(() => this.#inflight.delete(tracked));
+    return tracked;
+  }
+
+  async #attempt(id: string): Promise<void> {
+    if (this.#stopped) return;
+    const { repo, clock } = this.#deps;
+    const now = clock();
+    // The claim outlives the request, so no other instance picks the delivery up meanwhile; if this
+    // instance dies, the claim lapses and another one retries.
+    const delivery = await repo.claim(id, now, new Date(now.getTime() + this.#timeout + 60_000));
+    if (!delivery) return;
+    const hook = await repo.get(delivery.webhookId);
+    if (!hook) return; // deleted meanwhile: its deliveries went with it
+    const outcome = await this.#post(hook.url, hook.id, delivery);
+    if (outcome === 'aborted') return;
+    const at = clock();
+    const tries = delivery.attemptCount + 1;
+    const ok = outcome.error === null;
+    const retryIn = this.#retries[tries - 1];
+    await repo.recordAttempt(
+      { id: newId(at), deliveryId: delivery.id, webhookId: hook.id, attemptedAt: now, ...outcome },
+      ok
+        ? { state: 'delivered', nextAttemptAt: at }
+        : retryIn === undefined
+          ? { state: 'failed', nextAttemptAt: at }
+          : { state: 'pending', nextAttemptAt: new Date(at.getTime() + retryIn) },
+    );
+  }
+
+  async #post(
+    url: string,
+    webhookId: string,
+    delivery: WebhookDeliveryRecord,
+  ): Promise<{ statusCode: number | null; error: string | null; durationMs: number } | 'aborted'> {
+    const timestamp = String(Math.floor(this.#deps.clock().getTime() / 1000));
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#timeout);
+    const started = performance.now();
+    const duration = () => Math.round(performance.now() - started);
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        redirect: 'manual',
+        signal: controller.signal,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': `otaship-webhooks/${VERSION}`,
+          'x-otaship-event': delivery.event,
+          'x-otaship-delivery': delivery.id,
+          'x-otaship-webhook': webhookId,
+          'x-otaship-timestamp': timestamp,
+          'x-otaship-signature': webhookSignature(this.#deps.secretFor(webhookId), timestamp, delivery.payload),
+        },
+        body: delivery.payload,
+      });
+      await res.body?.cancel().catch(() => undefined);
+      const durationMs = duration();
+      if (res.status >= 200 && res.status < 300) return { statusCode: res.status, error: null, durationMs };
+      const error =
+        res.status >= 300 && res.status < 400
+          ? `the receiver answered ${res.status} (redirect to ${(res.headers.get('location') ?? '?').slice(0, 300)}); redirects are not followed`
+          : `the receiver answered ${res.status}`;
+      return { statusCode: res.status, error, durationMs };
+    } catch (err) {
+      if (!timedOut && controller.signal.aborted) return 'aborted'; // shutting down: retried later
+      const durationMs = duration();
+      if (timedOut) return { statusCode: null, error: `no answer within ${this.#timeout / 1000} s`, durationMs };
+      return { statusCode: null, error: describeFetchError(err), durationMs };
+    } finally {
+      clearTimeout(timer);
+      this.#controllers.delete(controller);
+    }
+  }
+}
+
+/** undici reports "fetch failed" with the reason in `cause` (ECONNREFUSED, ENOTFOUND, a TLS error…). */
+function describeFetchError(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return `${e.message ?? String(err)}${cause ? `: ${cause}` : ''}`.slice(0, 500);
+}
