@@ -3,7 +3,9 @@
 //   admin token            → everything, including token management, webhooks and registered devices (UDIDs)
 //   unrestricted API token → every app and release (publish, read, edit, delete), no token management
 //   app-limited API token  → only its own app: publish builds of that app's bundle id and platform,
-//                            read/edit/delete that app and its releases
+//                            read/edit/delete that app and its releases; other apps and their
+//                            releases look missing (404 NOT_FOUND, as an unknown id does): the token
+//                            learns neither which ids exist nor their bundle ids
 //   resumable uploads      → any principal may start one (what it may publish is decided when the
 //                            finished upload is published); only its creator (or an admin) may
 //                            continue, inspect, cancel or publish it
@@ -32,6 +34,11 @@ export interface Resource {
   label?: string;
   /** Resumable uploads: the token id of the principal that created the upload. */
   ownerTokenId?: string;
+  /**
+   * How the caller named it (e.g. "release 01h…"), exactly as the caller's "does not exist" message
+   * says it: an app-limited token is answered that way for other apps' resources.
+   */
+  ref?: string;
 }
 
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
@@ -58,9 +65,15 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   if (action === 'upload:use') {
     throw new OtashipError('FORBIDDEN', `token "${principal.name}" did not start this upload and may not use it`);
   }
+  if (resource.ref !== undefined && HIDDEN.has(action)) {
+    throw new OtashipError('NOT_FOUND', `${resource.ref} does not exist`);
+  }
   const what = resource.label ?? (resource.appId ? `app ${resource.appId}` : 'a new app');
   throw new OtashipError('FORBIDDEN', `token "${principal.name}" is limited to one app and may not ${verb(action)} ${what}`);
 }
+
+/** Actions on existing apps and releases: refused as if the resource did not exist (see the top). */
+const HIDDEN: ReadonlySet<Action> = new Set(['app:read', 'app:update', 'app:delete', 'release:read', 'release:update', 'release:delete']);
 
 /** Narrows a listing to what the principal may see. */
 export function visibleAppIds(principal: Principal): 'all' | string[] {

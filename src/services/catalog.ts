@@ -36,13 +36,13 @@ export class CatalogService {
 
   async getApp(principal: Principal, appId: string): Promise<AppRecord> {
     const app = await this.#app(appId);
-    authorize(principal, 'app:read', { appId: app.id, label: `app ${app.bundleId}` });
+    authorize(principal, 'app:read', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('app', appId) });
     return app;
   }
 
   async updateApp(principal: Principal, appId: string, patch: AppPatch): Promise<AppRecord> {
     const app = await this.#app(appId);
-    authorize(principal, 'app:update', { appId: app.id, label: `app ${app.bundleId}` });
+    authorize(principal, 'app:update', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('app', appId) });
     const clean: { name?: string; isPublic?: boolean } = {};
     if (patch.name !== undefined) {
       if (typeof patch.name !== 'string' || !patch.name.trim() || patch.name.length > 200) {
@@ -62,7 +62,7 @@ export class CatalogService {
   /** Deletes an app, its releases and all their blobs. */
   async deleteApp(principal: Principal, appId: string): Promise<void> {
     const app = await this.#app(appId);
-    authorize(principal, 'app:delete', { appId: app.id, label: `app ${app.bundleId}` });
+    authorize(principal, 'app:delete', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('app', appId) });
     const releases: ReleaseRecord[] = [];
     let cursor: string | null = null;
     do {
@@ -88,7 +88,7 @@ export class CatalogService {
 
   async getRelease(principal: Principal, releaseId: string): Promise<{ app: AppRecord; release: ReleaseRecord }> {
     const found = await this.#release(releaseId);
-    authorize(principal, 'release:read', { appId: found.app.id, label: `app ${found.app.bundleId}` });
+    authorize(principal, 'release:read', { appId: found.app.id, label: `app ${found.app.bundleId}`, ref: ref('release', releaseId) });
     return found;
   }
 
@@ -98,7 +98,7 @@ export class CatalogService {
     patch: ReleasePatch,
   ): Promise<{ app: AppRecord; release: ReleaseRecord }> {
     const { app, release } = await this.#release(releaseId);
-    authorize(principal, 'release:update', { appId: app.id, label: `app ${app.bundleId}` });
+    authorize(principal, 'release:update', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('release', releaseId) });
     const clean: { notes?: string; isPublic?: boolean | null } = {};
     if (patch.notes !== undefined) {
       if (typeof patch.notes !== 'string' || patch.notes.length > MAX_NOTES) {
@@ -124,7 +124,7 @@ export class CatalogService {
 
   async deleteRelease(principal: Principal, releaseId: string): Promise<void> {
     const { app, release } = await this.#release(releaseId);
-    authorize(principal, 'release:delete', { appId: app.id, label: `app ${app.bundleId}` });
+    authorize(principal, 'release:delete', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('release', releaseId) });
     await this.repos.transaction(async (tx) => {
       await this.events?.record(tx, 'release.deleted', app, release);
       await tx.releases.delete(release.id);
@@ -153,5 +153,10 @@ export class CatalogService {
 }
 
 function notFound(kind: string, id: string): OtashipError {
-  return new OtashipError('NOT_FOUND', `${kind} ${id.slice(0, 64)} does not exist`);
+  return new OtashipError('NOT_FOUND', `${ref(kind, id)} does not exist`);
+}
+
+/** How a caller's id is named in "does not exist": the same for a missing id and a hidden one (authz). */
+function ref(kind: string, id: string): string {
+  return `${kind} ${id.slice(0, 64)}`;
 }

@@ -123,10 +123,33 @@ describe('API tokens', () => {
 
     const apps = (await (await fetch(`${srv.baseUrl}/api/v1/apps`, { headers: bearer(limited.token) })).json()) as { items: { id: string }[] };
     assert.deepEqual(apps.items.map((a) => a.id), [app.id]);
-    assert.equal((await fetch(`${srv.baseUrl}/api/v1/apps/${other.app.id}`, { headers: bearer(limited.token) })).status, 403);
-    assert.equal((await fetch(`${srv.baseUrl}/api/v1/releases/${other.release.id}`, { headers: bearer(limited.token) })).status, 403);
-    const del = await fetch(`${srv.baseUrl}/api/v1/releases/${other.release.id}`, { method: 'DELETE', headers: bearer(limited.token) });
-    assert.equal(del.status, 403);
+    // Another app's resources look exactly like unknown ids: 404, same message, no bundle id.
+    const unknownApp = '01m85xe9tjnesg94nw3syqh9yx';
+    const unknownRelease = '01m85xe9tjnesg94nw3syqh9yz';
+    const asLimited = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${srv.baseUrl}/api/v1/${path}`, {
+        method,
+        headers: { ...bearer(limited.token), ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, error: ((await res.json()) as ErrorJson).error };
+    };
+    for (const [method, kind, id, missing, body] of [
+      ['GET', 'apps', other.app.id, unknownApp],
+      ['PATCH', 'apps', other.app.id, unknownApp, { name: 'Mine now' }],
+      ['DELETE', 'apps', other.app.id, unknownApp],
+      ['GET', 'apps', `${other.app.id}/releases`, `${unknownApp}/releases`],
+      ['GET', 'releases', other.release.id, unknownRelease],
+      ['PATCH', 'releases', other.release.id, unknownRelease, { notes: 'x' }],
+      ['DELETE', 'releases', other.release.id, unknownRelease],
+    ] as const) {
+      const hidden = await asLimited(method, `${kind}/${id}`, body);
+      const absent = await asLimited(method, `${kind}/${missing}`, body);
+      assert.equal(hidden.status, 404, `${method} ${kind}/${id}`);
+      assert.equal(hidden.error.code, 'NOT_FOUND');
+      assert.equal(hidden.error.message, absent.error.message.replace(missing.split('/')[0]!, id.split('/')[0]!));
+      assert.doesNotMatch(hidden.error.message, /com\.example\.other/);
+    }
     assert.equal((await fetch(`${srv.baseUrl}/api/v1/releases/${other.release.id}`, { headers: srv.auth() })).status, 200);
     const patch = await fetch(`${srv.baseUrl}/api/v1/apps/${app.id}`, {
       method: 'PATCH',
