@@ -103,6 +103,8 @@ export const ERRORS = {
   },
   NOT_FOUND: { status: 404, exit: 3, hint: 'Check the identifier; it may have been deleted.' },
   CONFLICT: { status: 409, exit: 3, hint: 'The resource changed or already exists.' },
+  REQUEST_TIMEOUT: { status: 408, exit: 3, hint: 'Send the request again, without pausing inside its headers.' },
+  HEADERS_TOO_LARGE: { status: 431, exit: 3, hint: 'Send smaller request headers: fewer or shorter cookies, a shorter URL.' },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2, hint: 'Raise OTASHIP_MAX_UPLOAD_BYTES or upload a smaller package.' },
   NOT_INSTALLABLE: {
     status: 422,

@@ -3,7 +3,7 @@
 import cookie from '@fastify/cookie';
 import fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './deps.js';
-import { installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { watchBodyIdle } from './http/body-idle.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
@@ -29,6 +29,7 @@ export interface BuildServerOptions {
 type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
 
 export async function buildServer(deps: ServerDeps, options: BuildServerOptions = {}): Promise<FastifyInstance> {
+  const renderPage: ErrorPageRenderer = (view) => String(renderErrorPage(view));
   const app = fastify({
     logger: options.logger ?? false,
     // Links are built from the configured public URL, so proxy headers are never trusted for them.
@@ -42,10 +43,12 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     // One line per request at info level costs more than serving a manifest; errors and refusals
     // are still logged by the error edge. Access logs belong to the reverse proxy.
     logController: new LogController({ disableRequestLogging: true }),
+    // Errors raised before routing, or before a request could even be parsed, use the one error envelope.
+    frameworkErrors: frameworkErrorHandler(renderPage),
+    clientErrorHandler: clientErrorHandler(renderPage),
     ...(options.https ? { https: options.https } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
-  const renderPage: ErrorPageRenderer = (view) => String(renderErrorPage(view));
   installErrorEdge(app, renderPage);
 
   const idleSeconds = deps.config.uploadIdleTimeoutSeconds;

@@ -1,7 +1,11 @@
 // The ONE place errors become HTTP responses. An OtashipError keeps its catalogue status and becomes
 // `{error: {code, message, hint, details?}}` (or an HTML error page for page routes); framework errors
-// (bad JSON, body too large, unknown content type) are mapped to catalogue codes; anything else is a
-// bug: logged with its stack, answered as INTERNAL without internals.
+// (bad JSON, body too large, unknown content type, a URL that does not decode) are mapped to catalogue
+// codes; anything else is a bug: logged with its stack, answered as INTERNAL without internals.
+// Requests too broken to reach fastify (oversized headers, not HTTP at all) are answered from the
+// socket by clientErrorHandler, in the same envelope.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, OtashipError, isOtashipError } from '../core/errors.js';
 
@@ -25,6 +29,48 @@ export function installErrorEdge(app: FastifyInstance, renderPage?: ErrorPageRen
   });
 }
 
+/** fastify's `frameworkErrors` option: errors raised before routing (e.g. FST_ERR_BAD_URL). */
+export function frameworkErrorHandler(renderPage?: ErrorPageRenderer) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const e = toOtashipError(err);
+    request.log.info({ code: e.code, msg: e.message }, 'request refused');
+    return sendError(request, reply, e, renderPage);
+  };
+}
+
+/**
+ * fastify's `clientErrorHandler` option: Node could not parse the request (headers too large, not
+ * HTTP), so there is no request object; the answer is written to the socket, which is then closed.
+ */
+export function clientErrorHandler(renderPage?: ErrorPageRenderer) {
+  return function (this: FastifyInstance, err: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+    // A reset connection has no one left to answer.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const e =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? new OtashipError('HEADERS_TOO_LARGE', 'the request headers are larger than this server accepts')
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new OtashipError('REQUEST_TIMEOUT', 'the request headers did not arrive in time')
+          : new OtashipError('VALIDATION', 'the request is not valid HTTP/1.1');
+    this.log.trace({ err }, 'client error');
+    if (socket.writable) {
+      const status = ERRORS[e.code].status;
+      // The request line, when it arrived, tells a page from an API call.
+      const raw = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.toString('latin1') : '';
+      const path = /^[A-Z]+ (\S+) HTTP\//.exec(raw)?.[1] ?? '';
+      const html = isPagePath(path);
+      const view = { status, code: e.code, message: e.message, hint: e.hint };
+      const body = html ? (renderPage ? renderPage(view) : fallbackPage(view)) : JSON.stringify(errorBody(e));
+      const type = html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8';
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: ${type}\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(err);
+  };
+}
+
 export function toOtashipError(err: unknown): OtashipError {
   if (isOtashipError(err)) return err;
   const fe = err as Partial<FastifyError> & { message?: string };
@@ -40,6 +86,10 @@ export function toOtashipError(err: unknown): OtashipError {
       return new OtashipError('VALIDATION', 'the request body is not valid JSON', { cause: err });
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new OtashipError('VALIDATION', 'the request is not multipart/form-data', { cause: err });
+    case 'FST_ERR_BAD_URL':
+      return new OtashipError('VALIDATION', 'the URL path is not valid: a %-escape in it does not decode to text (check the link)', {
+        cause: err,
+      });
   }
   if (status >= 400 && status < 500) {
     return new OtashipError('VALIDATION', fe.message ?? 'bad request', { cause: err });
@@ -61,9 +111,13 @@ function sendError(
     const html = renderPage ? renderPage(view) : fallbackPage(view);
     return reply.type('text/html; charset=utf-8').send(html);
   }
+  return reply.type('application/json; charset=utf-8').send(errorBody(e));
+}
+
+function errorBody(e: OtashipError): ErrorBody {
   const body: ErrorBody = { error: { code: e.code, message: e.message, hint: e.hint } };
   if (e.details) body.error.details = { ...e.details };
-  return reply.type('application/json; charset=utf-8').send(body);
+  return body;
 }
 
 /**
@@ -73,10 +127,14 @@ function sendError(
 function wantsHtml(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0] ?? '';
   if (path.startsWith('/api/')) return false;
-  const isPage = /^\/i\/[^/]+\/?$/.test(path) || /^\/apps\/[^/]+\/?$/.test(path) || path === '/ca' || path.startsWith('/admin');
-  if (isPage) return true;
+  if (isPagePath(path)) return true;
   const accept = request.headers.accept ?? '';
   return /^\/i\//.test(path) ? false : accept.includes('text/html');
+}
+
+function isPagePath(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  return /^\/i\/[^/]+\/?$/.test(path) || /^\/apps\/[^/]+\/?$/.test(path) || path === '/ca' || path.startsWith('/admin');
 }
 
 function escapeHtml(s: string): string {
