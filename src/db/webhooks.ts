@@ -175,6 +175,14 @@ export function webhookRepository(db: Kysely<Database>): WebhookRepository {
       const row = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toDelivery(row) : null;
     },
+    async prune(before) {
+      const res = await db
+        .deleteFrom('webhook_deliveries')
+        .where('state', '!=', 'pending')
+        .where('created_at', '<', toDbTime(before))
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
     async deliveries(webhookId, limit) {
       const rows = await db
         .selectFrom('webhook_deliveries')

@@ -209,6 +209,8 @@ export interface WebhookRepository {
   /** Logs an attempt, counts it, sets the delivery's next state and releases the claim. */
   recordAttempt(attempt: WebhookAttemptRecord, next: { state: WebhookDeliveryState; nextAttemptAt: Date }): Promise<void>;
   getDelivery(id: string): Promise<WebhookDeliveryRecord | null>;
+  /** Forgets finished (delivered or failed) deliveries created before `before`, and their attempts. */
+  prune(before: Date): Promise<number>;
   /** The webhook's most recent deliveries, newest first, each with its attempts (oldest first). */
   deliveries(webhookId: string, limit: number): Promise<Array<WebhookDeliveryRecord & { attempts: WebhookAttemptRecord[] }>>;
 }

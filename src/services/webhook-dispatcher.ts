@@ -15,6 +15,8 @@ import { newId } from './ids.js';
 /** 1 min, 5 min, 30 min, 2 h, 6 h: six attempts in all over about 8.6 hours, then the delivery is failed. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000];
 
+const PRUNE_EVERY_MS = 3600_000;
+
 export interface WebhookDispatchOptions {
   /** How often each instance looks for due deliveries (default 5 s; new events wake it at once). */
   pollIntervalMs?: number;
@@ -24,6 +26,8 @@ export interface WebhookDispatchOptions {
   retryDelaysMs?: readonly number[];
   /** Deliveries sent at once per poll (default 10). */
   batchSize?: number;
+  /** How long finished deliveries stay in the log (default 30 days; checked hourly). */
+  retentionMs?: number;
 }
 
 export interface DispatcherDeps {
@@ -46,6 +50,8 @@ export class WebhookDispatcher {
   readonly #timeout: number;
   readonly #retries: readonly number[];
   readonly #batch: number;
+  readonly #retention: number;
+  #prunedAt = 0;
   #started = false;
   #stopped = false;
   #timer: NodeJS.Timeout | undefined;
@@ -60,6 +66,7 @@ export class WebhookDispatcher {
     this.#timeout = options.timeoutMs ?? 10_000;
     this.#retries = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.#batch = options.batchSize ?? 10;
+    this.#retention = options.retentionMs ?? 30 * 86400_000;
   }
 
   /** Starts polling (the composition root calls this once the server is built). */
@@ -101,6 +108,11 @@ export class WebhookDispatcher {
 
   async #drain(): Promise<void> {
     try {
+      const now = this.#deps.clock().getTime();
+      if (now - this.#prunedAt >= PRUNE_EVERY_MS) {
+        this.#prunedAt = now;
+        await this.#deps.repo.prune(new Date(now - this.#retention));
+      }
       do {
         this.#again = false;
         for (;;) {

@@ -506,9 +506,16 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       assert.deepEqual(log[0]!.attempts, []);
       assert.equal((await repos.webhooks.deliveries(hook.id, 1)).length, 1);
 
-      // Deleting the webhook drops its outbox rows and their log; a late attempt is ignored.
-      assert.equal(await repos.webhooks.delete(hook.id), true);
+      // Pruning forgets finished deliveries older than the cut-off, never pending ones.
+      assert.equal(await repos.webhooks.prune(t0), 0);
+      assert.equal(await repos.webhooks.prune(later(200_000)), 1);
       assert.equal(await repos.webhooks.getDelivery(d1), null);
+      assert.equal((await repos.webhooks.deliveries(hook.id, 10)).length, 1);
+
+      // Deleting the webhook drops its outbox rows and their log; a late attempt is ignored.
+      assert.ok(await repos.webhooks.getDelivery(d2));
+      assert.equal(await repos.webhooks.delete(hook.id), true);
+      assert.equal(await repos.webhooks.getDelivery(d2), null);
       assert.deepEqual(await repos.webhooks.due(later(200_000), 10), []);
       await repos.webhooks.recordAttempt(
         { id: newId(), deliveryId: d2, webhookId: hook.id, attemptedAt: later(5), statusCode: 200, error: null, durationMs: 1 },

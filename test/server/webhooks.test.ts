@@ -57,6 +57,7 @@ before(async () => {
     req.on('end', () => {
       const path = req.url ?? '/';
       received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (path === '/silent') return; // never answers
       const status = answers.get(path)?.shift() ?? 200;
       res.writeHead(status, status === 302 ? { location: 'http://127.0.0.1:1/elsewhere' } : {});
       res.end(status >= 400 ? 'nope' : 'ok');
@@ -69,6 +70,7 @@ before(async () => {
 });
 after(async () => {
   await srv?.stop();
+  receiver?.closeAllConnections();
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
@@ -279,6 +281,14 @@ describe('webhooks', () => {
     assert.equal(failed.attempts[0]?.statusCode, null);
     assert.match(failed.attempts[0]?.error ?? '', /ECONNREFUSED|fetch failed/);
     await api('DELETE', `/api/v1/webhooks/${dead.id}`);
+
+    // A receiver that never answers is cut off at the timeout.
+    const silent = await createHook({ url: `${receiverUrl}/silent` });
+    const started = Date.now();
+    const timedOut = (await (await api('POST', `/api/v1/webhooks/${silent.id}/test`)).json()) as DeliveryJson;
+    assert.match(timedOut.attempts[0]?.error ?? '', /no answer within 2 s/);
+    assert.ok(Date.now() - started < 5000);
+    await api('DELETE', `/api/v1/webhooks/${silent.id}`);
   });
 
   test('only admins manage webhooks', async () => {
@@ -368,6 +378,48 @@ describe('webhook deliveries survive a restart', () => {
         await second.stop();
       }
     } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('webhooks with several instances', () => {
+  test('two servers on one database send each event exactly once', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'otaship-webhook-pair-'));
+    const options = { settings: { dataDir }, webhooks: { pollIntervalMs: 20, retryDelaysMs: [50, 50, 50] } };
+    const a = await startTestServer(options);
+    const b = await startTestServer(options);
+    try {
+      answers.set('/pair', [500, 500]); // the first two attempts fail: retries race too
+      const res = await fetch(`${a.baseUrl}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: a.auth({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ url: `${receiverUrl}/pair`, events: ['release.published'] }),
+      });
+      assert.equal(res.status, 201);
+      for (const [i, srvX] of [a, b, a, b].entries()) {
+        const published = await fetch(`${srvX.baseUrl}/api/v1/releases`, {
+          method: 'POST',
+          headers: srvX.auth({ 'content-type': 'application/octet-stream' }),
+          body: await readFile(await buildIpa({ bundleId: 'com.example.pair', build: String(100 + i) })),
+        });
+        assert.equal(published.status, 201);
+      }
+      await waitFor('four successful deliveries', () => (at('/pair').length >= 6 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 300)); // anything sent twice would arrive by now
+      const ids = at('/pair').map((r) => String(r.headers['x-otaship-delivery']));
+      assert.equal(ids.length, 6, 'four events, two of them retried once');
+      assert.equal(new Set(ids).size, 4);
+      const hooks = await a.services.repos.webhooks.list();
+      const log = await a.services.repos.webhooks.deliveries(hooks[0]!.id, 10);
+      assert.deepEqual(
+        log.map((d) => d.state),
+        ['delivered', 'delivered', 'delivered', 'delivered'],
+      );
+      assert.equal(log.reduce((n, d) => n + d.attempts.length, 0), 6, 'one logged attempt per request');
+    } finally {
+      await a.stop();
+      await b.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
   });
