@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { countsReach } from './support/counts.js';
 
 interface Published {
   installPageUrl: string;
@@ -127,5 +128,32 @@ describe('install pages hand out no more access than the visitor holds', () => {
     const claims = tokensIn(html);
     assert.ok(claims.every((t) => t.scope === 'release' || (t.scope === 'app' && t.sub === a.app.id)));
     assert.ok(claims.every((t) => t.sub !== b.release.id));
+  });
+});
+
+describe('page views', () => {
+  let srv: TestServer;
+  before(async () => {
+    srv = await startTestServer();
+  });
+  after(async () => {
+    await srv?.stop();
+  });
+
+  test('HEAD on the install and latest pages is not a page view; GET is', async () => {
+    const ipa = await buildIpa({ bundleId: 'com.example.head' });
+    const res = await fetch(`${srv.baseUrl}/api/v1/releases`, {
+      method: 'POST',
+      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
+      body: await readFile(ipa),
+    });
+    const pub = (await res.json()) as Published;
+    for (const url of [pub.installPageUrl, pub.release.links.latestPageUrl]) {
+      for (let i = 0; i < 3; i++) assert.equal((await fetch(url, { method: 'HEAD' })).status, 200);
+    }
+    // Then one GET: once it is counted, the HEADs (answered before it) would have been too.
+    assert.equal((await fetch(pub.installPageUrl)).status, 200);
+    const counts = await countsReach(srv.services, pub.release.id, { pageViews: 1 });
+    assert.equal(counts.pageViews, 1);
   });
 });

@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../core/errors.js';
 import type { ServerDeps } from '../deps.js';
 import { installPageView, olderReleaseView, presentContext } from '../../web/present.js';
@@ -34,6 +34,11 @@ function sendPage(reply: FastifyReply, html: string): FastifyReply {
   return reply.headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
 }
 
+/** A page view is a GET: HEAD (link checkers, previews, monitoring) reads no page. */
+function countView(request: FastifyRequest, services: ServerDeps['services'], releaseId: string): void {
+  if (request.method === 'GET') void services.counters.pageView(releaseId);
+}
+
 export async function pageRoutes(app: FastifyInstance, { services, ca, config }: ServerDeps): Promise<void> {
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
@@ -50,7 +55,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
   app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', async (request, reply) => {
     const page = await services.install.release(request.params.releaseId, request.query.t, OLDER_LIMIT);
     const { app: appRecord, release, links } = page;
-    void services.counters.pageView(release.id);
+    countView(request, services, release.id);
     const older = page.others.map((r) => olderReleaseView(r.release, r.links));
     const view = installPageView('release', appRecord, release, links, older, presentContext(services.status, services.clock), links.installPageUrl);
     return sendPage(reply, String(await renderInstallPage(view)));
@@ -62,7 +67,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
       throw new OtashipError('NOT_FOUND', `${result.app.name} has no releases yet`);
     }
     const { app: appRecord, release, links } = result.latest;
-    void services.counters.pageView(release.id);
+    countView(request, services, release.id);
     const older = result.older.map((r) => olderReleaseView(r.release, r.links));
     const view = installPageView('latest', appRecord, release, links, older, presentContext(services.status, services.clock), result.latestPageUrl);
     return sendPage(reply, String(await renderInstallPage(view)));
