@@ -175,6 +175,15 @@ export function webhookRepository(db: Kysely<Database>): WebhookRepository {
       const row = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toDelivery(row) : null;
     },
+    async requeue(id, at) {
+      const res = await db
+        .updateTable('webhook_deliveries')
+        .set({ state: 'pending', attempt_count: 0, next_attempt_at: toDbTime(at), claimed_until: null })
+        .where('id', '=', id)
+        .where('state', '!=', 'pending')
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
     async prune(before) {
       const res = await db
         .deleteFrom('webhook_deliveries')

@@ -209,6 +209,11 @@ export interface WebhookRepository {
   /** Logs an attempt, counts it, sets the delivery's next state and releases the claim. */
   recordAttempt(attempt: WebhookAttemptRecord, next: { state: WebhookDeliveryState; nextAttemptAt: Date }): Promise<void>;
   getDelivery(id: string): Promise<WebhookDeliveryRecord | null>;
+  /**
+   * Makes a delivered or failed delivery pending again, due at `at`, with a fresh retry schedule
+   * (its logged attempts stay). false when there is no such delivery or it is still pending.
+   */
+  requeue(id: string, at: Date): Promise<boolean>;
   /** Forgets finished (delivered or failed) deliveries created before `before`, and their attempts. */
   prune(before: Date): Promise<number>;
   /** The webhook's most recent deliveries, newest first, each with its attempts (oldest first). */

@@ -130,9 +130,25 @@ export class WebhookService implements ReleaseEventSink {
     });
     await this.repos.webhooks.enqueue([{ id: deliveryId, webhookId: hook.id, event: 'ping', payload, createdAt: now }]);
     await this.dispatcher.deliverNow(deliveryId);
-    const found = (await this.repos.webhooks.deliveries(hook.id, 50)).find((d) => d.id === deliveryId);
-    if (!found) throw notFound(id); // deleted while pinging
-    return deliveryView(found);
+    return this.#deliveryView(hook.id, deliveryId);
+  }
+
+  /**
+   * Sends a delivered or failed delivery again now (same body and delivery id), with a fresh retry
+   * schedule if it fails; answers with the delivery after the attempt.
+   */
+  async redeliver(principal: Principal, id: string, deliveryId: string): Promise<DeliveryView> {
+    authorize(principal, 'webhook:manage');
+    const hook = await this.#hook(id);
+    const delivery = isId(deliveryId) ? await this.repos.webhooks.getDelivery(deliveryId) : null;
+    if (!delivery || delivery.webhookId !== hook.id) {
+      throw new OtashipError('NOT_FOUND', `webhook ${hook.id} has no delivery ${deliveryId.slice(0, 64)}`);
+    }
+    if (!(await this.repos.webhooks.requeue(delivery.id, this.clock()))) {
+      throw new OtashipError('CONFLICT', `delivery ${delivery.id} is still pending: it is retried on its own (next at ${delivery.nextAttemptAt.toISOString()})`);
+    }
+    await this.dispatcher.deliverNow(delivery.id);
+    return this.#deliveryView(hook.id, delivery.id);
   }
 
   /** The webhook's most recent deliveries (newest first), each with every attempt. */
@@ -170,6 +186,12 @@ export class WebhookService implements ReleaseEventSink {
 
   notify(): void {
     this.dispatcher.wake();
+  }
+
+  async #deliveryView(webhookId: string, deliveryId: string): Promise<DeliveryView> {
+    const found = (await this.repos.webhooks.deliveries(webhookId, 200)).find((d) => d.id === deliveryId);
+    if (!found) throw notFound(webhookId); // deleted meanwhile
+    return deliveryView(found);
   }
 
   async #hook(id: string): Promise<WebhookRecord> {

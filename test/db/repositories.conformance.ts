@@ -506,6 +506,24 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       assert.deepEqual(log[0]!.attempts, []);
       assert.equal((await repos.webhooks.deliveries(hook.id, 1)).length, 1);
 
+      // Sending again: a finished delivery is pending once more with a fresh schedule (its log stays);
+      // a pending one is not requeued.
+      assert.equal(await repos.webhooks.requeue(d2, later(100_000)), false);
+      assert.equal(await repos.webhooks.requeue('missing', later(100_000)), false);
+      assert.equal(await repos.webhooks.requeue(d1, later(100_000)), true);
+      const again = await repos.webhooks.getDelivery(d1);
+      assert.equal(again?.state, 'pending');
+      assert.equal(again?.attemptCount, 0);
+      assert.deepEqual(await repos.webhooks.due(later(100_000), 10), [d2, d1]);
+      assert.ok(await repos.webhooks.claim(d1, later(100_000), later(160_000)));
+      await repos.webhooks.recordAttempt(
+        { id: newId(), deliveryId: d1, webhookId: hook.id, attemptedAt: later(100_000), statusCode: 200, error: null, durationMs: 5 },
+        { state: 'delivered', nextAttemptAt: later(100_000) },
+      );
+      const resent = (await repos.webhooks.deliveries(hook.id, 10)).find((d) => d.id === d1);
+      assert.equal(resent?.attemptCount, 1);
+      assert.equal(resent?.attempts.length, 4);
+
       // Pruning forgets finished deliveries older than the cut-off, never pending ones.
       assert.equal(await repos.webhooks.prune(t0), 0);
       assert.equal(await repos.webhooks.prune(later(200_000)), 1);

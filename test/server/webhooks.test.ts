@@ -217,6 +217,21 @@ describe('webhooks', () => {
       return items.find((d) => d.state === 'failed');
     });
     assert.equal(failed.attempts.length, 3, 'one attempt and two retries');
+    // Once the receiver is back, the failed delivery can be sent again by hand.
+    answers.set('/down', []);
+    const resent = await api('POST', `/api/v1/webhooks/${down.id}/deliveries/${failed.id}/redeliver`);
+    assert.equal(resent.status, 200);
+    const again = (await resent.json()) as DeliveryJson;
+    assert.equal(again.state, 'delivered');
+    assert.deepEqual(
+      again.attempts.map((a) => a.statusCode),
+      [503, 503, 503, 200],
+    );
+    const sent = at('/down');
+    assert.equal(sent[3]?.body, sent[0]?.body, 'the same event');
+    assert.ok(verify(down.secret!, sent[3]!));
+    assert.equal((await api('POST', `/api/v1/webhooks/${moved.id}/deliveries/${failed.id}/redeliver`)).status, 404, 'not its delivery');
+    assert.equal((await api('POST', `/api/v1/webhooks/${down.id}/deliveries/01m85xe9tjnesg94nw3syqh9yx/redeliver`)).status, 404);
     const redirected = await waitFor('redirect attempt', async () => {
       const items = ((await (await api('GET', `/api/v1/webhooks/${moved.id}/deliveries`)).json()) as { items: DeliveryJson[] }).items;
       return items.find((d) => d.attempts.length > 0);
@@ -306,6 +321,7 @@ describe('webhooks', () => {
         ['DELETE', `/api/v1/webhooks/${hook.id}`, undefined],
         ['POST', `/api/v1/webhooks/${hook.id}/test`, undefined],
         ['GET', `/api/v1/webhooks/${hook.id}/deliveries`, undefined],
+        ['POST', `/api/v1/webhooks/${hook.id}/deliveries/01m85xe9tjnesg94nw3syqh9yx/redeliver`, undefined],
       ] as const) {
         const res = await api(method, path, body, auth);
         assert.equal(res.status, 403, `${method} ${path}`);

@@ -1,5 +1,5 @@
 // Webhooks (admin only): create (the signing secret is shown once), list, delete, send a test ping,
-// and the delivery log.
+// the delivery log, and sending a delivery again.
 import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
@@ -37,6 +37,11 @@ export async function webhookRoutes(app: FastifyInstance, { services }: ServerDe
   app.post<{ Params: { id: string } }>('/api/v1/webhooks/:id/test', async (request) => {
     const principal = await authenticate(request, services);
     return services.webhooks.ping(principal, request.params.id);
+  });
+
+  app.post<{ Params: { id: string; deliveryId: string } }>('/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver', async (request) => {
+    const principal = await authenticate(request, services);
+    return services.webhooks.redeliver(principal, request.params.id, request.params.deliveryId);
   });
 
   app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/api/v1/webhooks/:id/deliveries', async (request) => {
