@@ -2,6 +2,7 @@
 // validated and frozen. This is the ONLY module that reads process.env for the server.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { OtashipError } from '../core/errors.js';
 import type { Config, StorageSettings, TlsSettings } from './types.js';
@@ -94,6 +95,8 @@ export interface LoadConfigOptions {
   overrides?: RawSettings;
   /** Base for relative paths given in the environment or overrides (default: process.cwd()). */
   cwd?: string;
+  /** This machine's network interfaces (default: os.networkInterfaces()); tests inject a table. */
+  networkInterfaces?: NodeJS.Dict<NetworkInterfaceInfo[]>;
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
@@ -141,9 +144,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const tls = tlsSettings(str('tls'), path('tlsCert'), path('tlsKey'), name);
   const scheme = tls.mode === 'off' ? 'http' : 'https';
   const publicUrlRaw = str('publicUrl');
+  // Self-signed TLS is for phones on the LAN: by default, link to this machine's LAN address (the
+  // certificate covers it), not to localhost, which a phone cannot reach.
+  const defaultHost = (tls.mode === 'self-signed' && lanIPv4(options.networkInterfaces ?? networkInterfaces())) || 'localhost';
   const publicUrl = publicUrlRaw
     ? parseBaseUrl(publicUrlRaw, name('publicUrl'))
-    : `${scheme}://localhost${(scheme === 'http' && port === 80) || (scheme === 'https' && port === 443) ? '' : `:${port}`}`;
+    : `${scheme}://${defaultHost}${(scheme === 'http' && port === 80) || (scheme === 'https' && port === 443) ? '' : `:${port}`}`;
+  if (tls.mode === 'self-signed' && publicUrl.startsWith('http:')) {
+    throw bad(
+      name('publicUrl'),
+      publicUrlRaw,
+      `an https:// URL: with ${name('tls')} self-signed the server itself serves https (or leave it unset for https://${defaultHost}:${port})`,
+    );
+  }
 
   const adminToken = str('adminToken');
   if (adminToken !== undefined && adminToken.length < 16) {
@@ -223,6 +236,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     tmpDir: join(dataDir, 'tmp'),
   };
   return deepFreeze(config);
+}
+
+/** The first LAN IPv4 address of this machine (not loopback, not link-local), or null. */
+export function lanIPv4(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string | null {
+  for (const list of Object.values(interfaces)) {
+    for (const nic of list ?? []) {
+      const v4 = nic.family === 'IPv4' || (nic.family as unknown) === 4;
+      if (v4 && !nic.internal && !nic.address.startsWith('127.') && !nic.address.startsWith('169.254.')) return nic.address;
+    }
+  }
+  return null;
 }
 
 function tlsSettings(

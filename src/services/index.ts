@@ -40,7 +40,9 @@ export interface Services {
 
 export interface ServerStatus {
   publicUrl: string;
-  /** False on an http public URL: iOS refuses to install over plain http. */
+  /** Whether the public URL is https. */
+  https: boolean;
+  /** False on an http public URL (iOS refuses plain http) or a loopback one (a phone cannot reach it). */
   iosInstallReady: boolean;
   warnings: string[];
   /** The CA trust page, when running with a self-signed certificate. */
@@ -117,7 +119,8 @@ export function serverStatus(config: Config): ServerStatus {
     );
   }
   const host = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0') {
+  const loopback = host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1' || host === '0.0.0.0';
+  if (loopback) {
     warnings.push(
       `the public URL ${config.publicUrl} names this machine's loopback address: phones cannot reach it ` +
         '(set OTASHIP_PUBLIC_URL to an address they can reach, e.g. https://192.168.1.20:8443 or https://ota.example.com)',
@@ -125,7 +128,9 @@ export function serverStatus(config: Config): ServerStatus {
   }
   return {
     publicUrl: config.publicUrl,
-    iosInstallReady: config.publicUrlIsHttps,
+    https: config.publicUrlIsHttps,
+    // A phone cannot install from this machine's loopback address, https or not.
+    iosInstallReady: config.publicUrlIsHttps && !loopback,
     warnings,
     caPageUrl: config.tls.mode === 'self-signed' ? `${config.publicUrl}/ca` : null,
     udidPageUrl: config.udidRegistration === 'open' ? `${config.publicUrl}/udid` : null,

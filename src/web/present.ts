@@ -24,10 +24,10 @@ export interface PresentContext {
 }
 
 export function presentContext(
-  status: { iosInstallReady: boolean; caPageUrl: string | null; udidPageUrl?: string | null },
+  status: { https: boolean; caPageUrl: string | null; udidPageUrl?: string | null },
   clock: () => Date,
 ): PresentContext {
-  return { now: clock(), secure: status.iosInstallReady, caPageUrl: status.caPageUrl, udidPageUrl: status.udidPageUrl ?? null };
+  return { now: clock(), secure: status.https, caPageUrl: status.caPageUrl, udidPageUrl: status.udidPageUrl ?? null };
 }
 
 export function profileView(info: PackageInfo): ProfileView | null {

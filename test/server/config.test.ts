@@ -124,7 +124,8 @@ describe('loadConfig', () => {
 
   test('TLS settings', () => {
     assert.deepEqual(loadConfig({ env: { OTASHIP_TLS: 'self-signed', OTASHIP_PORT: '8443' } }).tls, { mode: 'self-signed' });
-    assert.equal(loadConfig({ env: { OTASHIP_TLS: 'self-signed', OTASHIP_PORT: '8443' } }).publicUrl, 'https://localhost:8443');
+    // (No LAN interface: localhost; with one, see test/server/self-signed-default.test.ts.)
+    assert.equal(loadConfig({ env: { OTASHIP_TLS: 'self-signed', OTASHIP_PORT: '8443' }, networkInterfaces: {} }).publicUrl, 'https://localhost:8443');
     const files = loadConfig({ env: { OTASHIP_TLS_CERT: '/c.pem', OTASHIP_TLS_KEY: '/k.pem', OTASHIP_PORT: '443' } });
     assert.deepEqual(files.tls, { mode: 'files', certFile: '/c.pem', keyFile: '/k.pem' });
     assert.equal(files.publicUrl, 'https://localhost');

@@ -80,7 +80,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     },
   );
-  const secure = services.status.iosInstallReady;
+  const secure = services.status.https;
 
   app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
     const cookie = request.cookies?.[SESSION_COOKIE];

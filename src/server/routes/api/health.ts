@@ -13,7 +13,7 @@ export async function healthRoutes(app: FastifyInstance, { services }: ServerDep
       status: 'ok',
       version: VERSION,
       publicUrl: s.publicUrl,
-      https: s.iosInstallReady,
+      https: s.https,
       iosInstallReady: s.iosInstallReady,
       warnings: s.warnings,
       storage: services.blobs.kind,
