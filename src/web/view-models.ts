@@ -2,7 +2,7 @@
 // from service results, the renderers turn them into HTML. Every URL here is absolute or root-relative
 // and already carries whatever token it needs; renderers never build URLs or sign anything.
 import type { DeviceFamily, ProfileType } from '../core/types.js';
-import type { Platform } from '../ports/repositories.js';
+import type { DeviceRecord, Platform } from '../ports/repositories.js';
 
 export interface ProfileView {
   type: ProfileType;
@@ -194,17 +194,8 @@ export interface UdidDonePageView {
   deviceName: string | null;
 }
 
-export interface AdminDeviceView {
-  id: string;
-  udid: string;
-  product: string;
-  version: string;
-  serial: string | null;
-  deviceName: string | null;
-  label: string | null;
-  firstRegisteredAt: Date;
-  lastRegisteredAt: Date;
-}
+/** A registered device as the admin page shows it: the stored record as it is. */
+export type AdminDeviceView = DeviceRecord;
 
 export interface AdminDevicesPageView {
   user: AdminUser;
