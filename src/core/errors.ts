@@ -106,6 +106,7 @@ export const ERRORS = {
   REQUEST_TIMEOUT: { status: 408, exit: 3, hint: 'Send the request again, without pausing inside its headers.' },
   HEADERS_TOO_LARGE: { status: 431, exit: 3, hint: 'Send smaller request headers: fewer or shorter cookies, a shorter URL.' },
   PAYLOAD_TOO_LARGE: { status: 413, exit: 2, hint: 'Raise OTASHIP_MAX_UPLOAD_BYTES or upload a smaller package.' },
+  BODY_TOO_LARGE: { status: 413, exit: 2, hint: 'Send less: shorten the field named in the message.' },
   NOT_INSTALLABLE: {
     status: 422,
     exit: 2,

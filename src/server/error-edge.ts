@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, OtashipError, isOtashipError } from '../core/errors.js';
+import { MAX_NOTES } from '../services/publish/publish.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; hint: string; details?: Record<string, unknown> };
@@ -76,9 +77,15 @@ export function toOtashipError(err: unknown): OtashipError {
   const fe = err as Partial<FastifyError> & { message?: string };
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   switch (fe.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
       return new OtashipError('PAYLOAD_TOO_LARGE', 'the request body is too large', { cause: err });
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      // A parsed (JSON or form) body, not a package: the upload limit is not the one to raise.
+      return new OtashipError(
+        'BODY_TOO_LARGE',
+        `the request body is larger than this request accepts (release notes, its largest field, are limited to ${MAX_NOTES} characters)`,
+        { cause: err },
+      );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new OtashipError('VALIDATION', 'this Content-Type is not accepted here (send application/json)', { cause: err });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

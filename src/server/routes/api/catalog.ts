@@ -3,7 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { appJson, releaseJson } from '../../../services/index.js';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
-import { jsonObject } from './body.js';
+import { jsonObject, pageLimit } from './body.js';
+
+/** The most releases one page lists (the repositories clamp to the same). */
+const MAX_PAGE = 200;
 
 interface AppParams {
   appId: string;
@@ -44,7 +47,7 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
 
   app.patch<{ Params: AppParams }>('/api/v1/apps/:appId', async (request) => {
     const principal = await authenticate(request, services);
-    const body = jsonObject(request.body);
+    const body = jsonObject(request.body, ['name', 'isPublic']);
     return appJson(await catalog.updateApp(principal, request.params.appId, body));
   });
 
@@ -58,7 +61,7 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     '/api/v1/apps/:appId/releases',
     async (request) => {
       const principal = await authenticate(request, services);
-      const limit = request.query.limit && /^\d+$/.test(request.query.limit) ? Number(request.query.limit) : undefined;
+      const limit = pageLimit(request.query.limit, MAX_PAGE);
       const { app: a, page } = await catalog.listReleases(principal, request.params.appId, {
         cursor: request.query.cursor || null,
         limit,
@@ -82,7 +85,7 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
 
   app.patch<{ Params: ReleaseParams }>('/api/v1/releases/:id', async (request) => {
     const principal = await authenticate(request, services);
-    const body = jsonObject(request.body);
+    const body = jsonObject(request.body, ['notes', 'isPublic']);
     const { app: a, release } = await catalog.updateRelease(principal, request.params.id, body);
     return { ...releaseJson(release, a), links: services.urls.release(release, a) };
   });

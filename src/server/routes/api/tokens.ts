@@ -12,7 +12,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: ServerDeps
 
   app.post('/api/v1/tokens', async (request, reply) => {
     const principal = await authenticate(request, services);
-    const body = jsonObject(request.body);
+    const body = jsonObject(request.body, ['name', 'appId', 'admin', 'expiresInDays']);
     const { token, record } = await services.tokens.create(principal, {
       name: body.name as string,
       appId: (body.appId as string | null | undefined) ?? null,

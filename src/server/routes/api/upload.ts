@@ -10,6 +10,7 @@ import type { PublishResult } from '../../../services/publish/publish.js';
 import type { StagedUpload } from '../../../services/publish/stage.js';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
+import { flag } from './body.js';
 
 interface UploadQuery {
   notes?: string;
@@ -38,6 +39,8 @@ export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     let principal: Principal;
     try {
       principal = await authenticate(request, services);
+      // Query options are checked before the body is read: a typo must not cost a whole upload.
+      flag(request.query.force, 'force');
     } catch (err) {
       // Do not read (and discard) gigabytes the caller may not send: close after answering.
       reply.header('Connection', 'close');
@@ -85,7 +88,7 @@ async function publishRaw(
   try {
     return await services.publish.publish(principal, staged, {
       notes: q.notes,
-      force: isTrue(q.force),
+      force: flag(q.force, 'force'),
       filename: q.filename,
     });
   } finally {
@@ -125,7 +128,7 @@ async function publishMultipart(
     if (!staged) throw new OtashipError('VALIDATION', 'the form has no `file` field holding the package');
     return await services.publish.publish(principal, staged, {
       notes: fields.notes ?? query.notes,
-      force: isTrue(fields.force ?? query.force),
+      force: flag(fields.force ?? query.force, 'force'),
       filename: filename ?? query.filename,
     });
   } finally {
@@ -149,6 +152,3 @@ function malformedForm(err: unknown): unknown {
   );
 }
 
-function isTrue(v: string | undefined): boolean {
-  return v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.toLowerCase());
-}
