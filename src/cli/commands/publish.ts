@@ -84,21 +84,41 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
   await client.checkToken();
   for (const line of description) err.write(`${line}\n`);
 
-  const resumable = flags.resume && (await fileSize(file)) > RESUMABLE_THRESHOLD;
+  const size = await fileSize(file);
+  const resumable = flags.resume && size > RESUMABLE_THRESHOLD;
   const bar = new ProgressBar(err);
+  const progress = { sent: 0, total: size };
+  // Ctrl-C (or a kill) mid-upload: say where it stopped and how to go on, instead of vanishing.
+  const interrupted = (signal: NodeJS.Signals) => {
+    bar.abort();
+    const where = `${formatBytes(progress.sent)} of ${formatBytes(progress.total)} (${Math.floor((progress.sent / Math.max(1, progress.total)) * 100)}%)`;
+    err.write(
+      resumable
+        ? `Upload interrupted at ${where}: run the same command again to resume it.\n`
+        : `Upload interrupted at ${where}: run the same command again to send it again.\n`,
+    );
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   let published;
   try {
     const options = {
       notes,
       force: flags.force === true,
       checkToken: false,
-      onProgress: (sent: number, total: number) => bar.update(sent, total),
+      onProgress: (sent: number, total: number) => {
+        progress.sent = sent;
+        progress.total = total;
+        bar.update(sent, total);
+      },
     };
     published = resumable
       ? await client.publishResumable(file, {
           ...options,
           resumeState: new ResumeState(defaultResumeStatePath()),
           onStart: (offset, total) => {
+            progress.sent = offset;
             if (offset <= 0) return;
             err.write(`Resuming the upload at ${Math.floor((offset / total) * 100)}% (${formatBytes(offset)} of ${formatBytes(total)} already on the server)\n`);
             bar.resumeAt(offset, total);
@@ -112,6 +132,9 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
       throw new OtashipError(error.code, `${error.message}${hint}`, { cause: error });
     }
     throw error;
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
   }
   bar.finish();
 
