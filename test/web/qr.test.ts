@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import QRCode from 'qrcode';
 import { parseDocument } from 'htmlparser2';
-import { QR_ERROR_CORRECTION, QR_MARGIN, qrSvg } from '../../src/web/qr.js';
+import { QR_ERROR_CORRECTION, QR_MARGIN, qrSegments, qrSvg } from '../../src/web/qr.js';
 import { parseHtml } from './dom.js';
 
 /**
@@ -34,7 +34,7 @@ function modulesFromSvg(svg: string): { size: number; dark: Set<string> } {
 }
 
 function expectedModules(text: string): { size: number; dark: Set<string> } {
-  const qr = QRCode.create(text, { errorCorrectionLevel: QR_ERROR_CORRECTION });
+  const qr = QRCode.create(qrSegments(text), { errorCorrectionLevel: QR_ERROR_CORRECTION });
   const dark = new Set<string>();
   for (let r = 0; r < qr.modules.size; r++) {
     for (let c = 0; c < qr.modules.size; c++) if (qr.modules.get(r, c)) dark.add(`${c},${r}`);
@@ -78,4 +78,15 @@ describe('QR code SVG', () => {
     assert.ok(!svg.includes('<now>'));
     assert.match(svg.trim(), /^<svg [^>]*>[\s\S]*<\/svg>$/);
   });
+
+  test('a repeated URL reuses its drawing but each call keeps its own label', async () => {
+    const url = 'https://ota.example.com/apps/public-app';
+    const a = (await qrSvg(url, { label: 'first <one>' })).value;
+    const b = (await qrSvg(url, { label: 'second' })).value;
+    assert.match(a, /aria-label="first &#60;one&#62;"/);
+    assert.match(b, /aria-label="second"/);
+    assert.doesNotMatch(b, /first/);
+    assert.equal(a.replace(/aria-label="[^"]*"/, ''), b.replace(/aria-label="[^"]*"/, ''));
+  });
 });
+
