@@ -3,6 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isOtashipError } from '../../src/core/errors.js';
 import type { BlobStore } from '../../src/ports/blob-store.js';
 
@@ -67,6 +69,14 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
     return true;
   });
 }
+
+/**
+ * A full garbage collection on demand, so memory samples count what is still referenced rather than
+ * garbage the collector has not reached yet (which made the bounded-memory check depend on machine
+ * load). `--expose-gc` set at run time only takes effect in a fresh context, hence the new context.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 function body(text: string | Buffer): Readable {
   return Readable.from([Buffer.isBuffer(text) ? text : Buffer.from(text)]);
@@ -286,17 +296,21 @@ export function blobStoreConformance(name: string, harness: BlobStoreHarness, sk
       assert.ok(received < 4 * 1024 * 1024);
     });
 
-    test('a large generated stream (80 MiB) goes through with bounded memory and intact bytes', { timeout: 180_000 }, async (t) => {
-      const total = 80 * 1024 * 1024;
+    test('a large generated stream (160 MiB) goes through with bounded memory and intact bytes', { timeout: 180_000 }, async (t) => {
+      const total = 160 * 1024 * 1024;
       const expected = sha256Of(generatedChunks(total, 42));
       const k = key('large.ipa');
+      collectGarbage();
       const baseline = process.memoryUsage();
       let peak = 0;
+      // Live memory only (collected before each sample): what the store (and, for S3, the in-process
+      // s3rver double) still holds while the body streams through.
       const sample = () => {
+        collectGarbage();
         const m = process.memoryUsage();
         peak = Math.max(peak, m.heapUsed + m.arrayBuffers - baseline.heapUsed - baseline.arrayBuffers);
       };
-      const timer = setInterval(sample, 5);
+      const timer = setInterval(sample, 20);
       let put;
       try {
         put = await store.put(k, Readable.from(generatedChunks(total, 42)), { size: total, contentType: 'application/octet-stream' });
@@ -304,12 +318,15 @@ export function blobStoreConformance(name: string, harness: BlobStoreHarness, sk
         clearInterval(timer);
       }
       sample();
-      t.diagnostic(`peak heap+buffer growth while storing 80 MiB: ${(peak / 1048576).toFixed(1)} MiB`);
+      t.diagnostic(`peak live heap+buffer growth while storing 160 MiB: ${(peak / 1048576).toFixed(1)} MiB`);
       assert.equal(put.size, total);
       assert.equal(put.sha256, expected);
       if (harness.streaming) {
-        // The body is never held whole: growth stays well under the 80 MiB that went through.
-        assert.ok(peak < 48 * 1024 * 1024, `memory grew by ${(peak / 1048576).toFixed(1)} MiB while storing 80 MiB`);
+        // The body is never held whole: live growth stays well under the 160 MiB that went through.
+        // What may be live at once on S3 (seen up to ~50 MiB): the SDK's parts in flight and the one
+        // being assembled (8 MiB parts here, some twice while copied) plus what the in-process s3rver
+        // double buffers while receiving them. A store that held the body would show 160 MiB or more.
+        assert.ok(peak < 96 * 1024 * 1024, `memory grew by ${(peak / 1048576).toFixed(1)} MiB while storing 160 MiB`);
       }
       const back = await hashStream(await store.get(k));
       assert.deepEqual(back, { sha256: expected, size: total });
