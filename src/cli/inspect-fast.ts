@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { reportAndExit } from './report-error.js';
 import { runInspect } from './commands/inspect.js';
+import { useBlockingFileReads } from '../core/fs/read-only-file.js';
 
 function parse(args: string[]): { file: string; options: { json?: boolean; icon?: string; at?: string } } | null {
   try {
@@ -23,13 +24,12 @@ function parse(args: string[]): { file: string; options: { json?: boolean; icon?
   }
 }
 
+// No top-level await: the build also bundles this file, with everything it imports, into one
+// CommonJS file (scripts/bundle-inspect.mjs), and CommonJS has none.
 const parsed = parse(process.argv.slice(3));
 if (parsed) {
-  try {
-    await runInspect(parsed.file, parsed.options);
-  } catch (err) {
-    reportAndExit(err);
-  }
+  useBlockingFileReads();
+  runInspect(parsed.file, parsed.options).catch(reportAndExit);
 } else {
-  await import('./main.js');
+  void import('./main.js');
 }

@@ -1,8 +1,8 @@
 // inspect(): what a package or profile file is and what it holds, decided from its CONTENT (never
 // the extension): a zip with Payload/<Name>.app → IPA, a zip with AndroidManifest.xml → APK, a CMS
 // envelope or a plist with profile keys → provisioning profile.
-import { open, stat } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import { openReadOnly, statPath } from '../fs/read-only-file.js';
+import type { ReadOnlyFile } from '../fs/read-only-file.js';
 import { basename, resolve } from 'node:path';
 import { OtashipError } from '../errors.js';
 import type { ApkInfo, InspectResult, IpaInfo, PackageInfo, ProfileFileInfo } from '../types.js';
@@ -70,8 +70,7 @@ export async function inspectArchive(
   limits: InspectLimits = resolveLimits(),
   now: number = Date.now(),
 ): Promise<PackageInfo> {
-  const names = archive.names();
-  const survey = surveyZip(names);
+  const survey = surveyZip(archive.eachName());
   const layout = ipaLayout(survey);
   if (layout) {
     let iconBytes: Buffer | null = null;
@@ -90,7 +89,7 @@ export async function inspectArchive(
   }
   throw new OtashipError(
     'NO_APP_BUNDLE',
-    `${basename(archive.path)} is a zip but not an iOS or Android package: ${describeMissingApp(survey, names.length)}`,
+    `${basename(archive.path)} is a zip but not an iOS or Android package: ${describeMissingApp(survey, archive.entryCount())}`,
   );
 }
 
@@ -165,7 +164,7 @@ async function inspectProfileFile(path: string, size: number, limits: InspectLim
 async function sniffFile(path: string): Promise<{ size: number; kind: Sniffed }> {
   let size: number;
   try {
-    const st = await stat(path);
+    const st = await statPath(path);
     if (!st.isFile()) throw new OtashipError('FILE_NOT_FOUND', `${path} is not a regular file`);
     size = st.size;
   } catch (err) {
@@ -177,17 +176,17 @@ async function sniffFile(path: string): Promise<{ size: number; kind: Sniffed }>
 
 async function unchanged(where: ZipEntryLocation): Promise<boolean> {
   try {
-    const st = await stat(where.path);
+    const st = await statPath(where.path);
     return st.size === where.fileBytes && st.mtimeMs === where.mtimeMs;
   } catch {
     return false;
   }
 }
 
-async function openAndSniff(path: string): Promise<{ handle: FileHandle; size: number; mtimeMs: number; kind: Sniffed; head: Buffer }> {
-  let handle: FileHandle;
+async function openAndSniff(path: string): Promise<{ handle: ReadOnlyFile; size: number; mtimeMs: number; kind: Sniffed; head: Buffer }> {
+  let handle: ReadOnlyFile;
   try {
-    handle = await open(path, 'r');
+    handle = await openReadOnly(path);
   } catch (err) {
     throw new OtashipError('FILE_NOT_FOUND', `File not found: ${path}`, { cause: err });
   }
@@ -211,7 +210,7 @@ function sniffKind(head: Buffer): Sniffed {
 }
 
 async function readHead(path: string, bytes: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
+  const fh = await openReadOnly(path);
   try {
     const buf = Buffer.alloc(bytes);
     const { bytesRead } = await fh.read(buf, 0, bytes, 0);

@@ -12,11 +12,18 @@ export interface ZipArchive {
   readonly path: string;
   /** Every entry, in central-directory order. */
   entries(): ZipEntryInfo[];
-  /** Every entry name, in central-directory order (no per-entry objects: cheap at 100k entries). */
+  /** Every entry name, in central-directory order (an array of them, built on first call). */
   names(): readonly string[];
+  /**
+   * The names one at a time, decoded as they are reached and kept by no one: a single pass over
+   * 100,000 entries then costs no memory that outlives it.
+   */
+  eachName(): Iterable<string>;
+  entryCount(): number;
   entry(name: string): ZipEntryInfo | undefined;
   /** Inflates one entry into memory, refusing entries that exceed maxBytes (declared or actual). */
   read(name: string, maxBytes: number): Promise<Buffer>;
+  /** Releases the file and the directory: every method but close() throws afterwards. */
   close(): Promise<void>;
 }
 

@@ -5,15 +5,15 @@
 // Entry data is read here with one positional read and one inflate call capped at the caller's
 // limit: a header that lies about its size is reported as a zip bomb (zlib's maxOutputLength stops
 // the inflater there), not as "damaged", and an entry with a data descriptor cannot inflate without bound.
-import { open, stat } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import { openReadOnly, statPath } from '../fs/read-only-file.js';
+import type { ReadOnlyFile } from '../fs/read-only-file.js';
 import { basename } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32, inflateRaw as inflateRawCb, inflateRawSync } from 'node:zlib';
 import type { InputType, ZlibOptions } from 'node:zlib';
 import { OtashipError } from '../errors.js';
 import type { ZipArchive, ZipEntryInfo } from './archive.js';
-import { readCentralDirectory, recordAt } from './central-directory.js';
+import { findRecord, nameAt, readCentralDirectory, recordAt } from './central-directory.js';
 import type { CentralDirectory } from './central-directory.js';
 
 const inflateRaw = promisify(inflateRawCb) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
@@ -38,9 +38,9 @@ const DEFLATED = 8;
 export async function openZip(path: string): Promise<ZipArchive> {
   const file = basename(path);
   const { size, mtimeMs } = await fileStat(path);
-  let handle: FileHandle;
+  let handle: ReadOnlyFile;
   try {
-    handle = await open(path, 'r');
+    handle = await openReadOnly(path);
   } catch (err) {
     throw new OtashipError('FILE_NOT_FOUND', `Cannot open ${file}: ${(err as Error).message}`, { cause: err });
   }
@@ -53,7 +53,7 @@ export async function openZip(path: string): Promise<ZipArchive> {
  * here on: close() closes it, and so does a failure to open. `sniffed`: the caller has already
  * checked that the file starts with a zip signature.
  */
-export async function openZipHandle(handle: FileHandle, path: string, size: number, mtimeMs: number, sniffed = false): Promise<ZipArchive> {
+export async function openZipHandle(handle: ReadOnlyFile, path: string, size: number, mtimeMs: number, sniffed = false): Promise<ZipArchive> {
   const file = basename(path);
   try {
     if (!sniffed) await sniffZipSignature(handle, file, size);
@@ -65,9 +65,14 @@ export async function openZipHandle(handle: FileHandle, path: string, size: numb
   }
 }
 
+function* namesOf(dir: CentralDirectory): Generator<string, void, undefined> {
+  const { bytes, positions } = dir;
+  for (let i = 0; i < positions.length; i++) yield nameAt(bytes, positions[i] as number);
+}
+
 async function fileStat(path: string): Promise<{ size: number; mtimeMs: number }> {
   try {
-    const st = await stat(path);
+    const st = await statPath(path);
     if (!st.isFile()) throw new OtashipError('FILE_NOT_FOUND', `${path} is not a regular file`);
     return { size: st.size, mtimeMs: st.mtimeMs };
   } catch (err) {
@@ -84,7 +89,7 @@ export function isZipSignature(head: Uint8Array): boolean {
 }
 
 /** Anything that does not start like a zip is not one. */
-async function sniffZipSignature(handle: FileHandle, file: string, size: number): Promise<void> {
+async function sniffZipSignature(handle: ReadOnlyFile, file: string, size: number): Promise<void> {
   if (size === 0) throw new OtashipError('NOT_A_ZIP', `${file} is empty (0 bytes)`);
   const head = Buffer.alloc(4);
   await handle.read(head, 0, 4, 0);
@@ -95,7 +100,7 @@ async function sniffZipSignature(handle: FileHandle, file: string, size: number)
 
 /** The open file an entry is read from. */
 interface Source {
-  handle: FileHandle;
+  handle: ReadOnlyFile;
   file: string; // base name, for messages
   fileBytes: number;
 }
@@ -103,6 +108,7 @@ interface Source {
 class FileZipArchive implements ZipArchive {
   private closed = false;
   private list: ZipEntryInfo[] | null = null;
+  private nameList: string[] | null = null;
 
   constructor(
     readonly path: string,
@@ -111,15 +117,23 @@ class FileZipArchive implements ZipArchive {
     private readonly dir: CentralDirectory,
   ) {}
 
+  /** The directory, which close() hands back for reuse: nothing may decode from it afterwards. */
+  private directory(): CentralDirectory {
+    if (this.closed) throw new OtashipError('INTERNAL', `Zip ${this.src.file} used after close`);
+    return this.dir;
+  }
+
   entries(): ZipEntryInfo[] {
-    // Built on first use only: inspection works from names() and lookups, never paying for these objects.
+    this.directory(); // throws after close, cached or not, so that use after close fails the same way every time
+    // Built on first use only: inspection works from eachName() and lookups, never paying for these objects.
     if (!this.list) {
-      const { names, byName, bytes } = this.dir;
+      const names = this.names();
+      const dir = this.directory();
       const list: ZipEntryInfo[] = new Array<ZipEntryInfo>(names.length);
       for (let i = 0; i < names.length; i++) {
         const name = names[i] as string;
         // A duplicate name reports the record that lookups use (the last one).
-        const r = recordAt(bytes, byName.get(name) as number);
+        const r = recordAt(dir.bytes, findRecord(dir, name));
         list[i] = { name, size: r.size, compressedSize: r.compressedSize, isDirectory: name.endsWith('/') };
       }
       this.list = list;
@@ -128,7 +142,19 @@ class FileZipArchive implements ZipArchive {
   }
 
   names(): readonly string[] {
-    return this.dir.names;
+    this.directory();
+    if (!this.nameList) this.nameList = [...this.eachName()];
+    return this.nameList;
+  }
+
+  eachName(): Iterable<string> {
+    // Checked now, not at the first next(): a generator body would not run until iterated.
+    const dir = this.directory();
+    return this.nameList ?? namesOf(dir);
+  }
+
+  entryCount(): number {
+    return this.directory().positions.length;
   }
 
   entry(name: string): ZipEntryInfo | undefined {
@@ -137,9 +163,10 @@ class FileZipArchive implements ZipArchive {
   }
 
   raw(name: string): RawEntry | undefined {
-    const pos = this.dir.byName.get(name);
-    if (pos === undefined) return undefined;
-    return { name, isDirectory: name.endsWith('/'), ...recordAt(this.dir.bytes, pos) };
+    const dir = this.directory();
+    const pos = findRecord(dir, name);
+    if (pos < 0) return undefined;
+    return { name, isDirectory: name.endsWith('/'), ...recordAt(dir.bytes, pos) };
   }
 
   async read(name: string, maxBytes: number): Promise<Buffer> {
@@ -152,6 +179,7 @@ class FileZipArchive implements ZipArchive {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.dir.release();
     await this.src.handle.close();
   }
 
@@ -181,9 +209,9 @@ export function locateEntry(archive: ZipArchive, name: string): ZipEntryLocation
 
 /** Reads a located entry; null when the file changed since it was located (size or mtime). */
 export async function readLocatedEntry(loc: ZipEntryLocation, maxBytes: number): Promise<Buffer | null> {
-  let handle: FileHandle;
+  let handle: ReadOnlyFile;
   try {
-    handle = await open(loc.path, 'r');
+    handle = await openReadOnly(loc.path);
   } catch {
     return null;
   }
@@ -280,7 +308,7 @@ async function readData(src: Source, e: RawEntry, maxBytes: number): Promise<Buf
   }
 }
 
-async function readFully(handle: FileHandle, buf: Buffer, position: number): Promise<number> {
+async function readFully(handle: ReadOnlyFile, buf: Buffer, position: number): Promise<number> {
   let got = 0;
   while (got < buf.length) {
     const { bytesRead } = await handle.read(buf, got, buf.length - got, position + got);

@@ -3,7 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { crc32 } from 'node:zlib';
-import { readCentralDirectory, recordAt } from '../../../src/core/zip/central-directory.js';
+import { findRecord, nameAt, nameHash, readCentralDirectory, recordAt } from '../../../src/core/zip/central-directory.js';
+import type { CentralDirectory } from '../../../src/core/zip/central-directory.js';
 import { OtashipError } from '../../../src/core/errors.js';
 
 interface Rec {
@@ -52,6 +53,10 @@ function makeZip(recs: Rec[], opts: { comment?: Buffer; trailing?: Buffer } = {}
   return Buffer.concat([...locals, cd, eocd, comment, opts.trailing ?? Buffer.alloc(0)]);
 }
 
+function names(dir: CentralDirectory): string[] {
+  return [...dir.positions].map((p) => nameAt(dir.bytes, p));
+}
+
 function read(zip: Buffer) {
   const readAt = async (buf: Buffer, pos: number): Promise<number> => zip.copy(buf, 0, pos, Math.min(zip.length, pos + buf.length));
   return readCentralDirectory(readAt, 'test.zip', zip.length);
@@ -73,17 +78,18 @@ describe('readCentralDirectory', () => {
         { name: Buffer.from('dir/') },
       ]),
     );
-    assert.deepEqual(dir.names, ['flagged/é.txt', 'unflagged/名前.txt', 'café.txt', 'Payload/Ünï.app/Info.plist', 'dir/']);
-    assert.equal(dir.names.indexOf('café.txt'), 2);
-    assert.ok(dir.byName.has('café.txt'));
+    assert.deepEqual(names(dir), ['flagged/é.txt', 'unflagged/名前.txt', 'café.txt', 'Payload/Ünï.app/Info.plist', 'dir/']);
+    assert.equal(findRecord(dir, 'café.txt'), dir.positions[2]);
+    assert.equal(findRecord(dir, 'Payload/Ünï.app/Info.plist'), dir.positions[3]);
+    assert.equal(findRecord(dir, 'cafe.txt'), -1);
   });
 
   test('a comment, and junk after the comment, still find the end record', async () => {
     const recs = [{ name: Buffer.from('a.txt'), data: Buffer.from('hello') }];
     for (const opts of [{ comment: Buffer.from('PK\x05\x06 looks like a signature') }, { trailing: Buffer.from('appended by a signing tool') }]) {
       const dir = await read(makeZip(recs, opts));
-      assert.deepEqual(dir.names, ['a.txt']);
-      assert.equal(recordAt(dir.bytes, dir.byName.get('a.txt') as number).size, 5);
+      assert.deepEqual(names(dir), ['a.txt']);
+      assert.equal(recordAt(dir.bytes, findRecord(dir, 'a.txt')).size, 5);
     }
   });
 
@@ -113,5 +119,34 @@ describe('readCentralDirectory', () => {
     const b = Buffer.concat([good.subarray(0, eocd), locator, good.subarray(eocd)]);
     b.writeUInt32LE(0xffffffff, b.length - 22 + 16);
     await assert.rejects(read(b), (e: unknown) => e instanceof OtashipError && e.code === 'CORRUPT_ZIP' && /zip64/.test(e.message));
+  });
+
+  test('lookups: the last of duplicate names wins, every one of 5,000 names is found, absent names are not', async () => {
+    const recs: Rec[] = [{ name: Buffer.from('dup.txt'), data: Buffer.from('first') }];
+    for (let i = 0; i < 5000; i++) recs.push({ name: Buffer.from(`Payload/A.app/r/${i}.txt`) });
+    recs.push({ name: Buffer.from('dup.txt'), data: Buffer.from('second!') });
+    const dir = await read(makeZip(recs));
+    assert.equal(dir.positions.length, 5002);
+    assert.equal(recordAt(dir.bytes, findRecord(dir, 'dup.txt')).size, 7);
+    for (let i = 0; i < 5000; i += 1) assert.equal(findRecord(dir, `Payload/A.app/r/${i}.txt`), dir.positions[i + 1]);
+    assert.equal(findRecord(dir, 'Payload/A.app/r/5000.txt'), -1);
+    assert.equal(findRecord(dir, ''), -1);
+  });
+
+  test('names whose hashes collide are told apart by comparing the names', async () => {
+    // Find two different names with the same 32-bit hash by brute force over a small alphabet.
+    const seen = new Map<number, string>();
+    let pair: [string, string] | null = null;
+    for (let i = 0; pair === null; i++) {
+      const name = `n${i.toString(36)}`;
+      const h = nameHash(name);
+      const other = seen.get(h);
+      if (other !== undefined) pair = [other, name];
+      else seen.set(h, name);
+    }
+    const [a, b] = pair;
+    const dir = await read(makeZip([{ name: Buffer.from(a), data: Buffer.from('a') }, { name: Buffer.from(b), data: Buffer.from('bb') }]));
+    assert.equal(recordAt(dir.bytes, findRecord(dir, a)).size, 1);
+    assert.equal(recordAt(dir.bytes, findRecord(dir, b)).size, 2);
   });
 });

@@ -47,6 +47,37 @@ describe('openZip', () => {
     });
   });
 
+  test('eachName() and names() agree; after close() every method refuses instead of reading reused memory', async () => {
+    // Enough entries that the directory lies outside the end-of-file tail and gets its own buffer.
+    const entries = Array.from({ length: 3000 }, (_, i) => ({ name: `Payload/A.app/res/${i}.txt`, data: Buffer.from(String(i)) }));
+    const path = await buildZip(entries);
+    const z = await openZip(path);
+    assert.deepEqual([...z.eachName()], entries.map((e) => e.name));
+    assert.equal(z.entryCount(), 3000);
+    assert.deepEqual(z.names(), entries.map((e) => e.name));
+    await z.close();
+    for (const use of [() => z.entry('Payload/A.app/res/1.txt'), () => z.entries(), () => [...z.eachName()], () => z.entryCount()]) {
+      assert.throws(use, (err: unknown) => err instanceof OtashipError && err.code === 'INTERNAL' && /after close/.test(err.message));
+    }
+    await rejectsWith(z.read('Payload/A.app/res/1.txt', 100), 'INTERNAL', /after close/);
+  });
+
+  test('archives open at the same time, and one opened after another closed, each read their own directory', async () => {
+    const a = await buildZip(Array.from({ length: 2000 }, (_, i) => ({ name: `a/${i}.txt`, data: Buffer.from(`a${i}`) })));
+    const b = await buildZip(Array.from({ length: 2500 }, (_, i) => ({ name: `b/${i}.txt`, data: Buffer.from(`b${i}`) })));
+    const [za, zb] = await Promise.all([openZip(a), openZip(b)]);
+    assert.equal((await za.read('a/1999.txt', 100)).toString(), 'a1999');
+    assert.equal((await zb.read('b/2499.txt', 100)).toString(), 'b2499');
+    assert.equal(za.entry('b/1.txt'), undefined);
+    await za.close();
+    // zb's directory must not have been handed to anyone; a new archive reuses za's.
+    const zc = await openZip(b);
+    assert.equal((await zb.read('b/7.txt', 100)).toString(), 'b7');
+    assert.equal((await zc.read('b/8.txt', 100)).toString(), 'b8');
+    assert.equal(zc.entryCount(), 2500);
+    await Promise.all([zb.close(), zc.close()]);
+  });
+
   test('reads zip64 archives and entries written with data descriptors', async () => {
     for (const opts of [{ zip64: true }, { dataDescriptors: true }, { zip64: true, dataDescriptors: true }]) {
       const path = await buildIpa({ ...opts, fillerBytes: 200_000 });

@@ -2,7 +2,7 @@
 // central directory. The zip library hides those bytes, so we locate the central directory from the
 // end-of-central-directory record ourselves and read only the few headers we need with positional
 // reads: a multi-GB APK costs a handful of small reads, never a full-file read.
-import { open, type FileHandle } from 'node:fs/promises';
+import { openReadOnly, type ReadOnlyFile } from '../../fs/read-only-file.js';
 import { OtashipError } from '../../errors.js';
 
 export const SigningBlockId = { V2: 0x7109871a, V3: 0xf05368c0, V31: 0x1b93ad61 } as const;
@@ -13,14 +13,14 @@ const ZIP64_EOCD_SIG = 0x06064b50;
 const MAGIC = Buffer.from('APK Sig Block 42', 'latin1');
 const MAX_PAIRS = 4096;
 
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+async function readAt(fh: ReadOnlyFile, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
   const { bytesRead } = await fh.read(buf, 0, length, position);
   return buf.subarray(0, bytesRead);
 }
 
 /** Offset of the central directory, or null when no end-of-central-directory record is found. */
-async function centralDirectoryOffset(fh: FileHandle, fileSize: number): Promise<number | null> {
+async function centralDirectoryOffset(fh: ReadOnlyFile, fileSize: number): Promise<number | null> {
   const tailLen = Math.min(fileSize, 22 + 0xffff);
   const tailAt = fileSize - tailLen;
   const tail = await readAt(fh, tailAt, tailLen);
@@ -48,9 +48,9 @@ async function centralDirectoryOffset(fh: FileHandle, fileSize: number): Promise
  * Malformed blocks count as absent: Android would refuse to verify them, so the APK is not v2+ signed.
  */
 export async function readSigningBlockIds(path: string): Promise<number[]> {
-  let fh: FileHandle;
+  let fh: ReadOnlyFile;
   try {
-    fh = await open(path, 'r');
+    fh = await openReadOnly(path);
   } catch (err) {
     throw new OtashipError('FILE_NOT_FOUND', `Cannot reopen ${path} to read its APK Signing Block`, { cause: err });
   }

@@ -32,7 +32,7 @@ export function isIgnored(name: string): boolean {
   return name.startsWith('__MACOSX/') || name === '.DS_Store' || name.endsWith('/.DS_Store');
 }
 
-export function surveyZip(names: readonly string[]): ZipSurvey {
+export function surveyZip(names: Iterable<string>): ZipSurvey {
   const s: ZipSurvey = {
     apps: [],
     nested: new Map(),
