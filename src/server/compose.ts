@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Config, StorageSettings } from '../config/types.js';
 import { OtashipError } from '../core/errors.js';
-import { openRepositories } from '../db/index.js';
+import { openRepositories, withRecordCache } from '../db/index.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Repositories } from '../ports/repositories.js';
 import { createServices, type Services } from '../services/index.js';
@@ -45,7 +45,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
   let repos: Repositories | undefined;
   let blobs: BlobStore | undefined;
   try {
-    repos = await openRepositories(config.databaseUrl);
+    repos = withRecordCache(await openRepositories(config.databaseUrl));
     blobs = await openBlobStore(storageConfig(config.storage));
     // Redirect mode with nothing to redirect to would silently proxy everything. With a CDN but no
     // presigning (fs storage), public releases go to the CDN and private ones are proxied: allowed.

@@ -47,6 +47,13 @@ export interface IconTarget {
 }
 
 export class InstallService {
+  /**
+   * The last manifest built per release record. Records come from a short-lived cache
+   * (db/record-cache.ts) as the same frozen objects, and asset tokens are minted per second, so a
+   * burst of installs of one build rebuilds the XML once a second instead of once a request.
+   */
+  readonly #manifests = new WeakMap<ReleaseRecord, { app: AppRecord; packageUrl: string; xml: string }>();
+
   constructor(
     private readonly repos: Repositories,
     private readonly tokens: LinkTokens,
@@ -115,7 +122,14 @@ export class InstallService {
           'the server administrator must set OTASHIP_PUBLIC_URL to an https origin (or run with --tls self-signed)',
       );
     }
-    const xml = renderManifest(release.info as IpaInfo, release, this.urls.manifestAssets(release, app));
+    const assets = this.urls.manifestAssets(release, app);
+    const memo = this.#manifests.get(release);
+    // Same record objects and the same package URL (which carries the token) → the same manifest.
+    let xml = memo && memo.app === app && memo.packageUrl === assets.packageUrl ? memo.xml : null;
+    if (xml === null) {
+      xml = renderManifest(release.info as IpaInfo, release, assets);
+      this.#manifests.set(release, { app, packageUrl: assets.packageUrl, xml });
+    }
     if (count) void this.counters.count(release.id, 'manifest_fetch');
     return xml;
   }

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { InspectResult, PackageInfo, ProfileInfo } from '../../core/types.js';
 import { terminalSafe as clean } from '../terminal-text.js';
+import { writeStd } from '../std-write.js';
 
 export interface InspectCliOptions {
   json?: boolean;
@@ -45,9 +46,9 @@ export async function runInspect(file: string, options: InspectCliOptions): Prom
     const { writeOutputFile } = await import('../write-output.js');
     await writeOutputFile(options.icon, png, 'the icon');
     const size = result.icon ? ` (${result.icon.width}×${result.icon.height})` : '';
-    process.stderr.write(`wrote icon to ${options.icon}${size}\n`);
+    writeStd(2, `wrote icon to ${options.icon}${size}\n`);
   }
-  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
+  writeStd(1, options.json ? `${JSON.stringify(result, null, 2)}\n` : formatSummary(result));
 }
 
 // --- human summary ---------------------------------------------------------------------------

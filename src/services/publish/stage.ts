@@ -70,7 +70,12 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
   // A failing mirror (storage down) fails the upload at once rather than after the last byte.
   mirrored?.catch((err: unknown) => meter.destroy(err instanceof Error ? err : new Error(String(err))));
 
+  const out = createWriteStream(path, { flags: 'wx' });
   const cleanup = async () => {
+    // The write stream opens its file asynchronously: when the pipeline fails early, the file may be
+    // created after a first rm. pipeline() destroys the stream on failure; once it has closed, the
+    // file either exists or never will.
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await rm(path, { force: true });
     if (mirror && options.mirror) {
       // Destroy WITH an error: a store that attaches to the stream only now (after an await) gets a
@@ -81,7 +86,7 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
     }
   };
   try {
-    await pipeline(body, meter, createWriteStream(path, { flags: 'wx' }), { signal: options.signal });
+    await pipeline(body, meter, out, { signal: options.signal });
     if (options.expectedSize !== undefined && meter.size !== options.expectedSize) {
       throw new OtashipError('UPLOAD_INCOMPLETE', `the upload ended after ${meter.size} of ${options.expectedSize} announced bytes`);
     }
