@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { postgresSkipReason, startPostgres } from '../../test/helpers/postgres.js';
 import { buildIpa } from '../../test/helpers/synthetic-ipa.js';
 import { runLoad, type LoadResult } from '../lib/load.js';
+import { runLoadInChild } from '../lib/load-child.js';
 import { fmtMs, median, runMeasured, table } from '../lib/stats.js';
 import { onCleanup } from '../server/cleanup.js';
 import { curlDownload } from '../server/curl.js';
@@ -55,7 +56,7 @@ export async function runScaleBench(opts: ScaleBenchOptions = { quick: false }):
     const token = randomBytes(24).toString('hex');
     const common = { OTASHIP_ADMIN_TOKEN: token, OTASHIP_SECRET: randomBytes(32).toString('hex') };
     const clientEnv = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
-    const load = (urls: string[]) => runLoad({ urls, connections: 64, seconds: loadSeconds, maxRequests: 1_000_000 });
+    const load = (urls: string[]) => runLoadInChild({ urls, connections: 64, seconds: loadSeconds, maxRequests: 1_000_000 });
     const notes: string[] = [];
     const noteErrors = (what: string, r: LoadResult) => {
       if (r.errors) notes.push(`note: ${what}: ${r.errors} requests failed (first: ${r.firstError})`);

@@ -12,7 +12,8 @@ import { copyFile, link, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/pro
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIpa } from '../../test/helpers/synthetic-ipa.js';
-import { download, runLoad } from '../lib/load.js';
+import { download } from '../lib/load.js';
+import { runLoadInChild } from '../lib/load-child.js';
 import { fmtMs, median, runMeasured, table } from '../lib/stats.js';
 import { onCleanup } from './cleanup.js';
 import { curlDownload } from './curl.js';
@@ -131,7 +132,7 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     }
 
     // 3. manifest load, 64 connections, bounded by time and count.
-    const load = (url: string) => runLoad({ urls: [url], connections: 64, seconds: loadSeconds, maxRequests: 2_000_000 });
+    const load = (url: string) => runLoadInChild({ urls: [url], connections: 64, seconds: loadSeconds, maxRequests: 2_000_000 });
     const cpuBefore = server.cpuMs();
     const ours = await load(manifestUrl);
     const cpuPerReq = (server.cpuMs() - cpuBefore) / Math.max(1, ours.requests + ours.errors);
