@@ -52,6 +52,14 @@ export interface BlobStore {
    * partial one. If the stream errors or the signal aborts, nothing is left behind.
    */
   put(key: string, body: Readable, options?: PutOptions): Promise<BlobStat>;
+  /**
+   * Moves a finished local file into the store under `key` without copying its bytes, where the
+   * store can (fs storage on the same file system: one rename). Returns null when it cannot, and
+   * the caller put()s the bytes instead; on null or an error the file is left where it was. Once it
+   * returns a stat, the file belongs to the store. `options.size`/`sha256` describe the file (sha256
+   * is recorded for stat(); a size mismatch fails with VALIDATION).
+   */
+  adoptFile?(key: string, path: string, options?: Omit<PutOptions, 'signal'>): Promise<BlobStat | null>;
   /** Returns null when the key does not exist. */
   stat(key: string): Promise<BlobStat | null>;
   /** Throws OtashipError NOT_FOUND when missing. range is inclusive. */

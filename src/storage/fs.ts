@@ -67,19 +67,62 @@ export class FsBlobStore implements BlobStore {
       await unlink(tmp).catch(() => {});
       throw storageError('write', key, err);
     }
+    return this.recordMeta(path, sha256, options.contentType);
+  }
+
+  /**
+   * Writes the SHA-256 sidecar of a data file that is now in place. The blob itself is complete
+   * either way: without its sidecar stat() falls back to a size+mtime ETag.
+   */
+  private async recordMeta(path: string, sha256: string | undefined, contentType: string | undefined): Promise<BlobStat> {
     const st = await stat(path);
+    if (sha256 === undefined) return this.toStat(st, null);
     const meta: Meta = { v: 1, sha256, size: st.size, ino: st.ino, mtimeMs: st.mtimeMs };
-    if (options.contentType) meta.contentType = options.contentType;
+    if (contentType) meta.contentType = contentType;
     const metaPath = FsBlobStore.metaPathOf(path);
     const metaTmp = `${metaPath}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await writeFile(metaTmp, JSON.stringify(meta), { flag: 'wx' });
       await rename(metaTmp, metaPath);
     } catch {
-      // The blob itself is complete; without its sidecar stat() falls back to a size+mtime ETag.
       await unlink(metaTmp).catch(() => {});
     }
     return { ...this.toStat(st, meta), sha256 };
+  }
+
+  /**
+   * A rename instead of a copy: publishing a 1 GiB upload otherwise wrote it to disk twice (the
+   * staged temp file, then the blob), which on a disk-bound ingest was half the time (measured with
+   * `npm run bench -- --only server`). The file is flushed to disk first, as put() flushes its own.
+   */
+  async adoptFile(key: string, file: string, options: Omit<PutOptions, 'signal'> = {}): Promise<BlobStat | null> {
+    const path = this.pathOf(key);
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(file, 'r+');
+      const { size } = await handle.stat();
+      if (options.size !== undefined && size !== options.size) {
+        throw new OtashipError('VALIDATION', `${basename(file)} holds ${size} bytes, not the ${options.size} expected for ${key}`);
+      }
+      await handle.sync();
+    } catch (err) {
+      throw storageError('write', key, err);
+    } finally {
+      await handle?.close();
+    }
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await rename(file, path);
+        break;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EXDEV') return null; // another file system: the caller copies
+        // A concurrent delete() may remove the just-made directory: make it again.
+        if (code !== 'ENOENT' || attempt >= 5) throw storageError('write', key, err);
+      }
+    }
+    return this.recordMeta(path, options.sha256, options.contentType);
   }
 
   /**

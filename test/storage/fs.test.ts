@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBlobStore } from '../../src/storage/open.js';
+import { isOtashipError } from '../../src/core/errors.js';
 import { blobStoreConformance } from './blob-store.conformance.js';
 
 const root = mkdtempSync(join(tmpdir(), 'otaship-fs-'));
@@ -82,6 +83,41 @@ describe('fs blob store specifics', () => {
       await assert.rejects(store.put('../outside', Readable.from([Buffer.from('x')])));
       assert.deepEqual(readdirSync(dir), ['inner']);
       assert.deepEqual(readdirSync(join(dir, 'inner')), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('adoptFile moves a finished file in without copying: same inode, SHA-256 ETag, source gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-adopt-'));
+    try {
+      const store = await openBlobStore({ kind: 'fs', root: join(dir, 'blobs') });
+      const src = join(dir, 'staged.part');
+      writeFileSync(src, 'abc');
+      const ino = statSync(src).ino;
+      const sha256 = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+      const st = await store.adoptFile!('releases/r1/package.ipa', src, { size: 3, sha256, contentType: 'application/octet-stream' });
+      assert.ok(st);
+      assert.equal(st.etag, `"${sha256}"`);
+      assert.equal(existsSync(src), false);
+      assert.equal(statSync(join(dir, 'blobs', 'releases', 'r1', 'package.ipa')).ino, ino);
+      const got = await store.get('releases/r1/package.ipa');
+      assert.equal(Buffer.concat(await got.toArray()).toString(), 'abc');
+      assert.equal((await store.stat('releases/r1/package.ipa'))?.contentType, 'application/octet-stream');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('adoptFile refuses a file of the wrong size and leaves it where it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-adopt-size-'));
+    try {
+      const store = await openBlobStore({ kind: 'fs', root: join(dir, 'blobs') });
+      const src = join(dir, 'staged.part');
+      writeFileSync(src, 'abcd');
+      await assert.rejects(store.adoptFile!('k/package.ipa', src, { size: 3 }), (err: unknown) => isOtashipError(err) && err.code === 'VALIDATION');
+      assert.equal(existsSync(src), true);
+      assert.equal(await store.stat('k/package.ipa'), null);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

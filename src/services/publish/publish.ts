@@ -85,7 +85,9 @@ export class PublishService {
       id,
       tmpDir: this.limits.tmpDir,
       maxBytes: this.limits.maxUploadBytes,
-      mirror: {
+      // A store that adopts the staged file (fs: a rename at publish) gains nothing from a second
+      // copy written meanwhile; for the others (S3) the mirror overlaps the upload with the store.
+      mirror: blobs.adoptFile ? undefined : {
         key,
         write: (stream) =>
           blobs.put(key, stream, {
@@ -147,14 +149,11 @@ export class PublishService {
     const written: string[] = [];
     try {
       written.push(keys.packageKey);
+      const packageOptions = { size: staged.size, contentType: CONTENT_TYPES[platform], sha256: staged.sha256 };
       if (staged.mirror?.key === keys.packageKey) {
         staged.adoptMirror(); // already stored while the upload arrived
-      } else {
-        await this.blobs.put(keys.packageKey, createReadStream(staged.path), {
-          size: staged.size,
-          contentType: CONTENT_TYPES[platform],
-          sha256: staged.sha256,
-        });
+      } else if (!(await this.blobs.adoptFile?.(keys.packageKey, staged.path, packageOptions))) {
+        await this.blobs.put(keys.packageKey, createReadStream(staged.path), packageOptions);
       }
       if (icons) {
         for (const [key, png] of [

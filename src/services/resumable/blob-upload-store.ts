@@ -233,7 +233,7 @@ export class BlobUploadStore extends DataStore {
   /** The uploaded bytes in order, streamed part by part (constant memory). */
   read(info: UploadInfo): Readable {
     const parts = [...info.parts].sort((a, b) => a.offset - b.offset);
-    const out = new PassThrough();
+    const out = new PassThrough({ highWaterMark: 1024 * 1024 });
     const blobs = this.blobs;
     void (async () => {
       try {
@@ -259,7 +259,9 @@ export class BlobUploadStore extends DataStore {
     if (chainEnd(await this.#chain(id)) !== offset) throw ERRORS.INVALID_OFFSET;
     const digits = (n: number) => String(n).padStart(16, '0');
     const key = `${UPLOADS_PREFIX}${id}/part-${digits(offset)}-${digits(size)}-${randomBytes(8).toString('hex')}`;
-    await this.blobs.put(key, createReadStream(tmp), { size, contentType: 'application/octet-stream' });
+    // fs storage takes the PATCH's temp file as it is (a rename); others get its bytes copied.
+    const options = { size, contentType: 'application/octet-stream' };
+    if (!(await this.blobs.adoptFile?.(key, tmp, options))) await this.blobs.put(key, createReadStream(tmp), options);
     // Another instance may have stored a part at this offset between our check and our put: only
     // the chain decides.
     const chain = await this.#chain(id);
@@ -299,7 +301,8 @@ export class BlobUploadStore extends DataStore {
  */
 function saveKeepingPartial(body: Readable, path: string): Promise<unknown> {
   return new Promise<unknown>((resolve, reject) => {
-    const out = createWriteStream(path, { flags: 'wx' });
+    // A deep buffer, as in stage.ts: the socket keeps flowing while the thread pool writes.
+    const out = createWriteStream(path, { flags: 'wx', highWaterMark: 8 * 1024 * 1024 });
     let bodyError: unknown = null;
     let ended = false;
     const endEarly = (err: unknown) => {

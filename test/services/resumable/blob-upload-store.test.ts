@@ -158,12 +158,23 @@ for (const kind of ['memory', 'fs'] as const) {
           const other = new BlobUploadStore(blobs, { tmpDir: join(dir, 'tmp2'), expirationMs: 3600_000 });
           let acknowledged = -1;
           const racing: BlobStore = Object.create(blobs) as BlobStore;
-          racing.put = async (key, body, options) => {
+          // The other part lands just before ours, whichever way ours is stored (put, or adoptFile on fs).
+          const raceIn = async (key: string) => {
             if (acknowledged < 0 && key.includes('/part-')) {
               acknowledged = await other.write(Readable.from([Buffer.from('AAAAAA')]), ID, 0);
             }
+          };
+          racing.put = async (key, body, options) => {
+            await raceIn(key);
             return blobs.put(key, body, options);
           };
+          if (blobs.adoptFile) {
+            const adopt = blobs.adoptFile.bind(blobs);
+            racing.adoptFile = async (key, file, options) => {
+              await raceIn(key);
+              return adopt(key, file, options);
+            };
+          }
           const mine = new BlobUploadStore(racing, { tmpDir: join(dir, 'tmp'), expirationMs: 3600_000 });
           const result = await mine.write(Readable.from([Buffer.from(ours)]), ID, 0).then(
             (n) => ({ n }),
