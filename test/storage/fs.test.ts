@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openBlobStore } from '../../src/storage/open.js';
+import { readChunkSize } from '../../src/storage/fs.js';
 import { isOtashipError } from '../../src/core/errors.js';
 import { blobStoreConformance } from './blob-store.conformance.js';
 
@@ -118,6 +119,28 @@ describe('fs blob store specifics', () => {
       await assert.rejects(store.adoptFile!('k/package.ipa', src, { size: 3 }), (err: unknown) => isOtashipError(err) && err.code === 'VALIDATION');
       assert.equal(existsSync(src), true);
       assert.equal(await store.stat('k/package.ipa'), null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('reads are 1 MiB for a lone download and shrink as concurrent downloads pile up, back again once they close', async () => {
+    assert.deepEqual([0, 3, 4, 7, 8, 15, 16, 31, 32, 99].map(readChunkSize), [
+      1048576, 1048576, 524288, 524288, 262144, 262144, 131072, 131072, 65536, 65536,
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-chunks-'));
+    try {
+      const store = await openBlobStore({ kind: 'fs', root: dir });
+      await store.put('k/blob', Readable.from([Buffer.alloc(10)]));
+      const open = [];
+      for (let i = 0; i < 6; i++) open.push(await store.get('k/blob'));
+      assert.deepEqual(open.map((r) => r.readableHighWaterMark), [1048576, 1048576, 1048576, 1048576, 524288, 524288]);
+      await Promise.all(open.map(async (r) => Buffer.concat(await r.toArray())));
+      // The count drops when each stream has closed its file, which follows the end of its data.
+      await Promise.all(open.map((r) => (r.closed ? null : new Promise((resolve) => r.once('close', resolve)))));
+      const next = await store.get('k/blob');
+      assert.equal(next.readableHighWaterMark, 1048576);
+      next.destroy();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

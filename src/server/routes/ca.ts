@@ -2,7 +2,9 @@
 // (/ca.mobileconfig). Served only when the server runs with --tls self-signed. The /ca page that
 // explains the trust steps belongs to the web layer (routes/pages.ts).
 import type { FastifyInstance } from 'fastify';
-import { buildCaMobileconfig } from '../../tls/index.js';
+// The module itself, not tls/index.js: that would load the certificate-issuing stack (@peculiar/x509 and
+// its ASN.1 modules, ~6 MiB of RSS) into every server, and only --tls self-signed needs it.
+import { buildCaMobileconfig } from '../../tls/mobileconfig.js';
 import type { ServerDeps } from '../deps.js';
 
 export async function caRoutes(app: FastifyInstance, { ca, config }: ServerDeps): Promise<void> {
