@@ -13,7 +13,7 @@
 // tried to modify one would fail loudly instead of corrupting what the next request reads.
 import type { AppRecord, AppRepository, ReleaseRecord, ReleaseRepository, Repositories } from '../ports/repositories.js';
 
-export const RECORD_CACHE_TTL_MS = 1000;
+const RECORD_CACHE_TTL_MS = 1000;
 /** Bounded: an id-guessing client cannot grow it (misses are not stored) and hot records fit many times over. */
 const MAX_ENTRIES = 5000;
 

@@ -49,6 +49,22 @@ export function readChunkSize(open: number): number {
   return size;
 }
 
+/**
+ * Runs `create`, which makes an entry at `target`, after making target's directory. A concurrent
+ * delete() may remove that (then empty) directory between the mkdir and the create: make it again
+ * and retry. Once the entry exists the directory is not empty, so it stays.
+ */
+async function inOwnDirectory<T>(target: string, create: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      return await create();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
+    }
+  }
+}
+
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
@@ -81,7 +97,8 @@ export class FsBlobStore implements BlobStore {
     let sha256: string;
     const measure = new MeasureStream(key, options.size, options.sha256);
     try {
-      const handle = await this.createTemp(tmp);
+      // Created before any byte flows.
+      const handle = await inOwnDirectory(tmp, () => open(tmp, 'wx'));
       await pipeline(body, measure, handle.createWriteStream({ flush: true }), options.signal ? { signal: options.signal } : {});
       sha256 = measure.sha256 ?? '';
       await rename(tmp, path);
@@ -133,35 +150,13 @@ export class FsBlobStore implements BlobStore {
     } finally {
       await handle?.close();
     }
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await mkdir(dirname(path), { recursive: true });
-        await rename(file, path);
-        break;
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EXDEV') return null; // another file system: the caller copies
-        // A concurrent delete() may remove the just-made directory: make it again.
-        if (code !== 'ENOENT' || attempt >= 5) throw storageError('write', key, err);
-      }
+    try {
+      await inOwnDirectory(path, () => rename(file, path));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EXDEV') return null; // another file system: the caller copies
+      throw storageError('write', key, err);
     }
     return this.recordMeta(path, options.sha256, options.contentType);
-  }
-
-  /**
-   * Creates the temporary file before any byte flows. A concurrent delete() may remove the (then
-   * empty) directory between our mkdir and the create: make it again and retry. Once the file
-   * exists the directory is not empty, so it stays.
-   */
-  private async createTemp(tmp: string): Promise<FileHandle> {
-    for (let attempt = 0; ; attempt++) {
-      await mkdir(dirname(tmp), { recursive: true });
-      try {
-        return await open(tmp, 'wx');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
-      }
-    }
   }
 
   private toStat(st: Stats, meta: Meta | null): BlobStat {

@@ -11,6 +11,16 @@ import { blobStoreConformance } from './blob-store.conformance.js';
 
 const root = mkdtempSync(join(tmpdir(), 'otaship-fs-'));
 
+/** Runs `fn` in a fresh temporary folder, removed afterwards whatever happens. */
+async function inTempDir(prefix: string, fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Temporary files anywhere under the root (sidecars are expected, .tmp files are not). */
 function tmpFiles(dir: string): string[] {
   return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.tmp'));
@@ -25,22 +35,18 @@ blobStoreConformance('fs', {
 
 describe('fs blob store specifics', () => {
   test('ETags come from the stored SHA-256 and agree between instances sharing the directory', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-etag-'));
-    try {
+    await inTempDir('otaship-fs-etag-', async (dir) => {
       const a = await openBlobStore({ kind: 'fs', root: dir });
       const b = await openBlobStore({ kind: 'fs', root: dir });
       const put = await a.put('r/1/package.ipa', Readable.from([Buffer.from('abc')]));
       assert.equal(put.etag, '"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"');
       assert.equal((await b.stat('r/1/package.ipa'))?.etag, put.etag);
       assert.equal((await b.stat('r/1/package.ipa'))?.sha256, put.sha256);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('a file replaced behind the store gets a new ETag, not the stale sidecar one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-stale-'));
-    try {
+    await inTempDir('otaship-fs-stale-', async (dir) => {
       const store = await openBlobStore({ kind: 'fs', root: dir });
       const put = await store.put('x.bin', Readable.from([Buffer.from('one')]));
       writeFileSync(join(dir, 'x.bin.new'), 'two!');
@@ -51,14 +57,11 @@ describe('fs blob store specifics', () => {
       assert.notEqual(st?.etag, put.etag);
       assert.equal(st?.sha256, undefined);
       assert.match(st?.etag ?? '', /^"fs-/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('deleting the last blob of a directory removes the emptied directories, never the root', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-rmdir-'));
-    try {
+    await inTempDir('otaship-fs-rmdir-', async (dir) => {
       const store = await openBlobStore({ kind: 'fs', root: join(dir, 'blobs') });
       await store.put('releases/r1/package.ipa', Readable.from([Buffer.from('p')]));
       await store.put('releases/r1/icon.png', Readable.from([Buffer.from('i')]));
@@ -72,26 +75,20 @@ describe('fs blob store specifics', () => {
       // The store still works in the emptied root.
       await store.put('releases/r3/package.ipa', Readable.from([Buffer.from('r')]));
       assert.equal((await store.stat('releases/r3/package.ipa'))?.size, 1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('keys never escape the root', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-escape-'));
-    try {
+    await inTempDir('otaship-fs-escape-', async (dir) => {
       const store = await openBlobStore({ kind: 'fs', root: join(dir, 'inner') });
       await assert.rejects(store.put('../outside', Readable.from([Buffer.from('x')])));
       assert.deepEqual(readdirSync(dir), ['inner']);
       assert.deepEqual(readdirSync(join(dir, 'inner')), []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('adoptFile moves a finished file in without copying: same inode, SHA-256 ETag, source gone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-adopt-'));
-    try {
+    await inTempDir('otaship-fs-adopt-', async (dir) => {
       const store = await openBlobStore({ kind: 'fs', root: join(dir, 'blobs') });
       const src = join(dir, 'staged.part');
       writeFileSync(src, 'abc');
@@ -105,31 +102,25 @@ describe('fs blob store specifics', () => {
       const got = await store.get('releases/r1/package.ipa');
       assert.equal(Buffer.concat(await got.toArray()).toString(), 'abc');
       assert.equal((await store.stat('releases/r1/package.ipa'))?.contentType, 'application/octet-stream');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('adoptFile refuses a file of the wrong size and leaves it where it was', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-adopt-size-'));
-    try {
+    await inTempDir('otaship-fs-adopt-size-', async (dir) => {
       const store = await openBlobStore({ kind: 'fs', root: join(dir, 'blobs') });
       const src = join(dir, 'staged.part');
       writeFileSync(src, 'abcd');
       await assert.rejects(store.adoptFile!('k/package.ipa', src, { size: 3 }), (err: unknown) => isOtashipError(err) && err.code === 'VALIDATION');
       assert.equal(existsSync(src), true);
       assert.equal(await store.stat('k/package.ipa'), null);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('reads are 1 MiB for a lone download and shrink as concurrent downloads pile up, back again once they close', async () => {
     assert.deepEqual([0, 3, 4, 7, 8, 15, 16, 31, 32, 99].map(readChunkSize), [
       1048576, 1048576, 524288, 524288, 262144, 262144, 131072, 131072, 65536, 65536,
     ]);
-    const dir = mkdtempSync(join(tmpdir(), 'otaship-fs-chunks-'));
-    try {
+    await inTempDir('otaship-fs-chunks-', async (dir) => {
       const store = await openBlobStore({ kind: 'fs', root: dir });
       await store.put('k/blob', Readable.from([Buffer.alloc(10)]));
       const open = [];
@@ -141,8 +132,6 @@ describe('fs blob store specifics', () => {
       const next = await store.get('k/blob');
       assert.equal(next.readableHighWaterMark, 1048576);
       next.destroy();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -124,11 +124,11 @@ class FileZipArchive implements ZipArchive {
   }
 
   entries(): ZipEntryInfo[] {
-    this.directory(); // throws after close, cached or not, so that use after close fails the same way every time
+    // Checked first, cached or not, so that use after close fails the same way every time.
+    const dir = this.directory();
     // Built on first use only: inspection works from eachName() and lookups, never paying for these objects.
     if (!this.list) {
       const names = this.names();
-      const dir = this.directory();
       const list: ZipEntryInfo[] = new Array<ZipEntryInfo>(names.length);
       for (let i = 0; i < names.length; i++) {
         const name = names[i] as string;
