@@ -60,6 +60,20 @@ export interface BlobStore {
    * is recorded for stat(); a size mismatch fails with VALIDATION).
    */
   adoptFile?(key: string, path: string, options?: Omit<PutOptions, 'signal'>): Promise<BlobStat | null>;
+  /**
+   * Writes `body` into the object `key` from byte `offset` on, in place, creating the object when it
+   * is missing (fs storage: one file, each write landing where its bytes belong). Unlike put() this
+   * is not atomic: it is for data whose valid extent is recorded elsewhere (a resumable upload's
+   * parts). Bytes that arrived before the body failed stay written and are flushed to disk; the
+   * result gives their count and the body's error. A storage error rejects.
+   */
+  writeAt?(key: string, offset: number, body: Readable): Promise<{ written: number; bodyError: unknown }>;
+  /**
+   * Gives the object's bytes a second name at the local `path` without copying them (fs storage on
+   * the same file system: a hard link), for a reader that needs a file. Returns false when the store
+   * cannot; then nothing was created. The object itself is unchanged.
+   */
+  linkFile?(key: string, path: string): Promise<boolean>;
   /** Returns null when the key does not exist. */
   stat(key: string): Promise<BlobStat | null>;
   /** Throws OtashipError NOT_FOUND when missing. range is inclusive. */

@@ -4,6 +4,7 @@ import cookie from '@fastify/cookie';
 import fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerDeps } from './deps.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
+import { destroyLingering } from './http/lingering-close.js';
 import { watchBodyIdle } from './http/body-idle.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
@@ -55,6 +56,9 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   app.addHook('onRequest', async (request) => {
     watchBodyIdle(request.raw, idleSeconds);
   });
+
+  // Refused uploads keep their connection briefly (http/lingering-close.ts); shutdown ends them.
+  app.addHook('preClose', async () => destroyLingering(app.server));
 
   app.addHook('onSend', async (_request, reply, payload) => {
     // Install links carry tokens in their URLs: never leak them through Referer; never let a

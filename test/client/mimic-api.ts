@@ -53,7 +53,9 @@ export async function startMimicApi(tls?: { cert: string; key: string }): Promis
       return;
     }
     if (api.scenario === 'too-large-early' && req.method === 'POST') {
-      // Refused from Content-Length alone; the body is drained politely, the connection kept open.
+      // Refused from Content-Length alone; the body is drained politely, the connection kept open
+      // (as the real server's lingering close does), so the client reads the answer, not a reset.
+      res.shouldKeepAlive = true;
       req.resume();
       json(res, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `The package is larger than the limit (${req.headers['content-length']} bytes)` } });
       return;

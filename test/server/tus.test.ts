@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,36 @@ describe('resumable uploads (tus)', () => {
     assert.equal(download.status, 200);
     assert.equal(sha256(Buffer.from(await download.arrayBuffer())), sha256(bytes));
     assert.deepEqual(await uploadKeys(), [], 'the finished upload is removed after publishing');
+  });
+
+  test('on fs storage the upload is written once: its PATCHes land in one file that becomes the package', async () => {
+    assert.equal(srv.config.storage.kind, 'fs');
+    const root = srv.config.storage.kind === 'fs' ? srv.config.storage.root : '';
+    const bytes = await readFile(await ipaWithPayload('com.example.tus-once', 2 * 1024 * 1024 + 5));
+    const location = new URL((await createUpload(srv.adminToken, bytes.length)).headers.get('location')!, `${srv.baseUrl}/api/v1/uploads`).href;
+    const id = location.split('/').pop()!;
+    const half = 1024 * 1024;
+    for (const [offset, end] of [[0, half], [half, bytes.length]] as const) {
+      const res = await fetch(location, {
+        method: 'PATCH',
+        headers: srv.auth({ 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }),
+        body: bytes.subarray(offset, end),
+      });
+      assert.equal(res.status, 204, `${location}: ${await res.text()}`);
+    }
+    const data = await stat(join(root, 'uploads', id, 'data'));
+    assert.equal(data.size, bytes.length, 'both PATCHes wrote into the one data file');
+    const parts = (await uploadKeys()).filter((k) => k.includes('/part-'));
+    assert.equal(parts.length, 2);
+    for (const key of parts) assert.equal((await srv.services.blobs.stat(key))?.size, 0, 'parts are empty markers');
+    const published = await fetch(`${location}/publish`, { method: 'POST', headers: srv.auth({ 'content-type': 'application/json' }), body: '{}' });
+    assert.equal(published.status, 201);
+    const { release } = (await published.json()) as { release: { id: string; sha256: string } };
+    assert.equal(release.sha256, sha256(bytes));
+    const pkg = await stat(join(root, 'releases', release.id, 'package.ipa'));
+    assert.equal(pkg.ino, data.ino, 'the package is the upload file itself, renamed, not a copy');
+    assert.deepEqual(await uploadKeys(), []);
+    assert.deepEqual((await readdir(srv.config.tmpDir)).filter((n) => !n.startsWith('.')), [], 'no staged or linked file is left');
   });
 
   test('a cut-off upload resumes from the state file where it stopped', async () => {

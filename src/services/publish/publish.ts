@@ -17,7 +17,7 @@ import type { PublicUrls, ReleaseLinks } from '../urls.js';
 import type { ReleaseEventSink } from '../webhooks.js';
 import { checkInstallable } from './checks.js';
 import { renderIcons } from './icons.js';
-import { stageUpload, type StageOptions, type StagedUpload } from './stage.js';
+import { stageLocalFile, stageUpload, type StageOptions, type StagedUpload } from './stage.js';
 
 export interface PublishOptions {
   notes?: string;
@@ -106,6 +106,24 @@ export class PublishService {
     options: PublishOptions & StageHints,
   ): Promise<PublishResult> {
     const staged = await this.stage(body, options);
+    try {
+      return await this.publish(principal, staged, options);
+    } finally {
+      await staged.dispose();
+    }
+  }
+
+  /**
+   * Publishes a package that already sits in a local file of its own (a finished resumable upload
+   * linked out of the store): hashed by reading, never copied; the file is always removed (or, on
+   * fs storage, becomes the package blob by rename).
+   */
+  async publishLocalFile(principal: Principal, path: string, options: PublishOptions & { expectedSize?: number }): Promise<PublishResult> {
+    const staged = await stageLocalFile(path, {
+      id: newId(this.clock()),
+      maxBytes: this.limits.maxUploadBytes,
+      ...(options.expectedSize !== undefined ? { expectedSize: options.expectedSize } : {}),
+    });
     try {
       return await this.publish(principal, staged, options);
     } finally {

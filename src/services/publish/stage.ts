@@ -10,7 +10,7 @@
 // A cut-off, oversized or failing upload removes its temp file (and its mirrored blob) before the
 // error propagates, so nothing stray is left behind.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -88,7 +88,8 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
     }
   };
   try {
-    await pipeline(body, meter, out, { signal: options.signal });
+    feed(body, meter);
+    await pipeline(meter, out, { signal: options.signal });
     if (options.expectedSize !== undefined && meter.size !== options.expectedSize) {
       throw new OtashipError('UPLOAD_INCOMPLETE', `the upload ended after ${meter.size} of ${options.expectedSize} announced bytes`);
     }
@@ -116,6 +117,62 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
       await rm(path, { force: true });
       if (options.mirror && !adopted) await options.mirror.delete().catch(() => undefined);
     },
+  };
+}
+
+/**
+ * Pipes the body into the meter, passing its failure on. Not stream.pipeline: on failure that
+ * destroys the source too, and destroying a request destroys its socket, so the answer to a refused
+ * upload (413) would be lost or raced by a reset. The body is left as it is: the server drains it
+ * after answering (server/http/lingering-close.ts).
+ */
+function feed(body: Readable, meter: Meter): void {
+  const onError = (err: Error) => meter.destroy(err);
+  const onClose = () => {
+    if (!body.readableEnded) meter.destroy(Object.assign(new Error('the request body ended early'), { code: 'ECONNRESET' }));
+  };
+  body.once('error', onError);
+  body.once('close', onClose);
+  meter.once('close', () => {
+    body.off('error', onError);
+    body.off('close', onClose);
+    body.unpipe(meter);
+  });
+  body.pipe(meter);
+}
+
+/**
+ * Stages a file that is already on local disk (a finished resumable upload, linked out of the blob
+ * store): its SHA-256 is computed by reading it, and nothing is copied. The file becomes the staged
+ * upload's own, so dispose() removes it; a refused file is removed before the error propagates.
+ */
+export async function stageLocalFile(path: string, options: { maxBytes: number; expectedSize?: number; id?: string }): Promise<StagedUpload> {
+  const id = options.id ?? newId();
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+      size += (chunk as Buffer).length;
+      hash.update(chunk as Buffer);
+    }
+    if (size > options.maxBytes) throw tooLarge(options.maxBytes);
+    if (options.expectedSize !== undefined && size !== options.expectedSize) {
+      throw new OtashipError('UPLOAD_INCOMPLETE', `the upload holds ${size} of ${options.expectedSize} announced bytes`);
+    }
+    if (size === 0) throw new OtashipError('VALIDATION', 'the upload is empty: send the package bytes');
+  } catch (err) {
+    await rm(path, { force: true });
+    if (isOtashipError(err)) throw err;
+    throw new OtashipError('STORAGE', `reading the finished upload failed (${describe(err)})`, { cause: err });
+  }
+  return {
+    id,
+    path,
+    size,
+    sha256: hash.digest('hex'),
+    mirror: null,
+    adoptMirror: () => undefined,
+    dispose: () => rm(path, { force: true }),
   };
 }
 

@@ -1,8 +1,17 @@
 // A tus DataStore kept in the BlobStore, so resumable uploads live where every instance can reach
 // them (the shared data dir with fs storage, the bucket with S3) and an upload started on one
 // instance continues on another. Layout under `uploads/<id>/`:
-//   info.json                                 size, metadata, owner, creation date (written at creation)
-//   part-<offset 16 digits>-<size 16 digits>-<rnd>   the bytes of one PATCH, starting at that offset
+//   info.json                                 size, metadata, owner, creation date, layout (written at creation)
+//   part-<offset 16 digits>-<size 16 digits>-<rnd>   one PATCH's bytes, starting at that offset
+//   data                                      with the "file" layout: every PATCH's bytes, in place
+//
+// The "file" layout is used where the store can write in place (fs storage, BlobStore.writeAt):
+// each PATCH writes its bytes into `data` at their offset and its part is then an empty marker
+// (offset and size are in its name). The finished upload is one file that publishing links and
+// renames into the release, so the package is written once instead of twice (parts, then a copy of
+// them all). Every PATCH of an upload carries the same bytes at the same offsets (those of one
+// file), so writes that overlap (the races below) write identical bytes; only the chain of markers
+// says how far `data` is valid. Other stores (S3, memory) keep the bytes in the parts.
 //
 // No shared state is ever read, changed and written back: a part is one atomic put, and the offset
 // is derived from the listing — the chain of parts from byte 0. Two instances can hold PATCHes for
@@ -32,13 +41,14 @@
 // from where the cut happened rather than from the previous PATCH. Memory stays constant.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataStore, ERRORS, Upload } from '@tus/server';
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
+import { writeKeepingPartial } from '../../core/fs/keep-partial.js';
 
 export const UPLOADS_PREFIX = 'uploads/';
 /** Ids come from the tus server's naming function (32 hex digits); anything else is not ours. */
@@ -61,6 +71,8 @@ interface StoredInfo {
   /** Token id of the principal that created the upload. */
   owner: string;
   creationDate: string;
+  /** Where the bytes are (see the module comment); absent in uploads created before it existed. */
+  layout?: 'file' | 'parts';
 }
 
 export interface UploadInfo extends StoredInfo {
@@ -102,6 +114,7 @@ export class BlobUploadStore extends DataStore {
       owner,
       // Our clock, not the Upload's: expiry and the sweep then agree on every instance.
       creationDate: new Date((this.options.now ?? Date.now)()).toISOString(),
+      layout: this.blobs.writeAt ? 'file' : 'parts',
     };
     await this.#saveInfo(info);
     upload.metadata = metadata;
@@ -120,6 +133,12 @@ export class BlobUploadStore extends DataStore {
     if (!info) throw ERRORS.FILE_NOT_FOUND;
     if (info.offset !== offset) throw ERRORS.INVALID_OFFSET;
 
+    if (info.layout === 'file' && this.blobs.writeAt) {
+      const { written, bodyError } = await this.blobs.writeAt(dataKey(id), offset, body);
+      if (written > 0) await this.#commitPart(id, offset, written, null);
+      if (bodyError) throw bodyError;
+      return offset + written;
+    }
     await mkdir(this.options.tmpDir, { recursive: true });
     const tmp = join(this.options.tmpDir, `upload-tus-${id}-${randomBytes(6).toString('hex')}.part`);
     let bodyError: unknown;
@@ -127,7 +146,7 @@ export class BlobUploadStore extends DataStore {
     try {
       bodyError = await saveKeepingPartial(body, tmp);
       size = (await stat(tmp).catch(() => null))?.size ?? 0;
-      if (size > 0) await this.#commitPart(id, offset, tmp, size);
+      if (size > 0) await this.#commitPart(id, offset, size, tmp);
     } finally {
       await rm(tmp, { force: true });
     }
@@ -191,8 +210,8 @@ export class BlobUploadStore extends DataStore {
       if (err instanceof OtashipError && err.code === 'NOT_FOUND') return null;
       throw err;
     }
-    const { id: storedId, size, metadata, owner, creationDate } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StoredInfo;
-    return { id: storedId, size, metadata, owner, creationDate };
+    const { id: storedId, size, metadata, owner, creationDate, layout } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StoredInfo;
+    return { id: storedId, size, metadata, owner, creationDate, ...(layout ? { layout } : {}) };
   }
 
   /**
@@ -230,13 +249,38 @@ export class BlobUploadStore extends DataStore {
     return chain;
   }
 
-  /** The uploaded bytes in order, streamed part by part (constant memory). */
+  /**
+   * A local file holding exactly the finished upload's bytes, without copying them (the "file"
+   * layout on a store that can link, i.e. fs storage): a hard link at `path`, which the caller owns.
+   * False when that cannot be had; read() still can.
+   */
+  async linkFinished(info: UploadInfo, path: string): Promise<boolean> {
+    if (info.layout !== 'file' || !this.blobs.linkFile || info.size === null || info.offset !== info.size) return false;
+    if (!(await this.blobs.linkFile(dataKey(info.id), path))) return false;
+    try {
+      // Bytes past the chain's end (a PATCH cut off while a longer one won) are not the upload's.
+      const { size } = await stat(path);
+      if (size < info.size) throw new OtashipError('STORAGE', `upload ${info.id} holds ${size} of its ${info.size} bytes`);
+      if (size > info.size) await truncate(path, info.size);
+      return true;
+    } catch (err) {
+      await rm(path, { force: true });
+      throw err;
+    }
+  }
+
+  /** The uploaded bytes in order, streamed (constant memory). */
   read(info: UploadInfo): Readable {
     const parts = [...info.parts].sort((a, b) => a.offset - b.offset);
     const out = new PassThrough({ highWaterMark: 1024 * 1024 });
     const blobs = this.blobs;
     void (async () => {
       try {
+        if (info.layout === 'file') {
+          if (info.offset > 0) await pipeline(await blobs.get(dataKey(info.id), { start: 0, end: info.offset - 1 }), out);
+          else out.end();
+          return;
+        }
         let expected = 0;
         for (const part of parts) {
           if (part.offset !== expected) {
@@ -253,15 +297,20 @@ export class BlobUploadStore extends DataStore {
     return out;
   }
 
-  async #commitPart(id: string, offset: number, tmp: string, size: number): Promise<void> {
+  /** Stores a part: `tmp` holds its bytes, or with null they are already in `data` (a marker). */
+  async #commitPart(id: string, offset: number, size: number, tmp: string | null): Promise<void> {
     // The body may have taken minutes to arrive (a stalled connection), and the client may have
     // resumed on another instance meanwhile: a part that no longer continues the chain is not stored.
     if (chainEnd(await this.#chain(id)) !== offset) throw ERRORS.INVALID_OFFSET;
     const digits = (n: number) => String(n).padStart(16, '0');
     const key = `${UPLOADS_PREFIX}${id}/part-${digits(offset)}-${digits(size)}-${randomBytes(8).toString('hex')}`;
-    // fs storage takes the PATCH's temp file as it is (a rename); others get its bytes copied.
-    const options = { size, contentType: 'application/octet-stream' };
-    if (!(await this.blobs.adoptFile?.(key, tmp, options))) await this.blobs.put(key, createReadStream(tmp), options);
+    if (tmp === null) {
+      await this.blobs.put(key, Readable.from([]), { size: 0, contentType: 'application/octet-stream' });
+    } else {
+      // fs storage takes the PATCH's temp file as it is (a rename); others get its bytes copied.
+      const options = { size, contentType: 'application/octet-stream' };
+      if (!(await this.blobs.adoptFile?.(key, tmp, options))) await this.blobs.put(key, createReadStream(tmp), options);
+    }
     // Another instance may have stored a part at this offset between our check and our put: only
     // the chain decides.
     const chain = await this.#chain(id);
@@ -294,43 +343,19 @@ export class BlobUploadStore extends DataStore {
   }
 }
 
-/**
- * Writes the body to a file. A body that fails or closes early (a cut connection) ends the file with
- * what arrived instead of discarding it (stream.pipeline would destroy the file stream and drop the
- * writes still queued in it); the body's error is returned. A disk error rejects.
- */
+/** Writes the body to a new file, keeping what arrived when it is cut off (see keep-partial.ts). */
 function saveKeepingPartial(body: Readable, path: string): Promise<unknown> {
-  return new Promise<unknown>((resolve, reject) => {
-    // A deep buffer, as in stage.ts: the socket keeps flowing while the thread pool writes.
-    const out = createWriteStream(path, { flags: 'wx', highWaterMark: 8 * 1024 * 1024 });
-    let bodyError: unknown = null;
-    let ended = false;
-    const endEarly = (err: unknown) => {
-      bodyError ??= err;
-      if (ended) return;
-      ended = true;
-      body.unpipe(out);
-      out.end();
-    };
-    body.once('error', endEarly);
-    body.once('close', () => {
-      if (!body.readableEnded) endEarly(new Error('the request body ended early'));
-    });
-    body.once('end', () => {
-      ended = true;
-    });
-    out.once('error', (err) => {
-      body.destroy();
-      reject(err);
-    });
-    out.once('finish', () => resolve(bodyError));
-    body.pipe(out);
-  });
+  // A deep buffer, as in stage.ts: the socket keeps flowing while the thread pool writes.
+  return writeKeepingPartial(body, createWriteStream(path, { flags: 'wx', highWaterMark: 8 * 1024 * 1024 }));
 }
 
 function chainEnd(parts: readonly UploadPart[]): number {
   const last = parts[parts.length - 1];
   return last ? last.offset + last.size : 0;
+}
+
+function dataKey(id: string): string {
+  return `${UPLOADS_PREFIX}${id}/data`;
 }
 
 function infoKey(id: string): string {

@@ -5,7 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -63,7 +63,7 @@ for (const kind of ['memory', 'fs'] as const) {
         const info = (await store.info(ID))!;
         assert.equal(info.owner, 'tok1');
         assert.deepEqual(await collect(store.read(info)), data);
-        assert.deepEqual(await readdir(join(dir, 'tmp')), [], 'per-request temp files are removed');
+        assert.deepEqual(await readdir(join(dir, 'tmp')).catch(() => []), [], 'per-request temp files are removed');
       } finally {
         await cleanup();
       }
@@ -139,17 +139,19 @@ for (const kind of ['memory', 'fs'] as const) {
         assert.equal(info.offset, data.length);
         assert.equal((await a.getUpload(ID)).offset, data.length, 'every instance sees the same offset');
         assert.deepEqual(await collect(b.read(info)), data);
-        assert.deepEqual(await readdir(join(dir, 'tmp-a')), [], "A's temp file is removed");
+        assert.deepEqual(await readdir(join(dir, 'tmp-a')).catch(() => []), [], "A's temp file is removed");
       } finally {
         await cleanup();
       }
     });
 
     // Two parts at one offset that both passed the check before either landed: the other instance's
-    // part is stored and acknowledged (204, offset 6) just before ours lands.
+    // part is stored and acknowledged (204, offset 6) just before ours lands. Both carry the same
+    // file's bytes from offset 0 (as every PATCH of one upload does), one more of them than the other.
+    const FILE = '0123456789';
     for (const [ours, outcome] of [
-      ['bbbb', 'shorter: ours loses with 409'],
-      ['bbbbbbbb', 'longer: ours wins, the offset moves forward'],
+      [FILE.slice(0, 4), 'shorter: ours loses with 409'],
+      [FILE.slice(0, 8), 'longer: ours wins, the offset moves forward'],
     ] as const) {
       test(`two puts at one offset overlap; ours is ${outcome}; an acknowledged offset never goes back`, async () => {
         const { store, create, blobs, cleanup, dir } = await setup();
@@ -161,7 +163,7 @@ for (const kind of ['memory', 'fs'] as const) {
           // The other part lands just before ours, whichever way ours is stored (put, or adoptFile on fs).
           const raceIn = async (key: string) => {
             if (acknowledged < 0 && key.includes('/part-')) {
-              acknowledged = await other.write(Readable.from([Buffer.from('AAAAAA')]), ID, 0);
+              acknowledged = await other.write(Readable.from([Buffer.from(FILE.slice(0, 6))]), ID, 0);
             }
           };
           racing.put = async (key, body, options) => {
@@ -185,7 +187,7 @@ for (const kind of ['memory', 'fs'] as const) {
           const stored = await collect(store.read(info));
           if (ours.length < acknowledged) {
             assert.deepEqual(result, { e: ERRORS.INVALID_OFFSET });
-            assert.deepEqual(stored, Buffer.from('AAAAAA'));
+            assert.deepEqual(stored, Buffer.from(FILE.slice(0, 6)));
           } else {
             assert.deepEqual(result, { n: ours.length });
             assert.deepEqual(stored, Buffer.from(ours));
@@ -259,3 +261,71 @@ for (const kind of ['memory', 'fs'] as const) {
     });
   });
 }
+
+describe('BlobUploadStore: where the bytes live', () => {
+  async function setup(kind: 'fs' | 'memory') {
+    const dir = await mkdtemp(join(tmpdir(), 'otaship-tus-layout-'));
+    const blobs = await openBlobStore(kind === 'fs' ? { kind: 'fs', root: join(dir, 'blobs') } : { kind: 'memory' });
+    const store = new BlobUploadStore(blobs, { tmpDir: join(dir, 'tmp'), expirationMs: 3600_000 });
+    const create = (s: BlobUploadStore, size: number) =>
+      s.create(new Upload({ id: ID, offset: 0, size, metadata: { [OWNER_METADATA]: 'tok1' } }));
+    return { dir, blobs, store, create, cleanup: () => rm(dir, { recursive: true, force: true }) };
+  }
+
+  test('fs: PATCHes write into one data file; a finished upload links out with exactly its bytes', async () => {
+    const { dir, blobs, store, create, cleanup } = await setup('fs');
+    try {
+      const data = randomBytes(200_000);
+      await create(store, data.length);
+      await store.write(Readable.from([data.subarray(0, 70_000)]), ID, 0);
+      // Bytes past the end of the chain (a cut PATCH that lost to a longer one) are not the upload's.
+      await blobs.writeAt!(`uploads/${ID}/data`, 70_000, Readable.from([data.subarray(70_000, 90_000)]));
+      const linked = join(dir, 'linked');
+      assert.equal(await store.linkFinished((await store.info(ID))!, linked), false, 'an unfinished upload is not linked');
+      await store.write(Readable.from([data.subarray(70_000)]), ID, 70_000);
+      const info = (await store.info(ID))!;
+      assert.deepEqual(info.parts.map((p) => [p.offset, p.size]), [[0, 70_000], [70_000, 130_000]]);
+      assert.equal(await store.linkFinished(info, linked), true);
+      assert.deepEqual(await readFile(linked), data);
+      assert.equal((await stat(linked)).ino, (await stat(join(dir, 'blobs', 'uploads', ID, 'data'))).ino, 'a link, not a copy');
+      assert.deepEqual(await collect(store.read(info)), data);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('fs: an upload begun by an instance without in-place writes continues in parts', async () => {
+    const { blobs, store, create, cleanup } = await setup('fs');
+    try {
+      // An older instance (or one whose store cannot write in place) created the upload.
+      const partsOnly: BlobStore = Object.create(blobs) as BlobStore;
+      Object.defineProperty(partsOnly, 'writeAt', { value: undefined });
+      const older = new BlobUploadStore(partsOnly, { tmpDir: join(tmpdir(), 'otaship-older'), expirationMs: 3600_000 });
+      const data = randomBytes(50_000);
+      await create(older, data.length);
+      await older.write(Readable.from([data.subarray(0, 20_000)]), ID, 0);
+      await store.write(Readable.from([data.subarray(20_000)]), ID, 20_000);
+      const info = (await store.info(ID))!;
+      assert.equal(info.layout, 'parts');
+      assert.equal(await blobs.stat(`uploads/${ID}/data`), null, 'no data file');
+      assert.equal(await store.linkFinished(info, join(tmpdir(), `otaship-never-${ID}`)), false);
+      assert.deepEqual(await collect(store.read(info)), data);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('memory: the bytes stay in the parts; nothing is linked', async () => {
+    const { dir, store, create, cleanup } = await setup('memory');
+    try {
+      await create(store, 3);
+      await store.write(Readable.from([Buffer.from('abc')]), ID, 0);
+      const info = (await store.info(ID))!;
+      assert.equal(info.layout, 'parts');
+      assert.equal(await store.linkFinished(info, join(dir, 'linked')), false);
+      assert.deepEqual(await collect(store.read(info)), Buffer.from('abc'));
+    } finally {
+      await cleanup();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { appJson, releaseJson, type Principal } from '../../../services/index.js
 import type { PublishResult } from '../../../services/publish/publish.js';
 import type { StagedUpload } from '../../../services/publish/stage.js';
 import { authenticate } from '../../auth.js';
+import { closeAfterRefusal } from '../../http/lingering-close.js';
 import type { ServerDeps } from '../../deps.js';
 import { flag } from './body.js';
 
@@ -43,7 +44,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       flag(request.query.force, 'force');
     } catch (err) {
       // Do not read (and discard) gigabytes the caller may not send: close after answering.
-      reply.header('Connection', 'close');
+      closeAfterRefusal(request, reply);
       throw err;
     }
     const result = request.isMultipart()
@@ -82,7 +83,7 @@ async function publishRaw(
       contentType: request.headers['content-type'],
     });
   } catch (err) {
-    reply.header('Connection', 'close');
+    closeAfterRefusal(request, reply);
     throw err;
   }
   try {
@@ -122,7 +123,7 @@ async function publishMultipart(
         }
       }
     } catch (err) {
-      reply.header('Connection', 'close');
+      closeAfterRefusal(request, reply);
       throw malformedForm(err);
     }
     if (!staged) throw new OtashipError('VALIDATION', 'the form has no `file` field holding the package');

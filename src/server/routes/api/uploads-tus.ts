@@ -19,6 +19,7 @@ import type { PublishResult } from '../../../services/publish/publish.js';
 import { OWNER_METADATA, UPLOAD_ID } from '../../../services/resumable/blob-upload-store.js';
 import { ResumableUploads } from '../../../services/resumable/uploads.js';
 import { authenticate } from '../../auth.js';
+import { closeAfterRefusal } from '../../http/lingering-close.js';
 import type { ServerDeps } from '../../deps.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
@@ -128,7 +129,7 @@ async function handleTus(
       }
     } catch (err) {
       // Do not read (and discard) a body the caller may not send: close after answering.
-      if (request.method === 'PATCH' || request.method === 'POST') reply.header('Connection', 'close');
+      if (request.method === 'PATCH' || request.method === 'POST') closeAfterRefusal(request, reply);
       throw err;
     }
   }
