@@ -14,9 +14,9 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // The full CLI (for --help and usage errors) and sharp (native, only for some APK icons) stay
-  // separate files, loaded only when needed.
-  external: ['./main.js', 'sharp'],
+  // sharp (native, only for some APK icons) stays a separate package, loaded only when needed. The
+  // full CLI (for --help and usage errors) is loaded by the launcher, not from here.
+  external: ['sharp'],
   // cgbi.ts loads pngjs with createRequire(import.meta.url); CommonJS has no import.meta.
   define: { 'import.meta.url': '__otashipBundleUrl' },
   banner: { js: "const __otashipBundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -25,11 +25,14 @@ function parse(args: string[]): { file: string; options: { json?: boolean; icon?
 }
 
 // No top-level await: the build also bundles this file, with everything it imports, into one
-// CommonJS file (scripts/bundle-inspect.mjs), and CommonJS has none.
+// CommonJS file (scripts/bundle-inspect.mjs), and CommonJS has none. What this does not parse is
+// left to the launcher, which then loads the full CLI: a dynamic import() from here would not work
+// in the code-cached script the launcher runs (bin/code-cache.js).
 const parsed = parse(process.argv.slice(3));
 if (parsed) {
   useBlockingFileReads();
   runInspect(parsed.file, parsed.options).catch(reportAndExit);
-} else {
-  void import('./main.js');
 }
+
+/** False when the arguments are left to the full CLI. */
+export const handled = parsed !== null;

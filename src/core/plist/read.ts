@@ -49,7 +49,9 @@ function decodeText(data: Uint8Array): string {
   // XML plists are UTF-8 in practice; honour a UTF-16 byte-order mark when present.
   if (data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
   if (data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
-  const text = new TextDecoder('utf-8').decode(data);
+  // Buffer's UTF-8 decoder (same replacement of bad bytes) rather than a TextDecoder, whose creation
+  // costs a one-shot CLI run ~3 ms of start-up.
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

@@ -1,6 +1,8 @@
 // Android APK inspection: AndroidManifest.xml (binary AXML) + resources.arsc for the label and
 // icon, META-INF and the APK Signing Block for signature schemes. Pure: reads only through the
 // ZipArchive and, for the signing block, a few positional reads of archive.path.
+import { createRequire } from 'node:module';
+import type Sharp from 'sharp';
 import { OtashipError } from '../../errors.js';
 import type { ApkInfo, DeviceFamily, InstallReason } from '../../types.js';
 import type { ZipArchive } from '../../zip/archive.js';
@@ -82,8 +84,9 @@ export async function readApkIcon(archive: ZipArchive, info: ApkInfo): Promise<B
   if (!info.icon) return null;
   const bytes = await archive.read(info.icon.entry, MAX_ICON_BYTES);
   if (bytes.subarray(1, 4).toString('latin1') === 'PNG') return bytes;
-  // sharp is a native module: load it only when a conversion is actually needed.
-  const { default: sharp } = await import('sharp');
+  // sharp is a native module: load it only when a conversion is actually needed. require, not
+  // import(): the CLI runs this code from a V8 code cache, where Node 20 has no import() hook.
+  const sharp = createRequire(import.meta.url)('sharp') as typeof Sharp;
   try {
     return await sharp(bytes).png().toBuffer();
   } catch (err) {

@@ -4,7 +4,11 @@ import { type Chunk, ChunkType, badApk } from './chunk.js';
 
 const UTF8_FLAG = 0x100;
 const NO_STRING = 0xffffffff;
-const utf16 = new TextDecoder('utf-16le');
+/**
+ * Made on first use: creating a TextDecoder opens an ICU converter (~3 ms), which `otaship inspect`
+ * of an IPA, whose bundle holds this module too, should not pay at start-up.
+ */
+let utf16: TextDecoder | undefined;
 
 export class StringPool {
   readonly count: number;
@@ -76,6 +80,7 @@ export class StringPool {
       p += 2;
     }
     this.need(p, units * 2);
+    utf16 ??= new TextDecoder('utf-16le');
     return utf16.decode(this.buf.subarray(p, p + units * 2));
   }
 }
