@@ -6,9 +6,11 @@
 // same for the one file that needs it.
 //
 // The cache is written once, at the end of the first run (so it holds the functions that run
-// used), atomically, named after the bundle's size and mtime so a rebuilt bundle never meets a stale
-// cache; V8 itself rejects a cache made by another Node version, and then the file is compiled as
-// usual. Any failure to read or write the cache only costs the time it would have saved.
+// used), atomically. It is named after the bundle's content digest (written by the build on its
+// first line), size and mtime, so a rebuilt or upgraded bundle never meets a stale cache: V8 itself
+// only compares a cache with the source's length. V8 rejects a cache made by another Node version,
+// and then the file is compiled as usual. Any failure to read or write the cache only costs the
+// time it would have saved.
 'use strict';
 const fs = require('node:fs');
 const { dirname, join, basename } = require('node:path');
@@ -16,8 +18,11 @@ const { Script } = require('node:vm');
 const { createRequire } = require('node:module');
 const { tmpdir } = require('node:os');
 
-function cachePaths(file, st) {
-  const name = `.${basename(file)}.${st.size}-${Math.round(st.mtimeMs)}.v8cache`;
+function cachePaths(file, source, st) {
+  // The build names the bundle by its content on its first line (scripts/bundle-inspect.mjs); size
+  // and mtime also change when it is rebuilt or edited.
+  const digest = /^\/\/ otaship-inspect-bundle ([0-9a-f]{32})\n/.exec(source)?.[1] ?? 'unnamed';
+  const name = `.${basename(file)}.${digest}-${st.size}-${Math.round(st.mtimeMs)}.v8cache`;
   // Beside the bundle when that folder is writable (a project's node_modules), else the temp folder
   // (a global install owned by root).
   return [join(dirname(file), name), join(tmpdir(), `otaship-${process.getuid?.() ?? 'user'}${name}`)];
@@ -73,7 +78,7 @@ function removeStale(file, kept) {
  */
 function requireWithCodeCache(file) {
   const source = fs.readFileSync(file, 'utf8');
-  const paths = cachePaths(file, fs.statSync(file));
+  const paths = cachePaths(file, source, fs.statSync(file));
   const cachedData = readCache(paths);
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,

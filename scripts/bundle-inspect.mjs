@@ -5,9 +5,11 @@
 // plus loading our code. As ~40 ES modules that load cost ~45 ms (resolving, reading and linking
 // each file, and starting Node's ES module loader); as one CommonJS file it is a single read and
 // compile. The library (dist/index.js) stays unbundled ESM; this file only serves the CLI.
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-await build({
+const result = await build({
   entryPoints: ['dist/cli/inspect-fast.js'],
   outfile: 'dist/cli/inspect-fast.cjs',
   bundle: true,
@@ -23,4 +25,12 @@ await build({
   // Less source for V8 to pre-parse on every run; stack traces are only printed with OTASHIP_DEBUG.
   minify: true,
   logLevel: 'warning',
+  write: false,
 });
+
+// The first line names the bundle by its content. The launcher keys its V8 code cache on it
+// (bin/code-cache.js): V8 only checks a cache against the source's length, and npm gives every file of a
+// package the same mtime, so neither length nor mtime tells two builds apart.
+const [out] = result.outputFiles;
+const digest = createHash('sha256').update(out.contents).digest('hex').slice(0, 32);
+await writeFile(out.path, `// otaship-inspect-bundle ${digest}\n${out.text}`);

@@ -56,16 +56,35 @@ async function serialized<T>(key: string | symbol, fn: () => Promise<T>): Promis
   }
 }
 
+/**
+ * Sets WAL mode, retrying while another process holds the file. Switching a fresh file to WAL needs
+ * an exclusive lock, and SQLite answers SQLITE_BUSY at once instead of waiting through busy_timeout
+ * when other connections are opening it at the same moment (several instances or CLI runs starting
+ * together on one data dir: the four-process test in test/db/sqlite.test.ts failed 3 runs in 16 so).
+ */
+async function switchToWal(database: { pragma(source: string): unknown }): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() + wait > deadline) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 async function openSqlite(path: string): Promise<Repositories> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
   let database: InstanceType<typeof BetterSqlite3>;
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
     database = new BetterSqlite3(path);
-    // WAL lets readers run beside the writer; busy_timeout makes a second process (a CLI next to the
-    // server) wait for the lock instead of failing with SQLITE_BUSY; foreign keys are off by default.
-    database.pragma('journal_mode = WAL');
+    // busy_timeout makes a second process (a CLI next to the server) wait for the lock instead of
+    // failing with SQLITE_BUSY; WAL lets readers run beside the writer; foreign keys are off by default.
     database.pragma('busy_timeout = 10000');
+    await switchToWal(database);
     database.pragma('foreign_keys = ON');
     database.pragma('synchronous = NORMAL');
   } catch (err) {

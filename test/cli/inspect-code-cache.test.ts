@@ -91,6 +91,25 @@ describe('inspect code cache', () => {
     assert.notEqual(now[0], old);
   });
 
+  test('another build of the same size and mtime (npm gives every file one mtime) does not reuse the cache', async () => {
+    const [old] = await caches();
+    const bundle = join(root, 'dist', 'cli', 'inspect-fast.cjs');
+    const { mtime } = await stat(bundle);
+    const source = await readFile(bundle, 'utf8');
+    const digest = /^\/\/ otaship-inspect-bundle ([0-9a-f]{32})\n/.exec(source)?.[1];
+    assert.ok(digest, 'the build names the bundle by its content on its first line');
+    const other = digest.replace(/./, (c) => (c === 'a' ? 'b' : 'a'));
+    await writeFile(bundle, source.replace(digest, other));
+    await utimes(bundle, mtime, mtime);
+    const r = await inspect();
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, first);
+    const now = await caches();
+    assert.equal(now.length, 1);
+    assert.notEqual(now[0], old);
+    assert.ok(now[0]!.includes(other));
+  });
+
   test('what the bundle loads lazily (sharp for a WebP APK icon, UTF-16 strings) works from the cache', async () => {
     const names = [
       { type: 'string', name: 'app_name' },
