@@ -47,6 +47,17 @@ async function caches(): Promise<string[]> {
 describe('inspect code cache', () => {
   let first: string;
 
+  /** Runs inspect (same output as the first run) and checks that one new cache replaced `old`; returns its name. */
+  async function assertNewCacheReplaces(old: string): Promise<string> {
+    const r = await inspect();
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, first);
+    const now = await caches();
+    assert.equal(now.length, 1);
+    assert.notEqual(now[0], old);
+    return now[0]!;
+  }
+
   test('the first run writes the cache beside the bundle', async () => {
     assert.deepEqual(await caches(), []);
     const r = await inspect();
@@ -83,12 +94,7 @@ describe('inspect code cache', () => {
     const [old] = await caches();
     const later = new Date(Date.now() + 60_000);
     await utimes(join(root, 'dist', 'cli', 'inspect-fast.cjs'), later, later);
-    const r = await inspect();
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, first);
-    const now = await caches();
-    assert.equal(now.length, 1);
-    assert.notEqual(now[0], old);
+    await assertNewCacheReplaces(old!);
   });
 
   test('another build of the same size and mtime (npm gives every file one mtime) does not reuse the cache', async () => {
@@ -101,13 +107,7 @@ describe('inspect code cache', () => {
     const other = digest.replace(/./, (c) => (c === 'a' ? 'b' : 'a'));
     await writeFile(bundle, source.replace(digest, other));
     await utimes(bundle, mtime, mtime);
-    const r = await inspect();
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, first);
-    const now = await caches();
-    assert.equal(now.length, 1);
-    assert.notEqual(now[0], old);
-    assert.ok(now[0]!.includes(other));
+    assert.ok((await assertNewCacheReplaces(old!)).includes(other));
   });
 
   test('what the bundle loads lazily (sharp for a WebP APK icon, UTF-16 strings) works from the cache', async () => {
