@@ -51,6 +51,21 @@ export const ERRORS = {
     hint: 'The package has no icon file otaship can read (icons only inside Assets.car are not extracted).',
   },
   BAD_ICON: { status: 422, exit: 2, hint: 'The icon image cannot be decoded: check the app icon in the build.' },
+  ICON_TOO_LARGE: {
+    status: 422,
+    exit: 2,
+    hint: 'The app icon is far larger than any icon iOS or Android uses (1024×1024 at most): export it at its real size.',
+  },
+  PARSE_BUDGET: {
+    status: 422,
+    exit: 2,
+    hint: 'The file holds far more structure than any real package or profile (a decompression or reference bomb?); it was refused to protect the machine.',
+  },
+  AAB_NOT_SUPPORTED: {
+    status: 415,
+    exit: 2,
+    hint: 'An .aab (Android App Bundle) cannot be installed on a device: build a universal APK (bundletool build-apks --mode=universal, or assembleRelease) and upload that.',
+  },
   // --- links and manifests -----------------------------------------------------------------
   BAD_URL: { status: 400, exit: 2, hint: 'Give an absolute https:// URL.' },
   BAD_LINK: { status: 400, exit: 2, hint: 'Give an itms-services:// link, an HTML file, or - for standard input.' },
@@ -117,6 +132,21 @@ export const ERRORS = {
     exit: 2,
     hint: 'Re-sign with a current profile, or publish with force (--force / ?force=true) to keep it anyway.',
   },
+  TOO_MANY_REQUESTS: {
+    status: 429,
+    exit: 3,
+    hint: 'Too many attempts in a short time: wait for the time given in Retry-After, then try again.',
+  },
+  QUOTA_EXCEEDED: {
+    status: 429,
+    exit: 3,
+    hint: 'Finish or cancel the unfinished uploads of this token (or wait for them to expire) before starting another.',
+  },
+  WEBHOOK_TARGET: {
+    status: 400,
+    exit: 2,
+    hint: 'Use a public http(s) address, or set OTASHIP_WEBHOOK_ALLOW_PRIVATE=true to deliver to private networks.',
+  },
   UPLOAD_INCOMPLETE: {
     status: 400,
     exit: 3,
@@ -128,6 +158,16 @@ export const ERRORS = {
     hint: 'Check --server (or OTASHIP_SERVER) and that the otaship server is running and reachable from here.',
   },
   STORAGE: { status: 500, exit: 3, hint: 'The storage backend failed; see the server log.' },
+  UNAVAILABLE: {
+    status: 503,
+    exit: 3,
+    hint: 'The server cannot reach its database or storage right now: try again shortly; operators, see the server log.',
+  },
+  INSUFFICIENT_STORAGE: {
+    status: 507,
+    exit: 3,
+    hint: 'The server is out of disk space (or storage quota): operators, free space or grow the volume; the upload can be retried then.',
+  },
   INTERNAL: { status: 500, exit: 3, hint: 'This is a bug in otaship: please report it with the server log.' },
 } as const satisfies Record<string, ErrorSpec>;
 

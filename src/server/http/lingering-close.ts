@@ -22,13 +22,12 @@ export function destroyLingering(server: object): void {
 /**
  * Call while handling a refusal, before the answer is sent. Without a body in flight (or with one
  * that can no longer be read) this just asks for `Connection: close`; with one, the connection
- * lingers as described above. A request stream torn down early no longer holds its socket: the
- * response does.
+ * lingers as described above.
  */
 export function closeAfterRefusal(request: FastifyRequest, reply: FastifyReply, lingerMs = LINGER_MS): void {
   const req = request.raw;
   const res = reply.raw;
-  const socket = req.socket ?? res.socket;
+  const socket = req.socket;
   if (!socket || req.complete || req.destroyed || socket.destroyed || res.headersSent) {
     if (!res.headersSent) reply.header('Connection', 'close');
     return;

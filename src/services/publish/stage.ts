@@ -10,12 +10,13 @@
 // A cut-off, oversized or failing upload removes its temp file (and its mirrored blob) before the
 // error propagates, so nothing stray is left behind.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OtashipError, isOtashipError } from '../../core/errors.js';
+import { hashFile, type FileHashes } from '../../core/hash/index.js';
 import { newId } from '../ids.js';
 
 export interface StagedUpload {
@@ -148,28 +149,25 @@ function feed(body: Readable, meter: Meter): void {
  */
 export async function stageLocalFile(path: string, options: { maxBytes: number; expectedSize?: number; id?: string }): Promise<StagedUpload> {
   const id = options.id ?? newId();
-  const hash = createHash('sha256');
-  let size = 0;
+  let hashes: FileHashes;
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-      size += (chunk as Buffer).length;
-      hash.update(chunk as Buffer);
+    hashes = await hashFile(path);
+    if (hashes.size > options.maxBytes) throw tooLarge(options.maxBytes);
+    if (options.expectedSize !== undefined && hashes.size !== options.expectedSize) {
+      throw new OtashipError('UPLOAD_INCOMPLETE', `the upload holds ${hashes.size} of ${options.expectedSize} announced bytes`);
     }
-    if (size > options.maxBytes) throw tooLarge(options.maxBytes);
-    if (options.expectedSize !== undefined && size !== options.expectedSize) {
-      throw new OtashipError('UPLOAD_INCOMPLETE', `the upload holds ${size} of ${options.expectedSize} announced bytes`);
-    }
-    if (size === 0) throw new OtashipError('VALIDATION', 'the upload is empty: send the package bytes');
+    if (hashes.size === 0) throw new OtashipError('VALIDATION', 'the upload is empty: send the package bytes');
   } catch (err) {
     await rm(path, { force: true });
-    if (isOtashipError(err)) throw err;
+    // hashFile names a file the user gave it; this one is the server's own, so a failed read is storage's.
+    if (isOtashipError(err) && err.code !== 'FILE_NOT_FOUND') throw err;
     throw new OtashipError('STORAGE', `reading the finished upload failed (${describe(err)})`, { cause: err });
   }
   return {
     id,
     path,
-    size,
-    sha256: hash.digest('hex'),
+    size: hashes.size,
+    sha256: hashes.sha256 ?? '',
     mirror: null,
     adoptMirror: () => undefined,
     dispose: () => rm(path, { force: true }),

@@ -251,18 +251,21 @@ export class BlobUploadStore extends DataStore {
 
   /**
    * A local file holding exactly the finished upload's bytes, without copying them (the "file"
-   * layout on a store that can link, i.e. fs storage): a hard link at `path`, which the caller owns.
-   * False when that cannot be had; read() still can.
+   * layout on a store that can link, i.e. fs storage): a hard link in the temp folder, which the
+   * caller owns and removes. Null when that cannot be had; read() still can.
    */
-  async linkFinished(info: UploadInfo, path: string): Promise<boolean> {
-    if (info.layout !== 'file' || !this.blobs.linkFile || info.size === null || info.offset !== info.size) return false;
-    if (!(await this.blobs.linkFile(dataKey(info.id), path))) return false;
+  async linkFinished(info: UploadInfo): Promise<string | null> {
+    if (info.layout !== 'file' || !this.blobs.linkFile || info.size === null || info.offset !== info.size) return null;
+    await mkdir(this.options.tmpDir, { recursive: true });
+    // `upload-…`: the start-up sweep of stale temp files knows the prefix.
+    const path = join(this.options.tmpDir, `upload-${info.id}-${randomBytes(6).toString('hex')}.linked`);
+    if (!(await this.blobs.linkFile(dataKey(info.id), path))) return null;
     try {
       // Bytes past the chain's end (a PATCH cut off while a longer one won) are not the upload's.
       const { size } = await stat(path);
       if (size < info.size) throw new OtashipError('STORAGE', `upload ${info.id} holds ${size} of its ${info.size} bytes`);
       if (size > info.size) await truncate(path, info.size);
-      return true;
+      return path;
     } catch (err) {
       await rm(path, { force: true });
       throw err;

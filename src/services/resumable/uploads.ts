@@ -2,9 +2,6 @@
 // into the ordinary publish pipeline (same staging, inspection, checks, authorisation and records
 // as a raw upload) and removed once the release exists. Any instance can publish an upload that
 // any other instance received, because the bytes and their state live in the shared BlobStore.
-import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { authorize } from '../authz.js';
@@ -19,14 +16,12 @@ export interface ResumableSettings {
 
 export class ResumableUploads {
   readonly store: BlobUploadStore;
-  private readonly tmpDir: string;
 
   constructor(
     blobs: BlobStore,
     private readonly publisher: PublishService,
     settings: ResumableSettings,
   ) {
-    this.tmpDir = settings.tmpDir;
     this.store = new BlobUploadStore(blobs, {
       tmpDir: settings.tmpDir,
       expirationMs: settings.uploadTtlSeconds * 1000,
@@ -58,9 +53,8 @@ export class ResumableUploads {
     const publishOptions = { ...options, ...(filename ? { filename } : {}), expectedSize: info.size };
     // On fs storage the finished upload is one file: linked, hashed and renamed into the release,
     // never copied. Elsewhere its bytes stream through the ordinary staging.
-    const local = join(this.tmpDir, `upload-${info.id}-${randomBytes(6).toString('hex')}.linked`);
-    await mkdir(this.tmpDir, { recursive: true });
-    const result = (await this.store.linkFinished(info, local))
+    const local = await this.store.linkFinished(info);
+    const result = local
       ? await this.publisher.publishLocalFile(principal, local, publishOptions)
       : await this.publisher.publishStream(principal, this.store.read(info), publishOptions);
     // The release is recorded; a failed removal only leaves bytes the sweep will take later.

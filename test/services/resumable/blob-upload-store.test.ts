@@ -280,12 +280,13 @@ describe('BlobUploadStore: where the bytes live', () => {
       await store.write(Readable.from([data.subarray(0, 70_000)]), ID, 0);
       // Bytes past the end of the chain (a cut PATCH that lost to a longer one) are not the upload's.
       await blobs.writeAt!(`uploads/${ID}/data`, 70_000, Readable.from([data.subarray(70_000, 90_000)]));
-      const linked = join(dir, 'linked');
-      assert.equal(await store.linkFinished((await store.info(ID))!, linked), false, 'an unfinished upload is not linked');
+      assert.equal(await store.linkFinished((await store.info(ID))!), null, 'an unfinished upload is not linked');
       await store.write(Readable.from([data.subarray(70_000)]), ID, 70_000);
       const info = (await store.info(ID))!;
       assert.deepEqual(info.parts.map((p) => [p.offset, p.size]), [[0, 70_000], [70_000, 130_000]]);
-      assert.equal(await store.linkFinished(info, linked), true);
+      const linked = await store.linkFinished(info);
+      assert.ok(linked);
+      assert.ok(linked.startsWith(join(dir, 'tmp')), 'in the store\'s temp folder');
       assert.deepEqual(await readFile(linked), data);
       assert.equal((await stat(linked)).ino, (await stat(join(dir, 'blobs', 'uploads', ID, 'data'))).ino, 'a link, not a copy');
       assert.deepEqual(await collect(store.read(info)), data);
@@ -308,7 +309,7 @@ describe('BlobUploadStore: where the bytes live', () => {
       const info = (await store.info(ID))!;
       assert.equal(info.layout, 'parts');
       assert.equal(await blobs.stat(`uploads/${ID}/data`), null, 'no data file');
-      assert.equal(await store.linkFinished(info, join(tmpdir(), `otaship-never-${ID}`)), false);
+      assert.equal(await store.linkFinished(info), null);
       assert.deepEqual(await collect(store.read(info)), data);
     } finally {
       await cleanup();
@@ -316,13 +317,13 @@ describe('BlobUploadStore: where the bytes live', () => {
   });
 
   test('memory: the bytes stay in the parts; nothing is linked', async () => {
-    const { dir, store, create, cleanup } = await setup('memory');
+    const { store, create, cleanup } = await setup('memory');
     try {
       await create(store, 3);
       await store.write(Readable.from([Buffer.from('abc')]), ID, 0);
       const info = (await store.info(ID))!;
       assert.equal(info.layout, 'parts');
-      assert.equal(await store.linkFinished(info, join(dir, 'linked')), false);
+      assert.equal(await store.linkFinished(info), null);
       assert.deepEqual(await collect(store.read(info)), Buffer.from('abc'));
     } finally {
       await cleanup();
