@@ -36,9 +36,10 @@ export const DER_LIMITS: BudgetLimits = Object.freeze({ objects: 100_000, bytes:
 
 /**
  * Binary XML (AndroidManifest.xml, res/**.xml). The largest manifests seen (apps with hundreds of
- * activities and providers) have ~20,000 chunks and attributes; strings decoded are counted per pool.
+ * activities and providers) have ~20,000 chunks and attributes; `bytes` counts strings decoded,
+ * which many pool indices pointing at one long string would otherwise multiply.
  */
-export const AXML_LIMITS: BudgetLimits = Object.freeze({ objects: 2_000_000, bytes: 64 * 1024 * 1024, depth: 512 });
+export const AXML_LIMITS: BudgetLimits = Object.freeze({ objects: 500_000, bytes: 64 * 1024 * 1024, depth: 512 });
 
 /**
  * resources.arsc: real tables have 100k+ entries per type and tens of thousands of type chunks in
