@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { OtashipError } from '../../../src/core/errors.js';
 
 /** Values that sit on the edges of the length and count fields of binary formats. */
-const BOUNDARY = [0, 1, 2, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
+export const BOUNDARY = [0, 1, 2, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
 
 export type Mutation =
   | { kind: 'byte'; at: number; value: number }
