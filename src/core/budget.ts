@@ -5,9 +5,9 @@
 // directory of empty names makes a hash table quadratic. So each parse counts what it produces
 // (objects, bytes) and how deep it goes, and stops with PARSE_BUDGET past the limit.
 //
-// The limits live here, one set per parser family, each far above any real file we have seen (the
-// fixtures in /work/shared/fixtures and the figures in the comments) and far below what hurts a
-// server: every limit is reached in well under a second of CPU and a few hundred MiB at most.
+// The limits live here, one set per parser family, each far above any real file (figures below) and
+// far below what hurts a server: each is reached in well under a second of CPU and a few hundred MiB
+// at most. Depth is checked before recursing, so no limit can be reached by a stack overflow first.
 import { OtashipError } from './errors.js';
 
 export interface BudgetLimits {
@@ -42,15 +42,19 @@ export const DER_LIMITS: BudgetLimits = Object.freeze({ objects: 100_000, bytes:
 export const AXML_LIMITS: BudgetLimits = Object.freeze({ objects: 500_000, bytes: 64 * 1024 * 1024, depth: 512 });
 
 /**
- * resources.arsc: real tables have 100k+ entries per type and tens of thousands of type chunks in
- * apps with many locales; `objects` counts chunks and entry indices visited, `bytes` strings decoded.
+ * resources.arsc: real tables have 100k+ entries and tens of thousands of type chunks in apps with
+ * many locales, but inspection walks only the chunks (parse), the configurations of a few resources
+ * (lookups) and the drawable/mipmap entries (icon search by name): `objects` counts those, shared
+ * by every lookup on one table (2 million entries take ~0.5 s); `bytes` counts strings decoded.
+ * The table is flat, so `depth` is unused.
  */
-export const ARSC_LIMITS: BudgetLimits = Object.freeze({ objects: 20_000_000, bytes: 128 * 1024 * 1024, depth: 4 });
+export const ARSC_LIMITS: BudgetLimits = Object.freeze({ objects: 2_000_000, bytes: 128 * 1024 * 1024, depth: 4 });
 
 /**
  * The zip central directory: the largest real packages (games) have ~100,000 entries; a 256 MiB
- * directory (its byte cap) could describe 5.8 million. `objects` also counts hash-table probes,
- * which only crafted names (all equal, or colliding) push beyond a few per entry.
+ * directory (its byte cap) could describe 5.8 million. Name-table probes stay near 1.5 per entry for
+ * real names (the table is at most half full and the hash is seeded per process); only crafted
+ * colliding names go past 32.
  */
 export interface ZipLimits {
   readonly entries: number;
