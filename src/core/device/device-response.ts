@@ -4,6 +4,7 @@
 // The envelope is unwrapped with the walker used for provisioning profiles; the signature (by the
 // device's identity certificate) is not verified, so a registration proves that the poster held the
 // nonce of a downloaded profile, not that it is a real device.
+import { isParseBudgetError } from '../budget.js';
 import { OtashipError } from '../errors.js';
 import { cmsContent, looksLikeCms } from '../inspect/profile/cms.js';
 import { readPlistDict, type PlistDict } from '../plist/read.js';
@@ -37,6 +38,8 @@ export function readDeviceResponse(body: Uint8Array): DeviceAttributes {
   try {
     plist = readPlistDict(cmsContent(body, 'the device answer'), 'the signed content of the device answer').value;
   } catch (err) {
+    // A bomb is refused as such (PARSE_BUDGET, 422), not as a device that answered badly.
+    if (isParseBudgetError(err)) throw err;
     throw refuse(`the device answer cannot be read: ${err instanceof Error ? err.message : String(err)}`, err);
   }
   const udidText = plist.UDID;

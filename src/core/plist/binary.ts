@@ -1,17 +1,20 @@
 // Binary property lists (bplist00), parsed by hand so that reading one does not load plist@5, whose
 // entry module pulls in @xmldom/xmldom (~100 ms per CLI run) even for binary input. The format is a
 // flat object table (Apple's CFBinaryPList.c): a 32-byte trailer, an offset table and typed
-// objects. Unlike plist@5's parseBinary, every offset and length is bounds-checked and reference
-// cycles are stopped, so a hostile Info.plist gives an error instead of a crash or a hang.
+// objects. Unlike plist@5's parseBinary, every offset and length is bounds-checked, reference
+// cycles are stopped, and the work is budgeted (src/core/budget.ts): objects may be shared, so ~400
+// bytes of arrays that each point twice at the previous one would expand as 2^depth. A hostile
+// Info.plist or device answer gives an error instead of a crash or a hang.
 // Values match plist@5's: data as Uint8Array, dates as Date, UIDs as { UID: n }.
 import type { PlistValue } from 'plist';
+import { PLIST_LIMITS, ParseBudget } from '../budget.js';
 
 const EPOCH_2001_MS = 978307200000;
-const MAX_DEPTH = 128;
 
 export class BinaryPlistError extends Error {}
 
-export function parseBinaryPlist(data: Uint8Array): PlistValue {
+/** Over budget: OtashipError PARSE_BUDGET; otherwise malformed input: BinaryPlistError. */
+export function parseBinaryPlist(data: Uint8Array, budget = new ParseBudget('the binary property list', PLIST_LIMITS)): PlistValue {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const fail = (why: string): never => {
     throw new BinaryPlistError(`binary plist: ${why}`);
@@ -38,7 +41,8 @@ export function parseBinaryPlist(data: Uint8Array): PlistValue {
   const active = new Set<number>();
 
   const parse = (ref: number, depth: number): PlistValue => {
-    if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
+    budget.depth(depth);
+    budget.objects();
     let at = offsetOf(ref);
     const marker = buf[at] as number;
     const type = marker >> 4;
@@ -79,12 +83,15 @@ export function parseBinaryPlist(data: Uint8Array): PlistValue {
         return new Date(buf.readDoubleBE(at) * 1000 + EPOCH_2001_MS);
       case 0x4:
         need(at, size);
+        budget.bytes(size);
         return new Uint8Array(buf.buffer, buf.byteOffset + at, size);
       case 0x5:
         need(at, size);
+        budget.bytes(size);
         return buf.toString('latin1', at, at + size);
       case 0x6: {
         need(at, size * 2);
+        budget.bytes(size * 2);
         let s = '';
         for (let i = 0; i < size; i++) s += String.fromCharCode(buf.readUInt16BE(at + i * 2));
         return s;

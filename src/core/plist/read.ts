@@ -4,6 +4,7 @@
 // multiple of four characters (or has stray characters); only those blocks are repaired, everything
 // else must parse strictly.
 import type { PlistValue } from 'plist';
+import { PLIST_LIMITS, ParseBudget, isParseBudgetError } from '../budget.js';
 import { OtashipError } from '../errors.js';
 import { parseBinaryPlist } from './binary.js';
 import { parseXmlPlist } from './xml.js';
@@ -26,15 +27,18 @@ export function isBinaryPlist(data: Uint8Array): boolean {
 export function readPlistDict(data: Uint8Array, what: string): ParsedPlist {
   let value: PlistValue;
   let format: ParsedPlist['format'];
+  const budget = new ParseBudget(what, PLIST_LIMITS);
   try {
     if (isBinaryPlist(data)) {
       format = 'binary';
-      value = parseBinaryPlist(data);
+      value = parseBinaryPlist(data, budget);
     } else {
       format = 'xml';
-      value = parseXmlPlist(decodeText(data));
+      value = parseXmlPlist(decodeText(data), budget);
     }
   } catch (err) {
+    // A refusal to do more work is not "unreadable": it keeps its own code (and HTTP 422).
+    if (isParseBudgetError(err)) throw err;
     throw new OtashipError('BAD_PLIST', `${what} is not a readable property list (${shortReason(err)})`, { cause: err });
   }
   if (!isDict(value)) throw new OtashipError('BAD_PLIST', `${what} is a property list but its root is not a dictionary`);

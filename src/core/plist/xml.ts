@@ -5,20 +5,26 @@
 // false), so a strict single-pass reader is short. It produces exactly the values plist.parse()
 // produces (same types, same `<dict>` odd-key rule, same refusal of `__proto__` keys) and refuses
 // what is not well-formed: mismatched or unclosed tags, unknown entities, unknown elements.
+// There are no DTD entities to expand, so the output is never larger than the text; the work is
+// budgeted all the same (src/core/budget.ts: values, text, depth), as for binary plists.
 import type { PlistValue } from 'plist';
+import { PLIST_LIMITS, ParseBudget } from '../budget.js';
 
 export class XmlPlistError extends Error {}
 
-const MAX_DEPTH = 128;
 const NAME_END = /[\s/>]/g;
 
-export function parseXmlPlist(xml: string): PlistValue {
-  return new Reader(xml).document();
+/** Over budget: OtashipError PARSE_BUDGET; otherwise malformed input: XmlPlistError. */
+export function parseXmlPlist(xml: string, budget = new ParseBudget('the XML property list', PLIST_LIMITS)): PlistValue {
+  return new Reader(xml, budget).document();
 }
 
 class Reader {
   private pos = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly budget: ParseBudget,
+  ) {}
 
   private fail(why: string): never {
     const line = this.s.slice(0, this.pos).split('\n').length;
@@ -153,6 +159,7 @@ class Reader {
       else break;
     }
     this.closeTag(name);
+    this.budget.bytes(out.length);
     return out.includes('\r') ? out.replace(/\r\n?/g, '\n') : out;
   }
 
@@ -161,7 +168,8 @@ class Reader {
   }
 
   private value(depth: number): PlistValue {
-    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+    this.budget.depth(depth);
+    this.budget.objects();
     const { name, selfClosing } = this.openTag();
     switch (name) {
       case 'dict':

@@ -9,8 +9,14 @@
 // holds a 30,000-entry inspection to a flat ~10 MiB of heap: an array of 30,000 names alive through
 // each call made V8 grow its young generation to its maximum (+60 MiB of RSS, measured with
 // bench/inspect/inproc-worker.mjs), while names decoded and dropped one at a time die young.
+// The work is bounded (src/core/budget.ts ZIP_LIMITS): the number of records, and the probes of the
+// name table, which equal or colliding names would otherwise make quadratic. Equal names share one
+// slot (the last record wins, as zip tools read it), and the hash is seeded per process so that
+// colliding names cannot be prepared in advance.
 import { isUtf8 } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { ZIP_LIMITS, type ZipLimits, overBudget } from '../budget.js';
 import { OtashipError } from '../errors.js';
 import { giveBackScratch, takeScratch } from './scratch.js';
 
@@ -54,7 +60,8 @@ export interface CentralRecord {
   flags: number;
 }
 
-export async function readCentralDirectory(readAt: ReadAt, file: string, fileBytes: number): Promise<CentralDirectory> {
+/** `limits`: ZIP_LIMITS unless a test lowers them. */
+export async function readCentralDirectory(readAt: ReadAt, file: string, fileBytes: number, limits: ZipLimits = ZIP_LIMITS): Promise<CentralDirectory> {
   const truncated = (why: string): OtashipError => new OtashipError('TRUNCATED_ZIP', `${file} is cut short: ${why}`);
   const corrupt = (why: string): OtashipError => new OtashipError('CORRUPT_ZIP', `${file} has a damaged zip directory (${why})`);
 
@@ -62,7 +69,7 @@ export async function readCentralDirectory(readAt: ReadAt, file: string, fileByt
   const tailLen = Math.min(fileBytes, EOCD_LEN + MAX_COMMENT + ZIP64_LOCATOR_LEN);
   const tail = takeScratch(tailLen);
   try {
-    return await readDirectory(readAt, tail, file, fileBytes, truncated, corrupt);
+    return await readDirectory(readAt, tail, file, fileBytes, truncated, corrupt, limits);
   } catch (err) {
     giveBackScratch(tail);
     throw err;
@@ -77,6 +84,7 @@ async function readDirectory(
   fileBytes: number,
   truncated: (why: string) => OtashipError,
   corrupt: (why: string) => OtashipError,
+  limits: ZipLimits,
 ): Promise<CentralDirectory> {
   const tailLen = tail.length;
   const tailStart = fileBytes - tailLen;
@@ -112,12 +120,12 @@ async function readDirectory(
     throw new OtashipError('CORRUPT_ZIP', `${file} has a ${cdSize}-byte central directory, more than any package has (limit ${MAX_CENTRAL_DIRECTORY_BYTES})`);
   }
   // Small directories are already inside the tail that was read to find the end record.
-  if (cdOffset >= tailStart) return parseRecords(tail.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize), tail, corrupt);
+  if (cdOffset >= tailStart) return parseRecords(tail.subarray(cdOffset - tailStart, cdOffset - tailStart + cdSize), tail, file, corrupt, limits);
   giveBackScratch(tail);
   const cd = takeScratch(cdSize);
   try {
     if ((await readAt(cd, cdOffset)) < cdSize) throw truncated('its central directory runs past the end of the file');
-    return parseRecords(cd, cd, corrupt);
+    return parseRecords(cd, cd, file, corrupt, limits);
   } catch (err) {
     giveBackScratch(cd);
     throw err;
@@ -137,15 +145,16 @@ function findEndRecord(tail: Buffer): number {
   return loose;
 }
 
-function parseRecords(cd: Buffer, owner: Buffer, corrupt: (why: string) => OtashipError): CentralDirectory {
+function parseRecords(cd: Buffer, owner: Buffer, file: string, corrupt: (why: string) => OtashipError, limits: ZipLimits): CentralDirectory {
   // Every record is at least CENTRAL_LEN bytes, which bounds the count without trusting the end
   // record (writers without zip64 wrap its 16-bit count past 65,535 entries).
-  const positions = new Uint32Array(Math.floor(cd.length / CENTRAL_LEN));
+  const positions = new Uint32Array(Math.min(Math.floor(cd.length / CENTRAL_LEN), limits.entries));
   const hashes = new Int32Array(positions.length);
   let count = 0;
   let pos = 0;
   const end = cd.length;
   while (pos < end) {
+    if (count >= limits.entries) throw overBudget(`${file}'s zip directory`, `more than ${limits.entries} entries`);
     if (pos + CENTRAL_LEN > end || u32(cd, pos) !== CENTRAL_SIG) throw corrupt(`record ${count + 1} is not a central directory record`);
     const next = pos + CENTRAL_LEN + u16(cd, pos + 28) + u16(cd, pos + 30) + u16(cd, pos + 32);
     if (next > end) throw corrupt(`record ${count + 1} runs past the end of the directory`);
@@ -156,9 +165,17 @@ function parseRecords(cd: Buffer, owner: Buffer, corrupt: (why: string) => Otash
   }
   const table = new Int32Array(tableSize(count));
   const mask = table.length - 1;
+  let probes = 0;
+  const maxProbes = limits.probesPerEntry * count + 1024;
   for (let i = 0; i < count; i++) {
-    let slot = (hashes[i] as number) & mask;
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    const h = hashes[i] as number;
+    let slot = h & mask;
+    for (; table[slot] !== 0; slot = (slot + 1) & mask) {
+      const j = (table[slot] as number) - 1;
+      // An earlier record of the same name: this one replaces it (names are compared only when the hashes match).
+      if (hashes[j] === h && nameAt(cd, positions[j] as number) === nameAt(cd, positions[i] as number)) break;
+      if (++probes > maxProbes) throw overBudget(`${file}'s zip directory`, 'names that collide far beyond chance');
+    }
     table[slot] = i + 1;
   }
   return {
@@ -203,9 +220,12 @@ function extraField(cd: Buffer, pos: number, wanted: number): { body: number; le
   return null;
 }
 
-/** 32-bit FNV-1a over UTF-16 code units: a lookup compares names only where hashes match. */
+/** Per-process seed of nameHash: hash collisions found offline do not carry over. */
+const HASH_SEED = randomBytes(4).readInt32LE(0);
+
+/** 32-bit FNV-1a over UTF-16 code units, seeded: a lookup compares names only where hashes match. */
 export function nameHash(name: string): number {
-  let h = 0x811c9dc5;
+  let h = 0x811c9dc5 ^ HASH_SEED;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   return h | 0;
 }
@@ -215,12 +235,12 @@ export function findRecord(dir: CentralDirectory, name: string): number {
   const h = nameHash(name);
   const { table, hashes, positions, bytes } = dir;
   const mask = table.length - 1;
-  let best = -1;
   for (let slot = h & mask; table[slot] !== 0; slot = (slot + 1) & mask) {
     const i = (table[slot] as number) - 1;
-    if (i > best && hashes[i] === h && nameAt(bytes, positions[i] as number) === name) best = i;
+    // Equal names share one slot, holding the last record of that name.
+    if (hashes[i] === h && nameAt(bytes, positions[i] as number) === name) return positions[i] as number;
   }
-  return best < 0 ? -1 : (positions[best] as number);
+  return -1;
 }
 
 /** The fields of the record at `pos` (a value from positions or findRecord). */

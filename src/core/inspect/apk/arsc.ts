@@ -1,7 +1,10 @@
 // resources.arsc: the compiled resource table that turns references like @0x7f0f001c into values
 // per configuration (locale, density, ...). Hand-written for the same reasons as axml.ts. The parse
 // only indexes chunk positions; entries are decoded on lookup, since an app table can be tens of
-// MiB and the inspection needs a few resources (label, icon, a version string).
+// MiB and the inspection needs a few resources (label, icon, a version string). The work of the
+// parse and of every later lookup (chunks and entries visited, strings decoded) is charged to one
+// budget per table (src/core/budget.ts).
+import { ARSC_LIMITS, ParseBudget } from '../../budget.js';
 import { type Chunk, ChunkType, badApk, childChunks, readChunk } from './chunk.js';
 import { StringPool } from './string-pool.js';
 import { type TypedValue, ValueType } from './typed-value.js';
@@ -53,22 +56,25 @@ export class ResourceTable {
     private readonly entry: string,
     private readonly strings: StringPool,
     private readonly packages: Map<number, ResPackage>,
+    private readonly budget: ParseBudget,
   ) {}
 
   static parse(buf: Buffer, entry: string): ResourceTable {
+    const budget = new ParseBudget(entry, ARSC_LIMITS);
     const root = readChunk(buf, 0, buf.length, entry);
     if (root.type !== ChunkType.TABLE) throw badApk(entry, 'it is not a resource table');
     let strings: StringPool | null = null;
     const packages = new Map<number, ResPackage>();
     for (const chunk of childChunks(buf, root, entry)) {
-      if (chunk.type === ChunkType.STRING_POOL && !strings) strings = new StringPool(buf, chunk, entry);
+      budget.objects();
+      if (chunk.type === ChunkType.STRING_POOL && !strings) strings = new StringPool(buf, chunk, entry, budget);
       else if (chunk.type === ChunkType.TABLE_PACKAGE) {
-        const pkg = parsePackage(buf, chunk, entry);
+        const pkg = parsePackage(buf, chunk, entry, budget);
         if (!packages.has(pkg.id)) packages.set(pkg.id, pkg);
       }
     }
     if (!strings) throw badApk(entry, 'it has no global string pool');
-    return new ResourceTable(buf, entry, strings, packages);
+    return new ResourceTable(buf, entry, strings, packages, budget);
   }
 
   /** Every configuration's value for a resource id (one level: references are returned as is). */
@@ -80,6 +86,7 @@ export class ResourceTable {
     if (!pkg || !chunks || typeId < 1 || typeId > pkg.typeNames.count) return [];
     const typeName = pkg.typeNames.get(typeId - 1) ?? '';
     const out: ResolvedValue[] = [];
+    this.budget.objects(chunks.length);
     for (const t of chunks) {
       const found = this.readEntry(t, index, pkg);
       if (found) out.push({ config: t.config, typeName, key: found.key, value: found.value });
@@ -93,6 +100,7 @@ export class ResourceTable {
     for (const pkg of this.packages.values()) {
       for (const [typeId, chunks] of pkg.types) {
         if (typeId < 1 || typeId > pkg.typeNames.count || pkg.typeNames.get(typeId - 1) !== typeName) continue;
+        this.budget.objects(chunks.length);
         for (const t of chunks) {
           for (const i of this.entryIndices(t)) {
             const e = this.readEntry(t, i, pkg);
@@ -106,14 +114,16 @@ export class ResourceTable {
 
   private entryIndices(t: TypeChunk): number[] {
     const c = t.chunk;
-    const count = this.buf.readUInt32LE(c.offset + 12);
-    if (!(this.buf.readUInt8(c.offset + 9) & FLAG_SPARSE)) return Array.from({ length: count }, (_, i) => i);
+    const declared = this.buf.readUInt32LE(c.offset + 12);
+    const flags = this.buf.readUInt8(c.offset + 9);
+    // Every entry has an offset (2 or 4 bytes) after the header: the declared count cannot exceed
+    // what fits, and trusting it would allocate up to 2^32 indices from one field.
+    const slot = flags & FLAG_OFFSET16 && !(flags & FLAG_SPARSE) ? 2 : 4;
+    const count = Math.min(declared, Math.floor((c.size - c.headerSize) / slot));
+    this.budget.objects(count);
+    if (!(flags & FLAG_SPARSE)) return Array.from({ length: count }, (_, i) => i);
     const out: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const at = c.offset + c.headerSize + i * 4;
-      if (at + 4 > c.offset + c.size) break;
-      out.push(this.buf.readUInt16LE(at));
-    }
+    for (let i = 0; i < count; i++) out.push(this.buf.readUInt16LE(c.offset + c.headerSize + i * 4));
     return out;
   }
 
@@ -179,7 +189,7 @@ export class ResourceTable {
   }
 }
 
-function parsePackage(buf: Buffer, pkgChunk: Chunk, entry: string): ResPackage {
+function parsePackage(buf: Buffer, pkgChunk: Chunk, entry: string, budget: ParseBudget): ResPackage {
   const o = pkgChunk.offset;
   if (pkgChunk.headerSize < 284) throw badApk(entry, `package chunk at byte ${o} has a short header`);
   const id = buf.readUInt32LE(o + 8);
@@ -188,12 +198,13 @@ function parsePackage(buf: Buffer, pkgChunk: Chunk, entry: string): ResPackage {
   const end = o + pkgChunk.size;
   const pool = (rel: number, what: string): StringPool => {
     if (rel < pkgChunk.headerSize || o + rel >= end) throw badApk(entry, `package ${id} has no ${what} strings`);
-    return new StringPool(buf, readChunk(buf, o + rel, end, entry), entry);
+    return new StringPool(buf, readChunk(buf, o + rel, end, entry), entry, budget);
   };
   const typeNames = pool(typeStringsAt, 'type');
   const keyNames = pool(keyStringsAt, 'key');
   const types = new Map<number, TypeChunk[]>();
   for (const chunk of childChunks(buf, pkgChunk, entry)) {
+    budget.objects();
     if (chunk.type !== ChunkType.TABLE_TYPE) continue;
     if (chunk.headerSize < 20 + 4) throw badApk(entry, `type chunk at byte ${chunk.offset} has a short header`);
     const typeId = buf.readUInt8(chunk.offset + 8);

@@ -2,7 +2,9 @@
 // Hand-written on purpose: the maintained JS readers either read the whole APK into memory
 // (node-apk) or walk the zip twice per lookup (app-info-parser, ~5x slower on big APKs), and none
 // report malformed input as a typed error. The format is a small chunk tree (see chunk.ts), so a
-// parser over the one inflated entry is short and lets us bound every read.
+// parser over the one inflated entry is short and lets us bound every read, and the work (chunks,
+// attributes, depth, strings decoded) is budgeted in src/core/budget.ts.
+import { AXML_LIMITS, ParseBudget } from '../../budget.js';
 import { type Chunk, ChunkType, badApk, childChunks, readChunk, u16, u32 } from './chunk.js';
 import { StringPool } from './string-pool.js';
 import type { TypedValue } from './typed-value.js';
@@ -22,9 +24,8 @@ export interface XmlElement {
   children: XmlElement[];
 }
 
-const MAX_DEPTH = 512;
-
 export function parseAxml(buf: Buffer, entry: string): XmlElement {
+  const budget = new ParseBudget(entry, AXML_LIMITS);
   const root = readChunk(buf, 0, buf.length, entry);
   if (root.type !== ChunkType.XML) {
     throw badApk(entry, 'it is not binary XML (AXML) — was the manifest left as text?');
@@ -35,9 +36,10 @@ export function parseAxml(buf: Buffer, entry: string): XmlElement {
   const stack: XmlElement[] = [];
 
   for (const chunk of childChunks(buf, root, entry)) {
+    budget.objects();
     switch (chunk.type) {
       case ChunkType.STRING_POOL:
-        pool = new StringPool(buf, chunk, entry);
+        pool = new StringPool(buf, chunk, entry, budget);
         break;
       case ChunkType.XML_RESOURCE_MAP: {
         const n = Math.floor((chunk.size - chunk.headerSize) / 4);
@@ -47,8 +49,8 @@ export function parseAxml(buf: Buffer, entry: string): XmlElement {
       }
       case ChunkType.XML_START_ELEMENT: {
         if (!pool) throw badApk(entry, 'an element comes before the string pool');
-        if (stack.length >= MAX_DEPTH) throw badApk(entry, `elements nest deeper than ${MAX_DEPTH}`);
-        const el = readElement(buf, chunk, pool, resMap, entry);
+        budget.depth(stack.length + 1);
+        const el = readElement(buf, chunk, pool, resMap, entry, budget);
         const parent = stack[stack.length - 1];
         if (parent) parent.children.push(el);
         else top.push(el);
@@ -68,7 +70,7 @@ export function parseAxml(buf: Buffer, entry: string): XmlElement {
   return first;
 }
 
-function readElement(buf: Buffer, chunk: Chunk, pool: StringPool, resMap: Uint32Array, entry: string): XmlElement {
+function readElement(buf: Buffer, chunk: Chunk, pool: StringPool, resMap: Uint32Array, entry: string, budget: ParseBudget): XmlElement {
   // Node header (16 bytes: chunk header, line number, comment) then ResXMLTree_attrExt.
   const ext = chunk.offset + chunk.headerSize;
   const namespace = pool.get(u32(buf, ext, chunk, entry));
@@ -79,6 +81,7 @@ function readElement(buf: Buffer, chunk: Chunk, pool: StringPool, resMap: Uint32
   if (attrCount > 0 && attrSize < 20) throw badApk(entry, `element <${name}> has ${attrSize}-byte attributes`);
   const attributes: XmlAttribute[] = [];
   for (let i = 0; i < attrCount; i++) {
+    budget.objects();
     const at = ext + attrStart + i * attrSize;
     if (at + 20 > chunk.offset + chunk.size) throw badApk(entry, `attributes of <${name}> run past their chunk`);
     const nameIdx = buf.readUInt32LE(at + 4);

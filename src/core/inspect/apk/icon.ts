@@ -2,6 +2,9 @@
 // density; since Android 8 the anydpi-v26 variant is an adaptive-icon XML that no browser can show,
 // so we take the largest raster (PNG/WebP/JPEG) among the resource's files, then its adaptive
 // foreground's, then other resources with the same name, then conventionally named res/ files.
+// Resource shrinkers and obfuscators may store these files without an extension (res/a1): such a
+// file is judged by its content, as a raster by its magic bytes (image-size.ts) or as an adaptive
+// icon when it is binary XML.
 import type { ZipArchive } from '../../zip/archive.js';
 import type { IconInfo } from '../../types.js';
 import { OtashipError } from '../../errors.js';
@@ -17,9 +20,20 @@ const MAX_XML_BYTES = 1024 * 1024;
 const MAX_CANDIDATES = 24;
 const RASTER = /\.(png|webp|jpe?g)$/i;
 
+/** No extension in the last path segment: the format is known only from the bytes. */
+function extensionless(path: string): boolean {
+  return !(path.split('/').pop() ?? '').includes('.');
+}
+
 async function largestRaster(archive: ZipArchive, paths: string[]): Promise<IconInfo | null> {
   let best: IconInfo | null = null;
-  const unique = [...new Set(paths)].filter((p) => RASTER.test(p) && archive.entry(p)).slice(0, MAX_CANDIDATES);
+  const unique = [...new Set(paths)]
+    .filter((p) => {
+      const e = archive.entry(p);
+      // An extensionless file that is too large to be an icon is skipped rather than refused as a bomb.
+      return e && (RASTER.test(p) || (extensionless(p) && e.size <= MAX_ICON_BYTES));
+    })
+    .slice(0, MAX_CANDIDATES);
   for (const path of unique) {
     const size = rasterSize(await archive.read(path, MAX_ICON_BYTES));
     if (!size || size.width === 0 || size.height === 0) continue;
@@ -34,7 +48,8 @@ async function largestRaster(archive: ZipArchive, paths: string[]): Promise<Icon
 async function adaptiveLayers(archive: ZipArchive, xmlPaths: string[]): Promise<number[]> {
   const ids: number[] = [];
   for (const path of xmlPaths) {
-    if (!archive.entry(path)) continue;
+    const e = archive.entry(path);
+    if (!e || (extensionless(path) && e.size > MAX_XML_BYTES)) continue;
     const bytes = await archive.read(path, MAX_XML_BYTES);
     let root;
     try {
@@ -70,7 +85,8 @@ export async function findIcon(
         files.map((f) => f.path),
       );
       if (direct) return direct;
-      const xml = files.filter((f) => f.path.endsWith('.xml')).map((f) => f.path);
+      // Extensionless files that were not rasters may be the adaptive icon's binary XML.
+      const xml = files.filter((f) => f.path.endsWith('.xml') || extensionless(f.path)).map((f) => f.path);
       for (const layer of await adaptiveLayers(archive, xml)) {
         const found = await largestRaster(
           archive,
@@ -96,6 +112,6 @@ export async function findIcon(
   const conventional = archive
     .entries()
     .map((e) => e.name)
-    .filter((n) => /^res\/(mipmap|drawable)[^/]*\/ic_launcher\.(png|webp)$/i.test(n));
+    .filter((n) => /^res\/(mipmap|drawable)[^/]*\/ic_launcher(\.(png|webp))?$/i.test(n));
   return largestRaster(archive, conventional);
 }

@@ -1,5 +1,7 @@
 // Pixel size of a PNG, WebP or JPEG from its header bytes. Hand-written (a few lines per format)
 // so that inspecting an APK does not load sharp's native binding just to rank icon candidates.
+// The format comes from the magic bytes only, never from the file name: shrunk APKs store icons
+// without an extension.
 export type RasterFormat = 'png' | 'webp' | 'jpeg';
 
 export interface RasterSize {

@@ -1,5 +1,8 @@
 // ResStringPool: the string table shared by AXML and resources.arsc. Strings are decoded lazily
 // (an app's resources.arsc can hold 100k strings and we need a handful), UTF-8 or UTF-16.
+// Decoded bytes are charged to the parse's budget: many indices may point at one long string, so
+// the text produced is not bounded by the pool's size.
+import type { ParseBudget } from '../../budget.js';
 import { type Chunk, ChunkType, badApk } from './chunk.js';
 
 const UTF8_FLAG = 0x100;
@@ -22,6 +25,7 @@ export class StringPool {
     private readonly buf: Buffer,
     chunk: Chunk,
     private readonly entry: string,
+    private readonly budget: ParseBudget,
   ) {
     if (chunk.type !== ChunkType.STRING_POOL || chunk.headerSize < 28) {
       throw badApk(entry, `expected a string pool at byte ${chunk.offset}`);
@@ -67,6 +71,7 @@ export class StringPool {
     len();
     const bytes = len();
     this.need(p, bytes);
+    this.budget.bytes(bytes);
     return this.buf.toString('utf8', p, p + bytes);
   }
 
@@ -80,6 +85,7 @@ export class StringPool {
       p += 2;
     }
     this.need(p, units * 2);
+    this.budget.bytes(units * 2);
     utf16 ??= new TextDecoder('utf-16le');
     return utf16.decode(this.buf.subarray(p, p + units * 2));
   }

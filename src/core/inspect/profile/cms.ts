@@ -8,6 +8,9 @@
 // outer lengths fit the buffer: some real profiles embedded in IPAs are cut short inside the signer
 // info, after the content, and the content itself is whole (then checked by the plist parse). The
 // signature is not verified: OTA installability does not depend on it and the device checks it anyway.
+// The walk is budgeted (src/core/budget.ts): values visited, depth, and content bytes re-assembled
+// from chunked OCTET STRINGs (each nesting level copies them again).
+import { DER_LIMITS, ParseBudget } from '../../budget.js';
 import { OtashipError } from '../../errors.js';
 
 /** DER of the SignedData OID 1.2.840.113549.1.7.2, tag and length included. */
@@ -21,7 +24,7 @@ export function looksLikeCms(head: Uint8Array): boolean {
 }
 
 export function cmsContent(der: Uint8Array, what: string): Uint8Array {
-  const result = walkToContent(der);
+  const result = walkToContent(der, new ParseBudget(what, DER_LIMITS));
   if (typeof result === 'string') throw new OtashipError('BAD_PROFILE', `${what} is not a readable signed profile (${result})`);
   return result;
 }
@@ -33,7 +36,8 @@ interface Tlv {
   end: number | null; // null: indefinite length (ends at an end-of-contents marker)
 }
 
-function readTlv(buf: Uint8Array, pos: number): Tlv | null {
+function readTlv(buf: Uint8Array, pos: number, budget: ParseBudget): Tlv | null {
+  budget.objects();
   if (pos + 2 > buf.length) return null;
   const first = buf[pos] ?? 0;
   if ((first & 0x1f) === 0x1f) return null; // high tag numbers never occur on this path
@@ -56,48 +60,49 @@ function readTlv(buf: Uint8Array, pos: number): Tlv | null {
 }
 
 /** Skips one complete TLV (definite or indefinite length); returns the position after it. */
-function skip(buf: Uint8Array, pos: number, depth = 0): number | null {
-  const t = readTlv(buf, pos);
-  if (!t || depth > 32) return null;
+function skip(buf: Uint8Array, pos: number, budget: ParseBudget, depth = 0): number | null {
+  budget.depth(depth);
+  const t = readTlv(buf, pos, budget);
+  if (!t) return null;
   if (t.end !== null) return t.end <= buf.length ? t.end : null;
   let p = t.start;
   for (;;) {
     if (p + 2 > buf.length) return null;
     if (buf[p] === 0 && buf[p + 1] === 0) return p + 2; // end-of-contents
-    const next = skip(buf, p, depth + 1);
+    const next = skip(buf, p, budget, depth + 1);
     if (next === null) return null;
     p = next;
   }
 }
 
 /** The signed content, or why it cannot be reached. */
-function walkToContent(buf: Uint8Array): Uint8Array | string {
-  const content = readTlv(buf, 0); // ContentInfo
+function walkToContent(buf: Uint8Array, budget: ParseBudget): Uint8Array | string {
+  const content = readTlv(buf, 0, budget); // ContentInfo
   if (!content || content.tag !== 0x10) return 'it is not a DER/BER SEQUENCE';
-  const oidEnd = skip(buf, content.start);
+  const oidEnd = skip(buf, content.start, budget);
   if (oidEnd === null) return 'its content type is unreadable';
   const oid = buf.subarray(content.start, oidEnd);
   // The content type is only used to explain a failure: real profiles with a damaged OID byte still
   // carry a whole SignedData, and the plist parse of what we reach is the real check.
   const notSignedData = !Buffer.from(oid.buffer, oid.byteOffset, oid.byteLength).equals(SIGNED_DATA_OID);
-  const reached = walkSignedData(buf, oidEnd);
+  const reached = walkSignedData(buf, oidEnd, budget);
   return typeof reached === 'string' && notSignedData ? 'its CMS content type is not SignedData' : reached;
 }
 
-function walkSignedData(buf: Uint8Array, oidEnd: number): Uint8Array | string {
-  const explicit = readTlv(buf, oidEnd); // [0]
+function walkSignedData(buf: Uint8Array, oidEnd: number, budget: ParseBudget): Uint8Array | string {
+  const explicit = readTlv(buf, oidEnd, budget); // [0]
   if (!explicit || explicit.tag !== 0x80) return 'the SignedData is missing';
-  const signedData = readTlv(buf, explicit.start);
+  const signedData = readTlv(buf, explicit.start, budget);
   if (!signedData || signedData.tag !== 0x10) return 'the SignedData is not a SEQUENCE';
-  const afterVersion = skip(buf, signedData.start);
-  const afterDigests = afterVersion === null ? null : skip(buf, afterVersion);
-  const encap = afterDigests === null ? null : readTlv(buf, afterDigests);
+  const afterVersion = skip(buf, signedData.start, budget);
+  const afterDigests = afterVersion === null ? null : skip(buf, afterVersion, budget);
+  const encap = afterDigests === null ? null : readTlv(buf, afterDigests, budget);
   if (!encap || encap.tag !== 0x10) return 'the encapsulated content info is unreadable';
-  const afterType = skip(buf, encap.start);
+  const afterType = skip(buf, encap.start, budget);
   if (afterType === null) return 'the encapsulated content type is unreadable';
-  const wrapper = readTlv(buf, afterType); // [0]
+  const wrapper = readTlv(buf, afterType, budget); // [0]
   if (!wrapper || wrapper.tag !== 0x80) return 'the CMS envelope holds no content';
-  const bytes = octetsAt(buf, wrapper.start, 0);
+  const bytes = octetsAt(buf, wrapper.start, budget, 0);
   if (!bytes) return 'the signed content is unreadable';
   return extendXmlPlist(buf, bytes);
 }
@@ -116,20 +121,22 @@ function extendXmlPlist(buf: Uint8Array, bytes: Uint8Array): Uint8Array {
   return close < 0 ? bytes : whole.subarray(start, close + '</plist>'.length);
 }
 
-function octetsAt(buf: Uint8Array, pos: number, depth: number): Uint8Array | null {
-  const os = readTlv(buf, pos);
-  if (!os || os.tag !== 0x04 || depth > 32) return null;
+function octetsAt(buf: Uint8Array, pos: number, budget: ParseBudget, depth: number): Uint8Array | null {
+  budget.depth(depth);
+  const os = readTlv(buf, pos, budget);
+  if (!os || os.tag !== 0x04) return null;
   if (!os.constructed) return os.end !== null ? buf.subarray(os.start, Math.min(os.end, buf.length)) : null;
   const parts: Uint8Array[] = [];
   let p = os.start;
   for (;;) {
     if (os.end !== null && p >= os.end) break;
     if (os.end === null && buf[p] === 0 && buf[p + 1] === 0) break; // end-of-contents
-    const part = readTlv(buf, p);
+    const part = readTlv(buf, p, budget);
     if (!part || part.end === null) return null;
-    const bytes = octetsAt(buf, p, depth + 1);
+    const bytes = octetsAt(buf, p, budget, depth + 1);
     if (!bytes) return null;
     parts.push(bytes);
+    budget.bytes(bytes.length);
     p = part.end;
   }
   return Buffer.concat(parts);

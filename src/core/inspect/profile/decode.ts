@@ -3,6 +3,7 @@
 // devices with get-task-allow true OR absent (macOS development profiles lack the key) →
 // development; no devices → app-store.
 import { X509Certificate } from 'node:crypto';
+import { isParseBudgetError } from '../../budget.js';
 import { OtashipError } from '../../errors.js';
 import type { CertificateInfo, EntitlementsSummary, ProfileInfo, ProfileType } from '../../types.js';
 import { bool, date, dict, readPlistDict, str, strList } from '../../plist/read.js';
@@ -19,6 +20,7 @@ export function decodeProfilePlist(bytes: Uint8Array, what: string, options: Dec
   try {
     plist = readPlistDict(bytes, what).value;
   } catch (err) {
+    if (isParseBudgetError(err)) throw err;
     throw new OtashipError('BAD_PROFILE', `${what} holds no readable profile plist`, { cause: err, details: { notAProfile: true } });
   }
   return profileFromPlist(plist, what, options);
