@@ -5,7 +5,8 @@
 // be (unknown elements become undefined, "12abc" is integer 12, duplicate keys vanish, only the
 // first text node of a <key> is read) and logs parser errors to the console.
 import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
-import { parseBinary } from 'plist';
+import { isOtashipError } from '../errors.js';
+import { parseBinaryPlist } from '../plist/binary.js';
 import { problem } from './problems.js';
 import { findXmlIllegal } from './xml-chars.js';
 import type { ManifestProblem } from './types.js';
@@ -163,8 +164,14 @@ function checkStart(text: string, problems: ManifestProblem[]): string {
 function fromBinary(bytes: Uint8Array, problems: ManifestProblem[]): ReadResult {
   problems.push(problem('BINARY_PLIST', 'the manifest is a binary property list: iOS is served an XML manifest (plutil -convert xml1)'));
   try {
-    return { value: parseBinary(bytes) as PlistData, problems };
+    // Our budgeted reader, not plist@5's parseBinary: a ~400-byte manifest of shared references
+    // would otherwise expand as 2^depth and exhaust the heap of `otaship manifest --check`.
+    return { value: parseBinaryPlist(bytes) as PlistData, problems };
   } catch (err) {
+    if (isOtashipError(err)) {
+      problems.push(problem('TOO_LARGE', err.message));
+      return { value: undefined, problems };
+    }
     problems.push(problem('NOT_A_PLIST', `the binary property list cannot be read: ${(err as Error).message}`));
     return { value: undefined, problems };
   }
