@@ -257,7 +257,7 @@ function postTo(
       // One request per delivery: no pooled socket outlives it (or the server's shutdown).
       agent: false,
     });
-    req.once('error', reject);
+    req.on('error', reject);
     req.once('socket', (socket) => socket.once('connect', options.onConnect));
     req.once('response', (res) => {
       const location = res.headers.location ?? null;

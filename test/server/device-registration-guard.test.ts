@@ -109,8 +109,13 @@ describe('an anonymous registration never rewrites a known device', () => {
     assert.equal((await register(srv, { UDID: udid, PRODUCT: 'iPhone16,1', DEVICE_NAME: 'Anna’s iPhone' })).status, 301);
     const original = await device(srv, udid);
 
-    // Someone else sends the same UDID with another name and model.
-    assert.equal((await register(srv, { UDID: udid, PRODUCT: 'iPad1,1', DEVICE_NAME: 'Mallory', SERIAL: 'XXXX' })).status, 301);
+    // Someone else sends the same UDID with another name and model: accepted, and the thank-you page
+    // shows what they sent, not what is stored.
+    const claimed = await register(srv, { UDID: udid, PRODUCT: 'iPad1,1', DEVICE_NAME: 'Mallory', SERIAL: 'XXXX' });
+    assert.equal(claimed.status, 301);
+    const done = new URL(String(claimed.headers.location));
+    const thanks = (await request(`${srv.baseUrl}${done.pathname}${done.search}`)).text();
+    assert.ok(thanks.includes('Mallory') && !thanks.includes('Anna'), 'the stored name is not revealed');
     const after = await device(srv, udid);
     assert.equal(after.id, original.id);
     assert.equal(after.deviceName, 'Anna’s iPhone');

@@ -70,9 +70,12 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
 
   app.get<{ Querystring: { d?: string } }>('/udid/done', async (request, reply) => {
     const device = await devices.registered(typeof request.query.d === 'string' ? request.query.d : undefined);
+    // A pending claim is what the last registration sent: show that, so registering a known UDID
+    // never reveals the name and model stored for it.
+    const shown = device.claim ?? device;
     return sendPage(
       reply,
-      String(renderUdidDonePage({ udid: device.udid, product: device.product, version: device.version, deviceName: device.deviceName })),
+      String(renderUdidDonePage({ udid: device.udid, product: shown.product, version: shown.version, deviceName: shown.deviceName })),
     );
   });
 }
