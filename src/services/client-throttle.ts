@@ -9,7 +9,7 @@ import ipaddr from 'ipaddr.js';
 const MAX_CLIENTS = 50_000;
 
 export class ClientThrottle {
-  #windowStart = 0;
+  #windowStart = Number.NEGATIVE_INFINITY;
   readonly #counts = new Map<string, number>();
 
   constructor(
