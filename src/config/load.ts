@@ -11,6 +11,7 @@ import {
   parseBaseUrl,
   parseBoolean,
   parseByteSize,
+  parseCount,
   parseDuration,
   parseEnum,
   parsePort,
@@ -47,6 +48,9 @@ export interface RawSettings {
   presignTtl?: string | number;
   cdnUrl?: string;
   udidRegistration?: string;
+  udidMaxUnreviewed?: string | number;
+  udidPerIpPerHour?: string | number;
+  webhookAllowPrivate?: string | boolean;
 }
 
 type Key = keyof RawSettings;
@@ -82,6 +86,9 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   presignTtl: 'OTASHIP_PRESIGN_TTL',
   cdnUrl: 'OTASHIP_CDN_URL',
   udidRegistration: 'OTASHIP_UDID_REGISTRATION',
+  udidMaxUnreviewed: 'OTASHIP_UDID_MAX_UNREVIEWED',
+  udidPerIpPerHour: 'OTASHIP_UDID_PER_IP_PER_HOUR',
+  webhookAllowPrivate: 'OTASHIP_WEBHOOK_ALLOW_PRIVATE',
 };
 
 const DAY = 86400;
@@ -211,6 +218,18 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const cdnUrl = cdnRaw ? parseBaseUrl(cdnRaw, name('cdnUrl')) : null;
   // Device (UDID) registration at /udid: open to anyone who can reach the server, or turned off.
   const udidRegistration = parseEnum(str('udidRegistration') ?? 'open', ['open', 'off'] as const, name('udidRegistration'));
+  // Anonymous registration must not flood the device list: at most this many devices wait for an
+  // admin's review, and one address registers at most this many times an hour.
+  const count = (k: Key, dflt: number): number => {
+    const v = raw(k);
+    return v === undefined || v === '' ? dflt : parseCount(v as string | number, name(k));
+  };
+  const udidMaxUnreviewed = count('udidMaxUnreviewed', 200);
+  const udidPerIpPerHour = count('udidPerIpPerHour', 20);
+  // Webhooks go to public addresses only unless this is set (src/services/webhook-target.ts).
+  const allowPrivateRaw = raw('webhookAllowPrivate');
+  const webhookAllowPrivate =
+    allowPrivateRaw === undefined ? false : parseBoolean(allowPrivateRaw as string | boolean, name('webhookAllowPrivate'));
 
   const config: Config = {
     host,
@@ -233,6 +252,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     presignTtlSeconds,
     cdnUrl,
     udidRegistration,
+    udidMaxUnreviewed,
+    udidPerIpPerHour,
+    webhookAllowPrivate,
     tmpDir: join(dataDir, 'tmp'),
   };
   return deepFreeze(config);

@@ -53,6 +53,12 @@ export interface Config {
   readonly cdnUrl: string | null;
   /** Device registration (/udid): 'open' to anyone who reaches the server, or 'off'. */
   readonly udidRegistration: 'open' | 'off';
+  /** Devices registered anonymously that may wait for an admin's review; more are refused (429). */
+  readonly udidMaxUnreviewed: number;
+  /** Device registrations accepted from one client address per hour (per instance); more are refused (429). */
+  readonly udidPerIpPerHour: number;
+  /** Deliver webhooks to loopback and private-network addresses too (off: public addresses only). */
+  readonly webhookAllowPrivate: boolean;
   /** Folder for staged uploads (same disk as dataDir by default). */
   readonly tmpDir: string;
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DeviceRecord, DeviceRepository } from '../ports/repositories.js';
+import type { DeviceClaim, DeviceRecord, DeviceRepository } from '../ports/repositories.js';
 import { newId } from './ids.js';
-import { fromDbTime, toDbTime } from './rows.js';
+import { fromDbNullableTime, fromDbTime, toDbTime } from './rows.js';
 import type { Database, DevicesTable } from './schema.js';
 
 function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
@@ -15,7 +15,19 @@ function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
     label: row.label,
     firstRegisteredAt: fromDbTime(row.first_registered_at),
     lastRegisteredAt: fromDbTime(row.last_registered_at),
+    reviewedAt: fromDbNullableTime(row.reviewed_at),
+    claim: readClaim(row.claim),
   };
+}
+
+function readClaim(text: string | null): DeviceClaim | null {
+  if (text === null) return null;
+  const c = JSON.parse(text) as Omit<DeviceClaim, 'at'> & { at: string };
+  return { product: c.product, version: c.version, serial: c.serial, deviceName: c.deviceName, at: new Date(c.at) };
+}
+
+function sameFacts(a: Omit<DeviceClaim, 'at'>, b: Omit<DeviceClaim, 'at'>): boolean {
+  return a.product === b.product && a.version === b.version && a.serial === b.serial && a.deviceName === b.deviceName;
 }
 
 export function deviceRepository(db: Kysely<Database>): DeviceRepository {
@@ -30,23 +42,59 @@ export function deviceRepository(db: Kysely<Database>): DeviceRepository {
   return {
     async register(device) {
       const at = toDbTime(device.at);
-      const reported = {
-        product: device.product,
-        version: device.version,
-        serial: device.serial,
-        device_name: device.deviceName,
-        last_registered_at: at,
-      };
-      // One statement (UPSERT on the unique udid): concurrent registrations of one device, from any
-      // instance, end in one row.
-      await db
+      // One row per UDID, also when instances register it at once: the insert does nothing on a
+      // known UDID, which is then only touched (never rewritten: see the port).
+      const inserted = await db
         .insertInto('devices')
-        .values({ id: newId(device.at.getTime()), udid: device.udid, label: null, first_registered_at: at, ...reported })
-        .onConflict((oc) => oc.column('udid').doUpdateSet(reported))
-        .execute();
+        .values({
+          id: newId(device.at.getTime()),
+          udid: device.udid,
+          product: device.product,
+          version: device.version,
+          serial: device.serial,
+          device_name: device.deviceName,
+          label: null,
+          first_registered_at: at,
+          last_registered_at: at,
+          reviewed_at: null,
+          claim: null,
+        })
+        .onConflict((oc) => oc.column('udid').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+        const known = await findByUdid(device.udid);
+        if (known) {
+          const reported = { product: device.product, version: device.version, serial: device.serial, deviceName: device.deviceName };
+          const claim = sameFacts(known, reported) ? null : JSON.stringify({ ...reported, at });
+          await db.updateTable('devices').set({ last_registered_at: at, claim }).where('id', '=', known.id).execute();
+        }
+      }
       const stored = await findByUdid(device.udid);
       if (!stored) throw new Error(`device ${device.udid} vanished right after it was registered`);
       return stored;
+    },
+    async countUnreviewed() {
+      const row = await db
+        .selectFrom('devices')
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+        .where('reviewed_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async review(id, at, acceptClaim) {
+      const device = await get(id);
+      if (!device) return null;
+      const claim = acceptClaim ? device.claim : null;
+      await db
+        .updateTable('devices')
+        .set({
+          reviewed_at: toDbTime(at),
+          claim: null,
+          ...(claim ? { product: claim.product, version: claim.version, serial: claim.serial, device_name: claim.deviceName } : {}),
+        })
+        .where('id', '=', id)
+        .execute();
+      return get(id);
     },
     get,
     findByUdid,

@@ -183,6 +183,25 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0007_devices_guard': {
+      // Anonymous registration (/udid) must neither flood the device list nor rewrite a known device:
+      // a device stays unreviewed until an admin reviews it (a cap bounds how many may wait), and a
+      // re-registration of a known UDID is kept aside as a claim (JSON) for the admin to accept or
+      // drop. Devices registered before this migration count as reviewed.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema.alterTable('devices').addColumn('reviewed_at', t.timestamp).execute();
+        await db.schema.alterTable('devices').addColumn('claim', 'text').execute();
+        await sql`update devices set reviewed_at = first_registered_at`.execute(db);
+        await db.schema.createIndex('devices_reviewed').on('devices').column('reviewed_at').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropIndex('devices_reviewed').ifExists().execute();
+        await db.schema.alterTable('devices').dropColumn('claim').execute();
+        await db.schema.alterTable('devices').dropColumn('reviewed_at').execute();
+      },
+    },
   };
 }
 

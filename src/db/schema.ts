@@ -74,6 +74,10 @@ export interface DevicesTable {
   label: string | null;
   first_registered_at: DbTimestamp;
   last_registered_at: DbTimestamp;
+  /** Null until an admin reviewed the device (0007). */
+  reviewed_at: DbTimestamp | null;
+  /** JSON DeviceClaim: what a later registration of this UDID reported, awaiting the admin (0007). */
+  claim: string | null;
 }
 
 export interface DeviceNoncesTable {

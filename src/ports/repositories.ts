@@ -123,16 +123,38 @@ export interface DeviceRecord {
   label: string | null;
   firstRegisteredAt: Date;
   lastRegisteredAt: Date;
+  /** When an admin reviewed it; null: registered anonymously and not reviewed yet. */
+  reviewedAt: Date | null;
+  /** What a later registration of this UDID reported, when it differs: kept aside for the admin. */
+  claim: DeviceClaim | null;
 }
 
 export type DeviceRegistration = Pick<DeviceRecord, 'udid' | 'product' | 'version' | 'serial' | 'deviceName'> & { at: Date };
 
+/** A re-registration's report, not applied to the device until an admin accepts it. */
+export interface DeviceClaim {
+  product: string;
+  version: string;
+  serial: string | null;
+  deviceName: string | null;
+  at: Date;
+}
+
 export interface DeviceRepository {
   /**
-   * Adds the device, or for a known UDID updates what the device reports and lastRegisteredAt (id,
-   * label and firstRegisteredAt stay). One row per UDID, also when instances register it at once.
+   * Adds the device (unreviewed), or for a known UDID updates lastRegisteredAt and keeps what the
+   * device now reports aside as its claim when it differs from the stored facts (which stay, as do
+   * id, label and firstRegisteredAt: an anonymous registration never rewrites a known device). One
+   * row per UDID, also when instances register it at once.
    */
   register(device: DeviceRegistration): Promise<DeviceRecord>;
+  /** Devices not reviewed yet. */
+  countUnreviewed(): Promise<number>;
+  /**
+   * An admin's review: marks the device reviewed and settles its claim, applying it to the stored
+   * facts when `acceptClaim`, dropping it otherwise. Null when no such device.
+   */
+  review(id: string, at: Date, acceptClaim: boolean): Promise<DeviceRecord | null>;
   get(id: string): Promise<DeviceRecord | null>;
   findByUdid(udid: string): Promise<DeviceRecord | null>;
   /** Most recently registered first. */

@@ -31,6 +31,9 @@ export interface CreateTokenInput {
 
 type Repos = Pick<Repositories, 'tokens' | 'apps'>;
 
+/** The longest an API token may be made to live (100 years: 'practically never', but a date). */
+const MAX_TOKEN_DAYS = 36500;
+
 export class ApiTokenService {
   constructor(
     private readonly repos: Repos,
@@ -94,8 +97,10 @@ export class ApiTokenService {
     const admin = input.admin === true;
     if (admin && appId !== null) throw new OtashipError('VALIDATION', 'an admin token cannot be limited to one app');
     const days = input.expiresInDays ?? null;
-    if (days !== null && (!Number.isFinite(days) || days <= 0 || days > 36500)) {
-      throw new OtashipError('VALIDATION', 'expiresInDays must be a number of days between 1 and 36500');
+    // Whole days only: a fraction (0.0001 days) would make a token that is dead on arrival or that
+    // expires at a moment nobody asked for.
+    if (days !== null && (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)) {
+      throw new OtashipError('VALIDATION', `expiresInDays must be a whole number of days from 1 to ${MAX_TOKEN_DAYS} (or null: never)`);
     }
     const now = this.clock();
     const id = newId(now);

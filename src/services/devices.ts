@@ -5,12 +5,20 @@
 //                          CHALLENGE, uses the nonce once, stores the device; returns the URL of the
 //                          thank-you page (signed, 15 min) for the 301 iOS needs
 // Every refusal on the way is a DEVICE_REGISTRATION (400) saying what was wrong.
+//
+// Registration is anonymous (anyone holding a profile, and anyone can download one; the device's
+// answer is not proof of anything an admin knows), so it must not be a way to flood or rewrite the
+// device list: one client address registers at most udidPerIpPerHour times an hour, at most
+// udidMaxUnreviewed new devices wait for an admin's review (both answered 429 TOO_MANY_REQUESTS), and
+// re-registering a known UDID never changes its stored name or model: what it reports is kept aside
+// as the device's claim, which an admin accepts or drops (review()).
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import { applePlatform, buildProfileServiceConfig, profileServiceIdentifier, readDeviceResponse } from '../core/device/index.js';
 import { OtashipError, isOtashipError } from '../core/errors.js';
 import type { DeviceRecord, Repositories } from '../ports/repositories.js';
 import { authorize } from './authz.js';
+import { ClientThrottle } from './client-throttle.js';
 import type { Clock } from './clock.js';
 import { isId } from './ids.js';
 import type { Principal } from './principal.js';
@@ -35,18 +43,27 @@ export interface DeviceJson {
   platform: 'ios' | 'mac';
   firstRegisteredAt: string;
   lastRegisteredAt: string;
+  /** False until an admin reviewed the device (PATCH review). */
+  reviewed: boolean;
+  /** What a later anonymous registration of this UDID reported, not applied until an admin accepts it. */
+  pendingClaim: { product: string; version: string; serial: string | null; deviceName: string | null; at: string } | null;
 }
+
+/** An admin's decision on a device: 'keep' its stored facts (dropping any claim) or 'accept' its claim. */
+export type ReviewDecision = 'keep' | 'accept';
 
 export class DeviceService {
   readonly #publicUrl: string;
+  readonly #throttle: ClientThrottle;
 
   constructor(
     private readonly repos: Pick<Repositories, 'devices'>,
     private readonly signer: Signer,
     private readonly clock: Clock,
-    private readonly config: Pick<Config, 'publicUrl' | 'udidRegistration'>,
+    private readonly config: Pick<Config, 'publicUrl' | 'udidRegistration' | 'udidMaxUnreviewed' | 'udidPerIpPerHour'>,
   ) {
     this.#publicUrl = config.publicUrl;
+    this.#throttle = new ClientThrottle(config.udidPerIpPerHour, 3600_000);
   }
 
   get registrationOpen(): boolean {
@@ -77,9 +94,20 @@ export class DeviceService {
     });
   }
 
-  /** Handles the device's POST to the profile service URL; returns the device and the thank-you page URL. */
-  async register(nonce: string | undefined, body: Uint8Array): Promise<{ device: DeviceRecord; doneUrl: string }> {
+  /**
+   * Handles the device's POST to the profile service URL from `client` (its address); returns the
+   * device and the thank-you page URL.
+   */
+  async register(nonce: string | undefined, body: Uint8Array, client: string): Promise<{ device: DeviceRecord; doneUrl: string }> {
     this.checkOpen();
+    // Every attempt counts, refused ones too: they are guesses.
+    const retryAfter = this.#throttle.hit(client, this.clock().getTime());
+    if (retryAfter > 0) {
+      throw tooMany(
+        `too many device registrations from your network in the last hour (at most ${this.config.udidPerIpPerHour}): try again later`,
+        retryAfter,
+      );
+    }
     const payload = this.#verify(nonce, 'udid-nonce', {
       missing: 'the registration link has no nonce (n=…): it works only from the installed registration profile',
       invalid: 'the registration nonce is not valid (damaged, or not from this server)',
@@ -91,6 +119,14 @@ export class DeviceService {
         answer.challenge === null
           ? 'the device answer carries no CHALLENGE'
           : 'the CHALLENGE in the device answer does not belong to this registration link',
+      );
+    }
+    // Checked before the nonce is used up, so the same profile works once there is room again.
+    if (!(await this.repos.devices.findByUdid(answer.udid)) && (await this.repos.devices.countUnreviewed()) >= this.config.udidMaxUnreviewed) {
+      throw tooMany(
+        `too many devices (${this.config.udidMaxUnreviewed}) are waiting for an administrator's review: ask them to review ` +
+          'or remove registered devices, then install the registration profile again',
+        3600,
       );
     }
     const now = this.clock();
@@ -136,6 +172,17 @@ export class DeviceService {
     const updated = isId(id) ? await this.repos.devices.setLabel(id, text === '' ? null : text) : null;
     if (!updated) throw notFound(id);
     return deviceJson(updated);
+  }
+
+  /** An admin's review: 'keep' the stored facts (dropping any claim) or 'accept' the pending claim. */
+  async review(principal: Principal, id: string, decision: unknown): Promise<DeviceJson> {
+    authorize(principal, 'device:manage');
+    if (decision !== 'keep' && decision !== 'accept') {
+      throw new OtashipError('VALIDATION', 'review must be "keep" (the stored name and model) or "accept" (the pending claim)');
+    }
+    const reviewed = isId(id) ? await this.repos.devices.review(id, this.clock(), decision === 'accept') : null;
+    if (!reviewed) throw notFound(id);
+    return deviceJson(reviewed);
   }
 
   async delete(principal: Principal, id: string): Promise<void> {
@@ -184,7 +231,13 @@ export function deviceJson(d: DeviceRecord): DeviceJson {
     platform: applePlatform(d.product),
     firstRegisteredAt: d.firstRegisteredAt.toISOString(),
     lastRegisteredAt: d.lastRegisteredAt.toISOString(),
+    reviewed: d.reviewedAt !== null,
+    pendingClaim: d.claim && { ...d.claim, at: d.claim.at.toISOString() },
   };
+}
+
+function tooMany(message: string, retryAfterSeconds: number): OtashipError {
+  return new OtashipError('TOO_MANY_REQUESTS', message, { details: { retryAfterSeconds } });
 }
 
 function refuse(message: string, cause?: unknown): OtashipError {

@@ -81,10 +81,16 @@ export async function createServices(
   const counters = new CounterService(repos, options.onCounterError);
   // Started by the composition root once the server is built (services alone send nothing).
   const dispatcher = new WebhookDispatcher(
-    { repo: repos.webhooks, clock, secretFor: (id) => webhookSecret(secret, id), onError: options.onWebhookError },
+    {
+      repo: repos.webhooks,
+      clock,
+      secretFor: (id) => webhookSecret(secret, id),
+      onError: options.onWebhookError,
+      allowPrivate: config.webhookAllowPrivate,
+    },
     options.webhooks,
   );
-  const webhooks = new WebhookService(repos, clock, urls, secret, dispatcher);
+  const webhooks = new WebhookService(repos, clock, urls, secret, dispatcher, config.webhookAllowPrivate);
   const publish = new PublishService(repos, blobs, clock, urls, config, webhooks);
   const catalog = new CatalogService(repos, blobs, webhooks);
   const install = new InstallService(repos, links, urls, counters);

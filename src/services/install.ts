@@ -111,7 +111,7 @@ export class InstallService {
   /** The manifest plist (iOS), counted as a manifest fetch unless `count` is false (HEAD). */
   async manifest(releaseId: string, token: string | undefined, count = true): Promise<string> {
     const { app, release } = await this.#find(releaseId);
-    this.tokens.checkRelease(release, app, token);
+    const grant = this.tokens.checkAssets(release, app, token);
     if (app.platform !== 'ios' || release.info.kind !== 'ipa') {
       throw new OtashipError('NOT_FOUND', `release ${release.id} is an Android build: it installs by direct download, not a manifest`);
     }
@@ -122,7 +122,7 @@ export class InstallService {
           'the server administrator must set OTASHIP_PUBLIC_URL to an https origin (or run with --tls self-signed)',
       );
     }
-    const assets = this.urls.manifestAssets(release, app);
+    const assets = this.urls.manifestAssets(release, app, grant);
     const memo = this.#manifests.get(release);
     // Same record objects and the same package URL (which carries the token) → the same manifest.
     let xml = memo && memo.app === app && memo.packageUrl === assets.packageUrl ? memo.xml : null;
@@ -141,7 +141,7 @@ export class InstallService {
     if (ext !== expected) {
       throw new OtashipError('NOT_FOUND', `release ${release.id} has no .${ext.slice(0, 8)} package (it is an .${expected})`);
     }
-    this.tokens.checkRelease(release, app, token);
+    this.tokens.checkAssets(release, app, token);
     const version = release.version ? `${release.version} (${release.build})` : release.build;
     return {
       app,
@@ -155,7 +155,7 @@ export class InstallService {
 
   async icon(releaseId: string, variant: IconVariant, token: string | undefined): Promise<IconTarget> {
     const { app, release } = await this.#find(releaseId);
-    this.tokens.checkRelease(release, app, token);
+    this.tokens.checkAssets(release, app, token);
     const key = variant === '57' ? release.icon57Key : variant === '512' ? release.icon512Key : release.iconKey;
     if (!key) throw new OtashipError('NOT_FOUND', `release ${release.id} has no icon`);
     return { key, isPublic: effectivePublic(release, app) };

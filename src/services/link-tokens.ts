@@ -2,35 +2,69 @@
 // for its latest-release page). Tokens are reusable until they expire: the iOS install daemon
 // retries, and a tester may open the page twice.
 //
-// The access rule lives here and nowhere else (opensRelease / opensApp). A page visitor's links are
-// minted from what the visitor holds (their Grant), so a page never hands out more than its viewer
-// could already open:
+// The access rule lives here and nowhere else (opensRelease / opensApp / opensAssets). A page
+// visitor's links are minted from what the visitor holds (their Grant), so a page never hands out
+// more than its viewer could already open — nor for longer: links minted for a visitor expire no
+// later than the visitor's own link, so holding a link never renews it.
 //   no token      → public releases, and the latest page of a public app;
 //   release token → that release (plus whatever is public);
 //   app token     → the app's latest page and its releases, except releases explicitly set private
 //                   (isPublic false): "private" on a release means only its own link opens it, even
-//                   for holders of the app's link, and even inside a public app.
+//                   for holders of the app's link, and even inside a public app. Release links minted
+//                   for an app-link holder ('app-release') stay under that rule: setting the release
+//                   private later closes them too, as it closes the app link.
+//   asset token   → only the manifest, package and icons of one release (what a manifest points to),
+//                   never a page: it outlives the page link by a day for slow downloads, so a page
+//                   that accepted it would hand out fresh links for ever. Minted from an app link it
+//                   is 'app-asset', under the app rule like 'app-release'.
 import { OtashipError } from '../core/errors.js';
 import type { AppRecord, ReleaseRecord } from '../ports/repositories.js';
 import type { Clock } from './clock.js';
-import type { Signer } from './signing.js';
+import type { Signer, TokenScope } from './signing.js';
 
-/** What a visitor of the install surface holds. */
-export type Grant = { scope: 'public' } | { scope: 'release'; releaseId: string } | { scope: 'app'; appId: string };
+/** What a visitor of the install surface holds; `exp` is when their token expires (unix seconds). */
+export type Grant =
+  | { scope: 'public' }
+  | { scope: 'release'; releaseId: string; exp: number; viaApp: boolean }
+  | { scope: 'app'; appId: string; exp: number }
+  | { scope: 'asset'; releaseId: string; exp: number; viaApp: boolean };
 
 export const PUBLIC_GRANT: Grant = Object.freeze({ scope: 'public' });
 
-/** The one rule: may a visitor holding `grant` open this release? */
+/** The one rule for pages: may a visitor holding `grant` open this release's install page? */
 export function opensRelease(grant: Grant, release: ReleaseRecord, app: AppRecord): boolean {
   if (effectivePublic(release, app)) return true;
-  if (grant.scope === 'release') return grant.releaseId === release.id;
-  if (grant.scope === 'app') return grant.appId === app.id && release.appId === app.id && release.isPublic !== false;
+  if (grant.scope === 'release') return grant.releaseId === release.id && (!grant.viaApp || appRuleAllows(release, app));
+  if (grant.scope === 'app') return grant.appId === app.id && release.appId === app.id && appRuleAllows(release, app);
   return false;
+}
+
+/** May a visitor holding `grant` fetch this release's manifest, package and icons? */
+export function opensAssets(grant: Grant, release: ReleaseRecord, app: AppRecord): boolean {
+  if (grant.scope === 'asset') {
+    return effectivePublic(release, app) || (grant.releaseId === release.id && (!grant.viaApp || appRuleAllows(release, app)));
+  }
+  return opensRelease(grant, release, app);
 }
 
 /** May a visitor holding `grant` open the app's latest-release page? */
 export function opensApp(grant: Grant, app: AppRecord): boolean {
   return app.isPublic || (grant.scope === 'app' && grant.appId === app.id);
+}
+
+/** What an app link opens: the app's releases, except one set private (explicitly, isPublic false). */
+function appRuleAllows(release: ReleaseRecord, app: AppRecord): boolean {
+  return release.appId === app.id && release.isPublic !== false;
+}
+
+/** Whether the grant came from (or through) an app link: links minted from it stay under the app rule. */
+export function viaApp(grant: Grant): boolean {
+  return grant.scope === 'app' || ((grant.scope === 'release' || grant.scope === 'asset') && grant.viaApp);
+}
+
+/** The expiry of what the visitor holds (unix seconds), or null for no token. */
+export function grantExpiry(grant: Grant): number | null {
+  return grant.scope === 'public' ? null : grant.exp;
 }
 
 export class LinkTokens {
@@ -39,38 +73,66 @@ export class LinkTokens {
     private readonly clock: Clock,
   ) {}
 
-  forRelease(releaseId: string, ttlSeconds: number): string {
-    return this.signer.sign({ sub: releaseId, scope: 'release', exp: this.#exp(ttlSeconds) });
+  /** A release link; `notAfter` (unix seconds) caps its expiry, `viaApp` keeps it under the app rule. */
+  forRelease(releaseId: string, ttlSeconds: number, options: { notAfter?: number | null; viaApp?: boolean } = {}): string {
+    return this.#sign(releaseId, options.viaApp ? 'app-release' : 'release', this.expiry(ttlSeconds, options.notAfter));
   }
 
-  forApp(appId: string, ttlSeconds: number): string {
-    return this.signer.sign({ sub: appId, scope: 'app', exp: this.#exp(ttlSeconds) });
+  forApp(appId: string, ttlSeconds: number, notAfter: number | null = null): string {
+    return this.#sign(appId, 'app', this.expiry(ttlSeconds, notAfter));
+  }
+
+  /** A manifest's package and icon token (see the top: assets only). */
+  forAssets(releaseId: string, ttlSeconds: number, options: { notAfter?: number | null; viaApp?: boolean } = {}): string {
+    return this.#sign(releaseId, options.viaApp ? 'app-asset' : 'asset', this.expiry(ttlSeconds, options.notAfter));
+  }
+
+  /** now + ttl, but never after `notAfter` (unix seconds). */
+  expiry(ttlSeconds: number, notAfter: number | null = null): number {
+    const exp = Math.floor(this.clock().getTime() / 1000) + ttlSeconds;
+    return notAfter === null ? exp : Math.min(exp, notAfter);
   }
 
   /**
-   * Allows access to a release (see opensRelease) and returns what the visitor holds, to mint the
-   * page's other links from. Throws TOKEN_MISSING / TOKEN_INVALID / TOKEN_EXPIRED.
+   * Allows access to a release's install page (see opensRelease) and returns what the visitor holds,
+   * to mint the page's other links from. Throws TOKEN_MISSING / TOKEN_INVALID / TOKEN_EXPIRED.
    */
   checkRelease(release: ReleaseRecord, app: AppRecord, token: string | undefined): Grant {
-    // A public release opens with any token, even a stale one: the token then grants nothing more.
-    if (effectivePublic(release, app)) return this.#tryGrant(token);
+    // A public release opens with any token, even a stale one: the token then grants nothing more
+    // (and an asset token nothing at all on a page).
+    if (effectivePublic(release, app)) return pageGrant(this.#tryGrant(token));
     const grant = this.#grant(token);
     if (opensRelease(grant, release, app)) return grant;
-    if (grant.scope === 'app' && grant.appId === app.id) {
-      throw new OtashipError(
-        'TOKEN_INVALID',
-        "this release is set private: only its own install link opens it, not the app's latest-release link",
-      );
-    }
-    throw new OtashipError('TOKEN_INVALID', 'the access token in this link belongs to another release');
+    throw this.#refusal(grant, release, app);
+  }
+
+  /** Access to a release's manifest, package or icons (see opensAssets). */
+  checkAssets(release: ReleaseRecord, app: AppRecord, token: string | undefined): Grant {
+    if (effectivePublic(release, app)) return this.#tryGrant(token);
+    const grant = this.#grant(token);
+    if (opensAssets(grant, release, app)) return grant;
+    throw this.#refusal(grant, release, app);
   }
 
   /** Access to an app's latest-release page (see opensApp); returns what the visitor holds. */
   checkApp(app: AppRecord, token: string | undefined): Grant {
-    if (app.isPublic) return this.#tryGrant(token);
+    if (app.isPublic) return pageGrant(this.#tryGrant(token));
     const grant = this.#grant(token);
     if (opensApp(grant, app)) return grant;
+    if (grant.scope === 'asset') throw assetOnPage();
     throw new OtashipError('TOKEN_INVALID', 'the access token in this link belongs to another app');
+  }
+
+  #refusal(grant: Grant, release: ReleaseRecord, app: AppRecord): OtashipError {
+    const forThis = grant.scope === 'app' ? grant.appId === app.id : grant.scope !== 'public' && grant.releaseId === release.id;
+    if (forThis && viaApp(grant) && !appRuleAllows(release, app)) {
+      return new OtashipError(
+        'TOKEN_INVALID',
+        "this release is set private: only its own install link opens it, not the app's latest-release link",
+      );
+    }
+    if (forThis && grant.scope === 'asset') return assetOnPage();
+    return new OtashipError('TOKEN_INVALID', 'the access token in this link belongs to another release');
   }
 
   #tryGrant(token: string | undefined): Grant {
@@ -86,15 +148,36 @@ export class LinkTokens {
     if (!token) {
       throw new OtashipError('TOKEN_MISSING', 'this build is private and the link has no access token');
     }
-    const payload = this.signer.verify(token, this.clock().getTime());
-    if (payload.scope === 'release') return { scope: 'release', releaseId: payload.sub };
-    if (payload.scope === 'app') return { scope: 'app', appId: payload.sub };
-    throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
+    const { sub, scope, exp } = this.signer.verify(token, this.clock().getTime());
+    switch (scope) {
+      case 'release':
+      case 'app-release':
+        return { scope: 'release', releaseId: sub, exp, viaApp: scope === 'app-release' };
+      case 'app':
+        return { scope: 'app', appId: sub, exp };
+      case 'asset':
+      case 'app-asset':
+        return { scope: 'asset', releaseId: sub, exp, viaApp: scope === 'app-asset' };
+      default:
+        throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
+    }
   }
 
-  #exp(ttlSeconds: number): number {
-    return Math.floor(this.clock().getTime() / 1000) + ttlSeconds;
+  #sign(sub: string, scope: TokenScope, exp: number): string {
+    return this.signer.sign({ sub, scope, exp });
   }
+}
+
+/** On a page, an asset token counts for nothing (see the top). */
+function pageGrant(grant: Grant): Grant {
+  return grant.scope === 'asset' ? PUBLIC_GRANT : grant;
+}
+
+function assetOnPage(): OtashipError {
+  return new OtashipError(
+    'TOKEN_INVALID',
+    "this link's token opens the app's download only (it comes from a manifest), not an install page: ask for a new install link",
+  );
 }
 
 /** A release's own setting wins; null inherits the app's. */

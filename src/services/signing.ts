@@ -4,9 +4,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { OtashipError } from '../core/errors.js';
 
-export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-done';
+export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-done' | 'app-release' | 'asset' | 'app-asset';
 
-const SCOPES: readonly string[] = ['release', 'app', 'session', 'udid-nonce', 'udid-done'] satisfies TokenScope[];
+const SCOPES: readonly string[] = [
+  'release',
+  'app',
+  'session',
+  'udid-nonce',
+  'udid-done',
+  // Install links derived from an app link, and manifest asset links (see link-tokens.ts).
+  'app-release',
+  'asset',
+  'app-asset',
+] satisfies TokenScope[];
 
 export interface SignedPayload {
   /** Subject: a release id, an app id, an API token id (session), a registration nonce or a device id (udid-*). */

@@ -5,7 +5,7 @@
 //   forViewer()/latestPageFor(): for page visitors, never granting more than the visitor holds.
 import { buildInstallLink } from '../core/link/index.js';
 import type { AppRecord, ReleaseRecord } from '../ports/repositories.js';
-import { effectivePublic, opensApp, opensRelease, type Grant, type LinkTokens } from './link-tokens.js';
+import { effectivePublic, grantExpiry, opensApp, opensRelease, viaApp, type Grant, type LinkTokens } from './link-tokens.js';
 
 export interface ReleaseLinks {
   installPageUrl: string;
@@ -39,12 +39,13 @@ export class PublicUrls {
 
   /** Share links for a release, each with a fresh token of the link lifetime. */
   release(release: ReleaseRecord, app: AppRecord, ttlSeconds = this.settings.linkTtlSeconds): ReleaseLinks {
-    return this.#links(release, app, ttlSeconds, this.latestPage(app, ttlSeconds));
+    return this.#links(release, app, { ttlSeconds, notAfter: null, viaApp: false }, this.latestPage(app, ttlSeconds));
   }
 
-  #links(release: ReleaseRecord, app: AppRecord, ttlSeconds: number, latestPageUrl: string | null): ReleaseLinks {
+  #links(release: ReleaseRecord, app: AppRecord, mint: Mint, latestPageUrl: string | null): ReleaseLinks {
     const isPublic = effectivePublic(release, app);
-    const q = isPublic ? '' : `?t=${this.tokens.forRelease(release.id, ttlSeconds)}`;
+    const exp = this.tokens.expiry(mint.ttlSeconds, mint.notAfter);
+    const q = isPublic ? '' : `?t=${this.tokens.forRelease(release.id, mint.ttlSeconds, mint)}`;
     const root = `${this.base}/i/${release.id}`;
     const downloadUrl = `${root}/package.${app.platform === 'ios' ? 'ipa' : 'apk'}${q}`;
     const manifestUrl = app.platform === 'ios' ? `${root}/manifest.plist${q}` : null;
@@ -55,40 +56,46 @@ export class PublicUrls {
       downloadUrl,
       iconUrl: release.iconKey ? `${root}/icon.png${q}` : null,
       latestPageUrl,
-      expiresAt: isPublic ? null : new Date(this.now().getTime() + ttlSeconds * 1000).toISOString(),
+      expiresAt: isPublic ? null : new Date(exp * 1000).toISOString(),
     };
   }
 
-  latestPage(app: AppRecord, ttlSeconds = this.settings.linkTtlSeconds): string {
-    const q = app.isPublic ? '' : `?t=${this.tokens.forApp(app.id, ttlSeconds)}`;
+  latestPage(app: AppRecord, ttlSeconds = this.settings.linkTtlSeconds, notAfter: number | null = null): string {
+    const q = app.isPublic ? '' : `?t=${this.tokens.forApp(app.id, ttlSeconds, notAfter)}`;
     return `${this.base}/apps/${app.id}${q}`;
   }
 
   /**
    * Links for a page visitor holding `grant`: null when the grant does not open the release. The
-   * tokens minted are release tokens (never wider than the grant), and the latest-page link is given
-   * only to a visitor who may open that page.
+   * tokens minted are release tokens (never wider than the grant, and kept under the app rule when
+   * the grant came from an app link), they expire no later than the visitor's own token (holding a
+   * link never renews it), and the latest-page link is given only to a visitor who may open that page.
    */
   forViewer(grant: Grant, release: ReleaseRecord, app: AppRecord): ReleaseLinks | null {
     if (!opensRelease(grant, release, app)) return null;
-    const ttl = this.settings.linkTtlSeconds;
-    return this.#links(release, app, ttl, this.latestPageFor(grant, app));
+    const mint = { ttlSeconds: this.settings.linkTtlSeconds, notAfter: grantExpiry(grant), viaApp: viaApp(grant) };
+    return this.#links(release, app, mint, this.latestPageFor(grant, app));
   }
 
   /** The latest-page link for a visitor holding `grant`, or null when they may not open it. */
   latestPageFor(grant: Grant, app: AppRecord): string | null {
-    return opensApp(grant, app) ? this.latestPage(app) : null;
+    return opensApp(grant, app) ? this.latestPage(app, this.settings.linkTtlSeconds, grantExpiry(grant)) : null;
   }
 
-  /** URLs inside a manifest: their tokens must outlive a slow download. */
-  manifestAssets(release: ReleaseRecord, app: AppRecord): {
+  /**
+   * URLs inside a manifest, for a visitor holding `grant`: asset tokens (package and icons only),
+   * which must outlive a slow download, so they may outlive a page link by the asset lifetime; but
+   * a manifest fetched with an asset token mints none that outlive it (no renewal).
+   */
+  manifestAssets(release: ReleaseRecord, app: AppRecord, grant: Grant): {
     packageUrl: string;
     displayImageUrl: string | null;
     fullSizeImageUrl: string | null;
   } {
+    const notAfter = grant.scope === 'asset' ? grant.exp : null;
     const q = effectivePublic(release, app)
       ? ''
-      : `?t=${this.tokens.forRelease(release.id, this.settings.assetTtlSeconds)}`;
+      : `?t=${this.tokens.forAssets(release.id, this.settings.assetTtlSeconds, { notAfter, viaApp: viaApp(grant) })}`;
     const root = `${this.base}/i/${release.id}`;
     return {
       packageUrl: `${root}/package.ipa${q}`,
@@ -96,6 +103,13 @@ export class PublicUrls {
       fullSizeImageUrl: release.icon512Key ? `${root}/icon-512.png${q}` : null,
     };
   }
+}
+
+/** How a link's token is minted: its lifetime, a cap (unix seconds) and whether the app rule applies. */
+interface Mint {
+  ttlSeconds: number;
+  notAfter: number | null;
+  viaApp: boolean;
 }
 
 /**

@@ -4,13 +4,18 @@
 // request: publishing only writes outbox rows and wakes the dispatcher.
 //
 // Requests: POST, JSON body, 10 s timeout, redirects NOT followed (a 3xx is a failed attempt), any
-// 2xx is success. Headers: X-Otaship-Event, X-Otaship-Delivery, X-Otaship-Timestamp (unix seconds)
+// 2xx is success; only to public addresses unless private ones are allowed (webhook-target.ts), and
+// failures logged coarsely ("connection failed", "timed out", "refused: private address"). Headers: X-Otaship-Event, X-Otaship-Delivery, X-Otaship-Timestamp (unix seconds)
 // and X-Otaship-Signature: sha256=<hex HMAC-SHA256 of `${timestamp}.${body}` with the webhook's secret>.
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import type { WebhookDeliveryRecord, WebhookRepository } from '../ports/repositories.js';
 import { VERSION } from '../version.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
+import { REFUSED_PRIVATE, RefusedTargetError, guardedLookup, isRefusedAddress } from './webhook-target.js';
 
 /** 1 min, 5 min, 30 min, 2 h, 6 h: six attempts in all over about 8.6 hours, then the delivery is failed. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000];
@@ -37,6 +42,8 @@ export interface DispatcherDeps {
   secretFor: (webhookId: string) => string;
   /** Where unexpected failures go (the server logger). */
   onError?: (err: unknown) => void;
+  /** OTASHIP_WEBHOOK_ALLOW_PRIVATE: deliver to loopback and private-network addresses too (webhook-target.ts). */
+  allowPrivate?: boolean;
 }
 
 /** The signature header value for a body sent at `timestamp` (unix seconds, as text). */
@@ -51,6 +58,7 @@ export class WebhookDispatcher {
   readonly #retries: readonly number[];
   readonly #batch: number;
   readonly #retention: number;
+  readonly #allowPrivate: boolean;
   #prunedAt = 0;
   #started = false;
   #stopped = false;
@@ -67,6 +75,7 @@ export class WebhookDispatcher {
     this.#retries = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.#batch = options.batchSize ?? 10;
     this.#retention = options.retentionMs ?? 30 * 86400_000;
+    this.#allowPrivate = deps.allowPrivate === true;
   }
 
   /** Starts polling (the composition root calls this once the server is built). */
@@ -175,10 +184,13 @@ export class WebhookDispatcher {
     }, this.#timeout);
     const started = performance.now();
     const duration = () => Math.round(performance.now() - started);
+    let connected = false;
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        redirect: 'manual',
+      const res = await postTo(new URL(url), {
+        allowPrivate: this.#allowPrivate,
+        onConnect: () => {
+          connected = true;
+        },
         signal: controller.signal,
         headers: {
           'content-type': 'application/json',
@@ -191,19 +203,19 @@ export class WebhookDispatcher {
         },
         body: delivery.payload,
       });
-      await res.body?.cancel().catch(() => undefined);
       const durationMs = duration();
       if (res.status >= 200 && res.status < 300) return { statusCode: res.status, error: null, durationMs };
       const error =
         res.status >= 300 && res.status < 400
-          ? `the receiver answered ${res.status} (redirect to ${(res.headers.get('location') ?? '?').slice(0, 300)}); redirects are not followed`
+          ? `the receiver answered ${res.status} (redirect to ${(res.location ?? '?').slice(0, 300)}); redirects are not followed`
           : `the receiver answered ${res.status}`;
       return { statusCode: res.status, error, durationMs };
     } catch (err) {
       if (!timedOut && controller.signal.aborted) return 'aborted'; // shutting down: retried later
       const durationMs = duration();
-      if (timedOut) return { statusCode: null, error: `no answer within ${this.#timeout / 1000} s`, durationMs };
-      return { statusCode: null, error: describeFetchError(err), durationMs };
+      // A connect that never completes (a filtered port) reads like a refused one: "connection failed".
+      if (timedOut) return { statusCode: null, error: connected ? TIMED_OUT : CONNECTION_FAILED, durationMs };
+      return { statusCode: null, error: describeFailure(err), durationMs };
     } finally {
       clearTimeout(timer);
       this.#controllers.delete(controller);
@@ -211,9 +223,48 @@ export class WebhookDispatcher {
   }
 }
 
-/** undici reports "fetch failed" with the reason in `cause` (ECONNREFUSED, ENOTFOUND, a TLS error…). */
-function describeFetchError(err: unknown): string {
-  const e = err as { message?: string; cause?: { code?: string; message?: string } };
-  const cause = e.cause?.code ?? e.cause?.message;
-  return `${e.message ?? String(err)}${cause ? `: ${cause}` : ''}`.slice(0, 500);
+// What the delivery log says when no answer came. Deliberately coarse: "refused" (ECONNREFUSED:
+// nothing listens) against a connect timeout (filtered) against a TLS error (something listens) is
+// exactly what turns a delivery log into a port scanner. So every failure to connect (DNS, refused,
+// unreachable, connect timeout, TLS) is "connection failed"; "timed out" means the receiver accepted
+// the connection but did not answer in time.
+const TIMED_OUT = 'timed out';
+const CONNECTION_FAILED = 'connection failed';
+
+function describeFailure(err: unknown): string {
+  return err instanceof RefusedTargetError ? REFUSED_PRIVATE : CONNECTION_FAILED;
+}
+
+/**
+ * One POST with node:http(s), so the connection can be guarded: a literal IP host is checked here,
+ * a name through guardedLookup (resolve, check every address, connect to a checked one). fetch
+ * offers no such hook without the undici package. Redirects are not followed; the answer's body is
+ * not read.
+ */
+function postTo(
+  url: URL,
+  options: { allowPrivate: boolean; onConnect: () => void; signal: AbortSignal; headers: Record<string, string>; body: string },
+): Promise<{ status: number; location: string | null }> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0 && isRefusedAddress(host, options.allowPrivate)) return Promise.reject(new RefusedTargetError());
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, {
+      method: 'POST',
+      signal: options.signal,
+      lookup: guardedLookup(options.allowPrivate),
+      headers: { ...options.headers, 'content-length': String(Buffer.byteLength(options.body)) },
+      // One request per delivery: no pooled socket outlives it (or the server's shutdown).
+      agent: false,
+    });
+    req.on('error', reject);
+    req.once('socket', (socket) => socket.once('connect', options.onConnect));
+    req.once('response', (res) => {
+      const location = res.headers.location ?? null;
+      res.resume();
+      res.destroy();
+      resolve({ status: res.statusCode ?? 0, location });
+    });
+    req.end(options.body);
+  });
 }

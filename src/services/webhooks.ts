@@ -26,6 +26,7 @@ import type { Principal } from './principal.js';
 import type { PublicUrls } from './urls.js';
 import { appJson, releaseJson } from './views.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
+import { checkTargetUrl } from './webhook-target.js';
 
 export const RELEASE_EVENTS = ['release.published', 'release.updated', 'release.deleted'] as const;
 export type ReleaseEvent = (typeof RELEASE_EVENTS)[number];
@@ -74,6 +75,8 @@ export class WebhookService implements ReleaseEventSink {
     private readonly urls: PublicUrls,
     private readonly serverSecret: string,
     readonly dispatcher: WebhookDispatcher,
+    /** OTASHIP_WEBHOOK_ALLOW_PRIVATE (see webhook-target.ts). */
+    private readonly allowPrivate = false,
   ) {}
 
   /** The webhook's signing secret (see the top of this file). */
@@ -84,6 +87,8 @@ export class WebhookService implements ReleaseEventSink {
   async create(principal: Principal, input: CreateWebhookInput): Promise<{ webhook: WebhookView; secret: string }> {
     authorize(principal, 'webhook:manage');
     const url = checkUrl(input.url);
+    // A literal private address is refused now; names are checked on every delivery (webhook-target.ts).
+    checkTargetUrl(new URL(url), this.allowPrivate);
     const events = checkEvents(input.events);
     const appId = input.appId ?? null;
     if (appId !== null && typeof appId !== 'string') throw new OtashipError('VALIDATION', 'appId must be an app id or null (every app)');

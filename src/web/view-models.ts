@@ -195,7 +195,8 @@ export interface UdidDonePageView {
 }
 
 /** A registered device as the admin page shows it: the stored record as it is. */
-export type AdminDeviceView = DeviceRecord;
+/** The admin page's device row (review state and pending claims are in the API: /api/v1/devices). */
+export type AdminDeviceView = Omit<DeviceRecord, 'reviewedAt' | 'claim'>;
 
 export interface AdminDevicesPageView {
   user: AdminUser;

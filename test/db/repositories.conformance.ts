@@ -305,7 +305,7 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       );
     });
 
-    test('devices: register adds, re-registering updates what the device reports and keeps id, label, first time', async () => {
+    test('devices: register adds (unreviewed); re-registering keeps the stored facts, id, label, first time and keeps the report aside as a claim', async () => {
       const udid = newUdid();
       const first = new Date('2026-03-01T10:00:00.000Z');
       const d = await repos.devices.register({ udid, product: 'iPhone16,1', version: '21E236', serial: null, deviceName: 'Anna’s <iPhone> & "co"', at: first });
@@ -325,11 +325,32 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       const again = await repos.devices.register({ udid, product: 'iPhone16,1', version: '22A3354', serial: 'F2LXYZ', deviceName: null, at: later });
       assert.equal(again.id, d.id);
       assert.equal(again.label, 'QA phone 3', 'the admin label survives a re-registration');
-      assert.equal(again.version, '22A3354');
-      assert.equal(again.serial, 'F2LXYZ');
-      assert.equal(again.deviceName, null);
+      assert.equal(d.reviewedAt, null, 'a new device waits for review');
+      // An anonymous re-registration never rewrites the stored facts: the report is a claim.
+      assert.equal(again.version, '21E236');
+      assert.equal(again.serial, null);
+      assert.equal(again.deviceName, 'Anna’s <iPhone> & "co"');
+      assert.deepEqual(again.claim, { product: 'iPhone16,1', version: '22A3354', serial: 'F2LXYZ', deviceName: null, at: later });
       assert.equal(again.firstRegisteredAt.toISOString(), first.toISOString());
       assert.equal(again.lastRegisteredAt.toISOString(), later.toISOString());
+      const same = await repos.devices.register({ udid, product: 'iPhone16,1', version: '21E236', serial: null, deviceName: 'Anna’s <iPhone> & "co"', at: later });
+      assert.equal(same.claim, null, 'a report equal to the stored facts is no claim');
+
+      // The admin's review: 'accept' applies the claim, 'keep' drops it; both mark the device reviewed.
+      const unreviewed = await repos.devices.countUnreviewed();
+      await repos.devices.register({ udid, product: 'iPhone17,1', version: '23A1', serial: 'NEW', deviceName: 'Other', at: later });
+      const kept = await repos.devices.review(d.id, later, false);
+      assert.equal(kept?.reviewedAt?.toISOString(), later.toISOString());
+      assert.equal(kept?.claim, null);
+      assert.equal(kept?.product, 'iPhone16,1');
+      assert.equal(await repos.devices.countUnreviewed(), unreviewed - 1);
+      await repos.devices.register({ udid, product: 'iPhone17,1', version: '23A1', serial: 'NEW', deviceName: 'Other', at: later });
+      const accepted = await repos.devices.review(d.id, later, true);
+      assert.deepEqual(
+        [accepted?.product, accepted?.version, accepted?.serial, accepted?.deviceName, accepted?.claim],
+        ['iPhone17,1', '23A1', 'NEW', 'Other', null],
+      );
+      assert.equal(await repos.devices.review('missing', later, true), null);
 
       assert.equal((await repos.devices.setLabel(d.id, null))?.label, null);
       assert.equal(await repos.devices.setLabel('missing', 'x'), null);

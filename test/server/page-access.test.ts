@@ -126,7 +126,8 @@ describe('install pages hand out no more access than the visitor holds', () => {
     assert.ok(!html.includes(b.release.id));
     assert.ok(html.includes(c.release.id) && html.includes(a.release.id));
     const claims = tokensIn(html);
-    assert.ok(claims.every((t) => t.scope === 'release' || (t.scope === 'app' && t.sub === a.app.id)));
+    // Release links minted for an app-link holder stay under the app rule ('app-release').
+    assert.ok(claims.every((t) => t.scope === 'app-release' || (t.scope === 'app' && t.sub === a.app.id)));
     assert.ok(claims.every((t) => t.sub !== b.release.id));
   });
 });

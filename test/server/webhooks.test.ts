@@ -66,7 +66,8 @@ before(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const address = receiver.address();
   receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  srv = await startTestServer({ webhooks: { pollIntervalMs: 50, retryDelaysMs: [150, 150], timeoutMs: 2000 } });
+  // The receiver is on loopback: private targets must be allowed explicitly (they are refused by default).
+  srv = await startTestServer({ settings: { webhookAllowPrivate: true }, webhooks: { pollIntervalMs: 50, retryDelaysMs: [150, 150], timeoutMs: 2000 } });
 });
 after(async () => {
   await srv?.stop();
@@ -289,19 +290,19 @@ describe('webhooks', () => {
     assert.ok(verify(hook.secret!, r));
     assert.equal((JSON.parse(r.body) as { webhook: { id: string } }).webhook.id, hook.id);
 
-    // A receiver that cannot be reached: the answer says why.
+    // A receiver that cannot be reached: the answer says so, coarsely (no errno, no port-open hints).
     const dead = await createHook({ url: 'http://127.0.0.1:1/nothing-listens' });
     const failed = (await (await api('POST', `/api/v1/webhooks/${dead.id}/test`)).json()) as DeliveryJson;
     assert.equal(failed.state, 'pending');
     assert.equal(failed.attempts[0]?.statusCode, null);
-    assert.match(failed.attempts[0]?.error ?? '', /ECONNREFUSED|fetch failed/);
+    assert.equal(failed.attempts[0]?.error, 'connection failed');
     await api('DELETE', `/api/v1/webhooks/${dead.id}`);
 
     // A receiver that never answers is cut off at the timeout.
     const silent = await createHook({ url: `${receiverUrl}/silent` });
     const started = Date.now();
     const timedOut = (await (await api('POST', `/api/v1/webhooks/${silent.id}/test`)).json()) as DeliveryJson;
-    assert.match(timedOut.attempts[0]?.error ?? '', /no answer within 2 s/);
+    assert.equal(timedOut.attempts[0]?.error, 'timed out');
     assert.ok(Date.now() - started < 5000);
     await api('DELETE', `/api/v1/webhooks/${silent.id}`);
   });
@@ -353,7 +354,7 @@ describe('webhook deliveries survive a restart', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'otaship-webhook-restart-'));
     try {
       answers.set('/restart', [500]);
-      const first = await startTestServer({ settings: { dataDir }, webhooks: { pollIntervalMs: 50, retryDelaysMs: [60_000] } });
+      const first = await startTestServer({ settings: { dataDir, webhookAllowPrivate: true }, webhooks: { pollIntervalMs: 50, retryDelaysMs: [60_000] } });
       let hook: WebhookJson;
       try {
         const res = await fetch(`${first.baseUrl}/api/v1/webhooks`, {
@@ -372,7 +373,7 @@ describe('webhook deliveries survive a restart', () => {
       } finally {
         await first.stop();
       }
-      const second = await startTestServer({ settings: { dataDir }, webhooks: { pollIntervalMs: 50, retryDelaysMs: [60_000] } });
+      const second = await startTestServer({ settings: { dataDir, webhookAllowPrivate: true }, webhooks: { pollIntervalMs: 50, retryDelaysMs: [60_000] } });
       try {
         second.clock.advance(61_000); // the retry falls due
         const retried = await waitFor('the retry after the restart', () => at('/restart')[1]);
@@ -402,7 +403,7 @@ describe('webhook deliveries survive a restart', () => {
 describe('webhooks with several instances', () => {
   test('two servers on one database send each event exactly once', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'otaship-webhook-pair-'));
-    const options = { settings: { dataDir }, webhooks: { pollIntervalMs: 20, retryDelaysMs: [50, 50, 50] } };
+    const options = { settings: { dataDir, webhookAllowPrivate: true }, webhooks: { pollIntervalMs: 20, retryDelaysMs: [50, 50, 50] } };
     const a = await startTestServer(options);
     const b = await startTestServer(options);
     try {

@@ -3,10 +3,11 @@
 //   GET  /udid/profile.mobileconfig   the Profile Service profile (fresh signed nonce per download)
 //   POST /udid/callback?n=…           the device's CMS-signed answer → 301 to /udid/done (iOS needs a 301)
 //   GET  /udid/done?d=…               thank-you page with the UDID
-// Every request body in this plugin is read raw and capped; refusals are 400 DEVICE_REGISTRATION.
+// Every request body in this plugin is read raw and capped; refusals are 400 DEVICE_REGISTRATION, and
+// 429 TOO_MANY_REQUESTS (with Retry-After) when registrations are throttled (services/devices.ts).
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OtashipError } from '../../core/errors.js';
+import { OtashipError, isOtashipError } from '../../core/errors.js';
 import { MAX_DEVICE_ANSWER_BYTES } from '../../services/devices.js';
 import type { ServerDeps } from '../deps.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
@@ -55,16 +56,26 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
 
   app.post<{ Querystring: { n?: string } }>('/udid/callback', async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const { doneUrl } = await devices.register(typeof request.query.n === 'string' ? request.query.n : undefined, body);
+    let doneUrl: string;
+    try {
+      ({ doneUrl } = await devices.register(typeof request.query.n === 'string' ? request.query.n : undefined, body, request.ip));
+    } catch (err) {
+      const retryAfter = isOtashipError(err) ? err.details?.retryAfterSeconds : undefined;
+      if (typeof retryAfter === 'number') void reply.header('Retry-After', String(retryAfter));
+      throw err;
+    }
     // 301, not 302/303: iOS reports any other answer as a failed profile installation.
     return reply.code(301).header('Location', doneUrl).header('Cache-Control', 'no-store').send();
   });
 
   app.get<{ Querystring: { d?: string } }>('/udid/done', async (request, reply) => {
     const device = await devices.registered(typeof request.query.d === 'string' ? request.query.d : undefined);
+    // A pending claim is what the last registration sent: show that, so registering a known UDID
+    // never reveals the name and model stored for it.
+    const shown = device.claim ?? device;
     return sendPage(
       reply,
-      String(renderUdidDonePage({ udid: device.udid, product: device.product, version: device.version, deviceName: device.deviceName })),
+      String(renderUdidDonePage({ udid: device.udid, product: shown.product, version: shown.version, deviceName: shown.deviceName })),
     );
   });
 }

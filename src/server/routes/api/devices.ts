@@ -1,4 +1,5 @@
-// Registered devices (admin only): list, label, remove, and Apple's bulk-upload file.
+// Registered devices (admin only): list, label, review (keep or accept a pending claim), remove, and
+// Apple's bulk-upload file.
 import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
@@ -23,8 +24,11 @@ export async function deviceRoutes(app: FastifyInstance, { services }: ServerDep
 
   app.patch<{ Params: { id: string } }>('/api/v1/devices/:id', async (request) => {
     const principal = await authenticate(request, services);
-    const body = jsonObject(request.body);
-    return services.devices.setLabel(principal, request.params.id, body.label ?? null);
+    const body = jsonObject(request.body, ['label', 'review']);
+    // label: the admin's name for it; review: "keep" the stored facts or "accept" the pending claim.
+    if (!('review' in body)) return services.devices.setLabel(principal, request.params.id, body.label ?? null);
+    if ('label' in body) await services.devices.setLabel(principal, request.params.id, body.label ?? null);
+    return services.devices.review(principal, request.params.id, body.review);
   });
 
   app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', async (request, reply) => {

@@ -3,7 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
-import { jsonObject } from './body.js';
+import { jsonObject, pageLimit } from './body.js';
+
+/** The most deliveries one page of the log lists. */
+const MAX_DELIVERIES = 200;
 
 export async function webhookRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
   app.get('/api/v1/webhooks', async (request) => {
@@ -46,7 +49,7 @@ export async function webhookRoutes(app: FastifyInstance, { services }: ServerDe
 
   app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/api/v1/webhooks/:id/deliveries', async (request) => {
     const principal = await authenticate(request, services);
-    const limit = Number(request.query.limit ?? 50);
-    return { items: await services.webhooks.deliveries(principal, request.params.id, Number.isInteger(limit) ? limit : 50) };
+    const limit = pageLimit(request.query.limit, MAX_DELIVERIES) ?? 50;
+    return { items: await services.webhooks.deliveries(principal, request.params.id, limit) };
   });
 }
