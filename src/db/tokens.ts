@@ -30,7 +30,7 @@ export function tokenRepository(db: Kysely<Database>): TokenRepository {
         secret_hash: token.secretHash,
         app_id: token.appId,
         admin: toDbBool(token.admin),
-        created_at: toDbTime(new Date()),
+        created_at: toDbTime(token.createdAt ?? new Date()),
         last_used_at: null,
         revoked_at: null,
         expires_at: toDbNullableTime(token.expiresAt),

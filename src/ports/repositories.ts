@@ -97,9 +97,9 @@ export interface CounterRepository {
 }
 
 export interface TokenRepository {
-  /** id is generated when omitted (ids never contain '_'). */
+  /** id is generated when omitted (ids never contain '_'); createdAt is now when omitted. */
   create(
-    token: Omit<ApiTokenRecord, 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt'> & { id?: string },
+    token: Omit<ApiTokenRecord, 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt'> & { id?: string; createdAt?: Date },
   ): Promise<ApiTokenRecord>;
   get(id: string): Promise<ApiTokenRecord | null>;
   list(): Promise<ApiTokenRecord[]>;

@@ -111,6 +111,8 @@ export class ApiTokenService {
       secretHash: sha256(secret),
       appId,
       admin,
+      // One clock reading for both ends, so a 7-day token lives exactly 7 days.
+      createdAt: now,
       expiresAt: days === null ? null : new Date(now.getTime() + days * 86400_000),
     });
     return { token: `ota_${id}_${secret}`, record: tokenView(record) };

@@ -17,6 +17,9 @@ import type { Clock } from './clock.js';
 import { newId } from './ids.js';
 import { REFUSED_PRIVATE, RefusedTargetError, guardedLookup, isRefusedAddress } from './webhook-target.js';
 
+/** How long stop() lets requests in flight finish before aborting them. */
+const STOP_GRACE_MS = 3000;
+
 /** 1 min, 5 min, 30 min, 2 h, 6 h: six attempts in all over about 8.6 hours, then the delivery is failed. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [60_000, 300_000, 1_800_000, 7_200_000, 21_600_000];
 
@@ -110,6 +113,16 @@ export class WebhookDispatcher {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    // Requests already on the wire get a moment to be answered, so their outcome is logged rather
+    // than the delivery being sent a second time by the next instance once its claim lapses.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.#inflight]),
+      new Promise((resolve) => {
+        grace = setTimeout(resolve, STOP_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(grace);
     for (const c of this.#controllers) c.abort();
     await this.#loop;
     await Promise.all([...this.#inflight]);
