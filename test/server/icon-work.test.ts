@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { isOtashipError } from '../../src/core/errors.js';
 import { buildIpa, largeCgbiPng, pngChunk, standardPng, undecodablePng } from '../helpers/synthetic-ipa.js';
 import { assertStrictPng } from '../helpers/strict-png.js';
 
@@ -108,5 +109,25 @@ describe('served icons are standard PNGs', () => {
     const published = await publish(path);
     assert.equal(published.release.hasIcon, true);
     for (const icon of await servedIcons(published)) assertStrictPng(icon, 'served icon');
+  });
+});
+
+describe('server shutdown', () => {
+  test('stopping the server stops the icon workers: the pool takes no more work', async () => {
+    const own = await startTestServer();
+    const pool = own.services.publish.icons;
+    try {
+      const path = await buildIpa({ bundleId: 'com.example.shutdown', icons: [{ file: 'AppIcon60x60@2x.png', width: 120, height: 120 }] });
+      const res = await fetch(`${own.baseUrl}/api/v1/releases`, {
+        method: 'POST',
+        headers: own.auth({ 'content-type': 'application/octet-stream' }),
+        body: await readFile(path),
+      });
+      assert.equal(res.status, 201);
+      assert.equal(pool.tasks, 1);
+    } finally {
+      await own.stop();
+    }
+    await assert.rejects(pool.toStandardPng(standardPng(4, 4), 'AppIcon.png'), (e: unknown) => isOtashipError(e) && /shutting down/.test(e.message));
   });
 });

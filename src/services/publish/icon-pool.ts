@@ -29,11 +29,22 @@ export interface IconPoolEvents {
 }
 
 export class IconPool extends EventEmitter<IconPoolEvents> {
+  readonly #workerUrl: string;
   #pool: Piscina | undefined;
+  /** Conversions waiting for a worker's answer, so a worker failure can end them instead of leaving them hanging. */
+  readonly #inflight = new Set<AbortController>();
   #starting: Promise<Piscina> | undefined;
   #closed = false;
   /** Conversions handed to a worker so far (tests check that a refused icon never gets here). */
   tasks = 0;
+  /** The last failure of a worker outside a task, if any. */
+  lastError: unknown;
+
+  /** `workerUrl` replaces the worker module (tests use one that cannot load). */
+  constructor(options: { workerUrl?: string } = {}) {
+    super();
+    this.#workerUrl = options.workerUrl ?? WORKER_URL;
+  }
 
   /** `bytes` converted to a standard PNG in a worker; BAD_ICON or ICON_TOO_LARGE when it cannot be. */
   async toStandardPng(bytes: Buffer, entry: string): Promise<Buffer> {
@@ -41,11 +52,17 @@ export class IconPool extends EventEmitter<IconPoolEvents> {
     this.tasks++;
     this.emit('start');
     let result: IconTaskResult;
+    const abort = new AbortController();
+    this.#inflight.add(abort);
     try {
       // A copy of just these bytes, moved rather than cloned: `bytes` may be a view into a larger buffer.
       const own = Uint8Array.from(bytes);
-      result = (await pool.run({ bytes: own } satisfies IconTask, { transferList: [own.buffer] })) as IconTaskResult;
+      result = (await pool.run({ bytes: own } satisfies IconTask, { transferList: [own.buffer], signal: abort.signal })) as IconTaskResult;
+    } catch (err) {
+      const why = abort.signal.aborted ? abort.signal.reason : err;
+      throw new OtashipError('UNAVAILABLE', `The icon converter failed (${why instanceof Error ? why.message : String(why)})`, { cause: why });
     } finally {
+      this.#inflight.delete(abort);
       this.emit('end');
     }
     if ('error' in result) {
@@ -69,11 +86,19 @@ export class IconPool extends EventEmitter<IconPoolEvents> {
     // piscina is loaded with the first icon: the CLI and a server that never sees an icon skip it.
     this.#starting ??= import('piscina').then(({ Piscina }) => {
       this.#pool = new Piscina({
-        filename: WORKER_URL,
+        filename: this.#workerUrl,
         minThreads: 0,
         // One thread on a small machine leaves a core to the event loop; never more than two.
         maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
         idleTimeout: IDLE_MS,
+      });
+      // A worker that fails outside a task (e.g. its module cannot load) is reported only as an
+      // 'error' event — which would end the process if nobody listened — while the task waits
+      // forever. End the waiting conversions with that error: the release is then published
+      // without an icon and the answer says why.
+      this.#pool.on('error', (err: unknown) => {
+        this.lastError = err;
+        for (const abort of this.#inflight) abort.abort(err);
       });
       return this.#pool;
     });

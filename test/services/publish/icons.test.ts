@@ -9,7 +9,7 @@ import { inspect } from '../../../src/core/inspect/index.js';
 import type { IpaInfo } from '../../../src/core/types.js';
 import { IconPool } from '../../../src/services/publish/icon-pool.js';
 import { renderIcons } from '../../../src/services/publish/icons.js';
-import { buildIpa, undecodablePng } from '../../helpers/synthetic-ipa.js';
+import { buildIpa, standardPng, undecodablePng } from '../../helpers/synthetic-ipa.js';
 import { assertStrictPng } from '../../helpers/strict-png.js';
 
 const pool = new IconPool();
@@ -43,5 +43,19 @@ describe('renderIcons', () => {
     await closed.close();
     const path = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 180, height: 180 }] });
     await assert.rejects(renderIcons(path, (await inspect(path)) as IpaInfo, closed), (e: unknown) => isOtashipError(e) && e.code === 'UNAVAILABLE');
+  });
+});
+
+describe('IconPool failures', () => {
+  test('a worker that cannot start fails the conversion (UNAVAILABLE) instead of leaving it waiting', async () => {
+    const broken = new IconPool({ workerUrl: new URL('./no-such-icon-worker.js', import.meta.url).href });
+    try {
+      await assert.rejects(
+        broken.toStandardPng(standardPng(4, 4), 'AppIcon.png'),
+        (e: unknown) => isOtashipError(e) && e.code === 'UNAVAILABLE' && /icon converter failed/.test(e.message),
+      );
+    } finally {
+      await broken.close();
+    }
   });
 });
