@@ -21,7 +21,7 @@ export { DEFAULT_LIMITS } from './limits.js';
 export type { InspectLimits } from './limits.js';
 export { appIdMatches, assessIpa } from './installability.js';
 export { decodeProfile, profileFileInfo, profileType } from './profile/index.js';
-export { toStandardPng, readPngHeader } from '../png/index.js';
+export { MAX_ICON_PIXELS, toStandardPng, readPngHeader } from '../png/index.js';
 export { openZip } from '../zip/open.js';
 export type { ZipArchive, ZipEntryInfo } from '../zip/archive.js';
 
