@@ -35,10 +35,14 @@ export class IconPool extends EventEmitter<IconPoolEvents> {
   readonly #inflight = new Set<AbortController>();
   #starting: Promise<Piscina> | undefined;
   #closed = false;
-  /** Conversions handed to a worker so far (tests check that a refused icon never gets here). */
-  tasks = 0;
+  #tasks = 0;
   /** The last failure of a worker outside a task, if any. */
   lastError: unknown;
+
+  /** Conversions handed to a worker so far (tests check that a refused icon never gets here). */
+  get tasks(): number {
+    return this.#tasks;
+  }
 
   /** `workerUrl` replaces the worker module (tests use one that cannot load). */
   constructor(options: { workerUrl?: string } = {}) {
@@ -49,7 +53,7 @@ export class IconPool extends EventEmitter<IconPoolEvents> {
   /** `bytes` converted to a standard PNG in a worker; BAD_ICON or ICON_TOO_LARGE when it cannot be. */
   async toStandardPng(bytes: Buffer, entry: string): Promise<Buffer> {
     const pool = await this.#get();
-    this.tasks++;
+    this.#tasks++;
     this.emit('start');
     let result: IconTaskResult;
     const abort = new AbortController();
