@@ -14,7 +14,8 @@ const KEPT = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'cHRM', 'gAMA', 'i
 const CRITICAL = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND']);
 
 /**
- * The PNG rebuilt from its standard chunks, with IEND added when the file ends without one. The
+ * The PNG rebuilt from its standard chunks, with IEND added when the file ends after a whole chunk
+ * without one (a file cut inside a chunk is refused: its image data is incomplete). The
  * input is returned as is when nothing would change. A critical chunk whose CRC does not match is
  * damage (PngConversionError); a damaged ancillary chunk is dropped like an unknown one.
  */
@@ -37,6 +38,7 @@ export function standardChunksOnly(buf: Buffer): Buffer {
     parts.push(raw);
     if (chunk.type === 'IEND') ended = true;
   }
+  if (!ended && pos < buf.length) throw new PngConversionError('the PNG is cut short (its last chunk runs past the end of the file)');
   if (!ended) {
     parts.push(Buffer.from([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]));
     changed = true;

@@ -68,6 +68,14 @@ describe('standard PNG chunks only', () => {
     assert.deepEqual(standardChunksOnly(trailing), png);
   });
 
+  test('a file cut inside a chunk is refused rather than written with part of its image data', () => {
+    const png = standardPng(5, 5);
+    const cut = png.subarray(0, png.length - 12 - 6); // inside IDAT
+    assert.throws(() => toStandardPng(cut), (e: unknown) => e instanceof PngConversionError && /cut short|damaged/.test(e.message));
+    const cutInData = png.subarray(0, 8 + 25 + 8 + 3); // IDAT's data cut after 3 bytes
+    assert.throws(() => toStandardPng(cutInData), (e: unknown) => e instanceof PngConversionError && /cut short/.test(e.message));
+  });
+
   test('an ancillary chunk with a wrong CRC is dropped; a damaged critical chunk is refused', () => {
     const png = pngWith(4, 4, patternPixels(4, 4), [['gAMA', Buffer.from([0, 0, 0xb1, 0x8f])]]);
     const badGama = Buffer.from(png);
