@@ -8,6 +8,19 @@ import { inspect, readIcon, readIconFile } from '../../../src/core/inspect/index
 import type { IpaInfo } from '../../../src/core/types.js';
 import { buildIpa, pngChunk, standardPng, undecodablePng } from '../../helpers/synthetic-ipa.js';
 import { assertStrictPng } from '../../helpers/strict-png.js';
+import { apkBuffer, encodeAxml, int, manifestTree, scratchDir, str } from '../../helpers/synthetic-apk.js';
+
+/** A WebP (VP8X) header claiming `width`×`height`, then bytes that decode as nothing. */
+function undecodableWebp(width: number, height: number): Buffer {
+  const head = Buffer.alloc(30);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(22 + 64, 4);
+  head.write('WEBPVP8X', 8, 'latin1');
+  head.writeUInt32LE(10, 16);
+  head.writeUIntLE(width - 1, 24, 3);
+  head.writeUIntLE(height - 1, 27, 3);
+  return Buffer.concat([head, Buffer.alloc(64, 0xee)]);
+}
 
 const tooLarge = (e: unknown): boolean => isOtashipError(e) && e.code === 'ICON_TOO_LARGE' && /12000×12000/.test(e.message);
 
@@ -35,6 +48,27 @@ describe('readIconFile and the pixel budget', () => {
     const file = await readIconFile(path, (await inspect(path)) as IpaInfo);
     assert.equal(file?.entry, 'Payload/Example.app/AppIcon60x60@2x.png');
     assert.equal(file?.bytes.toString('latin1', 12, 16), 'CgBI');
+  });
+});
+
+describe('readIconFile and the pixel budget (APK)', () => {
+  test('a 12000×12000 WebP launcher icon is refused before it is converted (sharp would fail on it with BAD_ICON)', async () => {
+    const dir = await scratchDir();
+    try {
+      const apk = await apkBuffer({
+        manifest: encodeAxml(manifestTree({ package: 'com.example.hugeicon', versionCode: int(1), versionName: str('1.0'), minSdk: int(24) })),
+        files: { 'res/mipmap-xxxhdpi/ic_launcher.webp': undecodableWebp(12000, 12000) },
+        v1: true,
+      });
+      const path = await dir.write('huge.apk', apk);
+      const info = await inspect(path);
+      assert.equal(info.kind, 'apk');
+      assert.deepEqual(info.icon, { entry: 'res/mipmap-xxxhdpi/ic_launcher.webp', width: 12000, height: 12000 });
+      await assert.rejects(readIconFile(path, info), tooLarge);
+      await assert.rejects(readIconFile(path), tooLarge);
+    } finally {
+      await dir.remove();
+    }
   });
 });
 
