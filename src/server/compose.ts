@@ -87,6 +87,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       async close() {
         clearInterval(sweeper);
         await app.close();
+        await services.publish.close();
         await services.webhooks.dispatcher.stop();
         await services.counters.flush();
         await openRepos.close();

@@ -9,6 +9,7 @@ import type { ApkInfo, InspectResult, IpaInfo, PackageInfo, ProfileFileInfo } fr
 import { isZipSignature, locateEntry, openZip, openZipHandle, readLocatedEntry } from '../zip/open.js';
 import type { ZipEntryLocation } from '../zip/open.js';
 import type { ZipArchive } from '../zip/archive.js';
+import { checkIconBudget } from '../png/budget.js';
 import { PngConversionError, toStandardPng } from '../png/cgbi.js';
 import { inspectIpaArchive } from './ipa/index.js';
 import { describeMissingApp, ipaLayout, surveyZip } from './ipa/layout.js';
@@ -20,7 +21,7 @@ export { DEFAULT_LIMITS } from './limits.js';
 export type { InspectLimits } from './limits.js';
 export { appIdMatches, assessIpa } from './installability.js';
 export { decodeProfile, profileFileInfo, profileType } from './profile/index.js';
-export { toStandardPng, readPngHeader } from '../png/index.js';
+export { MAX_ICON_PIXELS, toStandardPng, readPngHeader } from '../png/index.js';
 export { openZip } from '../zip/open.js';
 export type { ZipArchive, ZipEntryInfo } from '../zip/archive.js';
 
@@ -94,20 +95,40 @@ export async function inspectArchive(
 }
 
 /**
- * The best icon of a package as a standard PNG (CgBI converted), or null when it has none.
- * Pass `info` from a previous inspect() of the same file to skip re-inspection.
+ * The best icon of a package as a standard PNG (CgBI converted, non-standard chunks dropped), or null
+ * when it has none. Pass `info` from a previous inspect() of the same file to skip re-inspection.
+ * Converting a CgBI icon is CPU work on the calling thread: a server does it in a worker instead
+ * (readIconFile, then toStandardPng there).
  */
 export async function readIcon(path: string, info?: PackageInfo, options: InspectOptions = {}): Promise<Buffer | null> {
+  const file = await readIconFile(path, info, options);
+  return file && convertIcon(file.bytes, file.entry);
+}
+
+export interface IconFile {
+  /** The zip entry the icon came from, for messages. */
+  entry: string;
+  /** As stored for an IPA (often CgBI); PNG for an APK (WebP and JPEG icons already converted). */
+  bytes: Buffer;
+}
+
+/**
+ * The best icon's bytes, not yet converted to a standard PNG. An icon whose inspected size is past the
+ * pixel budget is refused (ICON_TOO_LARGE) before it is read, so nothing decodes it.
+ */
+export async function readIconFile(path: string, info?: PackageInfo, options: InspectOptions = {}): Promise<IconFile | null> {
   const limits = resolveLimits(options.limits);
+  if (info?.icon) checkIconBudget(info.icon.width, info.icon.height, `The icon ${info.icon.entry}`);
   if (info?.kind === 'ipa') {
     if (!info.icon) return null;
+    const entry = info.icon.entry;
     const cached = iconLocations.get(info.icon);
     const where = cached?.where;
-    if (cached && where && resolve(where.path) === resolve(path) && where.entry.name === info.icon.entry) {
+    if (cached && where && resolve(where.path) === resolve(path) && where.entry.name === entry) {
       // Same file, unchanged since inspect() (size and mtime): reuse the bytes read then.
-      if (cached.bytes && cached.bytes.length <= limits.iconBytes && (await unchanged(where))) return convertIcon(cached.bytes, info.icon.entry);
+      if (cached.bytes && cached.bytes.length <= limits.iconBytes && (await unchanged(where))) return { entry, bytes: cached.bytes };
       const bytes = await readLocatedEntry(where, limits.iconBytes);
-      if (bytes) return convertIcon(bytes, info.icon.entry);
+      if (bytes) return { entry, bytes };
     }
   }
   const { size, kind } = await sniffFile(path);
@@ -115,22 +136,21 @@ export async function readIcon(path: string, info?: PackageInfo, options: Inspec
   const archive = await openZip(path);
   try {
     const pkg = info ?? (await inspectArchive(archive, size, limits, nowMs(options.now)));
+    if (!pkg.icon) return null;
+    checkIconBudget(pkg.icon.width, pkg.icon.height, `The icon ${pkg.icon.entry}`);
     if (pkg.kind === 'apk') {
       const { readApkIcon } = await import('./apk/index.js');
-      return await readApkIcon(archive, pkg);
+      const bytes = await readApkIcon(archive, pkg);
+      return bytes && { entry: pkg.icon.entry, bytes };
     }
-    return await readIpaIcon(archive, pkg, limits);
+    return { entry: pkg.icon.entry, bytes: await archive.read(pkg.icon.entry, limits.iconBytes) };
   } finally {
     await archive.close();
   }
 }
 
-async function readIpaIcon(archive: ZipArchive, info: IpaInfo, limits: InspectLimits): Promise<Buffer | null> {
-  if (!info.icon) return null;
-  return convertIcon(await archive.read(info.icon.entry, limits.iconBytes), info.icon.entry);
-}
-
-function convertIcon(bytes: Buffer, entry: string): Buffer {
+/** Standard PNG bytes of an icon read by readIconFile; damage is BAD_ICON, a giant CgBI ICON_TOO_LARGE. */
+export function convertIcon(bytes: Buffer, entry: string): Buffer {
   try {
     return toStandardPng(bytes);
   } catch (err) {

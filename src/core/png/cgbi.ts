@@ -1,29 +1,33 @@
 // Apple CgBI ("crushed") PNG → standard PNG (ota-notes §5). Hand-written because the only library for
-// it (cgbi-to-png) leaves alpha premultiplied, and sharp/pngjs refuse CgBI outright. Steps: join the
-// IDATs, inflateRaw (no zlib header), undo the row filters, swap BGR(A) → RGB(A), un-premultiply, then
-// let pngjs encode a normal RGBA PNG (fresh filters, zlib header and CRCs).
+// it (cgbi-to-png) leaves alpha premultiplied, and sharp/pngjs refuse CgBI outright. Steps: check the
+// pixel budget from IHDR, join the IDATs, inflateRaw (no zlib header), undo the row filters, swap
+// BGR(A) → RGB(A), un-premultiply, then let pngjs encode a normal RGBA PNG (fresh filters, zlib header
+// and CRCs, standard chunks only). A standard PNG keeps its pixels and loses its non-standard chunks.
 import { createRequire } from 'node:module';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import type { PNG as PngClass } from 'pngjs';
-import { pngChunks } from './chunks.js';
+import { checkIconBudget } from './budget.js';
+import { PngConversionError, pngChunks } from './chunks.js';
 import { readPngHeader } from './size.js';
+import { standardChunksOnly } from './standard-chunks.js';
 
-/** Refuse absurd dimensions before allocating: app icons are at most 1024×1024. */
-const MAX_PIXELS = 4096 * 4096;
+export { PngConversionError } from './chunks.js';
 
-export class PngConversionError extends Error {}
-
-/** Returns standard PNG bytes: CgBI input is converted, a standard PNG is returned unchanged. */
+/**
+ * Returns standard PNG bytes that strict validators accept: CgBI input is decoded and re-encoded, a
+ * standard PNG keeps its pixel data and only loses private and metadata chunks (standard-chunks.ts).
+ * A CgBI image past the icon pixel budget is refused (ICON_TOO_LARGE) before anything is inflated.
+ */
 export function toStandardPng(buf: Buffer): Buffer {
   const header = readPngHeader(buf);
   if (!header) throw new PngConversionError('not a PNG image');
-  if (!header.cgbi) return buf;
+  if (!header.cgbi) return standardChunksOnly(buf);
   const { width, height, bitDepth, colorType, interlace } = header;
+  checkIconBudget(width, height, 'The CgBI icon');
   if (interlace !== 0) throw new PngConversionError('interlaced CgBI PNGs are not supported');
   if (bitDepth !== 8 || (colorType !== 6 && colorType !== 2)) {
     throw new PngConversionError(`unsupported CgBI pixel format (bit depth ${bitDepth}, colour type ${colorType})`);
   }
-  if (width * height > MAX_PIXELS) throw new PngConversionError(`image too large (${width}×${height})`);
   const channels = colorType === 6 ? 4 : 3;
   const stride = width * channels;
   const expected = height * (stride + 1);
@@ -35,10 +39,10 @@ export function toStandardPng(buf: Buffer): Buffer {
   const png = new PNG({ width, height });
   const out = png.data;
   for (let i = 0, o = 0; i < pixels.length; i += channels, o += 4) {
-    const b = pixels[i] ?? 0;
-    const g = pixels[i + 1] ?? 0;
-    const r = pixels[i + 2] ?? 0;
-    const a = channels === 4 ? (pixels[i + 3] ?? 0) : 255;
+    const b = pixels[i]!;
+    const g = pixels[i + 1]!;
+    const r = pixels[i + 2]!;
+    const a = channels === 4 ? pixels[i + 3]! : 255;
     out[o] = unpremultiply(r, a);
     out[o + 1] = unpremultiply(g, a);
     out[o + 2] = unpremultiply(b, a);
@@ -76,44 +80,49 @@ function inflateIdat(idat: Buffer, expected: number): Buffer {
   }
 }
 
-/** Undoes the PNG row filters (None, Sub, Up, Average, Paeth) into a tightly packed pixel buffer. */
-function unfilter(raw: Buffer, width: number, height: number, bpp: number): Buffer {
+/**
+ * Undoes the PNG row filters (None, Sub, Up, Average, Paeth) into a tightly packed pixel buffer. One
+ * loop per filter type, with the first pixel of a row (no left neighbour) and the first row (no row
+ * above: `prev` reads the zero-filled row at the end of `out`) handled without per-byte branches.
+ */
+function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): Buffer {
   const stride = width * bpp;
-  const out = Buffer.alloc(stride * height);
+  // One spare zero row after the image stands in for "the row above the first row".
+  const out = Buffer.alloc(stride * (height + 1));
+  const zeroRow = stride * height;
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (stride + 1)];
     const src = y * (stride + 1) + 1;
     const dst = y * stride;
-    const prev = dst - stride;
-    for (let x = 0; x < stride; x++) {
-      const v = raw[src + x] ?? 0;
-      const left = x >= bpp ? (out[dst + x - bpp] ?? 0) : 0;
-      const up = y > 0 ? (out[prev + x] ?? 0) : 0;
-      const upLeft = y > 0 && x >= bpp ? (out[prev + x - bpp] ?? 0) : 0;
-      let pred: number;
-      switch (filter) {
-        case 0:
-          pred = 0;
-          break;
-        case 1:
-          pred = left;
-          break;
-        case 2:
-          pred = up;
-          break;
-        case 3:
-          pred = (left + up) >> 1;
-          break;
-        case 4:
-          pred = paeth(left, up, upLeft);
-          break;
-        default:
-          throw new PngConversionError(`row ${y} has unknown filter type ${String(filter)}`);
-      }
-      out[dst + x] = (v + pred) & 0xff;
+    const prev = y > 0 ? dst - stride : zeroRow;
+    switch (filter) {
+      case 0:
+        for (let x = 0; x < stride; x++) out[dst + x] = raw[src + x]!;
+        break;
+      case 1:
+        for (let x = 0; x < stride; x++) out[dst + x] = (raw[src + x]! + (x >= bpp ? out[dst + x - bpp]! : 0)) & 0xff;
+        break;
+      case 2:
+        for (let x = 0; x < stride; x++) out[dst + x] = (raw[src + x]! + out[prev + x]!) & 0xff;
+        break;
+      case 3:
+        for (let x = 0; x < stride; x++) {
+          const left = x >= bpp ? out[dst + x - bpp]! : 0;
+          out[dst + x] = (raw[src + x]! + ((left + out[prev + x]!) >> 1)) & 0xff;
+        }
+        break;
+      case 4:
+        for (let x = 0; x < stride; x++) {
+          const left = x >= bpp ? out[dst + x - bpp]! : 0;
+          const upLeft = x >= bpp ? out[prev + x - bpp]! : 0;
+          out[dst + x] = (raw[src + x]! + paeth(left, out[prev + x]!, upLeft)) & 0xff;
+        }
+        break;
+      default:
+        throw new PngConversionError(`row ${y} has unknown filter type ${String(filter)}`);
     }
   }
-  return out;
+  return out.subarray(0, zeroRow);
 }
 
 function paeth(a: number, b: number, c: number): number {

@@ -3,6 +3,9 @@
 // the IHDR of a few dozen icons needs nothing more than this.
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** The bytes are not a PNG that can be converted (damaged, or a format the converter does not handle). */
+export class PngConversionError extends Error {}
+
 export interface PngChunk {
   type: string;
   data: Buffer;

@@ -16,6 +16,7 @@ import type { Principal } from '../principal.js';
 import type { PublicUrls, ReleaseLinks } from '../urls.js';
 import type { ReleaseEventSink } from '../webhooks.js';
 import { checkInstallable } from './checks.js';
+import { IconPool } from './icon-pool.js';
 import { renderIcons } from './icons.js';
 import { stageLocalFile, stageUpload, type StageOptions, type StagedUpload } from './stage.js';
 
@@ -54,6 +55,9 @@ export const CONTENT_TYPES: Record<Platform, string> = {
 };
 
 export class PublishService {
+  /** Worker threads for icon conversion, started with the first icon (see icon-pool.ts). */
+  readonly icons = new IconPool();
+
   constructor(
     private readonly repos: Repositories,
     private readonly blobs: BlobStore,
@@ -63,6 +67,11 @@ export class PublishService {
     /** Webhooks: release.published is recorded in the release's own transaction. */
     private readonly events?: ReleaseEventSink,
   ) {}
+
+  /** Stops the icon workers; the server calls it once it has stopped taking requests. */
+  close(): Promise<void> {
+    return this.icons.close();
+  }
 
   get maxUploadBytes(): number {
     return this.limits.maxUploadBytes;
@@ -149,9 +158,10 @@ export class PublishService {
     const warnings: string[] = [];
     let icons: Awaited<ReturnType<typeof renderIcons>> = null;
     try {
-      icons = await renderIcons(staged.path, info);
+      icons = await renderIcons(staged.path, info, this.icons);
     } catch (err) {
-      // An unreadable icon must not block a release; say so instead of failing.
+      // An unreadable or oversized icon must not block a release (the build is what testers need):
+      // it is published without an icon, and the answer says why.
       warnings.push(`the app icon could not be read (${isOtashipError(err) ? err.message : (err as Error).message})`);
     }
 

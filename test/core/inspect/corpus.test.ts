@@ -8,6 +8,7 @@ import { OtashipError } from '../../../src/core/errors.js';
 import type { ApkInfo, IpaInfo, ProfileFileInfo, ProfileInfo } from '../../../src/core/types.js';
 import { FIXTURES_PRESENT, FIXTURES_SKIP, expectedFixtures, fixturePath } from '../../helpers/fixtures.js';
 import type { ExpectedEntry, ExpectedProfile } from '../../helpers/fixtures.js';
+import { assertStrictPng } from '../../helpers/strict-png.js';
 
 const REJECTION_CODES = new Set(['NOT_A_ZIP', 'UNKNOWN_FILE_TYPE', 'NO_APP_BUNDLE', 'TRUNCATED_ZIP', 'CORRUPT_ZIP', 'BAD_PLIST', 'BAD_PROFILE', 'BAD_APK']);
 
@@ -47,6 +48,8 @@ async function checkIpa(file: string, r: IpaInfo, e: ExpectedEntry): Promise<voi
     assert.equal(meta.format, 'png');
     assert.equal(meta.width, r.icon.width);
     assert.equal(meta.height, r.icon.height);
+    // ... and one that strict validators accept: standard chunks only (no CgBI, no iDOT), CRCs right.
+    assertStrictPng(png, r.icon.entry);
   }
 }
 
