@@ -61,7 +61,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const logRef: { log?: FastifyInstance['log'] } = {};
     const services = await createServices(config, repos, blobs, {
       clock: options.clock,
-      onCounterError: (err) => logRef.log?.warn({ err }, 'counting failed'),
+      onCounterError: (err) => logRef.log?.error({ err }, 'writing install counts failed; they are kept and retried'),
       onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     });
@@ -88,7 +88,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         clearInterval(sweeper);
         await app.close();
         await services.webhooks.dispatcher.stop();
-        await services.counters.flush();
+        await services.counters.close();
         await openRepos.close();
         await openBlobs.close?.();
       },

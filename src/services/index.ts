@@ -13,6 +13,7 @@ import { DownloadRedirects } from './download-redirects.js';
 import { InstallService } from './install.js';
 import { LinkTokens } from './link-tokens.js';
 import { PublishService } from './publish/publish.js';
+import { ReadinessService } from './readiness.js';
 import { SessionService } from './sessions.js';
 import { Signer } from './signing.js';
 import { PublicUrls } from './urls.js';
@@ -35,6 +36,7 @@ export interface Services {
   counters: CounterService;
   devices: DeviceService;
   webhooks: WebhookService;
+  readiness: ReadinessService;
   status: ServerStatus;
 }
 
@@ -106,6 +108,7 @@ export async function createServices(
     counters,
     devices,
     webhooks,
+    readiness: new ReadinessService(repos, blobs),
     status: serverStatus(config),
   };
 }
