@@ -58,7 +58,7 @@ export function infrastructureError(err: unknown): OtashipError | null {
   const found = find(err);
   if (!found) return null;
   if (found.kind === 'full') {
-    const where = found.part === 'database' ? "the database's disk" : 'the storage';
+    const where = found.part === 'database' ? "the database's disk" : "the server's disk or storage quota";
     return new OtashipError('INSUFFICIENT_STORAGE', `${where} is full (${found.detail})`, { cause: err });
   }
   const what = found.part === 'database' ? 'the database cannot be reached or used' : 'the blob storage cannot be reached or used';
