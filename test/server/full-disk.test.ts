@@ -30,7 +30,7 @@ describe('full disk', { skip }, () => {
   });
 
   test('publish on a full disk: 507 naming the full storage, nothing left behind; works once space is freed', async () => {
-    const ipa = new Uint8Array(await readFile(await buildIpa({ bundleId: 'com.example.full', fillerBytes: 2 * MIB, compress: false })));
+    const ipa = new Uint8Array(await readFile(await buildIpa({ bundleId: 'com.example.full', fillerBytes: 2 * MIB })));
     const publish = () =>
       fetch(`${srv.baseUrl}/api/v1/releases`, {
         method: 'POST',
