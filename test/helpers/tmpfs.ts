@@ -20,7 +20,7 @@ export async function mountSmallDisk(sizeBytes: number): Promise<SmallDisk | str
   } catch (err) {
     await rm(path, { recursive: true, force: true });
     const reason = `cannot mount a tmpfs for the disk-full test (needs root): ${(err as Error).message.split('\n')[0]}`;
-    if (process.env.CI) throw new Error(reason);
+    if (process.env.CI) throw new Error(reason, { cause: err });
     return reason;
   }
   return {

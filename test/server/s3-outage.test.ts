@@ -15,7 +15,7 @@ interface Envelope {
 describe('S3 outage', () => {
   let s3: LocalS3;
   let srv: TestServer;
-  let ipa: Uint8Array;
+  let ipa: Uint8Array<ArrayBuffer>;
   before(async () => {
     s3 = await startS3('otaship-outage-test');
     ipa = new Uint8Array(await readFile(await buildIpa({ bundleId: 'com.example.s3outage', fillerBytes: 1024 * 1024 })));
