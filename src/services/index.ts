@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Repositories } from '../ports/repositories.js';
 import { ApiTokenService } from './api-tokens.js';
+import { BlobGc } from './blob-gc.js';
 import { CatalogService } from './catalog.js';
 import { systemClock, type Clock } from './clock.js';
 import { CounterService } from './counters.js';
@@ -37,6 +38,7 @@ export interface Services {
   devices: DeviceService;
   webhooks: WebhookService;
   readiness: ReadinessService;
+  gc: BlobGc;
   status: ServerStatus;
 }
 
@@ -109,6 +111,7 @@ export async function createServices(
     devices,
     webhooks,
     readiness: new ReadinessService(repos, blobs),
+    gc: new BlobGc(repos, blobs, clock),
     status: serverStatus(config),
   };
 }

@@ -284,7 +284,7 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async sweepTemporary(olderThan: Date): Promise<number> {
+  async sweepTemporary(olderThan: Date, options: { dryRun?: boolean } = {}): Promise<number> {
     let removed = 0;
     const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
@@ -292,7 +292,7 @@ export class FsBlobStore implements BlobStore {
       const path = join(entry.parentPath, entry.name);
       // A live write touches its file with every chunk: only a file idle since the cutoff is stale.
       const st = await stat(path).catch(() => null);
-      if (st && st.mtimeMs < olderThan.getTime() && (await unlink(path).then(() => true, () => false))) removed++;
+      if (st && st.mtimeMs < olderThan.getTime() && (options.dryRun || (await unlink(path).then(() => true, () => false)))) removed++;
     }
     return removed;
   }
