@@ -19,17 +19,16 @@ interface Found {
 }
 
 function find(err: unknown): Found | null {
-  let inStorage = false;
   let current: unknown = err;
   for (let depth = 0; depth < MAX_DEPTH && current !== undefined && current !== null; depth++) {
-    if (isOtashipError(current) && current.code === 'STORAGE') inStorage = true;
     const db = databaseFault(current);
-    const st = db ? null : storageFault(current);
+    const st = storageFault(current);
     const kind = db ?? st;
     if (kind) {
-      // A socket error (both classifiers know ECONNREFUSED) is the database's unless it surfaced
-      // through the blob store.
-      return { kind, part: inStorage || !db ? 'storage' : 'database', detail: describe(current) };
+      // Socket errors (ECONNREFUSED…) are known to both: the AWS SDK marks its own with $metadata,
+      // so an unmarked one came from the database driver.
+      const fromSdk = typeof current === 'object' && '$metadata' in current;
+      return { kind, part: db && !fromSdk ? 'database' : 'storage', detail: describe(current) };
     }
     current = (current as { cause?: unknown }).cause;
   }
