@@ -2,7 +2,7 @@
 // cannot open its file, a full tmpfs, an unreachable S3 endpoint) and leaving everything else alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,6 +56,7 @@ test('a full disk met by the fs blob store is INSUFFICIENT_STORAGE, also when wr
   const disk = await mountSmallDisk(1024 * 1024);
   if (typeof disk === 'string') return t.skip(disk);
   try {
+    await mkdir(join(disk.path, 'blobs'));
     await disk.fill(0);
     const store = new FsBlobStore(join(disk.path, 'blobs'));
     const err = await caught(() => store.put('releases/x/package.ipa', Readable.from([Buffer.alloc(256 * 1024)])));
