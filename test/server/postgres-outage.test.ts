@@ -4,7 +4,7 @@
 // made during the outage are kept and written once it is back — all without restarting otaship.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../helpers/postgres.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
@@ -13,6 +13,12 @@ const skip = postgresSkipReason();
 
 interface Envelope {
   error: { code: string; message: string; hint: string };
+}
+
+async function keys(srv: TestServer): Promise<string[]> {
+  const out: string[] = [];
+  for await (const k of srv.services.blobs.list('')) out.push(k);
+  return out.sort();
 }
 
 describe('PostgreSQL outage', { skip }, () => {
@@ -57,6 +63,17 @@ describe('PostgreSQL outage', { skip }, () => {
       assert.equal(readyBody.database.ok, false);
       assert.equal(readyBody.storage.ok, true, 'the storage is fine: only the database is named');
       assert.equal((await fetch(`${srv.baseUrl}/api/v1/health`)).status, 200, 'liveness does not depend on the database');
+
+      // A publish meanwhile is refused before it stores anything.
+      const blobsBefore = await keys(srv);
+      const refused = await fetch(`${srv.baseUrl}/api/v1/releases`, {
+        method: 'POST',
+        headers: srv.auth({ 'content-type': 'application/octet-stream' }),
+        body: new Uint8Array(await readFile(await buildIpa({ bundleId: 'com.example.outage2' }))),
+      });
+      assert.equal(refused.status, 503, await refused.clone().text());
+      assert.deepEqual(await keys(srv), blobsBefore, 'nothing stored');
+      assert.deepEqual(await readdir(srv.config.tmpDir), [], 'no staged upload left');
 
       // Installs go on being counted while the database is away; the failed write keeps them.
       for (let i = 0; i < 3; i++) await srv.services.counters.count(release.id, 'download_start');
