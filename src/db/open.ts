@@ -122,7 +122,9 @@ async function openSqlite(path: string): Promise<Repositories> {
 
 async function openPostgres(url: string): Promise<Repositories> {
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A database host that drops packets would otherwise hold every request until the kernel gives
+  // up on the socket (minutes): after 10 s the request answers 503 and the client may retry.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection emits 'error' on the pool; without a listener that would
   // crash the process. The next query gets a fresh connection.
   pool.on('error', () => {});
