@@ -20,7 +20,11 @@ function codeForStatus(status: number): ErrorCode {
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
   if (status === 415) return 'UNKNOWN_FILE_TYPE';
   if (status === 422) return 'VALIDATION';
-  if (status === 502 || status === 503 || status === 504) return 'SERVER_UNREACHABLE';
+  if (status === 429) return 'TOO_MANY_REQUESTS';
+  // 503 is the server (or a proxy before it) saying "not now": its database or storage is away.
+  if (status === 503) return 'UNAVAILABLE';
+  if (status === 507) return 'INSUFFICIENT_STORAGE';
+  if (status === 502 || status === 504) return 'SERVER_UNREACHABLE';
   return 'INTERNAL';
 }
 

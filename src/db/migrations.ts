@@ -183,6 +183,23 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0005_blob_intents': {
+      // Blob prefixes written before their release is committed (see BlobIntentRepository).
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('blob_intents')
+          .addColumn('prefix', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addColumn('claimed_until', t.timestamp)
+          .execute();
+        await db.schema.createIndex('blob_intents_created').on('blob_intents').column('created_at').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await sql`drop table if exists blob_intents`.execute(db);
+      },
+    },
     '0007_devices_guard': {
       // Anonymous registration (/udid) must neither flood the device list nor rewrite a known device:
       // a device stays unreviewed until an admin reviews it (a cap bounds how many may wait), and a

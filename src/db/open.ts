@@ -3,10 +3,11 @@
 // Drivers are imported lazily so commands that never touch a database do not load them.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { OtashipError, isOtashipError } from '../core/errors.js';
 import type { Repositories } from '../ports/repositories.js';
 import { MIGRATION_LOCK_KEY, migrateToLatest } from './migrate.js';
+import { PostgresDialectKeepingErrors, SqliteDialectKeepingErrors } from './dialects.js';
 import { createRepositories } from './repositories.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
@@ -90,7 +91,9 @@ async function openSqlite(path: string): Promise<Repositories> {
   } catch (err) {
     throw new OtashipError('STORAGE', `cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialectKeepingErrors({ database: withStatementCache(database) }, () => database.inTransaction),
+  });
   // Kysely's migration lock is a no-op on SQLite and its migrations run outside a transaction, so two
   // processes opening a fresh file would both run CREATE TABLE. Hold SQLite's write lock (BEGIN
   // IMMEDIATE; other processes wait through busy_timeout) for the whole run on this connection.
@@ -119,11 +122,13 @@ async function openSqlite(path: string): Promise<Repositories> {
 
 async function openPostgres(url: string): Promise<Repositories> {
   const { default: pg } = await import('pg');
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // A database host that drops packets would otherwise hold every request until the kernel gives
+  // up on the socket (minutes): after 10 s the request answers 503 and the client may retry.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
   // An idle client losing its connection emits 'error' on the pool; without a listener that would
   // crash the process. The next query gets a fresh connection.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialectKeepingErrors({ pool }) });
   const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: url });
     client.on('error', () => {});

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Repositories } from '../ports/repositories.js';
 import { appRepository } from './apps.js';
+import { blobIntentRepository } from './blob-intents.js';
 import { counterRepository } from './counters.js';
 import { deviceRepository } from './devices.js';
 import { releaseRepository } from './releases.js';
@@ -21,6 +22,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     settings: settingsRepository(db),
     devices: deviceRepository(db),
     webhooks: webhookRepository(db),
+    blobIntents: blobIntentRepository(db),
   };
 }
 

@@ -118,6 +118,12 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+export interface BlobIntentsTable {
+  prefix: string;
+  created_at: DbTimestamp;
+  claimed_until: DbNullableTimestamp;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -129,6 +135,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  blob_intents: BlobIntentsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -85,9 +85,10 @@ export interface BlobStore {
   /** A time-limited direct GET URL (only when capabilities.presign). */
   presignGet?(key: string, options: PresignOptions): Promise<string>;
   /**
-   * Removes temporary files that writes cut off by a crash left behind, when last written before
-   * `olderThan`; returns how many. Only stores that keep such files (fs) implement it.
+   * Removes what writes cut off by a crash left behind, when started or last written before
+   * `olderThan`: temporary files (fs), unfinished multipart uploads (S3). Returns how many; with
+   * `dryRun` only counts them. Stores that keep no such leftovers (memory) do not implement it.
    */
-  sweepTemporary?(olderThan: Date): Promise<number>;
+  sweepTemporary?(olderThan: Date, options?: { dryRun?: boolean }): Promise<number>;
   close?(): Promise<void>;
 }

@@ -249,6 +249,27 @@ export interface SettingsRepository {
   putIfAbsent(key: string, value: string): Promise<string>;
 }
 
+/**
+ * Blob write intents: a release's blob prefix (`releases/<id>/`) is recorded before any of its blobs
+ * is written and forgotten in the transaction that records the release. An intent that outlives
+ * its grace period belongs to a process that crashed (or a publish that failed and could not clean
+ * up): its blobs are removed by whichever instance claims it.
+ */
+export interface BlobIntentRepository {
+  /** Records the intent at `at`; recording one that exists keeps the first time. */
+  record(prefix: string, at: Date): Promise<void>;
+  forget(prefix: string): Promise<void>;
+  /** Intents recorded before `before` and not under a live claim, oldest first. */
+  stale(before: Date, now: Date, limit: number): Promise<Array<{ prefix: string; createdAt: Date }>>;
+  /**
+   * Claims a stale intent until `until` (one conditional UPDATE, as webhook deliveries are
+   * claimed); false when another instance holds a live claim or it is gone. Atomic across instances.
+   */
+  claim(prefix: string, before: Date, now: Date, until: Date): Promise<boolean>;
+  /** Every intent's prefix (live or stale): blobs under them are not orphans. */
+  prefixes(): Promise<string[]>;
+}
+
 export interface Repositories {
   apps: AppRepository;
   releases: ReleaseRepository;
@@ -257,6 +278,7 @@ export interface Repositories {
   settings: SettingsRepository;
   devices: DeviceRepository;
   webhooks: WebhookRepository;
+  blobIntents: BlobIntentRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

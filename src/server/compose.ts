@@ -61,7 +61,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const logRef: { log?: FastifyInstance['log'] } = {};
     const services = await createServices(config, repos, blobs, {
       clock: options.clock,
-      onCounterError: (err) => logRef.log?.warn({ err }, 'counting failed'),
+      onCounterError: (err) => logRef.log?.error({ err }, 'writing install counts failed; they are kept and retried'),
       onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     });
@@ -73,9 +73,19 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logRef.log = app.log;
     const openRepos = repos;
     const openBlobs = blobs;
-    await sweepStaleTemporaries(config, blobs);
+    await sweepStaleTemporaries(config, blobs).catch((err: unknown) => app.log.warn({ err }, 'sweeping stale temp files failed'));
+    // Blobs of publishes that crashed: every instance sweeps, claims keep two off the same prefix.
+    const sweepIntents = () =>
+      services.gc.sweepIntents().then(
+        (swept) => {
+          for (const s of swept) app.log.info({ prefix: s.prefix, keys: s.keys, since: s.createdAt }, 'removed the blobs of an unfinished publish');
+        },
+        (err: unknown) => app.log.warn({ err }, 'sweeping the blobs of unfinished publishes failed'),
+      );
+    let sweeping = sweepIntents();
     const sweeper = setInterval(() => {
       sweepStaleTemporaries(config, openBlobs).catch((err: unknown) => app.log.warn({ err }, 'sweeping stale temp files failed'));
+      sweeping = sweepIntents();
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
     // Every instance sends the webhook outbox; claims keep two from sending the same attempt.
@@ -88,8 +98,9 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         clearInterval(sweeper);
         await app.close();
         await services.publish.close();
+        await sweeping;
         await services.webhooks.dispatcher.stop();
-        await services.counters.flush();
+        await services.counters.close();
         await openRepos.close();
         await openBlobs.close?.();
       },
@@ -147,14 +158,28 @@ const SWEEP_INTERVAL_MS = 3600_000;
  */
 const STALE_TEMP_MS = 24 * 3600_000 + 3600_000;
 
-/** Temp files of uploads (tmp/upload-*) and of blob-store writes cut off by a crash. */
-export async function sweepStaleTemporaries(config: Config, blobs: BlobStore, now = Date.now()): Promise<void> {
-  const cutoff = now - STALE_TEMP_MS;
+/**
+ * Temp files of uploads (tmp/upload-*) and leftovers of blob-store writes cut off by a crash (fs temp
+ * files, S3 unfinished multipart uploads), untouched for STALE_TEMP_MS (or `olderThanMs`). Returns
+ * how many of each were removed, or with `dryRun` found.
+ */
+export async function sweepStaleTemporaries(
+  config: Config,
+  blobs: BlobStore,
+  now = Date.now(),
+  options: { dryRun?: boolean; olderThanMs?: number } = {},
+): Promise<{ staged: number; store: number }> {
+  const cutoff = now - (options.olderThanMs ?? STALE_TEMP_MS);
+  let staged = 0;
   for (const name of await readdir(config.tmpDir).catch(() => [] as string[])) {
     if (!name.startsWith('upload-')) continue;
     const path = join(config.tmpDir, name);
     const st = await stat(path).catch(() => null);
-    if (st && st.mtimeMs < cutoff) await rm(path, { force: true });
+    if (st && st.mtimeMs < cutoff) {
+      if (!options.dryRun) await rm(path, { force: true });
+      staged++;
+    }
   }
-  await blobs.sweepTemporary?.(new Date(cutoff));
+  const store = (await blobs.sweepTemporary?.(new Date(cutoff), { dryRun: options.dryRun === true })) ?? 0;
+  return { staged, store };
 }

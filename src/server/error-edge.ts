@@ -1,7 +1,10 @@
 // The ONE place errors become HTTP responses. An OtashipError keeps its catalogue status and becomes
 // `{error: {code, message, hint, details?}}` (or an HTML error page for page routes); framework errors
 // (bad JSON, body too large, unknown content type, a URL that does not decode) are mapped to catalogue
-// codes; anything else is a bug: logged with its stack, answered as INTERNAL without internals.
+// codes; a fault of the database or storage (found however deep in the error's causes, see
+// infra-fault.ts) is 503 UNAVAILABLE with Retry-After or 507 INSUFFICIENT_STORAGE, logged at error
+// level for the operator; anything else is a bug: logged with its stack, answered as INTERNAL
+// without internals.
 // Requests too broken to reach fastify (oversized headers, not HTTP at all) are answered from the
 // socket by clientErrorHandler, in the same envelope.
 import { STATUS_CODES } from 'node:http';
@@ -9,6 +12,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, OtashipError, isOtashipError } from '../core/errors.js';
 import { MAX_NOTES } from '../services/publish/publish.js';
+import { RETRY_AFTER_SECONDS, infrastructureError } from './infra-fault.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; hint: string; details?: Record<string, unknown> };
@@ -17,10 +21,13 @@ export interface ErrorBody {
 /** Renders an HTML error page for browser routes (provided by the web layer). */
 export type ErrorPageRenderer = (view: { status: number; code: string; message: string; hint: string }) => string;
 
+/** Failures the operator must hear about (the others are the client's mistakes). */
+const LOGGED_AS_ERROR = new Set(['INTERNAL', 'STORAGE', 'UNAVAILABLE', 'INSUFFICIENT_STORAGE']);
+
 export function installErrorEdge(app: FastifyInstance, renderPage?: ErrorPageRenderer): void {
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {
     const e = toOtashipError(err);
-    if (e.code === 'INTERNAL' || e.code === 'STORAGE') request.log.error({ err }, 'request failed');
+    if (LOGGED_AS_ERROR.has(e.code)) request.log.error({ err, code: e.code }, 'request failed');
     else request.log.info({ code: e.code, msg: e.message }, 'request refused');
     return sendError(request, reply, e, renderPage);
   });
@@ -73,6 +80,8 @@ export function clientErrorHandler(renderPage?: ErrorPageRenderer) {
 }
 
 export function toOtashipError(err: unknown): OtashipError {
+  const infra = infrastructureError(err);
+  if (infra) return infra;
   if (isOtashipError(err)) return err;
   const fe = err as Partial<FastifyError> & { message?: string };
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
@@ -113,6 +122,8 @@ function sendError(
   const status = ERRORS[e.code].status;
   reply.code(status).header('Cache-Control', 'no-store');
   if (e.code === 'UNAUTHENTICATED') reply.header('WWW-Authenticate', 'Bearer realm="otaship"');
+  // A load balancer or client may try again once the database or storage is back.
+  if (status === 503) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
   if (wantsHtml(request)) {
     const view = { status, code: e.code, message: e.message, hint: e.hint };
     const html = renderPage ? renderPage(view) : fallbackPage(view);

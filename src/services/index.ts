@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Repositories } from '../ports/repositories.js';
 import { ApiTokenService } from './api-tokens.js';
+import { BlobGc } from './blob-gc.js';
 import { CatalogService } from './catalog.js';
 import { systemClock, type Clock } from './clock.js';
 import { CounterService } from './counters.js';
@@ -13,6 +14,7 @@ import { DownloadRedirects } from './download-redirects.js';
 import { InstallService } from './install.js';
 import { LinkTokens } from './link-tokens.js';
 import { PublishService } from './publish/publish.js';
+import { ReadinessService } from './readiness.js';
 import { SessionService } from './sessions.js';
 import { Signer } from './signing.js';
 import { PublicUrls } from './urls.js';
@@ -35,6 +37,8 @@ export interface Services {
   counters: CounterService;
   devices: DeviceService;
   webhooks: WebhookService;
+  readiness: ReadinessService;
+  gc: BlobGc;
   status: ServerStatus;
 }
 
@@ -112,6 +116,8 @@ export async function createServices(
     counters,
     devices,
     webhooks,
+    readiness: new ReadinessService(repos, blobs),
+    gc: new BlobGc(repos, blobs, clock),
     status: serverStatus(config),
   };
 }

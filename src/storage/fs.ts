@@ -91,8 +91,20 @@ export class FsBlobStore implements BlobStore {
     return join(dirname(path), `.${basename(path)}.meta.json`);
   }
 
+  /**
+   * The root itself missing means the volume is not mounted (or was removed), not that a blob is
+   * missing: 503 UNAVAILABLE rather than 404s, and writes must not recreate it on the disk below.
+   */
+  private async assertRoot(): Promise<void> {
+    const st = await stat(this.root).catch((err: NodeJS.ErrnoException) => (isMissing(err) ? null : undefined));
+    if (st === null || (st && !st.isDirectory())) {
+      throw new OtashipError('UNAVAILABLE', `the blob directory ${this.root} is gone (an unmounted volume?): mount or restore it`);
+    }
+  }
+
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<BlobStat> {
     const path = this.pathOf(key);
+    await this.assertRoot();
     options.signal?.throwIfAborted();
     const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     let sha256: string;
@@ -138,6 +150,7 @@ export class FsBlobStore implements BlobStore {
    */
   async adoptFile(key: string, file: string, options: Omit<PutOptions, 'signal'> = {}): Promise<BlobStat | null> {
     const path = this.pathOf(key);
+    await this.assertRoot();
     let handle: FileHandle | undefined;
     try {
       handle = await open(file, 'r+');
@@ -166,6 +179,7 @@ export class FsBlobStore implements BlobStore {
    */
   async writeAt(key: string, offset: number, body: Readable): Promise<{ written: number; bodyError: unknown }> {
     const path = this.pathOf(key);
+    await this.assertRoot();
     let handle: FileHandle;
     try {
       // Created when missing, never truncated: other writes may already have filled other ranges.
@@ -230,7 +244,7 @@ export class FsBlobStore implements BlobStore {
     try {
       st = await stat(path);
     } catch (err) {
-      if (isMissing(err)) return null;
+      if (isMissing(err)) return this.assertRoot().then(() => null);
       throw storageError('stat', key, err);
     }
     if (!st.isFile()) return null;
@@ -246,6 +260,7 @@ export class FsBlobStore implements BlobStore {
     try {
       handle = await open(path, 'r');
     } catch (err) {
+      if (isMissing(err)) await this.assertRoot();
       if (isMissing(err)) throw new OtashipError('NOT_FOUND', `blob ${key} does not exist`);
       throw storageError('read', key, err);
     }
@@ -284,7 +299,7 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async sweepTemporary(olderThan: Date): Promise<number> {
+  async sweepTemporary(olderThan: Date, options: { dryRun?: boolean } = {}): Promise<number> {
     let removed = 0;
     const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
@@ -292,7 +307,7 @@ export class FsBlobStore implements BlobStore {
       const path = join(entry.parentPath, entry.name);
       // A live write touches its file with every chunk: only a file idle since the cutoff is stale.
       const st = await stat(path).catch(() => null);
-      if (st && st.mtimeMs < olderThan.getTime() && (await unlink(path).then(() => true, () => false))) removed++;
+      if (st && st.mtimeMs < olderThan.getTime() && (options.dryRun || (await unlink(path).then(() => true, () => false)))) removed++;
     }
     return removed;
   }

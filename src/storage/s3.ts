@@ -3,9 +3,11 @@
 // whatever the package size; the object only appears when the upload completes, which makes a put
 // atomic for readers. This module is imported lazily by open.ts: the AWS SDK loads only when used.
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -251,6 +253,54 @@ export class S3BlobStore implements BlobStore {
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
+  }
+
+  /**
+   * Aborts multipart uploads under this store's prefix started before `olderThan`: a process that
+   * died mid-put() leaves its parts stored (and billed) but invisible to list(). Uploads of live
+   * puts are younger than any sensible cutoff.
+   */
+  async sweepTemporary(olderThan: Date, options: { dryRun?: boolean } = {}): Promise<number> {
+    let count = 0;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            ...(this.prefix ? { Prefix: this.prefix } : {}),
+            ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+            ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
+          }),
+        );
+      } catch (err) {
+        if ((err as AwsError)?.name === 'NotImplemented' || (err as AwsError)?.Code === 'NotImplemented') {
+          throw new OtashipError(
+            'STORAGE',
+            `this S3 service cannot list unfinished multipart uploads (ListMultipartUploads) of s3://${this.bucket}/${this.prefix}: ` +
+              'set a lifecycle rule that aborts incomplete multipart uploads on the bucket instead',
+            { cause: err },
+          );
+        }
+        throw this.fail('list unfinished uploads under', '', err);
+      }
+      for (const upload of page.Uploads ?? []) {
+        if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated >= olderThan) continue;
+        if (!options.dryRun) {
+          try {
+            await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }));
+          } catch (err) {
+            if (!isNotFound(err)) throw this.fail('abort the unfinished upload of', upload.Key.slice(this.prefix.length), err);
+          }
+        }
+        count++;
+      }
+      if (!page.IsTruncated) return count;
+      keyMarker = page.NextKeyMarker;
+      uploadIdMarker = page.NextUploadIdMarker;
+    }
   }
 
   async presignGet(key: string, options: PresignOptions): Promise<string> {

@@ -3,6 +3,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { migrationNames } from '../../src/db/migrations.js';
 import { MIGRATION_LOCK_KEY } from '../../src/db/migrate.js';
 import { openRepositories } from '../../src/db/open.js';
 import { migrationNames } from '../../src/db/migrations.js';

@@ -605,6 +605,48 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       assert.equal((await repos.apps.get(app.id))?.name, 'App');
     });
 
+    test('blob intents: recorded once, stale after their time, claimed by one instance, forgotten with the release transaction', async () => {
+      const t0 = new Date('2030-01-01T00:00:00Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      const a = `releases/${unique('intent')}/`;
+      const b = `releases/${unique('intent')}/`;
+      await repos.blobIntents.record(a, t0);
+      await repos.blobIntents.record(a, at(50_000)); // a retry keeps the first time
+      await repos.blobIntents.record(b, at(10_000));
+      assert.ok((await repos.blobIntents.prefixes()).includes(a));
+      const stale = (await repos.blobIntents.stale(at(5_000), at(5_000), 100)).filter((i) => i.prefix === a || i.prefix === b);
+      assert.deepEqual(stale.map((i) => [i.prefix, i.createdAt.toISOString()]), [[a, t0.toISOString()]], 'only a is older than the cutoff');
+
+      // Two instances race to claim the stale intent: exactly one wins; the claim hides it until it lapses.
+      const second = await harness.open();
+      try {
+        const claims = await Promise.all([
+          repos.blobIntents.claim(a, at(5_000), at(5_000), at(65_000)),
+          second.blobIntents.claim(a, at(5_000), at(5_000), at(65_000)),
+        ]);
+        assert.deepEqual(claims.filter(Boolean).length, 1);
+      } finally {
+        await second.close();
+      }
+      assert.equal((await repos.blobIntents.stale(at(5_000), at(6_000), 100)).some((i) => i.prefix === a), false);
+      assert.equal(await repos.blobIntents.claim(b, at(5_000), at(6_000), at(66_000)), false, 'a fresh intent cannot be claimed');
+      assert.equal(await repos.blobIntents.claim(a, at(5_000), at(70_000), at(130_000)), true, 'a lapsed claim can be taken over');
+
+      // Forgotten inside a transaction that rolls back: still there; committed: gone.
+      await assert.rejects(
+        repos.transaction(async (tx) => {
+          await tx.blobIntents.forget(b);
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.ok((await repos.blobIntents.prefixes()).includes(b));
+      await repos.transaction((tx) => tx.blobIntents.forget(b));
+      await repos.blobIntents.forget(a);
+      const left = await repos.blobIntents.prefixes();
+      assert.equal(left.includes(a) || left.includes(b), false);
+    });
+
     test('opening an already-migrated database again works and keeps the data', async () => {
       const app = await newApp();
       const again = await harness.open();

@@ -16,6 +16,13 @@ export interface PostgresServer {
   createDatabase(): Promise<string>;
   /** Drops the databases created here and stops the throwaway cluster, if any. */
   stop(): Promise<void>;
+  /**
+   * Fault tests: stops the throwaway cluster's server (its data stays) and starts it again on the
+   * same port. Absent for an external server (OTASHIP_TEST_DATABASE_URL), which tests cannot stop.
+   */
+  outage?: { stop(): Promise<void>; start(): Promise<void> };
+  /** Ends every connection to the database at `url` (pg_terminate_backend), as a failover would. */
+  terminateConnections(url: string): Promise<number>;
 }
 
 function findBinDir(): string | null {
@@ -76,6 +83,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const external = process.env.OTASHIP_TEST_DATABASE_URL;
   let adminUrl: string;
   let stopCluster = async () => {};
+  let outage: PostgresServer['outage'];
   if (external) {
     adminUrl = external;
   } else {
@@ -86,11 +94,17 @@ export async function startPostgres(): Promise<PostgresServer> {
     const data = join(dir, 'data');
     const port = await freePort();
     runAsPostgres(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
-    runAsPostgres(join(bin, 'pg_ctl'), [
-      '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
-      '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100`,
-      'start',
-    ]);
+    const startServer = () =>
+      runAsPostgres(join(bin, 'pg_ctl'), [
+        '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60',
+        '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=100`,
+        'start',
+      ]);
+    startServer();
+    outage = {
+      stop: async () => runAsPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']),
+      start: async () => startServer(),
+    };
     adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
     stopCluster = async () => {
       try {
@@ -102,6 +116,14 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const created: string[] = [];
   return {
+    ...(outage ? { outage } : {}),
+    async terminateConnections(url: string) {
+      const name = new URL(url).pathname.slice(1);
+      const res = await withAdmin(adminUrl, (c) =>
+        c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]),
+      );
+      return res.rowCount ?? 0;
+    },
     async createDatabase() {
       const name = `otaship_test_${randomBytes(6).toString('hex')}`;
       await withAdmin(adminUrl, (c) => c.query(`create database ${name}`));

@@ -20,6 +20,8 @@ export interface LocalS3 {
   directory: string;
   /** A StorageConfig for this server; prefix optional. */
   config(prefix?: string): S3StorageConfig;
+  /** Fault tests: stops answering (its objects stay) and starts again on the same port. */
+  outage: { stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -30,14 +32,17 @@ export async function startS3(bucket = 'otaship-test'): Promise<LocalS3> {
   // Like S3, and unlike s3rver as shipped: a PUT replaces the object atomically.
   await makeS3rverPutsAtomic();
   const directory = mkdtempSync(join(tmpdir(), 'otaship-s3rver-'));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: bucket }],
-  });
+  const make = (port: number) =>
+    new S3rver({
+      address: '127.0.0.1',
+      port,
+      silent: true,
+      directory,
+      configureBuckets: [{ name: bucket }],
+    });
+  let server = make(0);
   const { port } = await server.run();
+  let running = true;
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -53,9 +58,20 @@ export async function startS3(bucket = 'otaship-test'): Promise<LocalS3> {
       secretAccessKey: 'S3RVER',
       ...(prefix ? { prefix } : {}),
     }),
+    outage: {
+      async stop() {
+        await server.close();
+        running = false;
+      },
+      async start() {
+        server = make(port);
+        await server.run();
+        running = true;
+      },
+    },
     async stop() {
       try {
-        await server.close();
+        if (running) await server.close();
       } finally {
         rmSync(directory, { recursive: true, force: true });
       }

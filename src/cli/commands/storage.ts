@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { OtashipError } from '../../core/errors.js';
 import type { RecordedHash } from '../../storage/migrate.js';
+import { registerGc } from './storage-gc.js';
 
 interface MigrateFlags {
   from: string;
@@ -38,6 +39,7 @@ function formatBytes(n: number): string {
 
 export function register(program: Command): void {
   const storage = program.command('storage').description('Maintain blob storage (packages and icons)');
+  registerGc(storage);
   storage
     .command('migrate')
     .description('Copy every blob from one storage backend to another, verifying SHA-256; safe to re-run (resumes)')

@@ -1,6 +1,8 @@
 // Publishing a release: staged upload (hashed) → inspect → authorise → checks → icons → blobs →
 // one database transaction. Any failure removes what was written, so a refused or broken upload
-// leaves no release, no app and no blobs behind.
+// leaves no release, no app and no blobs behind. Before any blob of a release is written its prefix
+// is recorded as a blob intent, forgotten in the transaction that records the release: if the
+// process dies in between, the blob sweeper (blob-gc.ts) removes what no release claims.
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
@@ -83,12 +85,13 @@ export class PublishService {
    * type (`.apk` / the APK media type → apk, else ipa); a wrong guess costs one extra copy at
    * publish time, never a wrong key. The caller must dispose() the result.
    */
-  stage(body: Readable, options: StageHints = {}): Promise<StagedUpload> {
+  async stage(body: Readable, options: StageHints = {}): Promise<StagedUpload> {
     const id = newId(this.clock());
     const ext = guessExtension(options);
     const key = `releases/${id}/package.${ext}`;
     const blobs = this.blobs;
-    return stageUpload(body, {
+    await this.repos.blobIntents.record(releasePrefix(id), this.clock());
+    const staged = await stageUpload(body, {
       expectedSize: options.expectedSize,
       signal: options.signal,
       id,
@@ -105,7 +108,30 @@ export class PublishService {
           }),
         delete: () => blobs.delete(key),
       },
+    }).catch(async (err: unknown) => {
+      await this.#forgetIntent(id); // stageUpload removed what it wrote
+      throw err;
     });
+    return this.#forgettingOnDispose(staged);
+  }
+
+  /**
+   * dispose() also forgets the blob intent: by then the release was recorded (its transaction
+   * already forgot it) or everything written was removed. If forgetting fails (database away), the
+   * sweeper finds nothing unclaimed under the prefix and forgets it later.
+   */
+  #forgettingOnDispose(staged: StagedUpload): StagedUpload {
+    const dispose = staged.dispose.bind(staged);
+    return Object.assign(staged, {
+      dispose: async () => {
+        await dispose();
+        await this.#forgetIntent(staged.id);
+      },
+    });
+  }
+
+  async #forgetIntent(id: string): Promise<void> {
+    await this.repos.blobIntents.forget(releasePrefix(id)).catch(() => undefined);
   }
 
   /** Stages, publishes and always removes the temp file. */
@@ -128,11 +154,18 @@ export class PublishService {
    * fs storage, becomes the package blob by rename).
    */
   async publishLocalFile(principal: Principal, path: string, options: PublishOptions & { expectedSize?: number }): Promise<PublishResult> {
-    const staged = await stageLocalFile(path, {
-      id: newId(this.clock()),
-      maxBytes: this.limits.maxUploadBytes,
-      ...(options.expectedSize !== undefined ? { expectedSize: options.expectedSize } : {}),
-    });
+    const id = newId(this.clock());
+    await this.repos.blobIntents.record(releasePrefix(id), this.clock());
+    const staged = this.#forgettingOnDispose(
+      await stageLocalFile(path, {
+        id,
+        maxBytes: this.limits.maxUploadBytes,
+        ...(options.expectedSize !== undefined ? { expectedSize: options.expectedSize } : {}),
+      }).catch(async (err: unknown) => {
+        await this.#forgetIntent(id);
+        throw err;
+      }),
+    );
     try {
       return await this.publish(principal, staged, options);
     } finally {
@@ -175,6 +208,8 @@ export class PublishService {
       icon512Key: icons ? `${root}/icon-512.png` : null,
     };
     const written: string[] = [];
+    // Recorded at stage() already for uploads; a StagedUpload made elsewhere gets it here.
+    await this.repos.blobIntents.record(releasePrefix(releaseId), now);
     try {
       written.push(keys.packageKey);
       const packageOptions = { size: staged.size, contentType: CONTENT_TYPES[platform], sha256: staged.sha256 };
@@ -246,6 +281,7 @@ export class PublishService {
           (await tx.apps.findByBundle(platform, info.bundleId)) ??
           (await tx.apps.create({ id: newId(this.clock()), platform, bundleId: info.bundleId, name: info.name, isPublic: false }));
         const created = await tx.releases.create({ ...release, appId: app.id });
+        await tx.blobIntents.forget(releasePrefix(created.id));
         await this.events?.record(tx, 'release.published', app, created);
         return { app, release: created };
       });
@@ -260,6 +296,11 @@ export class PublishService {
     this.events?.notify();
     return recorded;
   }
+}
+
+/** The blob prefix of a release: every blob it owns is under it (and its intent is recorded by it). */
+export function releasePrefix(releaseId: string): string {
+  return `releases/${releaseId}/`;
 }
 
 /** File names come from clients: keep them short and printable in messages. */

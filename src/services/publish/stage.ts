@@ -100,6 +100,11 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
     await cleanup();
     if (meter.overLimit) throw tooLarge(options.maxBytes);
     if (isOtashipError(err)) throw err;
+    // The temp file could not be written: the server's disk, not the client's upload, failed (the
+    // error edge makes a full disk 507 and a failing one 503 from the cause).
+    if (LOCAL_DISK_FAULTS.has((err as NodeJS.ErrnoException).code ?? '')) {
+      throw new OtashipError('STORAGE', `staging the upload in the temp folder failed after ${meter.size} bytes (${describe(err)})`, { cause: err });
+    }
     throw new OtashipError('UPLOAD_INCOMPLETE', `the upload stopped after ${meter.size} bytes (${describe(err)})`, {
       cause: err,
     });
@@ -222,6 +227,9 @@ class Meter extends Transform {
 function tooLarge(max: number): OtashipError {
   return new OtashipError('PAYLOAD_TOO_LARGE', `the upload is larger than the limit of ${max} bytes`);
 }
+
+/** errno codes of the temp file's disk (a client's broken connection has others: ECONNRESET…). */
+const LOCAL_DISK_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO', 'EROFS']);
 
 function describe(err: unknown): string {
   if (err instanceof Error) {

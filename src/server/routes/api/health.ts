@@ -1,13 +1,16 @@
-// GET /api/v1/health — no auth. Also the place a monitoring probe or the ops tooling sees that the
-// server runs on an http public URL (iOS refuses installs then).
+// GET /api/v1/health — liveness, no auth, no I/O: the process answers. Also the place a monitoring
+// probe or the ops tooling sees that the server runs on an http public URL (iOS refuses installs
+// then). It deliberately does not touch the database: an orchestrator restarting instances on a
+// failed liveness check would otherwise restart all of them during a database outage.
+// GET /api/v1/ready — readiness, no auth: 200 when the database and storage work, else 503 with
+// Retry-After and which part failed (see services/readiness.ts).
 import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../../../version.js';
 import type { ServerDeps } from '../../deps.js';
+import { RETRY_AFTER_SECONDS } from '../../infra-fault.js';
 
 export async function healthRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
   app.get('/api/v1/health', async (_request, reply) => {
-    // A cheap read proves the database answers.
-    await services.repos.settings.get('health-probe');
     const s = services.status;
     return reply.header('Cache-Control', 'no-store').send({
       status: 'ok',
@@ -19,5 +22,15 @@ export async function healthRoutes(app: FastifyInstance, { services }: ServerDep
       storage: services.blobs.kind,
       caPageUrl: s.caPageUrl,
     });
+  });
+
+  app.get('/api/v1/ready', async (request, reply) => {
+    const r = await services.readiness.check();
+    reply.header('Cache-Control', 'no-store');
+    if (!r.ready) {
+      request.log.error({ database: r.database, storage: r.storage }, 'not ready');
+      reply.code(503).header('Retry-After', String(RETRY_AFTER_SECONDS));
+    }
+    return reply.send({ status: r.ready ? 'ready' : 'unavailable', database: r.database, storage: r.storage });
   });
 }
