@@ -6,7 +6,6 @@ import pg from 'pg';
 import { migrationNames } from '../../src/db/migrations.js';
 import { MIGRATION_LOCK_KEY } from '../../src/db/migrate.js';
 import { openRepositories } from '../../src/db/open.js';
-import { migrationNames } from '../../src/db/migrations.js';
 import { postgresSkipReason, startPostgres } from '../helpers/postgres.js';
 import type { PostgresServer } from '../helpers/postgres.js';
 import { repositoriesConformance } from './repositories.conformance.js';
