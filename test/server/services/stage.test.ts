@@ -33,6 +33,8 @@ function recordingMirror(delay: number, fail?: Error) {
       await pipeline(stream, new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
       state.bytes = Buffer.concat(chunks);
       state.stored = true;
+      // As a BlobStore.put does: the digest of what it stored.
+      return { sha256: createHash('sha256').update(state.bytes).digest('hex') };
     },
     async delete() {
       state.deleted = true;
