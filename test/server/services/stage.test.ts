@@ -102,6 +102,17 @@ describe('stageUpload with a mirror', () => {
     });
   }
 
+  test("the store's digest is the upload's: one that gives none fails the upload (STORAGE), nothing kept", async () => {
+    const { sink, state } = recordingMirror(0);
+    const write = sink.write.bind(sink);
+    const r = await settle(
+      stageUpload(Readable.from([randomBytes(10_000)]), { tmpDir: dir, maxBytes: 1e9, mirror: { ...sink, write: async (s) => (await write(s), {}) } }),
+    );
+    assert.equal(codeOf(r), 'STORAGE');
+    assert.ok(state.deleted);
+    assert.deepEqual(await readdir(dir), []);
+  });
+
   test('a failing store fails the upload promptly and leaves no temp file', async () => {
     const { sink } = recordingMirror(0, new OtashipError('STORAGE', 'bucket gone'));
     const endless = new Readable({ read() { this.push(Buffer.alloc(64 * 1024)); } });
