@@ -99,14 +99,13 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     const manifestRes = await fetch(manifestUrl);
     if (!manifestRes.ok) throw new Error(`GET manifest → ${manifestRes.status}`);
     await writeFile(join(www, 'manifest.plist'), await manifestRes.text());
-    // The mixed section's package, served by nginx too (its reference under the same load).
-    const mixedIpa = want('mixed')
-      ? await buildIpa({
-          bundleId: 'com.example.bench.mixed',
-          fillerBytes: opts.quick ? 8 * MiB : 32 * MiB,
-          icons: [{ file: 'AppIcon60x60@3x.png', width: 180, height: 180 }],
-          out: join(www, 'Mixed.ipa'),
-        })
+    // The mixed section's packages: one viewed and downloaded (served by nginx too, its reference
+    // under the same load), and one the publishers send, of another app, so that the viewed page
+    // lists the same releases with and without publishes.
+    const mixedIpa = (bundleId: string, out: string) =>
+      buildIpa({ bundleId, fillerBytes: opts.quick ? 8 * MiB : 32 * MiB, icons: [{ file: 'AppIcon60x60@3x.png', width: 180, height: 180 }], out });
+    const mixedPackages = want('mixed')
+      ? { viewed: await mixedIpa('com.example.bench.viewed', join(www, 'Mixed.ipa')), sent: await mixedIpa('com.example.bench.sent', join(dir, 'Sent.ipa')) }
       : undefined;
     const nginx = ensureNginx() ? await startNginx(join(dir, 'nginx'), www) : undefined;
     if (nginx) stops.push(onCleanup(() => nginx.stop()));
@@ -190,13 +189,13 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     }
 
     // 5. mixed load: publishes, page views and downloads at once on one instance.
-    if (mixedIpa) {
-      const mixedPub = await new OtashipClient({ server: server.url, token }).publishResumable(mixedIpa);
+    if (mixedPackages) {
+      const mixedPub = await new OtashipClient({ server: server.url, token }).publishResumable(mixedPackages.viewed);
       const mixed = await measureMixed({
         server,
         token,
-        ipa: mixedIpa,
-        ipaBytes: (await stat(mixedIpa)).size,
+        ipa: mixedPackages.sent,
+        ipaBytes: (await stat(mixedPackages.sent)).size,
         release: mixedPub,
         ...(nginx ? { nginxUrl: `${nginx.url}/Mixed.ipa` } : {}),
         seconds: loadSeconds,

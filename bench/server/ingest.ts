@@ -39,6 +39,10 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
   const { ipa, ipaBytes, runs, dir, token } = input;
   const clientEnv = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
   const ms = { sha: [] as number[], cp: [] as number[] };
+  // CPU time (ms): sha256sum's, and each publish's client + server. Wall times on a shared machine
+  // swing with outside load; the work done does not, so these say whether a change saved work.
+  const cpu = { sha: [] as number[] };
+  const cpuOf = new Map<string, number[]>();
   const modes = ['resumable', 'raw'] as const;
   const backends: Array<{ name: 'disk' | 'S3 (s3rver)'; env: () => Promise<{ env: Record<string, string>; stop: () => Promise<void> }> }> = [
     { name: 'disk', env: async () => ({ env: { OTASHIP_DATA_DIR: input.dataDir }, stop: async () => undefined }) },
@@ -84,15 +88,18 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
         const h = await runMeasured('sha256sum', [ipa]);
         if (h.code !== 0) throw new Error(`sha256sum failed: ${h.stderr.trim()}`);
         ms.sha.push(h.ms);
+        cpu.sha.push(h.cpuMs);
         const c = await runMeasured('cp', [ipa, join(dir, 'copy.ipa')]);
         if (c.code !== 0) throw new Error(`cp failed: ${c.stderr.trim()}`);
         ms.cp.push(c.ms);
         await rm(join(dir, 'copy.ipa'), { force: true });
         for (const mode of i % 2 ? [...modes].reverse() : modes) {
+          const serverCpu = server.cpuMs();
           const p = await runMeasured(...publishCommand(ipa, server, token, mode === 'resumable'), clientEnv);
           if (p.code !== 0) throw new Error(`otaship publish (${mode}, ${backend.name}) failed: ${p.stderr.trim()}`);
           const key = `${backend.name}/${mode}`;
           results.set(key, [...(results.get(key) ?? []), p.ms]);
+          cpuOf.set(key, [...(cpuOf.get(key) ?? []), p.cpuMs + server.cpuMs() - serverCpu]);
           if (backend.name === 'disk') published = JSON.parse(p.stdout) as Published;
         }
       }
@@ -114,6 +121,18 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
       `${fmtMs(shaMs)} (${shaRate.toFixed(0)} MiB/s, sha256sum)`,
       `${(rate / shaRate).toFixed(2)}x throughput`,
       `≥ ${INGEST_TARGET.toFixed(2)}x: ${rate / shaRate >= INGEST_TARGET ? 'met' : 'MISSED'}`,
+    ]);
+  }
+  const shaCpu = median(cpu.sha);
+  for (const [key, values] of cpuOf) {
+    const [backend, mode] = key.split('/') as [string, string];
+    if (backend === 'disk' && !input.reportDisk) continue;
+    rows.push([
+      `(CPU ${backend}: publish${mode === 'raw' ? ' --no-resume' : ''}, client + server)`,
+      fmtMs(median(values)),
+      `${fmtMs(shaCpu)} (sha256sum)`,
+      `${(median(values) / shaCpu).toFixed(2)}x CPU time`,
+      '-',
     ]);
   }
   const cpRate = mibps(ipaBytes, median(ms.cp));

@@ -15,10 +15,10 @@ export const PUBLISHERS = 20;
 export interface MixedInput {
   server: OtashipProcess;
   token: string;
-  /** The package every publisher sends, again and again. */
+  /** The package every publisher sends, again and again (another app than `release`'s). */
   ipa: string;
   ipaBytes: number;
-  /** A release of that package: its install page is viewed and its package downloaded. */
+  /** The release whose install page is viewed and whose package is downloaded. */
   release: { installPageUrl: string; downloadUrl: string };
   /** The same package served by nginx, when nginx runs. */
   nginxUrl?: string;
@@ -84,7 +84,7 @@ export async function measureMixed(input: MixedInput): Promise<{ rows: string[][
   const row = (label: string, ours: LoadResult, ref: LoadResult, target: number, refName: string) => [
     label,
     `p50 ${fmtMs(ours.p50)}, p99 ${fmtMs(ours.p99)} (${ours.requests} req)`,
-    `p50 ${fmtMs(ref.p50)}, p99 ${fmtMs(ref.p99)} (${refName})`,
+    `p50 ${fmtMs(ref.p50)}, p99 ${fmtMs(ref.p99)} (${ref.requests} req, ${refName})`,
     `${(ours.p99 / ref.p99).toFixed(2)}x p99`,
     `p99 < ${target} ms: ${ours.p99 < target ? 'met' : 'MISSED'}`,
   ];
