@@ -4,6 +4,9 @@
 //   info.json                                 size, metadata, owner, creation date, layout (written at creation)
 //   part-<offset 16 digits>-<size 16 digits>-<rnd>   one PATCH's bytes, starting at that offset
 //   data                                      with the "file" layout: every PATCH's bytes, in place
+//   stray-<rnd>                               "file" layout: bytes landed in `data` that no part covers
+//                                             (a PATCH that lost a race), so no instance trusts the
+//                                             SHA-256 it computed on the way (running-digest.ts)
 //
 // The "file" layout is used where the store can write in place (fs storage, BlobStore.writeAt):
 // each PATCH writes its bytes into `data` at their offset and its part is then an empty marker
