@@ -15,6 +15,11 @@ export interface LoadOptions {
   maxRequests?: number;
   /** Requests before measuring (warms sockets, JIT, caches on both sides). */
   warmupRequests?: number;
+  /**
+   * Record the time to the response's first byte (status line and headers) instead of to its end;
+   * the body is still read to the end (a download that is really going on).
+   */
+  timeToFirstByte?: boolean;
 }
 
 export interface LoadResult {
@@ -50,9 +55,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       const u = parsed[next++ % parsed.length]!;
       const start = process.hrtime.bigint();
       const req = request(u, { agent: agentFor(u) }, (res) => {
+        const firstByte = Number(process.hrtime.bigint() - start) / 1e6;
         res.resume();
         res.on('end', () => {
-          if (res.statusCode === 200) latencies?.push(Number(process.hrtime.bigint() - start) / 1e6);
+          if (res.statusCode === 200) latencies?.push(opts.timeToFirstByte ? firstByte : Number(process.hrtime.bigint() - start) / 1e6);
           else fail(`GET ${u.pathname} → ${res.statusCode}`);
           resolve();
         });

@@ -17,6 +17,11 @@ export interface ProcessRun {
   ms: number;
   /** Peak resident set size of the child in MiB (GNU time), or NaN when /usr/bin/time is missing. */
   peakRssMiB: number;
+  /**
+   * CPU time (user + system) of the child in ms (GNU time, 10 ms resolution), or NaN. Unlike wall
+   * time it barely moves when other processes compete for the cores.
+   */
+  cpuMs: number;
   code: number;
   stdout: string;
   stderr: string;
@@ -27,7 +32,7 @@ const GNU_TIME = '/usr/bin/time';
 /** Runs a command to completion, measuring wall time and (via GNU time) the child's peak RSS. */
 export function runMeasured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessRun> {
   const useTime = existsSync(GNU_TIME);
-  const argv = useTime ? ['-f', '__PEAK_RSS_KB=%M', cmd, ...args] : args;
+  const argv = useTime ? ['-f', '__PEAK_RSS_KB=%M __CPU_S=%U+%S', cmd, ...args] : args;
   const bin = useTime ? GNU_TIME : cmd;
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
@@ -39,9 +44,10 @@ export function runMeasured(cmd: string, args: string[], env: NodeJS.ProcessEnv 
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const m = /__PEAK_RSS_KB=(\d+)/.exec(stderr);
-      stderr = stderr.replace(/__PEAK_RSS_KB=\d+\n?/, '');
-      resolve({ ms, peakRssMiB: m ? Number(m[1]) / 1024 : Number.NaN, code: code ?? -1, stdout, stderr });
+      const m = /__PEAK_RSS_KB=(\d+) __CPU_S=([\d.]+)\+([\d.]+)/.exec(stderr);
+      stderr = stderr.replace(/__PEAK_RSS_KB=\d+ __CPU_S=[\d.+]+\n?/, '');
+      const cpuMs = m ? (Number(m[2]) + Number(m[3])) * 1000 : Number.NaN;
+      resolve({ ms, peakRssMiB: m ? Number(m[1]) / 1024 : Number.NaN, cpuMs, code: code ?? -1, stdout, stderr });
     });
   });
 }

@@ -173,13 +173,14 @@ export async function runScaleBench(opts: ScaleBenchOptions = { quick: false }):
   }
 }
 
-interface S3Child {
+export interface S3Child {
   endpoint: string;
   bucket: string;
   stop(): Promise<void>;
 }
 
-async function startS3Child(): Promise<S3Child> {
+/** s3rver in a child process (s3rver-child.ts), for the sections that measure S3 storage. */
+export async function startS3Child(): Promise<S3Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'scale', 's3rver-child.ts')], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,33 +1,46 @@
-// Server benchmark (issue #3). Every figure is measured against a reference in the same run:
-//  1. ingest: `otaship publish` of a 1 GiB package (resumable, as by default, and one raw request)
-//     vs `cp` of the same file — throughput ratio, target ≥ 50 % of cp;
+// Server benchmark. Every figure is measured against a reference in the same run:
+//  1. ingest: `otaship publish` of a package (resumable, as by default, and one raw request), on disk
+//     storage and on S3 (s3rver), vs `sha256sum` of the same file, the one-pass limit of a verifying
+//     ingest — target ≥ 80 % of its throughput (ingest.ts; `cp` printed for context);
 //  2. download: the package from otaship vs nginx serving the same file (curl as the client for both)
 //     — target ≥ 60 % of nginx;
 //  3. manifest requests/s and p99 at 64 keep-alive connections vs nginx serving the same plist
 //     statically — target ≥ 30 % of nginx's rate and p99 < 20 ms;
-//  4. peak RSS (VmHWM) of the server process during 100 concurrent downloads — target < 250 MiB.
-// SQLite + disk storage (the default deployment). PostgreSQL + S3 and instance counts: bench/scale.
+//  4. peak RSS (VmHWM) of the server process during 100 concurrent downloads — target < 250 MiB;
+//  5. mixed load: 20 publishes in flight while install pages are viewed and the package downloaded —
+//     page p99 < 300 ms, download time-to-first-byte p99 < 500 ms, vs the same loads without
+//     publishes (mixed.ts).
+// SQLite (+ disk or S3). PostgreSQL + S3 and instance counts: bench/scale.
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OtashipClient } from '../../src/client/index.js';
 import { buildIpa } from '../../test/helpers/synthetic-ipa.js';
 import { download, type LoadResult } from '../lib/load.js';
 import { runLoadInChild } from '../lib/load-child.js';
-import { fmtMs, median, runMeasured, table } from '../lib/stats.js';
+import { fmtMs, median, table } from '../lib/stats.js';
 import { onCleanup } from './cleanup.js';
 import { curlDownload } from './curl.js';
+import { measureIngest } from './ingest.js';
+import { measureMixed } from './mixed.js';
 import { ensureNginx, startNginx } from './nginx.js';
-import { publishCommand, startOtaship, type OtashipProcess, type Published } from './otaship.js';
+import { startOtaship, type OtashipProcess } from './otaship.js';
 
 const MiB = 1024 ** 2;
 
+export const SERVER_PARTS = ['ingest', 's3', 'download', 'manifest', 'rss', 'mixed'] as const;
+export type ServerPart = (typeof SERVER_PARTS)[number];
+
 export interface ServerBenchOptions {
   quick: boolean;
+  /** Package size in MiB (default 1024, 128 with quick). */
+  sizeMiB?: number;
+  /** Which parts to run (default all); a package is always published first. */
+  parts?: ReadonlySet<ServerPart>;
 }
 
 export const TARGETS = {
-  ingestVsCp: 0.5,
   downloadVsNginx: 0.6,
   manifestRateVsNginx: 0.3,
   manifestP99Ms: 20,
@@ -38,7 +51,8 @@ const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 const mibps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 
 export async function runServerBench(opts: ServerBenchOptions = { quick: false }): Promise<string[]> {
-  const size = opts.quick ? 128 * MiB : 1024 * MiB;
+  const size = (opts.sizeMiB ?? (opts.quick ? 128 : 1024)) * MiB;
+  const want = (part: ServerPart) => !opts.parts || opts.parts.has(part);
   const runs = opts.quick ? 1 : 3;
   const loadSeconds = opts.quick ? 3 : 10;
   const rssSeconds = opts.quick ? 5 : 15;
@@ -56,51 +70,26 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     const ipaBytes = (await stat(ipa)).size;
     const token = randomBytes(24).toString('hex');
     const env = { OTASHIP_DATA_DIR: join(dir, 'data'), OTASHIP_ADMIN_TOKEN: token };
-    const ingest = await startOtaship(env, 'loopback');
-    const stopIngest = onCleanup(() => ingest.stop());
-    stops.push(stopIngest);
-    // The publish client keeps resumable-upload state under the XDG cache: keep it in our temp dir.
-    const clientEnv = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
+    const rows: string[][] = [['measure', 'otaship', 'reference', 'ratio', 'target']];
+    const notes: string[] = [];
 
-    // 1. ingest. Order alternates within a run so page-cache warmth favours neither side.
-    const ms = { resumable: [] as number[], raw: [] as number[], cp: [] as number[], sha: [] as number[] };
-    let published: Published | undefined;
-    for (let i = 0; i < runs; i++) {
-      const c = await runMeasured('cp', [ipa, join(dir, 'copy.ipa')]);
-      if (c.code !== 0) throw new Error(`cp failed: ${c.stderr.trim()}`);
-      ms.cp.push(c.ms);
-      await rm(join(dir, 'copy.ipa'), { force: true });
-      // Not a target, context: the SHA-256 every verifying ingest computes costs this much on its own.
-      const h = await runMeasured('sha256sum', [ipa]);
-      if (h.code === 0) ms.sha.push(h.ms);
-      for (const mode of ['resumable', 'raw'] as const) {
-        const p = await runMeasured(...publishCommand(ipa, ingest, token, mode === 'resumable'), clientEnv);
-        if (p.code !== 0) throw new Error(`otaship publish (${mode}) failed: ${p.stderr.trim()}`);
-        ms[mode].push(p.ms);
-        published = JSON.parse(p.stdout) as Published;
-      }
+    // 1. ingest (one run when only the later parts are wanted: they need a published release).
+    const ingest = await measureIngest({
+      ipa,
+      ipaBytes,
+      runs: { disk: want('ingest') ? runs : 1, s3: want('s3') ? runs : 0 },
+      reportDisk: want('ingest'),
+      dir,
+      token,
+      dataDir: env.OTASHIP_DATA_DIR,
+    });
+    if (want('ingest') || want('s3')) {
+      rows.push(...ingest.rows);
+      notes.push(...ingest.notes);
     }
-    const pub = published!;
-    await stopIngest();
+    const pub = ingest.published;
     const server = await startOtaship(env, 'https');
     stops.push(onCleanup(() => server.stop()));
-    const cpRate = mibps(ipaBytes, median(ms.cp));
-    const rows: string[][] = [['measure', 'otaship', 'reference', 'ratio', 'target']];
-    for (const mode of ['resumable', 'raw'] as const) {
-      const rate = mibps(ipaBytes, median(ms[mode]));
-      rows.push([
-        `ingest: publish${mode === 'raw' ? ' --no-resume' : ''} vs cp`,
-        `${fmtMs(median(ms[mode]))} (${rate.toFixed(0)} MiB/s)`,
-        `${fmtMs(median(ms.cp))} (${cpRate.toFixed(0)} MiB/s, cp)`,
-        `${(rate / cpRate).toFixed(2)}x throughput`,
-        `≥ ${TARGETS.ingestVsCp.toFixed(2)}x: ${verdict(rate / cpRate >= TARGETS.ingestVsCp)}`,
-      ]);
-    }
-
-    if (ms.sha.length) {
-      const shaRate = mibps(ipaBytes, median(ms.sha));
-      rows.push(['(context: sha256sum of the file)', `${fmtMs(median(ms.sha))} (${shaRate.toFixed(0)} MiB/s)`, 'cp', `${(shaRate / cpRate).toFixed(2)}x throughput`, '-']);
-    }
 
     // 2. download: nginx serves the very same bytes (a hard link of the package) and the manifest body.
     const www = join(dir, 'www');
@@ -110,15 +99,25 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     const manifestRes = await fetch(manifestUrl);
     if (!manifestRes.ok) throw new Error(`GET manifest → ${manifestRes.status}`);
     await writeFile(join(www, 'manifest.plist'), await manifestRes.text());
+    // The mixed section's packages: one viewed and downloaded (served by nginx too, its reference
+    // under the same load), and one the publishers send, of another app, so that the viewed page
+    // lists the same releases with and without publishes.
+    const mixedIpa = (bundleId: string, out: string) =>
+      buildIpa({ bundleId, fillerBytes: opts.quick ? 8 * MiB : 32 * MiB, icons: [{ file: 'AppIcon60x60@3x.png', width: 180, height: 180 }], out });
+    const mixedPackages = want('mixed')
+      ? { viewed: await mixedIpa('com.example.bench.viewed', join(www, 'Mixed.ipa')), sent: await mixedIpa('com.example.bench.sent', join(dir, 'Sent.ipa')) }
+      : undefined;
     const nginx = ensureNginx() ? await startNginx(join(dir, 'nginx'), www) : undefined;
     if (nginx) stops.push(onCleanup(() => nginx.stop()));
     const dl = { ours: [] as number[], nginx: [] as number[] };
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < (want('download') ? runs : 0); i++) {
       dl.ours.push(await curlDownload(server.local(pub.downloadUrl), ipaBytes));
       if (nginx) dl.nginx.push(await curlDownload(`${nginx.url}/Bench.ipa`, ipaBytes));
     }
     const ourDl = mibps(ipaBytes, median(dl.ours));
-    if (nginx) {
+    if (!want('download')) {
+      // not asked for
+    } else if (nginx) {
       const theirDl = mibps(ipaBytes, median(dl.nginx));
       rows.push([
         'download (curl)',
@@ -138,7 +137,7 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     const ourRuns: LoadResult[] = [];
     const theirRuns: LoadResult[] = [];
     let cpuMs = 0;
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < (want('manifest') ? runs : 0); i++) {
       const cpuBefore = server.cpuMs();
       ourRuns.push(await load(manifestUrl));
       cpuMs += server.cpuMs() - cpuBefore;
@@ -146,13 +145,14 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     }
     const ours = medianLoad(ourRuns);
     const served = ourRuns.reduce((n, r) => n + r.requests + r.errors, 0);
-    const notes: string[] = [];
-    notes.push(`manifest: otaship used ${(cpuMs / Math.max(1, served)).toFixed(2)} ms of server CPU per request`);
-    notes.push(
+    if (want('manifest')) notes.push(`manifest: otaship used ${(cpuMs / Math.max(1, served)).toFixed(2)} ms of server CPU per request`);
+    if (want('manifest')) notes.push(
       `manifest rounds (otaship / nginx): ${ourRuns.map((r, i) => `${r.rps.toFixed(0)} req/s p99 ${fmtMs(r.p99)}${theirRuns[i] ? ` / ${theirRuns[i].rps.toFixed(0)} req/s p99 ${fmtMs(theirRuns[i].p99)}` : ''}`).join('; ')}`,
     );
     if (ours.errors) notes.push(`note: ${ours.errors} otaship manifest requests failed (first: ${ours.firstError})`);
-    if (nginx) {
+    if (!want('manifest')) {
+      // not asked for
+    } else if (nginx) {
       const theirs = medianLoad(theirRuns);
       if (theirs.errors) notes.push(`note: ${theirs.errors} nginx requests failed (first: ${theirs.firstError})`);
       const r = ours.rps / theirs.rps;
@@ -176,20 +176,40 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     }
 
     // 4. memory under 100 concurrent downloads.
-    const rss = await rssUnderDownloads(server, server.local(pub.downloadUrl), rssSeconds);
-    rows.push([
-      'server peak RSS, 100 downloads',
-      `${rss.peakMiB.toFixed(0)} MiB (VmHWM)`,
-      `${rss.idleMiB.toFixed(0)} MiB idle before`,
-      `${(rss.bytes / 1024 ** 3).toFixed(1)} GiB sent, ${rss.complete} complete`,
-      `< ${TARGETS.rssMiB} MiB: ${verdict(rss.peakMiB < TARGETS.rssMiB)}`,
-    ]);
+    if (want('rss')) {
+      const rss = await rssUnderDownloads(server, server.local(pub.downloadUrl), rssSeconds);
+      rows.push([
+        'server peak RSS, 100 downloads',
+        `${rss.peakMiB.toFixed(0)} MiB (VmHWM)`,
+        `${rss.idleMiB.toFixed(0)} MiB idle before`,
+        `${(rss.bytes / 1024 ** 3).toFixed(1)} GiB sent, ${rss.complete} complete`,
+        `< ${TARGETS.rssMiB} MiB: ${verdict(rss.peakMiB < TARGETS.rssMiB)}`,
+      ]);
+      notes.push(`RSS: ${rss.method}; 50 fast readers + 50 slow readers (pause 20 ms per chunk), each cut after ${rssSeconds} s`);
+    }
+
+    // 5. mixed load: publishes, page views and downloads at once on one instance.
+    if (mixedPackages) {
+      const mixedPub = await new OtashipClient({ server: server.url, token }).publishResumable(mixedPackages.viewed);
+      const mixed = await measureMixed({
+        server,
+        token,
+        ipa: mixedPackages.sent,
+        ipaBytes: (await stat(mixedPackages.sent)).size,
+        release: mixedPub,
+        ...(nginx ? { nginxUrl: `${nginx.url}/Mixed.ipa` } : {}),
+        seconds: loadSeconds,
+        pageConnections: 8,
+        downloadConnections: 4,
+      });
+      rows.push(...mixed.rows);
+      notes.push(...mixed.notes);
+    }
 
     return [
-      `## server: SQLite + disk, package ${(ipaBytes / MiB).toFixed(0)} MiB, median of ${runs} run(s), load ${loadSeconds} s per target; load average at start ${loadAtStart}`,
+      `## server: SQLite + disk (ingest also on S3), package ${(ipaBytes / MiB).toFixed(0)} MiB, median of ${runs} run(s), load ${loadSeconds} s per target; load average at start ${loadAtStart}`,
       table(rows),
       ...notes,
-      `RSS: ${rss.method}; 50 fast readers + 50 slow readers (pause 20 ms per chunk), each cut after ${rssSeconds} s`,
       'clients: curl for single downloads; bench/lib/load.ts (node:http keep-alive) for request rates, the same for both targets; nginx: 1 worker, sendfile',
     ];
   } finally {

@@ -150,10 +150,15 @@ export class PublishService {
 
   /**
    * Publishes a package that already sits in a local file of its own (a finished resumable upload
-   * linked out of the store): hashed by reading, never copied; the file is always removed (or, on
-   * fs storage, becomes the package blob by rename).
+   * linked out of the store), never copied; the file is always removed (or, on fs storage, becomes
+   * the package blob by rename). `sha256`, when given, was computed as the bytes arrived; without
+   * it the file is read to hash it.
    */
-  async publishLocalFile(principal: Principal, path: string, options: PublishOptions & { expectedSize?: number }): Promise<PublishResult> {
+  async publishLocalFile(
+    principal: Principal,
+    path: string,
+    options: PublishOptions & { expectedSize?: number; sha256?: string },
+  ): Promise<PublishResult> {
     const id = newId(this.clock());
     await this.repos.blobIntents.record(releasePrefix(id), this.clock());
     const staged = this.#forgettingOnDispose(
@@ -161,6 +166,7 @@ export class PublishService {
         id,
         maxBytes: this.limits.maxUploadBytes,
         ...(options.expectedSize !== undefined ? { expectedSize: options.expectedSize } : {}),
+        ...(options.sha256 !== undefined ? { sha256: options.sha256 } : {}),
       }).catch(async (err: unknown) => {
         await this.#forgetIntent(id);
         throw err;

@@ -5,13 +5,14 @@
 // Optionally the same bytes are mirrored, as they arrive, into the blob store under the key the
 // package will most likely keep (`mirror`): the storage write then overlaps the upload instead of
 // following it, which halves ingest time on disk and hides an S3 upload behind the network transfer.
-// Backpressure comes from both the temp file and the mirror.
+// Backpressure comes from both the temp file and the mirror. The store hashes what it stores
+// (BlobStore.put), so with a mirror that digest is the upload's and the bytes are hashed once.
 //
 // A cut-off, oversized or failing upload removes its temp file (and its mirrored blob) before the
 // error propagates, so nothing stray is left behind.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -35,8 +36,11 @@ export interface StagedUpload {
 
 export interface MirrorSink {
   key: string;
-  /** Consumes the stream into storage; rejects (and stores nothing) if the stream errors. */
-  write(stream: Readable): Promise<unknown>;
+  /**
+   * Consumes the stream into storage; rejects (and stores nothing) if the stream errors. Resolves
+   * with the SHA-256 of what it stored (as BlobStore.put does).
+   */
+  write(stream: Readable): Promise<{ sha256?: string }>;
   delete(): Promise<void>;
 }
 
@@ -66,6 +70,7 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
   // The store may attach its listeners only after an await (e.g. mkdir); an abort in between must
   // not become an uncaught 'error'. The failure itself surfaces through the main pipeline.
   mirror?.on('error', () => undefined);
+  // With a mirror the store hashes the bytes; hashing them here too would be a second pass.
   const meter = new Meter(options.maxBytes, mirror);
   const mirrored = mirror && options.mirror ? options.mirror.write(mirror) : null;
   // A failing mirror (storage down) fails the upload at once rather than after the last byte.
@@ -88,6 +93,7 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
       await options.mirror.delete().catch(() => undefined);
     }
   };
+  let sha256: string;
   try {
     feed(body, meter);
     await pipeline(meter, out, { signal: options.signal });
@@ -95,7 +101,13 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
       throw new OtashipError('UPLOAD_INCOMPLETE', `the upload ended after ${meter.size} of ${options.expectedSize} announced bytes`);
     }
     if (meter.size === 0) throw new OtashipError('VALIDATION', 'the upload is empty: send the package bytes as the request body');
-    await mirrored;
+    if (mirrored) {
+      const stored = await mirrored;
+      if (!stored.sha256) throw new OtashipError('STORAGE', `the store gave no SHA-256 for ${options.mirror!.key}`);
+      sha256 = stored.sha256;
+    } else {
+      sha256 = meter.digest();
+    }
   } catch (err) {
     await cleanup();
     if (meter.overLimit) throw tooLarge(options.maxBytes);
@@ -114,7 +126,7 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
     id,
     path,
     size: meter.size,
-    sha256: meter.digest(),
+    sha256,
     mirror: options.mirror ? { key: options.mirror.key } : null,
     adoptMirror: () => {
       adopted = true;
@@ -147,16 +159,35 @@ function feed(body: Readable, meter: Meter): void {
   body.pipe(meter);
 }
 
+let filesReadBack = 0;
+
+/**
+ * How many staged files had to be read back to hash them (stageLocalFile without a known SHA-256)
+ * since the process started. The fast path never does; tests and diagnostics check that it did not.
+ */
+export function stagedFilesReadBack(): number {
+  return filesReadBack;
+}
+
 /**
  * Stages a file that is already on local disk (a finished resumable upload, linked out of the blob
- * store): its SHA-256 is computed by reading it, and nothing is copied. The file becomes the staged
- * upload's own, so dispose() removes it; a refused file is removed before the error propagates.
+ * store); nothing is copied. Its SHA-256 is `sha256` when that was computed as the bytes arrived,
+ * else it is computed by reading the file. The file becomes the staged upload's own, so dispose()
+ * removes it; a refused file is removed before the error propagates.
  */
-export async function stageLocalFile(path: string, options: { maxBytes: number; expectedSize?: number; id?: string }): Promise<StagedUpload> {
+export async function stageLocalFile(
+  path: string,
+  options: { maxBytes: number; expectedSize?: number; id?: string; sha256?: string },
+): Promise<StagedUpload> {
   const id = options.id ?? newId();
   let hashes: FileHashes;
   try {
-    hashes = await hashFile(path);
+    if (options.sha256 !== undefined) {
+      hashes = { size: (await stat(path)).size, sha256: options.sha256 };
+    } else {
+      filesReadBack += 1;
+      hashes = await hashFile(path);
+    }
     if (hashes.size > options.maxBytes) throw tooLarge(options.maxBytes);
     if (options.expectedSize !== undefined && hashes.size !== options.expectedSize) {
       throw new OtashipError('UPLOAD_INCOMPLETE', `the upload holds ${hashes.size} of ${options.expectedSize} announced bytes`);
@@ -164,7 +195,8 @@ export async function stageLocalFile(path: string, options: { maxBytes: number; 
     if (hashes.size === 0) throw new OtashipError('VALIDATION', 'the upload is empty: send the package bytes');
   } catch (err) {
     await rm(path, { force: true });
-    // hashFile names a file the user gave it; this one is the server's own, so a failed read is storage's.
+    // hashFile names a file the user gave it; this one is the server's own, so a failed read (or
+    // stat) is storage's.
     if (isOtashipError(err) && err.code !== 'FILE_NOT_FOUND') throw err;
     throw new OtashipError('STORAGE', `reading the finished upload failed (${describe(err)})`, { cause: err });
   }
@@ -182,7 +214,8 @@ export async function stageLocalFile(path: string, options: { maxBytes: number; 
 class Meter extends Transform {
   size = 0;
   overLimit = false;
-  readonly #hash = createHash('sha256');
+  /** Null when a mirror hashes the bytes instead. */
+  readonly #hash: Hash | null;
   #digest: string | null = null;
 
   constructor(
@@ -190,6 +223,7 @@ class Meter extends Transform {
     private readonly mirror: PassThrough | null,
   ) {
     super({ highWaterMark: 1024 * 1024 });
+    this.#hash = mirror ? null : createHash('sha256');
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -199,7 +233,7 @@ class Meter extends Transform {
       cb(tooLarge(this.maxBytes));
       return;
     }
-    this.#hash.update(chunk);
+    this.#hash?.update(chunk);
     if (this.mirror && !this.mirror.write(chunk)) {
       this.mirror.once('drain', () => cb(null, chunk));
       return;
@@ -219,7 +253,7 @@ class Meter extends Transform {
   }
 
   digest(): string {
-    this.#digest ??= this.#hash.digest('hex');
+    this.#digest ??= this.#hash!.digest('hex');
     return this.#digest;
   }
 }

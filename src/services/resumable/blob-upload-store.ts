@@ -4,6 +4,9 @@
 //   info.json                                 size, metadata, owner, creation date, layout (written at creation)
 //   part-<offset 16 digits>-<size 16 digits>-<rnd>   one PATCH's bytes, starting at that offset
 //   data                                      with the "file" layout: every PATCH's bytes, in place
+//   stray-<rnd>                               "file" layout: bytes landed in `data` that no part covers
+//                                             (a PATCH that lost a race), so no instance trusts the
+//                                             SHA-256 it computed on the way (running-digest.ts)
 //
 // The "file" layout is used where the store can write in place (fs storage, BlobStore.writeAt):
 // each PATCH writes its bytes into `data` at their offset and its part is then an empty marker
@@ -49,6 +52,7 @@ import { DataStore, ERRORS, Upload } from '@tus/server';
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { writeKeepingPartial } from '../../core/fs/keep-partial.js';
+import { RunningDigests, hashedBody } from './running-digest.js';
 
 export const UPLOADS_PREFIX = 'uploads/';
 /** Ids come from the tus server's naming function (32 hex digits); anything else is not ours. */
@@ -94,6 +98,8 @@ export interface BlobUploadStoreOptions {
 }
 
 export class BlobUploadStore extends DataStore {
+  readonly #digests = new RunningDigests();
+
   constructor(
     private readonly blobs: BlobStore,
     private readonly options: BlobUploadStoreOptions,
@@ -134,10 +140,29 @@ export class BlobUploadStore extends DataStore {
     if (info.offset !== offset) throw ERRORS.INVALID_OFFSET;
 
     if (info.layout === 'file' && this.blobs.writeAt) {
-      const { written, bodyError } = await this.blobs.writeAt(dataKey(id), offset, body);
-      if (written > 0) await this.#commitPart(id, offset, written, null);
-      if (bodyError) throw bodyError;
-      return offset + written;
+      // Hashed as the bytes go into the data file (see running-digest.ts).
+      const ticket = this.#digests.begin(id, offset);
+      const hashed = ticket.hash ? hashedBody(body, ticket.hash) : null;
+      // Until writeAt answers, assume bytes may have landed.
+      let landed = true;
+      let committed = false;
+      try {
+        const { written, bodyError } = await this.blobs.writeAt(dataKey(id), offset, hashed?.stream ?? body);
+        landed = written > 0;
+        if (written > 0) {
+          const key = await this.#commitPart(id, offset, written, null);
+          committed = true;
+          if (ticket.hash) this.#digests.committed(ticket, key, written, (await this.blobs.stat(dataKey(id)))?.etag ?? null);
+        }
+        const failure = bodyError ?? hashed?.bodyError();
+        if (failure) throw failure;
+        return offset + written;
+      } catch (err) {
+        // Bytes landed in the data file but no part covers them: they may overwrite bytes that an
+        // instance hashed. Say so where every instance looks before trusting its digest.
+        if (landed && !committed) await this.#markStray(id).catch(() => undefined);
+        throw err;
+      }
     }
     await mkdir(this.options.tmpDir, { recursive: true });
     const tmp = join(this.options.tmpDir, `upload-tus-${id}-${randomBytes(6).toString('hex')}.part`);
@@ -164,6 +189,7 @@ export class BlobUploadStore extends DataStore {
     checkId(id);
     const info = await this.info(id);
     if (!info) throw ERRORS.FILE_NOT_FOUND;
+    this.#digests.forget(id);
     await this.#removeAll(id);
   }
 
@@ -179,11 +205,13 @@ export class BlobUploadStore extends DataStore {
       const id = key.slice(UPLOADS_PREFIX.length).split('/')[0];
       if (id && UPLOAD_ID.test(id)) ids.add(id);
     }
+    this.#digests.keepOnly(ids);
     let deleted = 0;
     for (const id of ids) {
       const info = await this.#stored(id).catch(() => null);
       const created = info ? Date.parse(info.creationDate) : await this.#newestPartTime(id);
       if (Number.isFinite(created) && created < cutoff) {
+        this.#digests.forget(id);
         await this.#removeAll(id);
         deleted += 1;
       }
@@ -272,6 +300,20 @@ export class BlobUploadStore extends DataStore {
     }
   }
 
+  /**
+   * The finished upload's SHA-256 as computed while its PATCHes arrived on this instance, or null
+   * when it was not (written by several instances, out of order, before a restart: see
+   * running-digest.ts) and the bytes must be read back to hash them.
+   */
+  async finishedDigest(info: UploadInfo): Promise<string | null> {
+    if (info.layout !== 'file' || info.size === null || info.offset !== info.size) return null;
+    for await (const key of this.blobs.list(`${UPLOADS_PREFIX}${info.id}/stray-`)) {
+      if (key) return null; // a write no part covers landed in the data file (see write())
+    }
+    const version = (await this.blobs.stat(dataKey(info.id)))?.etag ?? null;
+    return this.#digests.digest(info.id, info.parts.map((p) => p.key), version);
+  }
+
   /** The uploaded bytes in order, streamed (constant memory). */
   read(info: UploadInfo): Readable {
     const parts = [...info.parts].sort((a, b) => a.offset - b.offset);
@@ -300,8 +342,11 @@ export class BlobUploadStore extends DataStore {
     return out;
   }
 
-  /** Stores a part: `tmp` holds its bytes, or with null they are already in `data` (a marker). */
-  async #commitPart(id: string, offset: number, size: number, tmp: string | null): Promise<void> {
+  /**
+   * Stores a part: `tmp` holds its bytes, or with null they are already in `data` (a marker).
+   * Returns the part's key once it is in the chain.
+   */
+  async #commitPart(id: string, offset: number, size: number, tmp: string | null): Promise<string> {
     // The body may have taken minutes to arrive (a stalled connection), and the client may have
     // resumed on another instance meanwhile: a part that no longer continues the chain is not stored.
     if (chainEnd(await this.#chain(id)) !== offset) throw ERRORS.INVALID_OFFSET;
@@ -321,6 +366,12 @@ export class BlobUploadStore extends DataStore {
       await this.blobs.delete(key).catch(() => undefined);
       throw ERRORS.INVALID_OFFSET;
     }
+    return key;
+  }
+
+  async #markStray(id: string): Promise<void> {
+    const key = `${UPLOADS_PREFIX}${id}/stray-${randomBytes(8).toString('hex')}`;
+    await this.blobs.put(key, Readable.from([]), { size: 0, contentType: 'application/octet-stream' });
   }
 
   async #saveInfo(info: StoredInfo): Promise<void> {

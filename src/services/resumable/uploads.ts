@@ -51,11 +51,14 @@ export class ResumableUploads {
     }
     const filename = options.filename ?? info.metadata.filename ?? info.metadata.name ?? undefined;
     const publishOptions = { ...options, ...(filename ? { filename } : {}), expectedSize: info.size };
-    // On fs storage the finished upload is one file: linked, hashed and renamed into the release,
-    // never copied. Elsewhere its bytes stream through the ordinary staging.
+    // On fs storage the finished upload is one file: linked and renamed into the release, never
+    // copied, and hashed while its PATCHes arrived (read back only when this instance could not
+    // follow every PATCH: see running-digest.ts). Elsewhere its bytes stream through the ordinary
+    // staging, which hashes them on the way.
+    const sha256 = await this.store.finishedDigest(info);
     const local = await this.store.linkFinished(info);
     const result = local
-      ? await this.publisher.publishLocalFile(principal, local, publishOptions)
+      ? await this.publisher.publishLocalFile(principal, local, { ...publishOptions, ...(sha256 ? { sha256 } : {}) })
       : await this.publisher.publishStream(principal, this.store.read(info), publishOptions);
     // The release is recorded; a failed removal only leaves bytes the sweep will take later.
     await this.store.remove(info.id).catch(() => undefined);

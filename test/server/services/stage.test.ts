@@ -33,6 +33,8 @@ function recordingMirror(delay: number, fail?: Error) {
       await pipeline(stream, new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }));
       state.bytes = Buffer.concat(chunks);
       state.stored = true;
+      // As a BlobStore.put does: the digest of what it stored.
+      return { sha256: createHash('sha256').update(state.bytes).digest('hex') };
     },
     async delete() {
       state.deleted = true;
@@ -99,6 +101,17 @@ describe('stageUpload with a mirror', () => {
       assert.deepEqual(await readdir(dir), []);
     });
   }
+
+  test("the store's digest is the upload's: one that gives none fails the upload (STORAGE), nothing kept", async () => {
+    const { sink, state } = recordingMirror(0);
+    const write = sink.write.bind(sink);
+    const r = await settle(
+      stageUpload(Readable.from([randomBytes(10_000)]), { tmpDir: dir, maxBytes: 1e9, mirror: { ...sink, write: async (s) => (await write(s), {}) } }),
+    );
+    assert.equal(codeOf(r), 'STORAGE');
+    assert.ok(state.deleted);
+    assert.deepEqual(await readdir(dir), []);
+  });
 
   test('a failing store fails the upload promptly and leaves no temp file', async () => {
     const { sink } = recordingMirror(0, new OtashipError('STORAGE', 'bucket gone'));
