@@ -8,6 +8,7 @@ import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { settingsRepository } from './settings.js';
 import { tokenRepository } from './tokens.js';
+import { uploadLockRepository } from './upload-locks.js';
 import { webhookRepository } from './webhooks.js';
 
 type BoundRepositories = Omit<Repositories, 'transaction' | 'close'>;
@@ -21,6 +22,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     settings: settingsRepository(db),
     devices: deviceRepository(db),
     webhooks: webhookRepository(db),
+    uploadLocks: uploadLockRepository(db),
   };
 }
 

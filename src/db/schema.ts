@@ -114,6 +114,17 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+export interface UploadLocksTable {
+  upload_id: string;
+  owner_token_id: string | null;
+  /** Declared length; null while the client defers it. */
+  size: DbBigInt | null;
+  created_at: DbTimestamp;
+  holder: string | null;
+  lease_until: DbNullableTimestamp;
+  release_requested: DbBool;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -125,6 +136,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  upload_locks: UploadLocksTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -34,7 +34,7 @@ describe('PostgreSQL specifics', { skip }, () => {
       await client.connect();
       try {
         const applied = await client.query('select name from otaship_migrations order by name');
-        assert.deepEqual(applied.rows.map((r: { name: string }) => r.name), ['0001_initial', '0002_devices', '0003_webhooks']);
+        assert.deepEqual(applied.rows.map((r: { name: string }) => r.name), ['0001_initial', '0002_devices', '0003_webhooks', '0004_upload_locks']);
       } finally {
         await client.end();
       }
