@@ -43,11 +43,12 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataStore, ERRORS, Upload } from '@tus/server';
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
+import type { UploadLockRepository } from '../../ports/repositories.js';
 import { writeKeepingPartial } from '../../core/fs/keep-partial.js';
 
 export const UPLOADS_PREFIX = 'uploads/';
@@ -84,9 +85,24 @@ export interface UploadInfo extends StoredInfo {
 
 const PART = /\/part-(\d{16})-(\d{16})-([a-f0-9]+)$/;
 
+/** What a writer asks before each write and commit: is the upload's write lease still surely ours? */
+export interface LeaseGuard {
+  /** Throws (a tus 409) once the lease is lost or may have lapsed. */
+  check(): void;
+}
+
 export interface BlobUploadStoreOptions {
   /** Local folder for per-request temp files. */
   tmpDir: string;
+  /**
+   * The records shared by every instance (upload_locks): created with the upload, forgotten with it.
+   * Absent in tests of the store alone.
+   */
+  records?: UploadLockRepository;
+  /** The write lease held by the request writing `id` in this process, if any (see upload-lock.ts). */
+  leaseOf?: (id: string) => LeaseGuard | undefined;
+  /** Bytes between two progress records inside one PATCH (default: the store's SYNC_EVERY). */
+  syncEvery?: number;
   /** Uploads older than this are expired (tus expiration extension) and swept. */
   expirationMs: number;
   /** Current time in ms (tests move it). */
@@ -116,6 +132,10 @@ export class BlobUploadStore extends DataStore {
       creationDate: new Date((this.options.now ?? Date.now)()).toISOString(),
       layout: this.blobs.writeAt ? 'file' : 'parts',
     };
+    // The file layout's data file exists from the start: writes never create it (writeAt), so once a
+    // finished upload's file is renamed away (#seal) no late write can bring it back.
+    if (info.layout === 'file') await this.blobs.writeAt!(dataKey(info.id), 0, Readable.from([]), { create: true });
+    await this.options.records?.register({ uploadId: info.id, ownerTokenId: owner, size: info.size, createdAt: new Date(info.creationDate) });
     await this.#saveInfo(info);
     upload.metadata = metadata;
     upload.creation_date = info.creationDate;
@@ -133,12 +153,7 @@ export class BlobUploadStore extends DataStore {
     if (!info) throw ERRORS.FILE_NOT_FOUND;
     if (info.offset !== offset) throw ERRORS.INVALID_OFFSET;
 
-    if (info.layout === 'file' && this.blobs.writeAt) {
-      const { written, bodyError } = await this.blobs.writeAt(dataKey(id), offset, body);
-      if (written > 0) await this.#commitPart(id, offset, written, null);
-      if (bodyError) throw bodyError;
-      return offset + written;
-    }
+    if (info.layout === 'file' && this.blobs.writeAt) return this.#writeInPlace(info, body, offset);
     await mkdir(this.options.tmpDir, { recursive: true });
     const tmp = join(this.options.tmpDir, `upload-tus-${id}-${randomBytes(6).toString('hex')}.part`);
     let bodyError: unknown;
@@ -158,6 +173,7 @@ export class BlobUploadStore extends DataStore {
     const stored = await this.#stored(id);
     if (!stored) throw ERRORS.FILE_NOT_FOUND;
     await this.#saveInfo({ ...stored, size: length });
+    await this.options.records?.setSize(id, length);
   }
 
   override async remove(id: string): Promise<void> {
@@ -188,6 +204,8 @@ export class BlobUploadStore extends DataStore {
         deleted += 1;
       }
     }
+    // Records of uploads created before the cut-off: their uploads are expired (or long gone).
+    await this.options.records?.prune(new Date(cutoff));
     return deleted;
   }
 
@@ -256,10 +274,13 @@ export class BlobUploadStore extends DataStore {
    */
   async linkFinished(info: UploadInfo): Promise<string | null> {
     if (info.layout !== 'file' || !this.blobs.linkFile || info.size === null || info.offset !== info.size) return null;
+    await this.#seal(info.id);
     await mkdir(this.options.tmpDir, { recursive: true });
     // `upload-…`: the start-up sweep of stale temp files knows the prefix.
     const path = join(this.options.tmpDir, `upload-${info.id}-${randomBytes(6).toString('hex')}.linked`);
-    if (!(await this.blobs.linkFile(dataKey(info.id), path))) return null;
+    // The sealed file: no write opens it (writeAt never creates `data` again), so the release that
+    // this link becomes shares its bytes with nothing an upload can still change.
+    if (!(await this.blobs.linkFile(finalKey(info.id), path))) return null;
     try {
       // Bytes past the chain's end (a PATCH cut off while a longer one won) are not the upload's.
       const { size } = await stat(path);
@@ -272,6 +293,66 @@ export class BlobUploadStore extends DataStore {
     }
   }
 
+  /**
+   * A finished upload of the file layout: its data file gets its final name, in one atomic rename
+   * under the upload's write lease. From then on no write reaches its bytes (writeAt opens only an
+   * existing `data`). Idempotent: an upload sealed already (or an instance that crashed between the
+   * last record and the rename) ends in the same state.
+   */
+  async #seal(id: string): Promise<void> {
+    if (!this.blobs.rename) return;
+    await this.blobs.rename(dataKey(id), finalKey(id));
+  }
+
+  /**
+   * One PATCH in the file layout: its bytes go into `data` in place. Every SYNC_EVERY bytes they are
+   * flushed and recorded (a marker part), so a crash keeps what was on disk; the last record replaces
+   * the previous one. A full disk gives back this PATCH's bytes and records (507).
+   */
+  async #writeInPlace(info: UploadInfo, body: Readable, offset: number): Promise<number> {
+    const id = info.id;
+    const lease = this.options.leaseOf?.(id);
+    lease?.check();
+    let recorded: UploadPart | null = null;
+    const record = async (written: number) => {
+      lease?.check();
+      const part = await this.#commitPart(id, offset, written, null, recorded);
+      if (recorded) await this.blobs.delete(recorded.key).catch(() => undefined);
+      recorded = part;
+    };
+    // The lease is checked for every chunk: a request that lost it (a stalled process whose lease
+    // lapsed) stops writing instead of writing over bytes that another request now owns.
+    const guarded = lease ? checkingLease(body, lease) : body;
+    let result: { written: number; bodyError: unknown };
+    try {
+      result = await this.blobs.writeAt!(dataKey(id), offset, guarded, {
+        // An upload from before data files were made at creation has none until its first write.
+        create: offset === 0 && info.parts.length === 0,
+        onDurable: record,
+        ...(this.options.syncEvery ? { syncEvery: this.options.syncEvery } : {}),
+      });
+    } catch (err) {
+      const stale = recorded as UploadPart | null;
+      if (stale && err instanceof OtashipError && err.code === 'INSUFFICIENT_STORAGE') {
+        // The bytes were given back (writeAt): their record goes too.
+        await this.blobs.delete(stale.key).catch(() => undefined);
+      }
+      if (err instanceof OtashipError && err.code === 'NOT_FOUND') throw finishedOrGone(id);
+      throw err;
+    }
+    const { written, bodyError } = result;
+    const before = recorded as UploadPart | null;
+    if (written > (before?.size ?? 0)) {
+      lease?.check();
+      const part = await this.#commitPart(id, offset, written, null, before);
+      if (before) await this.blobs.delete(before.key).catch(() => undefined);
+      recorded = part;
+    }
+    if (info.size !== null && offset + written === info.size) await this.#seal(id);
+    if (bodyError) throw bodyError;
+    return offset + written;
+  }
+
   /** The uploaded bytes in order, streamed (constant memory). */
   read(info: UploadInfo): Readable {
     const parts = [...info.parts].sort((a, b) => a.offset - b.offset);
@@ -280,7 +361,8 @@ export class BlobUploadStore extends DataStore {
     void (async () => {
       try {
         if (info.layout === 'file') {
-          if (info.offset > 0) await pipeline(await blobs.get(dataKey(info.id), { start: 0, end: info.offset - 1 }), out);
+          const key = (await blobs.stat(finalKey(info.id))) ? finalKey(info.id) : dataKey(info.id);
+          if (info.offset > 0) await pipeline(await blobs.get(key, { start: 0, end: info.offset - 1 }), out);
           else out.end();
           return;
         }
@@ -300,11 +382,16 @@ export class BlobUploadStore extends DataStore {
     return out;
   }
 
-  /** Stores a part: `tmp` holds its bytes, or with null they are already in `data` (a marker). */
-  async #commitPart(id: string, offset: number, size: number, tmp: string | null): Promise<void> {
+  /**
+   * Stores a part: `tmp` holds its bytes, or with null they are already in `data` (a marker).
+   * `replacing`: this request's earlier, shorter record of the same offset (a progress record), which
+   * the chain may end with instead of `offset`.
+   */
+  async #commitPart(id: string, offset: number, size: number, tmp: string | null, replacing: UploadPart | null = null): Promise<UploadPart> {
     // The body may have taken minutes to arrive (a stalled connection), and the client may have
     // resumed on another instance meanwhile: a part that no longer continues the chain is not stored.
-    if (chainEnd(await this.#chain(id)) !== offset) throw ERRORS.INVALID_OFFSET;
+    const end = chainEnd(await this.#chain(id));
+    if (end !== offset && !(replacing && end === replacing.offset + replacing.size)) throw ERRORS.INVALID_OFFSET;
     const digits = (n: number) => String(n).padStart(16, '0');
     const key = `${UPLOADS_PREFIX}${id}/part-${digits(offset)}-${digits(size)}-${randomBytes(8).toString('hex')}`;
     if (tmp === null) {
@@ -321,6 +408,7 @@ export class BlobUploadStore extends DataStore {
       await this.blobs.delete(key).catch(() => undefined);
       throw ERRORS.INVALID_OFFSET;
     }
+    return { key, offset, size };
   }
 
   async #saveInfo(info: StoredInfo): Promise<void> {
@@ -334,6 +422,7 @@ export class BlobUploadStore extends DataStore {
     // Parts first, info last: a half-finished removal still shows up (and is finished) in the next sweep.
     for (const key of keys.filter((k) => k !== infoKey(id))) await this.blobs.delete(key);
     await this.blobs.delete(infoKey(id));
+    await this.options.records?.remove(id);
   }
 
   async #newestPartTime(id: string): Promise<number> {
@@ -359,6 +448,47 @@ function chainEnd(parts: readonly UploadPart[]): number {
 
 function dataKey(id: string): string {
   return `${UPLOADS_PREFIX}${id}/data`;
+}
+
+/** A finished upload's file (see #seal): read and linked, never opened for writing. */
+function finalKey(id: string): string {
+  return `${UPLOADS_PREFIX}${id}/final`;
+}
+
+/** A tus answer (status and text) for a write to an upload whose file is sealed or gone. */
+function finishedOrGone(id: string): { status_code: number; body: string } {
+  return {
+    status_code: 410,
+    body: `upload ${id} is finished or was removed and takes no more bytes: publish it (POST /api/v1/uploads/${id}/publish) or start a new upload\n`,
+  };
+}
+
+/** The body, passed on while the lease is surely held; its failure or early end is passed on too. */
+function checkingLease(body: Readable, lease: LeaseGuard): Readable {
+  const out = new LeaseCheck(lease);
+  body.once('error', (err) => out.destroy(err));
+  body.once('close', () => {
+    if (!body.readableEnded) out.destroy(new Error('the request body ended early'));
+  });
+  out.once('error', () => body.unpipe(out));
+  body.pipe(out);
+  return out;
+}
+
+/** Passes chunks on while the write lease is surely held; fails the stream once it is not. */
+class LeaseCheck extends Transform {
+  constructor(private readonly lease: LeaseGuard) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.lease.check();
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    cb(null, chunk);
+  }
 }
 
 function infoKey(id: string): string {
