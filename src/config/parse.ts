@@ -39,6 +39,13 @@ export function parseByteSize(value: string | number, name: string): number {
   return positiveInteger(Math.floor(Number(m[1]) * factor), name);
 }
 
+/** "10" → 10: a whole number of at least 1. */
+export function parseCount(value: string | number, name: string): number {
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw bad(name, value, 'a whole number of at least 1');
+  return n;
+}
+
 export function parsePort(value: string | number, name: string): number {
   const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw bad(name, value, 'a port number 0-65535');

@@ -102,8 +102,8 @@ describe('resumable uploads (tus)', () => {
       });
       assert.equal(res.status, 204, `${location}: ${await res.text()}`);
     }
-    const data = await stat(join(root, 'uploads', id, 'data'));
-    assert.equal(data.size, bytes.length, 'both PATCHes wrote into the one data file');
+    const data = await stat(join(root, 'uploads', id, 'final'));
+    assert.equal(data.size, bytes.length, 'both PATCHes wrote into the one data file, sealed with the last byte');
     const parts = (await uploadKeys()).filter((k) => k.includes('/part-'));
     assert.equal(parts.length, 2);
     for (const key of parts) assert.equal((await srv.services.blobs.stat(key))?.size, 0, 'parts are empty markers');
