@@ -29,7 +29,7 @@ async function offsetOf(srv: TestServer, id: string): Promise<number> {
 }
 
 /** What a tus client does: asks for the offset and sends the rest, again after a 409/423. */
-async function finish(srv: TestServer, id: string, bytes: Buffer): Promise<void> {
+async function finish(srv: TestServer, id: string, bytes: Buffer<ArrayBuffer>): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const offset = await offsetOf(srv, id);
     if (offset === bytes.length) return;
@@ -82,8 +82,8 @@ function sharedInstances(label: string, databaseUrl: () => Promise<string | unde
     let shared: string;
     let a: TestServer;
     let b: TestServer;
-    let ipa: Buffer;
-    let other: Buffer;
+    let ipa: Buffer<ArrayBuffer>;
+    let other: Buffer<ArrayBuffer>;
 
     before(async () => {
       shared = await mkdtemp(join(tmpdir(), 'otaship-shared-'));
