@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Server as TusServer, type Locker } from '@tus/server';
+import { Server as TusServer } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../../core/errors.js';
 import { appJson, authorize, releaseJson } from '../../../services/index.js';
@@ -30,11 +30,6 @@ export const UPLOADS_PATH = '/api/v1/uploads';
 const OWNER_HEADER = 'x-otaship-upload-owner';
 /** Likewise, the id the route booked for a new upload. */
 const ID_HEADER = 'x-otaship-upload-id';
-
-/** No lock: for requests that only read. */
-const READ_ONLY: Locker = {
-  newLock: () => ({ lock: async () => undefined, unlock: async () => undefined }),
-};
 const SWEEP_INTERVAL_MS = 3600_000;
 const FIRST_SWEEP_MS = 60_000;
 
@@ -56,10 +51,10 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
     path: UPLOADS_PATH,
     datastore: uploads.store,
     maxSize: uploads.maxUploadBytes,
-    // Writes and removals hold the upload's lease in the shared database (one writer across every
-    // instance); reads take none: the offset comes from the recorded parts, consistent on its own,
-    // and a HEAD must not cut off a PATCH that is still sending.
-    locker: (req) => (req.method === 'HEAD' || req.method === 'GET' ? READ_ONLY : uploads.leases),
+    // Every request on an upload holds its lease in the shared database: one at a time across all
+    // instances. A HEAD takes it too, as with tus's own lock: a client that asks where to resume has
+    // given up on its previous PATCH, which is then ended (keeping its bytes) and counted.
+    locker: uploads.leases,
     // The store's catalogue errors (a full disk: 507) keep their status and message.
     onResponseError: (_req, err) => (err instanceof OtashipError ? { status_code: err.status, body: `${err.toLine()}\n` } : undefined),
     // The id reserved by the route (quota booking) before the tus server creates the upload.
