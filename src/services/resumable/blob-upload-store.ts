@@ -4,31 +4,24 @@
 //   info.json                                 size, metadata, owner, creation date, layout (written at creation)
 //   part-<offset 16 digits>-<size 16 digits>-<rnd>   one PATCH's bytes, starting at that offset
 //   data                                      with the "file" layout: every PATCH's bytes, in place
+//   final                                     the same file, renamed with the upload's last byte
 //
 // The "file" layout is used where the store can write in place (fs storage, BlobStore.writeAt):
-// each PATCH writes its bytes into `data` at their offset and its part is then an empty marker
-// (offset and size are in its name). The finished upload is one file that publishing links and
-// renames into the release, so the package is written once instead of twice (parts, then a copy of
-// them all). Every PATCH of an upload carries the same bytes at the same offsets (those of one
-// file), so writes that overlap (the races below) write identical bytes; only the chain of markers
-// says how far `data` is valid. Other stores (S3, memory) keep the bytes in the parts.
+// `data` is made at creation, each PATCH writes its bytes into it at their offset and its part is an
+// empty marker (offset and size are in its name). A long PATCH flushes and records its progress
+// every SYNC_EVERY bytes (its record replaced each time), so a crash keeps what reached the disk. With
+// the last byte `data` is renamed to `final` (#seal): writes only open an existing `data`, so nothing
+// reaches a finished upload's bytes again, and publishing links `final` and renames the link into
+// the release — the package is written once, and only the release can change it. Other stores (S3,
+// memory) keep the bytes in the parts.
 //
-// No shared state is ever read, changed and written back: a part is one atomic put, and the offset
-// is derived from the listing — the chain of parts from byte 0. Two instances can hold PATCHes for
-// one upload when a client gives up on a stalled one and resumes on another; the stalled body may
-// still arrive later. So before storing, a part is checked to continue the chain (else 409, nothing
-// stored), and after storing, to be in it. Where parts share an offset, every instance picks the one
-// whose chain reaches furthest (then the smallest key), so adding a part never shortens the chain.
-// A part that lost removes itself and answers 409, and the client asks for the offset again.
-//
-// What is left (no lock makes check-then-put atomic): if two parts pass the check before either
-// lands, both are stored and the rule above keeps one. When the other instance has already answered
-// 204, its offset is never taken back, but it may move forward (the later part was longer, holding
-// the same bytes of the file): the client's next PATCH gets 409 and resumes from the new offset.
-// An acknowledged offset can only go back when a third request races in the same window: one
-// instance drops its part after its check while another, having listed before the drop, has just
-// stored the next part on top of it. The chain then ends before that part, and the client's next
-// PATCH gets 409 and sends those bytes again (slower, never corrupt).
+// One request at a time writes an upload, across instances: each holds the upload's lease in the
+// database (upload-lock.ts; `leaseOf` gives the writer its guard, checked before every chunk and
+// record). The offset is still derived from the listing — the chain of parts from byte 0 — and a part
+// is still checked to continue the chain before and after it is stored (else 409, nothing kept), so
+// a request whose lease lapsed (a paused process) cannot take an acknowledged offset back either.
+// Where parts share an offset, the one whose chain reaches furthest wins (then the smallest key), so
+// adding a part never shortens the chain.
 //
 // Why not @tus/file-store / @tus/s3-store: the S3 store needs ListParts and ListMultipartUploads
 // (s3rver and several S3-compatible servers lack them, so it could not be tested here), has no key
@@ -36,8 +29,8 @@
 // Going through our BlobStore port gives one implementation for fs, S3 and memory, reuses the
 // adapters' key checks, atomic puts and prefixes, and is covered by the same tests.
 //
-// Each PATCH body is first written to a local temp file (per request, removed afterwards) and then
-// stored as one part. Bytes that arrived before a connection was cut are kept, so the client resumes
+// In the "parts" layout each PATCH body is first written to a local temp file (per request, removed
+// afterwards) and then stored as one part. Bytes that arrived before a connection was cut are kept, so the client resumes
 // from where the cut happened rather than from the previous PATCH. Memory stays constant.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
