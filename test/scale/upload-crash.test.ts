@@ -11,11 +11,11 @@ import { mkdtemp, open, readFile, readdir, rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { OtashipClient } from '../../src/client/index.js';
 import { SYNC_EVERY } from '../../src/storage/fs.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { waitFor } from '../helpers/wait.js';
 import { cliCommand, freePort } from './instances.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -46,12 +46,10 @@ async function serve(dataDir: string): Promise<Served> {
   let gone = false;
   const exited = new Promise<void>((done) => child.once('exit', () => ((gone = true), done())));
   // Ready when /api/v1/health answers (polled; a process that exits first fails with its output).
-  for (;;) {
+  await waitFor(async () => {
     if (gone) throw new Error(`otaship serve exited before it was ready:\n${output}`);
-    const ok = await fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await sleep(100);
-  }
+    return fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false);
+  }, 100);
   return { url, child, exited, log: () => output };
 }
 
@@ -106,11 +104,8 @@ describe('a server killed in the middle of a PATCH', () => {
 
     // The event: the server records the bytes on disk while the PATCH is still open (a marker part
     // named for its offset and size). Watched on disk: a HEAD would end the PATCH, as tus asks.
-    let seen = await recorded(id);
-    while (seen === 0) {
-      await sleep(20);
-      seen = await recorded(id);
-    }
+    await waitFor(async () => (await recorded(id)) > 0);
+    const seen = await recorded(id);
     assert.ok(seen >= SYNC_EVERY && seen <= sent, `recorded ${seen} of the ${sent} bytes sent`);
 
     running.child.kill('SIGKILL');
