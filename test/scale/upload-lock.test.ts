@@ -161,7 +161,7 @@ function sharedInstances(label: string, databaseUrl: () => Promise<string | unde
           body: other.subarray(0, 1000),
         });
         assert.ok([404, 409, 410].includes(late.status), `late PATCH at ${offset}: ${late.status}`);
-        assert.match(await late.text(), /upload|offset/i);
+        assert.match(await late.text(), /finished/, `late PATCH at ${offset}: a message that says why`);
       }
       await assertPackage(published.release, published.downloadUrl, ipa);
     });
@@ -182,6 +182,24 @@ function sharedInstances(label: string, databaseUrl: () => Promise<string | unde
       const published = await publish(b, id);
       assert.equal(published.release.sha256, sha256(ipa));
       await assertPackage(published.release, published.downloadUrl, ipa);
+    });
+
+    test('PATCHes sent to B while A publishes are refused, whichever comes first', async () => {
+      const id = await create(a, ipa.length);
+      await finish(a, id, ipa);
+      const patchOnB = (offset: number) =>
+        fetch(`${b.baseUrl}/api/v1/uploads/${id}`, {
+          method: 'PATCH',
+          headers: tus(b, { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }),
+          body: other.subarray(offset, offset + 100_000),
+        }).then(async (res) => ({ offset, status: res.status, text: await res.text() }));
+      const [published, ...patches] = await Promise.all([publish(a, id), patchOnB(0), patchOnB(100_000), patchOnB(ipa.length - 100_000)]);
+      for (const p of patches) {
+        assert.ok([404, 409, 410].includes(p.status), `PATCH at ${p.offset} on B: ${p.status} ${p.text}`);
+        assert.match(p.text, /finished/);
+      }
+      assert.equal(published!.release.sha256, sha256(ipa));
+      await assertPackage(published!.release, published!.downloadUrl, ipa);
     });
   });
 }

@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Server as TusServer } from '@tus/server';
+import { ERRORS as TUS_ERRORS, Server as TusServer } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../../core/errors.js';
 import { appJson, authorize, releaseJson } from '../../../services/index.js';
@@ -28,6 +28,17 @@ export const UPLOADS_PATH = '/api/v1/uploads';
  * a client sends is removed first, so it cannot be forged.
  */
 const OWNER_HEADER = 'x-otaship-upload-owner';
+const OFFSET_CONFLICT = {
+  status_code: 409,
+  body:
+    'Upload-Offset does not match what this upload holds (another request moved it on, or the upload is finished): ' +
+    'ask for its offset (HEAD) and send from there; a finished upload takes no more bytes and is published with POST <upload URL>/publish\n',
+};
+/** The upload went away between the route's check and the tus server's (published, cancelled). */
+const UPLOAD_GONE = {
+  status_code: 404,
+  body: 'this upload does not exist (finished and published, cancelled or expired): start a new upload\n',
+};
 /** Likewise, the id the route booked for a new upload. */
 const ID_HEADER = 'x-otaship-upload-id';
 const SWEEP_INTERVAL_MS = 3600_000;
@@ -55,8 +66,14 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
     // instances. A HEAD takes it too, as with tus's own lock: a client that asks where to resume has
     // given up on its previous PATCH, which is then ended (keeping its bytes) and counted.
     locker: uploads.leases,
-    // The store's catalogue errors (a full disk: 507) keep their status and message.
-    onResponseError: (_req, err) => (err instanceof OtashipError ? { status_code: err.status, body: `${err.toLine()}\n` } : undefined),
+    // The store's catalogue errors (a full disk: 507) keep their status and message; tus's terse
+    // offset conflict says what happened and what to do.
+    onResponseError: (_req, err) => {
+      if (err instanceof OtashipError) return { status_code: err.status, body: `${err.toLine()}\n` };
+      if (err === TUS_ERRORS.INVALID_OFFSET) return OFFSET_CONFLICT;
+      if (err === TUS_ERRORS.FILE_NOT_FOUND) return UPLOAD_GONE;
+      return undefined;
+    },
     // The id reserved by the route (quota booking) before the tus server creates the upload.
     namingFunction: (req) => req.headers.get(ID_HEADER) ?? randomBytes(16).toString('hex'),
     // A relative Location (`uploads/<id>`, resolved against the creation URL …/api/v1/uploads): the
