@@ -1,17 +1,23 @@
 // A resumable upload that meets a full disk, on a real small file system: a 20 MiB tmpfs mounted as
 // the blob storage folder of a real server. The PATCH that runs out of space is answered 507
 // INSUFFICIENT_STORAGE, the bytes it wrote are given back (the disk is not left full), and the upload
-// goes on once there is room. Needs mount(2) (root); skipped with a message where it is not allowed,
+// goes on once there is room. Stores that keep each PATCH as a part (S3) stage it in a local temp
+// file first: that one is removed when it fills the disk. Needs mount(2) (root); skipped with a message where it is not allowed,
 // except under CI, where that is a failure.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, statfs } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Readable } from 'node:stream';
+import { Upload } from '@tus/server';
+import { OtashipError } from '../../src/core/errors.js';
+import { BlobUploadStore, OWNER_METADATA } from '../../src/services/resumable/blob-upload-store.js';
+import { openBlobStore } from '../../src/storage/open.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const run = promisify(execFile);
@@ -86,6 +92,24 @@ async function offsetOf(id: string): Promise<number> {
 }
 
 describe('a resumable upload on a full disk', { skip }, () => {
+  test('stores that keep parts (S3): a PATCH whose local temp file fills the disk fails with INSUFFICIENT_STORAGE and leaves nothing', async () => {
+    const memory = await openBlobStore({ kind: 'memory' });
+    const tmp = join(blobs, 'parts-tmp');
+    const store = new BlobUploadStore(memory, { tmpDir: tmp, expirationMs: 3600_000 });
+    const id = 'b'.repeat(32);
+    await store.create(new Upload({ id, offset: 0, size: 30 * MiB, metadata: { [OWNER_METADATA]: 'tok' } }));
+    const before = await used();
+    await assert.rejects(
+      store.write(Readable.from((function* () {
+        for (let i = 0; i < 30; i++) yield randomBytes(MiB);
+      })()), id, 0),
+      (e: unknown) => e instanceof OtashipError && e.code === 'INSUFFICIENT_STORAGE',
+    );
+    assert.deepEqual(await readdir(tmp), [], 'the temp file is gone');
+    assert.ok((await used()) - before < MiB, 'and its space given back');
+    assert.equal((await store.info(id))!.offset, 0);
+  });
+
   test('the PATCH that runs out of space gets 507 and gives its bytes back; the upload goes on when there is room', async () => {
     const size = 30 * MiB;
     const created = await fetch(`${srv.baseUrl}/api/v1/uploads`, {

@@ -152,7 +152,16 @@ export class BlobUploadStore extends DataStore {
     let bodyError: unknown;
     let size: number;
     try {
-      bodyError = await saveKeepingPartial(body, tmp);
+      try {
+        bodyError = await saveKeepingPartial(body, tmp);
+      } catch (err) {
+        // The temp file goes (finally below): a full disk is not left full by a failed PATCH.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC' || code === 'EDQUOT') {
+          throw new OtashipError('INSUFFICIENT_STORAGE', `the server's temp folder is full: a PATCH of upload ${id} could not be kept`, { cause: err });
+        }
+        throw err;
+      }
       size = (await stat(tmp).catch(() => null))?.size ?? 0;
       if (size > 0) await this.#commitPart(id, offset, size, tmp);
     } finally {
