@@ -75,13 +75,17 @@ function isDiskFull(err: unknown): boolean {
 export const SYNC_EVERY = 8 * 1024 * 1024;
 
 /**
- * A write stream into an open file from `start` on that can stop every `syncEvery` bytes to flush
- * them to disk and report them (fs.WriteStream cannot: its writes cannot be awaited one by one). The
- * deep buffer is kept, so the socket keeps flowing while the thread pool writes. Owns the handle.
+ * A write stream into an open file from `start` on that flushes and reports its bytes every
+ * `syncEvery` (fs.WriteStream cannot tell which of its bytes are on disk). The flush and the report
+ * run beside the writes, one at a time, so the upload does not pause for them; a failed report fails
+ * the stream at its next write or at its end. The deep buffer is kept, so the socket keeps flowing
+ * while the thread pool writes. Owns the handle.
  */
 class PositionalWriter extends Writable {
   written = 0;
   #durable = 0;
+  #pending: Promise<void> | null = null;
+  #failure: unknown = null;
   readonly #syncEvery: number;
 
   constructor(
@@ -98,24 +102,57 @@ class PositionalWriter extends Writable {
   }
 
   async #write(buf: Buffer): Promise<void> {
+    if (this.#failure) throw this.#failure;
     for (let done = 0; done < buf.length; ) {
       const { bytesWritten } = await this.handle.write(buf, done, buf.length - done, this.start + this.written);
       done += bytesWritten;
       this.written += bytesWritten;
     }
-    if (this.options.onDurable && this.written - this.#durable >= this.#syncEvery) {
-      await this.handle.datasync();
-      this.#durable = this.written;
-      await this.options.onDurable(this.written);
-    }
+    this.#maybeFlush();
+  }
+
+  /** Starts a flush and report when `syncEvery` more bytes were written and none is under way. */
+  #maybeFlush(): void {
+    const onDurable = this.options.onDurable;
+    if (!onDurable || this.#pending || this.#failure || this.written - this.#durable < this.#syncEvery) return;
+    // fdatasync flushes every byte written before it is called, whatever is written meanwhile.
+    const upTo = this.written;
+    this.#pending = this.handle
+      .datasync()
+      .then(() => onDurable(upTo))
+      .then(
+        () => {
+          this.#durable = upTo;
+        },
+        (err: unknown) => {
+          this.#failure ??= err;
+        },
+      )
+      .finally(() => {
+        this.#pending = null;
+        // Bytes written meanwhile may already call for the next one.
+        this.#maybeFlush();
+      });
+  }
+
+  /** Waits until no flush and report is under way; throws what one failed with. */
+  async settled(): Promise<void> {
+    while (this.#pending) await this.#pending;
+    if (this.#failure) throw this.#failure;
   }
 
   override _final(cb: (err?: Error | null) => void): void {
-    this.handle.datasync().then(() => cb(), cb);
+    this.settled()
+      .then(() => this.handle.datasync())
+      .then(() => cb(), cb);
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    this.handle.close().then(() => cb(err), (closeErr: unknown) => cb(err ?? (closeErr as Error)));
+    // A report under way still uses the handle: close it after.
+    this.settled()
+      .catch(() => undefined)
+      .then(() => this.handle.close())
+      .then(() => cb(err), (closeErr: unknown) => cb(err ?? (closeErr as Error)));
   }
 }
 
