@@ -2,6 +2,8 @@
 // into the ordinary publish pipeline (same staging, inspection, checks, authorisation and records
 // as a raw upload) and removed once the release exists. Any instance can publish an upload that
 // any other instance received, because the bytes and their state live in the shared BlobStore.
+// Requests on one upload take turns through a lease in the database (upload-lock.ts), and each
+// token may hold a limited number (and volume) of unfinished uploads, booked at creation.
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import type { UploadLockRepository } from '../../ports/repositories.js';

@@ -28,6 +28,9 @@ export const UPLOADS_PATH = '/api/v1/uploads';
  * a client sends is removed first, so it cannot be forged.
  */
 const OWNER_HEADER = 'x-otaship-upload-owner';
+/** Likewise, the id the route booked for a new upload (the quota counts it before it exists). */
+const ID_HEADER = 'x-otaship-upload-id';
+/** tus's own answers say little; these say what happened and what to do. */
 const OFFSET_CONFLICT = {
   status_code: 409,
   body:
@@ -39,8 +42,6 @@ const UPLOAD_GONE = {
   status_code: 404,
   body: 'this upload does not exist (finished and published, cancelled or expired): start a new upload\n',
 };
-/** Likewise, the id the route booked for a new upload. */
-const ID_HEADER = 'x-otaship-upload-id';
 const SWEEP_INTERVAL_MS = 3600_000;
 const FIRST_SWEEP_MS = 60_000;
 
