@@ -34,6 +34,8 @@ export interface RawSettings {
   uploadTtl?: string | number;
   uploadIdleTimeout?: string | number;
   maxUploadBytes?: string | number;
+  uploadQuotaCount?: string | number;
+  uploadQuotaBytes?: string | number;
   databaseUrl?: string;
   storage?: string;
   s3Bucket?: string;
@@ -72,6 +74,8 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   uploadTtl: 'OTASHIP_UPLOAD_TTL',
   uploadIdleTimeout: 'OTASHIP_UPLOAD_IDLE_TIMEOUT',
   maxUploadBytes: 'OTASHIP_MAX_UPLOAD_BYTES',
+  uploadQuotaCount: 'OTASHIP_UPLOAD_QUOTA_COUNT',
+  uploadQuotaBytes: 'OTASHIP_UPLOAD_QUOTA_BYTES',
   databaseUrl: 'OTASHIP_DATABASE_URL',
   storage: 'OTASHIP_STORAGE',
   s3Bucket: 'OTASHIP_S3_BUCKET',
@@ -196,6 +200,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const maxUploadBytes =
     maxRaw === undefined ? 8 * 1024 ** 3 : parseByteSize(maxRaw as string | number, name('maxUploadBytes'));
 
+  // Unfinished resumable uploads one token may hold at once (each reserves its declared length), so
+  // one token cannot fill the disk with uploads it never finishes.
+  const quotaCountRaw = raw('uploadQuotaCount');
+  const uploadQuotaCount = quotaCountRaw === undefined ? 10 : parseCount(quotaCountRaw as string | number, name('uploadQuotaCount'));
+  const quotaBytesRaw = raw('uploadQuotaBytes');
+  const uploadQuotaBytes =
+    quotaBytesRaw === undefined ? 2 * maxUploadBytes : parseByteSize(quotaBytesRaw as string | number, name('uploadQuotaBytes'));
+  if (uploadQuotaBytes < maxUploadBytes) {
+    throw bad(name('uploadQuotaBytes'), String(quotaBytesRaw), `at least ${name('maxUploadBytes')} (${maxUploadBytes} bytes): else the largest allowed upload could never start`);
+  }
+
   const dbRaw = str('databaseUrl');
   const databaseUrl = dbRaw
     ? /^[a-z][a-z0-9+.-]*:\/\//i.test(dbRaw) || dbRaw.startsWith('sqlite:')
@@ -246,6 +261,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     uploadTtlSeconds,
     uploadIdleTimeoutSeconds,
     maxUploadBytes,
+    uploadQuotaCount,
+    uploadQuotaBytes,
     databaseUrl,
     storage,
     downloadMode,

@@ -44,6 +44,10 @@ export interface Config {
   /** An upload body that receives no byte for this long is cancelled (server/http/body-idle.ts). */
   readonly uploadIdleTimeoutSeconds: number;
   readonly maxUploadBytes: number;
+  /** Unfinished resumable uploads one token may hold at once (429 QUOTA_EXCEEDED beyond). */
+  readonly uploadQuotaCount: number;
+  /** Their declared bytes, all together (a deferred length counts as maxUploadBytes until declared). */
+  readonly uploadQuotaBytes: number;
   /** sqlite:<path>, a plain path, or postgres://… */
   readonly databaseUrl: string;
   readonly storage: StorageSettings;

@@ -183,6 +183,31 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0004_upload_locks': {
+      // One row per resumable upload, shared by every instance: who started it and the length it
+      // declared (the per-token quota of unfinished uploads), and the lease of the one request that may
+      // write it (holder, lease_until; release_requested asks a holder on another instance to let go).
+      // No foreign key to api_tokens: the bootstrap admin token is not a row there.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('upload_locks')
+          .addColumn('upload_id', 'text', (c) => c.primaryKey())
+          .addColumn('owner_token_id', 'text')
+          .addColumn('size', t.bigint)
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addColumn('holder', 'text')
+          .addColumn('lease_until', t.timestamp)
+          .addColumn('release_requested', t.bool, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('upload_locks_owner').on('upload_locks').column('owner_token_id').execute();
+        await db.schema.createIndex('upload_locks_created').on('upload_locks').column('created_at').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await sql`drop table if exists ${sql.table('upload_locks')}`.execute(db);
+      },
+    },
     '0005_blob_intents': {
       // Blob prefixes written before their release is committed (see BlobIntentRepository).
       // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -9,6 +9,7 @@ import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { settingsRepository } from './settings.js';
 import { tokenRepository } from './tokens.js';
+import { uploadLockRepository } from './upload-locks.js';
 import { webhookRepository } from './webhooks.js';
 
 type BoundRepositories = Omit<Repositories, 'transaction' | 'close'>;
@@ -23,6 +24,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     devices: deviceRepository(db),
     webhooks: webhookRepository(db),
     blobIntents: blobIntentRepository(db),
+    uploadLocks: uploadLockRepository(db),
   };
 }
 

@@ -124,6 +124,17 @@ export interface BlobIntentsTable {
   claimed_until: DbNullableTimestamp;
 }
 
+export interface UploadLocksTable {
+  upload_id: string;
+  owner_token_id: string | null;
+  /** Declared length; null while the client defers it. */
+  size: DbBigInt | null;
+  created_at: DbTimestamp;
+  holder: string | null;
+  lease_until: DbNullableTimestamp;
+  release_requested: DbBool;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -136,6 +147,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   blob_intents: BlobIntentsTable;
+  upload_locks: UploadLocksTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

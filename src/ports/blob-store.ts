@@ -44,6 +44,14 @@ export interface PresignOptions {
   contentType?: string;
 }
 
+export interface WriteAtOptions {
+  /** Create the object when it is missing (else a missing object fails with NOT_FOUND). */
+  create?: boolean;
+  /** Called (and awaited, holding the body back) each time `syncEvery` more bytes are on disk. */
+  onDurable?: (written: number) => Promise<void>;
+  syncEvery?: number;
+}
+
 export interface BlobStore {
   readonly kind: string; // 'fs' | 's3' | 'memory'
   readonly capabilities: { readonly presign: boolean };
@@ -61,13 +69,22 @@ export interface BlobStore {
    */
   adoptFile?(key: string, path: string, options?: Omit<PutOptions, 'signal'>): Promise<BlobStat | null>;
   /**
-   * Writes `body` into the object `key` from byte `offset` on, in place, creating the object when it
-   * is missing (fs storage: one file, each write landing where its bytes belong). Unlike put() this
-   * is not atomic: it is for data whose valid extent is recorded elsewhere (a resumable upload's
-   * parts). Bytes that arrived before the body failed stay written and are flushed to disk; the
-   * result gives their count and the body's error. A storage error rejects.
+   * Writes `body` into the object `key` from byte `offset` on, in place (fs storage: one file, each
+   * write landing where its bytes belong). The object must exist unless `options.create` is set, so a
+   * write can never bring back an object that was renamed or removed (a finished upload). Unlike put()
+   * this is not atomic: it is for data whose valid extent is recorded elsewhere (a resumable upload's
+   * parts). Bytes that arrived before the body failed stay written and are flushed to disk; the result
+   * gives their count and the body's error. With `onDurable`, every `syncEvery` bytes are flushed to
+   * disk and reported (the caller records them, so a crash keeps them). A storage error rejects; a
+   * full disk (INSUFFICIENT_STORAGE) first gives back what this write added (the object is cut back to
+   * `offset`), so a failed upload does not keep the disk full.
    */
-  writeAt?(key: string, offset: number, body: Readable): Promise<{ written: number; bodyError: unknown }>;
+  writeAt?(key: string, offset: number, body: Readable, options?: WriteAtOptions): Promise<{ written: number; bodyError: unknown }>;
+  /**
+   * Gives an object a new key in one atomic step, bytes untouched (fs: rename(2)); false when `from`
+   * does not exist. Offered by the stores that offer writeAt.
+   */
+  rename?(from: string, to: string): Promise<boolean>;
   /**
    * Gives the object's bytes a second name at the local `path` without copying them (fs storage on
    * the same file system: a hard link), for a reader that needs a file. Returns false when the store

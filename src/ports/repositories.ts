@@ -242,6 +242,36 @@ export interface WebhookRepository {
   deliveries(webhookId: string, limit: number): Promise<Array<WebhookDeliveryRecord & { attempts: WebhookAttemptRecord[] }>>;
 }
 
+/**
+ * Resumable uploads as every instance sees them: who started each one and the length it declared
+ * (for the per-token quota of unfinished uploads), and a lease naming the one request that may write
+ * it. A lease lapses at `leaseUntil` unless renewed, so a crashed instance does not hold an upload
+ * for ever. Every method is atomic across instances.
+ */
+export interface UploadLockRepository {
+  /** Records a new upload (no lease). Registering an id twice keeps the first record. */
+  register(upload: { uploadId: string; ownerTokenId: string; size: number | null; createdAt: Date }): Promise<void>;
+  /** Sets the length of an upload that deferred it. */
+  setSize(uploadId: string, size: number): Promise<void>;
+  /** The token's recorded uploads: how many, and their declared bytes (deferred lengths count 0). */
+  usage(ownerTokenId: string): Promise<{ count: number; bytes: number }>;
+  /**
+   * Takes the lease for `holder` until `until` when nobody holds it or the holder's lease lapsed
+   * (at `now`); an upload with no record gets one (without owner). true when taken.
+   */
+  acquire(uploadId: string, holder: string, now: Date, until: Date): Promise<boolean>;
+  /** Extends a lease `holder` still has: null when it lost it, else whether someone asked for it. */
+  renew(uploadId: string, holder: string, until: Date): Promise<{ releaseRequested: boolean } | null>;
+  /** Asks whoever holds the lease to let go (it learns so when it next renews). */
+  requestRelease(uploadId: string): Promise<void>;
+  /** Gives the lease back (nothing when `holder` no longer has it). */
+  release(uploadId: string, holder: string): Promise<void>;
+  /** Forgets the upload (published, cancelled or expired). */
+  remove(uploadId: string): Promise<void>;
+  /** Forgets uploads recorded before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
 /** Small key/value settings shared by all instances (e.g. the token-signing key). */
 export interface SettingsRepository {
   get(key: string): Promise<string | null>;
@@ -279,6 +309,7 @@ export interface Repositories {
   devices: DeviceRepository;
   webhooks: WebhookRepository;
   blobIntents: BlobIntentRepository;
+  uploadLocks: UploadLockRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

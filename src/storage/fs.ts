@@ -3,15 +3,15 @@
 // every instance sharing the disk. Writes go to <dir>/.<name>.<random>.tmp and are renamed into
 // place (atomic on POSIX); a failed or aborted write removes its temporary file.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, readdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, readdir, rename, rmdir, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { constants as fsConstants, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { addAbortSignal } from 'node:stream';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OtashipError } from '../core/errors.js';
-import type { BlobRange, BlobStat, BlobStore, PutOptions } from '../ports/blob-store.js';
+import type { BlobRange, BlobStat, BlobStore, PutOptions, WriteAtOptions } from '../ports/blob-store.js';
 import { assertValidKey, assertValidPrefix } from './keys.js';
 import { writeKeepingPartial } from '../core/fs/keep-partial.js';
 import { MeasureStream, checkRange, etagFromSha256, storageError } from './measure.js';
@@ -63,6 +63,96 @@ async function inOwnDirectory<T>(target: string, create: () => Promise<T>): Prom
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw err;
     }
+  }
+}
+
+function isDiskFull(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/** Bytes written to disk per writeAt() before they are flushed and reported (WriteAtOptions.onDurable). */
+export const SYNC_EVERY = 8 * 1024 * 1024;
+
+/**
+ * A write stream into an open file from `start` on that flushes and reports its bytes every
+ * `syncEvery` (fs.WriteStream cannot tell which of its bytes are on disk). The flush and the report
+ * run beside the writes, one at a time, so the upload does not pause for them; a failed report fails
+ * the stream at its next write or at its end. The deep buffer is kept, so the socket keeps flowing
+ * while the thread pool writes. Owns the handle.
+ */
+class PositionalWriter extends Writable {
+  written = 0;
+  #durable = 0;
+  #pending: Promise<void> | null = null;
+  #failure: unknown = null;
+  readonly #syncEvery: number;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly start: number,
+    private readonly options: WriteAtOptions,
+  ) {
+    super({ highWaterMark: 8 * 1024 * 1024 });
+    this.#syncEvery = options.syncEvery ?? SYNC_EVERY;
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
+    this.#write(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk))).then(() => cb(), cb);
+  }
+
+  async #write(buf: Buffer): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    for (let done = 0; done < buf.length; ) {
+      const { bytesWritten } = await this.handle.write(buf, done, buf.length - done, this.start + this.written);
+      done += bytesWritten;
+      this.written += bytesWritten;
+    }
+    this.#maybeFlush();
+  }
+
+  /** Starts a flush and report when `syncEvery` more bytes were written and none is under way. */
+  #maybeFlush(): void {
+    const onDurable = this.options.onDurable;
+    if (!onDurable || this.#pending || this.#failure || this.written - this.#durable < this.#syncEvery) return;
+    // fdatasync flushes every byte written before it is called, whatever is written meanwhile.
+    const upTo = this.written;
+    this.#pending = this.handle
+      .datasync()
+      .then(() => onDurable(upTo))
+      .then(
+        () => {
+          this.#durable = upTo;
+        },
+        (err: unknown) => {
+          this.#failure ??= err;
+        },
+      )
+      .finally(() => {
+        this.#pending = null;
+        // Bytes written meanwhile may already call for the next one.
+        this.#maybeFlush();
+      });
+  }
+
+  /** Waits until no flush and report is under way; throws what one failed with. */
+  async settled(): Promise<void> {
+    while (this.#pending) await this.#pending;
+    if (this.#failure) throw this.#failure;
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.settled()
+      .then(() => this.handle.datasync())
+      .then(() => cb(), cb);
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    // A report under way still uses the handle: close it after.
+    this.settled()
+      .catch(() => undefined)
+      .then(() => this.handle.close())
+      .then(() => cb(err), (closeErr: unknown) => cb(err ?? (closeErr as Error)));
   }
 }
 
@@ -177,31 +267,54 @@ export class FsBlobStore implements BlobStore {
    * In place, so a resumable upload is written once: as separate part files, its bytes had to be
    * copied into one file again at publish (the resumable ingest ran at 0.2x `cp`).
    */
-  async writeAt(key: string, offset: number, body: Readable): Promise<{ written: number; bodyError: unknown }> {
+  async writeAt(key: string, offset: number, body: Readable, options: WriteAtOptions = {}): Promise<{ written: number; bodyError: unknown }> {
     const path = this.pathOf(key);
     await this.assertRoot();
     let handle: FileHandle;
     try {
-      // Created when missing, never truncated: other writes may already have filled other ranges.
-      handle = await inOwnDirectory(path, () => open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o644));
+      // Never truncated: other writes may already have filled other ranges. Created only when asked:
+      // a finished upload's file has been renamed away, and a late write must not bring it back.
+      handle = options.create
+        ? await inOwnDirectory(path, () => open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o644))
+        : await open(path, fsConstants.O_WRONLY);
     } catch (err) {
       body.destroy();
+      if (isMissing(err)) throw new OtashipError('NOT_FOUND', `blob ${key} does not exist`);
       throw storageError('write', key, err);
     }
-    // A deep buffer, as in staging: the socket keeps flowing while the thread pool writes. The
-    // stream owns the handle (a FileHandle with a stream attached cannot be closed apart from it)
-    // and flushes it to disk before closing.
-    const out = handle.createWriteStream({ start: offset, highWaterMark: 8 * 1024 * 1024, flush: true });
+    const out = new PositionalWriter(handle, offset, options);
     const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
     try {
       const bodyError = await writeKeepingPartial(body, out);
       await closed;
-      return { written: out.bytesWritten, bodyError };
+      return { written: out.written, bodyError };
     } catch (err) {
       out.destroy();
       await closed;
+      if (isDiskFull(err)) {
+        // Give the space back: what this write added is not recorded as durable by the caller any
+        // more (it removes its progress records), and a full disk must not stay full.
+        await truncate(path, offset).catch(() => undefined);
+        throw new OtashipError('INSUFFICIENT_STORAGE', `the server's storage is full: ${key} could not take ${out.written} more bytes at ${offset}`, {
+          cause: err,
+        });
+      }
       throw storageError('write', key, err);
     }
+  }
+
+  async rename(from: string, to: string): Promise<boolean> {
+    const source = this.pathOf(from);
+    const target = this.pathOf(to);
+    try {
+      await inOwnDirectory(target, () => rename(source, target));
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw storageError('write', to, err);
+    }
+    // A sidecar left by an earlier object at `to` describes other bytes (stat() would ignore it anyway).
+    await unlink(FsBlobStore.metaPathOf(target)).catch(() => undefined);
+    return true;
   }
 
   async linkFile(key: string, path: string): Promise<boolean> {

@@ -647,6 +647,61 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       assert.equal(left.includes(a) || left.includes(b), false);
     });
 
+    test('upload locks: one holder at a time, across handles; lapsed leases are taken over; release on request', async () => {
+      const id = unique('up');
+      const t0 = new Date('2030-01-01T00:00:00.000Z');
+      const at = (s: number) => new Date(t0.getTime() + s * 1000);
+      await repos.uploadLocks.register({ uploadId: id, ownerTokenId: 'tok-a', size: 5 * 1024 ** 3, createdAt: t0 });
+      // Two handles on one database stand for two instances (SQLite file / PostgreSQL database).
+      const other = await harness.open();
+      try {
+        const results = await Promise.all([
+          repos.uploadLocks.acquire(id, 'h1', at(0), at(15)),
+          other.uploadLocks.acquire(id, 'h2', at(0), at(15)),
+        ]);
+        assert.deepEqual(results.filter(Boolean).length, 1, 'exactly one of two racing holders wins');
+        const [winner, loser, loserRepos] = results[0] ? ['h1', 'h2', other] as const : ['h2', 'h1', repos] as const;
+        assert.equal(await loserRepos.uploadLocks.acquire(id, loser, at(14), at(29)), false, 'held until the lease lapses');
+        assert.equal(await loserRepos.uploadLocks.renew(id, loser, at(30)), null, 'only the holder renews');
+        assert.deepEqual(await repos.uploadLocks.renew(id, winner, at(30)), { releaseRequested: false });
+        await loserRepos.uploadLocks.requestRelease(id);
+        assert.deepEqual(await repos.uploadLocks.renew(id, winner, at(30)), { releaseRequested: true });
+        await loserRepos.uploadLocks.release(id, loser); // not the holder: nothing happens
+        assert.equal(await loserRepos.uploadLocks.acquire(id, loser, at(20), at(35)), false);
+        await repos.uploadLocks.release(id, winner);
+        assert.equal(await loserRepos.uploadLocks.acquire(id, loser, at(20), at(35)), true, 'free once released');
+        assert.deepEqual(await loserRepos.uploadLocks.renew(id, loser, at(40)), { releaseRequested: false }, 'a new lease starts unasked');
+        // The holder crashed: its lease lapses and another takes over.
+        assert.equal(await repos.uploadLocks.acquire(id, 'h3', at(39), at(60)), false);
+        assert.equal(await repos.uploadLocks.acquire(id, 'h3', at(40), at(60)), true);
+        assert.equal(await loserRepos.uploadLocks.renew(id, loser, at(70)), null, 'the old holder learns it lost the lease');
+      } finally {
+        await other.close();
+      }
+      // An upload with no record (started before records existed) gets one when first locked.
+      const legacy = unique('up');
+      assert.equal(await repos.uploadLocks.acquire(legacy, 'h', at(0), at(15)), true);
+      assert.equal(await repos.uploadLocks.acquire(legacy, 'h2', at(1), at(15)), false);
+    });
+
+    test('upload locks: per-token usage (count, declared bytes) and forgetting', async () => {
+      const owner = unique('tok');
+      const t0 = new Date('2030-01-01T00:00:00.000Z');
+      assert.deepEqual(await repos.uploadLocks.usage(owner), { count: 0, bytes: 0 });
+      const ids = [unique('up'), unique('up'), unique('up')];
+      await repos.uploadLocks.register({ uploadId: ids[0]!, ownerTokenId: owner, size: 5 * 1024 ** 3, createdAt: t0 });
+      await repos.uploadLocks.register({ uploadId: ids[1]!, ownerTokenId: owner, size: null, createdAt: new Date(t0.getTime() + 3600_000) });
+      await repos.uploadLocks.register({ uploadId: ids[2]!, ownerTokenId: unique('tok'), size: 7, createdAt: t0 });
+      await repos.uploadLocks.register({ uploadId: ids[0]!, ownerTokenId: 'someone-else', size: 1, createdAt: t0 }); // kept as first registered
+      assert.deepEqual(await repos.uploadLocks.usage(owner), { count: 2, bytes: 5 * 1024 ** 3 });
+      await repos.uploadLocks.setSize(ids[1]!, 100);
+      assert.deepEqual(await repos.uploadLocks.usage(owner), { count: 2, bytes: 5 * 1024 ** 3 + 100 });
+      await repos.uploadLocks.remove(ids[0]!);
+      assert.deepEqual(await repos.uploadLocks.usage(owner), { count: 1, bytes: 100 });
+      assert.ok((await repos.uploadLocks.prune(new Date(t0.getTime() + 1000))) >= 1, 'the old record of the other token is pruned');
+      assert.deepEqual(await repos.uploadLocks.usage(owner), { count: 1, bytes: 100 }, 'a newer one stays');
+    });
+
     test('opening an already-migrated database again works and keeps the data', async () => {
       const app = await newApp();
       const again = await harness.open();

@@ -176,6 +176,21 @@ describe('loadConfig', () => {
     configError(() => loadConfig({ env: {}, file: array }), /one JSON object/);
   });
 
+  test('quota of unfinished resumable uploads per token: defaults, variables, and what is refused', () => {
+    const d = loadConfig({ env: {} });
+    assert.equal(d.uploadQuotaCount, 10);
+    assert.equal(d.uploadQuotaBytes, 2 * d.maxUploadBytes);
+    const c = loadConfig({ env: { OTASHIP_UPLOAD_QUOTA_COUNT: '3', OTASHIP_UPLOAD_QUOTA_BYTES: '20GiB', OTASHIP_MAX_UPLOAD_BYTES: '4GiB' } });
+    assert.equal(c.uploadQuotaCount, 3);
+    assert.equal(c.uploadQuotaBytes, 20 * 1024 ** 3);
+    configError(() => loadConfig({ env: { OTASHIP_UPLOAD_QUOTA_COUNT: '0' } }), /OTASHIP_UPLOAD_QUOTA_COUNT.*at least 1/);
+    configError(() => loadConfig({ env: { OTASHIP_UPLOAD_QUOTA_COUNT: 'many' } }), /OTASHIP_UPLOAD_QUOTA_COUNT/);
+    configError(
+      () => loadConfig({ env: { OTASHIP_UPLOAD_QUOTA_BYTES: '1GiB', OTASHIP_MAX_UPLOAD_BYTES: '2GiB' } }),
+      /OTASHIP_UPLOAD_QUOTA_BYTES.*at least OTASHIP_MAX_UPLOAD_BYTES/,
+    );
+  });
+
   test('every setting has an OTASHIP_ variable', () => {
     for (const [k, v] of Object.entries(SETTINGS)) assert.match(v, /^OTASHIP_[A-Z0-9_]+$/, k);
   });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../helpers/wait.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 
@@ -23,20 +23,13 @@ async function blobKeys(): Promise<string[]> {
   return keys;
 }
 
-/** The server cleans up asynchronously after the socket dies: wait for it (bounded), then check. */
+/** The server cleans up asynchronously after the socket dies: wait for it, then check. */
 async function settled(): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if ((await readdir(srv.config.tmpDir)).length === 0) return;
-    await sleep(50);
-  }
+  await waitFor(async () => (await readdir(srv.config.tmpDir)).length === 0);
 }
 
 async function stagingStarted(): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if ((await readdir(srv.config.tmpDir)).length > 0) return;
-    await sleep(25);
-  }
-  assert.fail('the server never started staging the upload');
+  await waitFor(async () => (await readdir(srv.config.tmpDir)).length > 0);
 }
 
 async function assertNothingLeft(): Promise<void> {
@@ -76,7 +69,7 @@ function abortMidUpload(headers: Record<string, string>, prefix: Buffer, sendByt
   });
 }
 
-describe('interrupted uploads', () => {
+describe('interrupted uploads', { timeout: 120_000 }, () => {
   test('raw body with Content-Length, socket aborted mid-body', async () => {
     const ipa = await readFile(await buildIpa({ bundleId: 'com.example.cut', fillerBytes: 1024 * 1024 }));
     await abortMidUpload(

@@ -8,11 +8,11 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { OtashipClient, ResumeState, resumeFingerprint } from '../../src/client/index.js';
 import { BlobUploadStore } from '../../src/services/resumable/blob-upload-store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { waitFor } from '../helpers/wait.js';
 
 let srv: TestServer;
 let work: string;
@@ -65,7 +65,7 @@ async function createUpload(token: string, length: number): Promise<Response> {
   });
 }
 
-describe('resumable uploads (tus)', () => {
+describe('resumable uploads (tus)', { timeout: 300_000 }, () => {
   test('upload then publish: 201 like a raw upload, stored bytes identical, upload removed', async () => {
     const path = await ipaWithPayload('com.example.tus', 3 * 1024 * 1024 + 123);
     const bytes = await readFile(path);
@@ -102,8 +102,8 @@ describe('resumable uploads (tus)', () => {
       });
       assert.equal(res.status, 204, `${location}: ${await res.text()}`);
     }
-    const data = await stat(join(root, 'uploads', id, 'data'));
-    assert.equal(data.size, bytes.length, 'both PATCHes wrote into the one data file');
+    const data = await stat(join(root, 'uploads', id, 'final'));
+    assert.equal(data.size, bytes.length, 'both PATCHes wrote into the one data file, sealed with the last byte');
     const parts = (await uploadKeys()).filter((k) => k.includes('/part-'));
     assert.equal(parts.length, 2);
     for (const key of parts) assert.equal((await srv.services.blobs.stat(key))?.size, 0, 'parts are empty markers');
@@ -243,6 +243,8 @@ describe('resumable uploads (tus)', () => {
     const res = await createUpload(srv.adminToken, 100_000);
     assert.equal(res.status, 201);
     const location = new URL(res.headers.get('location')!, `${srv.baseUrl}/api/v1/uploads`).href;
+    const root = srv.config.storage.kind === 'fs' ? srv.config.storage.root : '';
+    const dataFile = join(root, 'uploads', location.split('/').pop()!, 'data');
     const data = randomBytes(100_000);
     // Send 40 000 of the announced 100 000 bytes, then drop the connection.
     await new Promise<void>((done) => {
@@ -257,15 +259,13 @@ describe('resumable uploads (tus)', () => {
         },
       });
       req.on('error', () => done());
-      req.write(data.subarray(0, 40_000), () => setTimeout(() => req.destroy(), 200));
+      req.write(data.subarray(0, 40_000));
+      // Cut once the server has written what arrived (on fs storage: into the upload's data file).
+      void waitFor(async () => ((await stat(dataFile).catch(() => null))?.size ?? 0) >= 40_000).then(() => req.destroy());
     });
     const head = () => fetch(location, { method: 'HEAD', headers: { ...srv.auth(), 'tus-resumable': '1.0.0' } });
-    // The server notices the cut and stores the part; wait for it (bounded).
-    let offset = '0';
-    for (let i = 0; i < 100 && offset === '0'; i++) {
-      offset = (await head()).headers.get('upload-offset') ?? '0';
-      if (offset === '0') await sleep(50);
-    }
+    // The HEAD waits for the cut PATCH to give up the upload's lease, by which time its part is stored.
+    const offset = (await head()).headers.get('upload-offset');
     assert.equal(offset, '40000');
     const rest = await fetch(location, {
       method: 'PATCH',

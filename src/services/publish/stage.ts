@@ -145,6 +145,13 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
  * after answering (server/http/lingering-close.ts).
  */
 function feed(body: Readable, meter: Meter): void {
+  // The body may have failed or been cut while staging awaited (creating the temp folder): its
+  // 'error' and 'close' are then gone, and piping a destroyed stream sends nothing, so the pipeline
+  // below would wait for ever (the cut-off staging test hung in about 1 run in 20 on a busy machine).
+  if (body.destroyed && !body.readableEnded) {
+    meter.destroy(body.errored ?? Object.assign(new Error('the request body ended early'), { code: 'ECONNRESET' }));
+    return;
+  }
   const onError = (err: Error) => meter.destroy(err);
   const onClose = () => {
     if (!body.readableEnded) meter.destroy(Object.assign(new Error('the request body ended early'), { code: 'ECONNRESET' }));

@@ -4,34 +4,24 @@
 //   info.json                                 size, metadata, owner, creation date, layout (written at creation)
 //   part-<offset 16 digits>-<size 16 digits>-<rnd>   one PATCH's bytes, starting at that offset
 //   data                                      with the "file" layout: every PATCH's bytes, in place
-//   stray-<rnd>                               "file" layout: bytes landed in `data` that no part covers
-//                                             (a PATCH that lost a race), so no instance trusts the
-//                                             SHA-256 it computed on the way (running-digest.ts)
+//   final                                     the same file, renamed with the upload's last byte
 //
 // The "file" layout is used where the store can write in place (fs storage, BlobStore.writeAt):
-// each PATCH writes its bytes into `data` at their offset and its part is then an empty marker
-// (offset and size are in its name). The finished upload is one file that publishing links and
-// renames into the release, so the package is written once instead of twice (parts, then a copy of
-// them all). Every PATCH of an upload carries the same bytes at the same offsets (those of one
-// file), so writes that overlap (the races below) write identical bytes; only the chain of markers
-// says how far `data` is valid. Other stores (S3, memory) keep the bytes in the parts.
+// `data` is made at creation, each PATCH writes its bytes into it at their offset and its part is an
+// empty marker (offset and size are in its name). A long PATCH flushes and records its progress
+// every SYNC_EVERY bytes (its record replaced each time), so a crash keeps what reached the disk. With
+// the last byte `data` is renamed to `final` (#seal): writes only open an existing `data`, so nothing
+// reaches a finished upload's bytes again, and publishing links `final` and renames the link into
+// the release — the package is written once, and only the release can change it. Other stores (S3,
+// memory) keep the bytes in the parts.
 //
-// No shared state is ever read, changed and written back: a part is one atomic put, and the offset
-// is derived from the listing — the chain of parts from byte 0. Two instances can hold PATCHes for
-// one upload when a client gives up on a stalled one and resumes on another; the stalled body may
-// still arrive later. So before storing, a part is checked to continue the chain (else 409, nothing
-// stored), and after storing, to be in it. Where parts share an offset, every instance picks the one
-// whose chain reaches furthest (then the smallest key), so adding a part never shortens the chain.
-// A part that lost removes itself and answers 409, and the client asks for the offset again.
-//
-// What is left (no lock makes check-then-put atomic): if two parts pass the check before either
-// lands, both are stored and the rule above keeps one. When the other instance has already answered
-// 204, its offset is never taken back, but it may move forward (the later part was longer, holding
-// the same bytes of the file): the client's next PATCH gets 409 and resumes from the new offset.
-// An acknowledged offset can only go back when a third request races in the same window: one
-// instance drops its part after its check while another, having listed before the drop, has just
-// stored the next part on top of it. The chain then ends before that part, and the client's next
-// PATCH gets 409 and sends those bytes again (slower, never corrupt).
+// One request at a time writes an upload, across instances: each holds the upload's lease in the
+// database (upload-lock.ts; `leaseOf` gives the writer its guard, checked before every chunk and
+// record). The offset is still derived from the listing — the chain of parts from byte 0 — and a part
+// is still checked to continue the chain before and after it is stored (else 409, nothing kept), so
+// a request whose lease lapsed (a paused process) cannot take an acknowledged offset back either.
+// Where parts share an offset, the one whose chain reaches furthest wins (then the smallest key), so
+// adding a part never shortens the chain.
 //
 // Why not @tus/file-store / @tus/s3-store: the S3 store needs ListParts and ListMultipartUploads
 // (s3rver and several S3-compatible servers lack them, so it could not be tested here), has no key
@@ -39,18 +29,19 @@
 // Going through our BlobStore port gives one implementation for fs, S3 and memory, reuses the
 // adapters' key checks, atomic puts and prefixes, and is covered by the same tests.
 //
-// Each PATCH body is first written to a local temp file (per request, removed afterwards) and then
-// stored as one part. Bytes that arrived before a connection was cut are kept, so the client resumes
+// In the "parts" layout each PATCH body is first written to a local temp file (per request, removed
+// afterwards) and then stored as one part. Bytes that arrived before a connection was cut are kept, so the client resumes
 // from where the cut happened rather than from the previous PATCH. Memory stays constant.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataStore, ERRORS, Upload } from '@tus/server';
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
+import type { UploadLockRepository } from '../../ports/repositories.js';
 import { writeKeepingPartial } from '../../core/fs/keep-partial.js';
 import { RunningDigests, hashedBody } from './running-digest.js';
 
@@ -88,9 +79,24 @@ export interface UploadInfo extends StoredInfo {
 
 const PART = /\/part-(\d{16})-(\d{16})-([a-f0-9]+)$/;
 
+/** What a writer asks before each write and commit: is the upload's write lease still surely ours? */
+export interface LeaseGuard {
+  /** Throws (a tus 409) once the lease is lost or may have lapsed. */
+  check(): void;
+}
+
 export interface BlobUploadStoreOptions {
   /** Local folder for per-request temp files. */
   tmpDir: string;
+  /**
+   * The records shared by every instance (upload_locks): created with the upload, forgotten with it.
+   * Absent in tests of the store alone.
+   */
+  records?: UploadLockRepository;
+  /** The write lease held by the request writing `id` in this process, if any (see upload-lock.ts). */
+  leaseOf?: (id: string) => LeaseGuard | undefined;
+  /** Bytes between two progress records inside one PATCH (default: the store's SYNC_EVERY). */
+  syncEvery?: number;
   /** Uploads older than this are expired (tus expiration extension) and swept. */
   expirationMs: number;
   /** Current time in ms (tests move it). */
@@ -122,6 +128,10 @@ export class BlobUploadStore extends DataStore {
       creationDate: new Date((this.options.now ?? Date.now)()).toISOString(),
       layout: this.blobs.writeAt ? 'file' : 'parts',
     };
+    // The file layout's data file exists from the start: writes never create it (writeAt), so once a
+    // finished upload's file is renamed away (#seal) no late write can bring it back.
+    if (info.layout === 'file') await this.blobs.writeAt!(dataKey(info.id), 0, Readable.from([]), { create: true });
+    await this.options.records?.register({ uploadId: info.id, ownerTokenId: owner, size: info.size, createdAt: new Date(info.creationDate) });
     await this.#saveInfo(info);
     upload.metadata = metadata;
     upload.creation_date = info.creationDate;
@@ -139,37 +149,22 @@ export class BlobUploadStore extends DataStore {
     if (!info) throw ERRORS.FILE_NOT_FOUND;
     if (info.offset !== offset) throw ERRORS.INVALID_OFFSET;
 
-    if (info.layout === 'file' && this.blobs.writeAt) {
-      // Hashed as the bytes go into the data file (see running-digest.ts).
-      const ticket = this.#digests.begin(id, offset);
-      const hashed = ticket.hash ? hashedBody(body, ticket.hash) : null;
-      // Until writeAt answers, assume bytes may have landed.
-      let landed = true;
-      let committed = false;
-      try {
-        const { written, bodyError } = await this.blobs.writeAt(dataKey(id), offset, hashed?.stream ?? body);
-        landed = written > 0;
-        if (written > 0) {
-          const key = await this.#commitPart(id, offset, written, null);
-          committed = true;
-          if (ticket.hash) this.#digests.committed(ticket, key, written, (await this.blobs.stat(dataKey(id)))?.etag ?? null);
-        }
-        const failure = bodyError ?? hashed?.bodyError();
-        if (failure) throw failure;
-        return offset + written;
-      } catch (err) {
-        // Bytes landed in the data file but no part covers them: they may overwrite bytes that an
-        // instance hashed. Say so where every instance looks before trusting its digest.
-        if (landed && !committed) await this.#markStray(id).catch(() => undefined);
-        throw err;
-      }
-    }
+    if (info.layout === 'file' && this.blobs.writeAt) return this.#writeInPlace(info, body, offset);
     await mkdir(this.options.tmpDir, { recursive: true });
     const tmp = join(this.options.tmpDir, `upload-tus-${id}-${randomBytes(6).toString('hex')}.part`);
     let bodyError: unknown;
     let size: number;
     try {
-      bodyError = await saveKeepingPartial(body, tmp);
+      try {
+        bodyError = await saveKeepingPartial(body, tmp);
+      } catch (err) {
+        // The temp file goes (finally below): a full disk is not left full by a failed PATCH.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC' || code === 'EDQUOT') {
+          throw new OtashipError('INSUFFICIENT_STORAGE', `the server's temp folder is full: a PATCH of upload ${id} could not be kept`, { cause: err });
+        }
+        throw err;
+      }
       size = (await stat(tmp).catch(() => null))?.size ?? 0;
       if (size > 0) await this.#commitPart(id, offset, size, tmp);
     } finally {
@@ -183,6 +178,7 @@ export class BlobUploadStore extends DataStore {
     const stored = await this.#stored(id);
     if (!stored) throw ERRORS.FILE_NOT_FOUND;
     await this.#saveInfo({ ...stored, size: length });
+    await this.options.records?.setSize(id, length);
   }
 
   override async remove(id: string): Promise<void> {
@@ -216,6 +212,8 @@ export class BlobUploadStore extends DataStore {
         deleted += 1;
       }
     }
+    // Records of uploads created before the cut-off: their uploads are expired (or long gone).
+    await this.options.records?.prune(new Date(cutoff));
     return deleted;
   }
 
@@ -284,10 +282,13 @@ export class BlobUploadStore extends DataStore {
    */
   async linkFinished(info: UploadInfo): Promise<string | null> {
     if (info.layout !== 'file' || !this.blobs.linkFile || info.size === null || info.offset !== info.size) return null;
+    await this.#seal(info.id);
     await mkdir(this.options.tmpDir, { recursive: true });
     // `upload-…`: the start-up sweep of stale temp files knows the prefix.
     const path = join(this.options.tmpDir, `upload-${info.id}-${randomBytes(6).toString('hex')}.linked`);
-    if (!(await this.blobs.linkFile(dataKey(info.id), path))) return null;
+    // The sealed file: no write opens it (writeAt never creates `data` again), so the release that
+    // this link becomes shares its bytes with nothing an upload can still change.
+    if (!(await this.blobs.linkFile(finalKey(info.id), path))) return null;
     try {
       // Bytes past the chain's end (a PATCH cut off while a longer one won) are not the upload's.
       const { size } = await stat(path);
@@ -307,11 +308,84 @@ export class BlobUploadStore extends DataStore {
    */
   async finishedDigest(info: UploadInfo): Promise<string | null> {
     if (info.layout !== 'file' || info.size === null || info.offset !== info.size) return null;
-    for await (const key of this.blobs.list(`${UPLOADS_PREFIX}${info.id}/stray-`)) {
-      if (key) return null; // a write no part covers landed in the data file (see write())
+    return this.#digests.digest(info.id, info.parts.map((p) => p.key), await this.#fileVersion(info.id));
+  }
+
+  /** The upload file's ETag (size, mtime, inode on fs) under its final name or, before, `data`. */
+  async #fileVersion(id: string): Promise<string | null> {
+    return ((await this.blobs.stat(finalKey(id))) ?? (await this.blobs.stat(dataKey(id))))?.etag ?? null;
+  }
+
+  /**
+   * A finished upload of the file layout: its data file gets its final name, in one atomic rename
+   * under the upload's write lease. From then on no write reaches its bytes (writeAt opens only an
+   * existing `data`). Idempotent: an upload sealed already (or an instance that crashed between the
+   * last record and the rename) ends in the same state.
+   */
+  async #seal(id: string): Promise<void> {
+    if (!this.blobs.rename) return;
+    await this.blobs.rename(dataKey(id), finalKey(id));
+  }
+
+  /**
+   * One PATCH in the file layout: its bytes go into `data` in place. Every SYNC_EVERY bytes they are
+   * flushed and recorded (a marker part), so a crash keeps what was on disk; the last record replaces
+   * the previous one. A full disk gives back this PATCH's bytes and records (507).
+   */
+  async #writeInPlace(info: UploadInfo, body: Readable, offset: number): Promise<number> {
+    const id = info.id;
+    const lease = this.options.leaseOf?.(id);
+    lease?.check();
+    let recorded: UploadPart | null = null;
+    const record = async (written: number) => {
+      lease?.check();
+      const part = await this.#commitPart(id, offset, written, null, recorded);
+      if (recorded) await this.blobs.delete(recorded.key).catch(() => undefined);
+      recorded = part;
+    };
+    // Hashed as the bytes go into the data file (running-digest.ts); the lease makes this request
+    // the upload's only writer, so a digest continued PATCH after PATCH covers exactly the file.
+    const ticket = this.#digests.begin(id, offset);
+    const hashed = ticket.hash ? hashedBody(body, ticket.hash) : null;
+    // The lease is checked for every chunk: a request that lost it (a stalled process whose lease
+    // lapsed) stops writing instead of writing over bytes that another request now owns.
+    const source = hashed?.stream ?? body;
+    const guarded = lease ? checkingLease(source, lease) : source;
+    let result: { written: number; bodyError: unknown };
+    try {
+      result = await this.blobs.writeAt!(dataKey(id), offset, guarded, {
+        // An upload from before data files were made at creation has none until its first write.
+        create: offset === 0 && info.parts.length === 0,
+        onDurable: record,
+        ...(this.options.syncEvery ? { syncEvery: this.options.syncEvery } : {}),
+      });
+    } catch (err) {
+      const stale = recorded as UploadPart | null;
+      if (stale && err instanceof OtashipError && err.code === 'INSUFFICIENT_STORAGE') {
+        // The bytes were given back (writeAt): their record goes too.
+        await this.blobs.delete(stale.key).catch(() => undefined);
+      }
+      if (err instanceof OtashipError && err.code === 'NOT_FOUND') throw finishedOrGone(id);
+      throw err;
     }
-    const version = (await this.blobs.stat(dataKey(info.id)))?.etag ?? null;
-    return this.#digests.digest(info.id, info.parts.map((p) => p.key), version);
+    const { written, bodyError } = result;
+    const before = recorded as UploadPart | null;
+    if (written > (before?.size ?? 0)) {
+      lease?.check();
+      const part = await this.#commitPart(id, offset, written, null, before);
+      if (before) await this.blobs.delete(before.key).catch(() => undefined);
+      recorded = part;
+    }
+    if (info.size !== null && offset + written === info.size) await this.#seal(id);
+    // The digest moves on only when it saw exactly the bytes this PATCH's record covers.
+    const last = recorded as UploadPart | null;
+    if (ticket.hash && hashed && last && last.offset === offset && last.size === written && hashed.hashed() === written) {
+      this.#digests.committed(ticket, last.key, written, await this.#fileVersion(id));
+    }
+    // A body that failed while hashed ended the hashed stream cleanly: its failure is kept there.
+    const failure = bodyError ?? hashed?.bodyError();
+    if (failure) throw failure;
+    return offset + written;
   }
 
   /** The uploaded bytes in order, streamed (constant memory). */
@@ -322,7 +396,8 @@ export class BlobUploadStore extends DataStore {
     void (async () => {
       try {
         if (info.layout === 'file') {
-          if (info.offset > 0) await pipeline(await blobs.get(dataKey(info.id), { start: 0, end: info.offset - 1 }), out);
+          const key = (await blobs.stat(finalKey(info.id))) ? finalKey(info.id) : dataKey(info.id);
+          if (info.offset > 0) await pipeline(await blobs.get(key, { start: 0, end: info.offset - 1 }), out);
           else out.end();
           return;
         }
@@ -344,12 +419,14 @@ export class BlobUploadStore extends DataStore {
 
   /**
    * Stores a part: `tmp` holds its bytes, or with null they are already in `data` (a marker).
-   * Returns the part's key once it is in the chain.
+   * `replacing`: this request's earlier, shorter record of the same offset (a progress record), which
+   * the chain may end with instead of `offset`.
    */
-  async #commitPart(id: string, offset: number, size: number, tmp: string | null): Promise<string> {
+  async #commitPart(id: string, offset: number, size: number, tmp: string | null, replacing: UploadPart | null = null): Promise<UploadPart> {
     // The body may have taken minutes to arrive (a stalled connection), and the client may have
     // resumed on another instance meanwhile: a part that no longer continues the chain is not stored.
-    if (chainEnd(await this.#chain(id)) !== offset) throw ERRORS.INVALID_OFFSET;
+    const end = chainEnd(await this.#chain(id));
+    if (end !== offset && !(replacing && end === replacing.offset + replacing.size)) throw ERRORS.INVALID_OFFSET;
     const digits = (n: number) => String(n).padStart(16, '0');
     const key = `${UPLOADS_PREFIX}${id}/part-${digits(offset)}-${digits(size)}-${randomBytes(8).toString('hex')}`;
     if (tmp === null) {
@@ -366,12 +443,7 @@ export class BlobUploadStore extends DataStore {
       await this.blobs.delete(key).catch(() => undefined);
       throw ERRORS.INVALID_OFFSET;
     }
-    return key;
-  }
-
-  async #markStray(id: string): Promise<void> {
-    const key = `${UPLOADS_PREFIX}${id}/stray-${randomBytes(8).toString('hex')}`;
-    await this.blobs.put(key, Readable.from([]), { size: 0, contentType: 'application/octet-stream' });
+    return { key, offset, size };
   }
 
   async #saveInfo(info: StoredInfo): Promise<void> {
@@ -385,6 +457,7 @@ export class BlobUploadStore extends DataStore {
     // Parts first, info last: a half-finished removal still shows up (and is finished) in the next sweep.
     for (const key of keys.filter((k) => k !== infoKey(id))) await this.blobs.delete(key);
     await this.blobs.delete(infoKey(id));
+    await this.options.records?.remove(id);
   }
 
   async #newestPartTime(id: string): Promise<number> {
@@ -410,6 +483,47 @@ function chainEnd(parts: readonly UploadPart[]): number {
 
 function dataKey(id: string): string {
   return `${UPLOADS_PREFIX}${id}/data`;
+}
+
+/** A finished upload's file (see #seal): read and linked, never opened for writing. */
+function finalKey(id: string): string {
+  return `${UPLOADS_PREFIX}${id}/final`;
+}
+
+/** A tus answer (status and text) for a write to an upload whose file is sealed or gone. */
+function finishedOrGone(id: string): { status_code: number; body: string } {
+  return {
+    status_code: 410,
+    body: `upload ${id} is finished or was removed and takes no more bytes: publish it (POST /api/v1/uploads/${id}/publish) or start a new upload\n`,
+  };
+}
+
+/** The body, passed on while the lease is surely held; its failure or early end is passed on too. */
+function checkingLease(body: Readable, lease: LeaseGuard): Readable {
+  const out = new LeaseCheck(lease);
+  body.once('error', (err) => out.destroy(err));
+  body.once('close', () => {
+    if (!body.readableEnded) out.destroy(new Error('the request body ended early'));
+  });
+  out.once('error', () => body.unpipe(out));
+  body.pipe(out);
+  return out;
+}
+
+/** Passes chunks on while the write lease is surely held; fails the stream once it is not. */
+class LeaseCheck extends Transform {
+  constructor(private readonly lease: LeaseGuard) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    try {
+      this.lease.check();
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    cb(null, chunk);
+  }
 }
 
 function infoKey(id: string): string {

@@ -2,30 +2,73 @@
 // into the ordinary publish pipeline (same staging, inspection, checks, authorisation and records
 // as a raw upload) and removed once the release exists. Any instance can publish an upload that
 // any other instance received, because the bytes and their state live in the shared BlobStore.
+// Requests on one upload take turns through a lease in the database (upload-lock.ts), and each
+// token may hold a limited number (and volume) of unfinished uploads, booked at creation.
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
+import type { UploadLockRepository } from '../../ports/repositories.js';
 import { authorize } from '../authz.js';
 import type { Principal } from '../principal.js';
 import type { PublishOptions, PublishResult, PublishService } from '../publish/publish.js';
 import { BlobUploadStore, type UploadInfo } from './blob-upload-store.js';
+import { UploadLeases, type UploadLeaseOptions } from './upload-lock.js';
 
 export interface ResumableSettings {
   tmpDir: string;
   uploadTtlSeconds: number;
+  /** Per token: unfinished uploads, and their declared bytes (see Config). */
+  uploadQuotaCount: number;
+  uploadQuotaBytes: number;
+  leases?: UploadLeaseOptions;
 }
 
 export class ResumableUploads {
   readonly store: BlobUploadStore;
+  /** The cross-instance write lock (the tus server's locker). */
+  readonly leases: UploadLeases;
 
   constructor(
     blobs: BlobStore,
     private readonly publisher: PublishService,
-    settings: ResumableSettings,
+    private readonly records: UploadLockRepository,
+    private readonly settings: ResumableSettings,
   ) {
+    this.leases = new UploadLeases(records, settings.leases);
     this.store = new BlobUploadStore(blobs, {
       tmpDir: settings.tmpDir,
       expirationMs: settings.uploadTtlSeconds * 1000,
+      records,
+      leaseOf: (id) => this.leases.guardOf(id),
     });
+  }
+
+  /**
+   * Books a new upload for the principal, or refuses it when the token's unfinished uploads would
+   * go over the quota. Booked first, then counted: uploads created at the same moment cannot all
+   * slip under the limit (at worst they are all refused, and the client tries again).
+   */
+  async reserve(principal: Principal, id: string, size: number | null): Promise<void> {
+    const { uploadQuotaCount, uploadQuotaBytes, uploadTtlSeconds } = this.settings;
+    // A deferred length books the most it may become until it is declared.
+    await this.records.register({ uploadId: id, ownerTokenId: principal.tokenId, size: size ?? this.maxUploadBytes, createdAt: new Date() });
+    const usage = await this.records.usage(principal.tokenId);
+    const what =
+      usage.count > uploadQuotaCount
+        ? `${usage.count - 1} unfinished uploads, the most one token may hold (OTASHIP_UPLOAD_QUOTA_COUNT = ${uploadQuotaCount})`
+        : usage.bytes > uploadQuotaBytes
+          ? `unfinished uploads of ${usage.bytes - (size ?? this.maxUploadBytes)} bytes; with this one's ${size ?? this.maxUploadBytes} they would exceed the ${uploadQuotaBytes} bytes one token may hold (OTASHIP_UPLOAD_QUOTA_BYTES)`
+          : null;
+    if (what === null) return;
+    await this.records.remove(id);
+    throw new OtashipError(
+      'QUOTA_EXCEEDED',
+      `this token already has ${what}: publish or cancel (DELETE /api/v1/uploads/<id>) its unfinished uploads, or wait for them to expire (${Math.round(uploadTtlSeconds / 3600)}h after they were started)`,
+    );
+  }
+
+  /** Drops the booking of an upload that was not created after all. */
+  async unreserve(id: string): Promise<void> {
+    if (!(await this.store.info(id))) await this.records.remove(id);
   }
 
   get maxUploadBytes(): number {
@@ -54,9 +97,15 @@ export class ResumableUploads {
     // On fs storage the finished upload is one file: linked and renamed into the release, never
     // copied, and hashed while its PATCHes arrived (read back only when this instance could not
     // follow every PATCH: see running-digest.ts). Elsewhere its bytes stream through the ordinary
-    // staging, which hashes them on the way.
-    const sha256 = await this.store.finishedDigest(info);
-    const local = await this.store.linkFinished(info);
+    // staging, which hashes them on the way. Linked under the write lease: no PATCH is writing
+    // meanwhile, and the file is sealed (no write can open it again).
+    let sha256: string | null = null;
+    const local = await this.leases.withLease(info.id, async () => {
+      const now = await this.access(principal, id);
+      if (now.offset !== info.offset) throw new OtashipError('CONFLICT', `upload ${info.id} changed while it was being published: publish it again`);
+      sha256 = await this.store.finishedDigest(now);
+      return this.store.linkFinished(now);
+    });
     const result = local
       ? await this.publisher.publishLocalFile(principal, local, { ...publishOptions, ...(sha256 ? { sha256 } : {}) })
       : await this.publisher.publishStream(principal, this.store.read(info), publishOptions);

@@ -288,8 +288,57 @@ describe('BlobUploadStore: where the bytes live', () => {
       assert.ok(linked);
       assert.ok(linked.startsWith(join(dir, 'tmp')), 'in the store\'s temp folder');
       assert.deepEqual(await readFile(linked), data);
-      assert.equal((await stat(linked)).ino, (await stat(join(dir, 'blobs', 'uploads', ID, 'data'))).ino, 'a link, not a copy');
+      assert.equal((await stat(linked)).ino, (await stat(join(dir, 'blobs', 'uploads', ID, 'final'))).ino, 'a link, not a copy');
       assert.deepEqual(await collect(store.read(info)), data);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('fs: the last PATCH seals the file; no write can reach a finished upload\'s bytes again', async () => {
+    const { dir, blobs, store, create, cleanup } = await setup('fs');
+    try {
+      const data = randomBytes(100_000);
+      await create(store, data.length);
+      await store.write(Readable.from([data]), ID, 0);
+      const final = join(dir, 'blobs', 'uploads', ID, 'final');
+      await assert.rejects(stat(join(dir, 'blobs', 'uploads', ID, 'data')), /ENOENT/, 'the data name is gone with the last byte');
+      const before = await stat(final);
+      // A write that would come late (its check passed before the upload finished) finds no file
+      // to open and creates none.
+      await assert.rejects(store.write(Readable.from([randomBytes(10)]), ID, data.length - 10), (e: { status_code?: number }) => e.status_code === 409 || e.status_code === 410);
+      await assert.rejects(blobs.writeAt!(`uploads/${ID}/data`, 0, Readable.from([randomBytes(10)])), /does not exist/);
+      await assert.rejects(stat(join(dir, 'blobs', 'uploads', ID, 'data')), /ENOENT/);
+      const linked = (await store.linkFinished((await store.info(ID))!))!;
+      assert.deepEqual(await readFile(linked), data);
+      assert.equal((await stat(final)).mtimeMs, before.mtimeMs);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('fs: a long PATCH records its progress as it goes, so a crash keeps what reached the disk', async () => {
+    const { dir, blobs, cleanup } = await setup('fs');
+    try {
+      const store = new BlobUploadStore(blobs, { tmpDir: join(dir, 'tmp'), expirationMs: 3600_000, syncEvery: 64 * 1024 });
+      const data = randomBytes(300_000);
+      await store.create(new Upload({ id: ID, offset: 0, size: data.length, metadata: { [OWNER_METADATA]: 'tok1' } }));
+      // The body stops after 200 000 bytes and never ends (a process killed mid-PATCH never commits).
+      const body = new Readable({ read() {} });
+      for (let at = 0; at < 200_000; at += 50_000) body.push(data.subarray(at, at + 50_000));
+      let settled = false;
+      const writing = store.write(body, ID, 0).finally(() => {
+        settled = true;
+      });
+      // Waits for the records of the bytes on disk (every 64 KiB or more: 100 000 and 200 000).
+      while ((await store.info(ID))!.offset < 200_000) await new Promise((r) => setImmediate(r));
+      assert.equal((await store.info(ID))!.offset, 200_000);
+      assert.equal(settled, false, 'recorded while the PATCH is still open');
+      assert.equal((await store.info(ID))!.parts.length, 1, 'one record per PATCH: each replaces the previous');
+      body.push(data.subarray(200_000));
+      body.push(null);
+      assert.equal(await writing, data.length);
+      assert.deepEqual(await collect(store.read((await store.info(ID))!)), data);
     } finally {
       await cleanup();
     }

@@ -11,7 +11,7 @@ import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Server as TusServer } from '@tus/server';
+import { ERRORS as TUS_ERRORS, Server as TusServer } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../../core/errors.js';
 import { appJson, authorize, releaseJson } from '../../../services/index.js';
@@ -28,6 +28,20 @@ export const UPLOADS_PATH = '/api/v1/uploads';
  * a client sends is removed first, so it cannot be forged.
  */
 const OWNER_HEADER = 'x-otaship-upload-owner';
+/** Likewise, the id the route booked for a new upload (the quota counts it before it exists). */
+const ID_HEADER = 'x-otaship-upload-id';
+/** tus's own answers say little; these say what happened and what to do. */
+const OFFSET_CONFLICT = {
+  status_code: 409,
+  body:
+    'Upload-Offset does not match what this upload holds (another request moved it on, or the upload is finished): ' +
+    'ask for its offset (HEAD) and send from there; a finished upload takes no more bytes and is published with POST <upload URL>/publish\n',
+};
+/** The upload went away between the route's check and the tus server's (published, cancelled). */
+const UPLOAD_GONE = {
+  status_code: 404,
+  body: 'this upload does not exist (finished and published, cancelled or expired): start a new upload\n',
+};
 const SWEEP_INTERVAL_MS = 3600_000;
 const FIRST_SWEEP_MS = 60_000;
 
@@ -39,20 +53,35 @@ interface PublishBody {
 
 export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const { services, config } = deps;
-  const uploads = new ResumableUploads(services.blobs, services.publish, {
+  const uploads = new ResumableUploads(services.blobs, services.publish, services.repos.uploadLocks, {
     tmpDir: config.tmpDir,
     uploadTtlSeconds: config.uploadTtlSeconds,
+    uploadQuotaCount: config.uploadQuotaCount,
+    uploadQuotaBytes: config.uploadQuotaBytes,
   });
   const tus = new TusServer({
     path: UPLOADS_PATH,
     datastore: uploads.store,
     maxSize: uploads.maxUploadBytes,
+    // Every request on an upload holds its lease in the shared database: one at a time across all
+    // instances. A HEAD takes it too, as with tus's own lock: a client that asks where to resume has
+    // given up on its previous PATCH, which is then ended (keeping its bytes) and counted.
+    locker: uploads.leases,
+    // The store's catalogue errors (a full disk: 507) keep their status and message; tus's terse
+    // offset conflict says what happened and what to do.
+    onResponseError: (_req, err) => {
+      if (err instanceof OtashipError) return { status_code: err.status, body: `${err.toLine()}\n` };
+      if (err === TUS_ERRORS.INVALID_OFFSET) return OFFSET_CONFLICT;
+      if (err === TUS_ERRORS.FILE_NOT_FOUND) return UPLOAD_GONE;
+      return undefined;
+    },
+    // The id reserved by the route (quota booking) before the tus server creates the upload.
+    namingFunction: (req) => req.headers.get(ID_HEADER) ?? randomBytes(16).toString('hex'),
     // A relative Location (`uploads/<id>`, resolved against the creation URL …/api/v1/uploads): the
     // client keeps talking to the address it used — an internal address in CI, a path-prefixing
     // proxy, one instance behind a load balancer — instead of being sent to a public host it may
     // not reach. tus clients resolve Location against the endpoint (RFC 3986).
     generateUrl: (_req, { id }) => `uploads/${id}`,
-    namingFunction: () => randomBytes(16).toString('hex'),
     onUploadCreate: async (req, upload) => {
       const owner = req.headers.get(OWNER_HEADER);
       if (!owner) throw { status_code: 401, body: 'this request needs an API token\n' };
@@ -114,7 +143,9 @@ async function handleTus(
   uploads: ResumableUploads,
   { services }: ServerDeps,
 ): Promise<void> {
-  setOwnerHeader(request, null);
+  setInternalHeader(request, OWNER_HEADER, null);
+  setInternalHeader(request, ID_HEADER, null);
+  let reserved: string | null = null;
   // CORS preflight and capability discovery carry no credentials.
   if (request.method !== 'OPTIONS') {
     try {
@@ -122,7 +153,12 @@ async function handleTus(
       const id = request.params.id;
       if (id === undefined) {
         authorize(principal, 'upload:create');
-        setOwnerHeader(request, principal.tokenId);
+        if (request.method === 'POST') {
+          reserved = randomBytes(16).toString('hex');
+          await uploads.reserve(principal, reserved, declaredLength(request));
+          setInternalHeader(request, ID_HEADER, reserved);
+        }
+        setInternalHeader(request, OWNER_HEADER, principal.tokenId);
       } else {
         if (!UPLOAD_ID.test(id)) throw new OtashipError('NOT_FOUND', 'no such upload');
         await uploads.access(principal, id);
@@ -134,21 +170,33 @@ async function handleTus(
     }
   }
   reply.hijack();
-  await tus.handle(request.raw, reply.raw);
+  try {
+    await tus.handle(request.raw, reply.raw);
+  } finally {
+    // A creation the tus server refused (too large, bad headers) gives its booking back.
+    if (reserved !== null && reply.raw.statusCode !== 201) await uploads.unreserve(reserved).catch(() => undefined);
+  }
 }
 
-/** Sets (or with null, removes) the internal owner header in both views of the request's headers. */
-function setOwnerHeader(request: FastifyRequest, value: string | null): void {
+/** Upload-Length of a creation; null when deferred or unreadable (the tus server answers those). */
+function declaredLength(request: FastifyRequest): number | null {
+  const raw = request.headers['upload-length'];
+  const n = typeof raw === 'string' && /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** Sets (or with null, removes) an internal header in both views of the request's headers. */
+function setInternalHeader(request: FastifyRequest, name: string, value: string | null): void {
   const raw = request.raw;
-  delete raw.headers[OWNER_HEADER];
+  delete raw.headers[name];
   // The tus server reads rawHeaders (through srvx), so the header is stripped and set there too.
   const pairs: string[] = [];
   for (let i = 0; i + 1 < raw.rawHeaders.length; i += 2) {
-    if (raw.rawHeaders[i]!.toLowerCase() !== OWNER_HEADER) pairs.push(raw.rawHeaders[i]!, raw.rawHeaders[i + 1]!);
+    if (raw.rawHeaders[i]!.toLowerCase() !== name) pairs.push(raw.rawHeaders[i]!, raw.rawHeaders[i + 1]!);
   }
   if (value !== null) {
-    raw.headers[OWNER_HEADER] = value;
-    pairs.push(OWNER_HEADER, value);
+    raw.headers[name] = value;
+    pairs.push(name, value);
   }
   raw.rawHeaders.splice(0, raw.rawHeaders.length, ...pairs);
 }
