@@ -9,9 +9,9 @@
 //   - at publish the digest must cover exactly the chain's parts (a part another instance stored
 //     breaks the run), and the data file must still be the version the last PATCH left
 //     (BlobStore.stat's ETag: size, mtime and inode on fs);
-//   - bytes that landed in the data file without a part covering them (a PATCH that lost its race,
-//     here or on another instance) leave a `stray-` marker next to the parts (blob-upload-store.ts),
-//     and an upload with one is read back.
+//   - one request at a time writes an upload, across instances (the database lease, upload-lock.ts),
+//     and the last byte seals the file (blob-upload-store.ts), so no bytes reach it that a digest
+//     did not see.
 // In every other case (several instances, a restart) the caller reads the file back. The common
 // case, one client sending its PATCHes in order to one instance, takes the fast path.
 import { createHash, type Hash } from 'node:crypto';

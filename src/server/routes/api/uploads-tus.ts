@@ -154,6 +154,15 @@ async function handleTus(
       if (id === undefined) {
         authorize(principal, 'upload:create');
         if (request.method === 'POST') {
+          // Too large is refused before anything is booked: the tus server would answer 413 too,
+          // but its answer reaches the client before the booking could be given back.
+          const declared = declaredLength(request);
+          if (declared !== null && declared > uploads.maxUploadBytes) {
+            throw new OtashipError(
+              'PAYLOAD_TOO_LARGE',
+              `the upload declares ${declared} bytes; this server accepts packages of at most ${uploads.maxUploadBytes} bytes`,
+            );
+          }
           reserved = randomBytes(16).toString('hex');
           await uploads.reserve(principal, reserved, declaredLength(request));
           setInternalHeader(request, ID_HEADER, reserved);
