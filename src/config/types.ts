@@ -55,4 +55,13 @@ export interface Config {
   readonly udidRegistration: 'open' | 'off';
   /** Folder for staged uploads (same disk as dataDir by default). */
   readonly tmpDir: string;
+  /** Failed sign-ins / rejected bearer tokens allowed per client address per 15 minutes; 0: no limit. */
+  readonly authFailureLimit: number;
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs, as fastify's
+   * trustProxy takes them), so throttling counts clients, not the proxy. Empty: the socket's peer.
+   */
+  readonly trustProxy: readonly string[];
+  /** Strict-Transport-Security on every answer (the public URL is https, or the server serves TLS). */
+  readonly hsts: boolean;
 }

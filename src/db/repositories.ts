@@ -6,6 +6,7 @@ import { counterRepository } from './counters.js';
 import { deviceRepository } from './devices.js';
 import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
+import { sessionRepository } from './sessions.js';
 import { settingsRepository } from './settings.js';
 import { tokenRepository } from './tokens.js';
 import { webhookRepository } from './webhooks.js';
@@ -19,6 +20,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     counters: counterRepository(db),
     tokens: tokenRepository(db),
     settings: settingsRepository(db),
+    sessions: sessionRepository(db),
     devices: deviceRepository(db),
     webhooks: webhookRepository(db),
   };

@@ -114,6 +114,15 @@ export interface WebhookAttemptsTable {
   duration_ms: number;
 }
 
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session id the signed cookie carries. */
+  id_hash: string;
+  /** What the session signs in as (ApiTokenService.sessionSubject). */
+  subject: string;
+  created_at: DbTimestamp;
+  expires_at: DbTimestamp;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -125,6 +134,7 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  sessions: SessionsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

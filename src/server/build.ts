@@ -33,8 +33,9 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   const renderPage: ErrorPageRenderer = (view) => String(renderErrorPage(view));
   const app = fastify({
     logger: options.logger ?? false,
-    // Links are built from the configured public URL, so proxy headers are never trusted for them.
-    trustProxy: false,
+    // Links are built from the configured public URL, so proxy headers are never trusted for them;
+    // X-Forwarded-For from the proxies named in OTASHIP_TRUST_PROXY sets request.ip (throttling).
+    trustProxy: deps.config.trustProxy.length > 0 ? [...deps.config.trustProxy] : false,
     // Uploads and downloads of several GB take long on slow links: no request timeout; keep-alive
     // and header timeouts still protect against idle sockets, and a body that stops arriving is
     // cancelled by the idle watchdog below (http/body-idle.ts).
@@ -60,11 +61,14 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   // Refused uploads keep their connection briefly (http/lingering-close.ts); shutdown ends them.
   app.addHook('preClose', async () => destroyLingering(app.server));
 
+  const hsts = deps.config.hsts;
   app.addHook('onSend', async (_request, reply, payload) => {
     // Install links carry tokens in their URLs: never leak them through Referer; never let a
     // browser guess content types.
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('X-Content-Type-Options', 'nosniff');
+    // Half a year, this host only: the same domain may run other services still on http.
+    if (hsts) reply.header('Strict-Transport-Security', 'max-age=15552000');
     return payload;
   });
 

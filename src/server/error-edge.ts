@@ -113,6 +113,8 @@ function sendError(
   const status = ERRORS[e.code].status;
   reply.code(status).header('Cache-Control', 'no-store');
   if (e.code === 'UNAUTHENTICATED') reply.header('WWW-Authenticate', 'Bearer realm="otaship"');
+  const retryAfter = e.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('Retry-After', String(Math.ceil(retryAfter)));
   if (wantsHtml(request)) {
     const view = { status, code: e.code, message: e.message, hint: e.hint };
     const html = renderPage ? renderPage(view) : fallbackPage(view);

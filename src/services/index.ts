@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Repositories } from '../ports/repositories.js';
 import { ApiTokenService } from './api-tokens.js';
+import { AuthThrottle } from './auth-throttle.js';
 import { CatalogService } from './catalog.js';
 import { systemClock, type Clock } from './clock.js';
 import { CounterService } from './counters.js';
@@ -26,6 +27,8 @@ export interface Services {
   blobs: BlobStore;
   tokens: ApiTokenService;
   sessions: SessionService;
+  /** Failed sign-ins and rejected bearer tokens, per client address (auth-throttle.ts). */
+  authThrottle: AuthThrottle;
   links: LinkTokens;
   urls: PublicUrls;
   publish: PublishService;
@@ -77,7 +80,7 @@ export async function createServices(
   const links = new LinkTokens(signer, clock);
   const urls = new PublicUrls(config, links, clock);
   const tokens = new ApiTokenService(repos, clock, config.adminTokenSha256);
-  const sessions = new SessionService(signer, tokens, clock, config.sessionTtlSeconds, config.publicUrlIsHttps);
+  const sessions = new SessionService(signer, tokens, repos, clock, config.sessionTtlSeconds, config.publicUrlIsHttps);
   const counters = new CounterService(repos, options.onCounterError);
   // Started by the composition root once the server is built (services alone send nothing).
   const dispatcher = new WebhookDispatcher(
@@ -97,6 +100,7 @@ export async function createServices(
     blobs,
     tokens,
     sessions,
+    authThrottle: new AuthThrottle(clock, config.authFailureLimit),
     links,
     urls,
     publish,

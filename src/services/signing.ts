@@ -9,7 +9,7 @@ export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-do
 const SCOPES: readonly string[] = ['release', 'app', 'session', 'udid-nonce', 'udid-done'] satisfies TokenScope[];
 
 export interface SignedPayload {
-  /** Subject: a release id, an app id, an API token id (session), a registration nonce or a device id (udid-*). */
+  /** Subject: a release id, an app id, a session id, a registration nonce or a device id (udid-*). */
   sub: string;
   scope: TokenScope;
   /** Expiry, seconds since the epoch. */

@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { MIGRATION_LOCK_KEY } from '../../src/db/migrate.js';
+import { migrationNames } from '../../src/db/migrations.js';
 import { openRepositories } from '../../src/db/open.js';
 import { postgresSkipReason, startPostgres } from '../helpers/postgres.js';
 import type { PostgresServer } from '../helpers/postgres.js';
@@ -34,7 +35,7 @@ describe('PostgreSQL specifics', { skip }, () => {
       await client.connect();
       try {
         const applied = await client.query('select name from otaship_migrations order by name');
-        assert.deepEqual(applied.rows.map((r: { name: string }) => r.name), ['0001_initial', '0002_devices', '0003_webhooks']);
+        assert.deepEqual(applied.rows.map((r: { name: string }) => r.name), migrationNames('postgres'));
       } finally {
         await client.end();
       }
