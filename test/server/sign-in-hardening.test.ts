@@ -74,7 +74,7 @@ describe('the sign-in form refuses other sites (login CSRF)', () => {
   after(async () => srv?.stop());
 
   test('a foreign or null Origin, or a foreign Referer, is refused with 403 and no cookie', async () => {
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: 'https://evil.example' },
       { origin: 'null' },
       { referer: 'https://evil.example/login.html' },
@@ -87,7 +87,7 @@ describe('the sign-in form refuses other sites (login CSRF)', () => {
   });
 
   test('our own Origin or Referer signs in; so does a tool that sends neither', async () => {
-    for (const headers of [{ origin: srv.publicUrl }, { referer: `${srv.publicUrl}/admin/login` }, {}]) {
+    for (const headers of <Record<string, string>[]>[{ origin: srv.publicUrl }, { referer: `${srv.publicUrl}/admin/login` }, {}]) {
       const res = await signIn(srv, srv.adminToken, headers);
       assert.equal(res.status, 303, JSON.stringify(headers));
       assert.match(cookieOf(res), /^otaship_session=./);
