@@ -13,7 +13,8 @@ import type { Clock } from '../services/clock.js';
 import type { WebhookDispatchOptions } from '../services/webhook-dispatcher.js';
 import { openBlobStore, type StorageConfig } from '../storage/index.js';
 import { buildServer } from './build.js';
-import { checkTlsPair, ensureDataDirectory } from './startup-checks.js';
+import { resolveSigningSecret } from './signing-key.js';
+import { checkTlsPair, ensureDataDirectory, tightenDataDirectory } from './startup-checks.js';
 
 export interface ComposeOptions {
   clock?: Clock;
@@ -40,6 +41,8 @@ export interface Composed {
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
   await ensureDataDirectory(config.dataDir);
   await ensureDataDirectory(config.tmpDir);
+  await tightenDataDirectory(config.dataDir);
+  await tightenDataDirectory(config.tmpDir);
   const tls = await loadTls(config);
 
   let repos: Repositories | undefined;
@@ -60,6 +63,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     // The logger exists only once the app is built; counters may fail before that (they will not).
     const logRef: { log?: FastifyInstance['log'] } = {};
     const services = await createServices(config, repos, blobs, {
+      signingSecret: await resolveSigningSecret(config, repos.settings),
       clock: options.clock,
       onCounterError: (err) => logRef.log?.warn({ err }, 'counting failed'),
       onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
