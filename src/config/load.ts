@@ -50,6 +50,7 @@ export interface RawSettings {
   udidRegistration?: string;
   authFailureLimit?: string | number;
   trustProxy?: string;
+  unauthenticatedBodyTimeout?: string | number;
 }
 
 type Key = keyof RawSettings;
@@ -87,6 +88,7 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   udidRegistration: 'OTASHIP_UDID_REGISTRATION',
   authFailureLimit: 'OTASHIP_AUTH_FAILURE_LIMIT',
   trustProxy: 'OTASHIP_TRUST_PROXY',
+  unauthenticatedBodyTimeout: 'OTASHIP_UNAUTHENTICATED_BODY_TIMEOUT',
 };
 
 const DAY = 86400;
@@ -258,6 +260,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     tmpDir: join(dataDir, 'tmp'),
     authFailureLimit,
     trustProxy,
+    // Sign-in forms and device answers are a few KiB: even a slow phone sends them in a second.
+    unauthenticatedBodyTimeoutSeconds: dur('unauthenticatedBodyTimeout', 15),
     // Browsers heed HSTS only when it arrives over https, so it is sent whenever the public URL is
     // https (TLS here or at a proxy in front) or this server terminates TLS itself.
     hsts: publicUrl.startsWith('https:') || tls.mode !== 'off',

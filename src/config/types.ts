@@ -62,6 +62,8 @@ export interface Config {
    * trustProxy takes them), so throttling counts clients, not the proxy. Empty: the socket's peer.
    */
   readonly trustProxy: readonly string[];
+  /** A body from a request without valid credentials must arrive whole within this time. */
+  readonly unauthenticatedBodyTimeoutSeconds: number;
   /** Strict-Transport-Security on every answer (the public URL is https, or the server serves TLS). */
   readonly hsts: boolean;
 }

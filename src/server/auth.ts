@@ -12,7 +12,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What a wrong token raises (unknown, revoked, expired, malformed). */
 const REJECTED = new Set(['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED']);
 
+/** Who each request was found to be: the body guard (http/body-guard.ts) asks before the route does. */
+const known = new WeakMap<FastifyRequest, Principal>();
+
 export async function authenticate(request: FastifyRequest, services: Services): Promise<Principal> {
+  const seen = known.get(request);
+  if (seen) return seen;
+  const principal = await identify(request, services);
+  known.set(request, principal);
+  return principal;
+}
+
+async function identify(request: FastifyRequest, services: Services): Promise<Principal> {
   const header = request.headers.authorization;
   if (header !== undefined) {
     return throttled(request, services, async () => {

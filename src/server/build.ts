@@ -6,6 +6,7 @@ import type { ServerDeps } from './deps.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { destroyLingering } from './http/lingering-close.js';
 import { watchBodyIdle } from './http/body-idle.js';
+import { guardBody } from './http/body-guard.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
@@ -56,6 +57,13 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   const idleSeconds = deps.config.uploadIdleTimeoutSeconds;
   app.addHook('onRequest', async (request) => {
     watchBodyIdle(request.raw, idleSeconds);
+  });
+
+  // Credentials are checked, or a deadline set, before any body is read (http/body-guard.ts).
+  const bodySeconds = deps.config.unauthenticatedBodyTimeoutSeconds;
+  app.addHook('preParsing', async (request, reply, payload) => {
+    await guardBody(request, reply, deps.services, bodySeconds);
+    return payload;
   });
 
   // Refused uploads keep their connection briefly (http/lingering-close.ts); shutdown ends them.
