@@ -115,11 +115,15 @@ describe('the signing key is not in the database', () => {
     const databaseUrl = join(root, 'shared.db');
     const a = await start(first, { databaseUrl });
     await a.close();
-    await assert.rejects(start(second, { databaseUrl }), (err: unknown) => {
-      assert.ok(isOtashipError(err) && err.code === 'CONFIG', String(err));
-      assert.match(err.message, /signing\.key.*OTASHIP_SECRET/);
-      return true;
-    });
+    const err: unknown = await start(second, { databaseUrl }).then(
+      async (started) => {
+        await started.close();
+        return new Error('it started, with a signing key of its own');
+      },
+      (e: unknown) => e,
+    );
+    assert.ok(isOtashipError(err) && err.code === 'CONFIG', String(err));
+    assert.match(err.message, /signing\.key.*OTASHIP_SECRET/);
     // With the key copied over, it starts.
     const copy = await readFile(join(first, 'signing.key'), 'utf8');
     await writeFile(join(second, 'signing.key'), copy, { mode: 0o600 });
