@@ -29,6 +29,8 @@ export interface TlsMaterial {
   /** Self-signed mode: the local CA users must trust, and its SHA-256 fingerprint. */
   caCert: string | null;
   caFingerprint: string | null;
+  /** Shown at start (self-signed: an unconstrained CA, names the certificate leaves out). */
+  warnings: string[];
 }
 
 export interface Composed {
@@ -69,6 +71,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     });
+    services.status.warnings.push(...(tls?.warnings ?? []));
     const ca = tls?.caCert && tls.caFingerprint ? { certPem: tls.caCert, fingerprint: tls.caFingerprint } : null;
     const app: FastifyInstance = await buildServer(
       { config, services, ca },
@@ -133,12 +136,12 @@ async function loadTls(config: Config): Promise<TlsMaterial | null> {
     const cert = await read(tls.certFile, 'OTASHIP_TLS_CERT');
     const key = await read(tls.keyFile, 'OTASHIP_TLS_KEY');
     checkTlsPair(cert, key, tls.certFile, tls.keyFile);
-    return { cert, key, caCert: null, caFingerprint: null };
+    return { cert, key, caCert: null, caFingerprint: null, warnings: [] };
   }
   const { ensureSelfSignedTls } = await import('../tls/index.js');
   const names = [new URL(config.publicUrl).hostname];
   const m = await ensureSelfSignedTls({ dataDir: config.dataDir, names });
-  return { cert: m.certPem, key: m.keyPem, caCert: m.caCertPem, caFingerprint: m.caFingerprintSha256 };
+  return { cert: m.certPem, key: m.keyPem, caCert: m.caCertPem, caFingerprint: m.caFingerprintSha256, warnings: m.warnings };
 }
 
 /** How often stale temp files are swept while the server runs (also once at start). */

@@ -12,7 +12,12 @@ before(async () => {
   // a trickle (the trickle below also keeps the idle watchdog from ever firing).
   srv = await startTestServer({ settings: { unauthenticatedBodyTimeout: '1s', uploadIdleTimeout: '1h' } });
 });
-after(async () => srv?.stop());
+/** Sockets still open when the tests end (only if a guard failed): closed so the server can stop. */
+const open = new Set<Socket>();
+after(async () => {
+  for (const socket of open) socket.destroy();
+  await srv?.stop();
+});
 
 const DECLARED = 2000;
 /** Backstop only: without the guard a trickle never ends, and the test fails here instead of hanging. */
@@ -31,6 +36,7 @@ function trickle(path: string, headers: Record<string, string>, options: { sendB
   const { port } = new URL(srv.baseUrl);
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(Number(port), '127.0.0.1');
+    open.add(socket);
     let answer = '';
     let sent = 0;
     let timer: NodeJS.Timeout | undefined;
@@ -56,6 +62,7 @@ function trickle(path: string, headers: Record<string, string>, options: { sendB
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
+      open.delete(socket);
       clearInterval(timer);
       resolve({ answer });
     });
