@@ -2,6 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -84,6 +85,32 @@ describe('the sign-in form refuses other sites (login CSRF)', () => {
       assert.equal(res.status, 403, JSON.stringify(headers));
       assert.equal(res.headers.get('set-cookie'), null);
     }
+  });
+
+  test('the origin the browser is on (its Host) is ours too: another name for this server', async () => {
+    const { port } = new URL(srv.baseUrl);
+    const status = await new Promise<number>((resolve, reject) => {
+      const body = new URLSearchParams({ token: srv.adminToken, next: '/admin' }).toString();
+      const req = httpRequest(
+        srv.baseUrl + '/admin/login',
+        {
+          method: 'POST',
+          headers: {
+            host: `buildbox.local:${port}`,
+            origin: `http://buildbox.local:${port}`,
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': String(body.length),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.equal(status, 303);
   });
 
   test('our own Origin or Referer signs in; so does a tool that sends neither', async () => {
