@@ -69,7 +69,9 @@ function checkSameSite(request: FastifyRequest, publicUrl: string): void {
  * Login CSRF: a browser posting a form always sends Origin (or at least Referer); when it names
  * another site — or "null", as sandboxed and no-referrer pages send — the post is refused, so a
  * foreign page cannot sign a visitor in to an account of its choosing. A request with neither
- * header comes from a script or tool, not from a victim's browser, and is let through.
+ * header comes from a script or tool, not from a victim's browser, and is let through. Besides the
+ * public URL's origin, the origin the browser is actually on (its host equal to the Host it sent) is
+ * ours too: with self-signed TLS an admin may open the server by its .local name or another address.
  */
 export function checkFormOrigin(request: FastifyRequest, publicUrl: string): void {
   const ours = new URL(publicUrl).origin;
@@ -84,6 +86,15 @@ export function checkFormOrigin(request: FastifyRequest, publicUrl: string): voi
       from = 'null';
     }
   }
-  if (from === null || from === ours) return;
+  if (from === null || from === ours || sameHost(from, request.headers.host)) return;
   throw new OtashipError('FORBIDDEN', `this form was sent from another site (${from.slice(0, 100)}): sign in from ${ours}/admin/login`);
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    return new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false; // "null" or garbage
+  }
 }
