@@ -31,7 +31,7 @@ export interface Config {
   /** SHA-256 (hex) of the bootstrap admin token; the token itself is not kept. */
   readonly adminTokenSha256: string | null;
   readonly tls: TlsSettings;
-  /** Token-signing key; null: generated once and kept in the shared settings table. */
+  /** Token-signing key; null: generated once into <dataDir>/signing.key (server/signing-key.ts), never the database. */
   readonly secret: string | null;
   /** Lifetime of signed install links (install page, latest page, share links). */
   readonly linkTtlSeconds: number;
