@@ -2,6 +2,7 @@
 // validated and frozen. This is the ONLY module that reads process.env for the server.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { OtashipError } from '../core/errors.js';
@@ -53,6 +54,9 @@ export interface RawSettings {
   udidMaxUnreviewed?: string | number;
   udidPerIpPerHour?: string | number;
   webhookAllowPrivate?: string | boolean;
+  authFailureLimit?: string | number;
+  trustProxy?: string;
+  unauthenticatedBodyTimeout?: string | number;
 }
 
 type Key = keyof RawSettings;
@@ -93,6 +97,9 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   udidMaxUnreviewed: 'OTASHIP_UDID_MAX_UNREVIEWED',
   udidPerIpPerHour: 'OTASHIP_UDID_PER_IP_PER_HOUR',
   webhookAllowPrivate: 'OTASHIP_WEBHOOK_ALLOW_PRIVATE',
+  authFailureLimit: 'OTASHIP_AUTH_FAILURE_LIMIT',
+  trustProxy: 'OTASHIP_TRUST_PROXY',
+  unauthenticatedBodyTimeout: 'OTASHIP_UNAUTHENTICATED_BODY_TIMEOUT',
 };
 
 const DAY = 86400;
@@ -170,8 +177,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
 
   const adminToken = str('adminToken');
-  if (adminToken !== undefined && adminToken.length < 16) {
-    throw bad(name('adminToken'), '(hidden)', 'a token of at least 16 characters (e.g. `openssl rand -hex 24`)');
+  if (adminToken !== undefined) {
+    const weakness = tokenWeakness(adminToken);
+    if (weakness) {
+      throw bad(name('adminToken'), '(hidden)', `a random token (this one ${weakness}): make one with \`openssl rand -hex 24\``);
+    }
   }
   const secret = str('secret');
   if (secret !== undefined && secret.length < 32) {
@@ -246,6 +256,20 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const webhookAllowPrivate =
     allowPrivateRaw === undefined ? false : parseBoolean(allowPrivateRaw as string | boolean, name('webhookAllowPrivate'));
 
+  const limitRaw = raw('authFailureLimit');
+  const authFailureLimit = limitRaw === undefined ? 20 : parseLimit(limitRaw as string | number, name('authFailureLimit'));
+  const trustProxy = (str('trustProxy') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const entry of trustProxy) {
+    const [addr = '', bits, extra] = entry.split('/');
+    const max = isIP(addr) === 4 ? 32 : isIP(addr) === 6 ? 128 : 0;
+    if (!max || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max))) {
+      throw bad(name('trustProxy'), entry, 'comma-separated proxy addresses or CIDRs, e.g. 127.0.0.1,10.0.0.0/8');
+    }
+  }
+
   const config: Config = {
     host,
     port,
@@ -273,6 +297,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     udidPerIpPerHour,
     webhookAllowPrivate,
     tmpDir: join(dataDir, 'tmp'),
+    authFailureLimit,
+    trustProxy,
+    // Sign-in forms and device answers are a few KiB: even a slow phone sends them in a second.
+    unauthenticatedBodyTimeoutSeconds: dur('unauthenticatedBodyTimeout', 15),
+    // Browsers heed HSTS only when it arrives over https, so it is sent whenever the public URL is
+    // https (TLS here or at a proxy in front) or this server terminates TLS itself.
+    hsts: publicUrl.startsWith('https:') || tls.mode !== 'off',
   };
   return deepFreeze(config);
 }
@@ -364,6 +395,40 @@ function readConfigFile(path: string): Record<string, string | number | boolean>
     out[k] = v;
   }
   return out;
+}
+
+/** A limit that 0 turns off. */
+function parseLimit(value: string | number, name: string): number {
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw bad(name, String(value), 'a whole number (0 turns it off)');
+  return n;
+}
+
+/**
+ * Why a bootstrap admin token is too easy to guess, or null. It opens everything, so it must look
+ * random: long enough, not a repeated or sequential pattern, and with enough distinct characters
+ * (a hex or base64 string from a random source easily passes; "adminadminadmin1" does not).
+ */
+export function tokenWeakness(token: string): string | null {
+  if (token.length < 20) return `has ${token.length} characters; at least 20 are needed`;
+  const distinct = new Set(token).size;
+  if (distinct < 10) return `uses only ${distinct} different characters`;
+  // Shannon entropy of the character distribution times the length: ~4 bits/char for hex.
+  const counts = new Map<string, number>();
+  for (const c of token) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bitsPerChar = 0;
+  for (const n of counts.values()) bitsPerChar -= (n / token.length) * Math.log2(n / token.length);
+  if (bitsPerChar * token.length < 100) return 'is too predictable (too few random bits)';
+  if (/(.{3,})\1{2,}/.test(token)) return 'repeats a pattern';
+  // 8 steps up or down in a row ("01234567", "abcdefgh") are a keyboard walk, not chance.
+  let run = 1;
+  for (let i = 1; i < token.length && run < 8; i++) {
+    const step = token.charCodeAt(i) - token.charCodeAt(i - 1);
+    const prev = i > 1 ? token.charCodeAt(i - 1) - token.charCodeAt(i - 2) : 0;
+    run = Math.abs(step) === 1 && step === prev ? run + 1 : Math.abs(step) === 1 ? 2 : 1;
+  }
+  if (run >= 8) return 'contains a run of consecutive characters';
+  return null;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

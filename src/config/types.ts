@@ -31,7 +31,7 @@ export interface Config {
   /** SHA-256 (hex) of the bootstrap admin token; the token itself is not kept. */
   readonly adminTokenSha256: string | null;
   readonly tls: TlsSettings;
-  /** Token-signing key; null: generated once and kept in the shared settings table. */
+  /** Token-signing key; null: generated once into <dataDir>/signing.key (server/signing-key.ts), never the database. */
   readonly secret: string | null;
   /** Lifetime of signed install links (install page, latest page, share links). */
   readonly linkTtlSeconds: number;
@@ -65,4 +65,15 @@ export interface Config {
   readonly webhookAllowPrivate: boolean;
   /** Folder for staged uploads (same disk as dataDir by default). */
   readonly tmpDir: string;
+  /** Failed sign-ins / rejected bearer tokens allowed per client address per 15 minutes; 0: no limit. */
+  readonly authFailureLimit: number;
+  /**
+   * Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs, as fastify's
+   * trustProxy takes them), so throttling counts clients, not the proxy. Empty: the socket's peer.
+   */
+  readonly trustProxy: readonly string[];
+  /** A body from a request without valid credentials must arrive whole within this time. */
+  readonly unauthenticatedBodyTimeoutSeconds: number;
+  /** Strict-Transport-Security on every answer (the public URL is https, or the server serves TLS). */
+  readonly hsts: boolean;
 }

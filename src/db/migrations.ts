@@ -225,6 +225,26 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         await sql`drop table if exists blob_intents`.execute(db);
       },
     },
+    '0006_sessions': {
+      // Admin web sessions, so signing out (or an operator) can end one on every instance: the cookie
+      // is signed, and its session must also still be here. Keyed by the SHA-256 of the session id,
+      // so a database dump holds nothing a cookie could be made from.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addColumn('expires_at', t.timestamp, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await sql`drop table if exists sessions`.execute(db);
+      },
+    },
     '0007_devices_guard': {
       // Anonymous registration (/udid) must neither flood the device list nor rewrite a known device:
       // a device stays unreviewed until an admin reviews it (a cap bounds how many may wait), and a

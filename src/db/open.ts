@@ -1,7 +1,7 @@
 // openRepositories(url): the one entry point to the database. `postgres://…` / `postgresql://…`
 // opens PostgreSQL through pg; `sqlite:<path>` or a plain path opens SQLite through better-sqlite3.
 // Drivers are imported lazily so commands that never touch a database do not load them.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { OtashipError, isOtashipError } from '../core/errors.js';
@@ -76,11 +76,29 @@ async function switchToWal(database: { pragma(source: string): unknown }): Promi
   }
 }
 
+/**
+ * The database file is created (or made) private, 0600, before SQLite opens it: SQLite would create
+ * it 0644, and gives its -wal and -shm files the main file's mode. Files this user does not own
+ * are left alone (chmod would fail; the folder's own mode protects them).
+ */
+function makePrivateFile(path: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+    }
+  }
+}
+
 async function openSqlite(path: string): Promise<Repositories> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
   let database: InstanceType<typeof BetterSqlite3>;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (path !== ':memory:') makePrivateFile(path);
     database = new BetterSqlite3(path);
     // busy_timeout makes a second process (a CLI next to the server) wait for the lock instead of
     // failing with SQLITE_BUSY; WAL lets readers run beside the writer; foreign keys are off by default.

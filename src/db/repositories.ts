@@ -7,6 +7,7 @@ import { counterRepository } from './counters.js';
 import { deviceRepository } from './devices.js';
 import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
+import { sessionRepository } from './sessions.js';
 import { settingsRepository } from './settings.js';
 import { tokenRepository } from './tokens.js';
 import { uploadLockRepository } from './upload-locks.js';
@@ -21,6 +22,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     counters: counterRepository(db),
     tokens: tokenRepository(db),
     settings: settingsRepository(db),
+    sessions: sessionRepository(db),
     devices: deviceRepository(db),
     webhooks: webhookRepository(db),
     blobIntents: blobIntentRepository(db),

@@ -135,6 +135,15 @@ export interface UploadLocksTable {
   release_requested: DbBool;
 }
 
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session id the signed cookie carries. */
+  id_hash: string;
+  /** What the session signs in as (ApiTokenService.sessionSubject). */
+  subject: string;
+  created_at: DbTimestamp;
+  expires_at: DbTimestamp;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -148,6 +157,7 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   blob_intents: BlobIntentsTable;
   upload_locks: UploadLocksTable;
+  sessions: SessionsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -16,5 +16,8 @@ export function settingsRepository(db: Kysely<Database>): SettingsRepository {
       const stored = await get(key);
       return stored ?? value;
     },
+    async delete(key) {
+      await db.deleteFrom('settings').where('key', '=', key).execute();
+    },
   };
 }

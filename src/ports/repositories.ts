@@ -277,6 +277,27 @@ export interface SettingsRepository {
   get(key: string): Promise<string | null>;
   /** Sets the value only if absent; returns the value now stored (so racing instances agree). */
   putIfAbsent(key: string, value: string): Promise<string>;
+  /** Removes the key (nothing happens when it is absent). */
+  delete(key: string): Promise<void>;
+}
+
+/** An admin web session (see services/sessions.ts). The id itself is never stored, only its hash. */
+export interface SessionRecord {
+  idHash: string;
+  subject: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** Server-side sessions, shared by every instance, so ending one ends it everywhere. */
+export interface SessionRepository {
+  create(session: SessionRecord): Promise<void>;
+  /** The session, or null when it was ended, never existed or has expired at `now`. */
+  getLive(idHash: string, now: Date): Promise<SessionRecord | null>;
+  /** Ends one session; false when there was none. */
+  delete(idHash: string): Promise<boolean>;
+  /** Forgets sessions expired at `now`; returns how many. */
+  deleteExpired(now: Date): Promise<number>;
 }
 
 /**
@@ -306,6 +327,7 @@ export interface Repositories {
   counters: CounterRepository;
   tokens: TokenRepository;
   settings: SettingsRepository;
+  sessions: SessionRepository;
   devices: DeviceRepository;
   webhooks: WebhookRepository;
   blobIntents: BlobIntentRepository;

@@ -6,6 +6,7 @@ import type { ServerDeps } from './deps.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { destroyLingering } from './http/lingering-close.js';
 import { watchBodyIdle } from './http/body-idle.js';
+import { guardBody } from './http/body-guard.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
@@ -33,8 +34,9 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   const renderPage: ErrorPageRenderer = (view) => String(renderErrorPage(view));
   const app = fastify({
     logger: options.logger ?? false,
-    // Links are built from the configured public URL, so proxy headers are never trusted for them.
-    trustProxy: false,
+    // Links are built from the configured public URL, so proxy headers are never trusted for them;
+    // X-Forwarded-For from the proxies named in OTASHIP_TRUST_PROXY sets request.ip (throttling).
+    trustProxy: deps.config.trustProxy.length > 0 ? [...deps.config.trustProxy] : false,
     // Uploads and downloads of several GB take long on slow links: no request timeout; keep-alive
     // and header timeouts still protect against idle sockets, and a body that stops arriving is
     // cancelled by the idle watchdog below (http/body-idle.ts).
@@ -57,14 +59,24 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     watchBodyIdle(request.raw, idleSeconds);
   });
 
+  // Credentials are checked, or a deadline set, before any body is read (http/body-guard.ts).
+  const bodySeconds = deps.config.unauthenticatedBodyTimeoutSeconds;
+  app.addHook('preParsing', async (request, reply, payload) => {
+    await guardBody(request, reply, deps.services, bodySeconds);
+    return payload;
+  });
+
   // Refused uploads keep their connection briefly (http/lingering-close.ts); shutdown ends them.
   app.addHook('preClose', async () => destroyLingering(app.server));
 
+  const hsts = deps.config.hsts;
   app.addHook('onSend', async (_request, reply, payload) => {
     // Install links carry tokens in their URLs: never leak them through Referer; never let a
     // browser guess content types.
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('X-Content-Type-Options', 'nosniff');
+    // Half a year, this host only: the same domain may run other services still on http.
+    if (hsts) reply.header('Strict-Transport-Security', 'max-age=15552000');
     return payload;
   });
 

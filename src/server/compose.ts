@@ -13,7 +13,8 @@ import type { Clock } from '../services/clock.js';
 import type { WebhookDispatchOptions } from '../services/webhook-dispatcher.js';
 import { openBlobStore, type StorageConfig } from '../storage/index.js';
 import { buildServer } from './build.js';
-import { checkTlsPair, ensureDataDirectory } from './startup-checks.js';
+import { resolveSigningSecret } from './signing-key.js';
+import { checkTlsPair, ensureDataDirectory, tightenDataDirectory } from './startup-checks.js';
 
 export interface ComposeOptions {
   clock?: Clock;
@@ -28,6 +29,8 @@ export interface TlsMaterial {
   /** Self-signed mode: the local CA users must trust, and its SHA-256 fingerprint. */
   caCert: string | null;
   caFingerprint: string | null;
+  /** Shown at start (self-signed: an unconstrained CA, names the certificate leaves out). */
+  warnings: string[];
 }
 
 export interface Composed {
@@ -40,6 +43,8 @@ export interface Composed {
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
   await ensureDataDirectory(config.dataDir);
   await ensureDataDirectory(config.tmpDir);
+  await tightenDataDirectory(config.dataDir);
+  await tightenDataDirectory(config.tmpDir);
   const tls = await loadTls(config);
 
   let repos: Repositories | undefined;
@@ -60,11 +65,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     // The logger exists only once the app is built; counters may fail before that (they will not).
     const logRef: { log?: FastifyInstance['log'] } = {};
     const services = await createServices(config, repos, blobs, {
+      signingSecret: await resolveSigningSecret(config, repos.settings),
       clock: options.clock,
       onCounterError: (err) => logRef.log?.error({ err }, 'writing install counts failed; they are kept and retried'),
       onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
     });
+    services.status.warnings.push(...(tls?.warnings ?? []));
     const ca = tls?.caCert && tls.caFingerprint ? { certPem: tls.caCert, fingerprint: tls.caFingerprint } : null;
     const app: FastifyInstance = await buildServer(
       { config, services, ca },
@@ -141,12 +148,12 @@ async function loadTls(config: Config): Promise<TlsMaterial | null> {
     const cert = await read(tls.certFile, 'OTASHIP_TLS_CERT');
     const key = await read(tls.keyFile, 'OTASHIP_TLS_KEY');
     checkTlsPair(cert, key, tls.certFile, tls.keyFile);
-    return { cert, key, caCert: null, caFingerprint: null };
+    return { cert, key, caCert: null, caFingerprint: null, warnings: [] };
   }
   const { ensureSelfSignedTls } = await import('../tls/index.js');
   const names = [new URL(config.publicUrl).hostname];
   const m = await ensureSelfSignedTls({ dataDir: config.dataDir, names });
-  return { cert: m.certPem, key: m.keyPem, caCert: m.caCertPem, caFingerprint: m.caFingerprintSha256 };
+  return { cert: m.certPem, key: m.keyPem, caCert: m.caCertPem, caFingerprint: m.caFingerprintSha256, warnings: m.warnings };
 }
 
 /** How often stale temp files are swept while the server runs (also once at start). */

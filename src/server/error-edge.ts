@@ -124,6 +124,8 @@ function sendError(
   if (e.code === 'UNAUTHENTICATED') reply.header('WWW-Authenticate', 'Bearer realm="otaship"');
   // A load balancer or client may try again once the database or storage is back.
   if (status === 503) reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+  const retryAfter = e.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('Retry-After', String(Math.ceil(retryAfter)));
   if (wantsHtml(request)) {
     const view = { status, code: e.code, message: e.message, hint: e.hint };
     const html = renderPage ? renderPage(view) : fallbackPage(view);

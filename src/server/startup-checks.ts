@@ -2,7 +2,7 @@
 // checked so that a wrong one stops the server with one CONFIG line naming the setting and what to
 // do — never "unexpected error", never a hang.
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
-import { mkdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { OtashipError } from '../core/errors.js';
 
@@ -31,12 +31,28 @@ export async function ensureDataDirectory(path: string): Promise<void> {
   }
   for (const dir of missing.reverse()) {
     try {
-      await mkdir(dir);
+      // Private: the data folder holds the database, packages and keys (see tightenDataDirectory).
+      await mkdir(dir, { mode: 0o700 });
     } catch (err) {
       // Another instance sharing the data dir may create it at the same moment.
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(dir).catch(() => null))?.isDirectory()) continue;
       throw dirError(path, err as NodeJS.ErrnoException);
     }
+  }
+}
+
+/**
+ * Makes an existing data folder private (0700) if it is open to others, as folders made by older
+ * versions were (0755). With the folder closed, nothing below it can be reached by other users,
+ * whatever the modes of the files inside. A folder this user does not own is left as it is.
+ */
+export async function tightenDataDirectory(path: string): Promise<void> {
+  const st = await stat(path);
+  if ((st.mode & 0o077) === 0 || (typeof process.getuid === 'function' && st.uid !== process.getuid())) return;
+  try {
+    await chmod(path, 0o700);
+  } catch (err) {
+    throw dirError(path, err as NodeJS.ErrnoException);
   }
 }
 

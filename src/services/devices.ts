@@ -108,11 +108,7 @@ export class DeviceService {
         retryAfter,
       );
     }
-    const payload = this.#verify(nonce, 'udid-nonce', {
-      missing: 'the registration link has no nonce (n=…): it works only from the installed registration profile',
-      invalid: 'the registration nonce is not valid (damaged, or not from this server)',
-      expired: `the registration profile has expired (it works for ${NONCE_TTL_SECONDS / 60} minutes after download)`,
-    });
+    const payload = this.checkNonce(nonce);
     const answer = readDeviceResponse(body);
     if (answer.challenge !== nonce) {
       throw refuse(
@@ -200,6 +196,19 @@ export class DeviceService {
       [d.udid, oneField(d.label ?? d.deviceName ?? d.product), applePlatform(d.product)].join('\t'),
     );
     return ['Device ID\tDevice Name\tDevice Platform', ...rows].join('\n') + '\n';
+  }
+
+  /**
+   * Registration open and the nonce of a callback URL authentic and current: checked before the
+   * device's answer is read, so a stranger cannot make the server wait for a body.
+   */
+  checkNonce(nonce: string | undefined): SignedPayload {
+    this.checkOpen();
+    return this.#verify(nonce, 'udid-nonce', {
+      missing: 'the registration link has no nonce (n=…): it works only from the installed registration profile',
+      invalid: 'the registration nonce is not valid (damaged, or not from this server)',
+      expired: `the registration profile has expired (it works for ${NONCE_TTL_SECONDS / 60} minutes after download)`,
+    });
   }
 
   #verify(token: string | undefined, scope: TokenScope, messages: { missing: string; invalid: string; expired: string }): SignedPayload {

@@ -1,7 +1,12 @@
 // Admin web sessions: signing in with an API token yields a signed, expiring cookie value that
-// names the token (never contains its secret). Each request re-checks the token, so revoking it
-// ends its sessions, and so does changing OTASHIP_ADMIN_TOKEN for sessions signed in with it.
+// carries a random session id (never the token or its secret). The session is also a row in the
+// database, shared by every instance: signing out deletes it, so the cookie stops working
+// everywhere at once even though its signature and expiry are still good. Each request also
+// re-checks the token the session was opened with, so revoking it ends its sessions, and so does
+// changing OTASHIP_ADMIN_TOKEN for sessions signed in with it.
+import { createHash, randomBytes } from 'node:crypto';
 import { OtashipError } from '../core/errors.js';
+import type { Repositories } from '../ports/repositories.js';
 import type { ApiTokenService } from './api-tokens.js';
 import type { Clock } from './clock.js';
 import type { Principal } from './principal.js';
@@ -15,10 +20,16 @@ export interface Session {
   principal: Principal;
 }
 
+/** The row is keyed by a hash of the id, so the database alone holds nothing to build a cookie from. */
+function idHash(id: string): string {
+  return createHash('sha256').update(`otaship session ${id}`).digest('hex');
+}
+
 export class SessionService {
   constructor(
     private readonly signer: Signer,
     private readonly tokens: ApiTokenService,
+    private readonly repos: Pick<Repositories, 'sessions'>,
     private readonly clock: Clock,
     readonly ttlSeconds: number,
     /** Secure cookies when the public URL is https. */
@@ -28,23 +39,42 @@ export class SessionService {
   /** Sign in with an API or bootstrap token. Throws UNAUTHENTICATED when the token is not accepted. */
   async signIn(token: string): Promise<Session> {
     const principal = await this.tokens.authenticate(token);
-    const now = this.clock().getTime();
-    const exp = Math.floor(now / 1000) + this.ttlSeconds;
-    const value = this.signer.sign({ sub: this.tokens.sessionSubject(principal), scope: 'session', exp });
-    return { value, expiresAt: new Date(exp * 1000), principal: { ...principal, via: 'session' } };
+    const now = this.clock();
+    const exp = Math.floor(now.getTime() / 1000) + this.ttlSeconds;
+    const id = randomBytes(18).toString('base64url');
+    const expiresAt = new Date(exp * 1000);
+    // Sessions that ran out are never read again; sweeping them here keeps the table small without
+    // a scheduler. Best effort: a failed sweep must not fail the sign-in.
+    await this.repos.sessions.deleteExpired(now).catch(() => undefined);
+    await this.repos.sessions.create({ idHash: idHash(id), subject: this.tokens.sessionSubject(principal), createdAt: now, expiresAt });
+    const value = this.signer.sign({ sub: id, scope: 'session', exp });
+    return { value, expiresAt, principal: { ...principal, via: 'session' } };
   }
 
-  /** Cookie value → principal; UNAUTHENTICATED when forged, expired or its token was revoked. */
+  /** Cookie value → principal; UNAUTHENTICATED when forged, expired, signed out or its token was revoked. */
   async resolve(value: string): Promise<Principal> {
-    let sub: string;
+    const invalid = () => new OtashipError('UNAUTHENTICATED', 'the admin session is not valid, has ended or has expired: sign in again');
+    const id = this.#verifiedId(value);
+    if (id === null) throw invalid();
+    const session = await this.repos.sessions.getLive(idHash(id), this.clock());
+    if (!session) throw invalid();
+    return this.tokens.principalForId(session.subject, 'session');
+  }
+
+  /** Ends the session this cookie names, on every instance. A forged or unknown cookie ends nothing. */
+  async signOut(value: string): Promise<void> {
+    const id = this.#verifiedId(value);
+    if (id !== null) await this.repos.sessions.delete(idHash(id));
+  }
+
+  /** The session id of an authentic, unexpired cookie value; null otherwise. */
+  #verifiedId(value: string): string | null {
     try {
       const payload = this.signer.verify(value, this.clock().getTime());
-      if (payload.scope !== 'session') throw new Error('wrong scope');
-      sub = payload.sub;
+      return payload.scope === 'session' ? payload.sub : null;
     } catch {
-      throw new OtashipError('UNAUTHENTICATED', 'the admin session is not valid or has expired: sign in again');
+      return null;
     }
-    return this.tokens.principalForId(sub, 'session');
   }
 
   /** Options for @fastify/cookie's setCookie (HttpOnly, SameSite=Lax, Secure on https). */

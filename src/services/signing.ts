@@ -19,7 +19,7 @@ const SCOPES: readonly string[] = [
 ] satisfies TokenScope[];
 
 export interface SignedPayload {
-  /** Subject: a release id, an app id, an API token id (session), a registration nonce or a device id (udid-*). */
+  /** Subject: a release id, an app id, a session id, a registration nonce or a device id (udid-*). */
   sub: string;
   scope: TokenScope;
   /** Expiry, seconds since the epoch. */

@@ -57,7 +57,7 @@ export function readChunkSize(open: number): number {
  */
 async function inOwnDirectory<T>(target: string, create: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    await mkdir(dirname(target), { recursive: true });
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     try {
       return await create();
     } catch (err) {
@@ -201,7 +201,7 @@ export class FsBlobStore implements BlobStore {
     const measure = new MeasureStream(key, options.size, options.sha256);
     try {
       // Created before any byte flows.
-      const handle = await inOwnDirectory(tmp, () => open(tmp, 'wx'));
+      const handle = await inOwnDirectory(tmp, () => open(tmp, 'wx', 0o600));
       await pipeline(body, measure, handle.createWriteStream({ flush: true }), options.signal ? { signal: options.signal } : {});
       sha256 = measure.sha256 ?? '';
       await rename(tmp, path);
@@ -225,7 +225,7 @@ export class FsBlobStore implements BlobStore {
     const metaPath = FsBlobStore.metaPathOf(path);
     const metaTmp = `${metaPath}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(metaTmp, JSON.stringify(meta), { flag: 'wx' });
+      await writeFile(metaTmp, JSON.stringify(meta), { flag: 'wx', mode: 0o600 });
       await rename(metaTmp, metaPath);
     } catch {
       await unlink(metaTmp).catch(() => {});
@@ -275,7 +275,7 @@ export class FsBlobStore implements BlobStore {
       // Never truncated: other writes may already have filled other ranges. Created only when asked:
       // a finished upload's file has been renamed away, and a late write must not bring it back.
       handle = options.create
-        ? await inOwnDirectory(path, () => open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o644))
+        ? await inOwnDirectory(path, () => open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT, 0o600))
         : await open(path, fsConstants.O_WRONLY);
     } catch (err) {
       body.destroy();

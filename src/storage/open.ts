@@ -12,7 +12,7 @@ export async function openBlobStore(config: StorageConfig): Promise<BlobStore> {
     case 'fs': {
       const store = new FsBlobStore(config.root);
       try {
-        await mkdir(store.root, { recursive: true });
+        await mkdir(store.root, { recursive: true, mode: 0o700 });
       } catch (err) {
         throw new OtashipError('STORAGE', `cannot create the blob directory ${store.root}: ${(err as Error).message}`, { cause: err });
       }

@@ -3,8 +3,14 @@
 // basicConstraints CA:TRUE (critical); the leaf names the server only in subjectAltName, has
 // extendedKeyUsage serverAuth, SHA-256 signatures and a validity of at most 398 days.
 import { randomBytes } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { KEY_ALGORITHM, SIGNING_ALGORITHM, webcrypto, x509 } from './x509.js';
-import type { ServerNames } from './names.js';
+import { caScopeFor, ipBytes, ipText, type CaScope, type ServerNames } from './names.js';
+
+const NAME_CONSTRAINTS_OID = '2.5.29.30';
+const DNS_NAME = 2 as const;
+const IP_ADDRESS = 7 as const;
 
 export interface PemPair {
   certPem: string;
@@ -41,7 +47,52 @@ export async function importSigningKey(keyPem: string): Promise<CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', der, KEY_ALGORITHM, false, ['sign']);
 }
 
-export async function createCa(options: { commonName: string; organization: string; now: Date }): Promise<PemPair> {
+/**
+ * The DER of a nameConstraints extension permitting only `scope` (@peculiar/x509 has no class for
+ * it; pkijs, already used for the ASN.1, has). An IP subtree is the address followed by its mask.
+ */
+function nameConstraintsDer(scope: CaScope): ArrayBuffer {
+  const subtree = (base: pkijs.GeneralName) => new pkijs.GeneralSubtree({ base });
+  const ipSubtree = (address: string, prefix: number) => {
+    const bytes = ipBytes(address);
+    const mask = bytes.map((_, i) => (0xff << (8 - Math.max(0, Math.min(8, prefix - i * 8)))) & 0xff);
+    const value = new Uint8Array([...bytes.map((b, i) => b & mask[i]!), ...mask]);
+    return subtree(new pkijs.GeneralName({ type: IP_ADDRESS, value: new asn1js.OctetString({ valueHex: value }) }));
+  };
+  const constraints = new pkijs.NameConstraints({
+    permittedSubtrees: [
+      ...scope.dns.map((value) => subtree(new pkijs.GeneralName({ type: DNS_NAME, value }))),
+      ...scope.ipRanges.map((r) => ipSubtree(r.address, r.prefix)),
+    ],
+  });
+  return constraints.toSchema().toBER(false);
+}
+
+/** The CA's permitted names, or null when it has no nameConstraints (made by an older version). */
+export function caScopeOf(caCertPem: string): CaScope | null {
+  const ext = new x509.X509Certificate(caCertPem).getExtension(NAME_CONSTRAINTS_OID);
+  if (!ext) return null;
+  const parsed = pkijs.NameConstraints.fromBER(ext.value);
+  const scope: CaScope = { dns: [], ipRanges: [] };
+  for (const { base } of parsed.permittedSubtrees ?? []) {
+    if (base.type === DNS_NAME) scope.dns.push(String(base.value).toLowerCase());
+    else if (base.type === IP_ADDRESS) {
+      const raw = new Uint8Array((base.value as asn1js.OctetString).valueBlock.valueHexView);
+      const half = raw.length / 2;
+      const prefix = Array.from(raw.subarray(half)).reduce((n, b) => n + b.toString(2).replace(/0/g, '').length, 0);
+      scope.ipRanges.push({ address: ipText(raw.subarray(0, half)), prefix });
+    }
+  }
+  return scope;
+}
+
+export async function createCa(options: {
+  commonName: string;
+  organization: string;
+  now: Date;
+  /** What it may sign for; by default only this machine's loopback names. */
+  scope?: CaScope;
+}): Promise<PemPair> {
   const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
   const notBefore = new Date(options.now.getTime() - BACKDATE_MS);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -59,6 +110,8 @@ export async function createCa(options: { commonName: string; organization: stri
         true,
       ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      // Critical: a client that cannot enforce the constraints must refuse the CA, not ignore them.
+      new x509.Extension(NAME_CONSTRAINTS_OID, true, nameConstraintsDer(options.scope ?? caScopeFor({ dns: ['localhost'], ips: ['127.0.0.1', '::1'] }))),
     ],
   });
   return { certPem: pemText(cert.toString('pem')), keyPem: await exportKeyPem(keys.privateKey) };

@@ -2,12 +2,19 @@
 // each device) and a server certificate signed by it, renewed automatically when the machine's names
 // change or it nears expiry. Renewing the leaf never needs the devices to do anything; replacing the CA
 // would, so the CA is never replaced silently.
+//
+// The CA carries name constraints (names.ts, caScopeFor): it can vouch only for this server's names
+// and local addresses, never for other websites. The leaf covers the names inside them; a name the
+// server has gained since the CA was made (a new host name) is left out with a warning, and a
+// public URL outside them stops the start with what to do. A CA made before constraints existed is
+// kept (every device trusts it; replacing it would break them all at once) but each start warns and
+// says how to replace it.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { OtashipError } from '../core/errors.js';
-import { certificateNames, createCa, createLeaf, type PemPair } from './certificates.js';
-import { collectServerNames, sameNames, type ServerNames } from './names.js';
+import { caScopeOf, certificateNames, createCa, createLeaf, type PemPair } from './certificates.js';
+import { caScopeFor, collectServerNames, sameNames, withinScope, type ServerNames } from './names.js';
 import { ensureDir, joinPair, readIfExists, splitPair, writeAtomic, writeIfAbsent } from './pem-files.js';
 
 export interface SelfSignedTlsOptions {
@@ -42,6 +49,8 @@ export interface SelfSignedTls {
   action: { ca: 'created' | 'reused'; leaf: 'issued' | 'reused' };
   /** Where the files are: ca.pem (CA key+cert, private), ca.crt (CA cert to share), server.pem. */
   paths: { dir: string; ca: string; caCert: string; server: string };
+  /** What the operator should know (an unconstrained CA, names left out of the certificate). */
+  warnings: string[];
 }
 
 /** Renew the server certificate when it has less than this left. */
@@ -71,7 +80,7 @@ export async function ensureSelfSignedTls(options: SelfSignedTlsOptions): Promis
   let caAction: 'created' | 'reused' = 'reused';
   let ca = await readCa(paths.ca, now);
   if (!ca) {
-    const fresh = await createCa({ commonName: `otaship local CA (${host || 'server'})`, organization, now });
+    const fresh = await createCa({ commonName: `otaship local CA (${host || 'server'})`, organization, now, scope: caScopeFor(names) });
     caAction = (await writeIfAbsent(paths.ca, joinPair(fresh), 0o600)) ? 'created' : 'reused';
     // Another instance may have won the race: always continue with what is on disk.
     ca = await readCa(paths.ca, now);
@@ -79,10 +88,12 @@ export async function ensureSelfSignedTls(options: SelfSignedTlsOptions): Promis
   }
   await writeAtomic(paths.caCert, ca.certPem, 0o644);
 
+  const warnings: string[] = [];
+  const leafNames = namesWithinCa(ca.certPem, names, options.names ?? [], paths.ca, warnings);
   let leafAction: 'issued' | 'reused' = 'reused';
-  let leaf = await readUsableLeaf(paths.server, ca, names, now);
+  let leaf = await readUsableLeaf(paths.server, ca, leafNames, now);
   if (!leaf) {
-    leaf = await createLeaf({ ca, names, organization, now });
+    leaf = await createLeaf({ ca, names: leafNames, organization, now });
     await writeAtomic(paths.server, joinPair(leaf), 0o600);
     leafAction = 'issued';
   }
@@ -98,11 +109,32 @@ export async function ensureSelfSignedTls(options: SelfSignedTlsOptions): Promis
     key: leaf.keyPem,
     caCert: ca.certPem,
     caFingerprint: caX509.fingerprint256,
-    names,
+    names: leafNames,
     certExpiresAt: new Date(leafX509.validTo).toISOString(),
     action: { ca: caAction, leaf: leafAction },
     paths,
+    warnings,
   };
+}
+
+/** The names the leaf may carry under this CA's name constraints (see the module comment). */
+function namesWithinCa(caCertPem: string, names: ServerNames, required: readonly string[], caPath: string, warnings: string[]): ServerNames {
+  const replace = `remove ${caPath} (and server.pem beside it), restart, then install the new CA profile from /ca on every device and remove the old one`;
+  const scope = caScopeOf(caCertPem);
+  if (!scope) {
+    warnings.push(`the local CA in ${caPath} has no name constraints (made by an older otaship): a device that trusts it would trust a certificate it signs for ANY website. To replace it, ${replace}`);
+    return names;
+  }
+  const { inside, outside } = withinScope(names, scope);
+  const requiredNames = collectServerNames({ hostname: '', interfaces: {}, extra: required });
+  const missing = withinScope(requiredNames, scope).outside;
+  if (missing.length > 0) {
+    throw new OtashipError('CONFIG', `the public URL's host ${missing.join(', ')} is outside the names the local CA in ${caPath} may sign for: to cover it, ${replace}`);
+  }
+  if (outside.length > 0) {
+    warnings.push(`left out of the server certificate, outside the local CA's name constraints: ${outside.join(', ')}. To cover them, ${replace}`);
+  }
+  return inside;
 }
 
 /** The stored CA, null if none yet. A damaged or expiring CA is an error the operator must resolve. */

@@ -24,6 +24,11 @@ export interface LayoutOptions {
   data?: Record<string, string>;
   /** Pages behind tokens must not be indexed. */
   noindex?: boolean;
+  /**
+   * `same-origin` for a page whose form must tell the server where it was sent from: under
+   * `no-referrer` a browser posts forms with `Origin: null`. Default `no-referrer`.
+   */
+  referrer?: 'no-referrer' | 'same-origin';
 }
 
 export function layout(options: LayoutOptions): SafeHtml {
@@ -37,7 +42,7 @@ export function layout(options: LayoutOptions): SafeHtml {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="color-scheme" content="light dark">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${options.referrer ?? 'no-referrer'}">
 ${options.noindex === false ? '' : html`<meta name="robots" content="noindex, nofollow">`}
 <title>${options.title}</title>
 <link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">

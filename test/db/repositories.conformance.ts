@@ -581,6 +581,38 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       assert.equal(await repos.settings.putIfAbsent(key, 'later'), stored);
     });
 
+    test('settings: delete removes a key; deleting an absent key is harmless', async () => {
+      const key = unique('legacy.');
+      await repos.settings.putIfAbsent(key, 'v');
+      await repos.settings.delete(key);
+      assert.equal(await repos.settings.get(key), null);
+      await repos.settings.delete(key);
+      assert.equal(await repos.settings.putIfAbsent(key, 'w'), 'w', 'the key can be set again');
+    });
+
+    test('sessions: live until deleted or expired, seen by every connection; expired ones are swept', async () => {
+      const now = new Date('2030-01-01T00:00:00Z');
+      const later = (s: number) => new Date(now.getTime() + s * 1000);
+      const live = { idHash: unique('s'), subject: 'tok1', createdAt: now, expiresAt: later(3600) };
+      const old = { idHash: unique('s'), subject: 'tok2', createdAt: now, expiresAt: later(10) };
+      await repos.sessions.create(live);
+      await repos.sessions.create(old);
+      assert.deepEqual(await repos.sessions.getLive(live.idHash, now), live);
+      assert.equal(await repos.sessions.getLive(old.idHash, later(10)), null, 'expired at its expiry instant');
+      assert.equal(await repos.sessions.getLive(unique('s'), now), null);
+      assert.ok((await repos.sessions.deleteExpired(later(20))) >= 1);
+      assert.equal(await repos.sessions.getLive(old.idHash, now), null, 'swept');
+      const second = await harness.open();
+      try {
+        assert.equal((await second.sessions.getLive(live.idHash, now))?.subject, 'tok1');
+        assert.equal(await second.sessions.delete(live.idHash), true);
+        assert.equal(await repos.sessions.getLive(live.idHash, now), null, 'ended for every connection');
+        assert.equal(await repos.sessions.delete(live.idHash), false);
+      } finally {
+        await second.close();
+      }
+    });
+
     test('transaction: commits together, rolls back together', async () => {
       const app = await newApp();
       const committed = await repos.transaction(async (tx) => {

@@ -94,8 +94,11 @@ describe('several stateless instances on PostgreSQL + S3', { skip }, () => {
       OTASHIP_S3_SECRET_ACCESS_KEY: 'S3RVER',
       OTASHIP_S3_PREFIX: 'scale/',
       OTASHIP_ADMIN_TOKEN: adminToken,
+      // Instances with their own data folders share the signing key through the environment (it is
+      // never kept in the database).
+      OTASHIP_SECRET: randomBytes(32).toString('hex'),
     };
-    // A first: it runs the migrations and creates the shared signing key; B and C start together.
+    // A first: it runs the migrations; B and C start together.
     a = await startInstance('a', { ...shared, OTASHIP_DOWNLOAD_MODE: 'proxy' }, tls);
     [b, c] = await Promise.all([
       startInstance('b', { ...shared, OTASHIP_DOWNLOAD_MODE: 'proxy' }, tls),

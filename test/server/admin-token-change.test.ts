@@ -1,5 +1,6 @@
 // Changing OTASHIP_ADMIN_TOKEN ends the admin sessions signed in with the old one. Two servers share
-// the signing key (OTASHIP_SECRET), as a restarted server does; only the admin token differs.
+// the signing key (OTASHIP_SECRET) and the database (where sessions live), as a restarted server
+// does; only the admin token differs.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -14,8 +15,11 @@ test('a bootstrap admin session stops working once the admin token is changed', 
   const secret = randomBytes(32).toString('hex');
   const oldToken = `old-admin-${randomBytes(12).toString('hex')}`;
   const before = await startTestServer({ settings: { secret, adminToken: oldToken } });
-  const sameToken = await startTestServer({ settings: { secret, adminToken: oldToken } });
-  const changed = await startTestServer({ settings: { secret, adminToken: `new-admin-${randomBytes(12).toString('hex')}` } });
+  const databaseUrl = before.config.databaseUrl;
+  const sameToken = await startTestServer({ settings: { secret, databaseUrl, adminToken: oldToken } });
+  const changed = await startTestServer({
+    settings: { secret, databaseUrl, adminToken: `new-admin-${randomBytes(12).toString('hex')}` },
+  });
   servers.push(before, sameToken, changed);
 
   const session = await before.services.sessions.signIn(oldToken);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'otaship');
-const ADMIN = 'cli-test-admin-token-0123456789';
+const ADMIN = 'cli-test-admin-token-7f3a9c2e51d8b604';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -46,7 +46,7 @@ describe('loadConfig', () => {
         OTASHIP_PORT: '9000',
         OTASHIP_PUBLIC_URL: 'https://ota.example.com/',
         OTASHIP_DATA_DIR: '/var/lib/otaship',
-        OTASHIP_ADMIN_TOKEN: 'a-long-enough-admin-token',
+        OTASHIP_ADMIN_TOKEN: '9f2c41d7e0b85a36c1fd4e7208ab93c5',
         OTASHIP_LINK_TTL: '2d',
         OTASHIP_MAX_UPLOAD_BYTES: '500MB',
         OTASHIP_DATABASE_URL: 'postgres://u:p@db/ota',
@@ -63,8 +63,8 @@ describe('loadConfig', () => {
     assert.equal(c.port, 9000);
     assert.equal(c.publicUrl, 'https://ota.example.com', 'trailing slash removed');
     assert.equal(c.publicUrlIsHttps, true);
-    assert.equal(c.adminTokenSha256, createHash('sha256').update('a-long-enough-admin-token').digest('hex'));
-    assert.ok(!JSON.stringify(c).includes('a-long-enough-admin-token'), 'the admin token is not kept in clear');
+    assert.equal(c.adminTokenSha256, createHash('sha256').update('9f2c41d7e0b85a36c1fd4e7208ab93c5').digest('hex'));
+    assert.ok(!JSON.stringify(c).includes('9f2c41d7e0b85a36c1fd4e7208ab93c5'), 'the admin token is not kept in clear');
     assert.equal(c.linkTtlSeconds, 2 * 86400);
     assert.equal(c.assetTtlSeconds, 2 * 86400);
     assert.equal(c.maxUploadBytes, 500_000_000);
@@ -141,7 +141,13 @@ describe('loadConfig', () => {
       [{ OTASHIP_PUBLIC_URL: 'ota.example.com' }, /OTASHIP_PUBLIC_URL/],
       [{ OTASHIP_PUBLIC_URL: 'ftp://ota.example.com' }, /OTASHIP_PUBLIC_URL/],
       [{ OTASHIP_PUBLIC_URL: 'https://ota.example.com/?x=1' }, /OTASHIP_PUBLIC_URL/],
-      [{ OTASHIP_ADMIN_TOKEN: 'short' }, /OTASHIP_ADMIN_TOKEN.*16 characters/],
+      [{ OTASHIP_ADMIN_TOKEN: 'short' }, /OTASHIP_ADMIN_TOKEN.*20 are needed.*openssl rand -hex 24/],
+      [{ OTASHIP_ADMIN_TOKEN: 'a-long-enough-admin-token' }, /OTASHIP_ADMIN_TOKEN.*too predictable.*openssl rand -hex 24/],
+      [{ OTASHIP_ADMIN_TOKEN: 'adminadminadminadmin1' }, /OTASHIP_ADMIN_TOKEN.*different characters/],
+      [{ OTASHIP_ADMIN_TOKEN: 'ci-admin-token-abcdefghijkl-42' }, /OTASHIP_ADMIN_TOKEN.*consecutive/],
+      [{ OTASHIP_AUTH_FAILURE_LIMIT: 'many' }, /OTASHIP_AUTH_FAILURE_LIMIT/],
+      [{ OTASHIP_TRUST_PROXY: 'proxy.local' }, /OTASHIP_TRUST_PROXY/],
+      [{ OTASHIP_TRUST_PROXY: '10.0.0.0/33' }, /OTASHIP_TRUST_PROXY/],
       [{ OTASHIP_SECRET: 'short' }, /OTASHIP_SECRET/],
       [{ OTASHIP_LINK_TTL: '7 days' }, /OTASHIP_LINK_TTL/],
       [{ OTASHIP_LINK_TTL: '0' }, /OTASHIP_LINK_TTL/],

@@ -8,7 +8,7 @@ import { isOtashipError } from '../../core/errors.js';
 import type { AppRecord } from '../../ports/repositories.js';
 import type { Principal, Services } from '../../services/index.js';
 import { SESSION_COOKIE } from '../../services/sessions.js';
-import { authenticate } from '../auth.js';
+import { authenticate, checkFormOrigin, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { adminAppView, adminDeviceView, adminReleaseView, adminTokenView } from '../../web/present.js';
@@ -96,26 +96,29 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
   });
 
   app.post<{ Body: LoginBody }>('/admin/login', async (request, reply) => {
+    checkFormOrigin(request, config.publicUrl);
     const body = (request.body ?? {}) as LoginBody;
     const next = safeNext(body.next);
     const token = typeof body.token === 'string' ? body.token.trim() : '';
+    if (!token) return sendPage(reply, String(renderLoginPage({ error: 'Enter a token.', next, secure })), 401);
     try {
-      if (!token) throw new Error('empty');
-      const session = await services.sessions.signIn(token);
+      // A wrong token counts against this address; over the allowance the error edge answers 429.
+      const session = await throttled(request, services, () => services.sessions.signIn(token));
       reply.setCookie(SESSION_COOKIE, session.value, services.sessions.cookieOptions(session.expiresAt));
       return reply.redirect(next, 303);
     } catch (err) {
-      if (isOtashipError(err) && err.code !== 'UNAUTHENTICATED' && err.code !== 'TOKEN_INVALID' && err.code !== 'TOKEN_EXPIRED') {
-        throw err;
-      }
-      const message = token ? 'That token was not accepted (unknown, revoked or expired).' : 'Enter a token.';
+      if (!isOtashipError(err) || !['UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED'].includes(err.code)) throw err;
+      const message = 'That token was not accepted (unknown, revoked or expired).';
       return sendPage(reply, String(renderLoginPage({ error: message, next, secure })), 401);
     }
   });
 
-  // Sign-out only forgets the cookie (the token stays valid: revoke it on the Tokens page). Harmless
-  // when forged cross-site, so no CSRF check.
-  const logout = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  // Sign-out ends the session on the server (every instance), not only in this browser; the token
+  // itself stays valid (revoke it on the Tokens page). Forged cross-site it can only sign the
+  // visitor out, so it takes no CSRF check.
+  const logout = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie) await services.sessions.signOut(cookie);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/admin/login', 303);
   };

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError, isOtashipError } from '../../core/errors.js';
 import { MAX_DEVICE_ANSWER_BYTES } from '../../services/devices.js';
 import type { ServerDeps } from '../deps.js';
+import { closeAfterRefusal } from '../http/lingering-close.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderUdidDonePage, renderUdidPage } from '../../web/pages/udid.js';
 
@@ -54,7 +55,19 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
       .send(devices.enrollmentProfile()),
   );
 
-  app.post<{ Querystring: { n?: string } }>('/udid/callback', async (request, reply) => {
+  app.post<{ Querystring: { n?: string } }>('/udid/callback', {
+    // The nonce is checked from the URL before a byte of the body is read (and a refused body is
+    // not waited for); unauthenticated bodies are also time-limited (server/http/body-guard.ts).
+    preParsing: async (request, reply, payload) => {
+      try {
+        devices.checkNonce(typeof request.query.n === 'string' ? request.query.n : undefined);
+      } catch (err) {
+        closeAfterRefusal(request, reply);
+        throw err;
+      }
+      return payload;
+    },
+  }, async (request, reply) => {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     let doneUrl: string;
     try {

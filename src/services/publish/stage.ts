@@ -78,7 +78,7 @@ export async function stageUpload(body: Readable, options: StageOptions): Promis
 
   // A deep write buffer: fs.WriteStream then hands the thread pool many chunks per writev while the
   // socket keeps arriving, instead of pausing the upload every 16 KiB until the disk catches up.
-  const out = createWriteStream(path, { flags: 'wx', highWaterMark: 8 * 1024 * 1024 });
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 8 * 1024 * 1024 });
   const cleanup = async () => {
     // The write stream opens its file asynchronously: when the pipeline fails early, the file may be
     // created after a first rm. pipeline() destroys the stream on failure; once it has closed, the

@@ -473,7 +473,7 @@ export class BlobUploadStore extends DataStore {
 /** Writes the body to a new file, keeping what arrived when it is cut off (see keep-partial.ts). */
 function saveKeepingPartial(body: Readable, path: string): Promise<unknown> {
   // A deep buffer, as in stage.ts: the socket keeps flowing while the thread pool writes.
-  return writeKeepingPartial(body, createWriteStream(path, { flags: 'wx', highWaterMark: 8 * 1024 * 1024 }));
+  return writeKeepingPartial(body, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 8 * 1024 * 1024 }));
 }
 
 function chainEnd(parts: readonly UploadPart[]): number {

@@ -9,6 +9,9 @@ export function renderLoginPage(view: LoginPageView): SafeHtml {
     title: 'Sign in · otaship',
     styles: ['base.css', 'admin.css'],
     bodyClass: 'admin login',
+    // The server refuses a sign-in whose Origin is not its own (login CSRF): let the browser send it.
+    // The page holds no token in its URL, and other sites still get no Referer.
+    referrer: 'same-origin',
     body: html`<main class="page login-page" id="main">
 <h1>otaship</h1>
 <form class="card login-form" method="post" action="/admin/login">
