@@ -4,6 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -13,7 +14,7 @@ import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { assertStrictPng } from '../helpers/strict-png.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'otaship');
-const ADMIN = 'icon-built-admin-token-0123456789';
+const ADMIN = randomBytes(24).toString('hex');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
