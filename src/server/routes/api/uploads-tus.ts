@@ -154,7 +154,7 @@ function setOwnerHeader(request: FastifyRequest, value: string | null): void {
 }
 
 /** The same answer as POST /api/v1/releases (routes/api/upload.ts). */
-function publishedJson({ app, release, links, warnings }: PublishResult) {
+function publishedJson({ app, release, links, warnings, overridden }: PublishResult) {
   return {
     release: { ...releaseJson(release, app), links },
     app: appJson(app),
@@ -163,6 +163,7 @@ function publishedJson({ app, release, links, warnings }: PublishResult) {
     manifestUrl: links.manifestUrl,
     downloadUrl: links.downloadUrl,
     warnings,
+    overridden,
   };
 }
 
