@@ -118,7 +118,8 @@ describe('LinkTokens.checkRelease / checkApp', () => {
     });
     assert.equal(refusal(() => tokens.checkApp(appA, '')).code, 'TOKEN_MISSING');
     const publicApp = app('appA', true);
-    assert.deepEqual(tokens.checkApp(publicApp, undefined), PUBLIC_GRANT);
+    assert.deepEqual(tokens.checkApp(publicApp, undefined), { scope: 'public' });
+    assert.deepEqual(PUBLIC_GRANT, { scope: 'public' });
     assert.deepEqual(tokens.checkApp(publicApp, 'garbage'), PUBLIC_GRANT);
     assert.deepEqual(tokens.checkRelease(relA, publicApp, 'garbage'), PUBLIC_GRANT);
     // A valid token on a public release still tells the page what its visitor holds.

@@ -51,6 +51,19 @@ describe('Signer.verify', () => {
     invalid(`${body}.${'A'.repeat(1024 - body.length - 1)}`);
   });
 
+  test('an authentic token longer than 1024 characters is refused unread; 1024 is still read', () => {
+    const sized = (length: number) => {
+      // base64url of the JSON grows 4 characters per 3 bytes of sub: find the sub that hits the length.
+      for (let n = 0; n < 2000; n++) {
+        const t = signer.sign({ sub: 's'.repeat(n), scope: 'app', exp: EXP });
+        if (t.length === length) return t;
+      }
+      throw new Error(`no token of length ${length}`);
+    };
+    assert.equal(signer.verify(sized(1024), NOW).scope, 'app');
+    invalid(sized(1028));
+  });
+
   test('a token with a valid MAC over a non-canonical body or a bad payload is refused', () => {
     const mint = (text: string) => {
       const b = Buffer.from(text).toString('base64url');
