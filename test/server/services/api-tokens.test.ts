@@ -57,7 +57,12 @@ describe('revocation is for admins only', () => {
   test('an admin revokes: the token stops at once, saying so; an unknown id is NOT_FOUND', async () => {
     now = T0;
     const t = await service.create(admin, { name: 'old ci' });
+    now = T0 + 1000;
     await service.revoke(admin, t.record.id);
+    now = T0;
+    const listed = (await service.list(admin)).find((v) => v.id === t.record.id);
+    assert.equal(listed?.revokedAt, new Date(T0 + 1000).toISOString());
+    assert.equal((await service.list(admin)).find((v) => v.name === 'victim')?.revokedAt, null);
     assert.deepEqual(await rejection(service.authenticate(t.token)), {
       code: 'UNAUTHENTICATED',
       message: 'the API token "old ci" was revoked',
@@ -155,8 +160,17 @@ describe('authenticate', () => {
     assert.deepEqual(await rejection(service.authenticate(`ota_${'0'.repeat(26)}_${secret}`)), unknown);
     assert.deepEqual(await rejection(service.authenticate(`ota_${id}_${'A'.repeat(43)}`)), unknown);
     assert.equal((await rejection(service.authenticate(`x${t.token}`))).code, 'UNAUTHENTICATED');
-    assert.equal((await rejection(service.authenticate(`${t.token}x!`))).code, 'UNAUTHENTICATED');
+    assert.deepEqual(await rejection(service.authenticate(`${t.token}!`)), {
+      code: 'UNAUTHENTICATED',
+      message: 'the API token is not an otaship token (ota_<id>_<secret>)',
+    });
     assert.equal((await rejection(service.authenticate(`ota_${id}_short`))).code, 'UNAUTHENTICATED');
+  });
+
+  test('a malformed configured admin hash matches nothing (and never throws)', async () => {
+    const odd = new ApiTokenService(repos, clock, 'abcd');
+    assert.equal((await rejection(odd.authenticate('abcd'))).code, 'UNAUTHENTICATED');
+    assert.equal((await rejection(odd.authenticate(BOOTSTRAP))).code, 'UNAUTHENTICATED');
   });
 
   test('without a bootstrap token configured, nothing is the bootstrap admin', async () => {
