@@ -165,6 +165,12 @@ async function upload(file) {
 
   result.replaceChildren();
   if (currentUpload) return;
+  if (/\.aab$/i.test(file.name)) {
+    // Refused before sending any bytes, in the server's words (the catalogue's AAB_NOT_SUPPORTED hint).
+    const error = { code: 'AAB_NOT_SUPPORTED', message: `${file.name} is an Android App Bundle (.aab), the format Google Play takes, not an APK.`, hint: zone.dataset.aabHint };
+    result.append(errorNotice({ error }, ''));
+    return;
+  }
   if (!/\.(ipa|apk)$/i.test(file.name)) {
     result.append(errorNotice(null, `${file.name} is not an .ipa or .apk package.`));
     return;
@@ -238,7 +244,10 @@ async function upload(file) {
     const rel = body.release || {};
     const app = body.app || {};
     const version = rel.version ? `${rel.version} (${rel.build})` : `build ${rel.build}`;
-    const message = `Published ${app.name || file.name} ${version}.`;
+    const overridden = Array.isArray(body.overridden) ? body.overridden : [];
+    // Say what the ticked box overrode, so a forced release is never a silent one.
+    const forced = overridden.length > 0 ? ` Published despite: ${overridden.map((r) => `${r.message} (${r.code})`).join('; ')}.` : '';
+    const message = `Published ${app.name || file.name} ${version}.${forced}`;
     const target = app.id ? `/admin/apps/${encodeURIComponent(app.id)}` : location.pathname;
     sessionStorage.setItem(FLASH_KEY, JSON.stringify({ level: 'info', text: message }));
     if (target === location.pathname) location.reload();
@@ -249,12 +258,15 @@ async function upload(file) {
     location.href = `/admin/login?next=${encodeURIComponent(location.pathname)}`;
     return;
   }
-  result.append(errorNotice(body, `Upload refused (HTTP ${res.status}).`));
   if (body && body.error && body.error.code === 'PROFILE_EXPIRED') {
+    // The API's answer names force=true; here the switch is the checkbox, so say that instead.
+    const error = { ...body.error, message: String(body.error.message || '').replace(/; publish with force=true to keep it anyway$/, ''), hint: '' };
+    result.append(errorNotice({ error }, `Upload refused (HTTP ${res.status}).`));
     // Kept on the server: publishing again with the box ticked does not send the bytes again.
     finishedUpload = { key: fileKey(file), url: uploadUrl };
-    result.append(el('p', { class: 'small' }, 'Tick “Publish even if the provisioning profile has expired” and upload again to keep it anyway.'));
+    result.append(el('p', { class: 'small', id: 'upload-force-advice' }, 'Tick “Publish even if the provisioning profile or signing certificate has expired” and upload again to keep it anyway.'));
   } else {
+    result.append(errorNotice(body, `Upload refused (HTTP ${res.status}).`));
     // Refused for good: remove the stored bytes now rather than at expiry.
     finishedUpload = null;
     fetch(new URL(uploadUrl, location.href).pathname, { method: 'DELETE', headers: { ...API_HEADERS, 'Tus-Resumable': '1.0.0' } }).catch(() => {});

@@ -5,20 +5,22 @@ import { OtashipError } from '../core/errors.js';
 import type { InstallReason, PackageInfo } from '../core/types.js';
 
 export interface PrecheckOptions {
-  /** Accept an expired profile (the server is asked to do the same). */
+  /** Accept an expired profile or certificate (the server is asked to do the same). */
   force?: boolean;
   now?: Date;
 }
 
 export interface PrecheckResult {
   info: PackageInfo;
-  /** Non-blocking findings worth showing (and PROFILE_EXPIRED when forced). */
+  /** Non-blocking findings worth showing. */
   warnings: InstallReason[];
+  /** The refusals `force` overrode (an expired profile or certificate); empty when none. */
+  overridden: InstallReason[];
 }
 
 export async function precheckPackage(path: string, options: PrecheckOptions = {}): Promise<PrecheckResult> {
   // Lazy: the inspection code (zip, plist, CMS) is only needed when a check runs.
-  const { inspect } = await import('../core/inspect/index.js');
+  const { inspect, blockingReasons } = await import('../core/inspect/index.js');
   const info = await inspect(path, options.now ? { now: options.now } : {});
   if (info.kind === 'profile') {
     throw new OtashipError(
@@ -26,21 +28,20 @@ export async function precheckPackage(path: string, options: PrecheckOptions = {
       `${path} is a provisioning profile (${info.name}), not an app package; publish the .ipa or .apk`,
     );
   }
-  const errors = info.installable.reasons.filter((r) => r.severity === 'error');
-  const forcible = errors.filter((r) => r.code === 'PROFILE_EXPIRED');
-  const blocking = errors.filter((r) => r.code !== 'PROFILE_EXPIRED');
-  if (blocking.length > 0) {
+  // The same split as the server's (FORCEABLE_REASONS): what force overrides here, it overrides there.
+  const { forceable, hard } = blockingReasons(info.installable.reasons);
+  if (hard.length > 0) {
     throw new OtashipError(
       'NOT_INSTALLABLE',
-      `${path} cannot be installed over the air: ${blocking.map((r) => r.message).join('; ')}`,
-      { details: { reasons: blocking } },
+      `${path} cannot be installed over the air: ${hard.map((r) => r.message).join('; ')}`,
+      { details: { reasons: hard } },
     );
   }
-  if (forcible.length > 0 && !options.force) {
-    throw new OtashipError('PROFILE_EXPIRED', `${path}: ${forcible.map((r) => r.message).join('; ')}`, {
-      details: { reasons: forcible },
+  if (forceable.length > 0 && !options.force) {
+    throw new OtashipError('PROFILE_EXPIRED', `${path}: ${forceable.map((r) => r.message).join('; ')}`, {
+      details: { reasons: forceable, forceable: forceable.map((r) => r.code) },
     });
   }
-  const warnings = info.installable.reasons.filter((r) => r.severity !== 'error').concat(forcible);
-  return { info, warnings };
+  const warnings = info.installable.reasons.filter((r) => r.severity !== 'error');
+  return { info, warnings, overridden: forceable };
 }

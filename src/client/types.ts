@@ -20,6 +20,8 @@ export interface PublishResponse {
   /** iOS only; null for Android. */
   manifestUrl: string | null;
   downloadUrl: string;
+  /** The refusals `force` overrode (an expired profile or certificate); older servers omit it. */
+  overridden?: Array<{ code: string; message: string }>;
 }
 
 /** What `otaship publish --json` prints: flat and stable for scripts. */
@@ -35,7 +37,7 @@ export interface PublishSummary {
 export interface PublishOptions {
   /** Release notes (markdown). */
   notes?: string;
-  /** Publish even when the profile has expired. */
+  /** Publish even when the profile or signing certificate has expired (what was overridden comes back in `overridden`). */
   force?: boolean;
   /** File name to record; default the file's base name. */
   filename?: string;

@@ -5,6 +5,7 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { OtashipError } from '../core/errors.js';
+import { certificateName } from '../core/inspect/profile/certificate-name.js';
 
 const DATA_DIR = 'the data directory (OTASHIP_DATA_DIR / --data-dir)';
 
@@ -93,7 +94,7 @@ export function checkTlsPair(certPem: string, keyPem: string, certFile: string, 
   if (!cert.checkPrivateKey(key)) {
     throw new OtashipError(
       'CONFIG',
-      `OTASHIP_TLS_KEY ${keyFile} does not belong to the certificate in OTASHIP_TLS_CERT ${certFile} (${cert.subject.replace(/\n/g, ', ')}): give the key the certificate was issued for`,
+      `OTASHIP_TLS_KEY ${keyFile} does not belong to the certificate in OTASHIP_TLS_CERT ${certFile} (${certificateName(cert).subject}): give the key the certificate was issued for`,
     );
   }
 }

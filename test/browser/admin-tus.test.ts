@@ -75,4 +75,41 @@ describe('admin upload through tus (browser)', { skip: BROWSER_SKIP }, () => {
     for await (const key of srv.services.blobs.list('uploads/')) left.push(key);
     assert.deepEqual(left, []);
   });
+  test('an expired certificate: the refusal names the checkbox; ticked, it publishes and the flash says what it overrode', async () => {
+    await page.goto(`${srv.baseUrl}/admin`);
+    const path = await buildIpa({ bundleId: 'com.example.browser-forced', displayName: 'Browser Forced', profile: { certificateExpiresAt: new Date(Date.now() - 86400_000) } });
+    await page.setInputFiles('#upload-file', path);
+    const advice = page.locator('#upload-force-advice');
+    await advice.waitFor({ timeout: 60_000 });
+    assert.match((await advice.textContent()) ?? '', /Tick “Publish even if the provisioning profile or signing certificate has expired”/);
+    const notice = (await page.locator('#upload-result .notice-error').textContent()) ?? '';
+    assert.match(notice, /Every signing certificate in the profile has expired/);
+    // The web admin's switch is the box: the API's force=true and the CLI's --force are not offered here.
+    assert.doesNotMatch(notice, /force=true|--force/);
+
+    await page.check('#upload-force');
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.startsWith('/admin/apps/'), { timeout: 60_000 }),
+      page.setInputFiles('#upload-file', path),
+    ]);
+    assert.match((await page.locator('#flash').textContent()) ?? '', /Published Browser Forced .*Published despite: Every signing certificate in the profile has expired \(CERTIFICATE_EXPIRED\)/);
+  });
+
+  test('an .aab is refused before any byte is sent, saying what to upload instead', async () => {
+    await page.goto(`${srv.baseUrl}/admin`);
+    const sent: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (new URL(r.url()).pathname.startsWith('/api/v1/uploads')) sent.push(r.url());
+    };
+    page.on('request', onRequest);
+    await page.setInputFiles('#upload-file', { name: 'app-release.aab', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\x03\x04 not really a bundle') });
+    const notice = page.locator('#upload-result .notice-error');
+    await notice.waitFor();
+    const text = (await notice.textContent()) ?? '';
+    page.off('request', onRequest);
+    assert.match(text, /app-release\.aab is an Android App Bundle \(\.aab\)/);
+    assert.match(text, /universal APK/);
+    assert.match(text, /AAB_NOT_SUPPORTED/);
+    assert.deepEqual(sent, []);
+  });
 });

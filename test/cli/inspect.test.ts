@@ -123,6 +123,21 @@ describe('otaship inspect (CLI)', () => {
     assert.match(folder.stderr, /is a folder/);
   });
 
+  test('an .aab: exit 2, one line saying what it is and what to build instead', async () => {
+    const { buildZip } = await import('../helpers/synthetic-ipa.js');
+    const aab = await tempPath('app-release.aab');
+    await writeFile(aab, await readFile(await buildZip([
+      { name: 'base/manifest/AndroidManifest.xml', data: Buffer.from('proto') },
+      { name: 'BundleConfig.pb', data: Buffer.from('') },
+    ])));
+    const r = await run('inspect', aab);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, /^otaship: app-release\.aab is an Android App Bundle \(\.aab\), the format Google Play takes, not an APK\. .*universal APK/);
+  });
+
   test('invalid input exits 2 with one line on stderr', async () => {
     const text = await tempPath('notes.ipa');
     await writeFile(text, 'hello');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { buildIpa, buildZip } from '../helpers/synthetic-ipa.js';
 import { apkBuffer, encodeAxml, int, manifestTree, str } from '../helpers/synthetic-apk.js';
 import { closedPortUrl, startMimicApi, type MimicApi } from '../client/mimic-api.js';
 
@@ -134,6 +134,35 @@ describe('otaship publish (real server)', () => {
   test('with --no-check the server refuses an App Store build: exit 2, the reason named', async () => {
     const run = await otaship(['publish', appStoreIpa, '--server', srv.baseUrl, '--token', srv.adminToken, '--no-check']);
     assertOneLineError(run, 2, ['App Store']);
+  });
+
+  test('an expired certificate: refused naming --force (local check and server), published with --force saying what it overrode', async () => {
+    const expiredCert = await buildIpa({ bundleId: 'com.example.cli-expired-cert', profile: { certificateExpiresAt: new Date(Date.now() - 86400_000) } });
+    const args = ['publish', expiredCert, '--server', srv.baseUrl, '--token', srv.adminToken];
+    assertOneLineError(await otaship(args), 2, ['Every signing certificate in the profile has expired', 'run again with --force']);
+    // Without the local check the server refuses; its API wording (force=true) becomes the CLI's flag.
+    const serverRefusal = await otaship([...args, '--no-check']);
+    assertOneLineError(serverRefusal, 2, ['Every signing certificate in the profile has expired', 'run again with --force']);
+    assert.doesNotMatch(serverRefusal.stderr, /force=true to keep/);
+
+    const forced = await otaship([...args, '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stderr, /^warning: --force overrides CERTIFICATE_EXPIRED: Every signing certificate in the profile has expired$/m);
+    const forcedUnchecked = await otaship([...args, '--force', '--no-check']);
+    assert.equal(forcedUnchecked.code, 0, forcedUnchecked.stderr);
+    assert.match(forcedUnchecked.stderr, /^warning: --force overrode CERTIFICATE_EXPIRED: Every signing certificate in the profile has expired$/m);
+  });
+
+  test('an .aab: one line saying what it is and what to upload instead (local check and server)', async () => {
+    const aab = join(dir, 'app-release.aab');
+    await writeFile(aab, await readFile(await buildZip([
+      { name: 'base/manifest/AndroidManifest.xml', data: Buffer.from('proto') },
+      { name: 'BundleConfig.pb', data: Buffer.from('') },
+    ])));
+    for (const extra of [[], ['--no-check']]) {
+      const run = await otaship(['publish', aab, '--server', srv.baseUrl, '--token', srv.adminToken, ...extra]);
+      assertOneLineError(run, 2, ['app-release.aab is an Android App Bundle (.aab)', 'universal APK']);
+    }
   });
 
   test('over self-signed HTTPS: works with --ca, and without it says to pass --ca', async () => {

@@ -29,6 +29,8 @@ export interface SyntheticProfileOptions {
   getTaskAllow?: boolean | null;
   /** Certificate validity end (default: expiresAt + 1 year); null: no DeveloperCertificates. */
   certificateExpiresAt?: Date | null;
+  /** The signing certificate's common name (default 'iPhone Distribution: Example Inc (ABCDE12345)'). */
+  certificateCommonName?: string;
   container?: 'cms' | 'cms-ber' | 'cms-chunked' | 'xml' | 'binary'; // default 'cms'
   extra?: Record<string, PlistValue>;
 }
@@ -104,7 +106,7 @@ export function profilePlistValue(o: SyntheticProfileOptions = {}, certificate?:
 export async function buildProfile(o: SyntheticProfileOptions = {}): Promise<Buffer> {
   const expires = o.expiresAt ?? new Date(Date.now() + 365 * 86400_000);
   const certEnd = o.certificateExpiresAt === undefined ? new Date(expires.getTime() + 365 * 86400_000) : o.certificateExpiresAt;
-  const signer = await testSigner(certEnd ?? new Date(Date.now() + 365 * 86400_000));
+  const signer = await testSigner(certEnd ?? new Date(Date.now() + 365 * 86400_000), o.certificateCommonName);
   const value = profilePlistValue(o, certEnd === null ? undefined : signer.certDer);
   const container = o.container ?? 'cms';
   if (container === 'binary') return Buffer.from(buildBinary(value));

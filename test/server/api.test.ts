@@ -126,6 +126,38 @@ describe('POST /api/v1/releases', () => {
     assert.equal(forcedForm.status, 201);
   });
 
+  test('force overrides an expired certificate too, and the answer says what it overrode; the refusal names force=true', async () => {
+    const path = await buildIpa({ bundleId: 'com.example.expired-cert', profile: { certificateExpiresAt: new Date(Date.now() - 86400_000) } });
+    const refused = await publishRaw(path, '?filename=Old.ipa');
+    assert.equal(refused.status, 422);
+    const error = ((await refused.json()) as ErrorJson).error;
+    assert.equal(error.code, 'PROFILE_EXPIRED');
+    assert.match(error.message, /Every signing certificate in the profile has expired; publish with force=true/);
+    for (const forced of [await publishRaw(path, '?force=true'), await publishForm(path, { force: 'true' })]) {
+      assert.equal(forced.status, 201);
+      const j = (await forced.json()) as PublishJson & { overridden: { code: string; message: string }[]; warnings: string[] };
+      assert.deepEqual(j.overridden.map((r) => r.code), ['CERTIFICATE_EXPIRED']);
+      assert.ok(j.warnings.some((w) => /force .*CERTIFICATE_EXPIRED/.test(w)), j.warnings.join('; '));
+    }
+    // Nothing to override: the list is empty, not absent.
+    const fresh = await publishRaw(await buildIpa({ bundleId: 'com.example.fresh-cert' }), '?force=true');
+    assert.deepEqual(((await fresh.json()) as { overridden: unknown[] }).overridden, []);
+  });
+
+  test('an .aab is refused with AAB_NOT_SUPPORTED, saying what to upload instead (raw and multipart)', async () => {
+    const aab = await buildZip([
+      { name: 'base/manifest/AndroidManifest.xml', data: Buffer.from('proto') },
+      { name: 'BundleConfig.pb', data: Buffer.from('') },
+    ]);
+    for (const res of [await publishRaw(aab, '?filename=app-release.aab'), await publishForm(aab, {}, 'app-release.aab')]) {
+      assert.equal(res.status, 415);
+      const { error } = (await res.json()) as ErrorJson;
+      assert.equal(error.code, 'AAB_NOT_SUPPORTED');
+      assert.equal(error.message, 'app-release.aab is an Android App Bundle (.aab), the format Google Play takes, not an APK');
+      assert.match(error.hint, /universal APK/);
+    }
+  });
+
   test('wrong files: not a zip, a zip without an app, a profile', async () => {
     const notZip = join(srv.dataDir, 'not-a-zip.ipa');
     await writeFile(notZip, 'hello, I am text');

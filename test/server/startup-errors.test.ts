@@ -4,11 +4,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCa } from '../../src/tls/certificates.js';
+import { testSigner } from '../helpers/synthetic-profile.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'otaship');
 
@@ -67,12 +69,13 @@ describe('otaship serve: bad startup settings', () => {
 
   test('a certificate with the wrong key', { timeout: 60_000 }, async () => {
     const now = new Date();
-    const a = await createCa({ commonName: 'A', organization: 'test', now });
+    // The subject is named decoded: a comma, a plus, quotes and non-ASCII, not `A\, Ltd \+ …`.
+    const a = await testSigner(new Date(now.getTime() + 86400_000), 'A, Ltd + "Q" 帅');
     const b = await createCa({ commonName: 'B', organization: 'test', now });
-    await writeFile(join(dir, 'a.crt'), a.certPem);
+    await writeFile(join(dir, 'a.crt'), new X509Certificate(Buffer.from(a.certDer)).toString());
     await writeFile(join(dir, 'b.key'), b.keyPem);
     const r = await serve({ OTASHIP_DATA_DIR: join(dir, 'd'), OTASHIP_TLS_CERT: join(dir, 'a.crt'), OTASHIP_TLS_KEY: join(dir, 'b.key') });
-    assertConfigLine(r, /OTASHIP_TLS_KEY .*does not belong to the certificate/);
+    assertConfigLine(r, /OTASHIP_TLS_KEY .*does not belong to the certificate .*\(CN=A, Ltd \+ "Q" 帅, O=Example Inc, C=US\)/);
   });
 
   test('a port already in use', { timeout: 60_000 }, async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { openBlobStore } from '../../src/storage/open.js';
 import { attachmentDisposition } from '../../src/storage/content-disposition.js';
+import { DownloadRedirects } from '../../src/services/download-redirects.js';
 import { startS3 } from '../helpers/s3.js';
 import type { LocalS3 } from '../helpers/s3.js';
 import { blobStoreConformance } from './blob-store.conformance.js';
@@ -26,6 +27,29 @@ async function text(stream: Readable): Promise<string> {
 }
 
 describe('S3 blob store specifics', () => {
+  test('a private download redirect is presigned for the configured lifetime, not a default one', async () => {
+    const local = await s3();
+    const store = await openBlobStore(local.config('otaship/'));
+    try {
+      await store.put('releases/r1/package.ipa', Readable.from([Buffer.from('ipa bytes')]));
+      for (const ttl of [5400, 604_800]) {
+        const redirects = new DownloadRedirects(
+          { downloadMode: 'redirect', cdnUrl: null, presignTtlSeconds: ttl, storage: { kind: 's3', prefix: 'otaship/' } } as unknown as ConstructorParameters<typeof DownloadRedirects>[0],
+          store,
+        );
+        const url = await redirects.package({ key: 'releases/r1/package.ipa', isPublic: false, filename: 'App.ipa' });
+        assert.ok(url, 'a presigned URL');
+        assert.equal(new URL(url).searchParams.get('X-Amz-Expires'), String(ttl));
+        const res = await fetch(url);
+        assert.equal(await res.text(), 'ipa bytes');
+      }
+      const direct = await store.presignGet!('releases/r1/package.ipa', { expiresInSeconds: 3600.9 });
+      assert.equal(new URL(direct).searchParams.get('X-Amz-Expires'), '3600');
+    } finally {
+      await store.close?.();
+    }
+  });
+
   test('the key prefix isolates stores sharing a bucket and never shows in keys', async () => {
     const local = await s3();
     const a = await openBlobStore(local.config('tenant-a'));

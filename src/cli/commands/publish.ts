@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .addOption(new Option('--token <token>', 'API token (ota_<id>_<secret>)').env('OTASHIP_TOKEN'))
     .option('--notes <text>', 'release notes (markdown)')
     .option('--notes-file <file>', 'read the release notes from a file (markdown)')
-    .option('--force', 'publish even if the provisioning profile has expired')
+    .option('--force', 'publish even if the provisioning profile or signing certificate has expired')
     .option('--no-check', 'skip the local package check before uploading')
     .option('--ca <file>', 'trust this CA certificate (PEM), e.g. the ca.crt of a self-signed otaship server')
     .option('--json', 'print {releaseId, appId, installPageUrl, installLink, manifestUrl, downloadUrl} as JSON')
@@ -71,14 +71,19 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
   // request; the token check refuses a wrong token or an unreachable server before anything is printed,
   // so every failure is the single line the CLI's error edge prints.
   let description: string[] = [];
+  let overrodeLocally = false;
   if (flags.check) {
     const { precheckPackage } = await import('../../client/precheck.js');
-    const { info, warnings } = await precheckPackage(file, { force: flags.force === true });
+    const { info, warnings, overridden } = await precheckPackage(file, { force: flags.force === true }).catch((error: unknown) => {
+      throw namingForce(error);
+    });
+    overrodeLocally = overridden.length > 0;
     const version = info.version ? `${info.version} (${info.build})` : info.build;
     const kind = info.kind === 'ipa' ? `iOS${info.profile ? ` ${info.profile.type}` : ''}` : 'Android';
     description = [
       `Publishing ${printable(info.name)} ${printable(version)} ${printable(info.bundleId)} — ${kind}, ${formatBytes(info.size)}`,
       ...warnings.map((w) => `warning: ${printable(w.message)}`),
+      ...overridden.map((w) => `warning: --force overrides ${w.code}: ${printable(w.message)}`),
     ];
   }
   await client.checkToken();
@@ -127,6 +132,7 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
       : await client.publish(file, options);
   } catch (error) {
     bar.abort();
+    if (error instanceof OtashipError && error.code === 'PROFILE_EXPIRED') throw namingForce(error);
     if (resumable && error instanceof OtashipError && ['SERVER_UNREACHABLE', 'UPLOAD_INCOMPLETE'].includes(error.code)) {
       const hint = /run the same command again/.test(error.message) ? '' : '; run the same command again to resume the upload';
       throw new OtashipError(error.code, `${error.message}${hint}`, { cause: error });
@@ -137,6 +143,10 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
     process.off('SIGTERM', interrupted);
   }
   bar.finish();
+  // Without the local check, the server says what force overrode.
+  if (!overrodeLocally) {
+    for (const r of published.overridden ?? []) err.write(`warning: --force overrode ${printable(r.code)}: ${printable(r.message)}\n`);
+  }
 
   const summary = summarize(published);
   if (flags.json) {
@@ -150,6 +160,19 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
     `Download:     ${summary.downloadUrl}`,
   ];
   process.stdout.write(`${lines.map(printable).join('\n')}\n`);
+}
+
+/**
+ * A refusal that force would override (from the local check or the server, which words it for the
+ * API as force=true) is re-worded to name this command's switch.
+ */
+function namingForce(error: unknown): unknown {
+  if (!(error instanceof OtashipError) || error.code !== 'PROFILE_EXPIRED') return error;
+  const message = error.message.replace(/; publish with force=true to keep it anyway$/, '');
+  return new OtashipError('PROFILE_EXPIRED', `${message}; run again with --force to publish it anyway`, {
+    cause: error,
+    ...(error.details ? { details: { ...error.details } } : {}),
+  });
 }
 
 async function fileSize(path: string): Promise<number> {

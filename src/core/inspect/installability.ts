@@ -58,6 +58,23 @@ export function assessIpa(facts: IpaFacts, now: number): Installability {
   return { ok: !reasons.some((r) => r.severity === 'error'), reasons };
 }
 
+/**
+ * The refusals `force` overrides, the same in the CLI's local check, the API and the web upload: an
+ * expired profile or certificate. The build did install once and may still be wanted (for the
+ * record, or on devices whose clock is behind); everything else can never install, so force
+ * cannot help.
+ */
+export const FORCEABLE_REASONS: ReadonlySet<string> = new Set(['PROFILE_EXPIRED', 'CERTIFICATE_EXPIRED']);
+
+/** The error-severity reasons, split into those that force overrides and those nothing overrides. */
+export function blockingReasons(reasons: readonly InstallReason[]): { forceable: InstallReason[]; hard: InstallReason[] } {
+  const errors = reasons.filter((r) => r.severity === 'error');
+  return {
+    forceable: errors.filter((r) => FORCEABLE_REASONS.has(r.code)),
+    hard: errors.filter((r) => !FORCEABLE_REASONS.has(r.code)),
+  };
+}
+
 /** application-identifier is "<prefix>.<bundle id>" where the id part may end in a wildcard. */
 export function appIdMatches(applicationIdentifier: string, bundleId: string): boolean {
   const dot = applicationIdentifier.indexOf('.');

@@ -32,6 +32,8 @@ const CLOSERS: Readonly<Record<string, string>> = { '"': '"', "'": "'", '`': '`'
 // eslint-disable-next-line no-control-regex -- control characters end a link in text
 const ALWAYS_STOP = /[\s"<>`\u0000-\u001f\u007f]/;
 
+const ANGLE_PLACEHOLDER = /^<[A-Za-z_][\w.:-]*>/;
+
 // Common HTML elements: their presence marks the input as HTML (entities in text then decode).
 const HTML_HINT =
   /<(?:!doctype\s+html|(?:html|head|body|a|p|div|span|br|li|ul|ol|table|td|tr|meta|button|img|h[1-6]|section|article|main|footer|header|nav|form|iframe|pre|code|strong|em|script)(?=[\s/>]))/i;
@@ -67,6 +69,13 @@ function scanText(text: string): TextHit[] {
     let end = start;
     while (end < text.length) {
       const ch = text[end] ?? '';
+      // "url=https://<your-server>/app.plist" in plain text: the angle brackets are a template
+      // placeholder inside the link (linted as such), not its end.
+      const placeholder = ch === '<' && closer !== '>' && /[/=.@:]$/.test(text.slice(start, end)) ? ANGLE_PLACEHOLDER.exec(text.slice(end, end + 80)) : null;
+      if (placeholder) {
+        end += placeholder[0].length;
+        continue;
+      }
       if (ALWAYS_STOP.test(ch)) break;
       if (opener !== undefined && ch === opener) depth++;
       else if (closer !== undefined && ch === closer) {

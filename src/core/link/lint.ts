@@ -4,6 +4,7 @@
 // encodeURIComponent. A fix is only offered when the rebuilt link itself lints without errors.
 import { formatInstallLink } from './build.js';
 import { encodeRejectedCharacters, nsurlRejectedCharacters } from './nsurl.js';
+import { findPlaceholder } from './placeholder.js';
 import { problem, type LinkProblem } from './problems.js';
 import { analysePurchaseIntent, PURCHASE_ACTION } from './purchase-intent.js';
 import { isSchemeTypo, isStoreScheme, schemeProblems } from './scheme.js';
@@ -150,7 +151,8 @@ function analyse(raw: string, source: LinkSource): Analysis {
     );
   }
 
-  const undecodable = params.filter((p) => !p.decodable);
+  // A printf placeholder ("url=https://%s/app.plist") is not a bad escape: it is reported as a placeholder.
+  const undecodable = params.filter((p) => !p.decodable && findPlaceholder(p.rawValue) === null);
   if (undecodable.length > 0) {
     problems.push(
       problem(
@@ -247,6 +249,19 @@ function analyse(raw: string, source: LinkSource): Analysis {
     problems.push(problem('unknown-parameter', hint));
   }
 
+  const placeholder = urlParam ? (findPlaceholder(urlParam.value) ?? findPlaceholder(urlParam.rawValue)) : null;
+  if (urlParam && placeholder !== null) {
+    // A template: nothing to repair until someone fills it in, so no fixed link is offered.
+    problems.push(
+      problem(
+        'url-placeholder',
+        `The manifest URL "${shorten(urlParam.value, 200)}" holds the template placeholder "${shorten(placeholder, 40)}": ` +
+          'this is a template, not a link a phone can install from. Put in the real https:// address of the ' +
+          'manifest (`otaship link <manifest-url>` builds the link)',
+      ),
+    );
+    return { problems, candidate: null, fetched: urls.length > 0 ? urlParam.value : null };
+  }
   if (!urlParam || urlParam.value === '') {
     problems.push(
       problem(

@@ -26,6 +26,12 @@ export const LINK_PROBLEMS = {
     severity: 'error',
     description: 'The scheme is not followed by exactly two slashes (itms-services:/?… or itms-services:?…).',
   },
+  'scheme-three-slashes': {
+    severity: 'warning',
+    description:
+      'itms-services:/// (three slashes, an explicitly empty host): pages that work in production use it; ' +
+      'the canonical form has two.',
+  },
   'missing-question-mark': {
     severity: 'error',
     description: 'The parameters do not start with ?, so iOS reads them as a host name.',
@@ -71,6 +77,12 @@ export const LINK_PROBLEMS = {
   'url-partly-encoded': {
     severity: 'info',
     description: 'The manifest URL is only partly encoded (https%3A//…, m.plist%3Ft%3D1); decoded once it works.',
+  },
+  'url-placeholder': {
+    severity: 'error',
+    description:
+      'The manifest URL holds a template placeholder ({domain}, <your-server>, ${HOST}, %s): ' +
+      'a template to fill in, so no fix is offered.',
   },
   'url-not-absolute': { severity: 'error', description: 'The manifest URL is relative or not a valid absolute URL.' },
   'url-not-https': {

@@ -53,7 +53,17 @@ export function schemeProblems(scheme: string, slashes: string): LinkProblem[] {
   } else {
     problems.push(problem('scheme-typo', `"${scheme}:" is a misspelling: the scheme is itms-services:`));
   }
-  if (slashes !== '//') {
+  if (slashes === '///') {
+    // An empty authority written out: pages that work in production use it and nothing shows that iOS
+    // refuses it (ota-notes §10), so it is only a warning; the canonical form is still offered.
+    problems.push(
+      problem(
+        'scheme-three-slashes',
+        `"${scheme}:///" has three slashes: installs from such links are reported to work, but the canonical ` +
+          'form has two: itms-services://?action=…',
+      ),
+    );
+  } else if (slashes !== '//') {
     problems.push(
       problem(
         'scheme-slashes',

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { OtashipError, isOtashipError } from '../../core/errors.js';
 import { inspect } from '../../core/inspect/index.js';
-import type { PackageInfo } from '../../core/types.js';
+import type { InstallReason, PackageInfo } from '../../core/types.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import type { AppRecord, Platform, ReleaseRecord, Repositories } from '../../ports/repositories.js';
 import { authorize } from '../authz.js';
@@ -33,8 +33,10 @@ export interface PublishResult {
   app: AppRecord;
   release: ReleaseRecord;
   links: ReleaseLinks;
-  /** Non-blocking problems (e.g. the icon could not be read). */
+  /** Non-blocking problems (e.g. the icon could not be read), and what force overrode. */
   warnings: string[];
+  /** The refusals `force` overrode (an expired profile or certificate); empty when none. */
+  overridden: InstallReason[];
 }
 
 export const MAX_NOTES = 100_000;
@@ -192,9 +194,9 @@ export class PublishService {
       appId: existing?.id ?? null,
       label: `${platform} app ${info.bundleId}`,
     });
-    checkInstallable(info, options.force === true, `${label} (${info.bundleId})`);
+    const overridden = checkInstallable(info, options.force === true, `${label} (${info.bundleId})`);
 
-    const warnings: string[] = [];
+    const warnings = overridden.map((r) => `published with force despite ${r.code}: ${r.message}`);
     let icons: Awaited<ReturnType<typeof renderIcons>> = null;
     try {
       icons = await renderIcons(staged.path, info, this.icons);
@@ -247,7 +249,7 @@ export class PublishService {
         isPublic: null,
         createdAt: now,
       });
-      return { app, release, links: this.urls.release(release, app), warnings };
+      return { app, release, links: this.urls.release(release, app), warnings, overridden };
     } catch (err) {
       await Promise.all(written.map((k) => this.blobs.delete(k).catch(() => undefined)));
       if (isOtashipError(err)) throw err;

@@ -1,4 +1,5 @@
 // Admin: the list of apps (with the upload drop zone) and one app's releases.
+import { ERRORS } from '../../core/errors.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatDate, formatDateTime, humanSize } from '../format.js';
 import { renderMarkdown } from '../markdown.js';
@@ -8,13 +9,13 @@ import type { AdminAppPageView, AdminAppView, AdminAppsPageView, AdminReleaseVie
 
 export function uploadZone(maxUploadBytes: number): SafeHtml {
   return html`<section class="card upload" aria-label="Upload a build">
-  <div class="dropzone" id="dropzone" data-max-bytes="${String(maxUploadBytes)}">
+  <div class="dropzone" id="dropzone" data-max-bytes="${String(maxUploadBytes)}" data-aab-hint="${ERRORS.AAB_NOT_SUPPORTED.hint}">
     <p><strong>Drop an .ipa or .apk here</strong> or <label class="file-label">choose a file<input type="file" id="upload-file" accept=".ipa,.apk,application/octet-stream,application/vnd.android.package-archive"></label></p>
     <p class="muted small">Up to ${humanSize(maxUploadBytes)}. The app is created from the package on its first upload.</p>
   </div>
   <label for="upload-notes">Release notes <span class="muted">(Markdown, optional)</span></label>
   <textarea id="upload-notes" rows="3" placeholder="What changed in this build?"></textarea>
-  <label class="check"><input type="checkbox" id="upload-force"> Publish even if the provisioning profile has expired</label>
+  <label class="check"><input type="checkbox" id="upload-force"> Publish even if the provisioning profile or signing certificate has expired</label>
   <div class="progress" id="upload-progress" hidden>
     <progress max="100" value="0"></progress>
     <span class="progress-text" id="upload-progress-text"></span>

@@ -93,6 +93,17 @@ describe('profile containers', () => {
     assert.equal(cert.expired, false);
   });
 
+  test('certificate names are reported decoded, not in escaped RFC 4514 form', async () => {
+    // Commas, plus signs, quotes, a backslash and non-ASCII: each is escaped in OpenSSL's text form.
+    const commonName = 'iPhone Distribution: Example Co., Ltd + "Quoted" \\ 帅哥 Ünïcødé (ABCDE12345)';
+    const p = await inspectProfileBytes(await buildProfile({ certificateCommonName: commonName }));
+    const cert = p.certificates[0];
+    assert.ok(cert);
+    assert.equal(cert.commonName, commonName);
+    assert.equal(cert.subject, `CN=${commonName}, O=Example Inc, C=US`);
+    assert.doesNotMatch(cert.subject, /\\[,+"]|\\[0-9A-F]{2}/);
+  });
+
   test('expiry is judged against the injected now', async () => {
     const expires = new Date('2025-06-01T00:00:00Z');
     const bytes = await buildProfile({ expiresAt: expires });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   LINK_PROBLEMS,
   lintInstallLink,
+  lintInstallLinks,
   parseInstallLink,
   type LinkProblemCode,
 } from '../../../src/core/link/index.js';
@@ -33,7 +34,9 @@ const CASES: readonly Case[] = [
   { name: 'upper-case scheme', link: `ITMS-Services://?action=download-manifest&url=${ENC}`, code: 'scheme-case', fixUrl: M },
   { name: 'one slash', link: `itms-services:/?action=download-manifest&url=${ENC}`, code: 'scheme-slashes', fixUrl: M },
   { name: 'no slash', link: `itms-services:?action=download-manifest&url=${ENC}`, code: 'scheme-slashes', fixUrl: M },
-  { name: 'three slashes', link: `itms-services:///?action=download-manifest&url=${ENC}`, code: 'scheme-slashes', fixUrl: M },
+  { name: 'four slashes', link: `itms-services:////?action=download-manifest&url=${ENC}`, code: 'scheme-slashes', fixUrl: M },
+  { name: 'three slashes (works in production)', link: `itms-services:///?action=download-manifest&url=${ENC}`, code: 'scheme-three-slashes', fixUrl: M },
+  { name: '{domain} placeholder', link: 'itms-services://?action=download-manifest&url=https://{domain}/app.plist', code: 'url-placeholder', fixUrl: null },
   { name: 'no ?', link: `itms-services://action=download-manifest&url=${ENC}`, code: 'missing-question-mark', fixUrl: M },
   { name: 'a host', link: `itms-services://ota.example.com?action=download-manifest&url=${ENC}`, code: 'unexpected-host', fixUrl: M },
   { name: 'no action', link: `itms-services://?url=${ENC}`, code: 'missing-action', fixUrl: M },
@@ -180,6 +183,62 @@ describe('lintInstallLink: every problem code', () => {
     const covered = new Set(CASES.map((c) => c.code));
     const missing = Object.keys(LINK_PROBLEMS).filter((code) => !covered.has(code as LinkProblemCode));
     assert.deepEqual(missing, []);
+  });
+});
+
+describe('lintInstallLink: template placeholders', () => {
+  const placeholders: ReadonlyArray<[string, string]> = [
+    ['https://{domain}/app.plist', '{domain}'],
+    ['https://{{ host }}/app.plist', '{{ host }}'],
+    ['https://${HOST}/apps/app.plist', '${HOST}'],
+    ['https://$OTA_HOST/app.plist', '$OTA_HOST'],
+    ['https://<your-server>/app.plist', '<your-server>'],
+    ['https://[your-server]/app.plist', '[your-server]'],
+    ['https://%s/app.plist', '%s'],
+    ['https://ota.example.com/{app}/manifest.plist', '{app}'],
+  ];
+  for (const [url, placeholder] of placeholders) {
+    for (const [form, link] of [
+      ['as written', `itms-services://?action=download-manifest&url=${url}`],
+      ['encoded', `itms-services://?action=download-manifest&url=${encodeURIComponent(url)}`],
+    ] as const) {
+      test(`${placeholder} (${form}) is a placeholder, with no fix presented`, () => {
+        const result = lintInstallLink(link);
+        assert.deepEqual(result.problems.map((p) => p.code), ['url-placeholder'], JSON.stringify(result.problems));
+        assert.ok(result.problems[0]?.message.includes(`"${placeholder}"`), result.problems[0]?.message);
+        assert.equal(result.ok, false);
+        assert.equal(result.fixed, null);
+      });
+    }
+  }
+
+  test('other problems of a template are still named, and it gets no fix', () => {
+    const result = lintInstallLink('itms-services://?action=download-manifest&amp;url=https://{domain}/app.plist');
+    assert.deepEqual(result.problems.map((p) => p.code), ['html-escaped', 'url-placeholder']);
+    assert.equal(result.fixed, null);
+  });
+
+  test('a <placeholder> in plain text is kept inside the link it belongs to', () => {
+    const report = lintInstallLinks('Install from itms-services://?action=download-manifest&url=https://<your-server>/app.plist today.');
+    assert.equal(report.links.length, 1);
+    assert.equal(report.links[0]?.input, 'itms-services://?action=download-manifest&url=https://<your-server>/app.plist');
+    assert.deepEqual(report.links[0]?.problems.map((p) => p.code), ['url-placeholder']);
+  });
+
+  test('real URLs with brackets or example names are not placeholders', () => {
+    for (const url of ['https://ota.example.com/m.plist?filter[name]=x', 'https://[2001:db8::1]/a.plist', 'https://your-server.com/app.plist']) {
+      const codes = lintInstallLink(`itms-services://?action=download-manifest&url=${encodeURIComponent(url)}`).problems.map((p) => p.code);
+      assert.ok(!codes.includes('url-placeholder'), `${url}: ${codes.join(', ')}`);
+    }
+  });
+});
+
+describe('lintInstallLink: three slashes', () => {
+  test('itms-services:/// is a warning: the link stays ok and the canonical form is offered', () => {
+    const result = lintInstallLink(`itms-services:///?action=download-manifest&url=${ENC}`);
+    assert.equal(result.ok, true);
+    assert.deepEqual(result.problems.map((p) => [p.code, p.severity]), [['scheme-three-slashes', 'warning']]);
+    assert.equal(result.fixed, GOOD);
   });
 });
 

@@ -1,6 +1,7 @@
 // Android APK inspection: AndroidManifest.xml (binary AXML) + resources.arsc for the label and
 // icon, META-INF and the APK Signing Block for signature schemes. Pure: reads only through the
 // ZipArchive and, for the signing block, a few positional reads of archive.path.
+import { basename } from 'node:path';
 import { createRequire } from 'node:module';
 import type Sharp from 'sharp';
 import { OtashipError } from '../../errors.js';
@@ -33,7 +34,8 @@ export interface InspectApkOptions {
 export async function inspectApkArchive(archive: ZipArchive, size: number, _options: InspectApkOptions = {}): Promise<ApkInfo> {
   if (!archive.entry(MANIFEST_ENTRY)) {
     if (archive.entry(`base/manifest/${MANIFEST_ENTRY}`)) {
-      throw new OtashipError('BAD_APK', 'This is an Android App Bundle (.aab), which devices cannot install: build an APK (assembleRelease or bundletool build-apks --mode=universal)');
+      // The catalogue's hint says what to upload instead; the message only says what this file is.
+      throw new OtashipError('AAB_NOT_SUPPORTED', `${basename(archive.path)} is an Android App Bundle (.aab), the format Google Play takes, not an APK`);
     }
     throw new OtashipError('BAD_APK', `The APK has no ${MANIFEST_ENTRY}`);
   }

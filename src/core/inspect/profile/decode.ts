@@ -9,6 +9,7 @@ import type { CertificateInfo, EntitlementsSummary, ProfileInfo, ProfileType } f
 import { bool, date, dict, readPlistDict, str, strList } from '../../plist/read.js';
 import type { PlistDict } from '../../plist/read.js';
 import { isoSeconds } from '../iso.js';
+import { certificateName } from './certificate-name.js';
 
 export interface DecodeOptions {
   /** Reference time for expiry, in ms since the epoch (default Date.now()). */
@@ -110,11 +111,10 @@ function decodeCertificate(der: Uint8Array, now: number): CertificateInfo | null
   }
   const notBefore = new Date(cert.validFrom);
   const notAfter = new Date(cert.validTo);
-  const subjectParts = cert.subject.split('\n');
-  const cn = subjectParts.find((s) => s.startsWith('CN='));
+  const { subject, commonName } = certificateName(cert);
   return {
-    subject: subjectParts.join(', '),
-    commonName: cn ? cn.slice(3) : null,
+    subject,
+    commonName,
     serialNumber: cert.serialNumber.toUpperCase(),
     sha1: cert.fingerprint.replace(/:/g, '').toLowerCase(),
     notBefore: isoSeconds(notBefore) ?? '',

@@ -50,7 +50,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     const result = request.isMultipart()
       ? await publishMultipart(request, reply, deps, principal)
       : await publishRaw(request, reply, deps, principal);
-    const { app: appRecord, release, links, warnings } = result;
+    const { app: appRecord, release, links, warnings, overridden } = result;
     return reply.code(201).send({
       release: { ...releaseJson(release, appRecord), links },
       app: appJson(appRecord),
@@ -59,6 +59,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       manifestUrl: links.manifestUrl,
       downloadUrl: links.downloadUrl,
       warnings,
+      overridden,
     });
   });
 }

@@ -211,7 +211,7 @@ function setInternalHeader(request: FastifyRequest, name: string, value: string 
 }
 
 /** The same answer as POST /api/v1/releases (routes/api/upload.ts). */
-function publishedJson({ app, release, links, warnings }: PublishResult) {
+function publishedJson({ app, release, links, warnings, overridden }: PublishResult) {
   return {
     release: { ...releaseJson(release, app), links },
     app: appJson(app),
@@ -220,6 +220,7 @@ function publishedJson({ app, release, links, warnings }: PublishResult) {
     manifestUrl: links.manifestUrl,
     downloadUrl: links.downloadUrl,
     warnings,
+    overridden,
   };
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { inspectApkArchive, readApkIcon } from '../../../../src/core/inspect/apk/index.js';
 import { openZip } from '../../../../src/core/zip/open.js';
-import { isOtashipError } from '../../../../src/core/errors.js';
+import { OtashipError, isOtashipError } from '../../../../src/core/errors.js';
 import type { ApkInfo } from '../../../../src/core/types.js';
 import {
   BLOCK_ID,
@@ -325,10 +325,18 @@ describe('inspectApkArchive: signatures and installability', () => {
 });
 
 describe('inspectApkArchive: bad input', () => {
-  test('no AndroidManifest.xml is BAD_APK; an app bundle is named as such', async () => {
+  test('no AndroidManifest.xml is BAD_APK; an app bundle is AAB_NOT_SUPPORTED, saying what to upload instead', async () => {
     await assert.rejects(inspectBytes(await zipBuffer({ 'hello.txt': Buffer.from('hi') })), rejects('BAD_APK', /AndroidManifest\.xml/));
     const aab = await zipBuffer({ 'base/manifest/AndroidManifest.xml': Buffer.from('proto'), 'BundleConfig.pb': Buffer.from('') });
-    await assert.rejects(inspectBytes(aab), rejects('BAD_APK', /App Bundle/));
+    await assert.rejects(inspectBytes(aab), (e: unknown) => {
+      assert.ok(e instanceof OtashipError);
+      assert.equal(e.code, 'AAB_NOT_SUPPORTED');
+      assert.match(e.message, /is an Android App Bundle \(\.aab\)/);
+      // One message: what the file is, then (the hint) what to upload instead — the hint's advice is not repeated.
+      assert.doesNotMatch(e.message, /universal|bundletool/);
+      assert.match(e.toLine(), /universal APK/);
+      return true;
+    });
   });
 
   test('a text or garbage manifest and a garbage resources.arsc are BAD_APK naming the entry', async () => {

@@ -1,0 +1,149 @@
+// The link-token rules (src/services/link-tokens.ts) on their own: which grant opens which release
+// and which latest-release page, what each refusal says, and when a token expires. A real Signer
+// and an injected clock; no server.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OtashipError } from '../../../src/core/errors.js';
+import type { PackageInfo } from '../../../src/core/types.js';
+import type { AppRecord, ReleaseRecord } from '../../../src/ports/repositories.js';
+import { LinkTokens, PUBLIC_GRANT, effectivePublic, opensApp, opensRelease, type Grant } from '../../../src/services/link-tokens.js';
+import { Signer } from '../../../src/services/signing.js';
+
+const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
+let now = T0;
+const clock = () => new Date(now);
+const signer = new Signer('s'.repeat(40));
+const tokens = new LinkTokens(signer, clock);
+
+function app(id: string, isPublic = false): AppRecord {
+  return { id, platform: 'ios', bundleId: `com.example.${id}`, name: id, isPublic, createdAt: new Date(T0), updatedAt: new Date(T0) };
+}
+function release(id: string, appId: string, isPublic: boolean | null = null): ReleaseRecord {
+  return {
+    id, appId, version: '1.0', build: '1', name: id, size: 1, sha256: '0'.repeat(64), packageKey: `releases/${id}/package.ipa`,
+    iconKey: null, icon57Key: null, icon512Key: null, info: {} as PackageInfo, notes: '', isPublic, createdAt: new Date(T0),
+  };
+}
+
+function refusal(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof OtashipError) return { code: err.code, message: err.message };
+    throw err;
+  }
+  return { code: 'OK', message: '' };
+}
+
+const appA = app('appA');
+const appB = app('appB');
+const relA = release('relA', 'appA');
+const relB = release('relB', 'appB');
+
+describe('opensRelease / opensApp: one app\'s link never opens another app', () => {
+  test('an app grant opens its own app\'s releases and latest page, and nothing of another app', () => {
+    const grantA: Grant = { scope: 'app', appId: 'appA' };
+    assert.equal(opensRelease(grantA, relA, appA), true);
+    assert.equal(opensRelease(grantA, relB, appB), false, "app A's link must not open app B's private release");
+    assert.equal(opensApp(grantA, appA), true);
+    assert.equal(opensApp(grantA, appB), false, "app A's link must not open app B's latest page");
+  });
+
+  test('an app grant does not open a release of another app passed with its own app record', () => {
+    // The release belongs to B even if a caller pairs it with app A: the release's own app id decides.
+    assert.equal(opensRelease({ scope: 'app', appId: 'appA' }, relB, appA), false);
+  });
+
+  test('a release grant opens that release only; no grant opens only public things', () => {
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'relA' }, relA, appA), true);
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'relA' }, relB, appB), false);
+    assert.equal(opensRelease(PUBLIC_GRANT, relA, appA), false);
+    assert.equal(opensRelease(PUBLIC_GRANT, release('pub', 'appA', true), appA), true);
+    assert.equal(opensRelease(PUBLIC_GRANT, relA, app('appA', true)), true);
+    assert.equal(opensApp(PUBLIC_GRANT, appA), false);
+    assert.equal(opensApp(PUBLIC_GRANT, app('appA', true)), true);
+    assert.equal(opensApp({ scope: 'release', releaseId: 'relA' }, appA), false);
+  });
+
+  test('a release set private opens only with its own link, even for the app\'s link and inside a public app', () => {
+    const privateRel = release('priv', 'appA', false);
+    assert.equal(opensRelease({ scope: 'app', appId: 'appA' }, privateRel, appA), false);
+    assert.equal(opensRelease({ scope: 'app', appId: 'appA' }, privateRel, app('appA', true)), false);
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'priv' }, privateRel, appA), true);
+    assert.equal(opensRelease({ scope: 'app', appId: 'appA' }, release('explicit', 'appA', true), appA), true);
+  });
+
+  test('effectivePublic: the release setting wins, null inherits', () => {
+    assert.equal(effectivePublic(release('r', 'a', null), app('a', true)), true);
+    assert.equal(effectivePublic(release('r', 'a', null), app('a', false)), false);
+    assert.equal(effectivePublic(release('r', 'a', false), app('a', true)), false);
+    assert.equal(effectivePublic(release('r', 'a', true), app('a', false)), true);
+  });
+});
+
+describe('LinkTokens.checkRelease / checkApp', () => {
+  test('tokens minted for app A open A and are refused by B, with messages naming the mismatch', () => {
+    now = T0;
+    const appToken = tokens.forApp('appA', 3600);
+    assert.deepEqual(tokens.checkRelease(relA, appA, appToken), { scope: 'app', appId: 'appA' });
+    assert.deepEqual(tokens.checkApp(appA, appToken), { scope: 'app', appId: 'appA' });
+    assert.deepEqual(refusal(() => tokens.checkRelease(relB, appB, appToken)), {
+      code: 'TOKEN_INVALID',
+      message: 'the access token in this link belongs to another release',
+    });
+    assert.deepEqual(refusal(() => tokens.checkApp(appB, appToken)), {
+      code: 'TOKEN_INVALID',
+      message: 'the access token in this link belongs to another app',
+    });
+  });
+
+  test('a release token opens its release only; the app link is told when a release is set private', () => {
+    now = T0;
+    const relToken = tokens.forRelease('relA', 3600);
+    assert.deepEqual(tokens.checkRelease(relA, appA, relToken), { scope: 'release', releaseId: 'relA' });
+    assert.equal(refusal(() => tokens.checkRelease(relB, appB, relToken)).code, 'TOKEN_INVALID');
+    assert.equal(refusal(() => tokens.checkApp(appA, relToken)).code, 'TOKEN_INVALID');
+    const privateRel = release('priv', 'appA', false);
+    assert.deepEqual(refusal(() => tokens.checkRelease(privateRel, appA, tokens.forApp('appA', 3600))), {
+      code: 'TOKEN_INVALID',
+      message: "this release is set private: only its own install link opens it, not the app's latest-release link",
+    });
+  });
+
+  test('no token: TOKEN_MISSING for private things; public things open with no token or a broken one', () => {
+    now = T0;
+    assert.deepEqual(refusal(() => tokens.checkRelease(relA, appA, undefined)), {
+      code: 'TOKEN_MISSING',
+      message: 'this build is private and the link has no access token',
+    });
+    assert.equal(refusal(() => tokens.checkApp(appA, '')).code, 'TOKEN_MISSING');
+    const publicApp = app('appA', true);
+    assert.deepEqual(tokens.checkApp(publicApp, undefined), { scope: 'public' });
+    assert.deepEqual(PUBLIC_GRANT, { scope: 'public' });
+    assert.deepEqual(tokens.checkApp(publicApp, 'garbage'), PUBLIC_GRANT);
+    assert.deepEqual(tokens.checkRelease(relA, publicApp, 'garbage'), PUBLIC_GRANT);
+    // A valid token on a public release still tells the page what its visitor holds.
+    assert.deepEqual(tokens.checkRelease(relA, publicApp, tokens.forApp('appA', 60)), { scope: 'app', appId: 'appA' });
+    assert.deepEqual(tokens.checkApp(publicApp, tokens.forApp('appA', 60)), { scope: 'app', appId: 'appA' });
+  });
+
+  test('a token of another scope (a session) opens nothing', () => {
+    now = T0;
+    const session = signer.sign({ sub: 'appA', scope: 'session', exp: T0 / 1000 + 60 });
+    assert.deepEqual(refusal(() => tokens.checkApp(appA, session)), { code: 'TOKEN_INVALID', message: 'the access token in this link is not valid' });
+    assert.equal(refusal(() => tokens.checkRelease(relA, appA, session)).code, 'TOKEN_INVALID');
+  });
+
+  test('expiry is ttl SECONDS after now: valid one second before, expired at the instant', () => {
+    now = T0;
+    const t = tokens.forRelease('relA', 90);
+    assert.equal(signer.verify(t, T0).exp, T0 / 1000 + 90);
+    now = T0 + 89_000;
+    assert.deepEqual(tokens.checkRelease(relA, appA, t), { scope: 'release', releaseId: 'relA' });
+    now = T0 + 90_000;
+    assert.equal(refusal(() => tokens.checkRelease(relA, appA, t)).code, 'TOKEN_EXPIRED');
+    now = T0 + 500; // sub-second clocks round down: exp stays whole seconds
+    assert.equal(signer.verify(tokens.forApp('appA', 10), T0).exp, T0 / 1000 + 10);
+    now = T0;
+  });
+});
