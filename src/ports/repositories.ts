@@ -247,6 +247,10 @@ export interface SettingsRepository {
   get(key: string): Promise<string | null>;
   /** Sets the value only if absent; returns the value now stored (so racing instances agree). */
   putIfAbsent(key: string, value: string): Promise<string>;
+  /** Sets the value, replacing any. */
+  put(key: string, value: string): Promise<void>;
+  /** Deletes the key only if it still holds this value; true for exactly one of several racing callers. */
+  deleteIfValue(key: string, value: string): Promise<boolean>;
 }
 
 export interface Repositories {

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CounterService } from './counters.js';
 import { DeviceService } from './devices.js';
 import { DownloadRedirects } from './download-redirects.js';
+import { FirstRunService } from './first-run.js';
 import { InstallService } from './install.js';
 import { LinkTokens } from './link-tokens.js';
 import { PublishService } from './publish/publish.js';
@@ -26,6 +27,7 @@ export interface Services {
   blobs: BlobStore;
   tokens: ApiTokenService;
   sessions: SessionService;
+  firstRun: FirstRunService;
   links: LinkTokens;
   urls: PublicUrls;
   publish: PublishService;
@@ -78,6 +80,7 @@ export async function createServices(
   const urls = new PublicUrls(config, links, clock);
   const tokens = new ApiTokenService(repos, clock, config.adminTokenSha256);
   const sessions = new SessionService(signer, tokens, clock, config.sessionTtlSeconds, config.publicUrlIsHttps);
+  const firstRun = new FirstRunService(repos, tokens, sessions, clock, config.adminTokenSha256 !== null, config.publicUrl);
   const counters = new CounterService(repos, options.onCounterError);
   // Started by the composition root once the server is built (services alone send nothing).
   const dispatcher = new WebhookDispatcher(
@@ -103,6 +106,7 @@ export async function createServices(
     blobs,
     tokens,
     sessions,
+    firstRun,
     links,
     urls,
     publish,
