@@ -19,5 +19,17 @@ export function settingsRepository(db: Kysely<Database>): SettingsRepository {
     async delete(key) {
       await db.deleteFrom('settings').where('key', '=', key).execute();
     },
+    async put(key, value) {
+      await db
+        .insertInto('settings')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute();
+    },
+    async deleteIfValue(key, value) {
+      // Compare-and-delete in one statement: of instances racing to use a one-time value, one wins.
+      const result = await db.deleteFrom('settings').where('key', '=', key).where('value', '=', value).executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    },
   };
 }

@@ -279,6 +279,10 @@ export interface SettingsRepository {
   putIfAbsent(key: string, value: string): Promise<string>;
   /** Removes the key (nothing happens when it is absent). */
   delete(key: string): Promise<void>;
+  /** Sets the value, replacing any. */
+  put(key: string, value: string): Promise<void>;
+  /** Deletes the key only if it still holds this value; true for exactly one of several racing callers. */
+  deleteIfValue(key: string, value: string): Promise<boolean>;
 }
 
 /** An admin web session (see services/sessions.ts). The id itself is never stored, only its hash. */

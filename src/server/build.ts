@@ -19,6 +19,7 @@ import { caRoutes } from './routes/ca.js';
 import { udidRoutes } from './routes/udid.js';
 import { pageRoutes } from './routes/pages.js';
 import { adminRoutes } from './routes/admin.js';
+import { entryRoutes } from './routes/entry.js';
 import { renderErrorPage } from '../web/pages/error.js';
 
 export interface BuildServerOptions {
@@ -95,6 +96,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     udidRoutes,
     pageRoutes,
     adminRoutes,
+    entryRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CounterService } from './counters.js';
 import { DeviceService } from './devices.js';
 import { DownloadRedirects } from './download-redirects.js';
+import { FirstRunService } from './first-run.js';
 import { InstallService } from './install.js';
 import { LinkTokens } from './link-tokens.js';
 import { PublishService } from './publish/publish.js';
@@ -30,6 +31,7 @@ export interface Services {
   sessions: SessionService;
   /** Failed sign-ins and rejected bearer tokens, per client address (auth-throttle.ts). */
   authThrottle: AuthThrottle;
+  firstRun: FirstRunService;
   links: LinkTokens;
   urls: PublicUrls;
   publish: PublishService;
@@ -84,6 +86,7 @@ export async function createServices(
   const urls = new PublicUrls(config, links, clock);
   const tokens = new ApiTokenService(repos, clock, config.adminTokenSha256);
   const sessions = new SessionService(signer, tokens, repos, clock, config.sessionTtlSeconds, config.publicUrlIsHttps);
+  const firstRun = new FirstRunService(repos, tokens, sessions, clock, config.adminTokenSha256 !== null, config.publicUrl);
   const counters = new CounterService(repos, options.onCounterError);
   // Started by the composition root once the server is built (services alone send nothing).
   const dispatcher = new WebhookDispatcher(
@@ -110,6 +113,7 @@ export async function createServices(
     tokens,
     sessions,
     authThrottle: new AuthThrottle(clock, config.authFailureLimit),
+    firstRun,
     links,
     urls,
     publish,

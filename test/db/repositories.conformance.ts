@@ -613,6 +613,24 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       }
     });
 
+    test('settings: put replaces; deleteIfValue deletes for exactly one of racing callers', async () => {
+      const key = unique('once.');
+      await repos.settings.put(key, 'a');
+      await repos.settings.put(key, 'b');
+      assert.equal(await repos.settings.get(key), 'b');
+      assert.equal(await repos.settings.deleteIfValue(key, 'a'), false, 'a value no longer stored is not deleted');
+      assert.equal(await repos.settings.get(key), 'b');
+      const second = await harness.open();
+      let results: boolean[];
+      try {
+        results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? second : repos).settings.deleteIfValue(key, 'b')));
+      } finally {
+        await second.close();
+      }
+      assert.equal(results.filter(Boolean).length, 1);
+      assert.equal(await repos.settings.get(key), null);
+    });
+
     test('transaction: commits together, rolls back together', async () => {
       const app = await newApp();
       const committed = await repos.transaction(async (tx) => {

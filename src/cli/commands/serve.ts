@@ -58,9 +58,19 @@ async function serve(flags: ServeFlags): Promise<void> {
   });
   const server = await startServer(config, { logger: { level: 'info' } });
   const log = server.app.log;
-  if (!config.adminTokenSha256 && (await server.services.repos.tokens.list()).length === 0) {
+  // A new server prints its first admin's one-time sign-in link (src/services/first-run.ts) as plain
+  // text on stdout, where only whoever started it sees it; the log line says where to look.
+  const firstRun = await server.services.firstRun.issue();
+  if (firstRun) {
+    log.info('no admin yet: printed a one-time sign-in link for the first admin (valid for 1 hour)');
+    process.stdout.write(
+      `\nFirst admin: open this one-time sign-in link (it works once, until ${firstRun.expiresAt.toISOString()}):\n\n` +
+        `  ${firstRun.url}\n\n` +
+        'Then create tokens for publishing (and an admin token for yourself) on the Tokens page.\n\n',
+    );
+  } else if (!config.adminTokenSha256 && !(await server.services.repos.tokens.list()).some((t) => t.admin)) {
     log.warn(
-      'no admin token yet: set OTASHIP_ADMIN_TOKEN, or create one with `otaship token create --name admin --admin` ' +
+      'no admin token: set OTASHIP_ADMIN_TOKEN, or create one with `otaship token create --name admin --admin` ' +
         `(--data-dir ${config.dataDir})`,
     );
   }
