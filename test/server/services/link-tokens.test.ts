@@ -14,6 +14,8 @@ let now = T0;
 const clock = () => new Date(now);
 const signer = new Signer('s'.repeat(40));
 const tokens = new LinkTokens(signer, clock);
+/** Grants as verify() returns them carry their expiry (unix seconds); the rules below do not read it. */
+const EXP = Math.floor(T0 / 1000) + 3600;
 
 function app(id: string, isPublic = false): AppRecord {
   return { id, platform: 'ios', bundleId: `com.example.${id}`, name: id, isPublic, createdAt: new Date(T0), updatedAt: new Date(T0) };
@@ -42,7 +44,7 @@ const relB = release('relB', 'appB');
 
 describe('opensRelease / opensApp: one app\'s link never opens another app', () => {
   test('an app grant opens its own app\'s releases and latest page, and nothing of another app', () => {
-    const grantA: Grant = { scope: 'app', appId: 'appA' };
+    const grantA: Grant = { scope: 'app', appId: 'appA', exp: EXP };
     assert.equal(opensRelease(grantA, relA, appA), true);
     assert.equal(opensRelease(grantA, relB, appB), false, "app A's link must not open app B's private release");
     assert.equal(opensApp(grantA, appA), true);
@@ -51,26 +53,26 @@ describe('opensRelease / opensApp: one app\'s link never opens another app', () 
 
   test('an app grant does not open a release of another app passed with its own app record', () => {
     // The release belongs to B even if a caller pairs it with app A: the release's own app id decides.
-    assert.equal(opensRelease({ scope: 'app', appId: 'appA' }, relB, appA), false);
+    assert.equal(opensRelease({ scope: 'app', appId: 'appA', exp: EXP }, relB, appA), false);
   });
 
   test('a release grant opens that release only; no grant opens only public things', () => {
-    assert.equal(opensRelease({ scope: 'release', releaseId: 'relA' }, relA, appA), true);
-    assert.equal(opensRelease({ scope: 'release', releaseId: 'relA' }, relB, appB), false);
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'relA', exp: EXP, viaApp: false }, relA, appA), true);
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'relA', exp: EXP, viaApp: false }, relB, appB), false);
     assert.equal(opensRelease(PUBLIC_GRANT, relA, appA), false);
     assert.equal(opensRelease(PUBLIC_GRANT, release('pub', 'appA', true), appA), true);
     assert.equal(opensRelease(PUBLIC_GRANT, relA, app('appA', true)), true);
     assert.equal(opensApp(PUBLIC_GRANT, appA), false);
     assert.equal(opensApp(PUBLIC_GRANT, app('appA', true)), true);
-    assert.equal(opensApp({ scope: 'release', releaseId: 'relA' }, appA), false);
+    assert.equal(opensApp({ scope: 'release', releaseId: 'relA', exp: EXP, viaApp: false }, appA), false);
   });
 
   test('a release set private opens only with its own link, even for the app\'s link and inside a public app', () => {
     const privateRel = release('priv', 'appA', false);
-    assert.equal(opensRelease({ scope: 'app', appId: 'appA' }, privateRel, appA), false);
-    assert.equal(opensRelease({ scope: 'app', appId: 'appA' }, privateRel, app('appA', true)), false);
-    assert.equal(opensRelease({ scope: 'release', releaseId: 'priv' }, privateRel, appA), true);
-    assert.equal(opensRelease({ scope: 'app', appId: 'appA' }, release('explicit', 'appA', true), appA), true);
+    assert.equal(opensRelease({ scope: 'app', appId: 'appA', exp: EXP }, privateRel, appA), false);
+    assert.equal(opensRelease({ scope: 'app', appId: 'appA', exp: EXP }, privateRel, app('appA', true)), false);
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'priv', exp: EXP, viaApp: false }, privateRel, appA), true);
+    assert.equal(opensRelease({ scope: 'app', appId: 'appA', exp: EXP }, release('explicit', 'appA', true), appA), true);
   });
 
   test('effectivePublic: the release setting wins, null inherits', () => {
@@ -85,8 +87,8 @@ describe('LinkTokens.checkRelease / checkApp', () => {
   test('tokens minted for app A open A and are refused by B, with messages naming the mismatch', () => {
     now = T0;
     const appToken = tokens.forApp('appA', 3600);
-    assert.deepEqual(tokens.checkRelease(relA, appA, appToken), { scope: 'app', appId: 'appA' });
-    assert.deepEqual(tokens.checkApp(appA, appToken), { scope: 'app', appId: 'appA' });
+    assert.deepEqual(tokens.checkRelease(relA, appA, appToken), { scope: 'app', appId: 'appA', exp: EXP });
+    assert.deepEqual(tokens.checkApp(appA, appToken), { scope: 'app', appId: 'appA', exp: EXP });
     assert.deepEqual(refusal(() => tokens.checkRelease(relB, appB, appToken)), {
       code: 'TOKEN_INVALID',
       message: 'the access token in this link belongs to another release',
@@ -100,7 +102,7 @@ describe('LinkTokens.checkRelease / checkApp', () => {
   test('a release token opens its release only; the app link is told when a release is set private', () => {
     now = T0;
     const relToken = tokens.forRelease('relA', 3600);
-    assert.deepEqual(tokens.checkRelease(relA, appA, relToken), { scope: 'release', releaseId: 'relA' });
+    assert.deepEqual(tokens.checkRelease(relA, appA, relToken), { scope: 'release', releaseId: 'relA', exp: EXP, viaApp: false });
     assert.equal(refusal(() => tokens.checkRelease(relB, appB, relToken)).code, 'TOKEN_INVALID');
     assert.equal(refusal(() => tokens.checkApp(appA, relToken)).code, 'TOKEN_INVALID');
     const privateRel = release('priv', 'appA', false);
@@ -123,8 +125,9 @@ describe('LinkTokens.checkRelease / checkApp', () => {
     assert.deepEqual(tokens.checkApp(publicApp, 'garbage'), PUBLIC_GRANT);
     assert.deepEqual(tokens.checkRelease(relA, publicApp, 'garbage'), PUBLIC_GRANT);
     // A valid token on a public release still tells the page what its visitor holds.
-    assert.deepEqual(tokens.checkRelease(relA, publicApp, tokens.forApp('appA', 60)), { scope: 'app', appId: 'appA' });
-    assert.deepEqual(tokens.checkApp(publicApp, tokens.forApp('appA', 60)), { scope: 'app', appId: 'appA' });
+    const in60 = Math.floor(T0 / 1000) + 60;
+    assert.deepEqual(tokens.checkRelease(relA, publicApp, tokens.forApp('appA', 60)), { scope: 'app', appId: 'appA', exp: in60 });
+    assert.deepEqual(tokens.checkApp(publicApp, tokens.forApp('appA', 60)), { scope: 'app', appId: 'appA', exp: in60 });
   });
 
   test('a token of another scope (a session) opens nothing', () => {
@@ -139,7 +142,7 @@ describe('LinkTokens.checkRelease / checkApp', () => {
     const t = tokens.forRelease('relA', 90);
     assert.equal(signer.verify(t, T0).exp, T0 / 1000 + 90);
     now = T0 + 89_000;
-    assert.deepEqual(tokens.checkRelease(relA, appA, t), { scope: 'release', releaseId: 'relA' });
+    assert.deepEqual(tokens.checkRelease(relA, appA, t), { scope: 'release', releaseId: 'relA', exp: T0 / 1000 + 90, viaApp: false });
     now = T0 + 90_000;
     assert.equal(refusal(() => tokens.checkRelease(relA, appA, t)).code, 'TOKEN_EXPIRED');
     now = T0 + 500; // sub-second clocks round down: exp stays whole seconds

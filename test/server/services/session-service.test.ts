@@ -26,7 +26,7 @@ let sessions: SessionService;
 before(async () => {
   repos = await openRepositories(':memory:');
   tokens = new ApiTokenService(repos, clock, sha256(BOOTSTRAP));
-  sessions = new SessionService(signer, tokens, clock, TTL, true);
+  sessions = new SessionService(signer, tokens, repos, clock, TTL, true);
 });
 after(async () => {
   await repos?.close();
@@ -92,7 +92,7 @@ describe('SessionService', () => {
   test('cookie options: HttpOnly, SameSite=Lax, path /, Secure as configured, expiring with the session', () => {
     const at = new Date(T0 + TTL * 1000);
     assert.deepEqual(sessions.cookieOptions(at), { httpOnly: true, sameSite: 'lax', secure: true, path: '/', expires: at });
-    assert.equal(new SessionService(signer, tokens, clock, TTL, false).cookieOptions(at).secure, false);
+    assert.equal(new SessionService(signer, tokens, repos, clock, TTL, false).cookieOptions(at).secure, false);
     assert.equal(sessions.ttlSeconds, TTL);
     assert.equal(SESSION_COOKIE, 'otaship_session');
   });
