@@ -18,6 +18,7 @@ import { caRoutes } from './routes/ca.js';
 import { udidRoutes } from './routes/udid.js';
 import { pageRoutes } from './routes/pages.js';
 import { adminRoutes } from './routes/admin.js';
+import { cliRoutes } from './routes/cli.js';
 import { renderErrorPage } from '../web/pages/error.js';
 
 export interface BuildServerOptions {
@@ -83,6 +84,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     udidRoutes,
     pageRoutes,
     adminRoutes,
+    cliRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;
