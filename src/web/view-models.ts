@@ -168,6 +168,8 @@ export interface AdminTokenView {
 
 export interface AdminTokensPageView {
   user: AdminUser;
+  /** The server's public URL, for the CLI snippets; none: no snippets. */
+  publicUrl?: string;
   tokens: AdminTokenView[];
   apps: { id: string; name: string; platform: Platform }[];
   now: Date;

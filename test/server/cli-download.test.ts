@@ -7,11 +7,12 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../../src/version.js';
+import { cliSnippets } from '../../src/web/cli-snippets.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { closedPortUrl } from '../client/mimic-api.js';
@@ -110,7 +111,7 @@ describe('the CLI served by the server', () => {
     assert.equal((await fetch(installPageUrl)).status, 200);
   });
 
-  test('the .tgz installs from its URL with npm (no registry) and publishes; npx runs it the same way', async () => {
+  test('the .tgz installs from its URL with npm (no registry) and its otaship command publishes', async () => {
     const machine = await cleanEnv('tgz');
     const prefix = join(machine.cwd, 'prefix');
     const install = await run('npm', ['install', '-g', '--prefix', prefix, `${srv.baseUrl}/cli/otaship.tgz`], machine);
@@ -122,9 +123,18 @@ describe('the CLI served by the server', () => {
     const { releaseId } = JSON.parse(published.stdout) as { releaseId: string };
     assert.deepEqual((await releasesOf('com.example.standalone')).filter((id) => !before.includes(id)), [releaseId]);
 
-    const npx = await run('npx', ['-y', `${srv.baseUrl}/cli/otaship.tgz`, 'publish', ipa, '--server', srv.baseUrl, '--token', srv.adminToken, '--json'], await cleanEnv('npx'));
-    assert.equal(npx.code, 0, npx.stderr);
-    const viaNpx = (JSON.parse(npx.stdout) as { releaseId: string }).releaseId;
-    assert.ok((await releasesOf('com.example.standalone')).includes(viaNpx));
+  });
+
+  test('the snippets the admin shows work as written (npx, and curl + node)', async () => {
+    for (const snippet of cliSnippets(srv.publicUrl).filter((s) => !s.command.startsWith('npm install -g'))) {
+      const machine = await cleanEnv(`snippet-${snippet.label.length}`);
+      await mkdir(join(machine.cwd, 'build'));
+      await copyFile(ipa, join(machine.cwd, 'build', 'App.ipa'));
+      const before = await releasesOf('com.example.standalone');
+      const shell = await run('sh', ['-ec', snippet.command], { ...machine, env: { ...machine.env, OTASHIP_TOKEN: srv.adminToken } });
+      assert.equal(shell.code, 0, `${snippet.command}\n${shell.stderr}`);
+      assert.ok(shell.stdout.includes('Install page: '), shell.stdout);
+      assert.equal((await releasesOf('com.example.standalone')).filter((id) => !before.includes(id)).length, 1, snippet.label);
+    }
   });
 });
