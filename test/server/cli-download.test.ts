@@ -95,7 +95,7 @@ describe('the CLI served by the server', () => {
     assert.equal(tgz.headers.get('content-type'), 'application/gzip');
     assert.equal(tgz.headers.get('content-disposition'), `attachment; filename="otaship-cli-${VERSION}.tgz"`);
     assert.notEqual(tgz.headers.get('etag'), etag);
-    assert.equal((await fetch(`${srv.baseUrl}/cli/other.js`)).status, 404);
+    for (const name of ['other.js', 'constructor', '__proto__', '..%2Fpackage.json']) assert.equal((await fetch(`${srv.baseUrl}/cli/${name}`)).status, 404, name);
   });
 
   test('the .mjs, downloaded into an empty folder, publishes a package with plain node', async () => {

@@ -4,6 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,4 +127,28 @@ describe('release source', () => {
       assert.equal(await releaseCount(), before);
     });
   }
+
+  test('a bad source is refused from the headers, before the body is read (no upload wasted)', async () => {
+    // This server gives up on a silent body after 1 s: were the source checked only after reading
+    // the body, the answer would be that idle refusal, not the source's VALIDATION.
+    const quick = await startTestServer({ settings: { uploadIdleTimeout: 1 } });
+    try {
+      const url = new URL('/api/v1/releases?ci=jenkins&buildUrl=javascript:alert(1)', quick.baseUrl);
+      const answer = await new Promise<{ status: number; body: string }>((done, fail) => {
+        const req = httpRequest(url, { method: 'POST', headers: quick.auth({ 'content-type': 'application/octet-stream', 'content-length': String(50 * 1024 * 1024) }) });
+        req.on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', fail);
+        req.flushHeaders(); // headers only: not one byte of the announced 50 MiB is sent
+      });
+      assert.equal(answer.status, 400, answer.body);
+      assert.match(answer.body, /buildUrl must be an absolute http\(s\) URL/);
+    } finally {
+      await quick.stop();
+    }
+  });
 });
