@@ -16,6 +16,27 @@ import { cliSnippets } from '../../src/web/cli-snippets.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { closedPortUrl } from '../client/mimic-api.js';
+import sharp from 'sharp';
+import { apkBuffer, encodeArsc, encodeAxml, file, int, manifestTree, ref, resourceIds, str } from '../helpers/synthetic-apk.js';
+
+/** An APK whose only icon is WebP: extracting it as PNG needs sharp. */
+async function webpIconApk(path: string): Promise<string> {
+  const names = [
+    { type: 'string', name: 'app_name' },
+    { type: 'mipmap', name: 'ic_launcher' },
+  ];
+  const ids = resourceIds(names);
+  const webp = await sharp({ create: { width: 96, height: 96, channels: 4, background: '#336699' } }).webp().toBuffer();
+  const arsc = encodeArsc([
+    { ...names[0]!, values: [{ value: str('Webp') }] },
+    { ...names[1]!, values: [{ config: { density: 320 }, value: file('res/mipmap-xhdpi/ic_launcher.webp') }] },
+  ]).buf;
+  const manifest = encodeAxml(
+    manifestTree({ package: 'com.example.webp', versionCode: int(3), versionName: str('1.0'), minSdk: int(24), targetSdk: int(34), label: ref(ids.get('string/app_name')!), icon: ref(ids.get('mipmap/ic_launcher')!) }),
+  );
+  await writeFile(path, await apkBuffer({ manifest, arsc, files: { 'res/mipmap-xhdpi/ic_launcher.webp': webp }, v1: true }));
+  return path;
+}
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -109,6 +130,16 @@ describe('the CLI served by the server', () => {
     const { releaseId, installPageUrl } = JSON.parse(published.stdout) as { releaseId: string; installPageUrl: string };
     assert.deepEqual(await releasesOf('com.example.standalone'), [releaseId]);
     assert.equal((await fetch(installPageUrl)).status, 200);
+
+    // inspect works without node_modules; only a WebP icon (sharp, native) is out of reach, said in one line.
+    const apk = await webpIconApk(join(machine.cwd, 'webp.apk'));
+    const inspected = await run(process.execPath, [cli, 'inspect', '--json', apk], machine);
+    assert.equal(inspected.code, 0, inspected.stderr);
+    assert.equal((JSON.parse(inspected.stdout) as { name: string }).name, 'Webp');
+    const icon = await run(process.execPath, [cli, 'inspect', '--icon', join(machine.cwd, 'icon.png'), apk], machine);
+    assert.equal(icon.code, 2);
+    assert.equal(icon.stdout, '');
+    assert.match(icon.stderr, /^otaship: This APK's icon is WebP or JPEG; converting it needs the native sharp package.*npm install -g otaship.*\n$/);
   });
 
   test('the .tgz installs from its URL with npm (no registry) and its otaship command publishes', async () => {
