@@ -83,6 +83,12 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
       ...warnings.map((w) => `warning: ${printable(w.message)}`),
     ];
   }
+  // Read once: the same provenance is printed and sent.
+  const source = flags.source ? detectCiSource(process.env) : null;
+  if (source) {
+    const where = [source.branch, source.commit?.slice(0, 12)].filter(Boolean).join(' @ ');
+    description.push(`Source: ${printable(source.ci)}${where ? ` ${printable(where)}` : ''}`);
+  }
   await client.checkToken();
   for (const line of description) err.write(`${line}\n`);
 
@@ -108,7 +114,7 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
     const options = {
       notes,
       force: flags.force === true,
-      source: flags.source ? detectCiSource(process.env) : null,
+      source,
       checkToken: false,
       onProgress: (sent: number, total: number) => {
         progress.sent = sent;
