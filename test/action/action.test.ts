@@ -127,4 +127,13 @@ describe('GitHub Action', () => {
     assert.equal(badFlag.code, 1);
     assert.match(badFlag.stdout, /input "force" must be true or false/);
   });
+
+  test('the app name from the package cannot add markup or links to the job summary', async () => {
+    const hostile = await buildIpa({ bundleId: 'com.example.hostile', displayName: '<img src=x onerror=alert(1)> [click](https://evil.example)', out: join(dir, 'Hostile.ipa') });
+    const run = await runAction({ server: srv.baseUrl, token: srv.adminToken, file: hostile });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const heading = run.summary.split('\n')[0]!;
+    assert.ok(!heading.includes('<img') && !heading.includes('[click]('), heading);
+    assert.ok(heading.includes('&#60;img src=x onerror=alert&#40;1&#41;&#62;'), heading);
+  });
 });
