@@ -2,7 +2,7 @@
 // Each area's author keeps its own file; `test/readme.test.ts` fails when README.md is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-export const ORDER = ['link', 'manifest', 'inspect', 'apk', 'server', 'webhooks', 'web', 'devices', 'publish-and-tls', 'storage', 'scale', 'bench-server'];
+export const ORDER = ['link', 'manifest', 'inspect', 'apk', 'server', 'webhooks', 'web', 'devices', 'publish-and-tls', 'ci', 'storage', 'scale', 'bench-server'];
 
 export function assembleReadme() {
   const part = (name) => readFileSync(`docs/readme/${name}.md`, 'utf8').trim();

@@ -81,6 +81,10 @@ export class OtashipClient {
       filename: options.filename ?? basename(path),
       force: options.force ? 'true' : undefined,
       notes: notesInQuery ? notes : undefined,
+      ci: options.source?.ci,
+      branch: options.source?.branch,
+      commit: options.source?.commit,
+      buildUrl: options.source?.buildUrl,
     });
     const result = await exchange({
       url,
@@ -175,7 +179,7 @@ export class OtashipClient {
       url,
       method: 'POST',
       headers: { ...this.#authHeaders(), 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ notes: options.notes, force: options.force === true, filename }),
+      body: JSON.stringify({ notes: options.notes, force: options.force === true, filename, source: options.source ?? undefined }),
       ca: this.#ca,
       signal: options.signal,
       idleTimeoutMs: this.#idleTimeoutMs,

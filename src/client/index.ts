@@ -7,3 +7,5 @@ export type { PublishOptions, ResumablePublishOptions, PublishResponse, PublishS
 export { apiError, networkError } from './errors.js';
 export { precheckPackage } from './precheck.js';
 export type { PrecheckOptions, PrecheckResult } from './precheck.js';
+export { detectCiSource, KNOWN_CIS } from './ci-source.js';
+export type { ReleaseSource } from './ci-source.js';

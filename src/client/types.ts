@@ -1,5 +1,6 @@
 // The JSON the server returns when a release is published (see the server contract). Only the fields
 // the client relies on are typed; the rest passes through untouched.
+import type { ReleaseSource } from './ci-source.js';
 import type { ResumeState } from './resume-state.js';
 
 export interface PublishedRelease {
@@ -41,6 +42,8 @@ export interface PublishOptions {
   force?: boolean;
   /** File name to record; default the file's base name. */
   filename?: string;
+  /** Where the build came from (see ci-source.ts: detectCiSource); shown on the release. */
+  source?: ReleaseSource | null;
   signal?: AbortSignal;
   /** Ask the server whether the token is accepted before sending the file (default true). */
   checkToken?: boolean;

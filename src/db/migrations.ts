@@ -264,6 +264,19 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.alterTable('devices').dropColumn('reviewed_at').execute();
       },
     },
+    '0008_release_source': {
+      // Where a build came from (CI, branch, commit, build link), as `otaship publish` detects it from
+      // the CI's environment: JSON text like `info`, nullable because older releases and uploads from a
+      // laptop have none.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema.alterTable('releases').addColumn('source', 'text').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.alterTable('releases').dropColumn('source').execute();
+      },
+    },
   };
 }
 

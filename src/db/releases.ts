@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { OtashipError } from '../core/errors.js';
 import type { PackageInfo } from '../core/types.js';
-import type { Page, ReleaseRecord, ReleaseRepository } from '../ports/repositories.js';
+import type { Page, ReleaseRecord, ReleaseRepository, ReleaseSource } from '../ports/repositories.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { newId } from './ids.js';
 import { fromDbNullableBool, fromDbNumber, fromDbTime, toDbNullableBool, toDbTime } from './rows.js';
@@ -28,6 +28,7 @@ function toRecord(row: Selectable<ReleasesTable>): ReleaseRecord {
     notes: row.notes,
     isPublic: fromDbNullableBool(row.is_public),
     createdAt: fromDbTime(row.created_at),
+    source: row.source ? (JSON.parse(row.source) as ReleaseSource) : null,
   };
 }
 
@@ -57,6 +58,7 @@ export function releaseRepository(db: Kysely<Database>): ReleaseRepository {
         notes: release.notes,
         is_public: toDbNullableBool(release.isPublic),
         created_at: toDbTime(release.createdAt ?? new Date()),
+        source: release.source ? JSON.stringify(release.source) : null,
       };
       try {
         await db.insertInto('releases').values(row).execute();

@@ -39,6 +39,8 @@ export interface ReleasesTable {
   notes: string;
   is_public: DbNullableBool;
   created_at: DbTimestamp;
+  /** JSON text of the ReleaseSource, or null (migration 0008). */
+  source: string | null;
 }
 
 export interface CountersTable {

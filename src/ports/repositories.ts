@@ -35,6 +35,16 @@ export interface ReleaseRecord {
   /** null: inherit from the app. */
   isPublic: boolean | null;
   createdAt: Date;
+  /** Where the build came from (CI, branch, commit, build link), as the publisher reported it; null: not said. */
+  source: ReleaseSource | null;
+}
+
+/** Provenance of a release, validated by services/release-source.ts; every field but `ci` may be missing. */
+export interface ReleaseSource {
+  ci: string;
+  branch?: string;
+  commit?: string;
+  buildUrl?: string;
 }
 
 export type CounterKind = 'page_view' | 'manifest_fetch' | 'download_complete' | 'download_start';
@@ -77,7 +87,7 @@ export interface AppRepository {
 
 export interface ReleaseRepository {
   /** id is generated when omitted. Throws OtashipError NOT_FOUND when the app does not exist. */
-  create(release: Omit<ReleaseRecord, 'id' | 'createdAt'> & { id?: string; createdAt?: Date }): Promise<ReleaseRecord>;
+  create(release: Omit<ReleaseRecord, 'id' | 'createdAt' | 'source'> & { id?: string; createdAt?: Date; source?: ReleaseSource | null }): Promise<ReleaseRecord>;
   get(id: string): Promise<ReleaseRecord | null>;
   /** Newest first. */
   listByApp(appId: string, options?: { limit?: number; cursor?: string | null }): Promise<Page<ReleaseRecord>>;

@@ -20,6 +20,7 @@ import { udidRoutes } from './routes/udid.js';
 import { pageRoutes } from './routes/pages.js';
 import { adminRoutes } from './routes/admin.js';
 import { entryRoutes } from './routes/entry.js';
+import { cliRoutes } from './routes/cli.js';
 import { renderErrorPage } from '../web/pages/error.js';
 
 export interface BuildServerOptions {
@@ -97,6 +98,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     pageRoutes,
     adminRoutes,
     entryRoutes,
+    cliRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;

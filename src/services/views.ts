@@ -1,6 +1,6 @@
 // The API's JSON shapes for apps and releases (documented in docs/readme/server.md).
 import type { InstallReason, PackageInfo, ProfileType } from '../core/types.js';
-import type { AppRecord, Platform, ReleaseCounts, ReleaseRecord } from '../ports/repositories.js';
+import type { AppRecord, Platform, ReleaseCounts, ReleaseRecord, ReleaseSource } from '../ports/repositories.js';
 import { effectivePublic } from './link-tokens.js';
 import type { ReleaseLinks } from './urls.js';
 
@@ -32,6 +32,8 @@ export interface ReleaseJson {
   /** The release's own setting; null inherits the app's. */
   isPublicOverride: boolean | null;
   createdAt: string;
+  /** Where the build came from, as its publisher reported it; null when not said. */
+  source: ReleaseSource | null;
   minOsVersion: string | null;
   deviceFamilies: string[];
   hasIcon: boolean;
@@ -70,6 +72,7 @@ export function releaseJson(release: ReleaseRecord, app: AppRecord): ReleaseJson
     isPublic: effectivePublic(release, app),
     isPublicOverride: release.isPublic,
     createdAt: release.createdAt.toISOString(),
+    source: release.source,
     minOsVersion: info.minOsVersion,
     deviceFamilies: info.deviceFamilies,
     hasIcon: release.iconKey !== null,

@@ -2,7 +2,7 @@
 // from service results, the renderers turn them into HTML. Every URL here is absolute or root-relative
 // and already carries whatever token it needs; renderers never build URLs or sign anything.
 import type { DeviceFamily, ProfileType } from '../core/types.js';
-import type { DeviceRecord, Platform } from '../ports/repositories.js';
+import type { DeviceRecord, Platform, ReleaseSource } from '../ports/repositories.js';
 
 export interface ProfileView {
   type: ProfileType;
@@ -38,6 +38,8 @@ export interface InstallPageView {
   createdAt: Date;
   /** Markdown. */
   notes: string;
+  /** Where the build came from, when its publisher said (optional: older callers build views without it). */
+  source?: ReleaseSource | null;
   minOsVersion: string | null;
   deviceFamilies: DeviceFamily[];
   iconUrl: string | null;
@@ -113,6 +115,8 @@ export interface AdminReleaseView {
   createdAt: Date;
   size: number;
   notes: string;
+  /** Where the build came from, when its publisher said. */
+  source?: ReleaseSource | null;
   /** Effective visibility, and whether it is inherited from the app (isPublic null). */
   isPublic: boolean;
   inherited: boolean;
@@ -164,6 +168,8 @@ export interface AdminTokenView {
 
 export interface AdminTokensPageView {
   user: AdminUser;
+  /** The server's public URL, for the CLI snippets; none: no snippets. */
+  publicUrl?: string;
   tokens: AdminTokenView[];
   apps: { id: string; name: string; platform: Platform }[];
   now: Date;

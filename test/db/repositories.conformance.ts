@@ -148,6 +148,15 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       assert.equal(await repos.releases.get('nope'), null);
     });
 
+    test('releases: the source (provenance) round-trips; none is null', async () => {
+      const app = await newApp();
+      const source = { ci: 'gitlab-ci', branch: 'feature/ü', commit: 'c0ffee', buildUrl: 'https://gitlab.example.com/-/jobs/1' };
+      const withSource = await repos.releases.create({ ...releaseInput(app.id), source });
+      assert.deepEqual((await repos.releases.get(withSource.id))?.source, source);
+      const without = await repos.releases.create(releaseInput(app.id));
+      assert.equal((await repos.releases.get(without.id))?.source, null);
+    });
+
     test('releases: creating one for a missing app is NOT_FOUND and leaves nothing', async () => {
       await rejectsWith(repos.releases.create(releaseInput('no-such-app')), 'NOT_FOUND');
     });

@@ -17,6 +17,7 @@ interface PublishFlags {
   ca?: string;
   json?: boolean;
   resume: boolean;
+  source: boolean;
 }
 
 /**
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .option('--no-check', 'skip the local package check before uploading')
     .option('--ca <file>', 'trust this CA certificate (PEM), e.g. the ca.crt of a self-signed otaship server')
     .option('--json', 'print {releaseId, appId, installPageUrl, installLink, manifestUrl, downloadUrl} as JSON')
+    .option('--no-source', 'do not send where the build came from (CI, branch, commit, build URL; read from the CI environment)')
     .option('--no-resume', `send the package in one plain request instead of a resumable upload (used above ${RESUMABLE_THRESHOLD / 1024 / 1024} MiB)`)
     .addHelpText(
       'after',
@@ -55,7 +57,7 @@ and it continues where it stopped (state in $XDG_CACHE_HOME/otaship or ~/.cache/
 }
 
 async function publish(file: string, flags: PublishFlags): Promise<void> {
-  const { OtashipClient, ResumeState, defaultResumeStatePath, summarize } = await import('../../client/index.js');
+  const { OtashipClient, ResumeState, defaultResumeStatePath, summarize, detectCiSource } = await import('../../client/index.js');
   const { ProgressBar, formatBytes } = await import('../progress.js');
   const err = process.stderr;
 
@@ -86,6 +88,12 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
       ...overridden.map((w) => `warning: --force overrides ${w.code}: ${printable(w.message)}`),
     ];
   }
+  // Read once: the same provenance is printed and sent.
+  const source = flags.source ? detectCiSource(process.env) : null;
+  if (source) {
+    const where = [source.branch, source.commit?.slice(0, 12)].filter(Boolean).join(' @ ');
+    description.push(`Source: ${printable(source.ci)}${where ? ` ${printable(where)}` : ''}`);
+  }
   await client.checkToken();
   for (const line of description) err.write(`${line}\n`);
 
@@ -111,6 +119,7 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
     const options = {
       notes,
       force: flags.force === true,
+      source,
       checkToken: false,
       onProgress: (sent: number, total: number) => {
         progress.sent = sent;

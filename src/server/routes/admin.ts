@@ -178,6 +178,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
       tokens: tokens.map((t) => adminTokenView(t, names)),
       apps: apps.map((a) => ({ id: a.id, name: a.name, platform: a.platform })),
       now: services.clock(),
+      publicUrl: config.publicUrl,
     });
     return sendPage(reply, String(html));
   });

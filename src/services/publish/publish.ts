@@ -20,6 +20,7 @@ import type { ReleaseEventSink } from '../webhooks.js';
 import { checkInstallable } from './checks.js';
 import { IconPool } from './icon-pool.js';
 import { renderIcons } from './icons.js';
+import { parseReleaseSource, type ReleaseSourceInput } from '../release-source.js';
 import { stageLocalFile, stageUpload, type StageOptions, type StagedUpload } from './stage.js';
 
 export interface PublishOptions {
@@ -27,6 +28,8 @@ export interface PublishOptions {
   force?: boolean;
   /** Original file name, used in messages. */
   filename?: string;
+  /** Where the build came from, as the client sent it (checked by parseReleaseSource before anything else). */
+  source?: ReleaseSourceInput | null;
 }
 
 export interface PublishResult {
@@ -187,6 +190,7 @@ export class PublishService {
     if (typeof notes !== 'string' || notes.length > MAX_NOTES) {
       throw new OtashipError('VALIDATION', `notes must be text of at most ${MAX_NOTES} characters`);
     }
+    const source = options.source ? parseReleaseSource(options.source) : null;
     const info = await this.#inspect(staged.path, label);
     const platform: Platform = info.kind === 'ipa' ? 'ios' : 'android';
     const existing = await this.repos.apps.findByBundle(platform, info.bundleId);
@@ -248,6 +252,7 @@ export class PublishService {
         notes,
         isPublic: null,
         createdAt: now,
+        source,
       });
       return { app, release, links: this.urls.release(release, app), warnings, overridden };
     } catch (err) {

@@ -4,6 +4,7 @@ import { html, raw, type SafeHtml } from '../html.js';
 import { formatDate, formatDateTime, humanSize } from '../format.js';
 import { renderMarkdown } from '../markdown.js';
 import { versionLabel } from './install.js';
+import { sourceFragment } from '../source.js';
 import { adminLayout, insecureBanner } from './admin-layout.js';
 import type { AdminAppPageView, AdminAppView, AdminAppsPageView, AdminReleaseView, CountsView } from '../view-models.js';
 
@@ -77,6 +78,7 @@ function releaseRow(r: AdminReleaseView, platform: string): SafeHtml {
     <span class="muted"><time datetime="${r.createdAt.toISOString()}">${formatDateTime(r.createdAt)}</time> · ${humanSize(r.size)}${
       r.profileType ? html` · ${r.profileType}` : ''
     }${r.profileExpiresAt ? html` · profile until ${formatDate(r.profileExpiresAt)}` : ''}</span>
+    ${r.source ? html`<span class="muted">Built by ${sourceFragment(r.source, true)}</span>` : ''}
   </div>
   <p class="counts-full muted">${r.counts.pageViews} page views · ${r.counts.manifestFetches} manifest fetches · ${r.counts.downloadsStarted} downloads started · ${r.counts.downloadsCompleted} completed</p>
   <div class="release-notes markdown" data-role="notes-view">${notes.value === '' ? html`<p class="muted">No release notes.</p>` : notes}</div>

@@ -3,6 +3,7 @@
 import { html, type SafeHtml } from '../html.js';
 import { formatDate } from '../format.js';
 import { adminLayout } from './admin-layout.js';
+import { cliSnippetsSection } from '../cli-snippets.js';
 import type { AdminTokenView, AdminTokensPageView } from '../view-models.js';
 
 function status(t: AdminTokenView, now: Date): SafeHtml {
@@ -48,6 +49,7 @@ export function renderAdminTokensPage(view: AdminTokensPageView): SafeHtml {
   <thead><tr><th>Name</th><th>Scope</th><th>Created</th><th>Last used</th><th>Expires</th><th>Status</th><th></th></tr></thead>
   <tbody>${rows}</tbody>
 </table>
-${view.tokens.length === 0 ? html`<p class="muted empty">No tokens yet.</p>` : ''}`,
+${view.tokens.length === 0 ? html`<p class="muted empty">No tokens yet.</p>` : ''}
+${view.publicUrl ? cliSnippetsSection(view.publicUrl) : ''}`,
   });
 }

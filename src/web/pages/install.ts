@@ -9,6 +9,7 @@ import { html, raw, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
 import { renderMarkdown } from '../markdown.js';
 import { qrSvg } from '../qr.js';
+import { sourceFragment } from '../source.js';
 import { daysUntil, formatDate, formatDateTime, humanSize, relativeDays } from '../format.js';
 import type { InstallPageView, ProfileView } from '../view-models.js';
 
@@ -133,6 +134,7 @@ function details(view: InstallPageView): SafeHtml {
     ['Size', humanSize(view.size)],
     ['Published', formatDateTime(view.createdAt)],
   ];
+  if (view.source) rows.push(['Built by', sourceFragment(view.source, false)]);
   if (view.minOsVersion) rows.push([view.platform === 'ios' ? 'Requires iOS' : 'Min SDK', view.minOsVersion]);
   if (view.deviceFamilies.length > 0) {
     rows.push(['Devices', view.deviceFamilies.map((f) => FAMILY_LABELS[f] ?? f).join(', ')]);

@@ -23,7 +23,7 @@ function app(id: string, isPublic = false): AppRecord {
 function release(id: string, appId: string, isPublic: boolean | null = null): ReleaseRecord {
   return {
     id, appId, version: '1.0', build: '1', name: id, size: 1, sha256: '0'.repeat(64), packageKey: `releases/${id}/package.ipa`,
-    iconKey: null, icon57Key: null, icon512Key: null, info: {} as PackageInfo, notes: '', isPublic, createdAt: new Date(T0),
+    iconKey: null, icon57Key: null, icon512Key: null, info: {} as PackageInfo, notes: '', isPublic, createdAt: new Date(T0), source: null,
   };
 }
 

@@ -12,11 +12,22 @@ import { authenticate } from '../../auth.js';
 import { closeAfterRefusal } from '../../http/lingering-close.js';
 import type { ServerDeps } from '../../deps.js';
 import { flag } from './body.js';
+import { parseReleaseSource, type ReleaseSourceInput } from '../../../services/release-source.js';
 
 interface UploadQuery {
   notes?: string;
   force?: string;
   filename?: string;
+  // Where the build came from (services/release-source.ts checks them).
+  ci?: string;
+  branch?: string;
+  commit?: string;
+  buildUrl?: string;
+}
+
+/** The provenance fields of a query or form, by their API names. */
+function sourceFields(from: Record<string, unknown>): ReleaseSourceInput {
+  return { ci: from.ci, branch: from.branch, commit: from.commit, buildUrl: from.buildUrl };
 }
 
 export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -42,6 +53,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Prom
       principal = await authenticate(request, services);
       // Query options are checked before the body is read: a typo must not cost a whole upload.
       flag(request.query.force, 'force');
+      parseReleaseSource(sourceFields(request.query as Record<string, unknown>));
     } catch (err) {
       // Do not read (and discard) gigabytes the caller may not send: close after answering.
       closeAfterRefusal(request, reply);
@@ -92,6 +104,7 @@ async function publishRaw(
       notes: q.notes,
       force: flag(q.force, 'force'),
       filename: q.filename,
+      source: sourceFields(q as Record<string, unknown>),
     });
   } finally {
     await staged.dispose();
@@ -132,6 +145,7 @@ async function publishMultipart(
       notes: fields.notes ?? query.notes,
       force: flag(fields.force ?? query.force, 'force'),
       filename: filename ?? query.filename,
+      source: fields.ci !== undefined ? sourceFields(fields) : sourceFields(query as Record<string, unknown>),
     });
   } finally {
     await staged?.dispose();

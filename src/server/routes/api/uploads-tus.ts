@@ -18,6 +18,7 @@ import { appJson, authorize, releaseJson } from '../../../services/index.js';
 import type { PublishResult } from '../../../services/publish/publish.js';
 import { OWNER_METADATA, UPLOAD_ID } from '../../../services/resumable/blob-upload-store.js';
 import { ResumableUploads } from '../../../services/resumable/uploads.js';
+import type { ReleaseSourceInput } from '../../../services/release-source.js';
 import { authenticate } from '../../auth.js';
 import { closeAfterRefusal } from '../../http/lingering-close.js';
 import type { ServerDeps } from '../../deps.js';
@@ -49,6 +50,8 @@ interface PublishBody {
   notes?: unknown;
   force?: unknown;
   filename?: unknown;
+  /** {ci, branch?, commit?, buildUrl?}: where the build came from (services/release-source.ts). */
+  source?: unknown;
 }
 
 export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDeps): Promise<void> {
@@ -122,6 +125,7 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
         notes: optionalString(body.notes, 'notes'),
         force: optionalBoolean(body.force, 'force'),
         filename: optionalString(body.filename, 'filename'),
+        source: sourceObject(body.source),
       });
       return reply.code(201).send(publishedJson(result));
     },
@@ -234,4 +238,12 @@ function optionalBoolean(v: unknown, name: string): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'boolean') throw new OtashipError('VALIDATION', `${name} must be true or false`);
   return v;
+}
+
+function sourceObject(value: unknown): ReleaseSourceInput | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new OtashipError('VALIDATION', 'source must be a JSON object {ci, branch?, commit?, buildUrl?}');
+  }
+  return value as ReleaseSourceInput;
 }
