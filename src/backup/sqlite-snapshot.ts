@@ -4,10 +4,9 @@
 // and restarts if another connection writes meanwhile: the result is one committed state.
 import { existsSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
+import type { Database as SqliteDb } from 'better-sqlite3';
 import { OtashipError } from '../core/errors.js';
 import type { BackupRelease } from './manifest.js';
-
-type SqliteDb = import('better-sqlite3').Database;
 
 async function open(path: string, readonly: boolean): Promise<SqliteDb> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');

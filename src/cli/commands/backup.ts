@@ -87,6 +87,8 @@ Example (cron, nightly at 03:00; % must be escaped in crontab):
     .action(async (dir: string, flags: CommonFlags & { withoutSecrets?: boolean }) => {
       const n = concurrency(flags);
       const config = await serverConfig(flags);
+      const { assertLiveDatabase } = await import('../../backup/verify.js');
+      assertLiveDatabase(config);
       const open = await storeOpener(config);
       const { createBackup } = await import('../../backup/create.js');
       const store = await open();
