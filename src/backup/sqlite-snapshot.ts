@@ -68,6 +68,8 @@ export async function sqliteReleases(path: string): Promise<BackupRelease[]> {
   const db = await open(path, false);
   try {
     return (db.prepare(RELEASE_BLOBS_SQL).all() as ReleaseRow[]).map(toBackupRelease);
+  } catch (err) {
+    throw new OtashipError('STORAGE', `cannot read the releases of the SQLite database ${path} (is it an otaship database?): ${(err as Error).message}`, { cause: err });
   } finally {
     db.close();
   }
