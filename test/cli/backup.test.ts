@@ -6,6 +6,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -59,6 +60,21 @@ function otashipStreaming(args: string[], onLine: (line: string) => void): Promi
   });
 }
 
+/**
+ * GET on a connection of its own that closes afterwards (no keep-alive agent): a kept-alive
+ * download connection holds the server's stop() until its idle timeout.
+ */
+function getClosing(url: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((done, fail) => {
+    httpGet(url, { agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.once('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.once('error', fail);
+    }).once('error', fail);
+  });
+}
+
 interface Published {
   release: { id: string };
   installPageUrl: string;
@@ -109,16 +125,22 @@ describe('otaship backup while serving, restore, verify', () => {
     before = [];
     for (let i = 0; i < 12; i++) before.push(await publish());
 
+    // The server keeps its signing key in <data dir>/signing.key (or, in versions before the key
+    // file, in the database): make sure one is there to be carried, without replacing the server's.
+    await writeFile(join(srv.dataDir, 'signing.key'), `${'k'.repeat(43)}\n`, { flag: 'wx', mode: 0o600 }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+
     backupDir = join(work, 'nightly');
     let backupDone = false;
     let started!: () => void;
     const backupStarted = new Promise<void>((r) => (started = r));
     const during: Published[] = [];
-    // Publishers keep going until the backup has finished, so publishes overlap its snapshot and
-    // its blob copying.
+    // Publishers start once the backup has begun and keep going until it has finished (up to a
+    // bound that keeps the restore below small), so publishes overlap its snapshot and blob copying.
     const publisher = async () => {
       await backupStarted;
-      while (!backupDone) during.push(await publish());
+      while (!backupDone && during.length < 16) during.push(await publish());
     };
     const publishers = [publisher(), publisher()];
     const run = otashipStreaming(['backup', backupDir, '--data-dir', srv.dataDir], (line) => {
@@ -154,6 +176,9 @@ describe('otaship backup while serving, restore, verify', () => {
     assert.equal((await stat(backupDir)).mode & 0o777, 0o700);
     assert.equal((await stat(join(backupDir, 'manifest.json'))).mode & 0o777, 0o600);
     assert.equal((await stat(join(backupDir, 'otaship.db'))).mode & 0o777, 0o600);
+    assert.ok(manifest.secrets.includes('signing.key'));
+    assert.equal((await stat(join(backupDir, 'secrets', 'signing.key'))).mode & 0o777, 0o600);
+    assert.equal(await readFile(join(backupDir, 'secrets', 'signing.key'), 'utf8'), await readFile(join(srv.dataDir, 'signing.key'), 'utf8'));
     const blob = manifest.blobs[0]!;
     assert.equal((await stat(join(backupDir, 'blobs', ...blob.key.split('/')))).mode & 0o777, 0o600);
   });
@@ -170,6 +195,9 @@ describe('otaship backup while serving, restore, verify', () => {
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, new RegExp(`Restored and verified ${manifest.releases.length} release\\(s\\)`));
 
+    const { stat } = await import('node:fs/promises');
+    assert.equal((await stat(join(dataDir, 'signing.key'))).mode & 0o777, 0o600);
+    assert.equal(await readFile(join(dataDir, 'signing.key'), 'utf8'), await readFile(join(backupDir, 'secrets', 'signing.key'), 'utf8'));
     const restored = await startTestServer({ settings: { dataDir, publicUrl: PUBLIC_URL } });
     try {
       const verify = await otaship(['verify', dataDir]);
@@ -193,9 +221,9 @@ describe('otaship backup while serving, restore, verify', () => {
       // The package it points at downloads from the restored storage, byte for byte.
       const packageUrl = /<string>(https:\/\/[^<]*\/package\.ipa[^<]*)<\/string>/.exec(xml)?.[1]?.replaceAll('&amp;', '&');
       assert.ok(packageUrl, xml);
-      const download = await fetch(onRestored(packageUrl));
+      const download = await getClosing(onRestored(packageUrl));
       assert.equal(download.status, 200);
-      assert.deepEqual(Buffer.from(await download.arrayBuffer()), ipa);
+      assert.deepEqual(download.body, ipa);
     } finally {
       await restored.stop();
       await rm(dataDir, { recursive: true, force: true });
