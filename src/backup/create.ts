@@ -27,6 +27,7 @@ import {
   type BackupManifest,
   type BackupRelease,
 } from './manifest.js';
+import { syncPath, syncTree } from './durable.js';
 import { dataFolderSecrets } from './secrets.js';
 import { editSnapshot, hasLegacySecret, snapshotSqlite, sqliteReleases } from './sqlite-snapshot.js';
 
@@ -100,7 +101,9 @@ export async function createBackup(config: Config, blobs: BlobStore, dir: string
       secrets,
     };
     await writeFile(join(work, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await syncTree(work);
     await rename(work, target);
+    await syncPath(dirname(target));
     const bytes = dbHash.size + manifest.blobs.reduce((n, b) => n + b.size, 0);
     return { dir: target, manifest, bytes, signingKey };
   } catch (err) {

@@ -12,6 +12,7 @@ import { parseDatabaseUrl } from '../db/index.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import { copyBlobIn, forEachLimited } from './blob-files.js';
 import { readManifest, SECRETS_DIR, type BackupManifest } from './manifest.js';
+import { syncPath } from './durable.js';
 import { SIGNING_KEY_FILE } from './secrets.js';
 import { verifyBackup, verifyFailure, verifyLive, type VerifyReport } from './verify.js';
 
@@ -73,7 +74,9 @@ export async function restoreBackup(config: Config, openStore: () => Promise<Blo
       await mkdir(dirname(db.path), { recursive: true, mode: 0o700 });
       await copyFile(dbFile, tmp);
       await chmod(tmp, 0o600);
+      await syncPath(tmp);
       await rename(tmp, db.path);
+      await syncPath(dirname(db.path));
     } else {
       const { restorePostgres } = await import('./postgres-dump.js');
       await restorePostgres(db.url, dbFile, options.force, m.droppedReleases);
