@@ -72,10 +72,14 @@ export async function restoreBackup(config: Config, openStore: () => Promise<Blo
       for (const suffix of ['-wal', '-shm', '-journal']) await rm(`${db.path}${suffix}`, { force: true });
       const tmp = `${db.path}.restoring-${randomBytes(4).toString('hex')}`;
       await mkdir(dirname(db.path), { recursive: true, mode: 0o700 });
-      await copyFile(dbFile, tmp);
-      await chmod(tmp, 0o600);
-      await syncPath(tmp);
-      await rename(tmp, db.path);
+      try {
+        await copyFile(dbFile, tmp);
+        await chmod(tmp, 0o600);
+        await syncPath(tmp);
+        await rename(tmp, db.path);
+      } finally {
+        await rm(tmp, { force: true });
+      }
       await syncPath(dirname(db.path));
     } else {
       const { restorePostgres } = await import('./postgres-dump.js');
