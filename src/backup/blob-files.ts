@@ -63,11 +63,25 @@ export async function hashStoredBlob(store: BlobStore, key: string): Promise<{ s
   return { size, sha256: hash.digest('hex') };
 }
 
-/** Runs `fn` over items, `concurrency` at a time; every item runs even when some fail. */
+/**
+ * Runs `fn` over items, `concurrency` at a time. After a failure no new item starts, and the first
+ * error is thrown only once every running one has settled: the caller may then remove what they
+ * were writing without a straggler writing into it afterwards.
+ */
 export async function forEachLimited<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   });
-  await Promise.all(workers);
+  const results = await Promise.allSettled(workers);
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
 }
