@@ -11,6 +11,7 @@ import { register as registerServe } from './commands/serve.js';
 import { register as registerPublish } from './commands/publish.js';
 import { register as registerToken } from './commands/token.js';
 import { register as registerStorage } from './commands/storage.js';
+import { register as registerBackup } from './commands/backup.js';
 import { VERSION } from '../version.js';
 
 const program = new Command();
@@ -30,6 +31,7 @@ for (const register of [
   registerPublish,
   registerToken,
   registerStorage,
+  registerBackup,
 ]) {
   register(program);
 }
