@@ -102,7 +102,7 @@ describe('expiry is counted in days of milliseconds', () => {
     for (const days of [0, -1, 36501, Number.NaN, Number.POSITIVE_INFINITY]) {
       assert.deepEqual(await rejection(service.create(admin, { name: 'bad', expiresInDays: days })), {
         code: 'VALIDATION',
-        message: 'expiresInDays must be a number of days between 1 and 36500',
+        message: 'expiresInDays must be a whole number of days from 1 to 36500 (or null: never)',
       }, String(days));
     }
   });
