@@ -21,6 +21,8 @@ export interface ComposeOptions {
   logger?: FastifyServerOptions['logger'];
   /** Webhook delivery timing (tests shorten it). */
   webhooks?: WebhookDispatchOptions;
+  /** How long close() waits for requests in flight before closing their connections (10 s). */
+  shutdownDrainMs?: number;
 }
 
 export interface TlsMaterial {
@@ -40,6 +42,9 @@ export interface Composed {
   close(): Promise<void>;
 }
 
+
+/** How long a shutdown waits for requests in flight before it closes their connections. */
+const SHUTDOWN_DRAIN_MS = 10_000;
 export async function compose(config: Config, options: ComposeOptions = {}): Promise<Composed> {
   await ensureDataDirectory(config.dataDir);
   await ensureDataDirectory(config.tmpDir);
@@ -103,7 +108,22 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       tls,
       async close() {
         clearInterval(sweeper);
-        await app.close();
+        // Requests in flight get a bounded drain: a download to a phone that stopped reading would
+        // otherwise hold the shutdown (and a deploy) for as long as the phone stays connected.
+        let drain: NodeJS.Timeout | undefined;
+        const closing = app.close();
+        await Promise.race([
+          closing,
+          new Promise<void>((resolve) => {
+            drain = setTimeout(() => {
+              app.server.closeAllConnections();
+              resolve();
+            }, options.shutdownDrainMs ?? SHUTDOWN_DRAIN_MS);
+            drain.unref();
+          }),
+        ]);
+        clearTimeout(drain);
+        await closing;
         await services.publish.close();
         await sweeping;
         await services.webhooks.dispatcher.stop();

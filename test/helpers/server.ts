@@ -32,6 +32,8 @@ export interface TestServerOptions {
   logger?: boolean;
   /** Webhook delivery timing (e.g. a short poll and retry delays). */
   webhooks?: WebhookDispatchOptions;
+  /** How long stop() lets requests in flight finish before closing their connections. */
+  shutdownDrainMs?: number;
 }
 
 export interface TestServer {
@@ -89,6 +91,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         clock,
         logger: options.logger ?? false,
         ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+        ...(options.shutdownDrainMs !== undefined ? { shutdownDrainMs: options.shutdownDrainMs } : {}),
       });
       let stopped = false;
       return {
