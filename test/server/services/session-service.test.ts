@@ -73,7 +73,10 @@ describe('SessionService', () => {
     assert.deepEqual(s.principal, { tokenId: t.record.id, name: 'editor', admin: false, appId: null, via: 'session' });
     const payload = signer.verify(s.value, now);
     assert.deepEqual(payload, { sub: payload.sub, scope: 'session', exp: s.expiresAt.getTime() / 1000 });
-    assert.ok(!s.value.includes(t.token.split('_')[2]!));
+    // The secret is base64url and may itself hold '_': take all of it after `ota_<id>_`.
+    const secret = t.token.slice(`ota_${t.record.id}_`.length);
+    assert.equal(secret.length, 43);
+    assert.ok(!s.value.includes(secret));
     assert.notEqual(payload.sub, t.record.id);
     assert.notEqual(payload.sub, t.token);
     // 18 random bytes, base64url: a fresh id per sign-in.
@@ -143,6 +146,29 @@ describe('SessionService', () => {
     assert.deepEqual(await rejection(sessions.resolve(s.value)), NOT_VALID);
     // Only that session: another sign-in with the same token goes on working.
     assert.equal((await otherInstance.resolve(kept.value)).tokenId, t.record.id);
+  });
+
+  test('a forged or other-scope value is refused, and ends nothing, without reading the database', async () => {
+    now = T0;
+    const s = await sessions.signIn(BOOTSTRAP);
+    const id = idOf(s.value);
+    let reads = 0;
+    const counting: Pick<Repositories, 'sessions'> = {
+      sessions: {
+        create: (r) => repos.sessions.create(r),
+        getLive: (h, at) => (reads++, repos.sessions.getLive(h, at)),
+        delete: (h) => (reads++, repos.sessions.delete(h)),
+        deleteExpired: (at) => repos.sessions.deleteExpired(at),
+      },
+    };
+    const guarded = new SessionService(signer, tokens, counting, clock, TTL, true);
+    for (const value of [`${s.value}x`, '', signer.sign({ sub: id, scope: 'app', exp: T0 / 1000 + 60 })]) {
+      assert.deepEqual(await rejection(guarded.resolve(value)), NOT_VALID);
+      await guarded.signOut(value);
+    }
+    assert.equal(reads, 0);
+    assert.equal((await guarded.resolve(s.value)).admin, true);
+    assert.equal(reads, 1);
   });
 
   test('sign-out with a forged, foreign or other-scope value ends nothing', async () => {
