@@ -9,13 +9,13 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OtashipError } from '../../../src/core/errors.js';
 import { openRepositories } from '../../../src/db/index.js';
 import type { Repositories } from '../../../src/ports/repositories.js';
 import { ApiTokenService, BOOTSTRAP_TOKEN_ID, sha256 } from '../../../src/services/api-tokens.js';
 import type { Principal } from '../../../src/services/principal.js';
 import { SESSION_COOKIE, SessionService } from '../../../src/services/sessions.js';
 import { Signer } from '../../../src/services/signing.js';
+import { rejection } from '../../helpers/otaship-errors.js';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 let now = T0;
@@ -47,16 +47,6 @@ after(async () => {
   await repos?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof OtashipError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  return { code: 'OK', message: '' };
-}
 
 const NOT_VALID = { code: 'UNAUTHENTICATED', message: 'the admin session is not valid, has ended or has expired: sign in again' };
 /** The session id a cookie value carries (the signed payload's subject). */
