@@ -89,6 +89,8 @@ describe('expiry is counted in days of milliseconds', () => {
     assert.equal((await service.create(admin, { name: 'forever' })).record.expiresAt, null);
     assert.equal((await service.create(admin, { name: 'also forever', expiresInDays: null })).record.expiresAt, null);
     assert.ok((await service.create(admin, { name: 'century', expiresInDays: 36500 })).record.expiresAt);
+    // The shortest expiry is one day.
+    assert.equal((await service.create(admin, { name: 'one day', expiresInDays: 1 })).record.expiresAt, new Date(T0 + 86_400_000).toISOString());
     for (const days of [0, -1, 36501, 1.5, 0.0001, Number.NaN, Number.POSITIVE_INFINITY]) {
       assert.deepEqual(await rejection(service.create(admin, { name: 'bad', expiresInDays: days })), {
         code: 'VALIDATION',
