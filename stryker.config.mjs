@@ -37,7 +37,9 @@ export const MODULES = {
   },
   cgbi: {
     mutate: ['src/core/png/cgbi.ts'],
-    tests: ['test/core/png/cgbi.test.ts'],
+    // Every PNG test (the filter, chunk and budget tests included) plus the two callers that feed
+    // icons through the converter.
+    tests: ['test/core/png/*.test.ts', 'test/services/publish/icons.test.ts', 'test/core/inspect/icon-budget.test.ts'],
   },
 };
 

@@ -5,9 +5,10 @@
 import { spawn } from 'node:child_process';
 import { chmod } from 'node:fs/promises';
 import { OtashipError } from '../core/errors.js';
+import { LEGACY_SECRET_SETTING } from '../core/secret-locations.js';
 import { redact } from '../db/index.js';
 import type { BackupRelease } from './manifest.js';
-import { LEGACY_SECRET_SETTING, RELEASE_BLOBS_SQL, toBackupRelease, type ReleaseRow } from './sqlite-snapshot.js';
+import { RELEASE_BLOBS_SQL, toBackupRelease, type ReleaseRow } from './sqlite-snapshot.js';
 
 /**
  * The URL without its password, and the password for PGPASSWORD: a password on the command line

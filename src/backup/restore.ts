@@ -8,12 +8,12 @@ import { copyFile, chmod, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { OtashipError } from '../core/errors.js';
+import { SIGNING_KEY_FILE } from '../core/secret-locations.js';
 import { parseDatabaseUrl } from '../db/index.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import { copyBlobIn, forEachLimited } from './blob-files.js';
 import { readManifest, SECRETS_DIR, type BackupManifest } from './manifest.js';
 import { syncPath } from './durable.js';
-import { SIGNING_KEY_FILE } from './secrets.js';
 import { verifyBackup, verifyFailure, verifyLive, type VerifyReport } from './verify.js';
 
 export interface RestoreOptions {

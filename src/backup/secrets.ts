@@ -5,9 +5,7 @@
 //   tls/*        the self-signed TLS certificate authority phones were asked to trust, and its key
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-
-export const SIGNING_KEY_FILE = 'signing.key';
-const TLS_DIR = 'tls';
+import { SIGNING_KEY_FILE, TLS_DIR } from '../core/secret-locations.js';
 
 /** Relative paths (with '/') of the secrets present in `dataDir`. */
 export async function dataFolderSecrets(dataDir: string): Promise<string[]> {

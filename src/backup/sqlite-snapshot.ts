@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { chmod } from 'node:fs/promises';
 import type { Database as SqliteDb } from 'better-sqlite3';
 import { OtashipError } from '../core/errors.js';
+import { LEGACY_SECRET_SETTING } from '../core/secret-locations.js';
 import type { BackupRelease } from './manifest.js';
 
 async function open(path: string, readonly: boolean): Promise<SqliteDb> {
@@ -94,9 +95,6 @@ export async function editSnapshot(path: string, edits: { dropReleases: readonly
     db.close();
   }
 }
-
-/** Where versions before <data dir>/signing.key kept the generated signing key. */
-export const LEGACY_SECRET_SETTING = 'link_signing_secret';
 
 export async function hasLegacySecret(path: string): Promise<boolean> {
   const db = await open(path, true);

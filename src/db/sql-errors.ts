@@ -1,5 +1,6 @@
 // Recognises constraint violations from either driver so repositories can turn them into catalogue
 // errors (CONFLICT, NOT_FOUND) instead of leaking driver messages.
+import { type FaultKind, NETWORK_UNAVAILABLE } from '../core/faults.js';
 
 function codeOf(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err) {
@@ -21,26 +22,12 @@ export function isForeignKeyViolation(err: unknown): boolean {
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
-/** What an infrastructure fault means for the request that met it. */
-export type FaultKind = 'unavailable' | 'full';
-
 /**
  * PostgreSQL SQLSTATEs that mean "the server is not there or not taking work now", not "your query
  * is wrong": class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, starting up),
  * 53300 (too many connections), 53200 (out of memory), 58000/58030 (system / I/O error).
  */
 const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '53200', '58000', '58030']);
-/** Socket-level errno codes the pg driver passes through when it cannot reach the server. */
-const NET_UNAVAILABLE = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
 /**
  * pg raises these without a code when a connection dies under a query or the pool cannot hand one
  * out in time; matched by message because the driver gives nothing else to match on.
@@ -64,7 +51,7 @@ export function databaseFault(err: unknown): FaultKind | null {
   if (code !== undefined) {
     if (/^SQLITE_(IOERR|CANTOPEN|BUSY|LOCKED|READONLY|PROTOCOL|NOLFS)/.test(code)) return 'unavailable';
     if (code.startsWith('08') && code.length === 5) return 'unavailable';
-    if (PG_UNAVAILABLE.has(code) || NET_UNAVAILABLE.has(code)) return 'unavailable';
+    if (PG_UNAVAILABLE.has(code) || NETWORK_UNAVAILABLE.has(code)) return 'unavailable';
   }
   const message = err instanceof Error ? err.message : '';
   if (PG_MESSAGES.some((re) => re.test(message))) return 'unavailable';

@@ -3,7 +3,8 @@
 // INSUFFICIENT_STORAGE for a full disk, 503 UNAVAILABLE for a database or storage that cannot be
 // reached now. Used by the server's error edge and the CLI's, so neither calls such a fault a bug.
 import { OtashipError, isOtashipError } from '../core/errors.js';
-import { databaseFault, type FaultKind } from '../db/sql-errors.js';
+import type { FaultKind } from '../core/faults.js';
+import { databaseFault } from '../db/sql-errors.js';
 import { storageFault } from '../storage/faults.js';
 
 /** Seconds a client is told to wait (Retry-After) before trying again after a 503. */

@@ -13,12 +13,10 @@ import { chmod, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config/types.js';
 import { OtashipError } from '../core/errors.js';
+import { LEGACY_SECRET_SETTING, SIGNING_KEY_FILE } from '../core/secret-locations.js';
 import type { SettingsRepository } from '../ports/repositories.js';
 import { readIfExists, writeIfAbsent } from '../tls/pem-files.js';
 
-export const SIGNING_KEY_FILE = 'signing.key';
-/** Where versions before the key file kept the generated key. */
-export const LEGACY_SECRET_SETTING = 'link_signing_secret';
 /** A fingerprint (not the key): lets instances tell that they hold the same key file. */
 export const KEY_FINGERPRINT_SETTING = 'signing_key_fingerprint';
 

@@ -1,29 +1,15 @@
 // Recognises storage failures that are the machine's or the network's, not otaship's: a full disk
 // or quota (→ 507 INSUFFICIENT_STORAGE) and a disk, mount or S3 endpoint that cannot be used right
 // now (→ 503 UNAVAILABLE). The server's error edge and the CLI turn them into catalogue errors.
-import type { FaultKind } from '../db/sql-errors.js';
+import { type FaultKind, NETWORK_UNAVAILABLE } from '../core/faults.js';
 
 /** errno codes of a full file system or an exhausted quota. */
 const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 /**
  * errno codes of a disk or mount that is failing or gone (EIO, a stale NFS handle, a read-only
- * remount after errors) and of an S3 endpoint the socket cannot reach.
+ * remount after errors); an S3 endpoint the socket cannot reach gives one of NETWORK_UNAVAILABLE.
  */
-const UNAVAILABLE = new Set([
-  'EIO',
-  'ESTALE',
-  'EROFS',
-  'ENXIO',
-  'ENODEV',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
+const DISK_UNAVAILABLE = new Set(['EIO', 'ESTALE', 'EROFS', 'ENXIO', 'ENODEV']);
 /** AWS SDK error names of a request that never got an answer, or one S3 asks to retry. */
 const AWS_UNAVAILABLE = new Set(['TimeoutError', 'RequestTimeout', 'SlowDown', 'ServiceUnavailable', 'InternalError', 'NetworkingError']);
 
@@ -39,7 +25,7 @@ export function storageFault(err: unknown): FaultKind | null {
   const e = err as Shaped;
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code && FULL.has(code)) return 'full';
-  if (code && UNAVAILABLE.has(code)) return 'unavailable';
+  if (code && (DISK_UNAVAILABLE.has(code) || NETWORK_UNAVAILABLE.has(code))) return 'unavailable';
   if (typeof e.name === 'string' && AWS_UNAVAILABLE.has(e.name)) return 'unavailable';
   const status = e.$metadata?.httpStatusCode;
   if (typeof status === 'number' && status >= 500) return 'unavailable';

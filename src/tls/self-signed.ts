@@ -13,6 +13,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { OtashipError } from '../core/errors.js';
+import { TLS_DIR } from '../core/secret-locations.js';
 import { caScopeOf, certificateNames, createCa, createLeaf, type PemPair } from './certificates.js';
 import { caScopeFor, collectServerNames, sameNames, withinScope, type ServerNames } from './names.js';
 import { ensureDir, joinPair, readIfExists, splitPair, writeAtomic, writeIfAbsent } from './pem-files.js';
@@ -69,7 +70,7 @@ export async function ensureSelfSignedTls(options: SelfSignedTlsOptions): Promis
     extra: options.names ?? [],
   });
 
-  const dir = join(options.dataDir, 'tls');
+  const dir = join(options.dataDir, TLS_DIR);
   const paths = { dir, ca: join(dir, 'ca.pem'), caCert: join(dir, 'ca.crt'), server: join(dir, 'server.pem') };
   try {
     await ensureDir(dir);

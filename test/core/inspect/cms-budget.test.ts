@@ -5,19 +5,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DER_LIMITS } from '../../../src/core/budget.js';
 import { readDeviceResponse } from '../../../src/core/device/index.js';
-import { OtashipError } from '../../../src/core/errors.js';
 import { decodeProfile } from '../../../src/core/inspect/profile/index.js';
 import { cmsContent } from '../../../src/core/inspect/profile/cms.js';
 import { bareCms, referenceBomb, tlv } from '../../helpers/bombs.js';
-
-function refusedAs(code: string, pattern?: RegExp) {
-  return (e: unknown): boolean => {
-    assert.ok(e instanceof OtashipError, `an OtashipError, not ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    return true;
-  };
-}
+import { refusedAs } from '../../helpers/otaship-errors.js';
 
 /** An OCTET STRING nested `levels` times in constructed OCTET STRINGs. */
 function nestedOctets(content: Buffer, levels: number): Buffer {

@@ -5,18 +5,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PLIST_LIMITS } from '../../../src/core/budget.js';
-import { OtashipError } from '../../../src/core/errors.js';
 import { readPlistDict } from '../../../src/core/plist/read.js';
 import { arrayObject, asciiObject, binaryPlist, dictObject, marker, referenceBomb } from '../../helpers/bombs.js';
-
-function refusedAs(code: string, pattern?: RegExp) {
-  return (e: unknown): boolean => {
-    assert.ok(e instanceof OtashipError, `an OtashipError, not ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    return true;
-  };
-}
+import { refusedAs } from '../../helpers/otaship-errors.js';
 
 /** A dictionary { k: chain } where each of `levels` arrays holds the next one once. */
 function deepBinary(levels: number): Buffer {

@@ -112,7 +112,7 @@ describe('CgBI decoder limits', () => {
     for (const [w, h] of [[12000, 12000], [2049, 2048], [65535, 65535]] as const) {
       assert.throws(
         () => toStandardPng(undecodablePng(w, h, { cgbi: true })),
-        (e: unknown) => isOtashipError(e) && e.code === 'ICON_TOO_LARGE',
+        (e: unknown) => isOtashipError(e) && e.code === 'ICON_TOO_LARGE' && e.message.startsWith(`The CgBI icon is ${w}×${h} pixels`),
         `${w}×${h}`,
       );
     }
@@ -140,6 +140,20 @@ describe('CgBI decoder limits', () => {
       () => toStandardPng(rawPng(bad, { width: 4, height: 3, cgbi: true })),
       (e: unknown) => e instanceof PngConversionError && /row 1 has unknown filter type 5/.test(e.message),
     );
+    // One byte short is short: every row is its filter byte plus width × channels bytes.
+    const oneShort = rawRows(8, 4, 4, [0], TRICKY).subarray(0, 4 * (8 * 4 + 1) - 1);
+    assert.throws(
+      () => toStandardPng(rawPng(oneShort, { width: 8, height: 4, cgbi: true })),
+      (e: unknown) => e instanceof PngConversionError && /shorter than its dimensions/.test(e.message),
+    );
+    // 16 bits per channel, even in a colour type the decoder knows, is refused rather than misread.
+    const deep = rawPng(rawRows(8, 3, 4, [0], TRICKY), { width: 4, height: 3, cgbi: true });
+    deep[IHDR_DATA + 8] = 16; // bit depth (colour type stays 6)
+    assert.throws(
+      () => toStandardPng(deep),
+      (e: unknown) => e instanceof PngConversionError && e.message === 'unsupported CgBI pixel format (bit depth 16, colour type 6)',
+    );
+    assert.throws(() => toStandardPng(Buffer.from('GIF89a')), (e: unknown) => e instanceof PngConversionError && e.message === 'not a PNG image');
     const grey = rawPng(rawRows(4, 3, 3, [0], TRICKY), { width: 4, height: 3, cgbi: true });
     grey[IHDR_DATA + 9] = 0; // colour type 0 (greyscale)
     assert.throws(() => toStandardPng(grey), (e: unknown) => e instanceof PngConversionError && /unsupported CgBI pixel format/.test(e.message));

@@ -4,8 +4,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZIP_LIMITS, type ZipLimits } from '../../../src/core/budget.js';
-import { OtashipError } from '../../../src/core/errors.js';
 import { findRecord, nameAt, readCentralDirectory } from '../../../src/core/zip/central-directory.js';
+import { refusedAs } from '../../helpers/otaship-errors.js';
 
 /** A zip that is only a central directory (records point at offset 0) and its end record. */
 function directoryOnly(names: Buffer[], declared: { count?: number } = {}): Buffer {
@@ -29,15 +29,6 @@ function directoryOnly(names: Buffer[], declared: { count?: number } = {}): Buff
 function read(zip: Buffer, limits?: ZipLimits) {
   const readAt = async (buf: Buffer, pos: number): Promise<number> => zip.copy(buf, 0, pos, Math.min(zip.length, pos + buf.length));
   return readCentralDirectory(readAt, 'test.zip', zip.length, limits);
-}
-
-function refusedAs(code: string, pattern?: RegExp) {
-  return (e: unknown): boolean => {
-    assert.ok(e instanceof OtashipError, `an OtashipError, not ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    return true;
-  };
 }
 
 describe('zip directory budget', () => {

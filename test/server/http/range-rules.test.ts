@@ -23,6 +23,14 @@ describe('decideRange', () => {
     assert.deepEqual(decideRange({ range: 'bytes=0-9', ifRange: 'W/"abc"' }, 100, v), { kind: 'full' });
   });
 
+  test('If-Range: an entity tag is never read as a date, even one whose text Date.parse would accept', () => {
+    const date = v.lastModified.toUTCString();
+    // V8's Date.parse skips the quotes and the W/, so only the leading '"' or 'W/' tells a tag apart.
+    assert.equal(Date.parse(`W/"${date}"`), v.lastModified.getTime());
+    assert.deepEqual(decideRange({ range: 'bytes=0-9', ifRange: `W/"${date}"` }, 100, v), { kind: 'full' });
+    assert.deepEqual(decideRange({ range: 'bytes=0-9', ifRange: `"${date}` }, 100, v), { kind: 'full' });
+  });
+
   test('If-None-Match: "*" with spaces, and a W/ only as a prefix is ignored', () => {
     assert.deepEqual(decideRange({ ifNoneMatch: '  *  ' }, 100, v), { kind: 'not-modified' });
     const inner = { etag: '"aW/b"', lastModified: v.lastModified };

@@ -3,11 +3,11 @@
 // kind of bad token.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OtashipError } from '../../../src/core/errors.js';
 import { openRepositories } from '../../../src/db/index.js';
 import type { Repositories } from '../../../src/ports/repositories.js';
 import { ApiTokenService, BOOTSTRAP_TOKEN_ID, sha256, tokenView } from '../../../src/services/api-tokens.js';
 import type { Principal } from '../../../src/services/principal.js';
+import { rejection } from '../../helpers/otaship-errors.js';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
 let now = T0;
@@ -28,16 +28,6 @@ before(async () => {
 after(async () => {
   await repos?.close();
 });
-
-async function rejection(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof OtashipError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  return { code: 'OK', message: '' };
-}
 
 describe('revocation is for admins only', () => {
   test('a non-admin token cannot revoke any token, its own included; the token keeps working', async () => {
@@ -94,12 +84,14 @@ describe('expiry is counted in days of milliseconds', () => {
     now = T0;
   });
 
-  test('no expiry: expiresAt null; out-of-range days are refused', async () => {
+  test('no expiry: expiresAt null; out-of-range and fractional days are refused', async () => {
     now = T0;
     assert.equal((await service.create(admin, { name: 'forever' })).record.expiresAt, null);
     assert.equal((await service.create(admin, { name: 'also forever', expiresInDays: null })).record.expiresAt, null);
     assert.ok((await service.create(admin, { name: 'century', expiresInDays: 36500 })).record.expiresAt);
-    for (const days of [0, -1, 36501, Number.NaN, Number.POSITIVE_INFINITY]) {
+    // The shortest expiry is one day.
+    assert.equal((await service.create(admin, { name: 'one day', expiresInDays: 1 })).record.expiresAt, new Date(T0 + 86_400_000).toISOString());
+    for (const days of [0, -1, 36501, 1.5, 0.0001, Number.NaN, Number.POSITIVE_INFINITY]) {
       assert.deepEqual(await rejection(service.create(admin, { name: 'bad', expiresInDays: days })), {
         code: 'VALIDATION',
         message: 'expiresInDays must be a whole number of days from 1 to 36500 (or null: never)',

@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { OtashipError } from '../../../src/core/errors.js';
 import type { PackageInfo } from '../../../src/core/types.js';
 import type { AppRecord, ReleaseRecord } from '../../../src/ports/repositories.js';
-import { LinkTokens, PUBLIC_GRANT, effectivePublic, opensApp, opensRelease, type Grant } from '../../../src/services/link-tokens.js';
+import {
+  LinkTokens,
+  PUBLIC_GRANT,
+  effectivePublic,
+  grantExpiry,
+  opensApp,
+  opensAssets,
+  opensRelease,
+  viaApp,
+  type Grant,
+} from '../../../src/services/link-tokens.js';
 import { Signer } from '../../../src/services/signing.js';
 
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -148,5 +158,115 @@ describe('LinkTokens.checkRelease / checkApp', () => {
     now = T0 + 500; // sub-second clocks round down: exp stays whole seconds
     assert.equal(signer.verify(tokens.forApp('appA', 10), T0).exp, T0 / 1000 + 10);
     now = T0;
+  });
+});
+
+const ASSET_ON_PAGE = {
+  code: 'TOKEN_INVALID',
+  message: "this link's token opens the app's download only (it comes from a manifest), not an install page: ask for a new install link",
+};
+const SET_PRIVATE = {
+  code: 'TOKEN_INVALID',
+  message: "this release is set private: only its own install link opens it, not the app's latest-release link",
+};
+const OTHER_RELEASE = { code: 'TOKEN_INVALID', message: 'the access token in this link belongs to another release' };
+const privRel = release('priv', 'appA', false);
+
+describe('asset grants and links minted through an app link', () => {
+  test('opensAssets: an asset grant opens its own release\'s files (and public ones), never a page', () => {
+    const asset: Grant = { scope: 'asset', releaseId: 'relA', exp: EXP, viaApp: false };
+    assert.equal(opensAssets(asset, relA, appA), true);
+    assert.equal(opensAssets(asset, relB, appB), false);
+    assert.equal(opensAssets(asset, release('pub', 'appB', true), appB), true);
+    assert.equal(opensAssets(asset, relB, app('appB', true)), true);
+    assert.equal(opensRelease(asset, relA, appA), false);
+    // Other grants open files where they open the page.
+    assert.equal(opensAssets({ scope: 'app', appId: 'appA', exp: EXP }, relA, appA), true);
+    assert.equal(opensAssets({ scope: 'app', appId: 'appA', exp: EXP }, relB, appB), false);
+    assert.equal(opensAssets(PUBLIC_GRANT, relA, appA), false);
+    assert.equal(opensAssets(PUBLIC_GRANT, relA, app('appA', true)), true);
+  });
+
+  test('minted through an app link (viaApp), release and asset grants stay under the app rule', () => {
+    const appAsset: Grant = { scope: 'asset', releaseId: 'priv', exp: EXP, viaApp: true };
+    const ownAsset: Grant = { scope: 'asset', releaseId: 'priv', exp: EXP, viaApp: false };
+    assert.equal(opensAssets(appAsset, privRel, appA), false);
+    assert.equal(opensAssets(ownAsset, privRel, appA), true);
+    assert.equal(opensAssets({ scope: 'asset', releaseId: 'relA', exp: EXP, viaApp: true }, relA, appA), true);
+    // The release's own app decides, not the app record it is paired with.
+    assert.equal(opensAssets({ scope: 'asset', releaseId: 'relB', exp: EXP, viaApp: true }, relB, appA), false);
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'priv', exp: EXP, viaApp: true }, privRel, appA), false);
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'relA', exp: EXP, viaApp: true }, relA, appA), true);
+    assert.equal(opensRelease({ scope: 'release', releaseId: 'relB', exp: EXP, viaApp: true }, relB, appA), false);
+  });
+
+  test('viaApp and grantExpiry read the grant', () => {
+    assert.equal(viaApp({ scope: 'app', appId: 'appA', exp: EXP }), true);
+    assert.equal(viaApp({ scope: 'release', releaseId: 'r', exp: EXP, viaApp: true }), true);
+    assert.equal(viaApp({ scope: 'release', releaseId: 'r', exp: EXP, viaApp: false }), false);
+    assert.equal(viaApp({ scope: 'asset', releaseId: 'r', exp: EXP, viaApp: true }), true);
+    assert.equal(viaApp({ scope: 'asset', releaseId: 'r', exp: EXP, viaApp: false }), false);
+    assert.equal(viaApp(PUBLIC_GRANT), false);
+    assert.equal(grantExpiry(PUBLIC_GRANT), null);
+    assert.equal(grantExpiry({ scope: 'app', appId: 'appA', exp: EXP }), EXP);
+    assert.equal(grantExpiry({ scope: 'asset', releaseId: 'r', exp: EXP + 1, viaApp: false }), EXP + 1);
+  });
+
+  test('minted links carry their scope, and notAfter caps their expiry (never extends it)', () => {
+    now = T0 + 700; // sub-second part rounds down
+    const s0 = Math.floor(T0 / 1000);
+    assert.deepEqual(signer.verify(tokens.forRelease('r', 60), now), { sub: 'r', scope: 'release', exp: s0 + 60 });
+    assert.deepEqual(signer.verify(tokens.forRelease('r', 60, { viaApp: true, notAfter: s0 + 30 }), now), { sub: 'r', scope: 'app-release', exp: s0 + 30 });
+    assert.deepEqual(signer.verify(tokens.forRelease('r', 60, { notAfter: s0 + 90 }), now), { sub: 'r', scope: 'release', exp: s0 + 60 });
+    assert.deepEqual(signer.verify(tokens.forAssets('r', 60), now), { sub: 'r', scope: 'asset', exp: s0 + 60 });
+    assert.deepEqual(signer.verify(tokens.forAssets('r', 60, { viaApp: true, notAfter: s0 + 20 }), now), { sub: 'r', scope: 'app-asset', exp: s0 + 20 });
+    assert.deepEqual(signer.verify(tokens.forApp('a', 60, s0 + 10), now), { sub: 'a', scope: 'app', exp: s0 + 10 });
+    assert.deepEqual(signer.verify(tokens.forApp('a', 60), now), { sub: 'a', scope: 'app', exp: s0 + 60 });
+    assert.equal(tokens.expiry(60), s0 + 60);
+    assert.equal(tokens.expiry(60, null), s0 + 60);
+    assert.equal(tokens.expiry(60, s0 + 61), s0 + 60);
+    assert.equal(tokens.expiry(60, s0 + 59), s0 + 59);
+    now = T0;
+  });
+
+  test('checkRelease: an app-release link is told when its release is set private; an asset token is no page token', () => {
+    now = T0;
+    assert.deepEqual(tokens.checkRelease(relA, appA, tokens.forRelease('relA', 3600, { viaApp: true })), {
+      scope: 'release', releaseId: 'relA', exp: EXP, viaApp: true,
+    });
+    assert.deepEqual(refusal(() => tokens.checkRelease(privRel, appA, tokens.forRelease('priv', 3600, { viaApp: true }))), SET_PRIVATE);
+    assert.deepEqual(tokens.checkRelease(privRel, appA, tokens.forRelease('priv', 3600)), { scope: 'release', releaseId: 'priv', exp: EXP, viaApp: false });
+    assert.deepEqual(refusal(() => tokens.checkRelease(relA, appA, tokens.forAssets('relA', 3600))), ASSET_ON_PAGE);
+    assert.deepEqual(refusal(() => tokens.checkRelease(privRel, appA, tokens.forAssets('priv', 3600, { viaApp: true }))), SET_PRIVATE);
+    // A token for another release is only ever "another release", whatever it is.
+    assert.deepEqual(refusal(() => tokens.checkRelease(relA, appA, tokens.forAssets('relB', 3600))), OTHER_RELEASE);
+    assert.deepEqual(refusal(() => tokens.checkRelease(privRel, appA, tokens.forRelease('relA', 3600, { viaApp: true }))), OTHER_RELEASE);
+    assert.deepEqual(refusal(() => tokens.checkRelease(privRel, appA, tokens.forApp('appB', 3600))), OTHER_RELEASE);
+    // On a public release an asset token counts for nothing.
+    assert.deepEqual(tokens.checkRelease(relA, app('appA', true), tokens.forAssets('relA', 3600)), PUBLIC_GRANT);
+  });
+
+  test('checkAssets: asset and page tokens open the files; the app rule and other releases refuse', () => {
+    now = T0;
+    const assetGrant = { scope: 'asset', releaseId: 'relA', exp: EXP, viaApp: false };
+    assert.deepEqual(tokens.checkAssets(relA, appA, tokens.forAssets('relA', 3600)), assetGrant);
+    assert.deepEqual(tokens.checkAssets(relA, appA, tokens.forApp('appA', 3600)), { scope: 'app', appId: 'appA', exp: EXP });
+    assert.deepEqual(refusal(() => tokens.checkAssets(relA, appA, undefined)), {
+      code: 'TOKEN_MISSING',
+      message: 'this build is private and the link has no access token',
+    });
+    assert.deepEqual(refusal(() => tokens.checkAssets(privRel, appA, tokens.forAssets('priv', 3600, { viaApp: true }))), SET_PRIVATE);
+    assert.deepEqual(refusal(() => tokens.checkAssets(relA, appA, tokens.forAssets('relB', 3600))), OTHER_RELEASE);
+    // Public files: what the visitor holds is returned as it is (an asset grant included), a broken token grants nothing.
+    const publicApp = app('appA', true);
+    assert.deepEqual(tokens.checkAssets(relA, publicApp, tokens.forAssets('relA', 3600)), assetGrant);
+    assert.deepEqual(tokens.checkAssets(relA, publicApp, 'garbage'), PUBLIC_GRANT);
+    assert.deepEqual(tokens.checkAssets(relA, publicApp, undefined), PUBLIC_GRANT);
+  });
+
+  test('checkApp: an asset token opens no latest page, and counts for nothing on a public one', () => {
+    now = T0;
+    assert.deepEqual(refusal(() => tokens.checkApp(appA, tokens.forAssets('relA', 3600))), ASSET_ON_PAGE);
+    assert.deepEqual(tokens.checkApp(app('appA', true), tokens.forAssets('relA', 3600)), PUBLIC_GRANT);
   });
 });

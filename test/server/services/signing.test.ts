@@ -88,7 +88,7 @@ describe('Signer.verify', () => {
     ]) {
       invalid(mint(payload));
     }
-    for (const scope of ['release', 'app', 'session', 'udid-nonce', 'udid-done'] as const) {
+    for (const scope of ['release', 'app', 'session', 'udid-nonce', 'udid-done', 'app-release', 'asset', 'app-asset'] as const) {
       assert.equal(signer.verify(mint(JSON.stringify({ sub: 's', scope, exp: EXP })), NOW).scope, scope);
     }
     // A body with a stray character that base64url decoding would skip: same bytes, other spelling.

@@ -4,19 +4,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ARSC_LIMITS, AXML_LIMITS } from '../../../../src/core/budget.js';
-import { OtashipError } from '../../../../src/core/errors.js';
 import { ResourceTable } from '../../../../src/core/inspect/apk/arsc.js';
 import { parseAxml } from '../../../../src/core/inspect/apk/axml.js';
 import { encodeArsc, encodeAxml, encodeStringPool, file, str, type XmlNode } from '../../../helpers/synthetic-apk.js';
-
-function refusedAs(code: string, pattern?: RegExp) {
-  return (e: unknown): boolean => {
-    assert.ok(e instanceof OtashipError, `an OtashipError, not ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    if (pattern) assert.match(e.message, pattern);
-    return true;
-  };
-}
+import { refusedAs } from '../../../helpers/otaship-errors.js';
 
 function chunk(type: number, header: Buffer, body: Buffer[]): Buffer {
   const h = Buffer.alloc(8);
