@@ -69,7 +69,9 @@ export async function runServerBench(opts: ServerBenchOptions = { quick: false }
     });
     const ipaBytes = (await stat(ipa)).size;
     const token = randomBytes(24).toString('hex');
-    const env = { OTASHIP_DATA_DIR: join(dir, 'data'), OTASHIP_ADMIN_TOKEN: token };
+    // The mixed load keeps 20 resumable publishes of one token in flight: above the default per-token
+    // quota of unfinished uploads (10), which would refuse half of them.
+    const env = { OTASHIP_DATA_DIR: join(dir, 'data'), OTASHIP_ADMIN_TOKEN: token, OTASHIP_UPLOAD_QUOTA_COUNT: '64' };
     const rows: string[][] = [['measure', 'otaship', 'reference', 'ratio', 'target']];
     const notes: string[] = [];
 
