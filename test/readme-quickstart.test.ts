@@ -107,7 +107,12 @@ test('the README quick start works as written: start, sign in with the printed l
   assert.ok(signInUrl.startsWith(`${origin}/admin/first-run?code=`), signInUrl);
 
   // 2. Follow the link: it signs the first admin in.
-  const signIn = await fetch(signInUrl, { redirect: 'manual' });
+  // The link shows a Sign in button whose form posts the code back (as the browser would).
+  const signInPage = await fetch(signInUrl);
+  assert.equal(signInPage.status, 200);
+  const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/.exec(await signInPage.text())?.[1]?.replaceAll('&amp;', '&');
+  assert.ok(action, 'the sign-in page holds its form');
+  const signIn = await fetch(new URL(action, signInUrl), { method: 'POST', redirect: 'manual', headers: { origin } });
   assert.equal(signIn.status, 303);
   const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('otaship_session='))?.split(';')[0];
   assert.ok(cookie, 'the sign-in link sets the session cookie');

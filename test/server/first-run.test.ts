@@ -23,6 +23,8 @@ async function issue(srv: TestServer): Promise<string> {
 }
 
 const visit = (url: string, headers: Record<string, string> = {}) => fetch(url, { redirect: 'manual', headers });
+/** What the page's Sign in button does: post the code back (the link itself only shows the page). */
+const signIn = (url: string, headers: Record<string, string> = {}) => fetch(url, { method: 'POST', redirect: 'manual', headers });
 
 function sessionCookie(res: Response): string {
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('otaship_session='));
@@ -35,7 +37,7 @@ test('the sign-in link signs the first admin in once, backed by a real admin tok
   const url = await issue(srv);
   assert.match(url, /\/admin\/first-run\?code=[A-Za-z0-9_-]{43}$/);
 
-  const res = await visit(url);
+  const res = await signIn(url);
   assert.equal(res.status, 303);
   assert.equal(res.headers.get('location'), '/admin');
   assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
@@ -49,7 +51,7 @@ test('the sign-in link signs the first admin in once, backed by a real admin tok
   const list = JSON.stringify(await tokens.json());
   assert.match(list, /first admin \(sign-in link\)/);
 
-  const again = await visit(url);
+  const again = await signIn(url);
   assert.equal(again.status, 401, 'the link works once');
   assert.equal(again.headers.getSetCookie().length, 0);
   assert.match(again.headers.get('content-type') ?? '', /text\/html/);
@@ -70,16 +72,16 @@ test('a wrong or missing code is refused; the real one still works afterwards', 
   const srv = await newServer();
   const url = await issue(srv);
   const wrong = url.replace(/code=./, (m) => (m.endsWith('A') ? `${m.slice(0, -1)}B` : `${m.slice(0, -1)}A`));
-  assert.equal((await visit(wrong)).status, 401);
-  assert.equal((await visit(`${srv.baseUrl}/admin/first-run`)).status, 401);
-  assert.equal((await visit(url)).status, 303);
+  assert.equal((await signIn(wrong)).status, 401);
+  assert.equal((await signIn(`${srv.baseUrl}/admin/first-run`)).status, 401);
+  assert.equal((await signIn(url)).status, 303);
 });
 
 test('the link expires after an hour', async () => {
   const srv = await newServer();
   const url = await issue(srv);
   srv.clock.advance(3600_000 + 1000);
-  const res = await visit(url);
+  const res = await signIn(url);
   assert.equal(res.status, 401);
   assert.match(await res.text(), /expired/);
 });
@@ -88,14 +90,14 @@ test('a link printed at a later start replaces the earlier one', async () => {
   const srv = await newServer();
   const first = await issue(srv);
   const second = await issue(srv);
-  assert.equal((await visit(first)).status, 401);
-  assert.equal((await visit(second)).status, 303);
+  assert.equal((await signIn(first)).status, 401);
+  assert.equal((await signIn(second)).status, 303);
 });
 
 test('of visitors racing with the same link, exactly one is signed in', async () => {
   const srv = await newServer();
   const url = await issue(srv);
-  const answers = await Promise.all(Array.from({ length: 8 }, () => visit(url)));
+  const answers = await Promise.all(Array.from({ length: 8 }, () => signIn(url)));
   assert.deepEqual(answers.map((r) => r.status).sort(), [303, 401, 401, 401, 401, 401, 401, 401]);
   const tokens = await srv.services.repos.tokens.list();
   assert.equal(tokens.filter((t) => t.admin).length, 1, 'one admin token made');
@@ -119,4 +121,22 @@ test('/ leads to the admin, never a 404', async () => {
   const admin = await visit(new URL('/admin', srv.baseUrl).href);
   assert.equal(admin.status, 303, 'signed out: on to the sign-in page');
   assert.equal(admin.headers.get('location'), '/admin/login');
+});
+
+test('opening the link only shows a Sign in button: previewers that fetch it neither use it up nor get a session', async () => {
+  const srv = await newServer();
+  const url = await issue(srv);
+  for (let i = 0; i < 2; i++) {
+    const page = await visit(url);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.getSetCookie().length, 0, 'no session from a GET');
+    const body = await page.text();
+    const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/.exec(body)?.[1]?.replaceAll('&amp;', '&');
+    assert.ok(action, 'the page holds the sign-in form');
+    assert.equal(new URL(action, srv.baseUrl).href, url, 'the form posts the code back to the link');
+  }
+  const foreign = await signIn(url, { origin: 'https://evil.example' });
+  assert.equal(foreign.status, 403, 'a post from another site is refused');
+  assert.equal(foreign.headers.getSetCookie().length, 0);
+  assert.equal((await signIn(url, { origin: new URL(srv.publicUrl).origin })).status, 303, 'the link still works after all that');
 });

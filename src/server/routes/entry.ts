@@ -5,16 +5,29 @@
 import type { FastifyInstance } from 'fastify';
 import { FIRST_RUN_PATH } from '../../services/first-run.js';
 import { SESSION_COOKIE } from '../../services/sessions.js';
+import { PAGE_HEADERS } from '../../web/page-headers.js';
+import { renderFirstRunPage } from '../../web/pages/first-run.js';
+import { checkFormOrigin, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 
 export async function entryRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
   app.get('/', async (_request, reply) => reply.header('Cache-Control', 'no-store').redirect('/admin', 302));
 
-  // A GET, because the link is opened from a terminal. The code leaves the address bar at once (303
-  // to /admin) and never reaches another site (Referrer-Policy: no-referrer on every response).
+  // The link printed by `otaship serve` opens a page with a Sign in button; only its POST uses the
+  // code, so a link previewer that fetches the link neither uses it up nor gets a session.
   app.get<{ Querystring: { code?: string } }>(FIRST_RUN_PATH, async (request, reply) => {
     const code = typeof request.query.code === 'string' ? request.query.code : '';
-    const session = await services.firstRun.redeem(code); // UNAUTHENTICATED → the HTML error page
+    const action = `${FIRST_RUN_PATH}?code=${encodeURIComponent(code)}`;
+    return reply.code(200).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(String(renderFirstRunPage({ action })));
+  });
+
+  // The code leaves the address bar at once (303 to /admin) and never reaches another site
+  // (Referrer-Policy on every response). Posts from other sites are refused (login CSRF), and failed
+  // codes count as failed sign-ins (throttled per client).
+  app.post<{ Querystring: { code?: string } }>(FIRST_RUN_PATH, async (request, reply) => {
+    checkFormOrigin(request, services.config.publicUrl);
+    const code = typeof request.query.code === 'string' ? request.query.code : '';
+    const session = await throttled(request, services, () => services.firstRun.redeem(code)); // UNAUTHENTICATED → the HTML error page
     reply.setCookie(SESSION_COOKIE, session.value, services.sessions.cookieOptions(session.expiresAt));
     return reply.header('Cache-Control', 'no-store').redirect('/admin', 303);
   });
