@@ -33,6 +33,18 @@ describe('readIconFile and the pixel budget', () => {
     await assert.rejects(readIconFile(path, (await inspect(path)) as IpaInfo), tooLarge);
   });
 
+  test('an icon within the budget is chosen over a larger one past it: a bogus giant does not leave the app iconless', async () => {
+    const path = await buildIpa({
+      icons: [
+        { file: 'AppIcon60x60@2x.png', width: 120, height: 120 },
+        { file: 'AppIcon60x60@3x.png', width: 12000, height: 12000, data: undecodablePng(12000, 12000) },
+      ],
+    });
+    const info = (await inspect(path)) as IpaInfo;
+    assert.deepEqual(info.icon, { entry: 'Payload/Example.app/AppIcon60x60@2x.png', width: 120, height: 120 });
+    assert.ok(await readIconFile(path, info));
+  });
+
   test('the inspected size is checked before the icon is read: a result claiming 12000×12000 is refused', async () => {
     // The file's icon is a harmless 60×60: only the size in the result can refuse it.
     const path = await buildIpa({ icons: [{ file: 'AppIcon60x60@1x.png', width: 60, height: 60 }] });

@@ -5,6 +5,7 @@ import type { IconInfo, InstallReason, IpaInfo } from '../../types.js';
 import type { ZipArchive } from '../../zip/archive.js';
 import { readPlistDict } from '../../plist/read.js';
 import type { PlistDict } from '../../plist/read.js';
+import { withinIconBudget } from '../../png/budget.js';
 import { readPngHeader } from '../../png/size.js';
 import { decodeProfile } from '../profile/index.js';
 import { assessIpa } from '../installability.js';
@@ -78,6 +79,16 @@ function damagedIconReason(damaged: readonly { entry: string; why: string }[], i
   };
 }
 
+/**
+ * The larger icon wins, except that one within the pixel budget beats one past it: a single bogus
+ * 12000×12000 file must not leave the app with no icon when proper ones exist.
+ */
+function outranks(a: { width: number; height: number }, b: { width: number; height: number }): boolean {
+  const aFits = withinIconBudget(a.width, a.height);
+  if (aFits !== withinIconBudget(b.width, b.height)) return aFits;
+  return a.width * a.height > b.width * b.height;
+}
+
 async function bestIcon(
   archive: ZipArchive,
   layout: IpaLayout,
@@ -100,7 +111,7 @@ async function bestIcon(
       continue;
     }
     if (!header) continue;
-    if (!best || header.width * header.height > best.icon.width * best.icon.height) {
+    if (!best || outranks(header, best.icon)) {
       best = { icon: { entry, width: header.width, height: header.height }, bytes };
     }
   }
