@@ -390,6 +390,11 @@ async function onClick(e) {
       await api('DELETE', `/api/v1/devices/${encodeURIComponent(row.dataset.deviceId)}`);
       row.remove();
       flashText('info', `Removed device “${button.dataset.label}”.`);
+    } else if (action === 'review-device') {
+      const row = button.closest('[data-device-id]');
+      const review = button.dataset.review;
+      await api('PATCH', `/api/v1/devices/${encodeURIComponent(row.dataset.deviceId)}`, { review });
+      reloadWithFlash('info', review === 'accept' ? 'The device’s new report was accepted.' : 'Device marked reviewed.');
     } else if (action === 'label-device') {
       const row = button.closest('[data-device-id]');
       const label = prompt('Name for this device in otaship and in devices.txt (empty: the device’s own name)', button.dataset.current || '');

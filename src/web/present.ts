@@ -189,5 +189,10 @@ export function adminTokenView(
 }
 
 export function adminDeviceView(d: DeviceJson): AdminDeviceView {
-  return { ...d, firstRegisteredAt: new Date(d.firstRegisteredAt), lastRegisteredAt: new Date(d.lastRegisteredAt) };
+  return {
+    ...d,
+    firstRegisteredAt: new Date(d.firstRegisteredAt),
+    lastRegisteredAt: new Date(d.lastRegisteredAt),
+    pendingClaim: d.pendingClaim ? { ...d.pendingClaim, at: new Date(d.pendingClaim.at) } : null,
+  };
 }

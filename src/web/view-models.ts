@@ -200,9 +200,14 @@ export interface UdidDonePageView {
   deviceName: string | null;
 }
 
-/** A registered device as the admin page shows it: the stored record as it is. */
-/** The admin page's device row (review state and pending claims are in the API: /api/v1/devices). */
-export type AdminDeviceView = Omit<DeviceRecord, 'reviewedAt' | 'claim'>;
+/**
+ * The admin page's device row: the stored record, whether an admin reviewed it, and what a later
+ * anonymous registration of the same UDID reported (applied only when the admin accepts it).
+ */
+export type AdminDeviceView = Omit<DeviceRecord, 'reviewedAt' | 'claim'> & {
+  reviewed: boolean;
+  pendingClaim: { product: string; version: string; serial: string | null; deviceName: string | null; at: Date } | null;
+};
 
 export interface AdminDevicesPageView {
   user: AdminUser;

@@ -58,6 +58,12 @@ describe('admin devices page in a browser', { skip: BROWSER_SKIP }, () => {
     assert.equal(await row.count(), 1);
     assert.match((await row.textContent()) ?? '', /Lab iPhone/);
 
+    // Registered anonymously: it waits for review until the admin marks it.
+    assert.match((await row.textContent()) ?? '', /New: not reviewed/);
+    await Promise.all([page.waitForEvent('load'), page.click('[data-action=review-device][data-review=keep]')]);
+    assert.doesNotMatch((await page.locator('tr[data-device-id]').textContent()) ?? '', /not reviewed/);
+    assert.ok((await srv.services.repos.devices.findByUdid(UDID))?.reviewedAt, 'reviewed in the database');
+
     page.once('dialog', (d) => void d.accept('QA shelf 2'));
     await Promise.all([page.waitForEvent('load'), page.click('[data-action=label-device]')]);
     assert.match((await page.locator('.device-name').textContent()) ?? '', /QA shelf 2/);

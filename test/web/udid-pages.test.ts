@@ -4,6 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderAdminDevicesPage, renderInstallPage, renderUdidDonePage, renderUdidPage } from '../../src/web/index.js';
 import { parseHtml } from './dom.js';
+import { DomUtils } from 'htmlparser2';
+import type { Element } from 'domhandler';
 import { HOSTILE_NAME, NOW, iosView, profile } from './fixtures.js';
 
 describe('device registration pages', () => {
@@ -70,6 +72,8 @@ describe('admin devices page', () => {
           label: null,
           firstRegisteredAt: NOW,
           lastRegisteredAt: NOW,
+          reviewed: true,
+          pendingClaim: null,
         },
       ],
     }).value;
@@ -81,6 +85,38 @@ describe('admin devices page', () => {
     assert.equal(dom.attr(remove, 'data-label'), HOSTILE_NAME);
     assert.equal(dom.all((el) => el.attribs['data-action'] === 'copy')[0]!.attribs['data-copy'], '00008030-001A2B3C4D5E802E');
     assert.equal(dom.byClass('empty').length, 0);
+  });
+
+  test('a device waiting for review and a pending claim are shown with their actions; the claim is escaped', () => {
+    const device = {
+      id: 'dev2', udid: '00008030-0000000000000002', product: 'iPhone15,2', version: '21E236', serial: null,
+      deviceName: 'Known phone', label: null, firstRegisteredAt: NOW, lastRegisteredAt: NOW,
+    };
+    const dom = parseHtml(
+      renderAdminDevicesPage({
+        user,
+        exportUrl: '/api/v1/devices.txt',
+        udidPageUrl: 'https://ota.example.com/udid',
+        devices: [
+          { ...device, reviewed: false, pendingClaim: null },
+          { ...device, id: 'dev3', reviewed: true, pendingClaim: { product: 'iPad<b>', version: '22A1', serial: null, deviceName: HOSTILE_NAME, at: NOW } },
+        ],
+      }).value,
+    );
+    const row = (id: string) => dom.all((el) => el.attribs['data-device-id'] === id)[0]!;
+    // The review buttons inside one row (htmlparser2's own search, under that row only).
+    const reviews = (id: string) =>
+      (DomUtils.findAll((el) => (el as Element).attribs['data-action'] === 'review-device', row(id).children) as Element[]).map(
+        (b) => b.attribs['data-review'],
+      );
+    assert.match(dom.text(row('dev2')), /New: not reviewed/);
+    assert.deepEqual(reviews('dev2'), ['keep'], 'a new device can be marked reviewed');
+    assert.doesNotMatch(dom.text(row('dev3')), /not reviewed/);
+    const claim = dom.all((el) => el.attribs['data-role'] === 'pending-claim');
+    assert.equal(claim.length, 1, 'only the device with a claim shows one');
+    assert.ok(dom.text(claim[0]!).includes(HOSTILE_NAME), 'the claimed name is shown as text');
+    assert.ok(dom.text(claim[0]!).includes('iPad<b>'));
+    assert.deepEqual(reviews('dev3'), ['accept', 'keep'], 'a claim is accepted or the stored facts kept');
   });
 
   test('empty list, and registration turned off', () => {

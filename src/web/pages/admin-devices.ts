@@ -5,10 +5,31 @@ import { formatDate, formatDateTime } from '../format.js';
 import { adminLayout } from './admin-layout.js';
 import type { AdminDeviceView, AdminDevicesPageView } from '../view-models.js';
 
+/**
+ * Anonymous registrations wait for an admin: a new device until it is marked reviewed (a cap bounds
+ * how many may wait), and a known UDID's new report (name, model) until it is accepted or dropped.
+ */
+function reviewState(d: AdminDeviceView): SafeHtml | string {
+  const claim = d.pendingClaim;
+  const parts: Array<SafeHtml | string> = [];
+  if (!d.reviewed) {
+    parts.push(html`<br><span class="badge badge-bad" data-role="unreviewed">New: not reviewed</span>
+    <button type="button" class="button button-small" data-action="review-device" data-review="keep">Mark reviewed</button>`);
+  }
+  if (claim) {
+    parts.push(html`<div class="notice small" data-role="pending-claim">A new registration of this UDID reports
+    <strong>${claim.deviceName ?? 'no name'}</strong>, ${claim.product}, ${claim.version}${claim.serial ? html`, serial ${claim.serial}` : ''}
+    (<span title="${formatDateTime(claim.at)}">${formatDate(claim.at)}</span>).
+    <button type="button" class="button button-small" data-action="review-device" data-review="accept">Accept</button>
+    <button type="button" class="button button-small" data-action="review-device" data-review="keep">Keep stored</button></div>`);
+  }
+  return parts.length ? html`${parts}` : '';
+}
+
 function deviceRow(d: AdminDeviceView): SafeHtml {
   const name = d.label ?? d.deviceName;
   return html`<tr data-device-id="${d.id}">
-  <td class="device-name">${name ?? html`<span class="muted">unnamed</span>`}${d.label && d.deviceName ? html`<br><span class="muted small">${d.deviceName}</span>` : ''}</td>
+  <td class="device-name">${name ?? html`<span class="muted">unnamed</span>`}${d.label && d.deviceName ? html`<br><span class="muted small">${d.deviceName}</span>` : ''}${reviewState(d)}</td>
   <td><code class="udid">${d.udid}</code> <button type="button" class="button button-small" data-action="copy" data-copy="${d.udid}">Copy</button></td>
   <td>${d.product}</td>
   <td>${d.version}</td>
