@@ -44,6 +44,12 @@ export interface PresignOptions {
   contentType?: string;
 }
 
+/**
+ * Bytes between two progress records of one long write (WriteAtOptions.syncEvery's default, and the
+ * resumable uploads' parts): what a crash mid-PATCH can lose at most.
+ */
+export const SYNC_EVERY = 8 * 1024 * 1024;
+
 export interface WriteAtOptions {
   /** Create the object when it is missing (else a missing object fails with NOT_FOUND). */
   create?: boolean;

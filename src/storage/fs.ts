@@ -11,7 +11,7 @@ import { addAbortSignal } from 'node:stream';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OtashipError } from '../core/errors.js';
-import type { BlobRange, BlobStat, BlobStore, PutOptions, WriteAtOptions } from '../ports/blob-store.js';
+import { SYNC_EVERY, type BlobRange, type BlobStat, type BlobStore, type PutOptions, type WriteAtOptions } from '../ports/blob-store.js';
 import { assertValidKey, assertValidPrefix } from './keys.js';
 import { writeKeepingPartial } from '../core/fs/keep-partial.js';
 import { MeasureStream, checkRange, etagFromSha256, storageError } from './measure.js';
@@ -72,7 +72,7 @@ function isDiskFull(err: unknown): boolean {
 }
 
 /** Bytes written to disk per writeAt() before they are flushed and reported (WriteAtOptions.onDurable). */
-export const SYNC_EVERY = 8 * 1024 * 1024;
+export { SYNC_EVERY };
 
 /**
  * A write stream into an open file from `start` on that flushes and reports its bytes every

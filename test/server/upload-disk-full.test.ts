@@ -1,7 +1,7 @@
 // A resumable upload that meets a full disk, on a real small file system: a 20 MiB tmpfs mounted as
 // the blob storage folder of a real server. The PATCH that runs out of space is answered 507
 // INSUFFICIENT_STORAGE, the bytes it wrote are given back (the disk is not left full), and the upload
-// goes on once there is room. Stores that keep each PATCH as a part (S3) stage it in a local temp
+// goes on once there is room. Stores that keep a PATCH in parts (S3) stage each part in a local temp
 // file first: that one is removed when it fills the disk. Needs mount(2) (root); skipped with a message where it is not allowed,
 // except under CI, where that is a failure.
 import { after, before, describe, test } from 'node:test';
@@ -95,7 +95,9 @@ describe('a resumable upload on a full disk', { skip }, () => {
   test('stores that keep parts (S3): a PATCH whose local temp file fills the disk fails with INSUFFICIENT_STORAGE and leaves nothing', async () => {
     const memory = await openBlobStore({ kind: 'memory' });
     const tmp = join(blobs, 'parts-tmp');
-    const store = new BlobUploadStore(memory, { tmpDir: tmp, expirationMs: 3600_000 });
+    // One part per 64 MiB: the temp file of the first (unfinished) part fills the 20 MiB disk.
+    // Parts stored before a full disk would be kept (they are in the bucket, not on that disk).
+    const store = new BlobUploadStore(memory, { tmpDir: tmp, expirationMs: 3600_000, syncEvery: 64 * MiB });
     const id = 'b'.repeat(32);
     await store.create(new Upload({ id, offset: 0, size: 30 * MiB, metadata: { [OWNER_METADATA]: 'tok' } }));
     const before = await used();

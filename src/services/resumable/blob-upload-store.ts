@@ -2,7 +2,7 @@
 // them (the shared data dir with fs storage, the bucket with S3) and an upload started on one
 // instance continues on another. Layout under `uploads/<id>/`:
 //   info.json                                 size, metadata, owner, creation date, layout (written at creation)
-//   part-<offset 16 digits>-<size 16 digits>-<rnd>   one PATCH's bytes, starting at that offset
+//   part-<offset 16 digits>-<size 16 digits>-<rnd>   bytes of a PATCH (up to SYNC_EVERY), starting at that offset
 //   data                                      with the "file" layout: every PATCH's bytes, in place
 //   final                                     the same file, renamed with the upload's last byte
 //
@@ -29,21 +29,24 @@
 // Going through our BlobStore port gives one implementation for fs, S3 and memory, reuses the
 // adapters' key checks, atomic puts and prefixes, and is covered by the same tests.
 //
-// In the "parts" layout each PATCH body is first written to a local temp file (per request, removed
-// afterwards) and then stored as one part. Bytes that arrived before a connection was cut are kept, so the client resumes
-// from where the cut happened rather than from the previous PATCH. Memory stays constant.
+// In the "parts" layout a PATCH body goes through local temp files (per request, removed afterwards)
+// of SYNC_EVERY bytes, each stored as the next part as soon as it is full (segment-writer.ts), so a
+// crash mid-PATCH keeps the parts stored and one PATCH may leave several consecutive parts. Bytes
+// that arrived before a connection was cut are kept too, so the client resumes from where the cut
+// happened rather than from the previous PATCH. Memory stays constant.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataStore, ERRORS, Upload } from '@tus/server';
 import { OtashipError } from '../../core/errors.js';
-import type { BlobStore } from '../../ports/blob-store.js';
+import { SYNC_EVERY, type BlobStore } from '../../ports/blob-store.js';
 import type { UploadLockRepository } from '../../ports/repositories.js';
 import { writeKeepingPartial } from '../../core/fs/keep-partial.js';
 import { RunningDigests, hashedBody } from './running-digest.js';
+import { SegmentWriter } from './segment-writer.js';
 
 export const UPLOADS_PREFIX = 'uploads/';
 /** Ids come from the tus server's naming function (32 hex digits); anything else is not ours. */
@@ -95,7 +98,7 @@ export interface BlobUploadStoreOptions {
   records?: UploadLockRepository;
   /** The write lease held by the request writing `id` in this process, if any (see upload-lock.ts). */
   leaseOf?: (id: string) => LeaseGuard | undefined;
-  /** Bytes between two progress records inside one PATCH (default: the store's SYNC_EVERY). */
+  /** Bytes between two progress records (file layout) or parts (parts layout) inside one PATCH (default: SYNC_EVERY). */
   syncEvery?: number;
   /** Uploads older than this are expired (tus expiration extension) and swept. */
   expirationMs: number;
@@ -150,14 +153,39 @@ export class BlobUploadStore extends DataStore {
     if (info.offset !== offset) throw ERRORS.INVALID_OFFSET;
 
     if (info.layout === 'file' && this.blobs.writeAt) return this.#writeInPlace(info, body, offset);
+    return this.#writeParts(id, body, offset);
+  }
+
+  /**
+   * One PATCH in the parts layout: its body goes through local temp files of SYNC_EVERY bytes, each
+   * stored as the next part of the chain as soon as it is full, so a crash keeps every part stored
+   * (a PATCH may leave several consecutive parts). What arrived after the last full one is stored
+   * at the end, also when the body was cut. A full temp folder is a 507; the parts already stored
+   * are kept, as they are not on that disk.
+   */
+  async #writeParts(id: string, body: Readable, offset: number): Promise<number> {
+    const lease = this.options.leaseOf?.(id);
+    lease?.check();
     await mkdir(this.options.tmpDir, { recursive: true });
-    const tmp = join(this.options.tmpDir, `upload-tus-${id}-${randomBytes(6).toString('hex')}.part`);
+    const tmpName = `upload-tus-${id}-${randomBytes(6).toString('hex')}`;
+    let segments = 0;
+    let stored = 0;
+    const store = async (path: string, size: number) => {
+      try {
+        lease?.check();
+        await this.#commitPart(id, offset + stored, size, path);
+        stored += size;
+      } finally {
+        await rm(path, { force: true });
+      }
+    };
+    const writer = new SegmentWriter(() => join(this.options.tmpDir, `${tmpName}-${segments++}.part`), this.options.syncEvery ?? SYNC_EVERY, store);
     let bodyError: unknown;
-    let size: number;
     try {
       try {
-        bodyError = await saveKeepingPartial(body, tmp);
+        bodyError = await writeKeepingPartial(body, writer);
       } catch (err) {
+        if (writer.handOverError) throw writer.handOverError;
         // The temp file goes (finally below): a full disk is not left full by a failed PATCH.
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOSPC' || code === 'EDQUOT') {
@@ -165,13 +193,16 @@ export class BlobUploadStore extends DataStore {
         }
         throw err;
       }
-      size = (await stat(tmp).catch(() => null))?.size ?? 0;
-      if (size > 0) await this.#commitPart(id, offset, size, tmp);
+      if (writer.path && writer.size > 0) {
+        const path = writer.path;
+        writer.path = null;
+        await store(path, writer.size);
+      }
     } finally {
-      await rm(tmp, { force: true });
+      if (writer.path) await rm(writer.path, { force: true });
     }
     if (bodyError) throw bodyError;
-    return offset + size;
+    return offset + stored;
   }
 
   override async declareUploadLength(id: string, length: number): Promise<void> {
@@ -468,12 +499,6 @@ export class BlobUploadStore extends DataStore {
     }
     return newest;
   }
-}
-
-/** Writes the body to a new file, keeping what arrived when it is cut off (see keep-partial.ts). */
-function saveKeepingPartial(body: Readable, path: string): Promise<unknown> {
-  // A deep buffer, as in stage.ts: the socket keeps flowing while the thread pool writes.
-  return writeKeepingPartial(body, createWriteStream(path, { flags: 'wx', mode: 0o600, highWaterMark: 8 * 1024 * 1024 }));
 }
 
 function chainEnd(parts: readonly UploadPart[]): number {
