@@ -146,6 +146,12 @@ async function openPostgres(url: string): Promise<Repositories> {
   // An idle client losing its connection emits 'error' on the pool; without a listener that would
   // crash the process. The next query gets a fresh connection.
   pool.on('error', () => {});
+  // The pool listens only to idle clients: a client checked out (inside a transaction, between two
+  // of its queries) whose backend goes away emits 'error' with nobody listening, which would crash
+  // the process. Its pending or next query fails on its own and is answered 503.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialectKeepingErrors({ pool }) });
   const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     const client = new pg.Client({ connectionString: url });

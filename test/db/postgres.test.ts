@@ -7,6 +7,7 @@ import { migrationNames } from '../../src/db/migrations.js';
 import { MIGRATION_LOCK_KEY } from '../../src/db/migrate.js';
 import { openRepositories } from '../../src/db/open.js';
 import { postgresSkipReason, startPostgres } from '../helpers/postgres.js';
+import { waitFor } from '../helpers/wait.js';
 import type { PostgresServer } from '../helpers/postgres.js';
 import { repositoriesConformance } from './repositories.conformance.js';
 
@@ -41,6 +42,49 @@ describe('PostgreSQL specifics', { skip }, () => {
       }
     } finally {
       await Promise.all(opened.map((r) => r.close()));
+    }
+  });
+
+  test('a connection killed while a transaction holds it fails that transaction, not the process', async () => {
+    const pgServer = await server();
+    const url = await pgServer.createDatabase();
+    const repos = await openRepositories(url);
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    // Registered so that a crash shows as a failed assertion here instead of ending the test run.
+    process.on('uncaughtException', onUncaught);
+    try {
+      let killed = 0;
+      const outcome = await repos
+        .transaction(async (tx) => {
+          await tx.apps.list();
+          // The transaction's client is checked out and idle between two queries when its backend goes.
+          killed = await pgServer.terminateConnections(url);
+          // Until the backends are gone from the server (their clients are told as they go), while
+          // this transaction's client sits idle between two queries.
+          const watcher = new pg.Client({ connectionString: url });
+          await watcher.connect();
+          try {
+            await waitFor(async () => {
+              const r = await watcher.query('select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
+              return (r.rows[0] as { n: number }).n === 0;
+            });
+          } finally {
+            await watcher.end();
+          }
+          await tx.apps.list();
+        })
+        .then(
+          () => 'committed',
+          (err: unknown) => (err instanceof Error ? err.message : String(err)),
+        );
+      assert.ok(killed > 0, 'the transaction held a connection to kill');
+      assert.notEqual(outcome, 'committed');
+      assert.deepEqual(uncaught, [], 'no error escaped to the process');
+      assert.ok(Array.isArray(await repos.apps.list()), 'the next query gets a fresh connection');
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await repos.close();
     }
   });
 
