@@ -1,5 +1,5 @@
 // The quick start, run literally: the commands are taken from the quick-start block of
-// docs/readme/_header.md (the source of README.md), run in the repository as a new user would, against
+// README.md, run in the repository as a new user would, against
 // a temp data folder (OTASHIP_DATA_DIR) and a free port instead of ./data and 8080. The test follows the
 // sign-in link the server prints with a real HTTP client, creates a token as the Tokens page does,
 // publishes a synthetic build with the printed publish command, and opens the install page it prints.
@@ -20,7 +20,7 @@ const DEFAULT_ORIGIN = 'http://localhost:8080';
 
 /** The commands of the first ```sh block under "## Quick start" (comment and blank lines dropped). */
 function quickStartCommands(): string[] {
-  const md = readFileSync(join(ROOT, 'docs/readme/_header.md'), 'utf8');
+  const md = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = md.slice(md.indexOf('## Quick start'));
   const block = /```sh\n([\s\S]*?)```/.exec(section);
   assert.ok(block, 'the quick start has a ```sh block');

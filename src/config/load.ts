@@ -61,7 +61,7 @@ export interface RawSettings {
 
 type Key = keyof RawSettings;
 
-/** Every setting and its environment variable (documented in docs/readme/server.md). */
+/** Every setting and its environment variable (documented in docs/server.md). */
 export const SETTINGS: Readonly<Record<Key, string>> = {
   host: 'OTASHIP_HOST',
   port: 'OTASHIP_PORT',

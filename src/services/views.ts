@@ -1,4 +1,4 @@
-// The API's JSON shapes for apps and releases (documented in docs/readme/server.md).
+// The API's JSON shapes for apps and releases (documented in docs/server.md).
 import type { InstallReason, PackageInfo, ProfileType } from '../core/types.js';
 import type { AppRecord, Platform, ReleaseCounts, ReleaseRecord, ReleaseSource } from '../ports/repositories.js';
 import { effectivePublic } from './link-tokens.js';

@@ -1,5 +1,5 @@
 // The catalogue of problems `lintInstallLink` can report. Codes are stable (scripts match on them);
-// the severity is the default one. docs/readme/link.md documents every code (a test checks it).
+// the severity is the default one. docs/link.md documents every code (a test checks it).
 
 export type LinkProblemSeverity = 'error' | 'warning' | 'info';
 

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LINK_PROBLEMS } from '../../../src/core/link/index.js';
 
-const doc = readFileSync(fileURLToPath(new URL('../../../docs/readme/link.md', import.meta.url)), 'utf8');
+const doc = readFileSync(fileURLToPath(new URL('../../../docs/link.md', import.meta.url)), 'utf8');
 
-test('every link problem code is documented in docs/readme/link.md with its severity', () => {
+test('every link problem code is documented in docs/link.md with its severity', () => {
   for (const [code, spec] of Object.entries(LINK_PROBLEMS)) {
     const row = doc.split('\n').find((line) => line.startsWith(`| \`${code}\` |`));
     assert.ok(row, `${code} has a row in the problem table`);
