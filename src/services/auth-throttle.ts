@@ -8,9 +8,11 @@
 // Per instance, in memory: with several instances behind a balancer a guesser gets the allowance
 // once per instance (documented). IPv6 clients are keyed by their /64, which one host usually owns
 // whole, so rotating through its addresses gains nothing.
-import { isIPv6 } from 'node:net';
 import { OtashipError } from '../core/errors.js';
+import { clientKey } from './client-key.js';
 import type { Clock } from './clock.js';
+
+export { clientKey };
 
 /** How long failures are remembered: the allowance is `limit` failures per window. */
 export const AUTH_FAILURE_WINDOW_SECONDS = 15 * 60;
@@ -67,17 +69,4 @@ export class AuthThrottle {
       else break;
     }
   }
-}
-
-/** The address itself for IPv4 (and IPv4-mapped IPv6), the /64 prefix for IPv6. */
-export function clientKey(address: string): string {
-  const bare = address.replace(/%.*$/, '');
-  if (!isIPv6(bare)) return bare;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
-  if (mapped) return mapped[1]!;
-  const [head = '', tail = ''] = bare.toLowerCase().split('::');
-  const left = head ? head.split(':') : [];
-  const right = bare.includes('::') ? (tail ? tail.split(':') : []) : [];
-  const groups = bare.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

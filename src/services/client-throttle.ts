@@ -3,7 +3,9 @@
 // service, after the route parsed the request, on the service's clock (tests move it), and it is a
 // dozen lines. Per instance: with several instances a client gets the limit once per instance, which
 // still bounds it; the global bound lives in the database (DeviceService's cap on unreviewed devices).
-import ipaddr from 'ipaddr.js';
+import { clientKey } from './client-key.js';
+
+export { clientKey };
 
 /** Distinct clients remembered per window; beyond it new clients are refused until the window ends. */
 const MAX_CLIENTS = 50_000;
@@ -34,16 +36,4 @@ export class ClientThrottle {
     this.#counts.set(key, (count ?? 0) + 1);
     return 0;
   }
-}
-
-/**
- * One key per client: an IPv4 address (IPv4-mapped IPv6 unwrapped), or an IPv6 /64 — one subscriber
- * usually holds a whole /64, so counting single IPv6 addresses would not limit anyone.
- */
-export function clientKey(address: string): string {
-  if (!ipaddr.isValid(address)) return address;
-  const ip = ipaddr.process(address);
-  if (ip.kind() === 'ipv4') return ip.toString();
-  const parts = (ip as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
-  return `${parts.join(':')}::/64`;
 }
