@@ -13,6 +13,7 @@ import {
   parseBoolean,
   parseByteSize,
   parseCount,
+  parseLimit,
   parseDuration,
   parseEnum,
   parsePort,
@@ -397,12 +398,6 @@ function readConfigFile(path: string): Record<string, string | number | boolean>
   return out;
 }
 
-/** A limit that 0 turns off. */
-function parseLimit(value: string | number, name: string): number {
-  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 0) throw bad(name, String(value), 'a whole number (0 turns it off)');
-  return n;
-}
 
 /**
  * Why a bootstrap admin token is too easy to guess, or null. It opens everything, so it must look

@@ -41,9 +41,22 @@ export function parseByteSize(value: string | number, name: string): number {
 
 /** A whole number of things, at least 1: "20" or 20. */
 export function parseCount(value: string | number, name: string): number {
-  const n = typeof value === 'number' ? value : /^\s*\d{1,9}\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw bad(name, value, 'a whole number of at least 1');
+  const n = wholeNumber(value);
+  if (n < 1) throw bad(name, value, 'a whole number of at least 1');
   return n;
+}
+
+/** A limit that 0 turns off: "20" or 20, or 0. */
+export function parseLimit(value: string | number, name: string): number {
+  const n = wholeNumber(value);
+  if (n < 0) throw bad(name, String(value), 'a whole number (0 turns it off)');
+  return n;
+}
+
+/** The number written, or -1 when it is not a whole number of at most nine digits. */
+function wholeNumber(value: string | number): number {
+  const n = typeof value === 'number' ? value : /^\s*\d{1,9}\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n >= 0 ? n : -1;
 }
 
 export function parsePort(value: string | number, name: string): number {
