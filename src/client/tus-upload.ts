@@ -2,10 +2,11 @@
 // a path by opening a fresh ranged read stream per chunk (its FileSource), and its Node HTTP stack
 // pipes that stream into the request: memory stays flat whatever the file size, so no hand-written
 // tus client is needed. Its HTTP stack takes node:https options, which carries a private CA.
-import { createReadStream } from 'node:fs';
 import { DefaultHttpStack, DetailedError, Upload } from 'tus-js-client';
 import { OtashipError } from '../core/errors.js';
+import { createReadStream } from 'node:fs';
 import { apiError, networkError } from './errors.js';
+import { fileSliceReader } from './file-slices.js';
 
 export interface TusUploadOptions {
   /** Creation endpoint, e.g. https://ota.example.com/api/v1/uploads */
@@ -36,6 +37,7 @@ export function tusUpload(o: TusUploadOptions): Promise<string> {
       reject(cancelled(o.endpoint));
     };
     upload = new Upload(createReadStream(o.path), {
+      fileReader: fileSliceReader,
       endpoint: o.endpoint,
       uploadUrl: o.uploadUrl ?? null,
       chunkSize: o.chunkSize,

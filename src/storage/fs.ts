@@ -98,15 +98,20 @@ class PositionalWriter extends Writable {
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
-    this.#write(chunks.length === 1 ? chunks[0]!.chunk : Buffer.concat(chunks.map((c) => c.chunk))).then(() => cb(), cb);
+    this.#write(chunks.map((c) => c.chunk)).then(() => cb(), cb);
   }
 
-  async #write(buf: Buffer): Promise<void> {
+  /** One pwritev per batch: the chunks go to the kernel as they are, never copied into one buffer. */
+  async #write(buffers: Buffer[]): Promise<void> {
     if (this.#failure) throw this.#failure;
-    for (let done = 0; done < buf.length; ) {
-      const { bytesWritten } = await this.handle.write(buf, done, buf.length - done, this.start + this.written);
-      done += bytesWritten;
+    let rest = buffers;
+    while (rest.length > 0) {
+      let { bytesWritten } = await this.handle.writev(rest, this.start + this.written);
       this.written += bytesWritten;
+      // A short write: skip what went out, continue with the rest of the first unfinished chunk.
+      let i = 0;
+      while (i < rest.length && bytesWritten >= rest[i]!.length) bytesWritten -= rest[i++]!.length;
+      rest = i < rest.length ? [rest[i]!.subarray(bytesWritten), ...rest.slice(i + 1)] : [];
     }
     this.#maybeFlush();
   }
