@@ -64,7 +64,9 @@ export async function startOtaship(env: Record<string, string>, publicUrl: 'http
   const url = `http://127.0.0.1:${port}`;
   // Only our settings: nothing from the developer's own OTASHIP_* environment leaks in.
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTASHIP_')));
-  const child: ChildProcess = spawn(process.execPath, [OTASHIP_BIN, 'serve'], {
+  // BENCH_SERVER_NODE_ARGS passes flags to the servers' Node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, OTASHIP_BIN, 'serve'], {
     cwd: ROOT,
     env: {
       ...base,
