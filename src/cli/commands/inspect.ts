@@ -20,6 +20,16 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object instead of the summary')
     .option('--icon <out.png>', 'write the best app icon to this file as a standard PNG')
     .option('--at <date>', 'judge expiry as of this ISO 8601 date instead of now')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  $ otaship inspect MyApp.ipa\n' +
+        '  $ otaship inspect app-release.apk --json\n' +
+        '  $ otaship inspect MyApp.ipa --icon icon.png\n' +
+        '  $ otaship inspect embedded.mobileprovision --at 2026-06-01\n' +
+        '\nExit code 0 when the file was read, even when the build is not installable (see "Installable"\n' +
+        'or installable.ok in --json); 2 when it is not a package or profile, or is damaged.',
+    )
     .action((file: string, options: InspectCliOptions) => runInspect(file, options));
 }
 

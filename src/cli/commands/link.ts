@@ -10,6 +10,14 @@ export function register(program: Command): void {
     .description('Print the itms-services install link for a manifest URL')
     .argument('<manifest-url>', 'absolute https:// URL of the manifest (.plist)')
     .option('--allow-http', 'accept an http:// manifest URL (local testing only: iOS refuses it)')
+    .addHelpText(
+      'after',
+      '\nExample:\n' +
+        "  $ otaship link 'https://ota.example.com/apps/demo/42/manifest.plist?token=a+b&exp=1700000000'\n" +
+        '\nThe manifest URL is percent-encoded once, so its own &, + and % survive. A link no phone could\n' +
+        'install from (a .ipa instead of the manifest, a localhost host) exits 2 and prints no link;\n' +
+        'warnings go to stderr as notes.',
+    )
     .action(async (manifestUrl: string, options: { allowHttp?: boolean }) => {
       // build.js and lint.js only: the HTML scanner behind index.js is not needed here.
       const { buildInstallLink } = await import('../../core/link/build.js');

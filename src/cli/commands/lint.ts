@@ -100,7 +100,17 @@ export function register(program: Command): void {
     .command('lint')
     .description('Check itms-services links in a link, an HTML/text/Markdown/JSON file, or standard input')
     .argument('<input>', 'an itms-services link, a file path, or - for standard input')
-    .option('--json', 'print {"ok", "links": [{"input", "ok", "problems", "fixed"}]} as JSON')
+    .option('--json', 'print {"ok", "links": [{"input", "ok", "problems", "fixed", "line"}]} as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        "  $ otaship lint 'itms-services://?action=download-manifest&amp;url=https://ota.example.com/app.plist'\n" +
+        '  $ otaship lint install.html\n' +
+        '  $ curl -s https://ota.example.com/apps/demo | otaship lint -\n' +
+        '\nEach link gets its problems (severity, code, message) and, when one exists, the fixed link.\n' +
+        'Exit code 0 when every link found is ok, 1 when one is broken or none was found, 2 when the input\n' +
+        'cannot be read.',
+    )
     .action(async (arg: string, options: { json?: boolean }) => {
       const { lintInstallLink, lintInstallLinks } = await import('../../core/link/index.js');
       const input = await resolveInput(arg);

@@ -63,9 +63,9 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n' +
-        '  otaship manifest App.ipa --ipa-url https://dl.example.com/App.ipa --icon-url https://dl.example.com/57.png > manifest.plist\n' +
-        '  otaship manifest App.ipa --ipa-url https://dl.example.com/App.ipa --sha256 --chunk-size 10MiB\n' +
-        '  otaship manifest --check manifest.plist --ipa App.ipa',
+        '  $ otaship manifest App.ipa --ipa-url https://dl.example.com/App.ipa --icon-url https://dl.example.com/57.png > manifest.plist\n' +
+        '  $ otaship manifest App.ipa --ipa-url https://dl.example.com/App.ipa --sha256 --chunk-size 10MiB\n' +
+        '  $ otaship manifest --check manifest.plist --ipa App.ipa',
     )
     .action(async (file: string | undefined, options: ManifestCliOptions) => {
       if (options.check !== undefined) {

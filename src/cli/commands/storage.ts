@@ -43,8 +43,8 @@ export function register(program: Command): void {
   storage
     .command('migrate')
     .description('Copy every blob from one storage backend to another, verifying SHA-256; safe to re-run (resumes)')
-    .requiredOption('--from <location>', 'source: fs:<dir> | <dir> | s3://bucket[/prefix]?region=…&endpoint=…&forcePathStyle=true')
-    .requiredOption('--to <location>', 'destination, same forms as --from')
+    .requiredOption('--from <location>', 'source (required): fs:<dir> | <dir> | s3://bucket[/prefix]?region=…&endpoint=…&forcePathStyle=true')
+    .requiredOption('--to <location>', 'destination (required), same forms as --from')
     .option('--prefix <keyPrefix>', 'only blobs whose key starts with this')
     .option('--concurrency <n>', 'blobs copied in parallel', '2')
     .option('--no-verify', 'do not read each copied blob back from the destination to check its hash')

@@ -57,7 +57,7 @@ Examples:
     token
       .command('create')
       .description('Create a token; its secret is printed once')
-      .requiredOption('--name <name>', 'what the token is for (e.g. "ci")')
+      .requiredOption('--name <name>', 'what the token is for, e.g. "ci" (required)')
       .option('--app <appId>', 'limit the token to one app')
       .option('--admin', 'admin token (manages tokens; cannot be limited to an app)')
       .option('--expires-in-days <n>', 'expire after n days'),
