@@ -1,4 +1,6 @@
-// Français. Keys and parameters: see en.ts. Typography: non-breaking spaces before « : ? » and inside « ».
+// Français. Keys and parameters: see en.ts. Typography: non-breaking spaces (U+00A0) before « : ? » and
+// inside « », as French requires, so the rule below allows them in texts (never in code).
+/* eslint no-irregular-whitespace: ["error", { "skipStrings": true, "skipTemplates": true }] */
 import { html, type SafeHtml } from '../../html.js';
 import type { Messages } from './en.js';
 
