@@ -11,7 +11,7 @@
  * @returns {Promise<boolean>} whether the text reached the clipboard
  */
 export async function copyText(text, button, field) {
-  let copied = false;
+  let copied;
   try {
     await navigator.clipboard.writeText(text);
     copied = true;
