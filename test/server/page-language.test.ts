@@ -47,7 +47,8 @@ describe('page language', () => {
   });
 
   test('no preference, or none offered: English, and the response says so', async () => {
-    for (const headers of [{}, { 'accept-language': 'it-IT, nl;q=0.5' }, { 'accept-language': 'zh-TW' }]) {
+    const variants: Record<string, string>[] = [{}, { 'accept-language': 'it-IT, nl;q=0.5' }, { 'accept-language': 'zh-TW' }];
+    for (const headers of variants) {
       const page = await get(pub.installPageUrl, headers);
       assert.equal(page.res.status, 200);
       assert.equal(page.res.headers.get('content-language'), 'en');
