@@ -35,8 +35,14 @@ type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
 
 export async function buildServer(deps: ServerDeps, options: BuildServerOptions = {}): Promise<FastifyInstance> {
   const secureCookie = deps.config.publicUrl.startsWith('https:');
+  // Error pages speak the tester's language (the admin's stay English, like the admin itself).
   const renderPage: ErrorPageRenderer = (view, exchange) =>
-    String(renderErrorPage(view, exchange ? pageLanguage(exchange.request, exchange.reply, secureCookie) : undefined));
+    String(
+      renderErrorPage(
+        view,
+        exchange && !exchange.request.url.startsWith('/admin') ? pageLanguage(exchange.request, exchange.reply, secureCookie) : undefined,
+      ),
+    );
   const app = fastify({
     logger: options.logger ?? false,
     // Links are built from the configured public URL, so proxy headers are never trusted for them;

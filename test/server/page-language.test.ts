@@ -152,6 +152,10 @@ describe('page language', () => {
     assert.match(page.dom.text(page.dom.byClass('error-code')[0]!), /^Erreur 403 · TOKEN_MISSING$/);
     // The server's own explanation stays, marked as English.
     assert.equal(page.dom.attr(page.dom.byClass('error-message')[0]!, 'lang'), 'en');
+    // The admin is English, its error pages too.
+    const admin = await get(`${srv.baseUrl}/admin/nothing-here`, { 'accept-language': 'fr', cookie: 'otaship_lang=fr' });
+    assert.equal(lang(admin), 'en');
+    assert.equal(admin.res.headers.get('content-language'), null);
     // The API keeps its JSON envelope, untouched by languages.
     const api = await fetch(`${srv.baseUrl}/api/v1/apps`, { headers: { 'accept-language': 'fr' } });
     assert.equal(api.headers.get('content-language'), null);
