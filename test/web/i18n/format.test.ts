@@ -42,9 +42,9 @@ describe('plurals: each language’s own categories', () => {
     // French: 0 and 1 are singular; a round million takes "de".
     fr: [[0, '0 appareil'], [1, '1 appareil'], [2, '2 appareils'], [1_000_000, '1 000 000 d’appareils']],
     es: [[1, '1 dispositivo'], [5, '5 dispositivos'], [1_000_000, '1.000.000 de dispositivos']],
-    ja: [[1, '1台のデバイス'], [5, '5台のデバイス']],
-    ko: [[1, '기기 1대'], [5, '기기 5대']],
-    'zh-Hans': [[1, '1台设备'], [5, '5台设备']],
+    ja: [[1, '1台'], [5, '5台']],
+    ko: [[1, '1대'], [5, '5대']],
+    'zh-Hans': [[1, '共1台'], [5, '共5台']],
     'pt-BR': [[0, '0 dispositivo'], [1, '1 dispositivo'], [2, '2 dispositivos'], [1_000_000, '1.000.000 de dispositivos']],
   };
   for (const locale of LOCALES) {

@@ -84,7 +84,7 @@ export const ja: Messages = {
     enterprise: 'エンタープライズ（社内用）',
     'app-store': 'App Store',
   },
-  deviceCount: { other: '{n}台のデバイス' },
+  deviceCount: { other: '{n}台' },
   inDays: { other: '{n}日後' },
   daysAgo: { other: '{n}日前' },
   withinDay: '1日以内',

@@ -84,7 +84,7 @@ export const ko: Messages = {
     enterprise: '엔터프라이즈(사내용)',
     'app-store': 'App Store',
   },
-  deviceCount: { other: '기기 {n}대' },
+  deviceCount: { other: '{n}대' },
   inDays: { other: '{n}일 후' },
   daysAgo: { other: '{n}일 전' },
   withinDay: '하루 이내',

@@ -84,7 +84,7 @@ export const zhHans: Messages = {
     enterprise: '企业（内部）',
     'app-store': 'App Store',
   },
-  deviceCount: { other: '{n}台设备' },
+  deviceCount: { other: '共{n}台' },
   inDays: { other: '{n}天后' },
   daysAgo: { other: '{n}天前' },
   withinDay: '一天内',
