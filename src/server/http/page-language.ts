@@ -47,7 +47,8 @@ export function pageLanguage(request: FastifyRequest, reply: FastifyReply, secur
     });
   }
   void reply.header('Content-Language', locale);
-  void reply.header('Vary', 'Accept-Language, Cookie');
+  const vary = reply.getHeader('vary');
+  void reply.header('Vary', vary ? `${String(vary)}, Accept-Language, Cookie` : 'Accept-Language, Cookie');
   // Only a GET can be reloaded through a link; a refused POST's error page has no switcher.
   return { locale, switcher: request.method === 'GET' || request.method === 'HEAD' ? switcherLinks(request.url) : [] };
 }
