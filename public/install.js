@@ -2,6 +2,8 @@
 // Install page behaviour: detect the device in the browser and reveal the hints that apply. Without this
 // script every hint stays visible and both the button and the QR code are shown.
 import { detectDevice, installHints } from './detect.js';
+import { copyText } from './clipboard.js';
+import './local-time.js';
 
 const root = document.documentElement;
 const device = detectDevice(navigator);
@@ -23,3 +25,12 @@ reveal('.hint-inapp', hints.inApp);
 reveal('.hint-other-browser', hints.otherBrowser);
 reveal('.hint-mismatch', hints.mismatch);
 reveal('.hint-family', hints.wrongFamily);
+
+// "Copy link" next to the page's address (shown in the in-app browser notice): copies it for pasting
+// into Safari or Chrome. Hidden without script; the address itself stays selectable in its field.
+for (const button of document.querySelectorAll('button.copy-link[data-copy-from]')) {
+  const field = document.getElementById(button.dataset.copyFrom);
+  if (!field) continue;
+  button.hidden = false;
+  button.addEventListener('click', () => copyText(field.value, button, field));
+}

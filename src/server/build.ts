@@ -22,6 +22,7 @@ import { adminRoutes } from './routes/admin.js';
 import { entryRoutes } from './routes/entry.js';
 import { cliRoutes } from './routes/cli.js';
 import { renderErrorPage } from '../web/pages/error.js';
+import { pageLanguage } from './http/page-language.js';
 
 export interface BuildServerOptions {
   /** fastify logger option: false in tests, pino settings for `otaship serve`. */
@@ -33,7 +34,15 @@ export interface BuildServerOptions {
 type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
 
 export async function buildServer(deps: ServerDeps, options: BuildServerOptions = {}): Promise<FastifyInstance> {
-  const renderPage: ErrorPageRenderer = (view) => String(renderErrorPage(view));
+  const secureCookie = deps.config.publicUrl.startsWith('https:');
+  // Error pages speak the tester's language (the admin's stay English, like the admin itself).
+  const renderPage: ErrorPageRenderer = (view, exchange) =>
+    String(
+      renderErrorPage(
+        view,
+        exchange && !exchange.request.url.startsWith('/admin') ? pageLanguage(exchange.request, exchange.reply, secureCookie) : undefined,
+      ),
+    );
   const app = fastify({
     logger: options.logger ?? false,
     // Links are built from the configured public URL, so proxy headers are never trusted for them;

@@ -18,8 +18,14 @@ export interface ErrorBody {
   error: { code: string; message: string; hint: string; details?: Record<string, unknown> };
 }
 
-/** Renders an HTML error page for browser routes (provided by the web layer). */
-export type ErrorPageRenderer = (view: { status: number; code: string; message: string; hint: string }) => string;
+/**
+ * Renders an HTML error page for browser routes (provided by the web layer). Given the request and
+ * reply when there is one, so the page can speak the visitor's language and set its headers.
+ */
+export type ErrorPageRenderer = (
+  view: { status: number; code: string; message: string; hint: string },
+  exchange?: { request: FastifyRequest; reply: FastifyReply },
+) => string;
 
 /** Failures the operator must hear about (the others are the client's mistakes). */
 const LOGGED_AS_ERROR = new Set(['INTERNAL', 'STORAGE', 'UNAVAILABLE', 'INSUFFICIENT_STORAGE']);
@@ -128,7 +134,7 @@ function sendError(
   if (typeof retryAfter === 'number') reply.header('Retry-After', String(Math.ceil(retryAfter)));
   if (wantsHtml(request)) {
     const view = { status, code: e.code, message: e.message, hint: e.hint };
-    const html = renderPage ? renderPage(view) : fallbackPage(view);
+    const html = renderPage ? renderPage(view, { request, reply }) : fallbackPage(view);
     return reply.type('text/html; charset=utf-8').send(html);
   }
   return reply.type('application/json; charset=utf-8').send(errorBody(e));

@@ -1,20 +1,14 @@
 // Human-readable figures for the pages. Deterministic (UTC, fixed format) so the server renders the same
-// text whatever its locale, and tests can compare exact strings.
+// text whatever its locale, and tests can compare exact strings. The admin's figures; the tester pages
+// use the same units through i18n/format.ts, in the visitor's language.
+import { formatter } from './i18n/format.js';
 
-const UNITS = ['bytes', 'kB', 'MB', 'GB', 'TB'] as const;
-
-/** Decimal units as iOS and Android show app sizes: 48 213 000 → "48.2 MB". */
+/**
+ * Decimal units as iOS and Android show app sizes: 48 213 000 → "48.2 MB". The one size format of
+ * every page (the tester pages format the same way in their visitor's language, i18n/format.ts).
+ */
 export function humanSize(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  const digits = value < 10 ? 2 : value < 100 ? 1 : 0;
-  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+  return formatter('en').size(bytes);
 }
 
 function pad(n: number): string {

@@ -14,3 +14,5 @@ export { renderAdminTokensPage } from './pages/admin-tokens.js';
 export { renderAdminDevicesPage } from './pages/admin-devices.js';
 export { renderUdidPage, renderUdidDonePage } from './pages/udid.js';
 export type * from './view-models.js';
+export { LOCALES, DEFAULT_LOCALE, negotiateLocale, matchLocale, formatter, i18n, DEFAULT_PAGE_LANGUAGE } from './i18n/index.js';
+export type { Locale, PageLanguage, LanguageLink, Messages, Formatter } from './i18n/index.js';

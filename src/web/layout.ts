@@ -29,6 +29,10 @@ export interface LayoutOptions {
    * `no-referrer` a browser posts forms with `Origin: null`. Default `no-referrer`.
    */
   referrer?: 'no-referrer' | 'same-origin';
+  /** BCP 47 tag of the page's language (<html lang>). Default `en`. */
+  lang?: string;
+  /** Shown above the page body: the tester pages' language switcher. */
+  banner?: HtmlValue;
 }
 
 export function layout(options: LayoutOptions): SafeHtml {
@@ -37,7 +41,7 @@ export function layout(options: LayoutOptions): SafeHtml {
     ([k, v]) => html` data-${k.replace(/[^a-z0-9-]/g, '')}="${v}"`,
   );
   return html`<!doctype html>
-<html lang="en"${dataAttrs}>
+<html lang="${options.lang ?? 'en'}"${dataAttrs}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
@@ -50,7 +54,7 @@ ${styles.map((s) => html`<link rel="stylesheet" href="${assetUrl(s)}">\n`)}${(op
     (s) => html`<script type="module" src="${assetUrl(s)}"></script>\n`,
   )}</head>
 <body${options.bodyClass ? html` class="${options.bodyClass}"` : ''}>
-${options.body}
+${options.banner ?? ''}${options.body}
 </body>
 </html>
 `;

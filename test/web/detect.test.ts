@@ -30,6 +30,9 @@ const IN_APP: [string, string][] = [
   ['LinkedIn', `${UA.iphoneWebView} [LinkedInApp]/9.29`],
   ['LINE', `${UA.iphoneWebView} Safari Line/14.3.0`],
   ['Telegram', `${UA.iphoneSafari} Telegram-iOS/10.9`],
+  ['Facebook', `${UA.iphoneWebView} [FBAN/FBIOS;FBAV/450.0.0.0]`],
+  ['X', `${UA.iphoneWebView} Twitter for iPhone/10.34`],
+  ['Google', `${UA.iphoneSafari.replace(' Safari/604.1', '')} GSA/300.0.612345678 Safari/604.1`],
 ];
 
 describe('detectDevice', () => {

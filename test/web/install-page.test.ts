@@ -55,7 +55,11 @@ describe('install page (iOS)', () => {
     assert.equal(version, 'Version 1.2<3> (45")');
     const meta = dom.text(dom.byClass('meta')[0]!);
     assert.ok(meta.includes('48.2 MB'), meta);
-    assert.ok(meta.includes('2026-02-20'), meta);
+    // Dates in the page's language (English by default), in UTC until the page script applies the
+    // browser's time zone; the exact instant is in <time datetime>.
+    assert.ok(meta.includes('Feb 20, 2026'), meta);
+    const published = dom.byClass('meta')[0]!.children.find((c) => (c as { name?: string }).name === 'time');
+    assert.equal(dom.attr(published as never, 'datetime'), '2026-02-20T08:30:00.000Z');
     const facts = Object.fromEntries(
       dom.byTag('dt').map((dt) => [dom.text(dt), dom.text(dom.byTag('dd').find((dd) => dd.parent === dt.parent)!)]),
     );
@@ -65,7 +69,8 @@ describe('install page (iOS)', () => {
     assert.equal(facts['Profile'], 'Ad hoc Hostile <b>profile</b>');
     assert.equal(facts['Team'], 'Team & <Co>');
     assert.equal(facts['Devices in profile'], '3');
-    assert.equal(facts['Profile expires'], '2026-09-17 (in 200 days)');
+    assert.equal(facts['Profile expires'], 'Sep 17, 2026 (in 200 days)');
+    assert.match(facts['Published']!, /^Feb 20, 2026, 8:30\sAM UTC$/);
     assert.equal(facts['Requires iOS'], '15.0');
     assert.equal(facts['Devices'], 'iPhone, iPad');
   });
@@ -119,7 +124,7 @@ describe('install page (iOS)', () => {
       (await renderInstallPage(iosView({ profile: profile({ expiresAt: new Date(NOW.getTime() - 2 * DAY) }) }))).value,
     );
     assert.equal(expired.byClass('profile-expired').length, 1);
-    assert.ok(expired.text(expired.byClass('profile-expired')[0]!).includes('expired on 2026-02-27'));
+    assert.ok(expired.text(expired.byClass('profile-expired')[0]!).includes('expired on Feb 27, 2026'));
     assert.ok((expired.attr(expired.byId('install')!, 'class') ?? '').includes('button-blocked'));
     const soon = parseHtml(
       (await renderInstallPage(iosView({ profile: profile({ expiresAt: new Date(NOW.getTime() + 5 * DAY + 3600_000) }) }))).value,

@@ -13,6 +13,7 @@ import { installPageView, olderReleaseView, presentContext } from '../../web/pre
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderInstallPage } from '../../web/pages/install.js';
 import { renderCaPage } from '../../web/pages/ca.js';
+import { pageLanguage } from '../http/page-language.js';
 
 /** public/ sits at the package root: three levels up from src/server/routes and dist/server/routes. */
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
@@ -52,13 +53,15 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     maxAge: 0,
   });
 
+  const secureCookie = config.publicUrl.startsWith('https:');
+
   app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', async (request, reply) => {
     const page = await services.install.release(request.params.releaseId, request.query.t, OLDER_LIMIT);
     const { app: appRecord, release, links } = page;
     countView(request, services, release.id);
     const older = page.others.map((r) => olderReleaseView(r.release, r.links));
     const view = installPageView('release', appRecord, release, links, older, presentContext(services.status, services.clock), links.installPageUrl);
-    return sendPage(reply, String(await renderInstallPage(view)));
+    return sendPage(reply, String(await renderInstallPage(view, pageLanguage(request, reply, secureCookie))));
   });
 
   app.get<{ Params: AppParams; Querystring: TokenQuery }>('/apps/:appId', async (request, reply) => {
@@ -70,10 +73,10 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     countView(request, services, release.id);
     const older = result.older.map((r) => olderReleaseView(r.release, r.links));
     const view = installPageView('latest', appRecord, release, links, older, presentContext(services.status, services.clock), result.latestPageUrl);
-    return sendPage(reply, String(await renderInstallPage(view)));
+    return sendPage(reply, String(await renderInstallPage(view, pageLanguage(request, reply, secureCookie))));
   });
 
-  app.get('/ca', async (_request, reply) => {
+  app.get('/ca', async (request, reply) => {
     if (!ca) {
       throw new OtashipError('NOT_FOUND', 'this server does not use a self-signed certificate authority');
     }
@@ -82,7 +85,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
       caCertUrl: '/ca.crt',
       mobileconfigUrl: '/ca.mobileconfig',
       fingerprint: ca.fingerprint,
-    });
+    }, pageLanguage(request, reply, secureCookie));
     return sendPage(reply, String(html));
   });
 }

@@ -13,6 +13,7 @@ import type { ServerDeps } from '../deps.js';
 import { closeAfterRefusal } from '../http/lingering-close.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderUdidDonePage, renderUdidPage } from '../../web/pages/udid.js';
+import { pageLanguage } from '../http/page-language.js';
 
 function tooLarge(): OtashipError {
   return new OtashipError('DEVICE_REGISTRATION', `the device answer is larger than ${MAX_DEVICE_ANSWER_BYTES / 1024} KiB`);
@@ -42,9 +43,12 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request: FastifyRequest, payload: IncomingMessage) => readCapped(request, payload));
 
-  app.get('/udid', async (_request, reply) => {
+  const secureCookie = config.publicUrl.startsWith('https:');
+
+  app.get('/udid', async (request, reply) => {
     devices.checkOpen();
-    return sendPage(reply, String(renderUdidPage({ profileUrl: '/udid/profile.mobileconfig', host: new URL(config.publicUrl).host })));
+    const language = pageLanguage(request, reply, secureCookie);
+    return sendPage(reply, String(renderUdidPage({ profileUrl: '/udid/profile.mobileconfig', host: new URL(config.publicUrl).host }, language)));
   });
 
   app.get('/udid/profile.mobileconfig', async (_request, reply) =>
@@ -88,7 +92,12 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
     const shown = device.claim ?? device;
     return sendPage(
       reply,
-      String(renderUdidDonePage({ udid: device.udid, product: shown.product, version: shown.version, deviceName: shown.deviceName })),
+      String(
+        renderUdidDonePage(
+          { udid: device.udid, product: shown.product, version: shown.version, deviceName: shown.deviceName },
+          pageLanguage(request, reply, secureCookie),
+        ),
+      ),
     );
   });
 }

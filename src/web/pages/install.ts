@@ -5,24 +5,23 @@
 // (public/install.js) decides on the device which ones to show: iPhone/iPad (including iPadOS Safari in
 // desktop mode, which claims to be a Mac), Android, desktop, or an in-app browser that cannot open
 // itms-services links. Without script everything stays visible, which is still correct, only longer.
+//
+// Every text comes from the visitor's language catalogue (src/web/i18n); sizes, counts and dates are
+// formatted for that language, and dates are rewritten in the browser's time zone by local-time.js.
 import { html, raw, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
 import { renderMarkdown } from '../markdown.js';
 import { qrSvg } from '../qr.js';
 import { sourceFragment } from '../source.js';
-import { daysUntil, formatDate, formatDateTime, humanSize, relativeDays } from '../format.js';
+import { daysUntil } from '../format.js';
+import { DEFAULT_PAGE_LANGUAGE, i18n, type I18n, type PageLanguage } from '../i18n/index.js';
+import { languageSwitcher, SWITCHER_STYLE } from '../language-switcher.js';
 import type { InstallPageView, ProfileView } from '../view-models.js';
 
 /** A profile that expires within this many days gets a warning. */
 export const EXPIRY_WARNING_DAYS = 14;
 
-const PROFILE_LABELS: Record<ProfileView['type'], string> = {
-  development: 'Development',
-  'ad-hoc': 'Ad hoc',
-  enterprise: 'Enterprise (in-house)',
-  'app-store': 'App Store',
-};
-
+/** Apple's product names are the same in every language; only the generic "phone" is translated. */
 const FAMILY_LABELS: Record<string, string> = {
   iphone: 'iPhone',
   ipad: 'iPad',
@@ -30,12 +29,25 @@ const FAMILY_LABELS: Record<string, string> = {
   watch: 'Apple Watch',
   vision: 'Apple Vision',
   mac: 'Mac',
-  phone: 'Phone',
 };
 
-export function versionLabel(version: string | null, build: string): string {
-  if (version === null || version === '') return `build ${build}`;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function versionLabel(version: string | null, build: string, language: I18n = i18n('en')): string {
+  if (version === null || version === '') return language.t.buildOnly(build);
   return version === build ? version : `${version} (${build})`;
+}
+
+function families(view: InstallPageView, { t, f }: I18n): string {
+  return f.list(view.deviceFamilies.map((fam) => (fam === 'phone' ? t.phone : (FAMILY_LABELS[fam] ?? fam))));
+}
+
+/** "in 3 days", "within a day", "2 days ago", "today", in the page's language. */
+export function relativeDays(date: Date, now: Date, { t, f }: I18n): string {
+  const ms = date.getTime() - now.getTime();
+  const days = Math.trunc(ms / DAY_MS);
+  if (days === 0) return ms >= 0 ? t.withinDay : t.today;
+  return days > 0 ? f.plural(t.inDays, days) : f.plural(t.daysAgo, -days);
 }
 
 type Level = 'error' | 'warning' | 'info';
@@ -48,119 +60,95 @@ function notice(level: Level, body: SafeHtml, extra: { cls?: string; hidden?: bo
 }
 
 /** Profile-based warnings shown to everyone (expiry and store builds block the install). */
-export function profileNotices(profile: ProfileView | null, now: Date): SafeHtml[] {
+export function profileNotices(profile: ProfileView | null, now: Date, language: I18n = i18n('en')): SafeHtml[] {
   if (!profile) return [];
+  const { t, f } = language;
   const out: SafeHtml[] = [];
-  if (profile.type === 'app-store') {
-    out.push(
-      notice(
-        'error',
-        html`<strong>This build is signed for the App Store and cannot be installed over the air.</strong> Ask the developer for an ad-hoc, development or enterprise build.`,
-      ),
-    );
-  }
+  if (profile.type === 'app-store') out.push(notice('error', t.appStore));
   if (profile.expiresAt) {
     const days = daysUntil(profile.expiresAt, now);
     if (profile.expiresAt.getTime() <= now.getTime()) {
-      out.push(
-        notice(
-          'error',
-          html`<strong>The provisioning profile expired on ${formatDate(profile.expiresAt)}.</strong> iOS will refuse to install this build (“Unable to Download App”) and an installed copy will no longer open. Ask the developer for a re-signed build.`,
-          { cls: 'profile-expired' },
-        ),
-      );
+      out.push(notice('error', t.profileExpired(f.time(profile.expiresAt, 'date')), { cls: 'profile-expired' }));
     } else if (days < EXPIRY_WARNING_DAYS) {
       out.push(
-        notice(
-          'warning',
-          html`<strong>The provisioning profile expires ${relativeDays(profile.expiresAt, now)}</strong> (${formatDate(
-            profile.expiresAt,
-          )}). After that the app will no longer open.`,
-          { cls: 'profile-expiring' },
-        ),
+        notice('warning', t.profileExpiring(relativeDays(profile.expiresAt, now, language), f.time(profile.expiresAt, 'date')), {
+          cls: 'profile-expiring',
+        }),
       );
     }
   }
   return out;
 }
 
-function iosHelp(view: InstallPageView): SafeHtml[] {
+/** The page's own address in a read-only field: selectable without script, copied by the button with it. */
+function pageLinkField(view: InstallPageView, { t }: I18n, id: string, withButton: boolean): SafeHtml {
+  return html`<span class="page-link"><input type="text" class="page-link-field" id="${id}" readonly value="${view.pageUrl}" aria-label="${t.pageLink}">${
+    withButton
+      ? html` <button type="button" class="button button-small copy-link" data-copy-from="${id}" data-copied="${t.copied}" data-copy-by-hand="${t.copyByHand}" hidden>${t.copyLink}</button>`
+      : ''
+  }</span>`;
+}
+
+function iosHelp(view: InstallPageView, language: I18n): SafeHtml[] {
+  const { t, f } = language;
   const items: SafeHtml[] = [];
   const profile = view.profile;
   const type = profile?.type ?? null;
-  items.push(
-    html`<li class="hint-safari"><strong>Use Safari.</strong> In-app browsers (Gmail, Slack, WeChat, Facebook, Instagram, LinkedIn, LINE, Telegram…) cannot start an install: tap <em>Share</em> or <em>•••</em> and choose <em>Open in Safari</em>.</li>`,
-  );
+  items.push(html`<li class="hint-safari">${t.hintSafari} ${pageLinkField(view, language, 'page-link-help', false)}</li>`);
   if (type === 'ad-hoc' || type === 'development' || type === null) {
-    const count = profile ? html` (${profile.deviceCount} ${profile.deviceCount === 1 ? 'device' : 'devices'})` : '';
-    const ask = view.registerDeviceUrl
-      ? html`<a class="register-device" href="${view.registerDeviceUrl}">Register this device</a> to send its UDID to the developer, then ask for a new build.`
-      : html`Send the developer your device’s UDID (on a Mac: connect the device, select it in Finder and click the line under its name until the UDID shows) and ask for a new build.`;
-    items.push(
-      html`<li class="hint-udid"><strong>“Unable to Download App”?</strong> This build only installs on devices listed in its provisioning profile${count}. ${ask}</li>`,
-    );
-    items.push(
-      html`<li class="hint-devmode"><strong>iOS 16 or later:</strong> turn on <em>Developer Mode</em> (Settings › Privacy &amp; Security › Developer Mode), restart, and confirm. The switch appears after you first try to open the app.</li>`,
-    );
+    const count = profile ? f.plural(t.deviceCount, profile.deviceCount) : null;
+    const ask = view.registerDeviceUrl ? t.registerAsk(view.registerDeviceUrl) : t.sendUdidAsk;
+    items.push(html`<li class="hint-udid">${t.hintUdid(count, ask)}</li>`);
+    items.push(html`<li class="hint-devmode">${t.hintDevMode}</li>`);
   }
   if (type === 'enterprise') {
-    const team = profile?.teamName ? html` “${profile.teamName}”` : '';
-    items.push(
-      html`<li class="hint-enterprise"><strong>“Untrusted Enterprise Developer”?</strong> Open Settings › General › VPN &amp; Device Management, tap the developer${team} and choose <em>Trust</em>. On iOS 18 the device may ask you to restart before the trust takes effect.</li>`,
-    );
+    items.push(html`<li class="hint-enterprise">${t.hintEnterprise(profile?.teamName || null)}</li>`);
   }
-  items.push(
-    html`<li class="hint-same-version"><strong>Nothing happens after tapping Install?</strong> If this same version is already installed, iOS may show no prompt: delete the app first, or ask for a build with a new build number. Also check the Home Screen: the app downloads there, not in the browser.</li>`,
-  );
-  items.push(
-    html`<li class="hint-ipad"><strong>iPad:</strong> Safari may request the desktop site; the install still works — use the Install button.</li>`,
-  );
+  items.push(html`<li class="hint-same-version">${t.hintSameVersion}</li>`);
+  items.push(html`<li class="hint-ipad">${t.hintIpad}</li>`);
   return items;
 }
 
-function androidHelp(): SafeHtml[] {
-  return [
-    html`<li><strong>Allow the install.</strong> When Android asks, allow your browser to install unknown apps (Settings › Apps › Special app access › Install unknown apps), then open the downloaded file.</li>`,
-    html`<li><strong>“App not installed”?</strong> An app with the same package name signed with a different key is already installed: uninstall it first. A lower version code than the installed one is also refused.</li>`,
-    html`<li><strong>In-app browsers</strong> (Gmail, Slack, WeChat…) may block downloads: open this page in Chrome.</li>`,
-  ];
+function androidHelp({ t }: I18n): SafeHtml[] {
+  return [html`<li>${t.androidAllow}</li>`, html`<li>${t.androidNotInstalled}</li>`, html`<li>${t.androidInApp}</li>`];
 }
 
-function details(view: InstallPageView): SafeHtml {
+function details(view: InstallPageView, language: I18n): SafeHtml {
+  const { t, f } = language;
+  const ios = view.platform === 'ios';
   const rows: [string, SafeHtml | string][] = [
-    [view.platform === 'ios' ? 'Bundle ID' : 'Package', view.bundleId],
-    ['Version', view.version ?? '—'],
-    [view.platform === 'ios' ? 'Build' : 'Version code', view.build],
-    ['Size', humanSize(view.size)],
-    ['Published', formatDateTime(view.createdAt)],
+    [ios ? t.bundleId : t.packageName, view.bundleId],
+    [t.version, view.version ?? '—'],
+    [ios ? t.build : t.versionCode, view.build],
+    [t.size, f.size(view.size)],
+    [t.published, f.time(view.createdAt, 'datetime')],
   ];
-  if (view.source) rows.push(['Built by', sourceFragment(view.source, false)]);
-  if (view.minOsVersion) rows.push([view.platform === 'ios' ? 'Requires iOS' : 'Min SDK', view.minOsVersion]);
-  if (view.deviceFamilies.length > 0) {
-    rows.push(['Devices', view.deviceFamilies.map((f) => FAMILY_LABELS[f] ?? f).join(', ')]);
-  }
+  if (view.source) rows.push([t.builtBy, sourceFragment(view.source, false)]);
+  if (view.minOsVersion) rows.push([ios ? t.requiresIos : t.minSdk, view.minOsVersion]);
+  if (view.deviceFamilies.length > 0) rows.push([t.devices, families(view, language)]);
   const p = view.profile;
   if (p) {
-    rows.push(['Profile', html`${PROFILE_LABELS[p.type]} <span class="muted">${p.name}</span>`]);
-    if (p.teamName) rows.push(['Team', p.teamName]);
-    if (p.type === 'ad-hoc' || p.type === 'development') rows.push(['Devices in profile', String(p.deviceCount)]);
+    rows.push([t.profile, html`${t.profileTypes[p.type]} <span class="muted">${p.name}</span>`]);
+    if (p.teamName) rows.push([t.team, p.teamName]);
+    if (p.type === 'ad-hoc' || p.type === 'development') rows.push([t.devicesInProfile, f.number(p.deviceCount)]);
     if (p.expiresAt) {
       const expired = p.expiresAt.getTime() <= view.now.getTime();
+      const cls = expired ? 'bad' : daysUntil(p.expiresAt, view.now) < EXPIRY_WARNING_DAYS ? 'warn' : '';
       rows.push([
-        'Profile expires',
-        html`<span class="${expired ? 'bad' : daysUntil(p.expiresAt, view.now) < EXPIRY_WARNING_DAYS ? 'warn' : ''}">${formatDate(
-          p.expiresAt,
-        )} (${expired ? 'expired' : relativeDays(p.expiresAt, view.now)})</span>`,
+        t.profileExpires,
+        html`<span class="${cls}">${f.time(p.expiresAt, 'date')} (${expired ? t.expired : relativeDays(p.expiresAt, view.now, language)})</span>`,
       ]);
     }
   }
   return html`<dl class="facts">${rows.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
 }
 
-export async function renderInstallPage(view: InstallPageView): Promise<SafeHtml> {
+export async function renderInstallPage(view: InstallPageView, language: PageLanguage = DEFAULT_PAGE_LANGUAGE): Promise<SafeHtml> {
+  const l10n = i18n(language.locale);
+  const { t, f } = l10n;
   const ios = view.platform === 'ios';
-  const label = versionLabel(view.version, view.build);
-  const qr = await qrSvg(view.pageUrl, { label: `QR code: open this page on your phone` });
+  const label = versionLabel(view.version, view.build, l10n);
+  const qr = await qrSvg(view.pageUrl, { label: t.qrLabel });
   const notes = renderMarkdown(view.notes);
   const title = `${view.appName} ${label}`;
   const blocked =
@@ -168,97 +156,65 @@ export async function renderInstallPage(view: InstallPageView): Promise<SafeHtml
     (view.profile?.expiresAt != null && view.profile.expiresAt.getTime() <= view.now.getTime());
 
   const body = html`<main class="page install-page" id="main">
-${!view.secure && ios
-    ? notice(
-        'error',
-        html`<strong>This server is not using https.</strong> iOS installs apps only from https addresses with a trusted certificate, so the Install button will fail (“Cannot connect”). The administrator must set an https public URL (OTASHIP_PUBLIC_URL) — see the server documentation.`,
-        { cls: 'insecure' },
-      )
-    : ''}
+${!view.secure && ios ? notice('error', t.insecure, { cls: 'insecure' }) : ''}
 <header class="app-header">
   ${view.iconUrl
     ? html`<img class="app-icon" src="${view.iconUrl}" alt="" width="96" height="96">`
     : html`<div class="app-icon app-icon-placeholder" aria-hidden="true">${(view.appName.trim()[0] ?? '?').toUpperCase()}</div>`}
   <div class="app-title">
     <h1>${view.appName}</h1>
-    <p class="version">Version ${label}</p>
-    <p class="meta"><span>${ios ? 'iOS' : 'Android'}</span> · <span>${humanSize(view.size)}</span> · <time datetime="${view.createdAt.toISOString()}">${formatDate(view.createdAt)}</time></p>
+    <p class="version">${t.versionLine(label)}</p>
+    <p class="meta"><span>${ios ? 'iOS' : 'Android'}</span> · <span>${f.size(view.size)}</span> · ${f.time(view.createdAt, 'date')}</p>
   </div>
 </header>
-${view.kind === 'latest' ? html`<p class="muted latest-note">This page always offers the newest release of ${view.appName}.</p>` : ''}
-${notice(
-  'warning',
-  ios
-    ? html`<strong>Open this page in Safari to install.</strong> This in-app browser cannot install apps: tap <em>•••</em> or <em>Share</em> and choose <em>Open in Safari</em> (or copy the link into Safari).`
-    : html`<strong>Open this page in Chrome to install.</strong> This in-app browser may block the download: tap <em>⋮</em> and choose <em>Open in browser</em>.`,
-  { cls: 'hint-inapp', hidden: true },
-)}
-${ios
-    ? notice(
-        'info',
-        html`<strong>If nothing happens, open this page in Safari.</strong> Other browsers on iOS may not start app installs.`,
-        { cls: 'hint-other-browser', hidden: true },
-      )
-    : ''}
-${notice(
-  'warning',
-  ios
-    ? html`<strong>This is an iOS build.</strong> It cannot be installed on Android: open this page on an iPhone or iPad.`
-    : html`<strong>This is an Android build (.apk).</strong> iPhones and iPads cannot install it: open this page on an Android device.`,
-  { cls: 'hint-mismatch', hidden: true },
-)}
-${ios
-    ? notice('warning', html`<strong>This build does not list your device type</strong> (it is for ${view.deviceFamilies.map((f) => FAMILY_LABELS[f] ?? f).join(', ')}). iOS may refuse to install it.`, {
-        cls: 'hint-family',
-        hidden: true,
-      })
-    : ''}
-${profileNotices(view.profile, view.now)}
-${view.warnings.map((w) => notice('error', html`${w}`, { cls: 'package-problem' }))}
-${view.caPageUrl
-    ? notice(
-        'info',
-        html`This server uses its own certificate authority. Before installing, <a href="${view.caPageUrl}">trust the otaship certificate</a> on your device.`,
-        { cls: 'hint-ca' },
-      )
-    : ''}
-<section class="actions" aria-label="Install">
+${view.kind === 'latest' ? html`<p class="muted latest-note">${t.latestNote(view.appName)}</p>` : ''}
+${notice('warning', html`<p>${ios ? t.inAppIos : t.inAppAndroid}</p>${pageLinkField(view, l10n, 'page-link', true)}`, {
+  cls: 'hint-inapp',
+  hidden: true,
+})}
+${ios ? notice('info', t.otherBrowser, { cls: 'hint-other-browser', hidden: true }) : ''}
+${notice('warning', ios ? t.mismatchIos : t.mismatchAndroid, { cls: 'hint-mismatch', hidden: true })}
+${ios ? notice('warning', t.wrongFamily(families(view, l10n)), { cls: 'hint-family', hidden: true }) : ''}
+${profileNotices(view.profile, view.now, l10n)}
+${view.warnings.map((w) => notice('error', html`<span lang="en">${w}</span>`, { cls: 'package-problem' }))}
+${view.caPageUrl ? notice('info', t.caHint(view.caPageUrl), { cls: 'hint-ca' }) : ''}
+<section class="actions" aria-label="${t.installSection}">
   <div class="install-box">
     <a class="button button-primary install-button${blocked ? ' button-blocked' : ''}" id="install" href="${view.installHref}"${
       ios ? '' : raw(' download')
-    }>${ios ? 'Install' : 'Download APK'}</a>
-    <p class="install-after muted">${ios
-      ? html`Tap <em>Install</em> when iOS asks, then go to the Home Screen to watch the download.`
-      : html`${humanSize(view.size)} · open the file when the download finishes.`}</p>
-    <p class="desktop-hint">Open this page on your ${ios ? 'iPhone or iPad' : 'Android device'} to install: scan the code with the camera.</p>
+    }>${ios ? t.installButton : t.downloadApk}</a>
+    <p class="install-after muted">${ios ? t.installAfterIos : t.installAfterAndroid(f.size(view.size))}</p>
+    <p class="desktop-hint">${ios ? t.desktopHintIos : t.desktopHintAndroid}</p>
   </div>
   <figure class="qr">
     ${qr}
-    <figcaption>Scan with your ${ios ? 'iPhone or iPad' : 'phone'}’s camera to open this page.</figcaption>
+    <figcaption>${ios ? t.qrCaptionIos : t.qrCaptionAndroid}</figcaption>
   </figure>
 </section>
-${notes.value === '' ? '' : html`<section class="notes"><h2>Release notes</h2><div class="markdown">${notes}</div></section>`}
-<section class="details"><h2>Details</h2>${details(view)}</section>
+${notes.value === '' ? '' : html`<section class="notes"><h2>${t.releaseNotes}</h2><div class="markdown">${notes}</div></section>`}
+<section class="details"><h2>${t.details}</h2>${details(view, l10n)}</section>
 <section class="help">
-  <h2>Trouble installing?</h2>
-  <ul class="hints">${ios ? iosHelp(view) : androidHelp()}</ul>
+  <h2>${t.trouble}</h2>
+  <ul class="hints">${ios ? iosHelp(view, l10n) : androidHelp(l10n)}</ul>
 </section>
 ${view.older.length > 0
-    ? html`<section class="older"><h2>Other releases</h2><ul class="release-list">${view.older.map(
+    ? html`<section class="older"><h2>${t.otherReleases}</h2><ul class="release-list">${view.older.map(
         (r) =>
-          html`<li><a href="${r.pageUrl}">${versionLabel(r.version, r.build)}</a> <span class="muted">${formatDate(r.createdAt)} · ${humanSize(r.size)}</span></li>`,
+          html`<li><a href="${r.pageUrl}">${versionLabel(r.version, r.build, l10n)}</a> <span class="muted">${f.time(r.createdAt, 'date')} · ${f.size(r.size)}</span></li>`,
       )}</ul></section>`
     : ''}
 ${view.kind === 'release' && view.latestPageUrl
-    ? html`<p class="latest-link"><a href="${view.latestPageUrl}">Always the latest release of ${view.appName} →</a></p>`
+    ? html`<p class="latest-link"><a href="${view.latestPageUrl}">${t.latestLink(view.appName)}</a></p>`
     : ''}
-<footer class="footer muted">Distributed with otaship</footer>
+<footer class="footer muted">${t.footer}</footer>
 </main>`;
 
   return layout({
     title,
+    lang: language.locale,
+    banner: languageSwitcher(language),
     body,
-    styles: ['base.css', 'install.css'],
+    styles: ['base.css', 'install.css', ...(language.switcher.length > 0 ? [SWITCHER_STYLE] : [])],
     scripts: ['install.js'],
     bodyClass: 'install',
     data: {

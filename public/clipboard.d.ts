@@ -1,0 +1,2 @@
+// Types for public/clipboard.js.
+export function copyText(text: string, button?: HTMLElement, field?: HTMLInputElement | HTMLTextAreaElement): Promise<boolean>;
