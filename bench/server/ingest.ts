@@ -5,12 +5,14 @@
 // (no hashing, no network, no sync) is printed for context.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startS3Child } from '../scale/index.js';
 import { fmtMs, median, runMeasured } from '../lib/stats.js';
 import { onCleanup } from './cleanup.js';
 import { publishCommand, startOtaship, type Published } from './otaship.js';
 
 const MiB = 1024 ** 2;
+const S3_PUT = fileURLToPath(new URL('./s3-put.mjs', import.meta.url));
 export const INGEST_TARGET = 0.8;
 
 export interface IngestInput {
@@ -38,13 +40,19 @@ const mibps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
   const { ipa, ipaBytes, runs, dir, token } = input;
   const clientEnv = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
-  const ms = { sha: [] as number[], cp: [] as number[] };
+  const ms = { sha: [] as number[], cp: [] as number[], s3put: [] as number[] };
   // CPU time (ms): sha256sum's, and each publish's client + server. Wall times on a shared machine
   // swing with outside load; the work done does not, so these say whether a change saved work.
   const cpu = { sha: [] as number[] };
   const cpuOf = new Map<string, number[]>();
   const modes = ['resumable', 'raw'] as const;
-  const backends: Array<{ name: 'disk' | 'S3 (s3rver)'; env: () => Promise<{ env: Record<string, string>; stop: () => Promise<void> }> }> = [
+  interface Backend {
+    env: Record<string, string>;
+    stop: () => Promise<void>;
+    /** Puts the file straight into the storage without otaship (the storage's own limit), if it has one to measure. */
+    direct?: () => Promise<number>;
+  }
+  const backends: Array<{ name: 'disk' | 'S3 (s3rver)'; env: () => Promise<Backend> }> = [
     { name: 'disk', env: async () => ({ env: { OTASHIP_DATA_DIR: input.dataDir }, stop: async () => undefined }) },
   ];
   const notes: string[] = [];
@@ -65,6 +73,11 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
             OTASHIP_S3_SECRET_ACCESS_KEY: 'S3RVER',
           },
           stop,
+          direct: async () => {
+            const put = await runMeasured(process.execPath, [S3_PUT, ipa, s3.endpoint, s3.bucket, `direct/${ms.s3put.length}.ipa`]);
+            if (put.code !== 0) throw new Error(`the direct S3 put failed: ${put.stderr.trim()}`);
+            return put.ms;
+          },
         };
       },
     });
@@ -93,6 +106,7 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
         if (c.code !== 0) throw new Error(`cp failed: ${c.stderr.trim()}`);
         ms.cp.push(c.ms);
         await rm(join(dir, 'copy.ipa'), { force: true });
+        if (started.direct) ms.s3put.push(await started.direct());
         for (const mode of i % 2 ? [...modes].reverse() : modes) {
           const serverCpu = server.cpuMs();
           const p = await runMeasured(...publishCommand(ipa, server, token, mode === 'resumable'), clientEnv);
@@ -135,10 +149,27 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
       '-',
     ]);
   }
+  if (ms.s3put.length > 0) {
+    // What s3rver itself takes in, straight from the SDK: no client of that server can ingest faster.
+    const putRate = mibps(ipaBytes, median(ms.s3put));
+    rows.push([
+      '(context: S3 service alone, SDK multipart put)',
+      `${fmtMs(median(ms.s3put))} (${putRate.toFixed(0)} MiB/s)`,
+      'sha256sum',
+      `${(putRate / shaRate).toFixed(2)}x throughput`,
+      '-',
+    ]);
+    for (const [key, values] of results) {
+      if (!key.startsWith('S3')) continue;
+      const rate = mibps(ipaBytes, median(values));
+      rows.push([`(context: ${key.replace('/', ' ')} vs the S3 service alone)`, `${rate.toFixed(0)} MiB/s`, `${putRate.toFixed(0)} MiB/s`, `${(rate / putRate).toFixed(2)}x throughput`, '-']);
+    }
+  }
   const cpRate = mibps(ipaBytes, median(ms.cp));
   rows.push(['(context: cp of the file)', `${fmtMs(median(ms.cp))} (${cpRate.toFixed(0)} MiB/s)`, 'sha256sum', `${(cpRate / shaRate).toFixed(2)}x throughput`, '-']);
   notes.push(
     `ingest runs (ms): sha256sum ${ms.sha.map((v) => v.toFixed(0)).join(' ')}; cp ${ms.cp.map((v) => v.toFixed(0)).join(' ')}; ` +
+      (ms.s3put.length > 0 ? `S3 put ${ms.s3put.map((v) => v.toFixed(0)).join(' ')}; ` : '') +
       [...results].map(([k, v]) => `${k} ${v.map((x) => x.toFixed(0)).join(' ')}`).join('; '),
   );
   if (!published) throw new Error('no release was published on disk storage');
