@@ -1,12 +1,15 @@
 // buildServer: the fastify app from already-built services. Registers the API, the install surface
 // and the web helper's page/admin plugins, with ONE error edge for all of them.
 import cookie from '@fastify/cookie';
-import fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import { authenticate } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { destroyLingering } from './http/lingering-close.js';
 import { watchBodyIdle } from './http/body-idle.js';
 import { guardBody } from './http/body-guard.js';
+import { closeAfterRefusal } from './http/lingering-close.js';
+import { AJV_OPTIONS, openapiRoutes, registerOpenapi } from './openapi.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
@@ -28,6 +31,8 @@ export interface BuildServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** TLS for fastify's https server (PEM). */
   https?: { cert: string | Buffer; key: string | Buffer } | null;
+  /** Sees every route as it is registered (the test that every route is in the OpenAPI document). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
@@ -51,10 +56,12 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     // Errors raised before routing, or before a request could even be parsed, use the one error envelope.
     frameworkErrors: frameworkErrorHandler(renderPage),
     clientErrorHandler: clientErrorHandler(renderPage),
+    ajv: AJV_OPTIONS,
     ...(options.https ? { https: options.https } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
   installErrorEdge(app, renderPage);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   const idleSeconds = deps.config.uploadIdleTimeoutSeconds;
   app.addHook('onRequest', async (request) => {
@@ -82,7 +89,21 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     return payload;
   });
 
+  // API routes documented as needing credentials check them before their input is validated
+  // (schemas/common.ts): a stranger is told 401, not how to shape a request.
+  app.addHook('preValidation', async (request, reply) => {
+    if (!needsCredentials(request.url, request.method, request.routeOptions.schema?.security)) return;
+    try {
+      await authenticate(request, deps.services);
+    } catch (err) {
+      // A body still arriving is not waited for (http/lingering-close.ts).
+      if (!request.raw.complete) closeAfterRefusal(request, reply);
+      throw err;
+    }
+  });
+
   await app.register(cookie);
+  await registerOpenapi(app, deps.config);
   // Page and admin routes belong to the web layer (src/web renders; these plugins route).
   const plugins: RoutePlugin[] = [
     healthRoutes,
@@ -99,7 +120,13 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     adminRoutes,
     entryRoutes,
     cliRoutes,
+    openapiRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;
+}
+
+/** An /api/ route whose every documented way in needs credentials (CORS preflights never do). */
+function needsCredentials(url: string, method: string, security: ReadonlyArray<Record<string, unknown>> | undefined): boolean {
+  return url.startsWith('/api/') && method !== 'OPTIONS' && !!security && security.length > 0 && security.every((s) => Object.keys(s).length > 0);
 }

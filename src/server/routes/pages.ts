@@ -13,6 +13,7 @@ import { installPageView, olderReleaseView, presentContext } from '../../web/pre
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderInstallPage } from '../../web/pages/install.js';
 import { renderCaPage } from '../../web/pages/ca.js';
+import * as S from '../schemas/pages.js';
 
 /** public/ sits at the package root: three levels up from src/server/routes and dist/server/routes. */
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
@@ -40,7 +41,12 @@ function countView(request: FastifyRequest, services: ServerDeps['services'], re
 }
 
 export async function pageRoutes(app: FastifyInstance, { services, ca, config }: ServerDeps): Promise<void> {
+  // @fastify/static hides its route from the document; here it is described like every other.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/assets/*') route.schema = S.assets;
+  });
   await app.register(fastifyStatic, {
+    schemaHide: false,
     root: PUBLIC_DIR,
     prefix: '/assets/',
     index: false,
@@ -52,7 +58,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     maxAge: 0,
   });
 
-  app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', async (request, reply) => {
+  app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', { schema: S.installPage }, async (request, reply) => {
     const page = await services.install.release(request.params.releaseId, request.query.t, OLDER_LIMIT);
     const { app: appRecord, release, links } = page;
     countView(request, services, release.id);
@@ -61,7 +67,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     return sendPage(reply, String(await renderInstallPage(view)));
   });
 
-  app.get<{ Params: AppParams; Querystring: TokenQuery }>('/apps/:appId', async (request, reply) => {
+  app.get<{ Params: AppParams; Querystring: TokenQuery }>('/apps/:appId', { schema: S.latestPage }, async (request, reply) => {
     const result = await services.install.latest(request.params.appId, request.query.t, OLDER_LIMIT);
     if (!result.latest) {
       throw new OtashipError('NOT_FOUND', `${result.app.name} has no releases yet`);
@@ -73,7 +79,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     return sendPage(reply, String(await renderInstallPage(view)));
   });
 
-  app.get('/ca', async (_request, reply) => {
+  app.get('/ca', { schema: S.caPage }, async (_request, reply) => {
     if (!ca) {
       throw new OtashipError('NOT_FOUND', 'this server does not use a self-signed certificate authority');
     }

@@ -13,6 +13,7 @@ import type { ServerDeps } from '../deps.js';
 import { closeAfterRefusal } from '../http/lingering-close.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderUdidDonePage, renderUdidPage } from '../../web/pages/udid.js';
+import * as S from '../schemas/downloads.js';
 
 function tooLarge(): OtashipError {
   return new OtashipError('DEVICE_REGISTRATION', `the device answer is larger than ${MAX_DEVICE_ANSWER_BYTES / 1024} KiB`);
@@ -42,12 +43,12 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (request: FastifyRequest, payload: IncomingMessage) => readCapped(request, payload));
 
-  app.get('/udid', async (_request, reply) => {
+  app.get('/udid', { schema: S.udidPage }, async (_request, reply) => {
     devices.checkOpen();
     return sendPage(reply, String(renderUdidPage({ profileUrl: '/udid/profile.mobileconfig', host: new URL(config.publicUrl).host })));
   });
 
-  app.get('/udid/profile.mobileconfig', async (_request, reply) =>
+  app.get('/udid/profile.mobileconfig', { schema: S.udidProfile }, async (_request, reply) =>
     reply
       .type('application/x-apple-aspen-config')
       .header('Content-Disposition', 'attachment; filename="otaship-register-device.mobileconfig"')
@@ -56,6 +57,7 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
   );
 
   app.post<{ Querystring: { n?: string } }>('/udid/callback', {
+    schema: S.udidCallback,
     // The nonce is checked from the URL before a byte of the body is read (and a refused body is
     // not waited for); unauthenticated bodies are also time-limited (server/http/body-guard.ts).
     preParsing: async (request, reply, payload) => {
@@ -81,7 +83,7 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
     return reply.code(301).header('Location', doneUrl).header('Cache-Control', 'no-store').send();
   });
 
-  app.get<{ Querystring: { d?: string } }>('/udid/done', async (request, reply) => {
+  app.get<{ Querystring: { d?: string } }>('/udid/done', { schema: S.udidDone }, async (request, reply) => {
     const device = await devices.registered(typeof request.query.d === 'string' ? request.query.d : undefined);
     // A pending claim is what the last registration sent: show that, so registering a known UDID
     // never reveals the name and model stored for it.
