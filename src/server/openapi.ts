@@ -98,7 +98,9 @@ function finishDocument(doc: Schema): Schema {
         if (op.requestBody) (op.requestBody as Schema).required = false;
       }
       if (method === 'head') {
-        for (const response of Object.values((op.responses ?? {}) as Record<string, Schema>)) delete response.content;
+        // A copy: swagger shares the operation (or its responses) with the GET one.
+        const responses = Object.entries((op.responses ?? {}) as Record<string, Schema>);
+        item[method] = { ...op, responses: Object.fromEntries(responses.map(([status, { content: _body, ...rest }]) => [status, rest])) };
       }
     }
   }

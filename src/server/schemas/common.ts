@@ -185,7 +185,7 @@ const ERROR_TEXT: Record<number, string> = {
   408: 'The request did not arrive in time (REQUEST_TIMEOUT)',
   410: 'The upload expired (tus)',
   412: 'Unsupported Tus-Resumable version (tus)',
-  415: 'Wrong Content-Type (tus: application/offset+octet-stream)',
+  415: 'Not a package this server reads (NOT_A_ZIP…), or the wrong Content-Type for tus',
   416: 'The Range asks for bytes the file does not have',
   423: 'Another request is using this upload (tus)',
   460: 'The checksum of the bytes sent does not match (tus)',

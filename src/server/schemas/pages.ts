@@ -34,7 +34,7 @@ export const assets = {
   security: PUBLIC,
   params: { type: 'object', properties: { '*': { type: 'string', description: 'The file, e.g. install.css' } } },
   response: {
-    200: binary('The file', ['text/javascript', 'text/css', 'image/svg+xml', 'image/png', 'image/vnd.microsoft.icon']),
+    200: binary('The file', ['application/javascript', 'text/javascript', 'text/css', 'image/svg+xml', 'image/png', 'image/vnd.microsoft.icon']),
     304: empty('Not modified'),
     ...pageErrors(400, 403, 404, 416),
   },

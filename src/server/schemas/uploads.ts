@@ -47,7 +47,7 @@ export const publishRelease = {
       },
     },
   },
-  response: { 201: json(Published, 'Published'), ...errors(400, 401, 403, 408, 409, 413, 422, 429, 507) },
+  response: { 201: json(Published, 'Published'), ...errors(400, 401, 403, 408, 409, 413, 415, 422, 429, 507) },
 };
 
 const TUS_HEADERS: Record<string, Schema> = { 'Tus-Resumable': { type: 'string', description: '1.0.0' } };
@@ -144,7 +144,7 @@ export const publishUpload = {
       },
     },
   },
-  response: { 201: json(Published, 'Published'), ...errors(400, 401, 403, 404, 409, 413, 422, 429, 507) },
+  response: { 201: json(Published, 'Published'), ...errors(400, 401, 403, 404, 409, 413, 415, 422, 429, 507) },
 };
 
 export const tusClient = {
