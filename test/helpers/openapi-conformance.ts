@@ -67,9 +67,11 @@ export class OpenapiConformance {
     }
   }
 
-  /** Captures every answer of `server` from now on and checks it when it has been sent. */
-  watch(server: Server): void {
-    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => capture(req, res, (answer) => this.check(answer)));
+  /** Captures every answer of `server` from now on and checks it when it has been sent; returns how to stop. */
+  watch(server: Server): () => void {
+    const listener = (req: IncomingMessage, res: ServerResponse) => capture(req, res, (answer) => this.check(answer));
+    server.prependListener('request', listener);
+    return () => void server.removeListener('request', listener);
   }
 
   check(answer: Answer): void {
@@ -187,4 +189,30 @@ function capture(req: IncomingMessage, res: ServerResponse, done: (answer: Answe
 
 function isJson(type: string | null): boolean {
   return type === null || /^application\/json\b/i.test(type);
+}
+
+/** A route as fastify's onRoute hook sees it. */
+export interface RegisteredRoute {
+  method: string | string[];
+  url: string;
+}
+
+/**
+ * The routes the document does not describe: missing from it, or present only as swagger's
+ * placeholder for a route without a schema (no summary, no security, a "Default Response").
+ */
+export function undocumentedRoutes(routes: readonly RegisteredRoute[], document: Json): string[] {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Json>>;
+  const missing: string[] = [];
+  for (const route of routes) {
+    // fastify's `:name` and `*` are OpenAPI's `{name}` and `{*}`.
+    const template = route.url.replace(/:(\w+)/g, '{$1}').replace(/\*/g, '{*}');
+    for (const method of [route.method].flat()) {
+      const op = paths[template]?.[method.toLowerCase()];
+      const responses = Object.values((op?.responses ?? {}) as Record<string, Json>);
+      const placeholder = !op?.summary || !Array.isArray(op.security) || responses.some((r) => r.description === 'Default Response');
+      if (!op || placeholder) missing.push(`${method} ${route.url}${op ? ' (no schema)' : ''}`);
+    }
+  }
+  return missing;
 }
