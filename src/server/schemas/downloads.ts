@@ -51,7 +51,7 @@ export const udidCallback = {
   security: PUBLIC,
   querystring: query({ n: 'The signed nonce from the profile' }),
   rawBody: { description: 'CMS-signed property list', content: { 'application/pkcs7-signature': { schema: { type: 'string', format: 'binary' } } } },
-  response: { 301: redirect('Registered: to /udid/done (iOS needs a 301)'), ...pageErrors(400, 404, 413, 429) },
+  response: { 301: redirect('Registered: to /udid/done (iOS needs a 301)'), ...pageErrors(400, 404, 413, 422, 429) },
 };
 
 export const udidDone = {
