@@ -214,7 +214,7 @@ export function pageErrors(...statuses: number[]): Record<string, Schema> {
 
 function errorResponses(statuses: number[], htmlToo: boolean): Record<string, Schema> {
   const out: Record<string, Schema> = {};
-  for (const status of [...new Set([...statuses, ...ALWAYS])].sort()) {
+  for (const status of [...new Set([...statuses, ...ALWAYS])].sort((a, b) => a - b)) {
     const content: Record<string, Schema> = { 'application/json': { schema: ErrorBody } };
     if (htmlToo) content['text/html'] = { schema: { type: 'string', description: 'The HTML error page' } };
     out[String(status)] = { description: ERROR_TEXT[status] ?? 'Refused', content };

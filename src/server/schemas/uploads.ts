@@ -61,6 +61,13 @@ function tusErrors(...statuses: number[]): Record<string, Schema> {
   return out;
 }
 const uploadId = idParams('id');
+
+/** Request headers of the tus protocol (the tus server checks them and answers 400/412 itself). */
+function tusHeaders(fields: Record<string, string>): Schema {
+  const properties: Record<string, Schema> = { 'Tus-Resumable': { type: 'string', description: 'Must be 1.0.0' } };
+  for (const [name, description] of Object.entries(fields)) properties[name] = { type: 'string', description };
+  return { type: 'object', properties };
+}
 const TUS_DOC = 'The tus 1.0.0 protocol (https://tus.io/protocols/resumable-upload), with the creation, termination and expiration extensions.';
 
 export const createUpload = {
@@ -68,6 +75,11 @@ export const createUpload = {
   description: `${TUS_DOC} Send Upload-Length and Upload-Metadata (filename). The answer's Location (relative) is the upload's URL.`,
   tags: [TAG.uploads],
   security: API_AUTH,
+  headers: tusHeaders({
+    'Upload-Length': 'The package size in bytes (or Upload-Defer-Length: 1)',
+    'Upload-Defer-Length': '1 when the size is not known yet',
+    'Upload-Metadata': 'Comma-separated `key base64(value)` pairs: filename, and optionally filetype',
+  }),
   response: {
     201: empty('Created', { ...TUS_HEADERS, Location: { type: 'string', description: 'uploads/<id>, relative to this URL' } }),
     ...tusErrors(400, 401, 403, 412, 413, 429, 507),
@@ -89,6 +101,7 @@ export const uploadOffset = {
   tags: [TAG.uploads],
   security: API_AUTH,
   params: uploadId,
+  headers: tusHeaders({}),
   response: {
     200: empty('The offset', { ...TUS_HEADERS, 'Upload-Offset': { type: 'string' }, 'Upload-Length': { type: 'string' } }),
     ...tusErrors(400, 401, 403, 404, 410, 412, 423, 429),
@@ -100,6 +113,11 @@ export const appendUpload = {
   tags: [TAG.uploads],
   security: API_AUTH,
   params: uploadId,
+  headers: tusHeaders({
+    'Upload-Offset': 'Where these bytes start: the offset the last HEAD or PATCH answered',
+    'Upload-Checksum': 'Optional: `sha1 <base64>` (or another algorithm named in Tus-Checksum-Algorithm) of these bytes',
+    'Upload-Length': 'With a deferred length: the package size, once known',
+  }),
   rawBody: { description: 'The next bytes', content: { 'application/offset+octet-stream': { schema: { type: 'string', format: 'binary' } } } },
   response: {
     204: empty('Appended', { ...TUS_HEADERS, 'Upload-Offset': { type: 'string' } }),
@@ -112,6 +130,7 @@ export const cancelUpload = {
   tags: [TAG.uploads],
   security: API_AUTH,
   params: uploadId,
+  headers: tusHeaders({}),
   response: { 204: empty('Cancelled', TUS_HEADERS), ...tusErrors(400, 401, 403, 404, 410, 412, 423, 429) },
 };
 
