@@ -2,13 +2,12 @@
 // and the web helper's page/admin plugins, with ONE error edge for all of them.
 import cookie from '@fastify/cookie';
 import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
-import { authenticate } from './auth.js';
+import { credentialsFirst } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { destroyLingering } from './http/lingering-close.js';
 import { watchBodyIdle } from './http/body-idle.js';
 import { guardBody } from './http/body-guard.js';
-import { closeAfterRefusal } from './http/lingering-close.js';
 import { AJV_OPTIONS, openapiRoutes, registerOpenapi } from './openapi.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
@@ -89,18 +88,8 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     return payload;
   });
 
-  // API routes documented as needing credentials check them before their input is validated
-  // (schemas/common.ts): a stranger is told 401, not how to shape a request.
-  app.addHook('preValidation', async (request, reply) => {
-    if (!needsCredentials(request.url, request.method, request.routeOptions.schema?.security)) return;
-    try {
-      await authenticate(request, deps.services);
-    } catch (err) {
-      // A body still arriving is not waited for (http/lingering-close.ts).
-      if (!request.raw.complete) closeAfterRefusal(request, reply);
-      throw err;
-    }
-  });
+  // API routes documented as needing credentials check them before their input is validated.
+  app.addHook('preValidation', credentialsFirst(deps.services));
 
   await app.register(cookie);
   await registerOpenapi(app, deps.config);
@@ -124,9 +113,4 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;
-}
-
-/** An /api/ route whose every documented way in needs credentials (CORS preflights never do). */
-function needsCredentials(url: string, method: string, security: ReadonlyArray<Record<string, unknown>> | undefined): boolean {
-  return url.startsWith('/api/') && method !== 'OPTIONS' && !!security && security.length > 0 && security.every((s) => Object.keys(s).length > 0);
 }
