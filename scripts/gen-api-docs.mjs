@@ -82,6 +82,15 @@ export function renderApiReference(doc) {
       'that does not match an operation\'s parameters or body is a `400 VALIDATION` naming the field (`details.field`).',
     '',
   );
+  const meanings = new Map();
+  for (const item of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(item)) {
+      for (const [status, r] of Object.entries(op.responses ?? {})) if (isError(status, r) && !meanings.has(status)) meanings.set(status, r.description);
+    }
+  }
+  out.push('| Status | Meaning |', '|---|---|');
+  for (const [status, meaning] of [...meanings].sort(([a], [b]) => Number(a) - Number(b))) out.push(`| ${status} | ${cell(meaning ?? '')} |`);
+  out.push('', 'Each operation lists the statuses it may refuse with.', '');
   out.push('## Contents', '');
   for (const [tag, ops] of byTag) if (ops.length) out.push(`- [${tag}](#${slug(tag)})`);
   out.push('- [Schemas](#schemas)', '');
@@ -107,7 +116,8 @@ export function renderApiReference(doc) {
 
 function operation(path, method, op, head, components) {
   const out = [];
-  out.push(`### ${method.toUpperCase()} ${path}`, '');
+  // In backticks: VitePress would read a trailing {name} as heading attributes.
+  out.push(`### \`${method.toUpperCase()} ${path}\``, '');
   if (op.summary) out.push(`${text(op.summary)}.${head ? ' `HEAD` answers too, with the same headers and no body.' : ''}`, '');
   if (op.description) out.push(text(op.description), '');
   out.push(`**Auth:** ${auth(op.security)}`, '');
@@ -138,7 +148,7 @@ function operation(path, method, op, head, components) {
   out.push('**Responses:**', '');
   out.push('| Status | Content | Description |', '|---|---|---|');
   for (const [status, r] of ok) out.push(`| ${status} | ${cell(contentOf(r, components))} | ${cell(r.description ?? '')} |`);
-  if (errors.length) out.push(`| ${errors.map(([s]) => s).join(', ')} | [Error](#error) | ${cell(errors.map(([s, r]) => `${s}: ${r.description}`).join('; '))} |`);
+  if (errors.length) out.push(`| ${errors.map(([s]) => s).join(', ')} | [Error](#error) | Refused: see [Errors](#errors) |`);
   out.push('');
   for (const [status, r] of ok) {
     const schema = r.content?.['application/json']?.schema;

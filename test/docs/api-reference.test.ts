@@ -15,7 +15,7 @@ test('the reference covers every operation of the document and every named schem
   const page = renderApiReference(doc);
   for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
     for (const method of Object.keys(item).filter((m) => m !== 'head')) {
-      assert.ok(page.includes(`\n### ${method.toUpperCase()} ${path}\n`), `${method.toUpperCase()} ${path}`);
+      assert.ok(page.includes(`\n### \`${method.toUpperCase()} ${path}\`\n`), `${method.toUpperCase()} ${path}`);
     }
   }
   for (const name of Object.keys((doc.components as { schemas: object }).schemas)) assert.ok(page.includes(`\n### ${name}\n`), name);

@@ -181,7 +181,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'No valid API token or session (UNAUTHENTICATED)',
   403: 'The token or link may not do this (FORBIDDEN, TOKEN_EXPIRED, TOKEN_INVALID)',
   404: 'No such resource, or not visible to this token or link (NOT_FOUND)',
-  409: 'Conflicts with the current state (CONFLICT, DUPLICATE_BUILD…)',
+  409: 'Conflicts with the current state (CONFLICT; tus: Upload-Offset is not where the upload is)',
   408: 'The request did not arrive in time (REQUEST_TIMEOUT)',
   410: 'The upload expired (tus)',
   412: 'Unsupported Tus-Resumable version (tus)',
