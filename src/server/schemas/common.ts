@@ -20,7 +20,12 @@
 //   naming the field (error-edge.ts). Routes with `security: API_AUTH` authenticate before the
 //   request is validated, so a stranger is told 401, not how to shape a body.
 // - Non-JSON answers are described by content type (html(), binary(), text()); redirects by
-//   redirect().
+//   redirect(); no body by empty().
+// - A body that is a stream (a package, tus bytes) goes in `rawBody` (documented, never validated);
+//   a JSON body that may be left out uses `body: { content: { 'application/json': { schema } } }`
+//   (validated only when sent) plus `'x-optional-body': true`.
+// - A shape several operations return is added to COMPONENTS (schemas/components.ts) so the
+//   document names it once. test/server/openapi.test.ts fails for a route without a schema.
 
 export type Schema = Record<string, unknown>;
 
