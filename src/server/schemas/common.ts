@@ -124,7 +124,7 @@ export function jsonBody(properties: Record<string, Schema>, required: readonly 
 /** Path parameters, each a string. */
 export function idParams(...names: string[]): Schema {
   const properties: Record<string, Schema> = {};
-  for (const n of names) properties[n] = { type: 'string', minLength: 1 };
+  for (const n of names) properties[n] = { type: 'string' };
   return { type: 'object', properties, required: names };
 }
 

@@ -24,7 +24,7 @@ export const packageFile = {
   security: PUBLIC,
   params: {
     type: 'object',
-    properties: { releaseId: { type: 'string', minLength: 1 }, ext: { type: 'string', description: 'ipa or apk' } },
+    properties: { releaseId: { type: 'string' }, ext: { type: 'string', description: 'ipa or apk' } },
     required: ['releaseId', 'ext'],
   },
   querystring: token,
@@ -47,7 +47,7 @@ export const icon = {
   security: PUBLIC,
   params: {
     type: 'object',
-    properties: { releaseId: { type: 'string', minLength: 1 }, icon: { type: 'string', description: 'icon.png, icon-57.png or icon-512.png' } },
+    properties: { releaseId: { type: 'string' }, icon: { type: 'string', description: 'icon.png, icon-57.png or icon-512.png' } },
     required: ['releaseId', 'icon'],
   },
   querystring: token,
