@@ -169,6 +169,7 @@ describe('requests that fail a route schema', () => {
     assert.equal(e.code, 'VALIDATION');
     assert.equal(e.message, 'isPublic in the request body must be true or false');
     assert.equal(e.hint, 'Correct the request as described.');
+    // Also proves answers are not serialised from the schema: fast-json-stringify would send details as {}.
     assert.deepEqual(e.details, { in: 'body', field: 'isPublic' });
     const app = (await (await fetch(`${srv.baseUrl}/api/v1/apps/${release.appId}`, { headers: srv.auth() })).json()) as { isPublic: boolean };
     assert.equal(app.isPublic, false, 'nothing was coerced or changed');
