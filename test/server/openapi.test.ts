@@ -171,8 +171,12 @@ describe('requests that fail a route schema', () => {
     assert.equal(e.hint, 'Correct the request as described.');
     // Also proves answers are not serialised from the schema: fast-json-stringify would send details as {}.
     assert.deepEqual(e.details, { in: 'body', field: 'isPublic' });
+    // Never coerced: the string "true" is not true (ajv as fastify configures it by default would make it so).
+    const quoted = await send('PATCH', `/api/v1/apps/${release.appId}`, { isPublic: 'true' });
+    assert.equal(quoted.status, 400);
+    assert.equal((await refusal(quoted)).message, 'isPublic in the request body must be true or false');
     const app = (await (await fetch(`${srv.baseUrl}/api/v1/apps/${release.appId}`, { headers: srv.auth() })).json()) as { isPublic: boolean };
-    assert.equal(app.isPublic, false, 'nothing was coerced or changed');
+    assert.equal(app.isPublic, false, 'nothing was changed');
   });
 
   test('a body that is not an object, a missing required field, a value outside its list', async () => {
