@@ -3,10 +3,11 @@
 // `X-Requested-With: otaship` (which a cross-site form cannot set) or an Origin equal to ours.
 // Rejected bearer tokens count against the client's address (services/auth-throttle.ts); once it
 // has used up its allowance, its tokens are not even looked at until the window ends.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError, isOtashipError } from '../core/errors.js';
 import type { Principal, Services } from '../services/index.js';
 import { SESSION_COOKIE } from '../services/sessions.js';
+import { closeAfterRefusal } from './http/lingering-close.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What a wrong token raises (unknown, revoked, expired, malformed). */
@@ -39,6 +40,32 @@ async function identify(request: FastifyRequest, services: Services): Promise<Pr
     return principal;
   }
   throw new OtashipError('UNAUTHENTICATED', 'this request needs an API token');
+}
+
+/**
+ * A preValidation hook: an /api/ route whose schema says every way in needs credentials
+ * (schemas/common.ts, API_AUTH) authenticates before its parameters and body are validated, so a
+ * stranger is told 401, not how to shape a request. The route's own authenticate() then finds the
+ * principal already known. CORS preflights (OPTIONS) never carry credentials.
+ */
+export function credentialsFirst(services: Services) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const security = request.routeOptions.schema?.security;
+    const needed =
+      request.url.startsWith('/api/') &&
+      request.method !== 'OPTIONS' &&
+      !!security &&
+      security.length > 0 &&
+      security.every((way) => Object.keys(way).length > 0);
+    if (!needed) return;
+    try {
+      await authenticate(request, services);
+    } catch (err) {
+      // A body still arriving is not waited for (http/lingering-close.ts).
+      if (!request.raw.complete) closeAfterRefusal(request, reply);
+      throw err;
+    }
+  };
 }
 
 /**

@@ -1,12 +1,14 @@
 // buildServer: the fastify app from already-built services. Registers the API, the install surface
 // and the web helper's page/admin plugins, with ONE error edge for all of them.
 import cookie from '@fastify/cookie';
-import fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import { credentialsFirst } from './auth.js';
 import type { ServerDeps } from './deps.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { destroyLingering } from './http/lingering-close.js';
 import { watchBodyIdle } from './http/body-idle.js';
 import { guardBody } from './http/body-guard.js';
+import { AJV_OPTIONS, openapiRoutes, registerOpenapi } from './openapi.js';
 import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
@@ -29,6 +31,8 @@ export interface BuildServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** TLS for fastify's https server (PEM). */
   https?: { cert: string | Buffer; key: string | Buffer } | null;
+  /** Sees every route as it is registered (the test that every route is in the OpenAPI document). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
@@ -60,10 +64,12 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     // Errors raised before routing, or before a request could even be parsed, use the one error envelope.
     frameworkErrors: frameworkErrorHandler(renderPage),
     clientErrorHandler: clientErrorHandler(renderPage),
+    ajv: AJV_OPTIONS,
     ...(options.https ? { https: options.https } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
   installErrorEdge(app, renderPage);
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   const idleSeconds = deps.config.uploadIdleTimeoutSeconds;
   app.addHook('onRequest', async (request) => {
@@ -91,7 +97,11 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     return payload;
   });
 
+  // API routes documented as needing credentials check them before their input is validated.
+  app.addHook('preValidation', credentialsFirst(deps.services));
+
   await app.register(cookie);
+  await registerOpenapi(app, deps.config);
   // Page and admin routes belong to the web layer (src/web renders; these plugins route).
   const plugins: RoutePlugin[] = [
     healthRoutes,
@@ -108,6 +118,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     adminRoutes,
     entryRoutes,
     cliRoutes,
+    openapiRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;

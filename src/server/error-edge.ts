@@ -108,6 +108,8 @@ export function toOtashipError(err: unknown): OtashipError {
       return new OtashipError('VALIDATION', 'the request body is not valid JSON', { cause: err });
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new OtashipError('VALIDATION', 'the request is not multipart/form-data', { cause: err });
+    case 'FST_ERR_VALIDATION':
+      return validationError(err as FastifyError);
     case 'FST_ERR_BAD_URL':
       return new OtashipError('VALIDATION', 'the URL path is not valid: a %-escape in it does not decode to text (check the link)', {
         cause: err,
@@ -117,6 +119,70 @@ export function toOtashipError(err: unknown): OtashipError {
     return new OtashipError('VALIDATION', fe.message ?? 'bad request', { cause: err });
   }
   return new OtashipError('INTERNAL', 'the server failed to handle this request', { cause: err });
+}
+
+/** One of ajv's errors, as fastify hands them over (with `verbose`, the schema that failed). */
+interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+  parentSchema?: { properties?: Record<string, unknown> };
+}
+
+const WHERE: Record<string, string> = {
+  body: 'the request body',
+  querystring: 'the query string',
+  params: 'the URL path',
+  headers: 'the request headers',
+};
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  boolean: 'true or false',
+  integer: 'a whole number',
+  number: 'a number',
+  object: 'a JSON object',
+  array: 'a list',
+  null: 'null',
+};
+
+/**
+ * A request that fails its route's schema (src/server/schemas): a 400 VALIDATION naming the field
+ * and what it must be, in words, as the handlers' own checks do. Only the first problem is named
+ * (fastify stops at it: reporting all of them would let one request cost unbounded work).
+ */
+function validationError(err: FastifyError): OtashipError {
+  const context = (err as { validationContext?: string }).validationContext ?? 'body';
+  const first = ((err as { validation?: SchemaError[] }).validation ?? [])[0];
+  const where = WHERE[context] ?? `the request ${context}`;
+  if (!first) return new OtashipError('VALIDATION', `${where} is not valid`, { cause: err });
+  const field = first.instancePath.split('/').slice(1).join('.');
+  const subject = field ? `${field} in ${where}` : where;
+  let message: string;
+  switch (first.keyword) {
+    case 'additionalProperties': {
+      const name = String(first.params.additionalProperty ?? '').slice(0, 40);
+      const allowed = Object.keys(first.parentSchema?.properties ?? {});
+      message = `unknown field ${JSON.stringify(name)} in ${field ? `${field} in ` : ''}${where} (allowed: ${allowed.join(', ')})`;
+      break;
+    }
+    case 'required':
+      message = `${field ? `${field}.` : ''}${String(first.params.missingProperty)} is required in ${where}`;
+      break;
+    case 'type': {
+      const types = String(first.params.type).split(',').map((t) => TYPE_WORDS[t] ?? t);
+      message = `${subject} must be ${types.join(' or ')}`;
+      if (!field && context === 'body' && types.includes(TYPE_WORDS.object!)) message += ' (Content-Type: application/json)';
+      break;
+    }
+    case 'enum':
+      message = `${subject} must be one of: ${((first.params.allowedValues as unknown[]) ?? []).map(String).join(', ')}`;
+      break;
+    default:
+      message = `${subject} ${first.message ?? 'is not valid'}`;
+  }
+  return new OtashipError('VALIDATION', message, { cause: err, details: { in: context, ...(field ? { field } : {}) } });
 }
 
 function sendError(

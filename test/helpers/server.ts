@@ -14,6 +14,7 @@ import type { Config } from '../../src/config/types.js';
 import { startServer, type RunningServer } from '../../src/main.js';
 import type { Services } from '../../src/services/index.js';
 import type { WebhookDispatchOptions } from '../../src/services/webhook-dispatcher.js';
+import { OpenapiConformance } from './openapi-conformance.js';
 
 export interface TestClock {
   (): Date;
@@ -34,6 +35,11 @@ export interface TestServerOptions {
   webhooks?: WebhookDispatchOptions;
   /** How long stop() lets requests in flight finish before closing their connections. */
   shutdownDrainMs?: number;
+  /**
+   * Check every answer against the server's OpenAPI document (default on): stop() fails with the
+   * answers that do not match (helpers/openapi-conformance.ts).
+   */
+  conformance?: boolean;
 }
 
 export interface TestServer {
@@ -51,6 +57,8 @@ export interface TestServer {
   /** PEM of the local CA when tls is on; trust it in clients. */
   ca: string | null;
   server: RunningServer;
+  /** The OpenAPI check of this server's answers (null when turned off). */
+  conformance: OpenapiConformance | null;
   stop(): Promise<void>;
 }
 
@@ -94,6 +102,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         ...(options.shutdownDrainMs !== undefined ? { shutdownDrainMs: options.shutdownDrainMs } : {}),
       });
       let stopped = false;
+      const conformance = options.conformance === false ? null : new OpenapiConformance(server.app.swagger() as Record<string, unknown>);
+      conformance?.watch(server.app.server);
       return {
         baseUrl: server.listenUrl,
         publicUrl: config.publicUrl,
@@ -105,11 +115,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         clock,
         ca: server.tls?.caCert ?? null,
         server,
+        conformance,
         async stop() {
           if (stopped) return;
           stopped = true;
-          await server.close();
-          await rm(dataDir, { recursive: true, force: true });
+          try {
+            await server.close();
+          } finally {
+            await rm(dataDir, { recursive: true, force: true });
+          }
+          conformance?.assertConforms();
         },
       };
     } catch (err) {

@@ -17,6 +17,7 @@ import { renderAdminAppPage, renderAdminAppsPage } from '../../web/pages/admin-a
 import { renderAdminTokensPage } from '../../web/pages/admin-tokens.js';
 import { renderAdminDevicesPage } from '../../web/pages/admin-devices.js';
 import type { AdminAppView, AdminUser } from '../../web/view-models.js';
+import * as S from '../schemas/admin.js';
 
 const RELEASES_PER_PAGE = 20;
 const FORM_BODY_LIMIT = 16 * 1024;
@@ -82,7 +83,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
   );
   const secure = services.status.https;
 
-  app.get<{ Querystring: { next?: string } }>('/admin/login', async (request, reply) => {
+  app.get<{ Querystring: { next?: string } }>('/admin/login', { schema: S.loginPage }, async (request, reply) => {
     const cookie = request.cookies?.[SESSION_COOKIE];
     if (cookie) {
       try {
@@ -95,7 +96,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
     return sendPage(reply, String(renderLoginPage({ error: null, next: safeNext(request.query.next), secure })));
   });
 
-  app.post<{ Body: LoginBody }>('/admin/login', async (request, reply) => {
+  app.post<{ Body: LoginBody }>('/admin/login', { schema: S.login }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const body = (request.body ?? {}) as LoginBody;
     const next = safeNext(body.next);
@@ -122,10 +123,10 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/admin/login', 303);
   };
-  app.post('/admin/logout', logout);
-  app.get('/admin/logout', logout);
+  app.post('/admin/logout', { schema: S.logout }, logout);
+  app.get('/admin/logout', { schema: S.logout }, logout);
 
-  app.get('/admin', async (request, reply) => {
+  app.get('/admin', { schema: S.appsPage }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
     const apps = await services.catalog.listApps(principal);
@@ -141,7 +142,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
     return sendPage(reply, String(html));
   });
 
-  app.get<{ Params: { appId: string }; Querystring: { cursor?: string } }>('/admin/apps/:appId', async (request, reply) => {
+  app.get<{ Params: { appId: string }; Querystring: { cursor?: string } }>('/admin/apps/:appId', { schema: S.appPage }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
     const { app: appRecord, page } = await services.catalog.listReleases(principal, request.params.appId, {
@@ -167,7 +168,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
     return sendPage(reply, String(html));
   });
 
-  app.get('/admin/tokens', async (request, reply) => {
+  app.get('/admin/tokens', { schema: S.tokensPage }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
     const tokens = await services.tokens.list(principal); // FORBIDDEN for non-admin tokens
@@ -183,7 +184,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
     return sendPage(reply, String(html));
   });
 
-  app.get('/admin/devices', async (request, reply) => {
+  app.get('/admin/devices', { schema: S.devicesPage }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
     const devices = await services.devices.list(principal); // FORBIDDEN for non-admin tokens

@@ -13,6 +13,7 @@ import { OtashipError } from '../../core/errors.js';
 import { VERSION } from '../../version.js';
 import { contentDisposition } from '../http/content-disposition.js';
 import type { ServerDeps } from '../deps.js';
+import * as S from '../schemas/downloads.js';
 
 // This module sits three levels below the package root both as src/server/routes/cli.ts (tests, tsx)
 // and as dist/server/routes/cli.js (an installed package); the bundles are always in <root>/dist/cli.
@@ -69,5 +70,5 @@ export async function cliRoutes(app: FastifyInstance, _deps: ServerDeps, bundleD
     if (request.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) return reply.code(304).send();
     return reply.type(artifact.contentType).send(body);
   };
-  app.get<{ Params: { name: string } }>('/cli/:name', serve);
+  app.get<{ Params: { name: string } }>('/cli/:name', { schema: S.cliFile }, serve);
 }

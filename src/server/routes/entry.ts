@@ -9,13 +9,14 @@ import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderFirstRunPage } from '../../web/pages/first-run.js';
 import { checkFormOrigin, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
+import * as S from '../schemas/pages.js';
 
 export async function entryRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  app.get('/', async (_request, reply) => reply.header('Cache-Control', 'no-store').redirect('/admin', 302));
+  app.get('/', { schema: S.root }, async (_request, reply) => reply.header('Cache-Control', 'no-store').redirect('/admin', 302));
 
   // The link printed by `otaship serve` opens a page with a Sign in button; only its POST uses the
   // code, so a link previewer that fetches the link neither uses it up nor gets a session.
-  app.get<{ Querystring: { code?: string } }>(FIRST_RUN_PATH, async (request, reply) => {
+  app.get<{ Querystring: { code?: string } }>(FIRST_RUN_PATH, { schema: S.firstRunPage }, async (request, reply) => {
     const code = typeof request.query.code === 'string' ? request.query.code : '';
     const action = `${FIRST_RUN_PATH}?code=${encodeURIComponent(code)}`;
     return reply.code(200).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(String(renderFirstRunPage({ action })));
@@ -24,7 +25,7 @@ export async function entryRoutes(app: FastifyInstance, { services }: ServerDeps
   // The code leaves the address bar at once (303 to /admin) and never reaches another site
   // (Referrer-Policy on every response). Posts from other sites are refused (login CSRF), and failed
   // codes count as failed sign-ins (throttled per client).
-  app.post<{ Querystring: { code?: string } }>(FIRST_RUN_PATH, async (request, reply) => {
+  app.post<{ Querystring: { code?: string } }>(FIRST_RUN_PATH, { schema: S.firstRunSignIn }, async (request, reply) => {
     checkFormOrigin(request, services.config.publicUrl);
     const code = typeof request.query.code === 'string' ? request.query.code : '';
     const session = await throttled(request, services, () => services.firstRun.redeem(code)); // UNAUTHENTICATED → the HTML error page

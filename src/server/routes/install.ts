@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IconVariant } from '../../services/install.js';
 import type { ServerDeps } from '../deps.js';
 import { isRedirectedDownloadStart, sendBlob } from '../http/send-blob.js';
+import * as S from '../schemas/install.js';
 
 interface Params {
   releaseId: string;
@@ -17,7 +18,7 @@ const ICONS: Record<string, IconVariant> = { 'icon.png': 'original', 'icon-57.pn
 export async function installRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
   const { install, counters, blobs, redirects } = services;
 
-  app.get<{ Params: Params; Querystring: Query }>('/i/:releaseId/manifest.plist', async (request, reply) => {
+  app.get<{ Params: Params; Querystring: Query }>('/i/:releaseId/manifest.plist', { schema: S.manifest }, async (request, reply) => {
     const xml = await install.manifest(request.params.releaseId, request.query.t, request.method === 'GET');
     // Always a 200 with the body: iOS does not follow a redirect for the manifest.
     return reply
@@ -30,6 +31,7 @@ export async function installRoutes(app: FastifyInstance, { services }: ServerDe
     method: ['GET', 'HEAD'],
     url: '/i/:releaseId/package.:ext',
     exposeHeadRoute: false,
+    schema: S.packageFile,
     handler: async (request, reply) => {
       const target = await install.package(request.params.releaseId, request.params.ext, request.query.t);
       const releaseId = target.release.id;
@@ -55,6 +57,7 @@ export async function installRoutes(app: FastifyInstance, { services }: ServerDe
     method: ['GET', 'HEAD'],
     url: '/i/:releaseId/:icon',
     exposeHeadRoute: false,
+    schema: S.icon,
     handler: async (request, reply) => {
       const variant = ICONS[request.params.icon];
       if (!variant) return reply.callNotFound();

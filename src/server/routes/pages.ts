@@ -14,6 +14,7 @@ import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderInstallPage } from '../../web/pages/install.js';
 import { renderCaPage } from '../../web/pages/ca.js';
 import { pageLanguage } from '../http/page-language.js';
+import * as S from '../schemas/pages.js';
 
 /** public/ sits at the package root: three levels up from src/server/routes and dist/server/routes. */
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
@@ -41,7 +42,12 @@ function countView(request: FastifyRequest, services: ServerDeps['services'], re
 }
 
 export async function pageRoutes(app: FastifyInstance, { services, ca, config }: ServerDeps): Promise<void> {
+  // @fastify/static hides its route from the document; here it is described like every other.
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/assets/*') route.schema = S.assets;
+  });
   await app.register(fastifyStatic, {
+    schemaHide: false,
     root: PUBLIC_DIR,
     prefix: '/assets/',
     index: false,
@@ -55,7 +61,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
 
   const secureCookie = config.publicUrl.startsWith('https:');
 
-  app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', async (request, reply) => {
+  app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', { schema: S.installPage }, async (request, reply) => {
     const page = await services.install.release(request.params.releaseId, request.query.t, OLDER_LIMIT);
     const { app: appRecord, release, links } = page;
     countView(request, services, release.id);
@@ -64,7 +70,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     return sendPage(reply, String(await renderInstallPage(view, pageLanguage(request, reply, secureCookie))));
   });
 
-  app.get<{ Params: AppParams; Querystring: TokenQuery }>('/apps/:appId', async (request, reply) => {
+  app.get<{ Params: AppParams; Querystring: TokenQuery }>('/apps/:appId', { schema: S.latestPage }, async (request, reply) => {
     const result = await services.install.latest(request.params.appId, request.query.t, OLDER_LIMIT);
     if (!result.latest) {
       throw new OtashipError('NOT_FOUND', `${result.app.name} has no releases yet`);
@@ -76,7 +82,7 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     return sendPage(reply, String(await renderInstallPage(view, pageLanguage(request, reply, secureCookie))));
   });
 
-  app.get('/ca', async (request, reply) => {
+  app.get('/ca', { schema: S.caPage }, async (request, reply) => {
     if (!ca) {
       throw new OtashipError('NOT_FOUND', 'this server does not use a self-signed certificate authority');
     }

@@ -14,6 +14,7 @@ import { closeAfterRefusal } from '../http/lingering-close.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderUdidDonePage, renderUdidPage } from '../../web/pages/udid.js';
 import { pageLanguage } from '../http/page-language.js';
+import * as S from '../schemas/downloads.js';
 
 function tooLarge(): OtashipError {
   return new OtashipError('DEVICE_REGISTRATION', `the device answer is larger than ${MAX_DEVICE_ANSWER_BYTES / 1024} KiB`);
@@ -45,13 +46,13 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
 
   const secureCookie = config.publicUrl.startsWith('https:');
 
-  app.get('/udid', async (request, reply) => {
+  app.get('/udid', { schema: S.udidPage }, async (request, reply) => {
     devices.checkOpen();
     const language = pageLanguage(request, reply, secureCookie);
     return sendPage(reply, String(renderUdidPage({ profileUrl: '/udid/profile.mobileconfig', host: new URL(config.publicUrl).host }, language)));
   });
 
-  app.get('/udid/profile.mobileconfig', async (_request, reply) =>
+  app.get('/udid/profile.mobileconfig', { schema: S.udidProfile }, async (_request, reply) =>
     reply
       .type('application/x-apple-aspen-config')
       .header('Content-Disposition', 'attachment; filename="otaship-register-device.mobileconfig"')
@@ -60,6 +61,7 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
   );
 
   app.post<{ Querystring: { n?: string } }>('/udid/callback', {
+    schema: S.udidCallback,
     // The nonce is checked from the URL before a byte of the body is read (and a refused body is
     // not waited for); unauthenticated bodies are also time-limited (server/http/body-guard.ts).
     preParsing: async (request, reply, payload) => {
@@ -85,7 +87,7 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
     return reply.code(301).header('Location', doneUrl).header('Cache-Control', 'no-store').send();
   });
 
-  app.get<{ Querystring: { d?: string } }>('/udid/done', async (request, reply) => {
+  app.get<{ Querystring: { d?: string } }>('/udid/done', { schema: S.udidDone }, async (request, reply) => {
     const device = await devices.registered(typeof request.query.d === 'string' ? request.query.d : undefined);
     // A pending claim is what the last registration sent: show that, so registering a known UDID
     // never reveals the name and model stored for it.

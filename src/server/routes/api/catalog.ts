@@ -4,6 +4,7 @@ import { appJson, releaseJson } from '../../../services/index.js';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject, pageLimit } from './body.js';
+import * as S from '../../schemas/catalog.js';
 
 /** The most releases one page lists (the repositories clamp to the same). */
 const MAX_PAGE = 200;
@@ -18,7 +19,7 @@ interface ReleaseParams {
 export async function catalogRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
   const { catalog } = services;
 
-  app.get('/api/v1/apps', async (request) => {
+  app.get('/api/v1/apps', { schema: S.listApps }, async (request) => {
     const principal = await authenticate(request, services);
     const apps = await catalog.listApps(principal);
     const items = await Promise.all(
@@ -34,7 +35,7 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     return { items };
   });
 
-  app.get<{ Params: AppParams }>('/api/v1/apps/:appId', async (request) => {
+  app.get<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: S.getApp }, async (request) => {
     const principal = await authenticate(request, services);
     const a = await catalog.getApp(principal, request.params.appId);
     const latest = await services.repos.releases.latest(a.id);
@@ -45,13 +46,13 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     };
   });
 
-  app.patch<{ Params: AppParams }>('/api/v1/apps/:appId', async (request) => {
+  app.patch<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: S.updateApp }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'isPublic']);
     return appJson(await catalog.updateApp(principal, request.params.appId, body));
   });
 
-  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId', async (request, reply) => {
+  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: S.deleteApp }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await catalog.deleteApp(principal, request.params.appId);
     return reply.code(204).send();
@@ -59,6 +60,7 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
 
   app.get<{ Params: AppParams; Querystring: { cursor?: string; limit?: string } }>(
     '/api/v1/apps/:appId/releases',
+    { schema: S.listReleases },
     async (request) => {
       const principal = await authenticate(request, services);
       const limit = pageLimit(request.query.limit, MAX_PAGE);
@@ -73,7 +75,7 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     },
   );
 
-  app.get<{ Params: ReleaseParams }>('/api/v1/releases/:id', async (request) => {
+  app.get<{ Params: ReleaseParams }>('/api/v1/releases/:id', { schema: S.getRelease }, async (request) => {
     const principal = await authenticate(request, services);
     const { app: a, release } = await catalog.getRelease(principal, request.params.id);
     return {
@@ -83,14 +85,14 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     };
   });
 
-  app.patch<{ Params: ReleaseParams }>('/api/v1/releases/:id', async (request) => {
+  app.patch<{ Params: ReleaseParams }>('/api/v1/releases/:id', { schema: S.updateRelease }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['notes', 'isPublic']);
     const { app: a, release } = await catalog.updateRelease(principal, request.params.id, body);
     return { ...releaseJson(release, a), links: services.urls.release(release, a) };
   });
 
-  app.delete<{ Params: ReleaseParams }>('/api/v1/releases/:id', async (request, reply) => {
+  app.delete<{ Params: ReleaseParams }>('/api/v1/releases/:id', { schema: S.deleteRelease }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await catalog.deleteRelease(principal, request.params.id);
     return reply.code(204).send();

@@ -4,15 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject } from './body.js';
+import * as S from '../../schemas/devices.js';
 
 export async function deviceRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  app.get('/api/v1/devices', async (request, reply) => {
+  app.get('/api/v1/devices', { schema: S.listDevices }, async (request, reply) => {
     const principal = await authenticate(request, services);
     return reply.header('Cache-Control', 'no-store').send({ items: await services.devices.list(principal) });
   });
 
   // Paste or upload into the Apple Developer portal (Devices › Register Multiple Devices).
-  app.get('/api/v1/devices.txt', async (request, reply) => {
+  app.get('/api/v1/devices.txt', { schema: S.deviceList }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const text = await services.devices.appleDeviceList(principal);
     return reply
@@ -22,7 +23,7 @@ export async function deviceRoutes(app: FastifyInstance, { services }: ServerDep
       .send(text);
   });
 
-  app.patch<{ Params: { id: string } }>('/api/v1/devices/:id', async (request) => {
+  app.patch<{ Params: { id: string } }>('/api/v1/devices/:id', { schema: S.updateDevice }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['label', 'review']);
     // label: the admin's name for it; review: "keep" the stored facts or "accept" the pending claim.
@@ -31,7 +32,7 @@ export async function deviceRoutes(app: FastifyInstance, { services }: ServerDep
     return services.devices.review(principal, request.params.id, body.review);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', { schema: S.deleteDevice }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await services.devices.delete(principal, request.params.id);
     return reply.code(204).send();

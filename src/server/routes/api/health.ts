@@ -8,9 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import { VERSION } from '../../../version.js';
 import type { ServerDeps } from '../../deps.js';
 import { RETRY_AFTER_SECONDS } from '../../infra-fault.js';
+import * as S from '../../schemas/health.js';
 
 export async function healthRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  app.get('/api/v1/health', async (_request, reply) => {
+  app.get('/api/v1/health', { schema: S.health }, async (_request, reply) => {
     const s = services.status;
     return reply.header('Cache-Control', 'no-store').send({
       status: 'ok',
@@ -24,7 +25,7 @@ export async function healthRoutes(app: FastifyInstance, { services }: ServerDep
     });
   });
 
-  app.get('/api/v1/ready', async (request, reply) => {
+  app.get('/api/v1/ready', { schema: S.ready }, async (request, reply) => {
     const r = await services.readiness.check();
     reply.header('Cache-Control', 'no-store');
     if (!r.ready) {

@@ -3,14 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject } from './body.js';
+import * as S from '../../schemas/tokens.js';
 
 export async function tokenRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  app.get('/api/v1/tokens', async (request) => {
+  app.get('/api/v1/tokens', { schema: S.listTokens }, async (request) => {
     const principal = await authenticate(request, services);
     return { items: await services.tokens.list(principal) };
   });
 
-  app.post('/api/v1/tokens', async (request, reply) => {
+  app.post('/api/v1/tokens', { schema: S.createToken }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'appId', 'admin', 'expiresInDays']);
     const { token, record } = await services.tokens.create(principal, {
@@ -22,7 +23,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: ServerDeps
     return reply.code(201).header('Cache-Control', 'no-store').send({ ...record, token });
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', { schema: S.revokeToken }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await services.tokens.revoke(principal, request.params.id);
     return reply.code(204).send();

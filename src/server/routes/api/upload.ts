@@ -13,6 +13,7 @@ import { closeAfterRefusal } from '../../http/lingering-close.js';
 import type { ServerDeps } from '../../deps.js';
 import { flag } from './body.js';
 import { parseReleaseSource, type ReleaseSourceInput } from '../../../services/release-source.js';
+import * as S from '../../schemas/uploads.js';
 
 interface UploadQuery {
   notes?: string;
@@ -47,7 +48,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
   });
 
-  app.post<{ Querystring: UploadQuery }>('/api/v1/releases', async (request, reply) => {
+  app.post<{ Querystring: UploadQuery }>('/api/v1/releases', { schema: S.publishRelease }, async (request, reply) => {
     let principal: Principal;
     try {
       principal = await authenticate(request, services);

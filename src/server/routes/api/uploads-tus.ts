@@ -22,6 +22,7 @@ import type { ReleaseSourceInput } from '../../../services/release-source.js';
 import { authenticate } from '../../auth.js';
 import { closeAfterRefusal } from '../../http/lingering-close.js';
 import type { ServerDeps } from '../../deps.js';
+import * as S from '../../schemas/uploads.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
 /**
@@ -109,12 +110,19 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
     const handler = (request: FastifyRequest<{ Params: { id?: string } }>, reply: FastifyReply) =>
       handleTus(request, reply, tus, uploads, deps);
-    scope.route({ method: ['POST', 'OPTIONS'], url: UPLOADS_PATH, handler });
-    scope.route({ method: ['HEAD', 'PATCH', 'DELETE', 'OPTIONS'], url: `${UPLOADS_PATH}/:id`, handler });
+    // One route per method, so each is documented with its own answers.
+    const url = `${UPLOADS_PATH}/:id`;
+    scope.route({ method: 'POST', url: UPLOADS_PATH, schema: S.createUpload, handler });
+    scope.route({ method: 'OPTIONS', url: UPLOADS_PATH, schema: S.uploadOptions, handler });
+    scope.route({ method: 'HEAD', url, schema: S.uploadOffset, handler });
+    scope.route({ method: 'PATCH', url, schema: S.appendUpload, handler });
+    scope.route({ method: 'DELETE', url, schema: S.cancelUpload, handler });
+    scope.route({ method: 'OPTIONS', url, schema: S.uploadIdOptions, handler });
   });
 
   app.post<{ Params: { id: string }; Body: PublishBody | undefined }>(
     `${UPLOADS_PATH}/:id/publish`,
+    { schema: S.publishUpload },
     async (request, reply) => {
       const principal = await authenticate(request, services);
       const body = request.body ?? {};
@@ -133,7 +141,7 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
 
   // The browser client for the admin upload, served from the installed package (no CDN).
   const tusBundle = join(dirname(createRequire(import.meta.url).resolve('tus-js-client/package.json')), 'dist', 'tus.min.js');
-  app.get('/assets/vendor/tus.min.js', async (_request, reply) => {
+  app.get('/assets/vendor/tus.min.js', { schema: S.tusClient }, async (_request, reply) => {
     reply.header('Content-Type', 'text/javascript; charset=utf-8');
     reply.header('Cache-Control', 'public, max-age=3600');
     return reply.send(createReadStream(tusBundle));

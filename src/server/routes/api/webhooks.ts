@@ -4,17 +4,18 @@ import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject, pageLimit } from './body.js';
+import * as S from '../../schemas/webhooks.js';
 
 /** The most deliveries one page of the log lists. */
 const MAX_DELIVERIES = 200;
 
 export async function webhookRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  app.get('/api/v1/webhooks', async (request) => {
+  app.get('/api/v1/webhooks', { schema: S.listWebhooks }, async (request) => {
     const principal = await authenticate(request, services);
     return { items: await services.webhooks.list(principal) };
   });
 
-  app.post('/api/v1/webhooks', async (request, reply) => {
+  app.post('/api/v1/webhooks', { schema: S.createWebhook }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body);
     const { webhook, secret } = await services.webhooks.create(principal, {
@@ -26,28 +27,28 @@ export async function webhookRoutes(app: FastifyInstance, { services }: ServerDe
     return reply.code(201).header('Cache-Control', 'no-store').send({ ...webhook, secret });
   });
 
-  app.get<{ Params: { id: string } }>('/api/v1/webhooks/:id', async (request) => {
+  app.get<{ Params: { id: string } }>('/api/v1/webhooks/:id', { schema: S.getWebhook }, async (request) => {
     const principal = await authenticate(request, services);
     return services.webhooks.get(principal, request.params.id);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/webhooks/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/webhooks/:id', { schema: S.deleteWebhook }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await services.webhooks.delete(principal, request.params.id);
     return reply.code(204).send();
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/webhooks/:id/test', async (request) => {
+  app.post<{ Params: { id: string } }>('/api/v1/webhooks/:id/test', { schema: S.pingWebhook }, async (request) => {
     const principal = await authenticate(request, services);
     return services.webhooks.ping(principal, request.params.id);
   });
 
-  app.post<{ Params: { id: string; deliveryId: string } }>('/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver', async (request) => {
+  app.post<{ Params: { id: string; deliveryId: string } }>('/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver', { schema: S.redeliver }, async (request) => {
     const principal = await authenticate(request, services);
     return services.webhooks.redeliver(principal, request.params.id, request.params.deliveryId);
   });
 
-  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/api/v1/webhooks/:id/deliveries', async (request) => {
+  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/api/v1/webhooks/:id/deliveries', { schema: S.listDeliveries }, async (request) => {
     const principal = await authenticate(request, services);
     const limit = pageLimit(request.query.limit, MAX_DELIVERIES) ?? 50;
     return { items: await services.webhooks.deliveries(principal, request.params.id, limit) };

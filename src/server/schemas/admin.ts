@@ -1,0 +1,57 @@
+// Schemas of the web admin's HTML routes (routes/admin.ts). Without a session they redirect to the
+// sign-in page; what they show is read through the JSON API, documented there.
+import { PUBLIC, SESSION_AUTH, TAG, errors, html, idParams, pageErrors, query, redirect } from './common.js';
+
+const toLogin = redirect('No session: to the sign-in page (`/admin/login?next=…`)');
+
+export const loginPage = {
+  summary: 'The sign-in page (an API token signs in)',
+  tags: [TAG.admin],
+  security: PUBLIC,
+  querystring: query({ next: 'Admin path to go to after signing in' }),
+  response: { 200: html('The page'), 303: redirect('Already signed in: to `next`'), ...pageErrors(400) },
+};
+
+export const login = {
+  summary: 'Sign in with an API token: sets the session cookie',
+  tags: [TAG.admin],
+  security: PUBLIC,
+  body: {
+    content: {
+      'application/x-www-form-urlencoded': {
+        schema: {
+          type: 'object',
+          properties: { token: { type: 'string', description: 'An API token' }, next: { type: 'string', description: 'Admin path to go to' } },
+        },
+      },
+    },
+  },
+  response: {
+    303: redirect('Signed in: to `next`'),
+    401: html('The sign-in page again, saying the token was not accepted'),
+    ...pageErrors(400, 403, 413, 429),
+  },
+};
+
+export const logout = {
+  summary: 'Sign out (ends the session on the server)',
+  tags: [TAG.admin],
+  security: PUBLIC,
+  response: { 303: redirect('To the sign-in page'), ...errors() },
+};
+
+const page = (summary: string, more: object = {}) => ({
+  summary,
+  tags: [TAG.admin],
+  security: SESSION_AUTH,
+  ...more,
+  response: { 200: html('The page'), 303: toLogin, ...pageErrors(400, 403, 404, 429) },
+});
+
+export const appsPage = page('The admin: apps and their newest releases');
+export const appPage = page("An app's releases", {
+  params: idParams('appId'),
+  querystring: query({ cursor: 'The next page of releases' }),
+});
+export const tokensPage = page('API tokens (admin tokens only)');
+export const devicesPage = page('Registered devices (admin tokens only)');
