@@ -44,7 +44,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     String(
       renderErrorPage(
         view,
-        exchange && !exchange.request.url.startsWith('/admin') ? pageLanguage(exchange.request, exchange.reply, secureCookie) : undefined,
+        exchange && !exchange.request.url.startsWith('/admin') ? pageLanguage(exchange.request, exchange.reply, secureCookie, { refusal: true }) : undefined,
       ),
     );
   const app = fastify({

@@ -26,8 +26,15 @@ function switcherLinks(url: string): LanguageLink[] {
 
 /**
  * @param secureCookie mark the cookie Secure (the public URL is https); browsers drop Secure cookies on http.
+ * @param options.refusal an error page: its switcher never repeats a link token the request carried
+ *   (a refused token, e.g. an asset token shown an install page, must not come back as a link).
  */
-export function pageLanguage(request: FastifyRequest, reply: FastifyReply, secureCookie: boolean): PageLanguage {
+export function pageLanguage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  secureCookie: boolean,
+  options: { refusal?: boolean } = {},
+): PageLanguage {
   const asked = queryLang(request);
   const chosen = asked ? matchLocale(asked) : null;
   const cookies = (request as { cookies?: Record<string, string | undefined> }).cookies;
@@ -50,5 +57,7 @@ export function pageLanguage(request: FastifyRequest, reply: FastifyReply, secur
   const vary = reply.getHeader('vary');
   void reply.header('Vary', vary ? `${String(vary)}, Accept-Language, Cookie` : 'Accept-Language, Cookie');
   // Only a GET can be reloaded through a link; a refused POST's error page has no switcher.
-  return { locale, switcher: request.method === 'GET' || request.method === 'HEAD' ? switcherLinks(request.url) : [] };
+  const reloadable = request.method === 'GET' || request.method === 'HEAD';
+  const carriesToken = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '').has('t');
+  return { locale, switcher: reloadable && !(options.refusal && carriesToken) ? switcherLinks(request.url) : [] };
 }
