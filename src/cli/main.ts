@@ -2,7 +2,7 @@
 // import heavy code (zip, crypto, server) lazily inside their actions so `otaship --help` and
 // `otaship link` start fast.
 import { Command, CommanderError } from 'commander';
-import { reportAndExit } from './report-error.js';
+import { followCommand, reportAndExit } from './report-error.js';
 import { register as registerLink } from './commands/link.js';
 import { register as registerLint } from './commands/lint.js';
 import { register as registerManifest } from './commands/manifest.js';
@@ -21,6 +21,8 @@ program
   .version(VERSION)
   .showHelpAfterError()
   .exitOverride();
+
+const running = followCommand(program);
 
 for (const register of [
   registerLink,
@@ -43,5 +45,5 @@ try {
     // Help and version exit 0; usage errors were already printed by commander.
     process.exit(err.exitCode === 0 ? 0 : 2);
   }
-  reportAndExit(err);
+  reportAndExit(err, running());
 }
