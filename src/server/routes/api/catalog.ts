@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { appJson, releaseJson } from '../../../services/index.js';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
+import { deleteAppSchema, renameAppSchema, strictValidator } from './app-schemas.js';
 import { jsonObject, pageLimit } from './body.js';
 
 /** The most releases one page lists (the repositories clamp to the same). */
@@ -45,13 +46,13 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     };
   });
 
-  app.patch<{ Params: AppParams }>('/api/v1/apps/:appId', async (request) => {
+  app.patch<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: renameAppSchema, validatorCompiler: strictValidator }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'isPublic']);
     return appJson(await catalog.updateApp(principal, request.params.appId, body));
   });
 
-  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId', async (request, reply) => {
+  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: deleteAppSchema, validatorCompiler: strictValidator }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await catalog.deleteApp(principal, request.params.appId);
     return reply.code(204).send();
