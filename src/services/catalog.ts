@@ -114,7 +114,7 @@ export class CatalogService {
     appId: string,
     filter: (release: ReleaseRecord) => boolean,
     options: { cursor?: string | null; limit: number; maxScan?: number },
-  ): Promise<{ app: AppRecord; page: Page<ReleaseRecord>; scanned: number }> {
+  ): Promise<{ app: AppRecord; page: Page<ReleaseRecord> }> {
     const app = await this.getApp(principal, appId);
     const maxScan = options.maxScan ?? 1000;
     const items: ReleaseRecord[] = [];
@@ -128,7 +128,7 @@ export class CatalogService {
       items.push(...page.items.filter(filter));
       cursor = page.nextCursor;
     } while (cursor && items.length < options.limit && scanned < maxScan);
-    return { app, page: { items, nextCursor: cursor }, scanned };
+    return { app, page: { items, nextCursor: cursor } };
   }
 
   async listReleases(

@@ -45,9 +45,13 @@ describe('web admin at 390 px', { skip: BROWSER_SKIP }, () => {
   }
 
   /** The page's width never exceeds the screen's: nothing scrolls sideways. */
-  async function assertNoSidewaysScroll(what: string): Promise<void> {
-    const widths = await page.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
+  async function assertNoSidewaysScrollOf(on: Page, what: string): Promise<void> {
+    const widths = await on.evaluate(() => ({ doc: document.documentElement.scrollWidth, body: document.body.scrollWidth }));
     assert.ok(widths.doc <= 390 && widths.body <= 390, `${what}: ${JSON.stringify(widths)} wider than 390`);
+  }
+
+  async function assertNoSidewaysScroll(what: string): Promise<void> {
+    await assertNoSidewaysScrollOf(page, what);
   }
 
   /** Every admin section link is on screen and leads to its page. */
@@ -251,6 +255,35 @@ describe('web admin at 390 px', { skip: BROWSER_SKIP }, () => {
     }
     assert.deepEqual(await srv.services.repos.blobIntents.prefixes(), [], 'no intent left behind');
     await assertNoSidewaysScroll('apps after deleting one');
+  });
+
+  test('signed in with a token for one app, uploading another app’s build: the refusal says what to do here', async () => {
+    const created = await fetch(`${srv.baseUrl}/api/v1/tokens`, {
+      method: 'POST',
+      headers: srv.auth({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ name: 'Droid only', appId: apps.droid!.app.id }),
+    });
+    const body = (await created.json()) as { secret?: string; token?: string | { secret: string } };
+    const secret = body.secret ?? (typeof body.token === 'string' ? body.token : body.token?.secret) ?? '';
+    const limited = await browser.newContext(NARROW);
+    try {
+      const other = await limited.newPage();
+      await other.goto(`${srv.baseUrl}/admin/login`);
+      await other.fill('#token', secret);
+      await Promise.all([other.waitForURL(`${srv.baseUrl}/admin`), other.click('button[type=submit]')]);
+      assert.deepEqual(await other.locator('.app-row .app-name').allTextContents(), ['Droid']);
+      await assertNoSidewaysScrollOf(other, 'apps, app-limited');
+      await other.setInputFiles('#upload-file', await buildIpa({ bundleId: 'com.example.not-mine', displayName: 'Not Mine' }));
+      const notice = other.locator('#upload-result .notice-error');
+      await notice.waitFor({ timeout: 60_000 });
+      const text = (await notice.textContent()) ?? '';
+      assert.match(text, /limited to one app/);
+      assert.match(text, /sign in with one that may/);
+      // The API's advice is about sending a different token (a CLI or CI concern), not this page.
+      assert.doesNotMatch(text, /Use a token that is allowed|Authorization|--[a-z]|OTASHIP_/);
+    } finally {
+      await limited.close();
+    }
   });
 
   test('no page error or failed request on the way', () => {
