@@ -172,12 +172,13 @@ describe('web admin at 390 px', { skip: BROWSER_SKIP }, () => {
 
   test('tokens: the first token replaces "No tokens yet"; cells keep their labels', async () => {
     await page.goto(`${srv.baseUrl}/admin/tokens`);
-    assert.equal(await page.locator('#no-tokens').isVisible(), true);
+    const noTokens = page.getByText('No tokens yet');
+    assert.equal(await noTokens.isVisible(), true);
     await page.fill('#token-form input[name=name]', 'CI on a phone');
     await page.click('#token-form button[type=submit]');
     await page.locator('#token-secret').waitFor({ state: 'visible' });
     assert.equal(await page.locator('tr[data-token-id]').count(), 1);
-    assert.equal(await page.locator('#no-tokens').isVisible(), false, 'no "No tokens yet" under the new token');
+    assert.equal(await noTokens.isVisible(), false, 'no "No tokens yet" under the new token');
     await assertNoSidewaysScroll('tokens');
     await page.reload();
     await assertCellsLabelled('#tokens', ['Name', 'Scope', 'Created', 'Last used', 'Expires', 'Status']);
