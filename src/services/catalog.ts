@@ -90,11 +90,7 @@ export class CatalogService {
     });
     this.events?.notify();
     // One release at a time: an app with many releases must not open hundreds of requests at once.
-    for (const r of releases) {
-      await this.#deleteBlobs(r);
-      await this.#removePrefix(releasePrefix(r.id));
-      await this.repos.blobIntents.forget(releasePrefix(r.id));
-    }
+    for (const r of releases) await this.#removeReleaseFiles(r);
   }
 
   /** Everything still under a deleted release's prefix (blobs its record did not name, if any). */
@@ -180,12 +176,22 @@ export class CatalogService {
   async deleteRelease(principal: Principal, releaseId: string): Promise<void> {
     const { app, release } = await this.#release(releaseId);
     authorize(principal, 'release:delete', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('release', releaseId) });
+    // As for a whole app (deleteApp): the intent makes a storage fault after the commit a delay
+    // for the sweeper, not files left behind for ever.
     await this.repos.transaction(async (tx) => {
+      await tx.blobIntents.record(releasePrefix(release.id), this.clock());
       await this.events?.record(tx, 'release.deleted', app, release);
       await tx.releases.delete(release.id);
     });
     this.events?.notify();
-    await this.#deleteBlobs(release);
+    await this.#removeReleaseFiles(release);
+  }
+
+  /** A deleted release's files, then its intent (kept if a delete fails: the sweeper retries). */
+  async #removeReleaseFiles(r: ReleaseRecord): Promise<void> {
+    await this.#deleteBlobs(r);
+    await this.#removePrefix(releasePrefix(r.id));
+    await this.repos.blobIntents.forget(releasePrefix(r.id));
   }
 
   async #deleteBlobs(r: ReleaseRecord): Promise<void> {

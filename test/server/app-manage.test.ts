@@ -164,6 +164,36 @@ describe('DELETE /api/v1/apps/:appId', () => {
   });
 });
 
+describe('DELETE /api/v1/releases/:id', () => {
+  test('storage failing after the commit: the files stay under an intent the sweeper finishes', async () => {
+    const { release } = await publish('com.example.release-storage-down');
+    const files = await blobKeys(`releases/${release.id}/`);
+    const real = srv.services.blobs;
+    const failing: BlobStore = Object.assign(Object.create(real) as BlobStore, {
+      delete: async () => {
+        throw Object.assign(new Error('storage unreachable'), { code: 'EIO' });
+      },
+    });
+    const catalog = new CatalogService(srv.services.repos, failing, undefined, srv.clock);
+    const admin = await srv.services.tokens.authenticate(srv.adminToken);
+    await assert.rejects(catalog.deleteRelease(admin, release.id));
+    assert.equal((await api('GET', `/api/v1/releases/${release.id}`)).status, 404);
+    assert.deepEqual(await blobKeys(`releases/${release.id}/`), files);
+    assert.deepEqual(await srv.services.repos.blobIntents.prefixes(), [`releases/${release.id}/`]);
+    const gc = new BlobGc(srv.services.repos, real, () => new Date(Date.now() + 26 * 3600_000));
+    await gc.sweepIntents();
+    assert.deepEqual(await blobKeys(`releases/${release.id}/`), []);
+    assert.deepEqual(await srv.services.repos.blobIntents.prefixes(), []);
+  });
+
+  test('deleted through the API: files and intent gone', async () => {
+    const { release } = await publish('com.example.release-delete');
+    assert.equal((await api('DELETE', `/api/v1/releases/${release.id}`)).status, 204);
+    assert.deepEqual(await blobKeys(`releases/${release.id}/`), []);
+    assert.deepEqual(await srv.services.repos.blobIntents.prefixes(), []);
+  });
+});
+
 describe('admin search parameters', () => {
   test('the search text is escaped in the page; unknown platform or profile values are 400', async () => {
     const { app } = await publish('com.example.search-escape');

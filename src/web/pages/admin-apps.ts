@@ -98,9 +98,11 @@ function releaseFilterForm(appUrl: string, filter: AdminReleaseFilterView): Safe
   return html`<form class="card search" method="get" action="${appUrl}" role="search" id="release-filter">
   <div class="search-fields">
     <label>Find<input type="search" name="q" value="${filter.text}" maxlength="${String(MAX_SEARCH_TEXT)}" placeholder="Version, build, notes, branch"></label>
-    <label>Signed with<select name="profile"><option value="">Any profile</option>${filter.profileOptions.map(
-      ([value, label]) => html`<option value="${value}"${filter.profile === value ? raw(' selected') : ''}>${label}</option>`,
-    )}</select></label>
+    ${filter.profileOptions.length === 0
+      ? ''
+      : html`<label>Signed with<select name="profile"><option value="">Any profile</option>${filter.profileOptions.map(
+          ([value, label]) => html`<option value="${value}"${filter.profile === value ? raw(' selected') : ''}>${label}</option>`,
+        )}</select></label>`}
     <button type="submit" class="button">Filter</button>
     ${filter.active ? html`<a class="button" href="${appUrl}">Clear</a>` : ''}
   </div>
