@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { BROWSER_SKIP, collectErrors, launchBrowser } from '../helpers/browser.js';
+import { join } from 'node:path';
+import { BROWSER_SKIP, collectErrors, launchBrowser, screenshotDir } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { buildApk } from '../server/support/packages.js';
@@ -28,6 +29,7 @@ describe('web admin at 390 px', { skip: BROWSER_SKIP }, () => {
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
+  let shots = '';
   const apps: Record<string, Published> = {};
 
   async function publish(bytes: Buffer, query = ''): Promise<Published> {
@@ -50,8 +52,10 @@ describe('web admin at 390 px', { skip: BROWSER_SKIP }, () => {
     assert.ok(widths.doc <= 390 && widths.body <= 390, `${what}: ${JSON.stringify(widths)} wider than 390`);
   }
 
+  /** Also keeps a full-page screenshot for a human to look at (temp folder, printed at the end). */
   async function assertNoSidewaysScroll(what: string): Promise<void> {
     await assertNoSidewaysScrollOf(page, what);
+    await page.screenshot({ path: join(shots, `${what.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
   }
 
   /** Every admin section link is on screen and leads to its page. */
@@ -106,12 +110,14 @@ describe('web admin at 390 px', { skip: BROWSER_SKIP }, () => {
     });
 
     browser = await launchBrowser();
+    shots = await screenshotDir();
     context = await browser.newContext(NARROW);
     page = await context.newPage();
     errors = collectErrors(page);
   });
 
   after(async () => {
+    if (shots) console.log(`screenshots of the admin at 390 px: ${shots}`);
     await browser?.close();
     await srv?.stop();
     receiver?.closeAllConnections();
