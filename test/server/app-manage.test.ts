@@ -117,7 +117,7 @@ describe('DELETE /api/v1/apps/:appId', () => {
     const second = await publish('com.example.delete-me', '2');
     const keep = await publish('com.example.keep-me');
     const hook = (await (
-      await api('POST', '/api/v1/webhooks', { url: 'https://hooks.example.com/otaship', events: ['release.deleted'] })
+      await api('POST', '/api/v1/webhooks', { url: 'https://hooks.example.invalid/otaship', events: ['release.deleted'] })
     ).json()) as { id: string };
     assert.equal((await blobKeys(`releases/${first.release.id}/`)).length > 0, true);
 
