@@ -73,6 +73,8 @@ export class CatalogService {
     const app = await this.#app(appId);
     authorize(principal, 'app:delete', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('app', appId) });
     const releases = await this.repos.transaction(async (tx) => {
+      // Before listing: a release added while this runs must be listed, or wait until the app is gone.
+      await tx.apps.lockReleases(app.id);
       const all: ReleaseRecord[] = [];
       let cursor: string | null = null;
       do {
