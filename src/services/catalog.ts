@@ -7,7 +7,7 @@ import { authorize, visibleAppIds } from './authz.js';
 import { isId } from './ids.js';
 import type { Principal } from './principal.js';
 import { MAX_NOTES, releasePrefix } from './publish/publish.js';
-import type { Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import type { ReleaseEventSink } from './webhooks.js';
 
 export interface AppPatch {
@@ -26,7 +26,8 @@ export class CatalogService {
     private readonly blobs: BlobStore,
     /** Webhooks: release.updated / release.deleted are recorded in the change's own transaction. */
     private readonly events?: ReleaseEventSink,
-    private readonly clock: Clock = () => new Date(),
+    /** Blob intents are recorded at this time (the sweeper's grace period counts from it). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async listApps(principal: Principal): Promise<AppRecord[]> {
