@@ -266,11 +266,29 @@ async function upload(file) {
     finishedUpload = { key: fileKey(file), url: uploadUrl };
     result.append(el('p', { class: 'small', id: 'upload-force-advice' }, 'Tick “Publish even if the provisioning profile or signing certificate has expired” and upload again to keep it anyway.'));
   } else {
-    result.append(errorNotice(body, `Upload refused (HTTP ${res.status}).`));
+    result.append(errorNotice(inAdminWords(body), `Upload refused (HTTP ${res.status}).`));
     // Refused for good: remove the stored bytes now rather than at expiry.
     finishedUpload = null;
     fetch(new URL(uploadUrl, location.href).pathname, { method: 'DELETE', headers: { ...API_HEADERS, 'Tus-Resumable': '1.0.0' } }).catch(() => {});
   }
+}
+
+/**
+ * The API's hints are written for API and CLI callers (flags, variables, headers); here the person
+ * uploading needs what to do in this page. Codes not listed keep the server's hint.
+ */
+const ADMIN_HINTS = {
+  UNAUTHENTICATED: 'Your session ended: sign in again and upload the file again.',
+  FORBIDDEN: 'The token you signed in with may not publish this app: sign in with one that may.',
+  PAYLOAD_TOO_LARGE: 'The file is larger than this server accepts: upload a smaller package, or ask whoever runs the server to raise its limit.',
+  QUOTA_EXCEEDED: 'Too many unfinished uploads: wait for the others to finish or cancel them, then upload again.',
+  TOO_MANY_REQUESTS: 'Too many attempts in a short time: wait a minute, then upload again.',
+};
+
+function inAdminWords(body) {
+  const err = body && body.error;
+  if (!err || !Object.prototype.hasOwnProperty.call(ADMIN_HINTS, err.code)) return body;
+  return { ...body, error: { ...err, hint: ADMIN_HINTS[err.code] } };
 }
 
 /** Sends the file with tus; resolves with the upload URL once every byte is on the server. */
@@ -364,6 +382,40 @@ async function onClick(e) {
       await copyText(button.dataset.copy || '', button);
     } else if (action === 'copy-secret') {
       await copyText(document.getElementById('token-secret-value').value, button);
+    } else if (action === 'copy-webhook-secret') {
+      await copyText(document.getElementById('webhook-secret-value').value, button);
+    } else if (action === 'rename-app') {
+      const app = document.getElementById('app');
+      const name = prompt('New name for this app (testers see it on the install pages)', button.dataset.current || '');
+      if (name === null || name.trim() === '' || name.trim() === button.dataset.current) return;
+      await api('PATCH', `/api/v1/apps/${encodeURIComponent(app.dataset.appId)}`, { name: name.trim() });
+      reloadWithFlash('info', `Renamed the app to “${name.trim()}”.`);
+    } else if (action === 'delete-app') {
+      const app = document.getElementById('app');
+      const label = button.dataset.label;
+      if (!confirm(`Delete the app “${label}” with all its releases? Every install link of it stops working. This cannot be undone.`)) return;
+      await api('DELETE', `/api/v1/apps/${encodeURIComponent(app.dataset.appId)}`);
+      sessionStorage.setItem(FLASH_KEY, JSON.stringify({ level: 'info', text: `Deleted the app “${label}” and its releases.` }));
+      location.href = '/admin';
+    } else if (action === 'ping-webhook') {
+      const row = button.closest('[data-webhook-id]');
+      button.disabled = true;
+      try {
+        const delivery = await api('POST', `/api/v1/webhooks/${encodeURIComponent(row.dataset.webhookId)}/test`);
+        const last = delivery && delivery.attempts && delivery.attempts[delivery.attempts.length - 1];
+        const answer = last ? (last.statusCode !== null ? `HTTP ${last.statusCode}` : last.error || 'no answer') : 'not sent yet';
+        reloadWithFlash(delivery && delivery.state === 'delivered' ? 'info' : 'error', `Test event ${delivery ? delivery.state : 'sent'} (${answer}).`);
+      } finally {
+        button.disabled = false;
+      }
+    } else if (action === 'delete-webhook') {
+      const row = button.closest('[data-webhook-id]');
+      if (!confirm(`Delete the webhook to ${button.dataset.label}? Events not yet sent to it are dropped.`)) return;
+      await api('DELETE', `/api/v1/webhooks/${encodeURIComponent(row.dataset.webhookId)}`);
+      row.remove();
+      const empty = document.getElementById('no-webhooks');
+      if (empty && !document.querySelector('[data-webhook-id]')) empty.hidden = false;
+      flashText('info', `Deleted the webhook to ${button.dataset.label}.`);
     } else if (action === 'edit-notes') {
       const release = releaseOf(button);
       release.querySelector('[data-role="notes-form"]').hidden = false;
@@ -443,6 +495,27 @@ async function onSubmit(e) {
     } catch (err) {
       showFlash(errorNotice(err.body, err.message));
     }
+  } else if (form.id === 'webhook-form') {
+    e.preventDefault();
+    const body = { url: form.elements.url.value.trim() };
+    if (form.elements.appId.value) body.appId = form.elements.appId.value;
+    if (form.elements.description.value.trim()) body.description = form.elements.description.value.trim();
+    body.events = Array.from(form.querySelectorAll('input[name="events"]:checked'), (input) => input.value);
+    if (body.events.length === 0) {
+      showFlash(errorNotice(null, 'Choose at least one event to send.'));
+      return;
+    }
+    try {
+      const created = await api('POST', '/api/v1/webhooks', body);
+      document.getElementById('webhook-secret-value').value = (created && created.secret) || '';
+      document.getElementById('webhook-secret').hidden = false;
+      const select = form.elements.appId;
+      const appName = select.value ? select.options[select.selectedIndex].textContent : null;
+      addWebhookRow({ ...created, appName });
+      form.reset();
+    } catch (err) {
+      showFlash(errorNotice(err.body, err.message));
+    }
   } else if (form.id === 'token-form') {
     e.preventDefault();
     const body = { name: form.elements.name.value.trim() };
@@ -482,6 +555,33 @@ function addTokenRow(record, body) {
     el('td', {}, revoke),
   );
   tbody.prepend(row);
+  const empty = document.getElementById('no-tokens');
+  if (empty) empty.hidden = true;
+}
+
+function addWebhookRow(created) {
+  const tbody = document.querySelector('#webhooks tbody');
+  if (!tbody || !created.id) return;
+  const cell = (label, ...children) => el('td', { 'data-label': label }, ...children);
+  const row = el(
+    'tr',
+    { 'data-webhook-id': created.id },
+    cell('URL', el('code', { class: 'webhook-url' }, created.url || '')),
+    cell('Events', (created.events || []).join(', ')),
+    cell('App', created.appId ? created.appName || created.appId : 'all apps'),
+    cell('Created', String(created.createdAt || '').slice(0, 10)),
+    cell('Recent deliveries', el('span', { class: 'muted' }, 'no deliveries yet')),
+    el(
+      'td',
+      { class: 'cell-actions' },
+      el('button', { type: 'button', class: 'button button-small', 'data-action': 'ping-webhook' }, 'Send test'),
+      ' ',
+      el('button', { type: 'button', class: 'button button-small button-danger', 'data-action': 'delete-webhook', 'data-label': created.url || '' }, 'Delete'),
+    ),
+  );
+  tbody.prepend(row);
+  const empty = document.getElementById('no-webhooks');
+  if (empty) empty.hidden = true;
 }
 
 restoreFlash();

@@ -31,7 +31,7 @@ function parse(args: string[]): { file: string; options: { json?: boolean; icon?
 const parsed = parse(process.argv.slice(3));
 if (parsed) {
   useBlockingFileReads();
-  runInspect(parsed.file, parsed.options).catch(reportAndExit);
+  runInspect(parsed.file, parsed.options).catch((err: unknown) => reportAndExit(err, 'inspect'));
 }
 
 /** False when the arguments are left to the full CLI. */

@@ -2,12 +2,17 @@
 // the catalogue. A database or disk fault met by a command that opens them itself (token, storage
 // gc, serve) is said as such (out of space, unavailable); anything else is a bug, reported without
 // a stack trace unless OTASHIP_DEBUG is set.
-import { ERRORS, isOtashipError } from '../core/errors.js';
+import type { Command } from 'commander';
+import { ERRORS, OtashipError, isOtashipError } from '../core/errors.js';
 import { infrastructureError } from '../server/infra-fault.js';
 import { terminalSafe } from './terminal-text.js';
 
-export function reportAndExit(thrown: unknown): never {
-  const err = infrastructureError(thrown) ?? thrown;
+/**
+ * `command`: the command that was running (e.g. "storage migrate"), so that a usage error points at
+ * its own help rather than the list of commands.
+ */
+export function reportAndExit(thrown: unknown, command: string | null = null): never {
+  const err = forCommand(infrastructureError(thrown) ?? thrown, command);
   if (isOtashipError(err)) {
     process.stderr.write(`otaship: ${terminalSafe(err.toLine())}\n`);
     if (process.env.OTASHIP_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
@@ -17,4 +22,25 @@ export function reportAndExit(thrown: unknown): never {
   process.stderr.write(`otaship: unexpected error: ${terminalSafe(message)}. ${ERRORS.INTERNAL.hint}\n`);
   if (process.env.OTASHIP_DEBUG && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
   process.exit(ERRORS.INTERNAL.exit);
+}
+
+/** A USAGE error with the catalogue's general hint gets the running command's --help instead. */
+function forCommand(err: unknown, command: string | null): unknown {
+  if (!command || !isOtashipError(err) || err.code !== 'USAGE' || err.hint !== ERRORS.USAGE.hint) return err;
+  return new OtashipError('USAGE', err.message, {
+    cause: err.cause,
+    hint: `Run \`otaship ${command} --help\` for usage.`,
+    ...(err.details ? { details: { ...err.details } } : {}),
+  });
+}
+
+/** Remembers which command runs (e.g. "storage migrate"), for reportAndExit's usage hint. */
+export function followCommand(program: Command): () => string | null {
+  let path: string | null = null;
+  program.hook('preAction', (_program, actionCommand) => {
+    const names: string[] = [];
+    for (let c: Command | null = actionCommand; c?.parent; c = c.parent) names.push(c.name());
+    path = names.reverse().join(' ');
+  });
+  return () => path;
 }

@@ -2,7 +2,7 @@
 // commands only, so the file runs on any Node 22+ with no `npm install`. Serving, tokens and storage
 // need the server's native dependencies (better-sqlite3, sharp) and stay in the full package.
 import { Command, CommanderError } from 'commander';
-import { reportAndExit } from './report-error.js';
+import { followCommand, reportAndExit } from './report-error.js';
 import { register as registerLink } from './commands/link.js';
 import { register as registerLint } from './commands/lint.js';
 import { register as registerManifest } from './commands/manifest.js';
@@ -18,11 +18,12 @@ program
   .showHelpAfterError()
   .exitOverride();
 
+const running = followCommand(program);
 for (const register of [registerLink, registerLint, registerManifest, registerInspect, registerPublish]) register(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
-  reportAndExit(err);
+  reportAndExit(err, running());
 }

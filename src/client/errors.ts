@@ -47,8 +47,10 @@ export function apiError(status: number, statusText: string, bodyText: string, u
     const code = isKnownCode(err.code) ? err.code : codeForStatus(status);
     const details = err.details && typeof err.details === 'object' ? (err.details as Record<string, unknown>) : undefined;
     let message = typeof err.message === 'string' && err.message ? oneLine(err.message) : `The server answered ${status}`;
-    const reasons = reasonsText(details);
-    if (reasons && !message.includes(reasons)) message = `${message} (${reasons})`;
+    // Only what the message does not say already (the server's NOT_INSTALLABLE message lists its
+    // blocking reasons; details.reasons also holds them, with the non-blocking findings).
+    const reasons = reasonsText(details, message);
+    if (reasons) message = `${message} (${reasons})`;
     return new OtashipError(code, message, { details: { status, ...(details ?? {}) } });
   }
   const snippet = oneLine(bodyText, 120);
@@ -60,19 +62,19 @@ export function apiError(status: number, statusText: string, bodyText: string, u
 }
 
 /** NOT_INSTALLABLE carries `details.reasons: [{code, message}]`: name them in the one line. */
-function reasonsText(details: Record<string, unknown> | undefined): string {
+function reasonsText(details: Record<string, unknown> | undefined, said: string): string {
   const reasons = details?.reasons;
   if (!Array.isArray(reasons)) return '';
-  return reasons
-    .map((r: unknown) => {
-      if (r && typeof r === 'object') {
-        const { code, message } = r as { code?: unknown; message?: unknown };
-        return typeof message === 'string' ? oneLine(message, 200) : typeof code === 'string' ? code : '';
-      }
-      return typeof r === 'string' ? oneLine(r, 200) : '';
-    })
-    .filter(Boolean)
-    .join('; ');
+  const texts = reasons.map((r: unknown) => {
+    if (r && typeof r === 'object') {
+      const { code, message, severity } = r as { code?: unknown; message?: unknown; severity?: unknown };
+      // A finding that does not block (a warning, a note) is not why the upload was refused.
+      if (typeof severity === 'string' && severity !== 'error') return '';
+      return typeof message === 'string' ? oneLine(message, 200) : typeof code === 'string' ? code : '';
+    }
+    return typeof r === 'string' ? oneLine(r, 200) : '';
+  });
+  return [...new Set(texts)].filter((t) => t !== '' && !said.includes(t)).join('; ');
 }
 
 const TLS_CODES = new Set([

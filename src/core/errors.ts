@@ -176,16 +176,22 @@ export type ErrorCode = keyof typeof ERRORS;
 export class OtashipError extends Error {
   readonly code: ErrorCode;
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  readonly #hint: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  /**
+   * `hint` replaces the catalogue's hint for this one error, where the general advice would be wrong
+   * (a command's own --help, a URL that is already https): the code, status and exit stay.
+   */
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown>; hint?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'OtashipError';
     this.code = code;
     this.details = options?.details;
+    this.#hint = options?.hint;
   }
 
   get hint(): string {
-    return ERRORS[this.code].hint;
+    return this.#hint ?? ERRORS[this.code].hint;
   }
   get status(): number {
     return ERRORS[this.code].status;

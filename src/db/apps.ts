@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { PostgresAdapter, type Kysely, type Selectable } from 'kysely';
 import { OtashipError } from '../core/errors.js';
 import type { AppRecord, AppRepository, Platform } from '../ports/repositories.js';
 import { newId } from './ids.js';
@@ -69,6 +69,13 @@ export function appRepository(db: Kysely<Database>): AppRepository {
     async delete(id) {
       const res = await db.deleteFrom('apps').where('id', '=', id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
+    },
+    async lockReleases(id) {
+      // PostgreSQL: adding a release takes a KEY SHARE lock on its app row (the foreign key), which
+      // FOR UPDATE waits for and then keeps out. SQLite has one writer at a time: a release
+      // committed after this transaction's first read makes its later write fail, never pass.
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      await db.selectFrom('apps').select('id').where('id', '=', id).forUpdate().execute();
     },
   };
 }

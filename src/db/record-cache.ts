@@ -84,6 +84,7 @@ export function withRecordCache(repos: Repositories, ttlMs = RECORD_CACHE_TTL_MS
     create: (app) => cache.write(() => repos.apps.create(app)),
     update: (id, patch) => cache.write(() => repos.apps.update(id, patch)),
     delete: (id) => cache.write(() => repos.apps.delete(id)),
+    lockReleases: (id) => repos.apps.lockReleases(id),
   };
   const releases: ReleaseRepository = {
     get: (id) => cache.read('release', id, () => repos.releases.get(id)),

@@ -83,6 +83,13 @@ export interface AppRepository {
   list(): Promise<AppRecord[]>;
   update(id: string, patch: Partial<Pick<AppRecord, 'name' | 'isPublic'>>): Promise<AppRecord | null>;
   delete(id: string): Promise<boolean>;
+  /**
+   * Inside a transaction: holds the app until the transaction ends, so that no release is added to it
+   * meanwhile (one being added now is waited for). For a transaction that reads an app's releases and
+   * then deletes the app: a release committed in between would otherwise go with the app, its files
+   * never removed.
+   */
+  lockReleases(id: string): Promise<void>;
 }
 
 export interface ReleaseRepository {

@@ -6,7 +6,8 @@ import type { AppRecord, Page, ReleaseRecord, Repositories } from '../ports/repo
 import { authorize, visibleAppIds } from './authz.js';
 import { isId } from './ids.js';
 import type { Principal } from './principal.js';
-import { MAX_NOTES } from './publish/publish.js';
+import { MAX_NOTES, releasePrefix } from './publish/publish.js';
+import { systemClock, type Clock } from './clock.js';
 import type { ReleaseEventSink } from './webhooks.js';
 
 export interface AppPatch {
@@ -25,6 +26,8 @@ export class CatalogService {
     private readonly blobs: BlobStore,
     /** Webhooks: release.updated / release.deleted are recorded in the change's own transaction. */
     private readonly events?: ReleaseEventSink,
+    /** Blob intents are recorded at this time (the sweeper's grace period counts from it). */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async listApps(principal: Principal): Promise<AppRecord[]> {
@@ -59,21 +62,72 @@ export class CatalogService {
     return updated;
   }
 
-  /** Deletes an app, its releases and all their blobs. */
+  /**
+   * Deletes an app, its releases and all their blobs. In one transaction: every release's blob
+   * prefix is recorded as a blob intent, release.deleted is recorded for webhooks, and the records go
+   * (the app row cascades to its releases, counters, app-limited tokens and webhooks). Then the blobs
+   * are removed and the intents forgotten. A crash or storage fault in between leaves intents, so the
+   * blob sweeper (blob-gc.ts) removes those blobs after its grace period: nothing is left behind, and
+   * nothing is removed while a release still names it.
+   */
   async deleteApp(principal: Principal, appId: string): Promise<void> {
     const app = await this.#app(appId);
     authorize(principal, 'app:delete', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('app', appId) });
-    const releases: ReleaseRecord[] = [];
-    let cursor: string | null = null;
+    const releases = await this.repos.transaction(async (tx) => {
+      // Before listing: a release added while this runs must be listed, or wait until the app is gone.
+      await tx.apps.lockReleases(app.id);
+      const all: ReleaseRecord[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Page<ReleaseRecord> = await tx.releases.listByApp(app.id, { limit: 200, cursor });
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      const now = this.clock();
+      for (const r of all) {
+        await tx.blobIntents.record(releasePrefix(r.id), now);
+        await this.events?.record(tx, 'release.deleted', app, r);
+      }
+      if (!(await tx.apps.delete(app.id))) throw notFound('app', appId);
+      return all;
+    });
+    this.events?.notify();
+    // One release at a time: an app with many releases must not open hundreds of requests at once.
+    for (const r of releases) await this.#removeReleaseFiles(r);
+  }
+
+  /** Everything still under a deleted release's prefix (blobs its record did not name, if any). */
+  async #removePrefix(prefix: string): Promise<void> {
+    const left: string[] = [];
+    for await (const key of this.blobs.list(prefix)) left.push(key);
+    for (const key of left) await this.blobs.delete(key);
+  }
+
+  /**
+   * One app's releases that match `filter`, newest first, `limit` at most. Scans pages of the
+   * listing (at most `maxScan` releases per call) so a rare match in a long history does not read it
+   * all at once: nextCursor continues the search where it stopped, also when nothing matched yet.
+   */
+  async searchReleases(
+    principal: Principal,
+    appId: string,
+    filter: (release: ReleaseRecord) => boolean,
+    options: { cursor?: string | null; limit: number; maxScan?: number },
+  ): Promise<{ app: AppRecord; page: Page<ReleaseRecord> }> {
+    const app = await this.getApp(principal, appId);
+    const maxScan = options.maxScan ?? 1000;
+    const items: ReleaseRecord[] = [];
+    let cursor = options.cursor ?? null;
+    let scanned = 0;
     do {
-      const page: Page<ReleaseRecord> = await this.repos.releases.listByApp(app.id, { limit: 200, cursor });
-      releases.push(...page.items);
+      // Never read past the `limit`-th match: the page's own cursor then continues right after it.
+      const want = Math.min(options.limit - items.length, maxScan - scanned);
+      const page = await this.repos.releases.listByApp(app.id, { limit: want, cursor });
+      scanned += page.items.length;
+      items.push(...page.items.filter(filter));
       cursor = page.nextCursor;
-    } while (cursor);
-    // Records first: once they are gone nothing links to the blobs, so a crash in between leaves
-    // only unreferenced blobs (found by allBlobKeys), never a release pointing at missing data.
-    await this.repos.apps.delete(app.id);
-    await Promise.all(releases.map((r) => this.#deleteBlobs(r)));
+    } while (cursor && items.length < options.limit && scanned < maxScan);
+    return { app, page: { items, nextCursor: cursor } };
   }
 
   async listReleases(
@@ -125,12 +179,22 @@ export class CatalogService {
   async deleteRelease(principal: Principal, releaseId: string): Promise<void> {
     const { app, release } = await this.#release(releaseId);
     authorize(principal, 'release:delete', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('release', releaseId) });
+    // As for a whole app (deleteApp): the intent makes a storage fault after the commit a delay
+    // for the sweeper, not files left behind for ever.
     await this.repos.transaction(async (tx) => {
+      await tx.blobIntents.record(releasePrefix(release.id), this.clock());
       await this.events?.record(tx, 'release.deleted', app, release);
       await tx.releases.delete(release.id);
     });
     this.events?.notify();
-    await this.#deleteBlobs(release);
+    await this.#removeReleaseFiles(release);
+  }
+
+  /** A deleted release's files, then its intent (kept if a delete fails: the sweeper retries). */
+  async #removeReleaseFiles(r: ReleaseRecord): Promise<void> {
+    await this.#deleteBlobs(r);
+    await this.#removePrefix(releasePrefix(r.id));
+    await this.repos.blobIntents.forget(releasePrefix(r.id));
   }
 
   async #deleteBlobs(r: ReleaseRecord): Promise<void> {

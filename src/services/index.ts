@@ -101,7 +101,7 @@ export async function createServices(
   );
   const webhooks = new WebhookService(repos, clock, urls, secret, dispatcher, config.webhookAllowPrivate);
   const publish = new PublishService(repos, blobs, clock, urls, config, webhooks);
-  const catalog = new CatalogService(repos, blobs, webhooks);
+  const catalog = new CatalogService(repos, blobs, webhooks, clock);
   const install = new InstallService(repos, links, urls, counters);
   const redirects = new DownloadRedirects(config, blobs);
   const devices = new DeviceService(repos, signer, clock, config);

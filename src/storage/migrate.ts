@@ -115,6 +115,10 @@ export async function migrateBlobs(source: BlobStore, destination: BlobStore, op
     emit({ type: 'copied', key, size: put.size, sha256: srcSha });
   }
 
+  // One request to each store before any copy: a store that cannot be used at all (no credentials,
+  // access denied, endpoint away) fails the run once, saying so, instead of failing every blob.
+  await Promise.all([usable(source, 'source'), usable(destination, 'destination')]);
+
   // A small worker pool over the (possibly huge) key listing; the listing is consumed lazily.
   const keys = source.list(prefix)[Symbol.asyncIterator]();
   let listingError: unknown;
@@ -151,6 +155,35 @@ export async function migrateBlobs(source: BlobStore, destination: BlobStore, op
   if (failure) throw failure.reason;
   if (listingError) throw listingError;
   return summary;
+}
+
+/** A key no blob has: asking for it needs the same access (credentials, bucket) as any blob. */
+const PROBE_KEY = 'otaship-migrate-probe';
+
+/** AWS SDK error names that mean no request can succeed until the credentials are fixed. */
+const NO_ACCESS = new Set(['CredentialsProviderError', 'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'Forbidden']);
+
+async function usable(store: BlobStore, role: 'source' | 'destination'): Promise<void> {
+  try {
+    await store.stat(PROBE_KEY);
+  } catch (err) {
+    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
+    const name = (cause as { name?: unknown } | null)?.name;
+    const status = (cause as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+    if ((typeof name === 'string' && NO_ACCESS.has(name)) || status === 403) {
+      throw new OtashipError(
+        'STORAGE',
+        `the ${role} storage refused access, so no blob was copied: ${(cause as Error).message || String(name)}`,
+        {
+          cause: err,
+          hint:
+            'Give S3 credentials in the location (s3://KEY:SECRET@bucket…) or through the AWS default chain ' +
+            '(AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ~/.aws, an instance role), then run the same command again.',
+        },
+      );
+    }
+    throw err;
+  }
 }
 
 function mismatch(key: string, recorded: RecordedHash, actual: string): RecordedHashMismatch {

@@ -12,6 +12,7 @@ export { renderLoginPage } from './pages/admin-login.js';
 export { renderAdminAppsPage, renderAdminAppPage } from './pages/admin-apps.js';
 export { renderAdminTokensPage } from './pages/admin-tokens.js';
 export { renderAdminDevicesPage } from './pages/admin-devices.js';
+export { renderAdminWebhooksPage } from './pages/admin-webhooks.js';
 export { renderUdidPage, renderUdidDonePage } from './pages/udid.js';
 export type * from './view-models.js';
 export { LOCALES, DEFAULT_LOCALE, negotiateLocale, matchLocale, formatter, i18n, DEFAULT_PAGE_LANGUAGE } from './i18n/index.js';

@@ -3,12 +3,14 @@
 import type { PackageInfo } from '../core/types.js';
 import type { ApiTokenRecord, AppRecord, ReleaseCounts, ReleaseRecord } from '../ports/repositories.js';
 import type { DeviceJson } from '../services/devices.js';
+import type { DeliveryView, WebhookView } from '../services/webhooks.js';
 import type { ReleaseLinks } from '../services/urls.js';
 import type {
   AdminAppView,
   AdminDeviceView,
   AdminReleaseView,
   AdminTokenView,
+  AdminWebhookView,
   InstallPageView,
   OlderReleaseView,
   ProfileView,
@@ -133,6 +135,7 @@ export function adminAppView(
     latestAt: latest?.release.createdAt ?? null,
     releaseCount: null,
     counts: latest ? countsView(latest.counts) : null,
+    profileExpiresAt: latest?.release.info.profile?.expiresAt ? new Date(latest.release.info.profile.expiresAt) : null,
     adminUrl: `/admin/apps/${encodeURIComponent(app.id)}`,
     latestPageUrl,
   };
@@ -194,5 +197,29 @@ export function adminDeviceView(d: DeviceJson): AdminDeviceView {
     firstRegisteredAt: new Date(d.firstRegisteredAt),
     lastRegisteredAt: new Date(d.lastRegisteredAt),
     pendingClaim: d.pendingClaim ? { ...d.pendingClaim, at: new Date(d.pendingClaim.at) } : null,
+  };
+}
+
+/** A webhook row with its recent deliveries (the API's views, dates as Dates). */
+export function adminWebhookView(hook: WebhookView, deliveries: DeliveryView[], appNames: ReadonlyMap<string, string>): AdminWebhookView {
+  return {
+    id: hook.id,
+    url: hook.url,
+    events: hook.events,
+    appId: hook.appId,
+    appName: hook.appId ? (appNames.get(hook.appId) ?? null) : null,
+    description: hook.description,
+    createdAt: new Date(hook.createdAt),
+    deliveries: deliveries.map((d) => {
+      const last = d.attempts[d.attempts.length - 1];
+      return {
+        event: d.event,
+        state: d.state,
+        createdAt: new Date(d.createdAt),
+        attemptCount: d.attemptCount,
+        lastStatus: last?.statusCode ?? null,
+        lastError: last?.error ?? null,
+      };
+    }),
   };
 }

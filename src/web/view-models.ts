@@ -102,6 +102,8 @@ export interface AdminAppView {
   latestAt: Date | null;
   releaseCount: number | null;
   counts: CountsView | null;
+  /** The latest release's provisioning profile expiry (iOS), for the list's expiry flag. */
+  profileExpiresAt?: Date | null;
   /** Admin detail page. */
   adminUrl: string;
   /** Public latest-release page (with token). */
@@ -135,9 +137,28 @@ export interface AdminUser {
   admin: boolean;
 }
 
+/** The apps list's search, as the query string gave it (already checked). */
+export interface AdminAppSearchView {
+  text: string;
+  platform: Platform | null;
+  /** Apps the signed-in token may see, before the search. */
+  totalApps: number;
+}
+
+/** An app's release filter, as the query string gave it (already checked). */
+export interface AdminReleaseFilterView {
+  text: string;
+  profile: string | null;
+  /** The profile kinds offered in the filter (value, label). */
+  profileOptions: ReadonlyArray<readonly [string, string]>;
+  active: boolean;
+}
+
 export interface AdminAppsPageView {
   user: AdminUser;
   apps: AdminAppView[];
+  /** Optional: pages rendered without a search show none. */
+  search?: AdminAppSearchView;
   secure: boolean;
   maxUploadBytes: number;
   now: Date;
@@ -147,6 +168,7 @@ export interface AdminAppPageView {
   user: AdminUser;
   app: AdminAppView;
   releases: AdminReleaseView[];
+  filter?: AdminReleaseFilterView;
   /** Next page link (cursor), if any. */
   nextPageUrl: string | null;
   secure: boolean;
@@ -173,6 +195,35 @@ export interface AdminTokensPageView {
   tokens: AdminTokenView[];
   apps: { id: string; name: string; platform: Platform }[];
   now: Date;
+}
+
+export interface AdminWebhookDeliveryView {
+  event: string;
+  state: 'pending' | 'delivered' | 'failed';
+  createdAt: Date;
+  attemptCount: number;
+  /** The last attempt's HTTP status, or its error when no answer came. */
+  lastStatus: number | null;
+  lastError: string | null;
+}
+
+export interface AdminWebhookView {
+  id: string;
+  url: string;
+  events: string[];
+  appId: string | null;
+  appName: string | null;
+  description: string;
+  createdAt: Date;
+  /** Most recent first. */
+  deliveries: AdminWebhookDeliveryView[];
+}
+
+export interface AdminWebhooksPageView {
+  user: AdminUser;
+  webhooks: AdminWebhookView[];
+  apps: { id: string; name: string; platform: Platform }[];
+  events: readonly string[];
 }
 
 export interface LoginPageView {

@@ -49,6 +49,15 @@ describe('otaship link', { skip: SKIP }, () => {
     }
   });
 
+  test('an https URL that is refused is not answered with "give an https URL"', () => {
+    const res = run(['link', 'https://localhost/app.plist']);
+    assert.equal(res.status, 2);
+    const lines = res.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, res.stderr);
+    assert.match(lines[0] ?? '', /host-unreachable/);
+    assert.doesNotMatch(lines[0] ?? '', /Give an absolute https/);
+  });
+
   test('--allow-http builds an http link and notes that a phone refuses it', () => {
     const res = run(['link', '--allow-http', 'http://192.168.1.5:8080/a.plist']);
     assert.equal(res.status, 0);

@@ -134,16 +134,33 @@ describe('otaship publish (real server)', () => {
   test('with --no-check the server refuses an App Store build: exit 2, the reason named', async () => {
     const run = await otaship(['publish', appStoreIpa, '--server', srv.baseUrl, '--token', srv.adminToken, '--no-check']);
     assertOneLineError(run, 2, ['App Store']);
+    // The server's message lists the reason already: the line says it once.
+    assert.equal(run.stderr.split('Signed for App Store distribution').length - 1, 1, run.stderr);
+  });
+
+  test('a server refusal names its blocking reason once, without the findings that did not block', async () => {
+    // Ad hoc (warnings: registered devices only, Developer Mode) and signed for another bundle id (refused).
+    const mismatch = await buildIpa({ bundleId: 'com.example.cli-mismatch', profile: { bundleId: 'com.example.someone-else' } });
+    const run = await otaship(['publish', mismatch, '--server', srv.baseUrl, '--token', srv.adminToken, '--no-check']);
+    assertOneLineError(run, 2, ['com.example.someone-else']);
+    assert.equal(run.stderr.split('The profile is for').length - 1, 1, run.stderr);
+    assert.doesNotMatch(run.stderr, /Developer Mode|device\(s\) listed/);
   });
 
   test('an expired certificate: refused naming --force (local check and server), published with --force saying what it overrode', async () => {
     const expiredCert = await buildIpa({ bundleId: 'com.example.cli-expired-cert', profile: { certificateExpiresAt: new Date(Date.now() - 86400_000) } });
     const args = ['publish', expiredCert, '--server', srv.baseUrl, '--token', srv.adminToken];
-    assertOneLineError(await otaship(args), 2, ['Every signing certificate in the profile has expired', 'run again with --force']);
+    const localRefusal = await otaship(args);
+    assertOneLineError(localRefusal, 2, ['Every signing certificate in the profile has expired', 'run again with --force']);
     // Without the local check the server refuses; its API wording (force=true) becomes the CLI's flag.
     const serverRefusal = await otaship([...args, '--no-check']);
     assertOneLineError(serverRefusal, 2, ['Every signing certificate in the profile has expired', 'run again with --force']);
-    assert.doesNotMatch(serverRefusal.stderr, /force=true to keep/);
+    assert.doesNotMatch(serverRefusal.stderr, /force=true/);
+    for (const refusal of [localRefusal, serverRefusal]) {
+      // Said once each: the reason, and the switch (the general hint would name --force again).
+      assert.equal(refusal.stderr.split('Every signing certificate').length - 1, 1, refusal.stderr);
+      assert.equal(refusal.stderr.split('force').length - 1, 1, refusal.stderr);
+    }
 
     const forced = await otaship([...args, '--force']);
     assert.equal(forced.code, 0, forced.stderr);

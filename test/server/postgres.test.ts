@@ -1,5 +1,5 @@
 // The same server on PostgreSQL (throwaway cluster from test/helpers/postgres.ts): publish, list,
-// tokens, counters and delete work through the one repositories layer; two instances sharing the
+// tokens, counters and delete (a release, a whole app) work through the one repositories layer; two instances sharing the
 // database share the signing secret, so a link made by one opens on the other.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,5 +62,38 @@ describe('server on PostgreSQL', { skip }, () => {
 
     assert.equal((await fetch(`${b.baseUrl}/api/v1/releases/${pub.release.id}`, { method: 'DELETE', headers: b.auth() })).status, 204);
     assert.equal((await fetch(pub.downloadUrl)).status, 404);
+  });
+
+  test('deleting an app on one instance: records, files and intents gone; the other instance agrees', async () => {
+    const publish = async (build: string) => {
+      const res = await fetch(`${a.baseUrl}/api/v1/releases`, {
+        method: 'POST',
+        headers: a.auth({ 'content-type': 'application/octet-stream' }),
+        body: new Uint8Array(await readFile(await buildIpa({ bundleId: 'com.example.pg-delete', build }))),
+      });
+      assert.equal(res.status, 201, await res.clone().text());
+      return (await res.json()) as { release: { id: string }; app: { id: string } };
+    };
+    const first = await publish('1');
+    const second = await publish('2');
+    const hook = (await (
+      await fetch(`${a.baseUrl}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: a.auth({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ url: 'https://hooks.example.invalid/pg', events: ['release.deleted'] }),
+      })
+    ).json()) as { id: string };
+    assert.equal((await fetch(`${b.baseUrl}/api/v1/apps/${first.app.id}`, { method: 'DELETE', headers: b.auth() })).status, 204);
+    assert.equal((await fetch(`${a.baseUrl}/api/v1/apps/${first.app.id}`, { headers: a.auth() })).status, 404);
+    for (const id of [first.release.id, second.release.id]) {
+      const left: string[] = [];
+      for await (const key of a.services.blobs.list(`releases/${id}/`)) left.push(key);
+      assert.deepEqual(left, []);
+    }
+    assert.deepEqual(await a.services.repos.blobIntents.prefixes(), []);
+    const deliveries = (await (await fetch(`${a.baseUrl}/api/v1/webhooks/${hook.id}/deliveries`, { headers: a.auth() })).json()) as {
+      items: { event: string }[];
+    };
+    assert.deepEqual(deliveries.items.map((d) => d.event), ['release.deleted', 'release.deleted']);
   });
 });

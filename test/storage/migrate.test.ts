@@ -244,12 +244,12 @@ async function databaseWith(packages: Record<string, string>): Promise<{ url: st
   return { url, releaseOf };
 }
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+      { encoding: 'utf8', timeout: 120_000, env: { ...env, NODE_NO_WARNINGS: '1' } },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -349,6 +349,25 @@ describe('otaship storage migrate (CLI)', () => {
     }
   });
 
+  test('no S3 credentials: one refusal up front saying how to give them, not one failure per blob', { timeout: 60_000 }, async () => {
+    const local = await s3();
+    const from = tempDir();
+    const source = await openBlobStore({ kind: 'fs', root: from });
+    await seed(source);
+    // Nothing in the AWS default chain: no variables, no ~/.aws, no instance metadata.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    const home = tempDir();
+    const bare = { ...env, HOME: home, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: join(home, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'none') };
+    const to = `s3://${local.bucket}/nocreds/?endpoint=${encodeURIComponent(local.endpoint)}&forcePathStyle=true&region=us-east-1`;
+    const res = await cli(['storage', 'migrate', '--from', from, '--to', to, '--no-db-check'], bare);
+    assert.equal(res.code, 3, res.stderr);
+    assert.doesNotMatch(res.stderr, /failed {3}releases\//, 'no blob is tried');
+    const lines = res.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, res.stderr);
+    assert.match(lines[0]!, /^otaship: the destination storage refused access, so no blob was copied: .*credentials/i);
+    assert.match(lines[0]!, /s3:\/\/KEY:SECRET@bucket.*AWS_ACCESS_KEY_ID/);
+  });
+
   test('bad locations are usage errors (exit 2) with a clear message', async () => {
     const res = await cli(['storage', 'migrate', '--from', 'ftp://x/y', '--to', 'fs:/tmp/x']);
     assert.equal(res.code, 2);
@@ -356,5 +375,7 @@ describe('otaship storage migrate (CLI)', () => {
     const same = await cli(['storage', 'migrate', '--from', 'fs:/tmp/a', '--to', 'fs:/tmp/a']);
     assert.equal(same.code, 2);
     assert.match(same.stderr, /same storage/);
+    // Usage errors point at this command's own help, not the list of commands.
+    assert.match(same.stderr, /Run `otaship storage migrate --help` for usage\.\n$/);
   });
 });

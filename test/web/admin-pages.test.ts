@@ -4,6 +4,7 @@ import {
   renderAdminAppPage,
   renderAdminAppsPage,
   renderAdminTokensPage,
+  renderAdminWebhooksPage,
   renderCaPage,
   renderErrorPage,
   renderLoginPage,
@@ -124,6 +125,41 @@ describe('admin pages', () => {
     const option = dom.byTag('option').find((o) => dom.attr(o, 'value') === 'app1')!;
     assert.equal(dom.text(option), '<App> (iOS)');
     assert.equal(dom.attr(dom.byId('token-secret')!, 'hidden'), '');
+  });
+
+  test('webhooks page: hostile URL and description escaped, every cell labelled, outcomes shown', () => {
+    const markup = renderAdminWebhooksPage({
+      user,
+      apps: [{ id: 'app1', name: '<App>', platform: 'android' }],
+      events: ['release.published', 'release.updated', 'release.deleted'],
+      webhooks: [
+        {
+          id: 'w1',
+          url: 'https://hooks.example.com/x?a=1&b="<script>"',
+          events: ['release.published'],
+          appId: 'app1',
+          appName: '<App>',
+          description: HOSTILE_NAME,
+          createdAt: NOW,
+          deliveries: [
+            { event: 'release.published', state: 'failed', createdAt: NOW, attemptCount: 6, lastStatus: null, lastError: 'connect ECONNREFUSED <x>' },
+            { event: 'ping', state: 'delivered', createdAt: NOW, attemptCount: 1, lastStatus: 204, lastError: null },
+          ],
+        },
+      ],
+    }).value;
+    assert.ok(!markup.includes('<script>'), 'nothing raw');
+    const dom = parseHtml(markup);
+    const row = dom.all((e) => e.name === 'tr' && e.attribs['data-webhook-id'] === 'w1')[0]!;
+    assert.ok(dom.text(row).includes('https://hooks.example.com/x?a=1&b="<script>"'));
+    assert.ok(dom.text(row).includes(HOSTILE_NAME));
+    const cells = dom.all((e) => e.name === 'td' && e.parent === row);
+    assert.deepEqual(cells.map((c) => c.attribs['data-label'] ?? null), ['URL', 'Events', 'App', 'Created', 'Recent deliveries', null]);
+    const states = dom.all((e) => e.attribs['data-role'] === 'delivery').map((e) => e.attribs['data-state']);
+    assert.deepEqual(states, ['failed', 'delivered']);
+    assert.ok(dom.text(row).includes('connect ECONNREFUSED <x>') && dom.text(row).includes('HTTP 204'));
+    assert.equal(dom.attr(dom.byId('no-webhooks')!, 'hidden'), '');
+    assert.equal(dom.attr(dom.byId('webhook-secret')!, 'hidden'), '');
   });
 
   test('login page: form posts to /admin/login, next is escaped, error shown', () => {

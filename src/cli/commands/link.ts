@@ -30,7 +30,11 @@ export function register(program: Command): void {
       const allowed = (code: string): boolean => allowHttp && code === 'url-not-https';
       const errors = problems.filter((p) => p.severity === 'error' && !allowed(p.code));
       if (errors.length > 0) {
-        throw new OtashipError('BAD_URL', `No install link for "${manifestUrl}": ${errors.map((p) => `${p.message} (${p.code})`).join('; ')}`);
+        // The URL is already absolute https (buildInstallLink refused anything else): the catalogue's
+        // "give an https URL" would ask for what was given, so say what does help.
+        throw new OtashipError('BAD_URL', `No install link for "${manifestUrl}": ${errors.map((p) => `${p.message} (${p.code})`).join('; ')}`, {
+          hint: 'Fix what is named above at the server that serves the manifest, then run this again.',
+        });
       }
       process.stdout.write(`${link}\n`);
       for (const p of problems) {

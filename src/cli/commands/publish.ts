@@ -178,7 +178,9 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
 function namingForce(error: unknown): unknown {
   if (!(error instanceof OtashipError) || error.code !== 'PROFILE_EXPIRED') return error;
   const message = error.message.replace(/; publish with force=true to keep it anyway$/, '');
+  // The message names --force; the catalogue's hint would name it (and force=true) a second time.
   return new OtashipError('PROFILE_EXPIRED', `${message}; run again with --force to publish it anyway`, {
+    hint: 'Or re-sign the build with a current profile and certificate.',
     cause: error,
     ...(error.details ? { details: { ...error.details } } : {}),
   });

@@ -11,7 +11,10 @@ import { SESSION_COOKIE } from '../../services/sessions.js';
 import { authenticate, checkFormOrigin, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
-import { adminAppView, adminDeviceView, adminReleaseView, adminTokenView } from '../../web/present.js';
+import { adminAppView, adminDeviceView, adminReleaseView, adminTokenView, adminWebhookView } from '../../web/present.js';
+import { renderAdminWebhooksPage } from '../../web/pages/admin-webhooks.js';
+import { isEmptyQuery, matchesApp, matchesRelease, parseAppQuery, parseReleaseQuery } from '../../services/catalog-search.js';
+import { RELEASE_EVENTS } from '../../services/webhooks.js';
 import { renderLoginPage } from '../../web/pages/admin-login.js';
 import { renderAdminAppPage, renderAdminAppsPage } from '../../web/pages/admin-apps.js';
 import { renderAdminTokensPage } from '../../web/pages/admin-tokens.js';
@@ -20,6 +23,16 @@ import type { AdminAppView, AdminUser } from '../../web/view-models.js';
 import * as S from '../schemas/admin.js';
 
 const RELEASES_PER_PAGE = 20;
+/** Deliveries shown under each webhook. */
+const RECENT_DELIVERIES = 5;
+/** The release filter's profile kinds (iOS apps only: Android builds have no provisioning profile). */
+const IOS_PROFILE_OPTIONS = [
+  ['ad-hoc', 'Ad hoc'],
+  ['development', 'Development'],
+  ['enterprise', 'Enterprise'],
+  ['app-store', 'App Store'],
+  ['none', 'No profile'],
+] as const;
 const FORM_BODY_LIMIT = 16 * 1024;
 
 interface LoginBody {
@@ -126,15 +139,18 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
   app.post('/admin/logout', { schema: S.logout }, logout);
   app.get('/admin/logout', { schema: S.logout }, logout);
 
-  app.get('/admin', { schema: S.appsPage }, async (request, reply) => {
+  app.get<{ Querystring: { q?: string; platform?: string } }>('/admin', { schema: S.appsPage }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
+    const query = parseAppQuery(request.query);
     const apps = await services.catalog.listApps(principal);
-    const views = await Promise.all(apps.map((a) => appSummary(services, a)));
+    const matching = apps.filter((a) => matchesApp(a, query));
+    const views = await Promise.all(matching.map((a) => appSummary(services, a)));
     views.sort((a, b) => (b.latestAt?.getTime() ?? 0) - (a.latestAt?.getTime() ?? 0));
     const html = renderAdminAppsPage({
       user: userOf(principal),
       apps: views,
+      search: { text: query.text, platform: query.platform, totalApps: apps.length },
       secure,
       maxUploadBytes: config.maxUploadBytes,
       now: services.clock(),
@@ -142,28 +158,63 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
     return sendPage(reply, String(html));
   });
 
-  app.get<{ Params: { appId: string }; Querystring: { cursor?: string } }>('/admin/apps/:appId', { schema: S.appPage }, async (request, reply) => {
+  app.get<{ Params: { appId: string }; Querystring: { cursor?: string; q?: string; profile?: string } }>(
+    '/admin/apps/:appId',
+    { schema: S.appPage },
+    async (request, reply) => {
+      const principal = await principalOrLogin(request, reply, services);
+      if (!principal) return reply;
+      const query = parseReleaseQuery(request.query);
+      const cursor = request.query.cursor ?? null;
+      const { app: appRecord, page } = isEmptyQuery(query)
+        ? await services.catalog.listReleases(principal, request.params.appId, { cursor, limit: RELEASES_PER_PAGE })
+        : await services.catalog.searchReleases(principal, request.params.appId, (r) => matchesRelease(r, query), {
+            cursor,
+            limit: RELEASES_PER_PAGE,
+          });
+      const releases = await Promise.all(
+        page.items.map(async (r) =>
+          adminReleaseView(appRecord, r, services.urls.release(r, appRecord), await services.counters.get(r.id)),
+        ),
+      );
+      const appUrl = `/admin/apps/${encodeURIComponent(appRecord.id)}`;
+      const next = new URLSearchParams();
+      if (query.text) next.set('q', query.text);
+      if (query.profile) next.set('profile', query.profile);
+      if (page.nextCursor) next.set('cursor', page.nextCursor);
+      const html = renderAdminAppPage({
+        user: userOf(principal),
+        app: await appSummary(services, appRecord),
+        releases,
+        filter: {
+          text: query.text,
+          profile: query.profile,
+          profileOptions: appRecord.platform === 'ios' ? IOS_PROFILE_OPTIONS : [],
+          active: !isEmptyQuery(query),
+        },
+        nextPageUrl: page.nextCursor ? `${appUrl}?${next.toString()}` : null,
+        secure,
+        maxUploadBytes: config.maxUploadBytes,
+        now: services.clock(),
+      });
+      return sendPage(reply, String(html));
+    },
+  );
+
+  app.get('/admin/webhooks', { schema: S.webhooksPage }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
-    const { app: appRecord, page } = await services.catalog.listReleases(principal, request.params.appId, {
-      cursor: request.query.cursor ?? null,
-      limit: RELEASES_PER_PAGE,
-    });
-    const releases = await Promise.all(
-      page.items.map(async (r) =>
-        adminReleaseView(appRecord, r, services.urls.release(r, appRecord), await services.counters.get(r.id)),
-      ),
+    const hooks = await services.webhooks.list(principal); // FORBIDDEN for non-admin tokens
+    const apps = await services.catalog.listApps(principal);
+    const names = new Map(apps.map((a) => [a.id, a.name]));
+    const webhooks = await Promise.all(
+      hooks.map(async (h) => adminWebhookView(h, await services.webhooks.deliveries(principal, h.id, RECENT_DELIVERIES), names)),
     );
-    const html = renderAdminAppPage({
+    const html = renderAdminWebhooksPage({
       user: userOf(principal),
-      app: await appSummary(services, appRecord),
-      releases,
-      nextPageUrl: page.nextCursor
-        ? `/admin/apps/${encodeURIComponent(appRecord.id)}?cursor=${encodeURIComponent(page.nextCursor)}`
-        : null,
-      secure,
-      maxUploadBytes: config.maxUploadBytes,
-      now: services.clock(),
+      webhooks,
+      apps: apps.map((a) => ({ id: a.id, name: a.name, platform: a.platform })),
+      events: RELEASE_EVENTS,
     });
     return sendPage(reply, String(html));
   });

@@ -48,10 +48,17 @@ const page = (summary: string, more: object = {}) => ({
   response: { 200: html('The page'), 303: toLogin, ...pageErrors(400, 403, 404, 429) },
 });
 
-export const appsPage = page('The admin: apps and their newest releases');
+export const appsPage = page('The admin: apps and their newest releases', {
+  querystring: query({ q: 'Show apps whose name or bundle id contains this text', platform: 'Show only `ios` or `android` apps' }),
+});
 export const appPage = page("An app's releases", {
   params: idParams('appId'),
-  querystring: query({ cursor: 'The next page of releases' }),
+  querystring: query({
+    cursor: 'The next page of releases',
+    q: 'Show releases whose version, build, notes, branch or commit contains this text',
+    profile: 'Show only iOS releases with this profile kind: ad-hoc, development, enterprise, app-store or none',
+  }),
 });
+export const webhooksPage = page('Webhooks: their targets, events and recent deliveries (admin tokens only)');
 export const tokensPage = page('API tokens (admin tokens only)');
 export const devicesPage = page('Registered devices (admin tokens only)');

@@ -6,7 +6,17 @@ import { renderMarkdown } from '../markdown.js';
 import { versionLabel } from './install.js';
 import { sourceFragment } from '../source.js';
 import { adminLayout, insecureBanner } from './admin-layout.js';
-import type { AdminAppPageView, AdminAppView, AdminAppsPageView, AdminReleaseView, CountsView } from '../view-models.js';
+import { profileExpiryBadge } from '../profile-expiry.js';
+import { MAX_SEARCH_TEXT } from '../../services/catalog-search.js';
+import type {
+  AdminAppPageView,
+  AdminAppSearchView,
+  AdminAppView,
+  AdminAppsPageView,
+  AdminReleaseFilterView,
+  AdminReleaseView,
+  CountsView,
+} from '../view-models.js';
 
 export function uploadZone(maxUploadBytes: number): SafeHtml {
   return html`<section class="card upload" aria-label="Upload a build">
@@ -49,10 +59,12 @@ export function renderAdminAppsPage(view: AdminAppsPageView): SafeHtml {
   <span class="app-meta">${platformBadge(app.platform)} <span class="muted bundle">${app.bundleId}</span></span>
   <span class="app-latest">${app.latestBuild !== null ? versionLabel(app.latestVersion, app.latestBuild) : html`<span class="muted">no releases</span>`}${
     app.latestAt ? html` <span class="muted">${formatDate(app.latestAt)}</span>` : ''
-  }</span>
+  }${app.profileExpiresAt ? html` ${profileExpiryBadge(app.profileExpiresAt, view.now)}` : ''}</span>
   ${countsLine(app.counts)}
 </li>`,
   );
+  const search = view.search;
+  const searching = search !== undefined && (search.text !== '' || search.platform !== null);
   return adminLayout({
     title: 'Apps',
     user: view.user,
@@ -60,17 +72,48 @@ export function renderAdminAppsPage(view: AdminAppsPageView): SafeHtml {
     body: html`${insecureBanner(view.secure)}
 <h1>Apps</h1>
 ${uploadZone(view.maxUploadBytes)}
-${view.apps.length === 0
-  ? html`<p class="empty muted" id="no-apps">No apps yet: upload a build to create the first one.</p>`
-  : html`<ul class="app-list" id="apps">${rows}</ul>`}`,
+${search && search.totalApps > 0 ? appSearchForm(search) : ''}
+${view.apps.length > 0
+  ? html`<ul class="app-list" id="apps">${rows}</ul>`
+  : searching
+    ? html`<p class="empty muted" id="no-matches">No app matches this search. <a href="/admin">Show all apps</a></p>`
+    : html`<p class="empty muted" id="no-apps">No apps yet: upload a build to create the first one.</p>`}`,
   });
+}
+
+/** A GET form: the search works without script, and its URL can be bookmarked or shared. */
+function appSearchForm(search: AdminAppSearchView): SafeHtml {
+  const option = (value: string, label: string) =>
+    html`<option value="${value}"${(search.platform ?? '') === value ? raw(' selected') : ''}>${label}</option>`;
+  return html`<form class="card search" method="get" action="/admin" role="search" id="app-search">
+  <div class="search-fields">
+    <label>Search<input type="search" name="q" value="${search.text}" maxlength="${String(MAX_SEARCH_TEXT)}" placeholder="Name or bundle id"></label>
+    <label>Platform<select name="platform">${option('', 'All')}${option('ios', 'iOS')}${option('android', 'Android')}</select></label>
+    <button type="submit" class="button">Search</button>
+  </div>
+</form>`;
+}
+
+function releaseFilterForm(appUrl: string, filter: AdminReleaseFilterView): SafeHtml {
+  return html`<form class="card search" method="get" action="${appUrl}" role="search" id="release-filter">
+  <div class="search-fields">
+    <label>Find<input type="search" name="q" value="${filter.text}" maxlength="${String(MAX_SEARCH_TEXT)}" placeholder="Version, build, notes, branch"></label>
+    ${filter.profileOptions.length === 0
+      ? ''
+      : html`<label>Signed with<select name="profile"><option value="">Any profile</option>${filter.profileOptions.map(
+          ([value, label]) => html`<option value="${value}"${filter.profile === value ? raw(' selected') : ''}>${label}</option>`,
+        )}</select></label>`}
+    <button type="submit" class="button">Filter</button>
+    ${filter.active ? html`<a class="button" href="${appUrl}">Clear</a>` : ''}
+  </div>
+</form>`;
 }
 
 function visibilityLabel(r: AdminReleaseView): string {
   return `${r.isPublic ? 'Public' : 'Private'}${r.inherited ? ' (as app)' : ''}`;
 }
 
-function releaseRow(r: AdminReleaseView, platform: string): SafeHtml {
+function releaseRow(r: AdminReleaseView, platform: string, now: Date): SafeHtml {
   const notes = renderMarkdown(r.notes);
   return html`<li class="card release" id="release-${r.id}" data-release-id="${r.id}">
   <div class="release-head">
@@ -78,6 +121,7 @@ function releaseRow(r: AdminReleaseView, platform: string): SafeHtml {
     <span class="muted"><time datetime="${r.createdAt.toISOString()}">${formatDateTime(r.createdAt)}</time> · ${humanSize(r.size)}${
       r.profileType ? html` · ${r.profileType}` : ''
     }${r.profileExpiresAt ? html` · profile until ${formatDate(r.profileExpiresAt)}` : ''}</span>
+    ${profileExpiryBadge(r.profileExpiresAt, now)}
     ${r.source ? html`<span class="muted">Built by ${sourceFragment(r.source, true)}</span>` : ''}
   </div>
   <p class="counts-full muted">${r.counts.pageViews} page views · ${r.counts.manifestFetches} manifest fetches · ${r.counts.downloadsStarted} downloads started · ${r.counts.downloadsCompleted} completed</p>
@@ -117,12 +161,15 @@ export function renderAdminAppPage(view: AdminAppPageView): SafeHtml {
   <a class="button button-small" href="${app.latestPageUrl}" target="_blank" rel="noopener">Open latest-release page</a>
   <button type="button" class="button button-small" data-action="copy" data-copy="${app.latestPageUrl}">Copy latest-release link</button>
   <label class="check"><input type="checkbox" id="app-public" data-action="toggle-app-public"${app.isPublic ? raw(' checked') : ''}> Public app (install pages need no token)</label>
+  <button type="button" class="button button-small" data-action="rename-app" data-current="${app.name}">Rename app</button>
+  <button type="button" class="button button-small button-danger" data-action="delete-app" data-label="${app.name}">Delete app</button>
 </div>
 ${uploadZone(view.maxUploadBytes)}
 <h2>Releases</h2>
+${view.filter ? releaseFilterForm(app.adminUrl, view.filter) : ''}
 ${view.releases.length === 0
-  ? html`<p class="empty muted">No releases.</p>`
-  : html`<ul class="release-list-admin" id="releases">${view.releases.map((r) => releaseRow(r, app.platform))}</ul>`}
-${view.nextPageUrl ? html`<p><a class="button" href="${view.nextPageUrl}">Older releases →</a></p>` : ''}`,
+  ? html`<p class="empty muted" id="no-releases">${view.filter?.active ? 'No release matches this filter.' : 'No releases.'}</p>`
+  : html`<ul class="release-list-admin" id="releases">${view.releases.map((r) => releaseRow(r, app.platform, view.now))}</ul>`}
+${view.nextPageUrl ? html`<p><a class="button" href="${view.nextPageUrl}" id="older-releases">${view.filter?.active ? 'Search older releases →' : 'Older releases →'}</a></p>` : ''}`,
   });
 }

@@ -3,6 +3,7 @@
 import { html, type SafeHtml } from '../html.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { adminLayout } from './admin-layout.js';
+import { actionsCell, labelledCell } from './admin-table.js';
 import type { AdminDeviceView, AdminDevicesPageView } from '../view-models.js';
 
 /**
@@ -29,15 +30,15 @@ function reviewState(d: AdminDeviceView): SafeHtml | string {
 function deviceRow(d: AdminDeviceView): SafeHtml {
   const name = d.label ?? d.deviceName;
   return html`<tr data-device-id="${d.id}">
-  <td class="device-name">${name ?? html`<span class="muted">unnamed</span>`}${d.label && d.deviceName ? html`<br><span class="muted small">${d.deviceName}</span>` : ''}${reviewState(d)}</td>
-  <td><code class="udid">${d.udid}</code> <button type="button" class="button button-small" data-action="copy" data-copy="${d.udid}">Copy</button></td>
-  <td>${d.product}</td>
-  <td>${d.version}</td>
-  <td>${d.serial ?? html`<span class="muted">—</span>`}</td>
-  <td title="${formatDateTime(d.firstRegisteredAt)}">${formatDate(d.firstRegisteredAt)}</td>
-  <td title="${formatDateTime(d.lastRegisteredAt)}">${formatDate(d.lastRegisteredAt)}</td>
-  <td><button type="button" class="button button-small" data-action="label-device" data-current="${d.label ?? ''}">Rename</button>
-    <button type="button" class="button button-small button-danger" data-action="delete-device" data-label="${name ?? d.udid}">Remove</button></td>
+  ${labelledCell('Name', html`${name ?? html`<span class="muted">unnamed</span>`}${d.label && d.deviceName ? html`<br><span class="muted small">${d.deviceName}</span>` : ''}${reviewState(d)}`, 'device-name')}
+  ${labelledCell('UDID', html`<code class="udid">${d.udid}</code> <button type="button" class="button button-small" data-action="copy" data-copy="${d.udid}">Copy</button>`)}
+  ${labelledCell('Model', d.product)}
+  ${labelledCell('iOS', d.version)}
+  ${labelledCell('Serial', d.serial ?? html`<span class="muted">—</span>`)}
+  ${labelledCell('Registered', html`<span title="${formatDateTime(d.firstRegisteredAt)}">${formatDate(d.firstRegisteredAt)}</span>`)}
+  ${labelledCell('Last seen', html`<span title="${formatDateTime(d.lastRegisteredAt)}">${formatDate(d.lastRegisteredAt)}</span>`)}
+  ${actionsCell(html`<button type="button" class="button button-small" data-action="label-device" data-current="${d.label ?? ''}">Rename</button>
+    <button type="button" class="button button-small button-danger" data-action="delete-device" data-label="${name ?? d.udid}">Remove</button>`)}
 </tr>`;
 }
 

@@ -4,7 +4,7 @@ import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
 import type { AdminUser } from '../view-models.js';
 
-export type AdminSection = 'apps' | 'tokens' | 'devices';
+export type AdminSection = 'apps' | 'tokens' | 'devices' | 'webhooks';
 
 export function adminLayout(options: {
   title: string;
@@ -21,7 +21,7 @@ export function adminLayout(options: {
     bodyClass: 'admin',
     body: html`<header class="topbar">
   <a class="brand" href="/admin">otaship</a>
-  <nav>${nav('apps', '/admin', 'Apps')}${options.user.admin ? [nav('devices', '/admin/devices', 'Devices'), nav('tokens', '/admin/tokens', 'Tokens')] : ''}</nav>
+  <nav aria-label="Admin">${nav('apps', '/admin', 'Apps')}${options.user.admin ? [nav('devices', '/admin/devices', 'Devices'), nav('tokens', '/admin/tokens', 'Tokens'), nav('webhooks', '/admin/webhooks', 'Webhooks')] : ''}</nav>
   <form class="signout" method="post" action="/admin/logout">
     <span class="muted who">${options.user.name}</span>
     <button type="submit" class="button button-small" id="signout">Sign out</button>

@@ -3,6 +3,7 @@
 import { html, type SafeHtml } from '../html.js';
 import { formatDate } from '../format.js';
 import { adminLayout } from './admin-layout.js';
+import { actionsCell, labelledCell } from './admin-table.js';
 import { cliSnippetsSection } from '../cli-snippets.js';
 import type { AdminTokenView, AdminTokensPageView } from '../view-models.js';
 
@@ -15,13 +16,13 @@ function status(t: AdminTokenView, now: Date): SafeHtml {
 export function renderAdminTokensPage(view: AdminTokensPageView): SafeHtml {
   const rows = view.tokens.map(
     (t) => html`<tr data-token-id="${t.id}">
-  <td class="token-name">${t.name}</td>
-  <td>${t.admin ? html`<span class="badge">admin</span>` : t.appId ? (t.appName ?? t.appId) : 'all apps'}</td>
-  <td>${formatDate(t.createdAt)}</td>
-  <td>${t.lastUsedAt ? formatDate(t.lastUsedAt) : html`<span class="muted">never</span>`}</td>
-  <td>${t.expiresAt ? formatDate(t.expiresAt) : html`<span class="muted">never</span>`}</td>
-  <td>${status(t, view.now)}</td>
-  <td>${t.revokedAt ? '' : html`<button type="button" class="button button-small button-danger" data-action="revoke-token" data-label="${t.name}">Revoke</button>`}</td>
+  ${labelledCell('Name', t.name, 'token-name')}
+  ${labelledCell('Scope', t.admin ? html`<span class="badge">admin</span>` : t.appId ? (t.appName ?? t.appId) : 'all apps')}
+  ${labelledCell('Created', formatDate(t.createdAt))}
+  ${labelledCell('Last used', t.lastUsedAt ? formatDate(t.lastUsedAt) : html`<span class="muted">never</span>`)}
+  ${labelledCell('Expires', t.expiresAt ? formatDate(t.expiresAt) : html`<span class="muted">never</span>`)}
+  ${labelledCell('Status', status(t, view.now))}
+  ${actionsCell(t.revokedAt ? '' : html`<button type="button" class="button button-small button-danger" data-action="revoke-token" data-label="${t.name}">Revoke</button>`)}
 </tr>`,
   );
   return adminLayout({
@@ -49,7 +50,7 @@ export function renderAdminTokensPage(view: AdminTokensPageView): SafeHtml {
   <thead><tr><th>Name</th><th>Scope</th><th>Created</th><th>Last used</th><th>Expires</th><th>Status</th><th></th></tr></thead>
   <tbody>${rows}</tbody>
 </table>
-${view.tokens.length === 0 ? html`<p class="muted empty">No tokens yet.</p>` : ''}
+<p class="muted empty" id="no-tokens"${view.tokens.length === 0 ? '' : html` hidden`}>No tokens yet.</p>
 ${view.publicUrl ? cliSnippetsSection(view.publicUrl) : ''}`,
   });
 }
