@@ -12,6 +12,7 @@ import { register as registerPublish } from './commands/publish.js';
 import { register as registerToken } from './commands/token.js';
 import { register as registerStorage } from './commands/storage.js';
 import { register as registerBackup } from './commands/backup.js';
+import { register as registerDoctor } from './commands/doctor.js';
 import { VERSION } from '../version.js';
 
 const program = new Command();
@@ -32,6 +33,7 @@ for (const register of [
   registerToken,
   registerStorage,
   registerBackup,
+  registerDoctor,
 ]) {
   register(program);
 }

@@ -25,6 +25,8 @@ export interface CertFacts {
 export interface TlsFacts {
   host: string;
   port: number;
+  /** False when nothing answered on the port at all (reported as unreachable, not as a TLS problem). */
+  reachable: boolean;
   /** A connection as App Transport Security makes it (TLS ≥ 1.2, ECDHE suites only). */
   ats: { ok: true; protocol: string; cipher: string } | { ok: false; error: string };
   /** When the ATS connection failed: what a permissive connection negotiated, if anything. */

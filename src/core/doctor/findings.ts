@@ -90,7 +90,9 @@ export const DOCTOR_FINDINGS = {
   BUNDLE_ID_MISMATCH: { severity: 'error', phone: UNABLE, fix: 'Set bundle-identifier in the manifest to the package\'s CFBundleIdentifier (regenerate it from the package).' },
   BUNDLE_VERSION_MISMATCH: { severity: 'warning', phone: 'The phone may show the wrong version, or install and keep offering the update.', fix: 'Set bundle-version in the manifest to the package\'s CFBundleVersion (regenerate it from the package).' },
   PACKAGE_NOT_INSTALLABLE: { severity: 'error', phone: UNABLE, fix: 'The package cannot be installed over the air as built: see the message.' },
-  PACKAGE_WARNING: { severity: 'warning', phone: 'It may not install on some devices.', fix: 'See the message.' },
+  // Facts of the build itself (ad-hoc needs Developer Mode, only listed devices…): worth telling testers, not a deployment fault.
+  PACKAGE_NOTE: { severity: 'info', phone: 'It may not install on some devices.', fix: 'See the message.' },
+  LOCAL_HOST: { severity: 'info', phone: 'A phone cannot reach this host; the doctor reached it from this computer.', fix: 'Publish under a public https origin before sending the link to testers.' },
   PROFILE_APP_STORE: { severity: 'error', phone: UNABLE, fix: 'App Store builds never install over the air: export for Ad Hoc, Development or Enterprise.' },
   PROFILE_EXPIRED: { severity: 'error', phone: UNABLE, fix: 'The provisioning profile has expired: renew it and re-sign the app.' },
   PROFILE_EXPIRES_SOON: { severity: 'warning', phone: 'Installs work until the profile expires; installed copies stop opening then.', fix: 'Renew the profile and re-sign the app.' },

@@ -23,6 +23,9 @@ export function classifyInput(arg: string): DoctorInput {
   return { kind: 'url', url: url.href };
 }
 
+/** The linter's codes for hosts a phone cannot reach: the doctor reaches them itself and says so. */
+const LOCAL_LINK_CODES = new Set(['host-unreachable', 'host-private-network']);
+
 export interface LinkJudgement {
   findings: Finding[];
   /** The manifest URL the link leads to, when it leads anywhere checkable. */
@@ -35,6 +38,10 @@ export function checkLink(link: string, pageUrl: string | null): LinkJudgement {
   const lint = lintInstallLink(link);
   for (const p of lint.problems) {
     if (p.severity !== 'error') continue;
+    if (LOCAL_LINK_CODES.has(p.code)) {
+      out.push(finding('LOCAL_HOST', 'link', pageUrl, p.message));
+      continue;
+    }
     out.push(finding('LINK_PROBLEM', 'link', pageUrl, `${p.message} (${p.code})${lint.fixed ? `; the repaired link is ${lint.fixed}` : ''}`));
   }
   let manifestUrl: string | null = null;

@@ -5,6 +5,20 @@ import { analyseManifest, type Manifest } from '../manifest/index.js';
 import type { HttpTrace } from './facts.js';
 import { finding, type Finding } from './findings.js';
 
+const LOCAL_CODES = new Set(['URL_LOOPBACK', 'URL_PRIVATE_NETWORK']);
+
+/** The host of the asset a problem path (items[0].assets[N].url) names. */
+function assetHost(manifest: Manifest | null, path: string | undefined): string | null {
+  const m = /^items\[(\d+)\]\.assets\[(\d+)\]\.url$/.exec(path ?? '');
+  const asset = m && manifest?.items[Number(m[1])]?.assets[Number(m[2])];
+  if (!asset) return null;
+  try {
+    return new URL(asset.url).host;
+  } catch {
+    return null;
+  }
+}
+
 const XML_TYPES = /^(text|application)\/xml\b/i;
 
 export interface ManifestJudgement {
@@ -33,8 +47,15 @@ export function checkManifest(trace: HttpTrace): ManifestJudgement {
     out.push(finding('MANIFEST_COMPRESSED', 'manifest', url, `The manifest is served with Content-Encoding: ${encoding} although the request did not ask for it`));
   }
   const analysis = analyseManifest(trace.body);
+  const ownHost = new URL(url).host;
   for (const p of analysis.problems) {
     const where = p.path ? `${p.path}: ` : '';
+    // A loopback or private URL on the manifest's own host: the doctor was pointed at a local
+    // deployment on purpose and reached it; every other check still runs. Another host stays an error.
+    if (LOCAL_CODES.has(p.code) && assetHost(analysis.manifest, p.path) === ownHost) {
+      out.push(finding('LOCAL_HOST', 'manifest', url, `${where}${p.message} (${p.code})`));
+      continue;
+    }
     out.push(finding(p.severity === 'error' ? 'MANIFEST_INVALID' : 'MANIFEST_WEAK', 'manifest', url, `${where}${p.message} (${p.code})`));
   }
   return { findings: out, manifest: analysis.manifest };

@@ -22,7 +22,7 @@ export function checkPackageFacts(manifest: Manifest, pkg: PackageInfo, url: str
   for (const r of pkg.installable.reasons) {
     if (r.code === 'APP_STORE_PROFILE') out.push(finding('PROFILE_APP_STORE', 'package', url, r.message));
     else if (r.code === 'PROFILE_EXPIRED') out.push(finding('PROFILE_EXPIRED', 'package', url, r.message));
-    else out.push(finding(r.severity === 'error' ? 'PACKAGE_NOT_INSTALLABLE' : 'PACKAGE_WARNING', 'package', url, `${r.message} (${r.code})`));
+    else out.push(finding(r.severity === 'error' ? 'PACKAGE_NOT_INSTALLABLE' : 'PACKAGE_NOTE', 'package', url, `${r.message} (${r.code})`));
   }
   const profile = pkg.profile;
   if (profile?.expiresAt && !profile.expired) {

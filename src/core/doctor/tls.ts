@@ -16,6 +16,7 @@ const WEAK_HASHES = new Set(['SHA-1', 'MD5', 'MD2', 'MD4']);
 export function checkTls(t: TlsFacts, step: DoctorStep, url: string, now: number): Finding[] {
   const out: Finding[] = [];
   const where = `${t.host}:${t.port}`;
+  if (!t.reachable) return out;
   if (!t.ats.ok) {
     if (t.fallback && /^TLSv1(\.1)?$|^SSLv3$/.test(t.fallback.protocol)) {
       out.push(finding('TLS_OLD_PROTOCOL', step, url, `${where} speaks only ${t.fallback.protocol} (${t.fallback.cipher}); iOS requires TLS 1.2 or later`));
