@@ -41,7 +41,7 @@ export async function probeTls(origin: string, options: { caPem: string | null; 
   const base = { host, port, servername: servername(u), ca, timeoutMs: options.timeoutMs };
   let ats: TlsFacts['ats'];
   let fallback: TlsFacts['fallback'] = null;
-  let hs: Handshake | null = null;
+  let hs: Handshake | null;
   let reachable = true;
   try {
     // SECLEVEL 0: a weak certificate must not fail the handshake here; ATS's own rules judge it.
