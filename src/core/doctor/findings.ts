@@ -97,7 +97,7 @@ export const DOCTOR_FINDINGS = {
   PROFILE_EXPIRED: { severity: 'error', phone: UNABLE, fix: 'The provisioning profile has expired: renew it and re-sign the app.' },
   PROFILE_EXPIRES_SOON: { severity: 'warning', phone: 'Installs work until the profile expires; installed copies stop opening then.', fix: 'Renew the profile and re-sign the app.' },
   DEVICE_NOT_IN_PROFILE: { severity: 'error', phone: UNABLE, fix: 'Add the device\'s UDID to the profile in the Apple Developer portal, regenerate the profile and re-sign the app.' },
-  DEVICE_IN_PROFILE: { severity: 'info', phone: 'Nothing: this device may install the app.', fix: 'None.' },
+  DEVICE_IN_PROFILE: { severity: 'info', phone: 'Nothing: this device may install the app.', fix: 'Nothing to change for this device.' },
   // --- icons --------------------------------------------------------------------------------
   ICON_STATUS: { severity: 'warning', phone: 'A blank icon while installing.', fix: 'Serve the icon with 200 at the URL in the manifest.' },
   ICON_NOT_PNG: { severity: 'warning', phone: 'A blank icon while installing.', fix: 'Serve a PNG at the icon URL.' },

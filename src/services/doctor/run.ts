@@ -204,7 +204,9 @@ class DoctorRun {
       return null;
     }
     for (const hop of trace.hops.slice(1)) await this.probeOrigin(hop.url, step);
-    if (trace.hops.length > MAX_HOPS) this.findings.push(finding('TOO_MANY_REDIRECTS', step, url, `More than ${MAX_HOPS - 1} redirects from ${url}`));
+    if (trace.final.status >= 300 && trace.final.status < 400 && trace.final.headers['location']) {
+      this.findings.push(finding('TOO_MANY_REDIRECTS', step, url, `Still redirected after ${trace.hops.length - 1} redirects from ${url}`));
+    }
     this.findings.push(...checkRedirects(trace, step));
     return trace;
   }
@@ -237,5 +239,3 @@ class DoctorRun {
     return { origin, protocol: negotiated?.protocol ?? null, cipher: negotiated?.cipher ?? null, daysLeft: daysLeft(t, this.now()) };
   }
 }
-
-const MAX_HOPS = 9;
