@@ -44,7 +44,7 @@ export function checkManifest(trace: HttpTrace): ManifestJudgement {
   if (!XML_TYPES.test(type)) out.push(finding('MANIFEST_CONTENT_TYPE', 'manifest', url, `The manifest is served as ${type || 'no Content-Type'}, not text/xml`));
   const encoding = headers['content-encoding'];
   if (encoding && encoding !== 'identity') {
-    out.push(finding('MANIFEST_COMPRESSED', 'manifest', url, `The manifest is served with Content-Encoding: ${encoding} although the request did not ask for it`));
+    out.push(finding('MANIFEST_COMPRESSED', 'manifest', url, `The manifest is served with Content-Encoding: ${encoding} (a proxy compressing it)`));
   }
   const analysis = analyseManifest(trace.body);
   const ownHost = new URL(url).host;

@@ -105,3 +105,11 @@ test('every catalogue entry says what the phone shows and how to fix it', () => 
     assert.ok(spec.phone.length > 10 && spec.fix.length > 10, code);
   }
 });
+
+test('docs/doctor.md lists every code of the catalogue, with its severity', async () => {
+  const { readFileSync } = await import('node:fs');
+  const page = readFileSync('docs/doctor.md', 'utf8');
+  for (const [code, spec] of Object.entries(DOCTOR_FINDINGS)) {
+    assert.ok(page.includes(`| \`${code}\` | ${spec.severity} |`), `docs/doctor.md has no row for ${code}`);
+  }
+});
