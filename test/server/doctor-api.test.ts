@@ -8,27 +8,37 @@ import { OtashipClient } from '../../src/client/index.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-function post(url: string, ca: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+interface Answer {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** https with the server's local CA (fetch cannot be given a CA). */
+function send(method: string, url: string, ca: string, headers: Record<string, string>, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', ca, headers }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    const req = request(url, { method, ca, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
+const post = (url: string, ca: string, headers: Record<string, string>) => send('POST', url, ca, headers);
 
 describe('POST /api/v1/releases/:id/doctor', () => {
   let srv: TestServer;
   let releaseId: string;
+  let appId: string;
 
   before(async () => {
     srv = await startTestServer({ tls: true });
     const ipa = await buildIpa({ bundleId: 'com.example.api-doctor' });
     const published = await new OtashipClient({ server: srv.baseUrl, token: srv.adminToken, ca: srv.ca! }).publish(ipa);
     releaseId = published.release.id;
+    appId = published.app.id;
   });
   after(() => srv?.stop());
 
@@ -46,5 +56,19 @@ describe('POST /api/v1/releases/:id/doctor', () => {
   test('without credentials: 401; an unknown release: 404', async () => {
     assert.equal((await post(`${srv.baseUrl}/api/v1/releases/${releaseId}/doctor`, srv.ca!, {})).status, 401);
     assert.equal((await post(`${srv.baseUrl}/api/v1/releases/01nonexistent0000000000000/doctor`, srv.ca!, srv.auth())).status, 404);
+  });
+
+  test('admin: "Check this release" posts from the release row and shows the report; a cross-site post is refused', async () => {
+    const signIn = await send('POST', `${srv.baseUrl}/admin/login`, srv.ca!, { 'content-type': 'application/x-www-form-urlencoded', origin: srv.publicUrl }, new URLSearchParams({ token: srv.adminToken }).toString());
+    assert.equal(signIn.status, 303, signIn.body);
+    const cookie = String(signIn.headers['set-cookie']).split(';')[0]!;
+    const page = await send('GET', `${srv.baseUrl}/admin/apps/${appId}`, srv.ca!, { cookie });
+    assert.ok(page.body.includes(`action="/admin/releases/${releaseId}/doctor"`), 'the release row has the button');
+    const form = { cookie, 'content-type': 'application/x-www-form-urlencoded' };
+    const report = await send('POST', `${srv.baseUrl}/admin/releases/${releaseId}/doctor`, srv.ca!, { ...form, origin: srv.publicUrl }, '');
+    assert.equal(report.status, 200, report.body);
+    assert.match(report.body, /data-role="verdict">Installable: 0 errors, 0 warnings/);
+    const forged = await send('POST', `${srv.baseUrl}/admin/releases/${releaseId}/doctor`, srv.ca!, { ...form, origin: 'https://evil.example' }, '');
+    assert.equal(forged.status, 403);
   });
 });
