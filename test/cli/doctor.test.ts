@@ -66,6 +66,9 @@ describe('otaship doctor', () => {
     assert.match(notUrl.stderr, /neither an itms-services link nor an http\(s\) URL/);
     const badCa = await run(['doctor', pageUrl, '--ca', join(srv.dataDir, 'missing.pem')]);
     assert.equal(badCa.status, 2);
+    const badUdid = await run(['doctor', pageUrl, '--ca', caFile, '--udid', 'my-phone']);
+    assert.equal(badUdid.status, 2);
+    assert.match(badUdid.stderr, /not a device UDID/);
   });
 
   test('a page without an install link: exit 2', async () => {

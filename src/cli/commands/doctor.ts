@@ -87,6 +87,10 @@ export function register(program: Command): void {
       const { OtashipError } = await import('../../core/errors.js');
       const seconds = Number(options.timeout ?? 15);
       if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) throw new OtashipError('BAD_LINK', `--timeout ${options.timeout} is not a number of seconds between 0 and 600`);
+      if (options.udid !== undefined) {
+        const { canonicalUdid } = await import('../../core/device/udid.js');
+        if (canonicalUdid(options.udid) === null) throw new OtashipError('BAD_LINK', `--udid ${options.udid} is not a device UDID (40 hex digits, or 8-16 like 00008030-001A2B3C4D5E802E)`);
+      }
       const caPem = options.ca ? await readCa(options.ca) : null;
       const { runDoctor } = await import('../../services/doctor/index.js');
       const report = await runDoctor(url, { caPem, udid: options.udid ?? null, timeoutMs: seconds * 1000 });

@@ -11,6 +11,7 @@ import {
   DOCTOR_FINDINGS,
   presignedExpiry,
   type CertFacts,
+  type HttpAnswer,
   type HttpTrace,
   type TlsFacts,
 } from '../../../src/core/doctor/index.js';
@@ -112,4 +113,25 @@ test('docs/doctor.md lists every code of the catalogue, with its severity', asyn
   for (const [code, spec] of Object.entries(DOCTOR_FINDINGS)) {
     assert.ok(page.includes(`| \`${code}\` | ${spec.severity} |`), `docs/doctor.md has no row for ${code}`);
   }
+});
+
+test('package HTTP: length, encoding, type, validators and presigned expiry are judged from the answers', async () => {
+  const { checkPackageHttp } = await import('../../../src/core/doctor/index.js');
+  const url = 'https://a.example/app.ipa';
+  const ranged: HttpAnswer = { url, status: 206, headers: { 'content-range': 'bytes 0-1023/5000000' } };
+  const plain = (headers: Record<string, string>) => ({ url, status: 200, headers });
+  const good = { 'content-length': '5000000', 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', etag: '"x"' };
+  const run = (headers: Record<string, string>, hops = [ranged]) =>
+    checkPackageHttp({ range: { hops, final: hops[hops.length - 1]!, body: Buffer.alloc(0), truncated: false }, plain: plain(headers), staleIfRange: null }, NOW).map((f) => f.code);
+  assert.deepEqual(run(good), []);
+  assert.deepEqual(run({ ...good, 'content-length': '4999999' }), ['PACKAGE_LENGTH_MISMATCH']);
+  assert.deepEqual(run({ ...good, 'content-length': '' }), ['PACKAGE_NO_LENGTH']);
+  assert.deepEqual(run({ ...good, 'content-encoding': 'gzip' }), ['PACKAGE_COMPRESSED']);
+  assert.deepEqual(run({ ...good, 'content-type': 'text/html' }), ['PACKAGE_CONTENT_TYPE']);
+  assert.deepEqual(run({ ...good, etag: '' }), ['PACKAGE_NO_ETAG']);
+  const signed = (date: string, expires: number): HttpAnswer => ({ ...ranged, url: `https://b.s3.example/app.ipa?X-Amz-Date=${date}&X-Amz-Expires=${expires}` });
+  // NOW is 2026-06-01T00:00:00Z; 5 MB take 5 s at the slow phone rate.
+  assert.deepEqual(run(good, [{ url, status: 302, headers: {} }, signed('20260531T235000Z', 60)]), ['PRESIGNED_EXPIRED']);
+  assert.deepEqual(run(good, [{ url, status: 302, headers: {} }, signed('20260531T235959Z', 4)]), ['PRESIGNED_TOO_SHORT']);
+  assert.deepEqual(run(good, [{ url, status: 302, headers: {} }, signed('20260531T235959Z', 3600)]), []);
 });
