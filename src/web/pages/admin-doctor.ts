@@ -13,7 +13,8 @@ export interface AdminDoctorView {
   report: DoctorReport;
 }
 
-const BADGE = { error: 'badge-bad', warning: 'badge-warn', info: '' } as const;
+// Existing classes only (base.css): the admin's styles are shared with other pages.
+const BADGE = { error: 'badge-bad', warning: '', info: '' } as const;
 
 function findingItem(f: Finding): SafeHtml {
   const snippets = Object.entries(f.snippets ?? {}) as [string, string][];
@@ -36,7 +37,7 @@ export function renderAdminDoctorPage(view: AdminDoctorView): SafeHtml {
     section: 'apps',
     body: html`<p><a href="/admin/apps/${encodeURIComponent(view.appId)}">← ${view.appName}</a></p>
 <h1>Check of ${view.appName} ${view.releaseLabel}</h1>
-<p class="notice ${r.installable ? 'notice-ok' : 'notice-error'}" data-role="verdict">${r.installable ? 'Installable' : 'Not installable'}: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} notes (${r.requests} requests from this server to its public URL).</p>
+<p class="notice ${r.installable ? '' : 'notice-error'}" data-role="verdict">${r.installable ? 'Installable' : 'Not installable'}: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} notes (${r.requests} requests from this server to its public URL).</p>
 <dl class="card">
   ${r.pageUrl ? html`<dt>Page</dt><dd><code>${r.pageUrl}</code></dd>` : ''}
   ${r.manifestUrl ? html`<dt>Manifest</dt><dd><code>${r.manifestUrl}</code></dd>` : ''}
