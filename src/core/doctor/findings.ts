@@ -63,12 +63,13 @@ export const DOCTOR_FINDINGS = {
   TLS_NO_SERVER_AUTH: { severity: 'error', phone: CANNOT_CONNECT, fix: 'The certificate\'s extended key usage must include serverAuth: reissue it.' },
   TLS_VALIDITY_TOO_LONG: { severity: 'error', phone: CANNOT_CONNECT, fix: 'iOS refuses server certificates valid for more than 825 days (398 days from a public CA): reissue a shorter one.' },
   CA_NOT_A_CA: { severity: 'error', phone: 'The CA profile installs but the server is still not trusted: "Cannot connect".', fix: 'The certificate given with --ca is not a CA (basicConstraints CA:TRUE is missing): make a real CA and issue the server certificate from it.' },
-  CA_NOT_ISSUER: { severity: 'warning', phone: CANNOT_CONNECT, fix: 'The certificate given with --ca did not sign this server\'s chain: give the CA that did, or use the right certificate on the server.' },
+  CA_NOT_ISSUER: { severity: 'error', phone: CANNOT_CONNECT, fix: 'The certificate given with --ca did not sign this server\'s chain: give the CA that did, or use the right certificate on the server.' },
   // --- the link and the page ----------------------------------------------------------------
   LINK_PROBLEM: { severity: 'error', phone: NOTHING, fix: 'Rebuild the link: itms-services://?action=download-manifest&url=<the manifest URL, percent-encoded> (`otaship link`).' },
   SEVERAL_LINKS: { severity: 'info', phone: 'Each link installs its own app.', fix: 'The doctor checked the first one; run it on each link to check the others.' },
   PAGE_STATUS: { severity: 'error', phone: 'The page does not open in Safari.', fix: 'Serve the install page with 200.' },
   // --- the manifest -------------------------------------------------------------------------
+  MANIFEST_NOT_HTTPS: { severity: 'error', phone: NOTHING, fix: 'Serve the manifest over https and put its https URL in the link (required since iOS 7.1).' },
   MANIFEST_STATUS: { severity: 'error', phone: CANNOT_CONNECT, fix: 'Serve the manifest with 200 at the URL in the link, without cookies or a login (the install daemon sends none).' },
   MANIFEST_CONTENT_TYPE: { severity: 'error', phone: NOTHING, fix: 'Serve .plist manifests as text/xml (or application/xml).', snippets: SNIPPETS.plistType },
   MANIFEST_COMPRESSED: { severity: 'error', phone: NOTHING, fix: 'Turn compression off for the manifest (and the package): the install daemon may not decode it.', snippets: SNIPPETS.noCompression },

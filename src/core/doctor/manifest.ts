@@ -31,6 +31,7 @@ export function checkManifest(trace: HttpTrace): ManifestJudgement {
   const url = trace.hops[0]?.url ?? trace.final.url;
   const out: Finding[] = [];
   const { status, headers } = trace.final;
+  if (new URL(url).protocol !== 'https:') out.push(finding('MANIFEST_NOT_HTTPS', 'manifest', url, `The manifest URL is ${new URL(url).protocol.slice(0, -1)}, not https`));
   if (trace.hops.length > 1) out.push(finding('MANIFEST_REDIRECTED', 'manifest', url, `The manifest URL answers with a redirect to ${trace.final.url}`));
   if (status !== 200) {
     out.push(finding('MANIFEST_STATUS', 'manifest', url, `The manifest URL answers ${status} to a request without cookies`));

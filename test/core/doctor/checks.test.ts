@@ -135,3 +135,12 @@ test('package HTTP: length, encoding, type, validators and presigned expiry are 
   assert.deepEqual(run(good, [{ url, status: 302, headers: {} }, signed('20260531T235959Z', 4)]), ['PRESIGNED_TOO_SHORT']);
   assert.deepEqual(run(good, [{ url, status: 302, headers: {} }, signed('20260531T235959Z', 3600)]), []);
 });
+
+test('manifest: served over http is MANIFEST_NOT_HTTPS; a 200 over https with text/xml is judged by the validator only', async () => {
+  const { checkManifest } = await import('../../../src/core/doctor/index.js');
+  const { buildManifest } = await import('../../../src/core/manifest/index.js');
+  const xml = Buffer.from(buildManifest({ package: { bundleId: 'com.example.a', version: '1.0', build: '1', name: 'A' }, urls: { softwarePackage: 'https://a.example/app.ipa' } }));
+  const answer = (url: string) => ({ hops: [{ url, status: 200, headers: { 'content-type': 'text/xml' } }], final: { url, status: 200, headers: { 'content-type': 'text/xml' } }, body: xml, truncated: false });
+  assert.deepEqual(checkManifest(answer('https://a.example/m.plist')).findings.map((f) => f.code), []);
+  assert.deepEqual(checkManifest(answer('http://a.example/m.plist')).findings.map((f) => f.code), ['MANIFEST_NOT_HTTPS']);
+});
