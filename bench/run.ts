@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark compares otaship against a reference measured in the same run
-// and prints ratios. Flags: --quick (smaller files, fewer runs), --only <inspect|server|scale>;
+// and prints ratios. Flags: --quick (smaller files, fewer runs), --only <inspect|server|scale|doctor>;
 // for the server section --size <MiB> and --parts <ingest,s3,download,manifest,rss,mixed>.
 import { runInspectBench } from './inspect/index.js';
 import { runAllCleanups } from './server/cleanup.js';
 import { SERVER_PARTS, runServerBench, type ServerPart } from './server/index.js';
 import { runScaleBench } from './scale/index.js';
+import { runDoctorBench } from './doctor/index.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -22,6 +23,7 @@ const sections: Array<[string, () => Promise<string[]>]> = [
   ['inspect', () => runInspectBench({ quick })],
   ['server', () => runServerBench({ quick, ...(sizeMiB ? { sizeMiB } : {}), ...(parts ? { parts } : {}) })],
   ['scale', () => runScaleBench({ quick })],
+  ['doctor', () => runDoctorBench({ quick })],
 ];
 
 // Child servers and multi-GiB temp files must not outlive an interrupted run.

@@ -54,6 +54,7 @@ export const sidebar: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Tester guide', link: '/testers' },
       { text: 'Troubleshooting installs', link: '/troubleshooting' },
+      { text: 'Deployment doctor', link: '/doctor' },
     ],
   },
   {

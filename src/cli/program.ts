@@ -10,6 +10,7 @@ import { register as registerPublish } from './commands/publish.js';
 import { register as registerToken } from './commands/token.js';
 import { register as registerStorage } from './commands/storage.js';
 import { register as registerBackup } from './commands/backup.js';
+import { register as registerDoctor } from './commands/doctor.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     registerToken,
     registerStorage,
     registerBackup,
+    registerDoctor,
   ]) {
     register(program);
   }

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
 import { deviceRoutes } from './routes/api/devices.js';
 import { webhookRoutes } from './routes/api/webhooks.js';
+import { doctorRoutes } from './routes/api/doctor.js';
 import { uploadRoutes } from './routes/api/upload.js';
 import { resumableUploadRoutes } from './routes/api/uploads-tus.js';
 import { installRoutes } from './routes/install.js';
@@ -111,6 +112,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     tokenRoutes,
     deviceRoutes,
     webhookRoutes,
+    doctorRoutes,
     installRoutes,
     caRoutes,
     udidRoutes,

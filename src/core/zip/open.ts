@@ -65,6 +65,29 @@ export async function openZipHandle(handle: ReadOnlyFile, path: string, size: nu
   }
 }
 
+/**
+ * Positional reads from anywhere: a local file, or a remote package read with HTTP Range requests
+ * (the deployment doctor). One reader, two sources: the remote package is judged by the same code
+ * that inspects a local file, reading only the directory and the few entries it needs.
+ */
+export type ZipSource = Pick<ReadOnlyFile, 'read' | 'close'>;
+
+/**
+ * Opens a zip over any positional source of `size` bytes; `name` labels it in messages (a URL for a
+ * remote package). The archive owns the source: close() closes it, and so does a failure to open.
+ */
+export async function openZipSource(source: ZipSource, name: string, size: number): Promise<ZipArchive> {
+  try {
+    await sniffZipSignature(source, name, size);
+    const dir = await readCentralDirectory((buf, position) => readFully(source, buf, position), name, size);
+    // Not a file: locateEntry() must never hand out a location that readLocatedEntry() would open as a path.
+    return new FileZipArchive(name, { handle: source, file: name, fileBytes: size }, Number.NaN, dir, false);
+  } catch (err) {
+    await source.close().catch(() => undefined);
+    throw err;
+  }
+}
+
 function* namesOf(dir: CentralDirectory): Generator<string, void, undefined> {
   const { bytes, positions } = dir;
   for (let i = 0; i < positions.length; i++) yield nameAt(bytes, positions[i] as number);
@@ -89,7 +112,7 @@ export function isZipSignature(head: Uint8Array): boolean {
 }
 
 /** Anything that does not start like a zip is not one. */
-async function sniffZipSignature(handle: ReadOnlyFile, file: string, size: number): Promise<void> {
+async function sniffZipSignature(handle: ZipSource, file: string, size: number): Promise<void> {
   if (size === 0) throw new OtashipError('NOT_A_ZIP', `${file} is empty (0 bytes)`);
   const head = Buffer.alloc(4);
   await handle.read(head, 0, 4, 0);
@@ -100,7 +123,7 @@ async function sniffZipSignature(handle: ReadOnlyFile, file: string, size: numbe
 
 /** The open file an entry is read from. */
 interface Source {
-  handle: ReadOnlyFile;
+  handle: ZipSource;
   file: string; // base name, for messages
   fileBytes: number;
 }
@@ -115,6 +138,8 @@ class FileZipArchive implements ZipArchive {
     private readonly src: Source,
     readonly mtimeMs: number,
     private readonly dir: CentralDirectory,
+    /** False for a remote source: its entries cannot be re-read by path later. */
+    readonly local = true,
   ) {}
 
   /** The directory, which close() hands back for reuse: nothing may decode from it afterwards. */
@@ -201,7 +226,7 @@ export interface ZipEntryLocation {
 }
 
 export function locateEntry(archive: ZipArchive, name: string): ZipEntryLocation | undefined {
-  if (!(archive instanceof FileZipArchive)) return undefined;
+  if (!(archive instanceof FileZipArchive) || !archive.local) return undefined;
   const entry = archive.raw(name);
   if (!entry || entry.isDirectory) return undefined;
   return { path: archive.path, fileBytes: archive.fileSizeBytes(), mtimeMs: archive.mtimeMs, entry };
@@ -308,7 +333,7 @@ async function readData(src: Source, e: RawEntry, maxBytes: number): Promise<Buf
   }
 }
 
-async function readFully(handle: ReadOnlyFile, buf: Buffer, position: number): Promise<number> {
+async function readFully(handle: ZipSource, buf: Buffer, position: number): Promise<number> {
   let got = 0;
   while (got < buf.length) {
     const { bytesRead } = await handle.read(buf, got, buf.length - got, position + got);

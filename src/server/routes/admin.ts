@@ -19,6 +19,8 @@ import { renderLoginPage } from '../../web/pages/admin-login.js';
 import { renderAdminAppPage, renderAdminAppsPage } from '../../web/pages/admin-apps.js';
 import { renderAdminTokensPage } from '../../web/pages/admin-tokens.js';
 import { renderAdminDevicesPage } from '../../web/pages/admin-devices.js';
+import { renderAdminDoctorPage } from '../../web/pages/admin-doctor.js';
+import { checkRelease } from '../../services/doctor/release-check.js';
 import type { AdminAppView, AdminUser } from '../../web/view-models.js';
 import * as S from '../schemas/admin.js';
 
@@ -84,7 +86,7 @@ async function appSummary(services: Services, app: AppRecord): Promise<AdminAppV
   return adminAppView(app, detail, services.urls.latestPage(app));
 }
 
-export async function adminRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { services, config, ca }: ServerDeps): Promise<void> {
   // The sign-in form posts application/x-www-form-urlencoded; fastify parses only JSON by default.
   // Scoped to this plugin; tiny bodies only.
   app.addContentTypeParser(
@@ -217,6 +219,17 @@ export async function adminRoutes(app: FastifyInstance, { services, config }: Se
       events: RELEASE_EVENTS,
     });
     return sendPage(reply, String(html));
+  });
+
+  // "Check this release": a form POST (it makes requests and takes seconds; no prefetch may start it).
+  // authenticate() refuses a cookie-authenticated POST from another origin (CSRF).
+  app.post<{ Params: { id: string } }>('/admin/releases/:id/doctor', { schema: S.doctorPage }, async (request, reply) => {
+    const principal = await principalOrLogin(request, reply, services);
+    if (!principal) return reply;
+    const { app: appRecord, release } = await services.catalog.getRelease(principal, request.params.id);
+    const report = await checkRelease(services, principal, release.id, ca?.certPem ?? null);
+    const releaseLabel = release.version ? `${release.version} (${release.build})` : release.build;
+    return sendPage(reply, String(renderAdminDoctorPage({ user: userOf(principal), appId: appRecord.id, appName: appRecord.name, releaseLabel, report })));
   });
 
   app.get('/admin/tokens', { schema: S.tokensPage }, async (request, reply) => {

@@ -62,3 +62,11 @@ export const appPage = page("An app's releases", {
 export const webhooksPage = page('Webhooks: their targets, events and recent deliveries (admin tokens only)');
 export const tokensPage = page('API tokens (admin tokens only)');
 export const devicesPage = page('Registered devices (admin tokens only)');
+
+export const doctorPage = {
+  summary: '"Check this release": runs the deployment doctor against this server\'s own public URL and shows its report',
+  tags: [TAG.admin],
+  security: SESSION_AUTH,
+  params: idParams('id'),
+  response: { 200: html('The report'), 303: toLogin, ...pageErrors(400, 403, 404, 409, 429) },
+};

@@ -138,6 +138,7 @@ function releaseRow(r: AdminReleaseView, platform: string, now: Date): SafeHtml 
     <label class="check"><input type="checkbox" data-action="toggle-release-public"${r.isPublic ? raw(' checked') : ''}> <span data-role="visibility">${visibilityLabel(r)}</span></label>
     <button type="button" class="button button-small" data-action="edit-notes">Edit notes</button>
     <button type="button" class="button button-small button-danger" data-action="delete-release" data-label="${versionLabel(r.version, r.build)}">Delete</button>
+    ${platform === 'ios' ? html`<form method="post" action="/admin/releases/${r.id}/doctor"><button type="submit" class="button button-small">Check this release</button></form>` : ''}
   </div>
 </li>`;
 }
