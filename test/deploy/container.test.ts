@@ -82,6 +82,7 @@ describe('the container image', { skip: buildReason ?? false }, () => {
     for (const c of containers) await podmanRun(['rm', '--force', c]);
     await podmanRun(['volume', 'rm', '--force', volume]);
     await podmanRun(['rmi', IMAGE]);
+    await buildahRun(['rmi', '--prune']);
   });
 
   test('its configuration: non-root user, /data volume, port 8080, readiness health check, node as the entrypoint', () => {
