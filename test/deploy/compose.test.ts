@@ -6,60 +6,17 @@
 // health-gated start order, volumes). test/deploy/container.test.ts runs the image itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { loadConfig, SETTINGS } from '../../src/config/load.js';
 import { SHUTDOWN_GRACE_S } from '../../src/cli/commands/serve.js';
+import { interpolate, loadCompose, SAMPLE_DOT_ENV, serviceEnvironment, variables, type ComposeService } from '../helpers/compose.js';
 
-interface Service {
-  image?: string;
-  build?: unknown;
-  command?: string[];
-  environment?: Record<string, string>;
-  env_file?: Array<{ path: string; required?: boolean }>;
-  volumes?: string[];
-  ports?: string[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] | string; disable?: boolean };
-  stop_grace_period?: string;
-}
-interface Compose {
-  services: Record<string, Service>;
-  volumes?: Record<string, unknown>;
-}
-
-const compose = parse(readFileSync('compose.yaml', 'utf8')) as Compose;
-const { otaship, postgres, s3 } = compose.services as Record<'otaship' | 'postgres' | 's3', Service>;
+const compose = loadCompose();
+const { otaship, postgres, s3 } = compose.services as Record<'otaship' | 'postgres' | 's3', ComposeService>;
 
 /** The secrets .env must provide: each used only as a required ${NAME:?…} variable. */
 const SECRETS = ['OTASHIP_SECRET', 'POSTGRES_PASSWORD', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'];
-
-/** Compose's variable interpolation (${NAME}, ${NAME:?message}, ${NAME:-default}) from `vars`. */
-function interpolate(value: string, vars: Record<string, string>): string {
-  return value.replace(/\$\{([A-Z0-9_]+)(?::([?-])([^}]*))?\}/g, (_m, name: string, kind?: string, rest?: string) => {
-    const v = vars[name];
-    if (v !== undefined && v !== '') return v;
-    if (kind === '?') throw new Error(`compose refuses to start: ${rest}`);
-    return kind === '-' ? (rest ?? '') : '';
-  });
-}
-
-/** The names of the ${…} variables a value uses, and whether each is required (:?). */
-function variables(value: string): Array<{ name: string; required: boolean }> {
-  return [...value.matchAll(/\$\{([A-Z0-9_]+)(:\?)?[^}]*\}/g)].map((m) => ({ name: m[1]!, required: m[2] === ':?' }));
-}
-
-const SAMPLE: Record<string, string> = {
-  OTASHIP_PUBLIC_URL: 'https://ota.example.com',
-  OTASHIP_SECRET: 'a'.repeat(64),
-  POSTGRES_PASSWORD: 'b'.repeat(48),
-  S3_ACCESS_KEY_ID: 'c'.repeat(24),
-  S3_SECRET_ACCESS_KEY: 'd'.repeat(64),
-};
-
-function env(service: Service): Record<string, string> {
-  return Object.fromEntries(Object.entries(service.environment ?? {}).map(([k, v]) => [k, interpolate(String(v), SAMPLE)]));
-}
+const SAMPLE = SAMPLE_DOT_ENV;
+const env = (service: ComposeService) => serviceEnvironment(service, SAMPLE);
 
 test('every OTASHIP_* variable compose.yaml sets is one the server reads', () => {
   const known = new Set<string>([...Object.values(SETTINGS), 'OTASHIP_CONFIG']);
@@ -81,7 +38,7 @@ test("the server's config loader accepts the environment compose.yaml gives it: 
 });
 
 test('compose refuses to start without each secret, and no secret is written into the file', () => {
-  const interpolateAll = (vars: Record<string, string>) => {
+  const interpolateAll = (vars: Readonly<Record<string, string>>) => {
     for (const service of [otaship, postgres, s3]) {
       for (const value of Object.values(service.environment ?? {})) interpolate(String(value), vars);
     }
@@ -127,7 +84,7 @@ test('start order is gated on health; data lives in declared volumes; stop allow
   assert.equal(otaship.healthcheck, undefined);
 
   const declared = new Set(Object.keys(compose.volumes ?? {}));
-  const mounts = (s: Service) => (s.volumes ?? []).map((v) => v.split(':') as [string, string]);
+  const mounts = (s: ComposeService) => (s.volumes ?? []).map((v) => v.split(':') as [string, string]);
   for (const service of [otaship, postgres, s3]) {
     for (const [source] of mounts(service)) assert.ok(declared.has(source), `volume ${source} is declared`);
   }

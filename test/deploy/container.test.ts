@@ -8,11 +8,16 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { createServer } from 'node:net';
 import { OtashipClient } from '../../src/client/index.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
-import { waitFor } from '../helpers/wait.js';
+import { postgresSkipReason, startPostgres } from '../helpers/postgres.js';
+import { startS3 } from '../helpers/s3.js';
+import { loadCompose, SAMPLE_DOT_ENV, serviceEnvironment } from '../helpers/compose.js';
 import {
   buildah,
   buildahRun,
@@ -23,6 +28,7 @@ import {
   podmanRun,
   runSkipReason,
   ULIMITS,
+  waitHealthy,
 } from '../helpers/container-image.js';
 
 const CI = Boolean(process.env.CI);
@@ -139,7 +145,7 @@ describe('the container image', { skip: buildReason ?? false }, () => {
       IMAGE,
     ]);
     // Healthy = /api/v1/ready answered 200 from inside the container.
-    await waitFor(async () => (await podmanRun(['healthcheck', 'run', name])).status === 0, 200);
+    await waitHealthy(name);
     t.diagnostic(`${name} healthy on port ${port}`);
     return name;
   }
@@ -187,5 +193,70 @@ describe('the container image', { skip: buildReason ?? false }, () => {
     const again = await direct(published.installPageUrl);
     assert.equal(again.status, 200);
     assert.match(await again.text(), /From the container/);
+  });
+
+  test("runs with PostgreSQL and S3 storage, given compose.yaml's otaship environment in an --env-file", async (t) => {
+    if (runReason) return t.skip(runReason);
+    const pgReason = postgresSkipReason();
+    if (pgReason) {
+      if (CI) throw new Error(`CI run cannot start PostgreSQL: ${pgReason}`);
+      return t.skip(pgReason);
+    }
+    // compose.yaml's otaship service as Compose would start it, but with the PostgreSQL and S3
+    // services replaced by the ones tests run on this machine (reached over the host's network).
+    const composed = serviceEnvironment(loadCompose().services.otaship!, SAMPLE_DOT_ENV);
+    const database = await startPostgres();
+    const s3 = await startS3(composed.OTASHIP_S3_BUCKET);
+    const work = await mkdtemp(join(tmpdir(), 'otaship-container-'));
+    const name = `otaship-test-${randomBytes(4).toString('hex')}`;
+    containers.push(name);
+    try {
+      const port = await freePort();
+      const token = randomBytes(24).toString('hex');
+      const databaseUrl = await database.createDatabase();
+      const settings: Record<string, string> = {
+        ...composed,
+        OTASHIP_DATABASE_URL: databaseUrl,
+        OTASHIP_S3_ENDPOINT: s3.endpoint,
+        OTASHIP_S3_ACCESS_KEY_ID: 'S3RVER',
+        OTASHIP_S3_SECRET_ACCESS_KEY: 'S3RVER',
+        OTASHIP_PORT: String(port),
+        OTASHIP_ADMIN_TOKEN: token,
+      };
+      const envFile = join(work, 'otaship.env');
+      await writeFile(envFile, Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+      await podman(['run', '--detach', '--name', name, ...ULIMITS, '--network', 'host', '--env-file', envFile, '--health-interval', 'disable', IMAGE]);
+      // The health check follows OTASHIP_PORT; ready means PostgreSQL and the bucket both answered.
+      await waitHealthy(name);
+
+      const client = new OtashipClient({ server: `http://127.0.0.1:${port}`, token });
+      const ipa = await buildIpa({ bundleId: 'com.example.composed', displayName: 'Composed' });
+      const published = await client.publish(ipa);
+      assert.ok(published.installPageUrl.startsWith(`${SAMPLE_DOT_ENV.OTASHIP_PUBLIC_URL}/i/`));
+      const download = await fetch(published.downloadUrl.replace(SAMPLE_DOT_ENV.OTASHIP_PUBLIC_URL!, `http://127.0.0.1:${port}`));
+      assert.equal(download.status, 200);
+      const sha = createHash('sha256').update(Buffer.from(await download.arrayBuffer())).digest('hex');
+      assert.equal(sha, createHash('sha256').update(await readFile(ipa)).digest('hex'));
+
+      // The release is a row in PostgreSQL and its package an object in the bucket.
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        const rows = await db.query('select count(*)::int as n from releases');
+        assert.equal(rows.rows[0].n, 1);
+      } finally {
+        await db.end();
+      }
+      const stored = (await readdir(join(s3.directory, s3.bucket), { recursive: true })).map(String);
+      assert.ok(stored.some((f) => !f.startsWith('readiness') && f.endsWith('._S3rver_object')), `objects in the bucket: ${stored.join(', ')}`);
+
+      await podman(['stop', '--time', '60', name]);
+      assert.equal((await podman(['inspect', '--format', '{{.State.ExitCode}}', name])).trim(), '0');
+    } finally {
+      await podmanRun(['rm', '--force', name]);
+      await s3.stop();
+      await database.stop();
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

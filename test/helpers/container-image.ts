@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -197,4 +198,22 @@ export async function runSkipReason(image: string): Promise<string | null> {
   if (!which('podman')) return 'podman is not installed (apt-get install podman; .ci/run installs it)';
   const probe = await podmanRun(['run', '--rm', ...ULIMITS, '--entrypoint', 'true', image]);
   return probe.status === 0 ? null : `podman cannot run a container here: ${probe.stderr.trim().split('\n').at(-1)}`;
+}
+
+/**
+ * Waits until the image's health check passes in container `name` (podman runs it on request: its
+ * own schedule needs systemd). Fails at once, with the container's log, when it never can: the
+ * container has exited, or the image has no health check.
+ */
+export async function waitHealthy(name: string): Promise<void> {
+  for (;;) {
+    const check = await podmanRun(['healthcheck', 'run', name]);
+    if (check.status === 0) return;
+    const state = (await podman(['inspect', '--format', '{{.State.Status}}', name])).trim();
+    if (state !== 'running' || /no defined healthcheck/i.test(check.stderr)) {
+      const logs = await podmanRun(['logs', name]);
+      throw new Error(`${name} cannot become healthy (${state}; ${check.stderr.trim()}):\n${logs.stdout}${logs.stderr}`);
+    }
+    await sleep(200);
+  }
 }
