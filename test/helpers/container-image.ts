@@ -42,16 +42,15 @@ export interface Run {
 }
 
 /** Runs a command to its end, capturing its output (large outputs, like a build log, included). */
-export function run(cmd: string, args: string[], options: { cwd?: string; input?: string } = {}): Promise<Run> {
+export function run(cmd: string, args: string[], options: { cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.once('error', reject);
     child.once('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
   });
 }
 
