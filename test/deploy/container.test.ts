@@ -85,7 +85,7 @@ describe('the container image', { skip: buildReason ?? false }, () => {
   });
 
   after(async () => {
-    for (const c of containers) await podmanRun(['rm', '--force', c]);
+    for (const c of containers) await podmanRun(['rm', '--force', '--volumes', c]);
     await podmanRun(['volume', 'rm', '--force', volume]);
     await podmanRun(['rmi', IMAGE]);
     await buildahRun(['rmi', '--prune']);
@@ -253,7 +253,7 @@ describe('the container image', { skip: buildReason ?? false }, () => {
       await podman(['stop', '--time', '60', name]);
       assert.equal((await podman(['inspect', '--format', '{{.State.ExitCode}}', name])).trim(), '0');
     } finally {
-      await podmanRun(['rm', '--force', name]);
+      await podmanRun(['rm', '--force', '--volumes', name]);
       await s3.stop();
       await database.stop();
       await rm(work, { recursive: true, force: true });
