@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'docs/.vitepress/dist/**', 'docs/.vitepress/cache/**', 'node_modules/**', '.ci-node/**', 'coverage/**', 'public/vendor/**', '.stryker-tmp/**', 'reports/**', 'action/index.mjs'] },
+  { ignores: ['dist/**', 'docs/.vitepress/dist/**', 'docs/.vitepress/cache/**', 'node_modules/**', '.ci-node/**', 'coverage/**', 'public/vendor/**', '.stryker-tmp/**', '.container-test/**', 'reports/**', 'action/index.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { shutdownHandler } from '../shutdown.js';
 
-const SHUTDOWN_GRACE_S = 30;
+/** In-flight requests get this long after SIGTERM (compose.yaml's stop_grace_period allows for it). */
+export const SHUTDOWN_GRACE_S = 30;
 /** A database that does not answer must not keep a stopping server alive for long. */
 const COUNTER_FLUSH_TIMEOUT_S = 5;
 
