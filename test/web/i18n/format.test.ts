@@ -74,13 +74,14 @@ describe('plurals: each language’s own categories', () => {
 
 describe('dates: the page’s language, UTC on the server', () => {
   const when = new Date('2026-02-20T23:30:00Z');
-  const cases: Record<Locale, [string, string]> = {
+  // A RegExp where ICU versions differ (Node 20's ICU writes Korean PM as "PM", Node 24's as "오후").
+  const cases: Record<Locale, [string, string | RegExp]> = {
     en: ['Feb 20, 2026', 'Feb 20, 2026, 11:30 PM UTC'],
     de: ['20. Feb. 2026', '20. Feb. 2026, 23:30 UTC'],
     fr: ['20 févr. 2026', '20 févr. 2026, 23:30 UTC'],
     es: ['20 feb 2026', '20 feb 2026, 23:30 UTC'],
     ja: ['2026年2月20日', '2026年2月20日 23:30 UTC'],
-    ko: ['2026년 2월 20일', '2026년 2월 20일 PM 11:30 UTC'],
+    ko: ['2026년 2월 20일', /^2026년 2월 20일 (PM|오후) 11:30 UTC$/],
     'zh-Hans': ['2026年2月20日', '2026年2月20日 UTC 23:30'],
     'pt-BR': ['20 de fev. de 2026', '20 de fev. de 2026, 23:30 UTC'],
   };
@@ -88,7 +89,9 @@ describe('dates: the page’s language, UTC on the server', () => {
     test(locale, () => {
       const f = formatter(locale);
       assert.equal(plain(f.timeText(when, 'date')), cases[locale][0]);
-      assert.equal(plain(f.timeText(when, 'datetime')), cases[locale][1]);
+      const datetime = cases[locale][1];
+      if (typeof datetime === 'string') assert.equal(plain(f.timeText(when, 'datetime')), datetime);
+      else assert.match(plain(f.timeText(when, 'datetime')), datetime);
       // The element the browser script localises: exact instant, which format, escaped text.
       const el = f.time(when, 'datetime').value;
       assert.match(el, /^<time datetime="2026-02-20T23:30:00\.000Z" data-format="datetime">[^<]+<\/time>$/);
