@@ -18,6 +18,7 @@ function toRecord(row: Selectable<ApiTokensTable>): ApiTokenRecord {
     lastUsedAt: fromDbNullableTime(row.last_used_at),
     revokedAt: fromDbNullableTime(row.revoked_at),
     expiresAt: fromDbNullableTime(row.expires_at),
+    personId: row.person_id,
   };
 }
 
@@ -34,6 +35,7 @@ export function tokenRepository(db: Kysely<Database>): TokenRepository {
         last_used_at: null,
         revoked_at: null,
         expires_at: toDbNullableTime(token.expiresAt),
+        person_id: token.personId ?? null,
       };
       try {
         await db.insertInto('api_tokens').values(row).execute();
