@@ -21,6 +21,10 @@ import { pageRoutes } from './routes/pages.js';
 import { adminRoutes } from './routes/admin.js';
 import { entryRoutes } from './routes/entry.js';
 import { cliRoutes } from './routes/cli.js';
+import { peopleRoutes } from './routes/api/people.js';
+import { signInRoutes } from './routes/sign-in.js';
+import { myAppsRoutes } from './routes/my-apps.js';
+import { adminPeopleRoutes } from './routes/admin-people.js';
 import { renderErrorPage } from '../web/pages/error.js';
 
 export interface BuildServerOptions {
@@ -99,6 +103,11 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     adminRoutes,
     entryRoutes,
     cliRoutes,
+    // People: the API, sign-in (e-mail links, single sign-on), My apps, the admin's People pages.
+    peopleRoutes,
+    signInRoutes,
+    myAppsRoutes,
+    adminPeopleRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;

@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import { isId, newId } from './ids.js';
 import type { Principal } from './principal.js';
 import { authorize } from './authz.js';
+import type { PeopleService } from './people.js';
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
 
@@ -39,6 +40,8 @@ export class ApiTokenService {
     private readonly repos: Repos,
     private readonly clock: Clock,
     private readonly adminTokenSha256: string | null,
+    /** Personal tokens act as their person, with the person's roles at the time of each request. */
+    private readonly people?: Pick<PeopleService, 'principalFor'>,
   ) {}
 
   /** Bearer token → principal, or UNAUTHENTICATED with the reason. */
@@ -57,7 +60,7 @@ export class ApiTokenService {
     this.#checkUsable(record);
     // Best effort: a failed "last used" update must not fail the request.
     this.repos.tokens.touch(record.id, this.clock()).catch(() => undefined);
-    return principalOf(record, 'bearer');
+    return this.#principalOf(record, 'bearer');
   }
 
   /**
@@ -82,7 +85,7 @@ export class ApiTokenService {
     const record = isId(id) ? await this.repos.tokens.get(id) : null;
     if (!record) throw new OtashipError('UNAUTHENTICATED', 'the token behind this session no longer exists');
     this.#checkUsable(record);
-    return principalOf(record, via);
+    return this.#principalOf(record, via);
   }
 
   async create(principal: Principal, input: CreateTokenInput): Promise<{ token: string; record: TokenView }> {
@@ -127,6 +130,12 @@ export class ApiTokenService {
     authorize(principal, 'token:manage');
     const ok = isId(id) && (await this.repos.tokens.revoke(id, this.clock()));
     if (!ok) throw new OtashipError('NOT_FOUND', `token ${id.slice(0, 64)} does not exist`);
+  }
+
+  async #principalOf(record: ApiTokenRecord, via: Principal['via']): Promise<Principal> {
+    if (!record.personId) return principalOf(record, via);
+    if (!this.people) throw new OtashipError('UNAUTHENTICATED', `the API token "${record.name}" belongs to a person and people are not set up`);
+    return { ...(await this.people.principalFor(record.personId, via)), tokenId: record.id };
   }
 
   #checkUsable(record: ApiTokenRecord): void {
