@@ -36,6 +36,15 @@ export interface BuildServerOptions {
 
 type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
 
+/**
+ * Every route each server registered (method and URL pattern): the authorisation table test walks
+ * it, so a route added later that the table does not list fails that test.
+ */
+const registered = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
+export function registeredRoutes(app: FastifyInstance): ReadonlyArray<{ method: string; url: string }> {
+  return registered.get(app) ?? [];
+}
+
 export async function buildServer(deps: ServerDeps, options: BuildServerOptions = {}): Promise<FastifyInstance> {
   const renderPage: ErrorPageRenderer = (view) => String(renderErrorPage(view));
   const app = fastify({
@@ -84,6 +93,12 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     // Half a year, this host only: the same domain may run other services still on http.
     if (hsts) reply.header('Strict-Transport-Security', 'max-age=15552000');
     return payload;
+  });
+
+  const routes: Array<{ method: string; url: string }> = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
   });
 
   await app.register(cookie);
