@@ -304,7 +304,7 @@ describe('each route answers each role as the table says', () => {
         const req = await row.request(ctx);
         const headers: Record<string, string> = { ...credentials.get(role)!, ...req.headers };
         let body: BodyInit | undefined;
-        if (req.raw) body = req.raw;
+        if (req.raw) body = new Uint8Array(req.raw);
         else if (req.body !== undefined) {
           headers['content-type'] = 'application/json';
           body = JSON.stringify(req.body);
