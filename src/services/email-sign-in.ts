@@ -91,12 +91,12 @@ export class EmailSignInService {
    * whether or not it does; only the throttles and SSO-only domains answer otherwise.
    */
   async requestLink(emailInput: unknown, clientAddress: string): Promise<void> {
-    if (!this.mailer) {
-      throw new OtashipError('UNAVAILABLE', 'this server sends no e-mail (OTASHIP_SMTP_URL is not set): ask an admin for an invitation link');
-    }
     const email = checkEmail(emailInput);
     if (this.ssoOnly(email)) {
       throw new OtashipError('FORBIDDEN', `addresses at ${email.split('@').pop()} sign in with ${this.settings.oidc?.name ?? 'single sign-on'}, not with e-mail links`);
+    }
+    if (!this.mailer) {
+      throw new OtashipError('UNAVAILABLE', 'this server sends no e-mail (OTASHIP_SMTP_URL is not set): ask an admin for an invitation link');
     }
     const now = this.clock();
     const wait = this.#perClient.hit(clientAddress, now.getTime());

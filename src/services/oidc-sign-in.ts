@@ -182,5 +182,11 @@ function describe(err: unknown): string {
   const e = err as { code?: unknown; error?: unknown; message?: unknown };
   const code = typeof e.error === 'string' ? e.error : typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : String(err);
-  return `${code ? `${code}: ` : ''}${message}`.slice(0, 300);
+  // openid-client names the claim that failed its check (nonce, iss, aud…) down its cause chain.
+  let claim = '';
+  for (let c: unknown = err, depth = 0; c && typeof c === 'object' && depth < 5 && !claim; c = (c as { cause?: unknown }).cause, depth++) {
+    const named = (c as { claim?: unknown }).claim;
+    if (typeof named === 'string') claim = ` (claim ${named})`;
+  }
+  return `${code ? `${code}: ` : ''}${message}${claim}`.slice(0, 300);
 }
