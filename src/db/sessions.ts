@@ -25,7 +25,7 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
         .where('expires_at', '>', toDbTime(now))
         .executeTakeFirst();
       return row
-        ? { idHash: row.id_hash, subject: row.subject, personId: row.person_id, createdAt: fromDbTime(row.created_at), expiresAt: fromDbTime(row.expires_at) }
+        ? { idHash: row.id_hash, subject: row.subject, ...(row.person_id ? { personId: row.person_id } : {}), createdAt: fromDbTime(row.created_at), expiresAt: fromDbTime(row.expires_at) }
         : null;
     },
     async delete(idHash) {

@@ -18,7 +18,8 @@ function toRecord(row: Selectable<ApiTokensTable>): ApiTokenRecord {
     lastUsedAt: fromDbNullableTime(row.last_used_at),
     revokedAt: fromDbNullableTime(row.revoked_at),
     expiresAt: fromDbNullableTime(row.expires_at),
-    personId: row.person_id,
+    // Only personal tokens carry it: a service token's record is as it was before people existed.
+    ...(row.person_id ? { personId: row.person_id } : {}),
   };
 }
 

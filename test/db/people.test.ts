@@ -124,7 +124,7 @@ test('migration 0009 from the schema before it: existing tokens become service t
   try {
     const token = await repos.tokens.get('01jz0000000000000000000000');
     assert.equal(token?.name, 'ci');
-    assert.equal(token?.personId, null);
+    assert.equal(token?.personId ?? null, null);
     assert.equal((await repos.sessions.getLive('old', new Date()))?.subject, 'bootstrap.x');
   } finally {
     await repos.close();
