@@ -121,6 +121,45 @@ export class ApiTokenService {
     return { token: `ota_${id}_${secret}`, record: tokenView(record) };
   }
 
+  /** A personal token of the signed-in person: it acts as them, with their roles at each request, and ends with them. */
+  async createPersonal(principal: Principal, input: { name: unknown; expiresInDays?: unknown }): Promise<{ token: string; record: TokenView }> {
+    authorize(principal, 'token:personal');
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (!name || name.length > 100) throw new OtashipError('VALIDATION', 'name must be 1-100 characters');
+    const days = input.expiresInDays ?? null;
+    if (days !== null && (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)) {
+      throw new OtashipError('VALIDATION', `expiresInDays must be a whole number of days from 1 to ${MAX_TOKEN_DAYS} (or null: never)`);
+    }
+    const now = this.clock();
+    const id = newId(now);
+    const secret = randomBytes(32).toString('base64url');
+    const record = await this.repos.tokens.create({
+      id,
+      name,
+      secretHash: sha256(secret),
+      appId: null,
+      admin: false, // the person's own admin flag applies, read at each request
+      personId: principal.person!.id,
+      createdAt: now,
+      expiresAt: days === null ? null : new Date(now.getTime() + days * 86400_000),
+    });
+    return { token: `ota_${id}_${secret}`, record: tokenView(record) };
+  }
+
+  /** The person's own tokens. */
+  async listPersonal(principal: Principal): Promise<TokenView[]> {
+    authorize(principal, 'token:personal');
+    return (await this.repos.tokens.list()).filter((t) => t.personId === principal.person!.id).map(tokenView);
+  }
+
+  /** Revokes one of the person's own tokens; another's is answered as missing. */
+  async revokePersonal(principal: Principal, id: string): Promise<void> {
+    authorize(principal, 'token:personal');
+    const record = isId(id) ? await this.repos.tokens.get(id) : null;
+    if (!record || record.personId !== principal.person!.id) throw new OtashipError('NOT_FOUND', `token ${id.slice(0, 64)} does not exist`);
+    await this.repos.tokens.revoke(record.id, this.clock());
+  }
+
   async list(principal: Principal): Promise<TokenView[]> {
     authorize(principal, 'token:manage');
     return (await this.repos.tokens.list()).map(tokenView);

@@ -13,6 +13,8 @@
 //     no role on the app   → the app and its releases look missing (404 NOT_FOUND, as an unknown id
 //                            does): they learn neither which ids exist nor their bundle ids.
 //     A person creates no new app (a first publish of a bundle id): an admin does, then grants roles.
+//   personal API tokens    → every person makes, lists and revokes their own; a personal token
+//                            acts as its person (their roles, read at each request), never more
 //   resumable uploads      → tokens and people who may publish somewhere may start one (what it may
 //                            publish is decided when the finished upload is published); only its
 //                            creator (or an admin) may continue, inspect, cancel or publish it
@@ -38,6 +40,8 @@ export type Action =
   | 'webhook:manage'
   /** People and groups of the instance, and grants on any app. */
   | 'people:manage'
+  /** A person's own API tokens (personal tokens act as that person, with their roles). */
+  | 'token:personal'
   | 'upload:create'
   | 'upload:use';
 
@@ -74,6 +78,8 @@ const NEEDS: Partial<Record<Action, AppRole>> = {
 const ADMIN_ONLY: ReadonlySet<Action> = new Set(['token:manage', 'device:manage', 'webhook:manage', 'people:manage']);
 
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
+  // Only people have personal tokens: an admin token is not a person either.
+  if (action === 'token:personal') return principal.person !== undefined;
   if (principal.admin) return true;
   if (ADMIN_ONLY.has(action)) return false;
   if (action === 'upload:use') return resource.ownerTokenId === principal.tokenId;
@@ -110,6 +116,9 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   }
   if (action === 'upload:create') {
     throw new OtashipError('FORBIDDEN', `${who} is a developer or manager of no app and may not upload builds`);
+  }
+  if (action === 'token:personal') {
+    throw new OtashipError('FORBIDDEN', `${who} is a service token, not a person: personal tokens belong to people signed in`);
   }
   // An app the principal may not see at all is answered as if it did not exist.
   const invisible = resource.appId ? roleOn(principal, resource.appId) === null : true;

@@ -29,6 +29,8 @@ const PUBLISH = rule({ tester: 403, outsider: 403 });
 const UPLOAD = rule({ tester: 403, outsider: 403 });
 /** Resumable uploads started by the developer: only they (and admins) may use them. */
 const UPLOAD_OWNER = rule({ service: 403, manager: 403, tester: 403, outsider: 403 });
+/** Only people have personal tokens (not admin or service tokens). */
+const PEOPLE = rule({ admin: 403, service: 403 });
 const page = (r: Rule): Rule => ({ ...r, anonymous: 'sign-in' });
 
 interface Req {
@@ -52,13 +54,15 @@ interface Ctx {
   groupWithMember(): Promise<{ groupId: string; personId: string }>;
   bystanderGrant(): Promise<string>;
   developerUpload(): Promise<string>;
+  /** A personal token of the role's person (an unknown id for the others). */
+  personalToken(role: Role): Promise<string>;
 }
 
 interface Row {
   rule: Rule | 'public';
   /** For admin-only routes on ids we do not create (devices, webhooks): an admin's 404 is "not found", not "hidden". */
   adminMay404?: boolean;
-  request?: (ctx: Ctx) => Promise<Req> | Req;
+  request?: (ctx: Ctx, role: Role) => Promise<Req> | Req;
 }
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -176,6 +180,12 @@ const TABLE: Record<string, Row> = {
     },
   },
   'GET /api/v1/me': { rule: SIGNED_IN, request: () => ({ method: 'GET', path: '/api/v1/me' }) },
+  'GET /api/v1/me/tokens': { rule: PEOPLE, request: () => ({ method: 'GET', path: '/api/v1/me/tokens' }) },
+  'POST /api/v1/me/tokens': { rule: PEOPLE, request: () => ({ method: 'POST', path: '/api/v1/me/tokens', body: { name: 'laptop' } }) },
+  'DELETE /api/v1/me/tokens/:id': {
+    rule: PEOPLE,
+    request: async (c, role) => ({ method: 'DELETE', path: `/api/v1/me/tokens/${await c.personalToken(role)}` }),
+  },
 
   // Admin pages and My apps: without a session, the browser is sent to sign in.
   'GET /admin': { rule: page(SIGNED_IN), request: () => ({ method: 'GET', path: '/admin' }) },
@@ -260,6 +270,12 @@ before(async () => {
       await people.setGrant(appId, { personId: bystander.id }, 'tester', now);
       return bystander.id;
     },
+    async personalToken(role) {
+      const personId = personIds.get(role);
+      if (!personId) return ID0;
+      const p = await srv.services.people.principalFor(personId, 'session');
+      return (await srv.services.tokens.createPersonal(p, { name: 'own' })).record.id;
+    },
     async developerUpload() {
       const res = await fetch(`${srv.baseUrl}/api/v1/uploads`, { method: 'POST', headers: { ...credentials.get('developer')!, ...TUS, 'upload-length': '100' } });
       assert.equal(res.status, 201, await res.text());
@@ -301,7 +317,7 @@ describe('each route answers each role as the table says', () => {
       const seen: Partial<Record<Role, string>> = {};
       const want: Partial<Record<Role, string>> = {};
       for (const role of ROLES) {
-        const req = await row.request(ctx);
+        const req = await row.request(ctx, role);
         const headers: Record<string, string> = { ...credentials.get(role)!, ...req.headers };
         let body: BodyInit | undefined;
         if (req.raw) body = new Uint8Array(req.raw);

@@ -81,6 +81,25 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
     },
   );
 
+  // A person's own API tokens: they act as the person, with the person's roles.
+  app.get('/api/v1/me/tokens', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    return reply.header('Cache-Control', 'no-store').send({ items: await services.tokens.listPersonal(principal) });
+  });
+
+  app.post('/api/v1/me/tokens', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    const body = jsonObject(request.body, ['name', 'expiresInDays']);
+    const { token, record } = await services.tokens.createPersonal(principal, body as { name: unknown; expiresInDays?: unknown });
+    return reply.code(201).header('Cache-Control', 'no-store').send({ ...record, token });
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/v1/me/tokens/:id', async (request, reply) => {
+    const principal = await authenticate(request, services);
+    await services.tokens.revokePersonal(principal, request.params.id);
+    return reply.code(204).send();
+  });
+
   // Who the caller is, and their role on each app they may see (the admin and My apps use it).
   app.get('/api/v1/me', async (request, reply) => {
     const principal = await authenticate(request, services);
