@@ -80,6 +80,8 @@ export class OidcSignInService {
     const attempt: Attempt = { verifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce(), next };
     const id = randomBytes(32).toString('base64url');
     const now = this.clock();
+    // Attempts abandoned at the provider are never consumed: sweep them here (best effort).
+    await this.repos.people.deleteExpiredTickets(now).catch(() => undefined);
     await this.repos.people.createTicket({
       idHash: hash(id),
       purpose: 'oidc',

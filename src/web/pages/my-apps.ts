@@ -34,6 +34,7 @@ export function renderMyAppsPage(view: MyAppsPageView): SafeHtml {
   const apps = view.apps.map(
     (a) => html`<section class="card my-app" data-app-id="${a.id}">
   <h2>${a.name} <span class="muted small">${a.platform === 'ios' ? 'iOS' : 'Android'} · ${a.role}</span></h2>
+  ${a.role === 'manager' ? html`<p class="small"><a href="/admin/apps/${a.id}/access">Testers and roles</a></p>` : ''}
   ${a.builds.length === 0 ? html`<p class="muted">No builds yet.</p>` : ''}
   <ol class="builds">
   ${a.builds.map(
