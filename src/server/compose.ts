@@ -14,6 +14,7 @@ import type { WebhookDispatchOptions } from '../services/webhook-dispatcher.js';
 import { openBlobStore, type StorageConfig } from '../storage/index.js';
 import { buildServer } from './build.js';
 import { smtpTransport } from '../mail/smtp.js';
+import { openIdProvider } from '../sso/openid-client.js';
 import { signInMailer } from '../web/mails.js';
 import { resolveSigningSecret } from './signing-key.js';
 import { checkTlsPair, ensureDataDirectory, tightenDataDirectory } from './startup-checks.js';
@@ -79,6 +80,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       mailer: mailTransport ? signInMailer((m) => mailTransport.send(m)) : null,
+      identityProvider: config.people.oidc ? openIdProvider(config.people.oidc) : null,
     });
     services.status.warnings.push(...(tls?.warnings ?? []));
     const ca = tls?.caCert && tls.caFingerprint ? { certPem: tls.caCert, fingerprint: tls.caFingerprint } : null;

@@ -18,6 +18,7 @@ import { PeopleService } from './people.js';
 import { EmailSignInService } from './email-sign-in.js';
 import { OidcSignInService } from './oidc-sign-in.js';
 import type { SignInMailer } from '../ports/mailer.js';
+import type { IdentityProvider } from '../ports/identity-provider.js';
 import { PublishService } from './publish/publish.js';
 import { ReadinessService } from './readiness.js';
 import { SessionService } from './sessions.js';
@@ -81,6 +82,8 @@ export interface ServiceOptions {
   signingSecret: string;
   /** Sends sign-in links and invitations; absent without OTASHIP_SMTP_URL (links are then copied by admins). */
   mailer?: SignInMailer | null;
+  /** The OpenID Connect provider adapter; absent without OTASHIP_OIDC_ISSUER. */
+  identityProvider?: IdentityProvider | null;
 }
 
 export async function createServices(
@@ -127,7 +130,9 @@ export async function createServices(
     sessions,
     people,
     signIn: new EmailSignInService(repos, people, sessions, clock, config.people, config.publicUrl, options.mailer ?? null),
-    sso: config.people.oidc ? new OidcSignInService(repos, sessions, clock, config.people.oidc, config.publicUrl) : null,
+    sso: config.people.oidc && options.identityProvider
+      ? new OidcSignInService(options.identityProvider, repos, sessions, clock, config.people.oidc, config.publicUrl)
+      : null,
     authThrottle: new AuthThrottle(clock, config.authFailureLimit),
     firstRun,
     links,
