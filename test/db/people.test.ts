@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import { isOtashipError } from '../../src/core/errors.js';
 import { InCodeMigrationProvider } from '../../src/db/migrations.js';
 import { openRepositories } from '../../src/db/open.js';
@@ -126,6 +127,24 @@ test('migration 0009 from the schema before it: existing tokens become service t
     assert.equal(token?.name, 'ci');
     assert.equal(token?.personId ?? null, null);
     assert.equal((await repos.sessions.getLive('old', new Date()))?.subject, 'bootstrap.x');
+  } finally {
+    await repos.close();
+  }
+});
+
+test('migration 0009 from the schema before it on PostgreSQL', { skip: pgSkip }, async () => {
+  const url = await (await (pgServer ??= startPostgres())).createDatabase();
+  const raw = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const migrator = new Migrator({ db: raw, provider: new InCodeMigrationProvider('postgres'), migrationTableName: 'otaship_migrations', migrationLockTableName: 'otaship_migrations_lock' });
+  assert.equal((await migrator.migrateTo('0008_release_source')).error, undefined);
+  const now = new Date().toISOString();
+  await raw.insertInto('api_tokens').values({ id: '01jz0000000000000000000001', name: 'ci', secret_hash: 'ff', app_id: null, admin: false, created_at: now }).execute();
+  await raw.destroy();
+  const repos = await openRepositories(url);
+  try {
+    const token = await repos.tokens.get('01jz0000000000000000000001');
+    assert.equal(token?.name, 'ci');
+    assert.equal(token?.personId ?? null, null);
   } finally {
     await repos.close();
   }
