@@ -13,7 +13,7 @@
 export const MODULES = {
   authz: {
     mutate: ['src/services/authz.ts'],
-    tests: ['test/server/services/authz.test.ts', 'test/server/services/signing-authz.test.ts'],
+    tests: ['test/server/services/authz.test.ts', 'test/server/services/authz-people.test.ts', 'test/server/services/signing-authz.test.ts'],
   },
   'link-tokens': {
     mutate: ['src/services/link-tokens.ts'],

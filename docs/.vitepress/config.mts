@@ -27,6 +27,7 @@ export const sidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Publishing builds', link: '/publishing' },
       { text: 'Resumable uploads', link: '/uploads' },
       { text: 'Web pages and admin', link: '/web' },
+      { text: 'People, roles and sign-in', link: '/people' },
       { text: 'Device registration (UDIDs)', link: '/devices' },
       { text: 'Webhooks', link: '/webhooks' },
       { text: 'Install links', link: '/link' },

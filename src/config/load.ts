@@ -7,6 +7,7 @@ import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { OtashipError } from '../core/errors.js';
 import type { Config, StorageSettings, TlsSettings } from './types.js';
+import { PEOPLE_SETTINGS, peopleSettings } from './people.js';
 import {
   bad,
   parseBaseUrl,
@@ -58,6 +59,19 @@ export interface RawSettings {
   authFailureLimit?: string | number;
   trustProxy?: string;
   unauthenticatedBodyTimeout?: string | number;
+  // People's sign-in (config/people.ts).
+  oidcIssuer?: string;
+  oidcClientId?: string;
+  oidcClientSecret?: string;
+  oidcName?: string;
+  oidcScopes?: string;
+  oidcGroupsClaim?: string;
+  oidcGroupMap?: string;
+  ssoOnlyDomains?: string;
+  smtpUrl?: string;
+  mailFrom?: string;
+  signInLinkTtl?: string | number;
+  invitationTtl?: string | number;
 }
 
 type Key = keyof RawSettings;
@@ -101,6 +115,7 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   authFailureLimit: 'OTASHIP_AUTH_FAILURE_LIMIT',
   trustProxy: 'OTASHIP_TRUST_PROXY',
   unauthenticatedBodyTimeout: 'OTASHIP_UNAUTHENTICATED_BODY_TIMEOUT',
+  ...PEOPLE_SETTINGS,
 };
 
 const DAY = 86400;
@@ -305,6 +320,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     // Browsers heed HSTS only when it arrives over https, so it is sent whenever the public URL is
     // https (TLS here or at a proxy in front) or this server terminates TLS itself.
     hsts: publicUrl.startsWith('https:') || tls.mode !== 'off',
+    people: peopleSettings(str, raw, name, publicUrl),
   };
   return deepFreeze(config);
 }

@@ -1,5 +1,6 @@
 // The validated, frozen server configuration. Built once by loadConfig() from a JSON file and the
 // OTASHIP_* environment; everything else receives it as a value and never reads process.env.
+import type { PeopleSettings } from './people.js';
 
 export type TlsSettings =
   | { readonly mode: 'off' }
@@ -76,4 +77,6 @@ export interface Config {
   readonly unauthenticatedBodyTimeoutSeconds: number;
   /** Strict-Transport-Security on every answer (the public URL is https, or the server serves TLS). */
   readonly hsts: boolean;
+  /** People's sign-in: single sign-on, e-mail links (config/people.ts). */
+  readonly people: PeopleSettings;
 }

@@ -277,6 +277,110 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         await db.schema.alterTable('releases').dropColumn('source').execute();
       },
     },
+    '0009_people': {
+      // People, groups and their roles on apps (services/authz.ts decides from these).
+      //  - people: identified by e-mail; email_key (the address lowercased) is the unique key, so
+      //    Ann@Example.com and ann@example.com are one person on both dialects without a functional
+      //    index. `admin` is the instance-admin flag; a disabled person can no longer sign in.
+      //  - groups / group_members: named sets of people. `via` says how a member got in: 'admin'
+      //    (added by hand) or 'claim' (mapped from the identity provider's groups claim at sign-in,
+      //    and re-synced at every sign-in without touching the hand-made memberships).
+      //  - grants: a role (manager | developer | tester) of one subject (a person or a group: exactly
+      //    one of person_id / group_id) on an app. subject_key ('p:<id>' or 'g:<id>') makes "one grant
+      //    per subject and app" a plain unique constraint (NULLs in person_id/group_id would not).
+      //    Release channels, when they come, are granted through the same table: a nullable
+      //    channel_id column joins the unique key (null = the whole app), so a tester can be given
+      //    one channel of an app without a second grants table or a second authorisation path.
+      //  - api_tokens.person_id: null = a service token (CI), as every token made before this
+      //    migration is; set = a personal token acting as that person, ending with them.
+      //  - sessions.person_id: the person a session signs in (null: a token session, as before);
+      //    deleting the person ends their sessions on every instance.
+      //  - auth_tickets: single-use secrets (e-mail sign-in links, invitations, OpenID Connect
+      //    sign-in attempts), stored only as a SHA-256 of the secret, expiring, consumed once.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .createTable('people')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('email_key', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('admin', t.bool, (c) => c.notNull())
+          .addColumn('disabled_at', t.timestamp)
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addColumn('last_sign_in_at', t.timestamp)
+          .execute();
+
+        await db.schema
+          .createTable('groups')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('name_key', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('group_members')
+          .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id').onDelete('cascade'))
+          .addColumn('person_id', 'text', (c) => c.notNull().references('people.id').onDelete('cascade'))
+          .addColumn('via', 'text', (c) => c.notNull())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addPrimaryKeyConstraint('group_members_pk', ['group_id', 'person_id'])
+          .execute();
+        await db.schema.createIndex('group_members_person').on('group_members').column('person_id').execute();
+
+        await db.schema
+          .createTable('grants')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+          .addColumn('subject_key', 'text', (c) => c.notNull())
+          .addColumn('person_id', 'text', (c) => c.references('people.id').onDelete('cascade'))
+          .addColumn('group_id', 'text', (c) => c.references('groups.id').onDelete('cascade'))
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addUniqueConstraint('grants_app_subject_unique', ['app_id', 'subject_key'])
+          .addCheckConstraint('grants_one_subject', sql`(person_id is null) <> (group_id is null)`)
+          .addCheckConstraint('grants_role', sql`role in ('manager', 'developer', 'tester')`)
+          .execute();
+        await db.schema.createIndex('grants_person').on('grants').column('person_id').execute();
+        await db.schema.createIndex('grants_group').on('grants').column('group_id').execute();
+
+        await db.schema
+          .createTable('auth_tickets')
+          .addColumn('id_hash', 'text', (c) => c.primaryKey())
+          .addColumn('purpose', 'text', (c) => c.notNull())
+          .addColumn('email_key', 'text')
+          .addColumn('person_id', 'text', (c) => c.references('people.id').onDelete('cascade'))
+          .addColumn('data', 'text')
+          .addColumn('client_key', 'text')
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addColumn('expires_at', t.timestamp, (c) => c.notNull())
+          .addColumn('used_at', t.timestamp)
+          .execute();
+        // Throttle counts (recent tickets per address) and the sweep of expired ones.
+        await db.schema.createIndex('auth_tickets_email').on('auth_tickets').columns(['email_key', 'created_at']).execute();
+        await db.schema.createIndex('auth_tickets_expires').on('auth_tickets').column('expires_at').execute();
+
+        await db.schema
+          .alterTable('api_tokens')
+          .addColumn('person_id', 'text', (c) => c.references('people.id').onDelete('cascade'))
+          .execute();
+        await db.schema
+          .alterTable('sessions')
+          .addColumn('person_id', 'text', (c) => c.references('people.id').onDelete('cascade'))
+          .execute();
+        await db.schema.createIndex('sessions_person').on('sessions').column('person_id').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropIndex('sessions_person').ifExists().execute();
+        await db.schema.alterTable('sessions').dropColumn('person_id').execute();
+        await db.schema.alterTable('api_tokens').dropColumn('person_id').execute();
+        for (const table of ['auth_tickets', 'grants', 'group_members', 'groups', 'people']) {
+          await sql`drop table if exists ${sql.table(table)}`.execute(db);
+        }
+      },
+    },
   };
 }
 

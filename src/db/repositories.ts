@@ -5,6 +5,7 @@ import { appRepository } from './apps.js';
 import { blobIntentRepository } from './blob-intents.js';
 import { counterRepository } from './counters.js';
 import { deviceRepository } from './devices.js';
+import { peopleRepository } from './people.js';
 import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { sessionRepository } from './sessions.js';
@@ -27,6 +28,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     webhooks: webhookRepository(db),
     blobIntents: blobIntentRepository(db),
     uploadLocks: uploadLockRepository(db),
+    people: peopleRepository(db),
   };
 }
 

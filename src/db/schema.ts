@@ -59,6 +59,8 @@ export interface ApiTokensTable {
   last_used_at: DbNullableTimestamp;
   revoked_at: DbNullableTimestamp;
   expires_at: DbNullableTimestamp;
+  /** Null: a service token (0009). */
+  person_id: string | null;
 }
 
 export interface SettingsTable {
@@ -144,6 +146,57 @@ export interface SessionsTable {
   subject: string;
   created_at: DbTimestamp;
   expires_at: DbTimestamp;
+  /** The person signed in (0009); null for token sessions. */
+  person_id: string | null;
+}
+
+export interface PeopleTable {
+  id: string;
+  email: string;
+  /** email lowercased: the unique key. */
+  email_key: string;
+  name: string;
+  admin: DbBool;
+  disabled_at: DbNullableTimestamp;
+  created_at: DbTimestamp;
+  last_sign_in_at: DbNullableTimestamp;
+}
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  created_at: DbTimestamp;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  person_id: string;
+  via: string;
+  created_at: DbTimestamp;
+}
+
+export interface GrantsTable {
+  id: string;
+  app_id: string;
+  /** 'p:<person id>' or 'g:<group id>'. */
+  subject_key: string;
+  person_id: string | null;
+  group_id: string | null;
+  role: string;
+  created_at: DbTimestamp;
+}
+
+export interface AuthTicketsTable {
+  id_hash: string;
+  purpose: string;
+  email_key: string | null;
+  person_id: string | null;
+  data: string | null;
+  client_key: string | null;
+  created_at: DbTimestamp;
+  expires_at: DbTimestamp;
+  used_at: DbNullableTimestamp;
 }
 
 export interface Database {
@@ -160,6 +213,11 @@ export interface Database {
   blob_intents: BlobIntentsTable;
   upload_locks: UploadLocksTable;
   sessions: SessionsTable;
+  people: PeopleTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  grants: GrantsTable;
+  auth_tickets: AuthTicketsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -13,6 +13,7 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
           subject: session.subject,
           created_at: toDbTime(session.createdAt),
           expires_at: toDbTime(session.expiresAt),
+          person_id: session.personId ?? null,
         })
         .execute();
     },
@@ -24,7 +25,7 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
         .where('expires_at', '>', toDbTime(now))
         .executeTakeFirst();
       return row
-        ? { idHash: row.id_hash, subject: row.subject, createdAt: fromDbTime(row.created_at), expiresAt: fromDbTime(row.expires_at) }
+        ? { idHash: row.id_hash, subject: row.subject, ...(row.person_id ? { personId: row.person_id } : {}), createdAt: fromDbTime(row.created_at), expiresAt: fromDbTime(row.expires_at) }
         : null;
     },
     async delete(idHash) {

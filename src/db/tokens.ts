@@ -18,6 +18,8 @@ function toRecord(row: Selectable<ApiTokensTable>): ApiTokenRecord {
     lastUsedAt: fromDbNullableTime(row.last_used_at),
     revokedAt: fromDbNullableTime(row.revoked_at),
     expiresAt: fromDbNullableTime(row.expires_at),
+    // Only personal tokens carry it: a service token's record is as it was before people existed.
+    ...(row.person_id ? { personId: row.person_id } : {}),
   };
 }
 
@@ -34,6 +36,7 @@ export function tokenRepository(db: Kysely<Database>): TokenRepository {
         last_used_at: null,
         revoked_at: null,
         expires_at: toDbNullableTime(token.expiresAt),
+        person_id: token.personId ?? null,
       };
       try {
         await db.insertInto('api_tokens').values(row).execute();

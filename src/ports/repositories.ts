@@ -1,6 +1,7 @@
 // The database contract: plain records in, plain records out. One implementation (db/*.ts) runs on
 // SQLite and PostgreSQL through Kysely; services see only these interfaces.
 import type { PackageInfo } from '../core/types.js';
+import type { PeopleRepository } from './people.js';
 
 export type Platform = 'ios' | 'android';
 
@@ -68,6 +69,8 @@ export interface ApiTokenRecord {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
   expiresAt: Date | null;
+  /** The person a personal token acts as; null (every token made before people existed): a service token. */
+  personId?: string | null;
 }
 
 export interface Page<T> {
@@ -306,6 +309,8 @@ export interface SettingsRepository {
 export interface SessionRecord {
   idHash: string;
   subject: string;
+  /** The person signed in; null/absent for a session opened with a token. */
+  personId?: string | null;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -353,6 +358,7 @@ export interface Repositories {
   webhooks: WebhookRepository;
   blobIntents: BlobIntentRepository;
   uploadLocks: UploadLockRepository;
+  people: PeopleRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -24,6 +24,10 @@ import { pageRoutes } from './routes/pages.js';
 import { adminRoutes } from './routes/admin.js';
 import { entryRoutes } from './routes/entry.js';
 import { cliRoutes } from './routes/cli.js';
+import { peopleRoutes } from './routes/api/people.js';
+import { signInRoutes } from './routes/sign-in.js';
+import { myAppsRoutes } from './routes/my-apps.js';
+import { adminPeopleRoutes } from './routes/admin-people.js';
 import { renderErrorPage } from '../web/pages/error.js';
 import { pageLanguage } from './http/page-language.js';
 
@@ -37,6 +41,15 @@ export interface BuildServerOptions {
 }
 
 type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
+
+/**
+ * Every route each server registered (method and URL pattern): the authorisation table test walks
+ * it, so a route added later that the table does not list fails that test.
+ */
+const registered = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
+export function registeredRoutes(app: FastifyInstance): ReadonlyArray<{ method: string; url: string }> {
+  return registered.get(app) ?? [];
+}
 
 export async function buildServer(deps: ServerDeps, options: BuildServerOptions = {}): Promise<FastifyInstance> {
   const secureCookie = deps.config.publicUrl.startsWith('https:');
@@ -100,6 +113,11 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
 
   // API routes documented as needing credentials check them before their input is validated.
   app.addHook('preValidation', credentialsFirst(deps.services));
+  const routes: Array<{ method: string; url: string }> = [];
+  registered.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+  });
 
   await app.register(cookie);
   await registerOpenapi(app, deps.config);
@@ -121,6 +139,11 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     entryRoutes,
     cliRoutes,
     openapiRoutes,
+    // People: the API, sign-in (e-mail links, single sign-on), My apps, the admin's People pages.
+    peopleRoutes,
+    signInRoutes,
+    myAppsRoutes,
+    adminPeopleRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;

@@ -13,6 +13,9 @@ import type { Clock } from '../services/clock.js';
 import type { WebhookDispatchOptions } from '../services/webhook-dispatcher.js';
 import { openBlobStore, type StorageConfig } from '../storage/index.js';
 import { buildServer } from './build.js';
+import { smtpTransport } from '../mail/smtp.js';
+import { openIdProvider } from '../sso/openid-client.js';
+import { signInMailer } from '../web/mails.js';
 import { resolveSigningSecret } from './signing-key.js';
 import { checkTlsPair, ensureDataDirectory, tightenDataDirectory } from './startup-checks.js';
 
@@ -69,12 +72,15 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     }
     // The logger exists only once the app is built; counters may fail before that (they will not).
     const logRef: { log?: FastifyInstance['log'] } = {};
+    const mailTransport = config.people.smtpUrl ? smtpTransport(config.people.smtpUrl, config.people.mailFrom) : null;
     const services = await createServices(config, repos, blobs, {
       signingSecret: await resolveSigningSecret(config, repos.settings),
       clock: options.clock,
       onCounterError: (err) => logRef.log?.error({ err }, 'writing install counts failed; they are kept and retried'),
       onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+      mailer: mailTransport ? signInMailer((m) => mailTransport.send(m)) : null,
+      identityProvider: config.people.oidc ? openIdProvider(config.people.oidc) : null,
     });
     services.status.warnings.push(...(tls?.warnings ?? []));
     const ca = tls?.caCert && tls.caFingerprint ? { certPem: tls.caCert, fingerprint: tls.caFingerprint } : null;

@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import { isId, newId } from './ids.js';
 import type { Principal } from './principal.js';
 import { authorize } from './authz.js';
+import type { PeopleService } from './people.js';
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
 
@@ -39,6 +40,8 @@ export class ApiTokenService {
     private readonly repos: Repos,
     private readonly clock: Clock,
     private readonly adminTokenSha256: string | null,
+    /** Personal tokens act as their person, with the person's roles at the time of each request. */
+    private readonly people?: Pick<PeopleService, 'principalFor'>,
   ) {}
 
   /** Bearer token → principal, or UNAUTHENTICATED with the reason. */
@@ -57,7 +60,7 @@ export class ApiTokenService {
     this.#checkUsable(record);
     // Best effort: a failed "last used" update must not fail the request.
     this.repos.tokens.touch(record.id, this.clock()).catch(() => undefined);
-    return principalOf(record, 'bearer');
+    return this.#principalOf(record, 'bearer');
   }
 
   /**
@@ -82,7 +85,7 @@ export class ApiTokenService {
     const record = isId(id) ? await this.repos.tokens.get(id) : null;
     if (!record) throw new OtashipError('UNAUTHENTICATED', 'the token behind this session no longer exists');
     this.#checkUsable(record);
-    return principalOf(record, via);
+    return this.#principalOf(record, via);
   }
 
   async create(principal: Principal, input: CreateTokenInput): Promise<{ token: string; record: TokenView }> {
@@ -118,6 +121,45 @@ export class ApiTokenService {
     return { token: `ota_${id}_${secret}`, record: tokenView(record) };
   }
 
+  /** A personal token of the signed-in person: it acts as them, with their roles at each request, and ends with them. */
+  async createPersonal(principal: Principal, input: { name: unknown; expiresInDays?: unknown }): Promise<{ token: string; record: TokenView }> {
+    authorize(principal, 'token:personal');
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (!name || name.length > 100) throw new OtashipError('VALIDATION', 'name must be 1-100 characters');
+    const days = input.expiresInDays ?? null;
+    if (days !== null && (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)) {
+      throw new OtashipError('VALIDATION', `expiresInDays must be a whole number of days from 1 to ${MAX_TOKEN_DAYS} (or null: never)`);
+    }
+    const now = this.clock();
+    const id = newId(now);
+    const secret = randomBytes(32).toString('base64url');
+    const record = await this.repos.tokens.create({
+      id,
+      name,
+      secretHash: sha256(secret),
+      appId: null,
+      admin: false, // the person's own admin flag applies, read at each request
+      personId: principal.person!.id,
+      createdAt: now,
+      expiresAt: days === null ? null : new Date(now.getTime() + days * 86400_000),
+    });
+    return { token: `ota_${id}_${secret}`, record: tokenView(record) };
+  }
+
+  /** The person's own tokens. */
+  async listPersonal(principal: Principal): Promise<TokenView[]> {
+    authorize(principal, 'token:personal');
+    return (await this.repos.tokens.list()).filter((t) => t.personId === principal.person!.id).map(tokenView);
+  }
+
+  /** Revokes one of the person's own tokens; another's is answered as missing. */
+  async revokePersonal(principal: Principal, id: string): Promise<void> {
+    authorize(principal, 'token:personal');
+    const record = isId(id) ? await this.repos.tokens.get(id) : null;
+    if (!record || record.personId !== principal.person!.id) throw new OtashipError('NOT_FOUND', `token ${id.slice(0, 64)} does not exist`);
+    await this.repos.tokens.revoke(record.id, this.clock());
+  }
+
   async list(principal: Principal): Promise<TokenView[]> {
     authorize(principal, 'token:manage');
     return (await this.repos.tokens.list()).map(tokenView);
@@ -127,6 +169,12 @@ export class ApiTokenService {
     authorize(principal, 'token:manage');
     const ok = isId(id) && (await this.repos.tokens.revoke(id, this.clock()));
     if (!ok) throw new OtashipError('NOT_FOUND', `token ${id.slice(0, 64)} does not exist`);
+  }
+
+  async #principalOf(record: ApiTokenRecord, via: Principal['via']): Promise<Principal> {
+    if (!record.personId) return principalOf(record, via);
+    if (!this.people) throw new OtashipError('UNAUTHENTICATED', `the API token "${record.name}" belongs to a person and people are not set up`);
+    return { ...(await this.people.principalFor(record.personId, via)), tokenId: record.id };
   }
 
   #checkUsable(record: ApiTokenRecord): void {

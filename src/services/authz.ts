@@ -1,15 +1,25 @@
 // Authorisation in ONE place. Routes and services call authorize() before acting; nothing else
-// decides who may do what.
-//   admin token            → everything, including token management, webhooks and registered devices (UDIDs)
-//   unrestricted API token → every app and release (publish, read, edit, delete), no token management
-//   app-limited API token  → only its own app: publish builds of that app's bundle id and platform,
-//                            read/edit/delete that app and its releases; other apps and their
-//                            releases look missing (404 NOT_FOUND, as an unknown id does): the token
-//                            learns neither which ids exist nor their bundle ids
-//   resumable uploads      → any principal may start one (what it may publish is decided when the
-//                            finished upload is published); only its creator (or an admin) may
-//                            continue, inspect, cancel or publish it
+// decides who may do what. Three kinds of principal:
+//   instance admin (admin token, bootstrap token, person with the admin flag)
+//                          → everything, including people, groups, tokens, webhooks and devices
+//   service API token (CI; every token made before people existed is one)
+//     unrestricted         → every app and release (publish, read, edit, delete), no token management
+//     app-limited          → only its own app; other apps and their releases look missing (404)
+//   person (signed in, or a personal token), by their strongest role on each app (direct or group):
+//     tester               → see the app and its releases, install them
+//     developer            → + publish builds of the app, edit release notes
+//     manager              → + change and delete the app and its releases, make builds public,
+//                            grant and take back roles on the app (its testers)
+//     no role on the app   → the app and its releases look missing (404 NOT_FOUND, as an unknown id
+//                            does): they learn neither which ids exist nor their bundle ids.
+//     A person creates no new app (a first publish of a bundle id): an admin does, then grants roles.
+//   personal API tokens    → every person makes, lists and revokes their own; a personal token
+//                            acts as its person (their roles, read at each request), never more
+//   resumable uploads      → tokens and people who may publish somewhere may start one (what it may
+//                            publish is decided when the finished upload is published); only its
+//                            creator (or an admin) may continue, inspect, cancel or publish it
 import { OtashipError } from '../core/errors.js';
+import type { AppRole } from '../ports/people.js';
 import type { Principal } from './principal.js';
 
 export type Action =
@@ -20,10 +30,18 @@ export type Action =
   | 'release:publish'
   | 'release:read'
   | 'release:update'
+  /** Making a release public or private (a link anyone can open): the app's managers. */
+  | 'release:visibility'
   | 'release:delete'
+  /** Granting and removing roles on one app. */
+  | 'access:manage'
   | 'token:manage'
   | 'device:manage'
   | 'webhook:manage'
+  /** People and groups of the instance, and grants on any app. */
+  | 'people:manage'
+  /** A person's own API tokens (personal tokens act as that person, with their roles). */
+  | 'token:personal'
   | 'upload:create'
   | 'upload:use';
 
@@ -36,48 +54,119 @@ export interface Resource {
   ownerTokenId?: string;
   /**
    * How the caller named it (e.g. "release 01h…"), exactly as the caller's "does not exist" message
-   * says it: an app-limited token is answered that way for other apps' resources.
+   * says it: a principal that may not see the app is answered that way.
    */
   ref?: string;
 }
 
+const RANK: Record<AppRole, number> = { tester: 1, developer: 2, manager: 3 };
+
+/** The least role each per-app action needs. */
+const NEEDS: Partial<Record<Action, AppRole>> = {
+  'app:read': 'tester',
+  'release:read': 'tester',
+  'release:publish': 'developer',
+  'release:update': 'developer',
+  'release:visibility': 'manager',
+  'app:update': 'manager',
+  'app:delete': 'manager',
+  'release:delete': 'manager',
+  'access:manage': 'manager',
+};
+
+/** Instance-wide actions only admins take. */
+const ADMIN_ONLY: ReadonlySet<Action> = new Set(['token:manage', 'device:manage', 'webhook:manage', 'people:manage']);
+
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
+  // Only people have personal tokens: an admin token is not a person either.
+  if (action === 'token:personal') return principal.person !== undefined;
   if (principal.admin) return true;
-  if (action === 'token:manage' || action === 'device:manage' || action === 'webhook:manage') return false;
-  if (action === 'upload:create') return true;
+  if (ADMIN_ONLY.has(action)) return false;
   if (action === 'upload:use') return resource.ownerTokenId === principal.tokenId;
+  if (action === 'app:list') return true; // the listing itself is filtered (visibleAppIds)
+  const person = principal.person;
+  if (person) {
+    if (action === 'upload:create') return [...person.roles.values()].some((r) => RANK[r] >= RANK.developer);
+    const needed = NEEDS[action];
+    const role = resource.appId ? person.roles.get(resource.appId) : undefined;
+    return needed !== undefined && role !== undefined && RANK[role] >= RANK[needed];
+  }
+  if (action === 'access:manage') return false; // service tokens grant no roles
+  if (action === 'upload:create') return true;
   if (principal.appId === null) return true;
-  if (action === 'app:list') return true; // the listing itself is filtered to the token's app
   return resource.appId === principal.appId;
+}
+
+/** The principal's role on the app (admins and unrestricted tokens: manager), or null when it may not see it. */
+export function roleOn(principal: Principal, appId: string): AppRole | null {
+  if (principal.admin) return 'manager';
+  if (principal.person) return principal.person.roles.get(appId) ?? null;
+  return principal.appId === null || principal.appId === appId ? 'manager' : null;
 }
 
 export function authorize(principal: Principal, action: Action, resource: Resource = {}): void {
   if (isAllowed(principal, action, resource)) return;
-  if (action === 'token:manage') {
-    throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot manage tokens`);
-  }
-  if (action === 'device:manage') {
-    throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot see or change registered devices`);
-  }
-  if (action === 'webhook:manage') {
-    throw new OtashipError('FORBIDDEN', `token "${principal.name}" is not an admin token and cannot see or change webhooks`);
+  const who = principal.person ? principal.person.email : `token "${principal.name}"`;
+  if (ADMIN_ONLY.has(action)) {
+    const not = principal.person ? 'not an instance admin' : 'not an admin token';
+    throw new OtashipError('FORBIDDEN', `${who} is ${not} and cannot ${ADMIN_VERB[action as keyof typeof ADMIN_VERB]}`);
   }
   if (action === 'upload:use') {
-    throw new OtashipError('FORBIDDEN', `token "${principal.name}" did not start this upload and may not use it`);
+    throw new OtashipError('FORBIDDEN', `${who} did not start this upload and may not use it`);
   }
-  if (resource.ref !== undefined && HIDDEN.has(action)) {
+  if (action === 'upload:create') {
+    throw new OtashipError('FORBIDDEN', `${who} is a developer or manager of no app and may not upload builds`);
+  }
+  if (action === 'token:personal') {
+    throw new OtashipError('FORBIDDEN', `${who} is a service token, not a person: personal tokens belong to people signed in`);
+  }
+  // An app the principal may not see at all is answered as if it did not exist.
+  const invisible = resource.appId ? roleOn(principal, resource.appId) === null : true;
+  if (resource.ref !== undefined && invisible && HIDDEN.has(action)) {
     throw new OtashipError('NOT_FOUND', `${resource.ref} does not exist`);
   }
   const what = resource.label ?? (resource.appId ? `app ${resource.appId}` : 'a new app');
-  throw new OtashipError('FORBIDDEN', `token "${principal.name}" is limited to one app and may not ${verb(action)} ${what}`);
+  if (principal.person) {
+    const role = resource.appId ? principal.person.roles.get(resource.appId) : undefined;
+    if (!resource.appId) {
+      throw new OtashipError('FORBIDDEN', `${who} may not create ${what}: an instance admin publishes its first build, then grants roles on it`);
+    }
+    const needed = NEEDS[action] ?? 'manager';
+    throw new OtashipError(
+      'FORBIDDEN',
+      `${who} is ${role ? `a ${role}` : 'not a member'} of ${what} and may not ${verb(action)} it (a ${needed} may: ask a manager of the app)`,
+    );
+  }
+  if (action === 'access:manage') {
+    throw new OtashipError('FORBIDDEN', `${who} is a service token and cannot grant roles: sign in as a manager of the app or an admin`);
+  }
+  throw new OtashipError('FORBIDDEN', `${who} is limited to one app and may not ${verb(action)} ${what}`);
 }
 
+const ADMIN_VERB = {
+  'token:manage': 'manage tokens',
+  'device:manage': 'see or change registered devices',
+  'webhook:manage': 'see or change webhooks',
+  'people:manage': 'manage people and groups',
+} as const;
+
 /** Actions on existing apps and releases: refused as if the resource did not exist (see the top). */
-const HIDDEN: ReadonlySet<Action> = new Set(['app:read', 'app:update', 'app:delete', 'release:read', 'release:update', 'release:delete']);
+const HIDDEN: ReadonlySet<Action> = new Set([
+  'app:read',
+  'app:update',
+  'app:delete',
+  'release:read',
+  'release:update',
+  'release:visibility',
+  'release:delete',
+  'access:manage',
+]);
 
 /** Narrows a listing to what the principal may see. */
 export function visibleAppIds(principal: Principal): 'all' | string[] {
-  if (principal.admin || principal.appId === null) return 'all';
+  if (principal.admin) return 'all';
+  if (principal.person) return [...principal.person.roles.keys()];
+  if (principal.appId === null) return 'all';
   return [principal.appId];
 }
 
@@ -91,9 +180,13 @@ function verb(action: Action): string {
     case 'app:update':
     case 'release:update':
       return 'change';
+    case 'release:visibility':
+      return 'make builds public or private in';
     case 'app:delete':
     case 'release:delete':
       return 'delete';
+    case 'access:manage':
+      return 'grant roles on';
     default:
       return 'act on';
   }

@@ -153,6 +153,10 @@ export class CatalogService {
   ): Promise<{ app: AppRecord; release: ReleaseRecord }> {
     const { app, release } = await this.#release(releaseId);
     authorize(principal, 'release:update', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('release', releaseId) });
+    // Notes are a developer's; making a build public (a link anyone can open) is a manager's.
+    if (patch.isPublic !== undefined) {
+      authorize(principal, 'release:visibility', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('release', releaseId) });
+    }
     const clean: { notes?: string; isPublic?: boolean | null } = {};
     if (patch.notes !== undefined) {
       if (typeof patch.notes !== 'string' || patch.notes.length > MAX_NOTES) {

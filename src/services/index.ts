@@ -14,6 +14,11 @@ import { DownloadRedirects } from './download-redirects.js';
 import { FirstRunService } from './first-run.js';
 import { InstallService } from './install.js';
 import { LinkTokens } from './link-tokens.js';
+import { PeopleService } from './people.js';
+import { EmailSignInService } from './email-sign-in.js';
+import { OidcSignInService } from './oidc-sign-in.js';
+import type { SignInMailer } from '../ports/mailer.js';
+import type { IdentityProvider } from '../ports/identity-provider.js';
 import { PublishService } from './publish/publish.js';
 import { ReadinessService } from './readiness.js';
 import { SessionService } from './sessions.js';
@@ -29,6 +34,12 @@ export interface Services {
   blobs: BlobStore;
   tokens: ApiTokenService;
   sessions: SessionService;
+  /** People, groups and roles (people.ts). */
+  people: PeopleService;
+  /** E-mail sign-in links and invitations (email-sign-in.ts). */
+  signIn: EmailSignInService;
+  /** Single sign-on (oidc-sign-in.ts); null when OTASHIP_OIDC_ISSUER is not set. */
+  sso: OidcSignInService | null;
   /** Failed sign-ins and rejected bearer tokens, per client address (auth-throttle.ts). */
   authThrottle: AuthThrottle;
   firstRun: FirstRunService;
@@ -69,6 +80,10 @@ export interface ServiceOptions {
   onWebhookError?: (err: unknown) => void;
   /** The token-signing key (server/signing-key.ts). */
   signingSecret: string;
+  /** Sends sign-in links and invitations; absent without OTASHIP_SMTP_URL (links are then copied by admins). */
+  mailer?: SignInMailer | null;
+  /** The OpenID Connect provider adapter; absent without OTASHIP_OIDC_ISSUER. */
+  identityProvider?: IdentityProvider | null;
 }
 
 export async function createServices(
@@ -84,8 +99,9 @@ export async function createServices(
   const signer = new Signer(secret);
   const links = new LinkTokens(signer, clock);
   const urls = new PublicUrls(config, links, clock);
-  const tokens = new ApiTokenService(repos, clock, config.adminTokenSha256);
-  const sessions = new SessionService(signer, tokens, repos, clock, config.sessionTtlSeconds, config.publicUrlIsHttps);
+  const people = new PeopleService(repos, clock);
+  const tokens = new ApiTokenService(repos, clock, config.adminTokenSha256, people);
+  const sessions = new SessionService(signer, tokens, repos, clock, config.sessionTtlSeconds, config.publicUrlIsHttps, people);
   const firstRun = new FirstRunService(repos, tokens, sessions, clock, config.adminTokenSha256 !== null, config.publicUrl);
   const counters = new CounterService(repos, options.onCounterError);
   // Started by the composition root once the server is built (services alone send nothing).
@@ -112,6 +128,11 @@ export async function createServices(
     blobs,
     tokens,
     sessions,
+    people,
+    signIn: new EmailSignInService(repos, people, sessions, clock, config.people, config.publicUrl, options.mailer ?? null),
+    sso: config.people.oidc && options.identityProvider
+      ? new OidcSignInService(options.identityProvider, repos, sessions, clock, config.people.oidc, config.publicUrl)
+      : null,
     authThrottle: new AuthThrottle(clock, config.authFailureLimit),
     firstRun,
     links,

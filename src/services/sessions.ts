@@ -9,7 +9,8 @@ import { OtashipError } from '../core/errors.js';
 import type { Repositories } from '../ports/repositories.js';
 import type { ApiTokenService } from './api-tokens.js';
 import type { Clock } from './clock.js';
-import type { Principal } from './principal.js';
+import { personTokenId, type Principal } from './principal.js';
+import type { PeopleService } from './people.js';
 import type { Signer } from './signing.js';
 
 export const SESSION_COOKIE = 'otaship_session';
@@ -34,6 +35,8 @@ export class SessionService {
     readonly ttlSeconds: number,
     /** Secure cookies when the public URL is https. */
     readonly secureCookies: boolean,
+    /** Sessions of people (e-mail link, single sign-on) resolve through here, roles read afresh. */
+    private readonly people?: Pick<PeopleService, 'principalFor'>,
   ) {}
 
   /** Sign in with an API or bootstrap token. Throws UNAUTHENTICATED when the token is not accepted. */
@@ -51,6 +54,20 @@ export class SessionService {
     return { value, expiresAt, principal: { ...principal, via: 'session' } };
   }
 
+  /** A session for a person who proved who they are (single sign-on, e-mail link). */
+  async signInPerson(personId: string): Promise<Session> {
+    if (!this.people) throw new OtashipError('INTERNAL', 'people are not set up on this server');
+    const principal = await this.people.principalFor(personId, 'session');
+    const now = this.clock();
+    const exp = Math.floor(now.getTime() / 1000) + this.ttlSeconds;
+    const id = randomBytes(18).toString('base64url');
+    const expiresAt = new Date(exp * 1000);
+    await this.repos.sessions.deleteExpired(now).catch(() => undefined);
+    await this.repos.sessions.create({ idHash: idHash(id), subject: personTokenId(personId), personId, createdAt: now, expiresAt });
+    const value = this.signer.sign({ sub: id, scope: 'session', exp });
+    return { value, expiresAt, principal };
+  }
+
   /** Cookie value → principal; UNAUTHENTICATED when forged, expired, signed out or its token was revoked. */
   async resolve(value: string): Promise<Principal> {
     const invalid = () => new OtashipError('UNAUTHENTICATED', 'the admin session is not valid, has ended or has expired: sign in again');
@@ -58,6 +75,10 @@ export class SessionService {
     if (id === null) throw invalid();
     const session = await this.repos.sessions.getLive(idHash(id), this.clock());
     if (!session) throw invalid();
+    if (session.personId) {
+      if (!this.people) throw invalid();
+      return this.people.principalFor(session.personId, 'session');
+    }
     return this.tokens.principalForId(session.subject, 'session');
   }
 

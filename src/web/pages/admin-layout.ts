@@ -4,24 +4,26 @@ import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
 import type { AdminUser } from '../view-models.js';
 
-export type AdminSection = 'apps' | 'tokens' | 'devices' | 'webhooks';
+export type AdminSection = 'apps' | 'tokens' | 'devices' | 'webhooks' | 'people';
 
 export function adminLayout(options: {
   title: string;
   user: AdminUser;
   section: AdminSection;
   body: HtmlValue;
+  /** Page scripts besides admin.js (files under /assets/). */
+  scripts?: string[];
 }): SafeHtml {
   const nav = (section: AdminSection, href: string, label: string): SafeHtml =>
     html`<a href="${href}"${options.section === section ? html` aria-current="page"` : ''}>${label}</a>`;
   return layout({
     title: `${options.title} · otaship admin`,
     styles: ['base.css', 'admin.css'],
-    scripts: ['admin.js'],
+    scripts: ['admin.js', ...(options.scripts ?? [])],
     bodyClass: 'admin',
     body: html`<header class="topbar">
   <a class="brand" href="/admin">otaship</a>
-  <nav aria-label="Admin">${nav('apps', '/admin', 'Apps')}${options.user.admin ? [nav('devices', '/admin/devices', 'Devices'), nav('tokens', '/admin/tokens', 'Tokens'), nav('webhooks', '/admin/webhooks', 'Webhooks')] : ''}</nav>
+  <nav aria-label="Admin">${nav('apps', '/admin', 'Apps')}${options.user.admin ? [nav('devices', '/admin/devices', 'Devices'), nav('tokens', '/admin/tokens', 'Tokens'), nav('webhooks', '/admin/webhooks', 'Webhooks'), nav('people', '/admin/people', 'People')] : ''}</nav>
   <form class="signout" method="post" action="/admin/logout">
     <span class="muted who">${options.user.name}</span>
     <button type="submit" class="button button-small" id="signout">Sign out</button>

@@ -22,6 +22,7 @@ export function renderLoginPage(view: LoginPageView): SafeHtml {
   <input type="hidden" name="next" value="${view.next}">
   <button class="button button-primary" type="submit">Sign in</button>
   <p class="muted small">Use an admin token, a token limited to one app, or the server’s OTASHIP_ADMIN_TOKEN. Create tokens with <code>otaship token create</code>.</p>
+  <p class="small"><a href="/sign-in">Sign in with your account</a> (single sign-on or an e-mail link) instead.</p>
 </form>
 ${view.secure ? '' : html`<p class="muted small">This server runs over http: the token travels unencrypted.</p>`}
 </main>`,

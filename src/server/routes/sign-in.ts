@@ -1,0 +1,93 @@
+// People's sign-in: the sign-in page, e-mail links (ask, confirm, use) and single sign-on (start at
+// the identity provider, come back). The services decide; this plugin parses, sets cookies, redirects.
+// Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isOtashipError } from '../../core/errors.js';
+import { EMAIL_LINK_PATH } from '../../services/email-sign-in.js';
+import { OIDC_CALLBACK_PATH, OIDC_COOKIE, OIDC_START_PATH } from '../../services/oidc-sign-in.js';
+import { SESSION_COOKIE } from '../../services/sessions.js';
+import { PAGE_HEADERS } from '../../web/page-headers.js';
+import { renderLinkPage, renderSignInPage, type SignInPageView } from '../../web/pages/sign-in.js';
+import { checkFormOrigin, throttled } from '../auth.js';
+import type { ServerDeps } from '../deps.js';
+
+const FORM_BODY_LIMIT = 4 * 1024;
+
+/** After sign-in: our own admin or My apps paths only (no open redirect). */
+export function safeNext(next: unknown): string {
+  if (typeof next !== 'string') return '/my';
+  const ok = /^\/(admin|my)(\/[A-Za-z0-9._~/-]*)?(\?[A-Za-z0-9._~=&%-]*)?$/.test(next) && !/(^|\/)\.\.?(\/|\?|$)|\/\//.test(next) && !next.startsWith('/admin/login');
+  return ok ? next : '/my';
+}
+
+function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {
+  return reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
+}
+
+export async function signInRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  const { signIn, sso } = services;
+  const view = (next: string, extra: Partial<SignInPageView> = {}): string =>
+    String(
+      renderSignInPage({
+        sso: sso ? { name: sso.settings.name, url: `${OIDC_START_PATH}?next=${encodeURIComponent(next)}` } : null,
+        email: signIn.enabled,
+        ssoOnlyDomains: config.people.ssoOnlyDomains,
+        next,
+        notice: null,
+        error: null,
+        ...extra,
+      }),
+    );
+
+  app.get<{ Querystring: { next?: string } }>('/sign-in', async (request, reply) => sendPage(reply, view(safeNext(request.query.next))));
+
+  app.post<{ Body: { email?: string; next?: string } }>('/sign-in/email', async (request, reply) => {
+    checkFormOrigin(request, config.publicUrl);
+    const body = (request.body ?? {}) as { email?: string; next?: string };
+    const next = safeNext(body.next);
+    try {
+      await signIn.requestLink(body.email, request.ip);
+    } catch (err) {
+      if (!isOtashipError(err) || !['VALIDATION', 'FORBIDDEN', 'UNAVAILABLE'].includes(err.code)) throw err;
+      return sendPage(reply, view(next, { error: err.message }), err.code === 'UNAVAILABLE' ? 503 : err.code === 'FORBIDDEN' ? 403 : 400);
+    }
+    return sendPage(reply, view(next, { notice: 'If that address may sign in here, a sign-in link is on its way. It works once, for a short while.' }));
+  });
+
+  // Opening a mailed link changes nothing; its button posts the secret back (see web/pages/sign-in.ts).
+  app.get<{ Querystring: { t?: string } }>(EMAIL_LINK_PATH, async (request, reply) => {
+    const t = typeof request.query.t === 'string' ? request.query.t : '';
+    return sendPage(reply, String(renderLinkPage({ action: `${EMAIL_LINK_PATH}?t=${encodeURIComponent(t)}` })));
+  });
+
+  app.post<{ Querystring: { t?: string } }>(EMAIL_LINK_PATH, async (request, reply) => {
+    checkFormOrigin(request, config.publicUrl);
+    const t = typeof request.query.t === 'string' ? request.query.t : '';
+    // A wrong secret counts as a failed sign-in for this client (guessing is throttled).
+    const session = await throttled(request, services, () => signIn.redeem(t));
+    reply.setCookie(SESSION_COOKIE, session.value, services.sessions.cookieOptions(session.expiresAt));
+    return reply.header('Cache-Control', 'no-store').redirect(session.principal.admin ? '/admin' : '/my', 303);
+  });
+
+  if (!sso) return;
+  const oidcCookie = (maxAge: number) => ({ httpOnly: true, sameSite: 'lax' as const, secure: config.publicUrlIsHttps, path: OIDC_CALLBACK_PATH, maxAge });
+
+  app.get<{ Querystring: { next?: string } }>(OIDC_START_PATH, async (request, reply) => {
+    const { redirectTo, cookie, maxAgeSeconds } = await sso.start(safeNext(request.query.next));
+    reply.setCookie(OIDC_COOKIE, cookie, oidcCookie(maxAgeSeconds));
+    return reply.header('Cache-Control', 'no-store').redirect(redirectTo, 303);
+  });
+
+  app.get(OIDC_CALLBACK_PATH, async (request, reply) => {
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
+    const cookie = request.cookies?.[OIDC_COOKIE];
+    // The attempt is used up whatever happens next: clear its cookie first.
+    reply.clearCookie(OIDC_COOKIE, { path: OIDC_CALLBACK_PATH });
+    const { session, next } = await throttled(request, services, () => sso.finish(query, cookie));
+    reply.setCookie(SESSION_COOKIE, session.value, services.sessions.cookieOptions(session.expiresAt));
+    return reply.header('Cache-Control', 'no-store').redirect(next === '/my' && session.principal.admin ? '/admin' : next, 303);
+  });
+}
