@@ -90,8 +90,7 @@ export class ApiTokenService {
 
   async create(principal: Principal, input: CreateTokenInput): Promise<{ token: string; record: TokenView }> {
     authorize(principal, 'token:manage');
-    const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (!name || name.length > 100) throw new OtashipError('VALIDATION', 'name must be 1-100 characters');
+    const name = tokenName(input.name);
     const appId = input.appId ?? null;
     if (appId !== null && typeof appId !== 'string') throw new OtashipError('VALIDATION', 'appId must be an app id or null');
     if (appId !== null && (!isId(appId) || !(await this.repos.apps.get(appId)))) {
@@ -99,24 +98,27 @@ export class ApiTokenService {
     }
     const admin = input.admin === true;
     if (admin && appId !== null) throw new OtashipError('VALIDATION', 'an admin token cannot be limited to one app');
-    const days = input.expiresInDays ?? null;
-    // Whole days only: a fraction (0.0001 days) would make a token that is dead on arrival or that
-    // expires at a moment nobody asked for.
-    if (days !== null && (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)) {
-      throw new OtashipError('VALIDATION', `expiresInDays must be a whole number of days from 1 to ${MAX_TOKEN_DAYS} (or null: never)`);
-    }
+    return this.#mint({ name, appId, admin, personId: null, days: expiryDays(input.expiresInDays) });
+  }
+
+  /** Stores a new token and answers its secret (shown once; only its hash is kept). */
+  async #mint(fields: { name: string; appId: string | null; admin: boolean; personId: string | null; days: number | null }): Promise<{
+    token: string;
+    record: TokenView;
+  }> {
     const now = this.clock();
     const id = newId(now);
     const secret = randomBytes(32).toString('base64url');
     const record = await this.repos.tokens.create({
       id,
-      name,
+      name: fields.name,
       secretHash: sha256(secret),
-      appId,
-      admin,
+      appId: fields.appId,
+      admin: fields.admin,
+      ...(fields.personId ? { personId: fields.personId } : {}),
       // One clock reading for both ends, so a 7-day token lives exactly 7 days.
       createdAt: now,
-      expiresAt: days === null ? null : new Date(now.getTime() + days * 86400_000),
+      expiresAt: fields.days === null ? null : new Date(now.getTime() + fields.days * 86400_000),
     });
     return { token: `ota_${id}_${secret}`, record: tokenView(record) };
   }
@@ -124,26 +126,8 @@ export class ApiTokenService {
   /** A personal token of the signed-in person: it acts as them, with their roles at each request, and ends with them. */
   async createPersonal(principal: Principal, input: { name: unknown; expiresInDays?: unknown }): Promise<{ token: string; record: TokenView }> {
     authorize(principal, 'token:personal');
-    const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (!name || name.length > 100) throw new OtashipError('VALIDATION', 'name must be 1-100 characters');
-    const days = input.expiresInDays ?? null;
-    if (days !== null && (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)) {
-      throw new OtashipError('VALIDATION', `expiresInDays must be a whole number of days from 1 to ${MAX_TOKEN_DAYS} (or null: never)`);
-    }
-    const now = this.clock();
-    const id = newId(now);
-    const secret = randomBytes(32).toString('base64url');
-    const record = await this.repos.tokens.create({
-      id,
-      name,
-      secretHash: sha256(secret),
-      appId: null,
-      admin: false, // the person's own admin flag applies, read at each request
-      personId: principal.person!.id,
-      createdAt: now,
-      expiresAt: days === null ? null : new Date(now.getTime() + days * 86400_000),
-    });
-    return { token: `ota_${id}_${secret}`, record: tokenView(record) };
+    // Not an admin token: the person's own admin flag applies, read at each request.
+    return this.#mint({ name: tokenName(input.name), appId: null, admin: false, personId: principal.person!.id, days: expiryDays(input.expiresInDays) });
   }
 
   /** The person's own tokens. */
@@ -210,4 +194,22 @@ function equalHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+function tokenName(value: unknown): string {
+  const name = typeof value === 'string' ? value.trim() : '';
+  if (!name || name.length > 100) throw new OtashipError('VALIDATION', 'name must be 1-100 characters');
+  return name;
+}
+
+/**
+ * Whole days only: a fraction (0.0001 days) would make a token that is dead on arrival or that
+ * expires at a moment nobody asked for. Null: it never expires.
+ */
+function expiryDays(value: unknown): number | null {
+  const days = value ?? null;
+  if (days !== null && (typeof days !== 'number' || !Number.isSafeInteger(days) || days < 1 || days > MAX_TOKEN_DAYS)) {
+    throw new OtashipError('VALIDATION', `expiresInDays must be a whole number of days from 1 to ${MAX_TOKEN_DAYS} (or null: never)`);
+  }
+  return days;
 }
