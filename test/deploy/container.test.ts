@@ -12,7 +12,6 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createServer } from 'node:net';
 import { OtashipClient } from '../../src/client/index.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { postgresSkipReason, startPostgres } from '../helpers/postgres.js';
@@ -30,23 +29,13 @@ import {
   ULIMITS,
   waitHealthy,
 } from '../helpers/container-image.js';
+import { freePort } from '../helpers/free-port.js';
 
 const CI = Boolean(process.env.CI);
 const IMAGE = 'localhost/otaship:container-test';
 const PUBLIC_URL = 'https://ota.example.test';
 const buildReason = buildSkipReason();
 if (CI && buildReason) throw new Error(`CI run cannot build the container image: ${buildReason}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface ImageConfig {
   User?: string;

@@ -13,7 +13,6 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { request } from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OtashipClient } from '../../src/client/index.js';
@@ -21,23 +20,13 @@ import { ResumeState } from '../../src/client/resume-state.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { CADDY_BIN, NGINX_BIN, proxyCertificate, startCaddy, startNginx, type ProxyTarget, type RunningProxy } from '../helpers/reverse-proxy.js';
+import { freePort } from '../helpers/free-port.js';
 
 const MIB = 1024 * 1024;
 const PACKAGE_MIB = Number(process.env.OTASHIP_PROXY_TEST_MIB ?? 64);
 
 if (process.env.CI && (!NGINX_BIN || !CADDY_BIN)) {
   throw new Error('CI run cannot test the reverse-proxy configurations: nginx or caddy is missing (.ci/run installs them)');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 interface Answer {

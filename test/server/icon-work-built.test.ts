@@ -7,25 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { assertStrictPng } from '../helpers/strict-png.js';
+import { freePort } from '../helpers/free-port.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'otaship');
 const ADMIN = randomBytes(24).toString('hex');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
