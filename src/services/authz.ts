@@ -101,6 +101,35 @@ export function isAllowed(principal: Principal, action: Action, resource: Resour
   return resource.appId === principal.appId;
 }
 
+/**
+ * What the principal may do on one app, for pages that offer only the controls that would work
+ * (the admin app page). The API still decides each request through authorize().
+ */
+export interface AppActions {
+  publish: boolean;
+  editNotes: boolean;
+  visibility: boolean;
+  rename: boolean;
+  deleteApp: boolean;
+  deleteRelease: boolean;
+  check: boolean;
+  access: boolean;
+}
+
+export function appActions(principal: Principal, appId: string): AppActions {
+  const may = (action: Action) => isAllowed(principal, action, { appId });
+  return {
+    publish: may('release:publish'),
+    editNotes: may('release:update'),
+    visibility: may('release:visibility'),
+    rename: may('app:update'),
+    deleteApp: may('app:delete'),
+    deleteRelease: may('release:delete'),
+    check: may('release:check'),
+    access: may('access:manage'),
+  };
+}
+
 /** The principal's role on the app (admins and unrestricted tokens: manager), or null when it may not see it. */
 export function roleOn(principal: Principal, appId: string): AppRole | null {
   if (principal.admin) return 'manager';
