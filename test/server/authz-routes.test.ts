@@ -341,3 +341,30 @@ describe('each route answers each role as the table says', () => {
     });
   }
 });
+
+// Admin-only routes decide who may call them before they look at the body: a non-admin is told
+// 403 whatever they send (not a 400 that teaches the body's shape); an admin gets the 400.
+test('admin-only routes refuse non-admins before validating the body', async () => {
+  const routes: Array<[string, string]> = [
+    ['POST', '/api/v1/tokens'],
+    ['PATCH', `/api/v1/devices/${ID0}`],
+    ['POST', '/api/v1/webhooks'],
+    ['POST', '/api/v1/people'],
+    ['PATCH', `/api/v1/people/${ID0}`],
+    ['POST', '/api/v1/groups'],
+  ];
+  const seen: string[] = [];
+  for (const [method, path] of routes) {
+    for (const role of ['service', 'manager', 'admin'] as const) {
+      const res = await fetch(`${srv.baseUrl}${path}`, {
+        method,
+        headers: { ...credentials.get(role)!, 'content-type': 'application/json' },
+        body: JSON.stringify({ unexpected: 1 }),
+      });
+      await res.arrayBuffer();
+      seen.push(`${method} ${path} ${role} ${res.status}`);
+    }
+  }
+  const want = routes.flatMap(([method, path]) => [`${method} ${path} service 403`, `${method} ${path} manager 403`, `${method} ${path} admin 400`]);
+  assert.deepEqual(seen, want);
+});
