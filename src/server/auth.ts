@@ -5,6 +5,7 @@
 // has used up its allowance, its tokens are not even looked at until the window ends.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError, isOtashipError } from '../core/errors.js';
+import { authorize, type Action } from '../services/authz.js';
 import type { Principal, Services } from '../services/index.js';
 import { SESSION_COOKIE } from '../services/sessions.js';
 import { closeAfterRefusal } from './http/lingering-close.js';
@@ -65,6 +66,17 @@ export function credentialsFirst(services: Services) {
       if (!request.raw.complete) closeAfterRefusal(request, reply);
       throw err;
     }
+  };
+}
+
+/**
+ * A route's preValidation hook for instance-wide actions (admin only): after credentialsFirst has
+ * found who is calling, a caller who may not take the action at all is told 403 before the body
+ * is validated, so the answer does not depend on how the body was shaped. authz.ts decides.
+ */
+export function allowedFirst(services: Services, action: Action) {
+  return async (request: FastifyRequest): Promise<void> => {
+    authorize(await authenticate(request, services), action);
   };
 }
 

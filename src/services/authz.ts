@@ -7,7 +7,8 @@
 //     app-limited          → only its own app; other apps and their releases look missing (404)
 //   person (signed in, or a personal token), by their strongest role on each app (direct or group):
 //     tester               → see the app and its releases, install them
-//     developer            → + publish builds of the app, edit release notes
+//     developer            → + publish builds of the app, edit release notes, run the deployment
+//                            doctor on its releases (the server then makes requests: not a tester's)
 //     manager              → + change and delete the app and its releases, make builds public,
 //                            grant and take back roles on the app (its testers)
 //     no role on the app   → the app and its releases look missing (404 NOT_FOUND, as an unknown id
@@ -33,6 +34,8 @@ export type Action =
   /** Making a release public or private (a link anyone can open): the app's managers. */
   | 'release:visibility'
   | 'release:delete'
+  /** The deployment doctor: the server fetches the release's install page, manifest and package. */
+  | 'release:check'
   /** Granting and removing roles on one app. */
   | 'access:manage'
   | 'token:manage'
@@ -67,6 +70,7 @@ const NEEDS: Partial<Record<Action, AppRole>> = {
   'release:read': 'tester',
   'release:publish': 'developer',
   'release:update': 'developer',
+  'release:check': 'developer',
   'release:visibility': 'manager',
   'app:update': 'manager',
   'app:delete': 'manager',
@@ -95,6 +99,35 @@ export function isAllowed(principal: Principal, action: Action, resource: Resour
   if (action === 'upload:create') return true;
   if (principal.appId === null) return true;
   return resource.appId === principal.appId;
+}
+
+/**
+ * What the principal may do on one app, for pages that offer only the controls that would work
+ * (the admin app page). The API still decides each request through authorize().
+ */
+export interface AppActions {
+  publish: boolean;
+  editNotes: boolean;
+  visibility: boolean;
+  rename: boolean;
+  deleteApp: boolean;
+  deleteRelease: boolean;
+  check: boolean;
+  access: boolean;
+}
+
+export function appActions(principal: Principal, appId: string): AppActions {
+  const may = (action: Action) => isAllowed(principal, action, { appId });
+  return {
+    publish: may('release:publish'),
+    editNotes: may('release:update'),
+    visibility: may('release:visibility'),
+    rename: may('app:update'),
+    deleteApp: may('app:delete'),
+    deleteRelease: may('release:delete'),
+    check: may('release:check'),
+    access: may('access:manage'),
+  };
 }
 
 /** The principal's role on the app (admins and unrestricted tokens: manager), or null when it may not see it. */
@@ -158,6 +191,7 @@ const HIDDEN: ReadonlySet<Action> = new Set([
   'release:read',
   'release:update',
   'release:visibility',
+  'release:check',
   'release:delete',
   'access:manage',
 ]);
@@ -182,6 +216,8 @@ function verb(action: Action): string {
       return 'change';
     case 'release:visibility':
       return 'make builds public or private in';
+    case 'release:check':
+      return 'run the deployment doctor on';
     case 'app:delete':
     case 'release:delete':
       return 'delete';

@@ -164,9 +164,24 @@ export interface AdminAppsPageView {
   now: Date;
 }
 
+/** The controls the app page shows (services/authz.ts appActions decides; the API refuses the rest anyway). */
+export interface AdminAppActions {
+  publish: boolean;
+  editNotes: boolean;
+  visibility: boolean;
+  rename: boolean;
+  deleteApp: boolean;
+  deleteRelease: boolean;
+  /** The deployment doctor ("Check this release"). */
+  check: boolean;
+  /** The app's Access page (who has which role). */
+  access: boolean;
+}
+
 export interface AdminAppPageView {
   user: AdminUser;
   app: AdminAppView;
+  may: AdminAppActions;
   releases: AdminReleaseView[];
   filter?: AdminReleaseFilterView;
   /** Next page link (cursor), if any. */

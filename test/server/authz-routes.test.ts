@@ -74,6 +74,7 @@ const TABLE: Record<string, Row> = {
   'GET /': { rule: 'public' },
   'GET /api/v1/health': { rule: 'public' },
   'GET /api/v1/ready': { rule: 'public' },
+  'GET /api/v1/openapi.json': { rule: 'public' }, // the API's description, no data
   'GET /assets/*': { rule: 'public' },
   'GET /assets/vendor/tus.min.js': { rule: 'public' },
   'GET /apps/:appId': { rule: 'public' }, // latest-build page: needs a signed link unless public (install tests)
@@ -112,6 +113,8 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/apps/:appId/releases': { rule: READ, request: (c) => ({ method: 'GET', path: `/api/v1/apps/${c.appId}/releases` }) },
   'GET /api/v1/releases/:id': { rule: READ, request: (c) => ({ method: 'GET', path: `/api/v1/releases/${c.releaseId}` }) },
   'PATCH /api/v1/releases/:id': { rule: DEVELOP, request: (c) => ({ method: 'PATCH', path: `/api/v1/releases/${c.releaseId}`, body: { notes: 'checked' } }) },
+  // The deployment doctor makes the server send requests: the app's developers and managers, not testers.
+  'POST /api/v1/releases/:id/doctor': { rule: DEVELOP, request: (c) => ({ method: 'POST', path: `/api/v1/releases/${c.releaseId}/doctor` }) },
   'DELETE /api/v1/releases/:id': { rule: MANAGE, request: async (c) => ({ method: 'DELETE', path: `/api/v1/releases/${await c.freshRelease()}` }) },
   'POST /api/v1/releases': {
     rule: PUBLISH,
@@ -192,6 +195,8 @@ const TABLE: Record<string, Row> = {
   'GET /admin/apps/:appId': { rule: page(READ), request: (c) => ({ method: 'GET', path: `/admin/apps/${c.appId}` }) },
   'GET /admin/apps/:appId/access': { rule: page(GRANTS), request: (c) => ({ method: 'GET', path: `/admin/apps/${c.appId}/access` }) },
   'GET /admin/tokens': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/tokens' }) },
+  'POST /admin/releases/:id/doctor': { rule: page(DEVELOP), request: (c) => ({ method: 'POST', path: `/admin/releases/${c.releaseId}/doctor` }) },
+  'GET /admin/webhooks': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/webhooks' }) },
   'GET /admin/devices': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/devices' }) },
   'GET /admin/people': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/people' }) },
   'GET /admin/groups': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/groups' }) },
@@ -335,4 +340,31 @@ describe('each route answers each role as the table says', () => {
       assert.deepEqual(seen, want);
     });
   }
+});
+
+// Admin-only routes decide who may call them before they look at the body: a non-admin is told
+// 403 whatever they send (not a 400 that teaches the body's shape); an admin gets the 400.
+test('admin-only routes refuse non-admins before validating the body', async () => {
+  const routes: Array<[string, string]> = [
+    ['POST', '/api/v1/tokens'],
+    ['PATCH', `/api/v1/devices/${ID0}`],
+    ['POST', '/api/v1/webhooks'],
+    ['POST', '/api/v1/people'],
+    ['PATCH', `/api/v1/people/${ID0}`],
+    ['POST', '/api/v1/groups'],
+  ];
+  const seen: string[] = [];
+  for (const [method, path] of routes) {
+    for (const role of ['service', 'manager', 'admin'] as const) {
+      const res = await fetch(`${srv.baseUrl}${path}`, {
+        method,
+        headers: { ...credentials.get(role)!, 'content-type': 'application/json' },
+        body: JSON.stringify({ unexpected: 1 }),
+      });
+      await res.arrayBuffer();
+      seen.push(`${method} ${path} ${role} ${res.status}`);
+    }
+  }
+  const want = routes.flatMap(([method, path]) => [`${method} ${path} service 403`, `${method} ${path} manager 403`, `${method} ${path} admin 400`]);
+  assert.deepEqual(seen, want);
 });

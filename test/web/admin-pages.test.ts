@@ -15,6 +15,8 @@ import { VERSION } from '../../src/version.js';
 import { HOSTILE_NAME, NOW } from './fixtures.js';
 
 const user = { name: `ci <b>token</b>`, admin: true };
+const ALL = { publish: true, editNotes: true, visibility: true, rename: true, deleteApp: true, deleteRelease: true, check: true, access: true };
+const NONE = { publish: false, editNotes: false, visibility: false, rename: false, deleteApp: false, deleteRelease: false, check: false, access: false };
 
 function app(overrides: Partial<AdminAppView> = {}): AdminAppView {
   return {
@@ -86,7 +88,7 @@ describe('admin pages', () => {
   test('app page: releases with copyable links, public toggle, notes editor, delete', () => {
     const r = release();
     const dom = parseHtml(
-      renderAdminAppPage({ user, app: app(), releases: [r], nextPageUrl: null, secure: true, maxUploadBytes: 1e9, now: NOW }).value,
+      renderAdminAppPage({ user, app: app(), may: ALL, releases: [r], nextPageUrl: null, secure: true, maxUploadBytes: 1e9, now: NOW }).value,
     );
     const li = dom.byId('release-rel1')!;
     assert.equal(dom.attr(li, 'data-release-id'), 'rel1');
@@ -103,6 +105,19 @@ describe('admin pages', () => {
     assert.equal(dom.attr(toggle, 'checked'), undefined);
     assert.ok(dom.text(li).includes('Private (as app)'));
     assert.ok(dom.text(li).includes('7 page views'));
+  });
+
+  test('app page: only the controls the viewer may use (a tester: none, and no Access link)', () => {
+    const render = (may: typeof ALL) =>
+      parseHtml(renderAdminAppPage({ user, app: app(), may, releases: [release()], nextPageUrl: null, secure: true, maxUploadBytes: 1e9, now: NOW }).value);
+    const controls = (dom: ReturnType<typeof parseHtml>) => ({
+      upload: Boolean(dom.byId('dropzone')),
+      access: dom.all((e) => e.name === 'a' && e.attribs['href'] === `/admin/apps/${app().id}/access`).length,
+      actions: dom.all((e) => ['delete-release', 'delete-app', 'rename-app', 'edit-notes', 'toggle-release-public', 'toggle-app-public'].includes(e.attribs['data-action'] ?? '')).length,
+      check: dom.all((e) => e.name === 'form' && (e.attribs['action'] ?? '').endsWith('/doctor')).length,
+    });
+    assert.deepEqual(controls(render(ALL)), { upload: true, access: 1, actions: 6, check: 1 });
+    assert.deepEqual(controls(render(NONE)), { upload: false, access: 0, actions: 0, check: 0 });
   });
 
   test('tokens page: table rows, revoke only for active tokens, app choices escaped', () => {

@@ -9,6 +9,7 @@ import { renderAccessPage, renderGroupsPage, renderPeoplePage } from '../../web/
 import type { AdminUser } from '../../web/view-models.js';
 import { authenticate } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
+import * as S from '../schemas/people.js';
 
 function send(reply: FastifyReply, html: string): FastifyReply {
   return reply.code(200).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
@@ -34,7 +35,7 @@ async function signedIn(request: FastifyRequest, reply: FastifyReply, services: 
 export async function adminPeopleRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {
   const { people } = services;
 
-  app.get('/admin/people', async (request, reply) => {
+  app.get('/admin/people', { schema: S.peoplePage }, async (request, reply) => {
     const principal = await signedIn(request, reply, services);
     if (!principal) return reply;
     const list = await people.list(principal); // FORBIDDEN unless an instance admin
@@ -51,7 +52,7 @@ export async function adminPeopleRoutes(app: FastifyInstance, { services, config
     return send(reply, String(html));
   });
 
-  app.get('/admin/groups', async (request, reply) => {
+  app.get('/admin/groups', { schema: S.groupsPage }, async (request, reply) => {
     const principal = await signedIn(request, reply, services);
     if (!principal) return reply;
     const groups = await people.listGroups(principal); // FORBIDDEN unless an instance admin
@@ -59,7 +60,7 @@ export async function adminPeopleRoutes(app: FastifyInstance, { services, config
     return send(reply, String(renderGroupsPage({ user: userOf(principal), groups, people: list.map((p) => ({ id: p.id, email: p.email })) })));
   });
 
-  app.get<{ Params: { appId: string } }>('/admin/apps/:appId/access', async (request, reply) => {
+  app.get<{ Params: { appId: string } }>('/admin/apps/:appId/access', { schema: S.accessPage }, async (request, reply) => {
     const principal = await signedIn(request, reply, services);
     if (!principal) return reply;
     const grants = await people.listGrants(principal, request.params.appId); // its managers and admins; 404 to the rest

@@ -21,6 +21,7 @@ import { renderAdminTokensPage } from '../../web/pages/admin-tokens.js';
 import { renderAdminDevicesPage } from '../../web/pages/admin-devices.js';
 import { renderAdminDoctorPage } from '../../web/pages/admin-doctor.js';
 import { checkRelease } from '../../services/doctor/release-check.js';
+import { appActions } from '../../services/authz.js';
 import type { AdminAppView, AdminUser } from '../../web/view-models.js';
 import * as S from '../schemas/admin.js';
 
@@ -187,6 +188,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
       const html = renderAdminAppPage({
         user: userOf(principal),
         app: await appSummary(services, appRecord),
+        may: appActions(principal, appRecord.id),
         releases,
         filter: {
           text: query.text,

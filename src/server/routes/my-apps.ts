@@ -8,12 +8,13 @@ import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderMyAppsPage, type MyAppView } from '../../web/pages/my-apps.js';
 import { authenticate } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
+import { myApps } from '../schemas/sign-in.js';
 
 /** Builds listed per app: the newest few; older ones stay in the app's history in the admin. */
 const BUILDS_PER_APP = 5;
 
 export async function myAppsRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  app.get('/my', async (request, reply) => {
+  app.get('/my', { schema: myApps }, async (request, reply) => {
     let principal;
     try {
       principal = await authenticate(request, services);

@@ -10,6 +10,7 @@ import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderLinkPage, renderSignInPage, type SignInPageView } from '../../web/pages/sign-in.js';
 import { checkFormOrigin, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
+import * as S from '../schemas/sign-in.js';
 
 const FORM_BODY_LIMIT = 4 * 1024;
 
@@ -42,9 +43,9 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
       }),
     );
 
-  app.get<{ Querystring: { next?: string } }>('/sign-in', async (request, reply) => sendPage(reply, view(safeNext(request.query.next))));
+  app.get<{ Querystring: { next?: string } }>('/sign-in', { schema: S.signInPage }, async (request, reply) => sendPage(reply, view(safeNext(request.query.next))));
 
-  app.post<{ Body: { email?: string; next?: string } }>('/sign-in/email', async (request, reply) => {
+  app.post<{ Body: { email?: string; next?: string } }>('/sign-in/email', { schema: S.askForLink }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const body = (request.body ?? {}) as { email?: string; next?: string };
     const next = safeNext(body.next);
@@ -58,12 +59,12 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
   });
 
   // Opening a mailed link changes nothing; its button posts the secret back (see web/pages/sign-in.ts).
-  app.get<{ Querystring: { t?: string } }>(EMAIL_LINK_PATH, async (request, reply) => {
+  app.get<{ Querystring: { t?: string } }>(EMAIL_LINK_PATH, { schema: S.linkPage }, async (request, reply) => {
     const t = typeof request.query.t === 'string' ? request.query.t : '';
     return sendPage(reply, String(renderLinkPage({ action: `${EMAIL_LINK_PATH}?t=${encodeURIComponent(t)}` })));
   });
 
-  app.post<{ Querystring: { t?: string } }>(EMAIL_LINK_PATH, async (request, reply) => {
+  app.post<{ Querystring: { t?: string } }>(EMAIL_LINK_PATH, { schema: S.useLink }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const t = typeof request.query.t === 'string' ? request.query.t : '';
     // A wrong secret counts as a failed sign-in for this client (guessing is throttled).
@@ -75,13 +76,13 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
   if (!sso) return;
   const oidcCookie = (maxAge: number) => ({ httpOnly: true, sameSite: 'lax' as const, secure: config.publicUrlIsHttps, path: OIDC_CALLBACK_PATH, maxAge });
 
-  app.get<{ Querystring: { next?: string } }>(OIDC_START_PATH, async (request, reply) => {
+  app.get<{ Querystring: { next?: string } }>(OIDC_START_PATH, { schema: S.ssoStart }, async (request, reply) => {
     const { redirectTo, cookie, maxAgeSeconds } = await sso.start(safeNext(request.query.next));
     reply.setCookie(OIDC_COOKIE, cookie, oidcCookie(maxAgeSeconds));
     return reply.header('Cache-Control', 'no-store').redirect(redirectTo, 303);
   });
 
-  app.get(OIDC_CALLBACK_PATH, async (request, reply) => {
+  app.get(OIDC_CALLBACK_PATH, { schema: S.ssoCallback }, async (request, reply) => {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const cookie = request.cookies?.[OIDC_COOKIE];
     // The attempt is used up whatever happens next: clear its cookie first.

@@ -42,6 +42,8 @@ export const TAG = {
   pages: 'Pages',
   admin: 'Admin pages',
   downloads: 'Downloads',
+  people: 'People',
+  signIn: 'Sign-in',
 } as const;
 
 export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
@@ -56,6 +58,8 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: TAG.pages, description: 'HTML pages for testers: install pages, the CA trust page, assets.' },
   { name: TAG.admin, description: 'The web admin (HTML). Its script acts through the JSON API with the session cookie.' },
   { name: TAG.downloads, description: 'Files the server hands out: its own CLI, the local CA.' },
+  { name: TAG.people, description: "People, groups and their roles on apps (instance admins; an app's managers for its roles), and each person's own API tokens." },
+  { name: TAG.signIn, description: "People's sign-in: e-mailed links, single sign-on (OpenID Connect) and the My apps page." },
 ];
 
 /** Security scheme names (components.securitySchemes in openapi.ts). */

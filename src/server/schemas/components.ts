@@ -5,6 +5,7 @@ import { ErrorBody } from './common.js';
 import { Delivery, Webhook } from './webhooks.js';
 import { Device } from './devices.js';
 import { Token } from './tokens.js';
+import { Grant, Group, Person } from './people.js';
 import { App, AppWithLatest, Counts, Published, Release, ReleaseLinks } from './release.js';
 
-export const COMPONENTS = { Error: ErrorBody, Published, AppWithLatest, Release, App, ReleaseLinks, Counts, Token, Device, Webhook, Delivery };
+export const COMPONENTS = { Error: ErrorBody, Published, AppWithLatest, Release, App, ReleaseLinks, Counts, Token, Device, Webhook, Delivery, Person, Group, Grant };

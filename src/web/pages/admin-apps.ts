@@ -9,6 +9,7 @@ import { adminLayout, insecureBanner } from './admin-layout.js';
 import { profileExpiryBadge } from '../profile-expiry.js';
 import { MAX_SEARCH_TEXT } from '../../services/catalog-search.js';
 import type {
+  AdminAppActions,
   AdminAppPageView,
   AdminAppSearchView,
   AdminAppView,
@@ -113,7 +114,7 @@ function visibilityLabel(r: AdminReleaseView): string {
   return `${r.isPublic ? 'Public' : 'Private'}${r.inherited ? ' (as app)' : ''}`;
 }
 
-function releaseRow(r: AdminReleaseView, platform: string, now: Date): SafeHtml {
+function releaseRow(r: AdminReleaseView, platform: string, now: Date, may: AdminAppActions): SafeHtml {
   const notes = renderMarkdown(r.notes);
   return html`<li class="card release" id="release-${r.id}" data-release-id="${r.id}">
   <div class="release-head">
@@ -135,16 +136,18 @@ function releaseRow(r: AdminReleaseView, platform: string, now: Date): SafeHtml 
     <input class="link-field" type="text" readonly value="${r.installLink}" aria-label="Install link" data-role="install-link">
     <button type="button" class="button button-small" data-action="copy" data-copy="${r.installLink}">Copy ${platform === 'ios' ? 'install link' : 'download link'}</button>
     <button type="button" class="button button-small" data-action="copy" data-copy="${r.installPageUrl}">Copy page link</button>
-    <label class="check"><input type="checkbox" data-action="toggle-release-public"${r.isPublic ? raw(' checked') : ''}> <span data-role="visibility">${visibilityLabel(r)}</span></label>
-    <button type="button" class="button button-small" data-action="edit-notes">Edit notes</button>
-    <button type="button" class="button button-small button-danger" data-action="delete-release" data-label="${versionLabel(r.version, r.build)}">Delete</button>
-    ${platform === 'ios' ? html`<form method="post" action="/admin/releases/${r.id}/doctor"><button type="submit" class="button button-small">Check this release</button></form>` : ''}
+    ${may.visibility
+      ? html`<label class="check"><input type="checkbox" data-action="toggle-release-public"${r.isPublic ? raw(' checked') : ''}> <span data-role="visibility">${visibilityLabel(r)}</span></label>`
+      : html`<span class="muted" data-role="visibility">${visibilityLabel(r)}</span>`}
+    ${may.editNotes ? html`<button type="button" class="button button-small" data-action="edit-notes">Edit notes</button>` : ''}
+    ${may.deleteRelease ? html`<button type="button" class="button button-small button-danger" data-action="delete-release" data-label="${versionLabel(r.version, r.build)}">Delete</button>` : ''}
+    ${platform === 'ios' && may.check ? html`<form method="post" action="/admin/releases/${r.id}/doctor"><button type="submit" class="button button-small">Check this release</button></form>` : ''}
   </div>
 </li>`;
 }
 
 export function renderAdminAppPage(view: AdminAppPageView): SafeHtml {
-  const app = view.app;
+  const { app, may } = view;
   return adminLayout({
     title: app.name,
     user: view.user,
@@ -161,16 +164,19 @@ export function renderAdminAppPage(view: AdminAppPageView): SafeHtml {
 <div class="row app-actions">
   <a class="button button-small" href="${app.latestPageUrl}" target="_blank" rel="noopener">Open latest-release page</a>
   <button type="button" class="button button-small" data-action="copy" data-copy="${app.latestPageUrl}">Copy latest-release link</button>
-  <label class="check"><input type="checkbox" id="app-public" data-action="toggle-app-public"${app.isPublic ? raw(' checked') : ''}> Public app (install pages need no token)</label>
-  <button type="button" class="button button-small" data-action="rename-app" data-current="${app.name}">Rename app</button>
-  <button type="button" class="button button-small button-danger" data-action="delete-app" data-label="${app.name}">Delete app</button>
+  ${may.rename
+    ? html`<label class="check"><input type="checkbox" id="app-public" data-action="toggle-app-public"${app.isPublic ? raw(' checked') : ''}> Public app (install pages need no token)</label>
+  <button type="button" class="button button-small" data-action="rename-app" data-current="${app.name}">Rename app</button>`
+    : ''}
+  ${may.access ? html`<a class="button button-small" href="/admin/apps/${app.id}/access" id="app-access">Access</a>` : ''}
+  ${may.deleteApp ? html`<button type="button" class="button button-small button-danger" data-action="delete-app" data-label="${app.name}">Delete app</button>` : ''}
 </div>
-${uploadZone(view.maxUploadBytes)}
+${may.publish ? uploadZone(view.maxUploadBytes) : ''}
 <h2>Releases</h2>
 ${view.filter ? releaseFilterForm(app.adminUrl, view.filter) : ''}
 ${view.releases.length === 0
   ? html`<p class="empty muted" id="no-releases">${view.filter?.active ? 'No release matches this filter.' : 'No releases.'}</p>`
-  : html`<ul class="release-list-admin" id="releases">${view.releases.map((r) => releaseRow(r, app.platform, view.now))}</ul>`}
+  : html`<ul class="release-list-admin" id="releases">${view.releases.map((r) => releaseRow(r, app.platform, view.now, may))}</ul>`}
 ${view.nextPageUrl ? html`<p><a class="button" href="${view.nextPageUrl}" id="older-releases">${view.filter?.active ? 'Search older releases →' : 'Older releases →'}</a></p>` : ''}`,
   });
 }

@@ -1,7 +1,7 @@
 // Registered devices (admin only): list, label, review (keep or accept a pending claim), remove, and
 // Apple's bulk-upload file.
 import type { FastifyInstance } from 'fastify';
-import { authenticate } from '../../auth.js';
+import { allowedFirst, authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject } from './body.js';
 import * as S from '../../schemas/devices.js';
@@ -23,7 +23,7 @@ export async function deviceRoutes(app: FastifyInstance, { services }: ServerDep
       .send(text);
   });
 
-  app.patch<{ Params: { id: string } }>('/api/v1/devices/:id', { schema: S.updateDevice }, async (request) => {
+  app.patch<{ Params: { id: string } }>('/api/v1/devices/:id', { schema: S.updateDevice, preValidation: allowedFirst(services, 'device:manage') }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['label', 'review']);
     // label: the admin's name for it; review: "keep" the stored facts or "accept" the pending claim.

@@ -13,7 +13,7 @@ export async function doctorRoutes(app: FastifyInstance, { services, ca }: Serve
     '/api/v1/releases/:id/doctor',
     {
       schema: {
-        summary: "Check a release's install the way iOS will (the deployment doctor, against this server's public URL)",
+        summary: "Check a release's install the way iOS will (the deployment doctor, against this server's public URL; the app's developers and managers)",
         tags: [TAG.releases],
         security: API_AUTH,
         params: idParams('id'),

@@ -1,72 +1,73 @@
 // People, groups and roles on apps. People and groups: instance admins; an app's roles: its
 // managers too. Authorisation happens in the services (services/people.ts → authz.ts).
 import type { FastifyInstance } from 'fastify';
-import { authenticate } from '../../auth.js';
+import { allowedFirst, authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject } from './body.js';
+import * as S from '../../schemas/people.js';
 
 export async function peopleRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
   const { people } = services;
 
-  app.get('/api/v1/people', async (request, reply) => {
+  app.get('/api/v1/people', { schema: S.listPeople }, async (request, reply) => {
     const principal = await authenticate(request, services);
     return reply.header('Cache-Control', 'no-store').send({ items: await people.list(principal) });
   });
 
   // Adds a person and sends them an invitation (or answers its link when no mail server is set).
-  app.post('/api/v1/people', async (request, reply) => {
+  app.post('/api/v1/people', { schema: S.invitePerson, preValidation: allowedFirst(services, 'people:manage') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['email', 'name', 'admin']);
     const result = await services.signIn.invite(principal, body, request.ip);
     return reply.code(201).header('Cache-Control', 'no-store').send(result);
   });
 
-  app.patch<{ Params: { id: string } }>('/api/v1/people/:id', async (request) => {
+  app.patch<{ Params: { id: string } }>('/api/v1/people/:id', { schema: S.updatePerson, preValidation: allowedFirst(services, 'people:manage') }, async (request) => {
     const principal = await authenticate(request, services);
     return people.update(principal, request.params.id, jsonObject(request.body, ['name', 'admin', 'disabled']));
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/people/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/people/:id', { schema: S.removePerson }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await people.remove(principal, request.params.id);
     return reply.code(204).send();
   });
 
-  app.get('/api/v1/groups', async (request, reply) => {
+  app.get('/api/v1/groups', { schema: S.listGroups }, async (request, reply) => {
     const principal = await authenticate(request, services);
     return reply.header('Cache-Control', 'no-store').send({ items: await people.listGroups(principal) });
   });
 
-  app.post('/api/v1/groups', async (request, reply) => {
+  app.post('/api/v1/groups', { schema: S.createGroup, preValidation: allowedFirst(services, 'people:manage') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name']);
     return reply.code(201).send(await people.createGroup(principal, body.name));
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/groups/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/groups/:id', { schema: S.removeGroup }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await people.removeGroup(principal, request.params.id);
     return reply.code(204).send();
   });
 
-  app.put<{ Params: { id: string; personId: string } }>('/api/v1/groups/:id/members/:personId', async (request) => {
+  app.put<{ Params: { id: string; personId: string } }>('/api/v1/groups/:id/members/:personId', { schema: S.addMember }, async (request) => {
     const principal = await authenticate(request, services);
     return people.addMember(principal, request.params.id, request.params.personId);
   });
 
-  app.delete<{ Params: { id: string; personId: string } }>('/api/v1/groups/:id/members/:personId', async (request, reply) => {
+  app.delete<{ Params: { id: string; personId: string } }>('/api/v1/groups/:id/members/:personId', { schema: S.removeMember }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await people.removeMember(principal, request.params.id, request.params.personId);
     return reply.code(204).send();
   });
 
-  app.get<{ Params: { appId: string } }>('/api/v1/apps/:appId/grants', async (request, reply) => {
+  app.get<{ Params: { appId: string } }>('/api/v1/apps/:appId/grants', { schema: S.listGrants }, async (request, reply) => {
     const principal = await authenticate(request, services);
     return reply.header('Cache-Control', 'no-store').send({ items: await people.listGrants(principal, request.params.appId) });
   });
 
   // Sets one person's or group's role on the app (replacing the earlier one).
-  app.put<{ Params: { appId: string } }>('/api/v1/apps/:appId/grants', async (request) => {
+  app.put<{ Params: { appId: string } }>('/api/v1/apps/:appId/grants', { schema: S.setGrant }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['personId', 'groupId', 'email', 'role']);
     return people.grant(principal, request.params.appId, body);
@@ -74,6 +75,7 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
 
   app.delete<{ Params: { appId: string }; Querystring: { personId?: string; groupId?: string } }>(
     '/api/v1/apps/:appId/grants',
+    { schema: S.revokeGrant },
     async (request, reply) => {
       const principal = await authenticate(request, services);
       await people.revokeGrant(principal, request.params.appId, { personId: request.query.personId, groupId: request.query.groupId });
@@ -82,26 +84,26 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
   );
 
   // A person's own API tokens: they act as the person, with the person's roles.
-  app.get('/api/v1/me/tokens', async (request, reply) => {
+  app.get('/api/v1/me/tokens', { schema: S.listMyTokens, preValidation: allowedFirst(services, 'token:personal') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     return reply.header('Cache-Control', 'no-store').send({ items: await services.tokens.listPersonal(principal) });
   });
 
-  app.post('/api/v1/me/tokens', async (request, reply) => {
+  app.post('/api/v1/me/tokens', { schema: S.createMyToken, preValidation: allowedFirst(services, 'token:personal') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'expiresInDays']);
     const { token, record } = await services.tokens.createPersonal(principal, body as { name: unknown; expiresInDays?: unknown });
     return reply.code(201).header('Cache-Control', 'no-store').send({ ...record, token });
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/me/tokens/:id', async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/me/tokens/:id', { schema: S.revokeMyToken }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await services.tokens.revokePersonal(principal, request.params.id);
     return reply.code(204).send();
   });
 
   // Who the caller is, and their role on each app they may see (the admin and My apps use it).
-  app.get('/api/v1/me', async (request, reply) => {
+  app.get('/api/v1/me', { schema: S.me }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const roles = principal.person ? Object.fromEntries(principal.person.roles) : null;
     return reply.header('Cache-Control', 'no-store').send({

@@ -1,6 +1,6 @@
 // API tokens (admin only): list, create (the secret is shown once), revoke.
 import type { FastifyInstance } from 'fastify';
-import { authenticate } from '../../auth.js';
+import { allowedFirst, authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject } from './body.js';
 import * as S from '../../schemas/tokens.js';
@@ -11,7 +11,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: ServerDeps
     return { items: await services.tokens.list(principal) };
   });
 
-  app.post('/api/v1/tokens', { schema: S.createToken }, async (request, reply) => {
+  app.post('/api/v1/tokens', { schema: S.createToken, preValidation: allowedFirst(services, 'token:manage') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'appId', 'admin', 'expiresInDays']);
     const { token, record } = await services.tokens.create(principal, {

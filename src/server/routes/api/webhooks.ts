@@ -1,7 +1,7 @@
 // Webhooks (admin only): create (the signing secret is shown once), list, delete, send a test ping,
 // the delivery log, and sending a delivery again.
 import type { FastifyInstance } from 'fastify';
-import { authenticate } from '../../auth.js';
+import { allowedFirst, authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject, pageLimit } from './body.js';
 import * as S from '../../schemas/webhooks.js';
@@ -15,7 +15,7 @@ export async function webhookRoutes(app: FastifyInstance, { services }: ServerDe
     return { items: await services.webhooks.list(principal) };
   });
 
-  app.post('/api/v1/webhooks', { schema: S.createWebhook }, async (request, reply) => {
+  app.post('/api/v1/webhooks', { schema: S.createWebhook, preValidation: allowedFirst(services, 'webhook:manage') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body);
     const { webhook, secret } = await services.webhooks.create(principal, {
