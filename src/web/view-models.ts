@@ -3,6 +3,7 @@
 // and already carries whatever token it needs; renderers never build URLs or sign anything.
 import type { DeviceFamily, ProfileType } from '../core/types.js';
 import type { DeviceRecord, Platform, ReleaseSource } from '../ports/repositories.js';
+import type { AppActions } from '../services/authz.js';
 
 export interface ProfileView {
   type: ProfileType;
@@ -164,19 +165,8 @@ export interface AdminAppsPageView {
   now: Date;
 }
 
-/** The controls the app page shows (services/authz.ts appActions decides; the API refuses the rest anyway). */
-export interface AdminAppActions {
-  publish: boolean;
-  editNotes: boolean;
-  visibility: boolean;
-  rename: boolean;
-  deleteApp: boolean;
-  deleteRelease: boolean;
-  /** The deployment doctor ("Check this release"). */
-  check: boolean;
-  /** The app's Access page (who has which role). */
-  access: boolean;
-}
+/** The controls the app page shows: services/authz.ts appActions decides (the API refuses the rest anyway). */
+export type AdminAppActions = AppActions;
 
 export interface AdminAppPageView {
   user: AdminUser;
