@@ -69,5 +69,5 @@ function prescan(type: protobuf.Type, bytes: Uint8Array, budget: ParseBudget): v
 }
 
 function damaged(type: protobuf.Type): Error {
-  return new Error(`a ${type.name} field runs past its end or has an unknown wire type`);
+  return new Error(`a field of ${type.name} runs past its end or has an unknown wire type`);
 }
