@@ -15,8 +15,8 @@ export interface InspectCliOptions {
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('Show what an .ipa, .apk or provisioning profile holds and whether it installs over the air')
-    .argument('<file>', 'package (.ipa/.apk) or profile (.mobileprovision/.provisionprofile); type is read from content')
+    .description('Show what an .ipa, .apk, .aab or provisioning profile holds and whether it installs over the air')
+    .argument('<file>', 'package (.ipa/.apk/.aab) or profile (.mobileprovision/.provisionprofile); type is read from content')
     .option('--json', 'print one JSON object instead of the summary')
     .option('--icon <out.png>', 'write the best app icon to this file as a standard PNG')
     .option('--at <date>', 'judge expiry as of this ISO 8601 date instead of now')
