@@ -9,7 +9,7 @@ import yazl from 'yazl';
 import { inspect, inspectArchive, openZip, readIcon } from '../../../../src/core/inspect/index.js';
 import { OtashipError } from '../../../../src/core/errors.js';
 import type { AabInfo } from '../../../../src/core/types.js';
-import { type AabSpec, type BundleTools, buildAab, bundleManifestBytes, bundleTools, pbField } from '../../../helpers/synthetic-aab.js';
+import { type AabSpec, type BundleTools, buildAab, bundleManifestBytes, bundleTools, pbField, pbVarint } from '../../../helpers/synthetic-aab.js';
 
 interface Case {
   name: string;
@@ -181,6 +181,21 @@ describe('inspect() on hand-made and hostile bundles (no tools needed)', () => {
     assert.equal(r.kind, 'aab');
     assert.equal(r.kind === 'aab' && r.bundleId, 'com.hand.made');
     assert.equal(r.kind === 'aab' && r.build, '0');
+  });
+
+  test('a label whose reference points back at itself ends at the package name (references are followed a few hops)', async () => {
+    const id = 0x7f010000;
+    const ref = pbField(1, pbVarint(2, id)); // Item { ref = 1: Reference { id = 2 } }
+    // ResourceTable { package { package_id { 0x7f }, type { type_id { 1 }, name "string", entry { entry_id { 0 }, name, config_value { value { item } } } } } }
+    const entry = Buffer.concat([pbField(1, Buffer.alloc(0)), pbField(2, 'loop'), pbField(6, pbField(2, pbField(4, ref)))]);
+    const type = Buffer.concat([pbField(1, pbVarint(1, 1)), pbField(2, 'string'), pbField(3, entry)]);
+    const table = pbField(2, Buffer.concat([pbField(1, pbVarint(1, 0x7f)), pbField(3, type)]));
+    // XmlAttribute { namespace_uri = 1, name = 2, resource_id = 5 (android:label), compiled_item = 6 }
+    const label = Buffer.concat([pbField(1, 'http://schemas.android.com/apk/res/android'), pbField(2, 'label'), pbVarint(5, 0x01010001), pbField(6, ref)]);
+    const application = pbField(1, Buffer.concat([pbField(3, 'application'), pbField(4, label)]));
+    const manifest = pbField(1, Buffer.concat([pbField(3, 'manifest'), pbField(4, Buffer.concat([pbField(2, 'package'), pbField(3, 'com.loop')])), pbField(5, application)]));
+    const r = await inspect(await zipOf({ 'base/manifest/AndroidManifest.xml': manifest, 'base/resources.pb': table }));
+    assert.equal(r.kind === 'aab' && r.name, 'com.loop');
   });
 
   test('a manifest that is not protobuf, or cut short, is BAD_APK naming the entry', async () => {
