@@ -16,9 +16,10 @@ const result = await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // sharp (native, only for some APK icons) stays a separate package, loaded only when needed. The
+  // sharp (native, only for some APK icons) and protobufjs (only for App Bundles, ~110 KB that every
+  // IPA and APK inspection would otherwise parse) stay separate packages, loaded only when needed. The
   // full CLI (for --help and usage errors) is loaded by the launcher, not from here.
-  external: ['sharp'],
+  external: ['sharp', 'protobufjs'],
   // cgbi.ts loads pngjs with createRequire(import.meta.url); CommonJS has no import.meta.
   define: { 'import.meta.url': '__otashipBundleUrl' },
   banner: { js: "const __otashipBundleUrl = require('node:url').pathToFileURL(__filename).href;" },

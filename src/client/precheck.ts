@@ -28,6 +28,10 @@ export async function precheckPackage(path: string, options: PrecheckOptions = {
       `${path} is a provisioning profile (${info.name}), not an app package; publish the .ipa or .apk`,
     );
   }
+  if (info.kind === 'aab') {
+    const { bundleNotPublishable } = await import('../core/inspect/index.js');
+    throw bundleNotPublishable(path, info);
+  }
   // The same split as the server's (FORCEABLE_REASONS): what force overrides here, it overrides there.
   const { forceable, hard } = blockingReasons(info.installable.reasons);
   if (hard.length > 0) {

@@ -51,6 +51,17 @@ export const AXML_LIMITS: BudgetLimits = Object.freeze({ objects: 500_000, bytes
 export const ARSC_LIMITS: BudgetLimits = Object.freeze({ objects: 2_000_000, bytes: 128 * 1024 * 1024, depth: 4 });
 
 /**
+ * Protobuf parts of an Android App Bundle (base/manifest/AndroidManifest.xml, base/resources.pb),
+ * checked by one pass over the wire format before protobufjs decodes them (inspect/aab/decode.ts).
+ * `objects` counts the messages of the fields inspection declares (undeclared fields are skipped and
+ * build nothing): a resource table costs ~5 per value (ConfigValue, Value, Item, String…), so
+ * 4 million is ~800,000 values, several times the largest apps' tables. `bytes` counts the
+ * length-delimited scalars (strings, bytes) seen. `depth` counts message nesting: an XML element is
+ * two levels (XmlNode, XmlElement), so 256 allows 128-deep manifests, far past the ~10 of real ones.
+ */
+export const AAB_LIMITS: BudgetLimits = Object.freeze({ objects: 4_000_000, bytes: 128 * 1024 * 1024, depth: 256 });
+
+/**
  * The zip central directory: the largest real packages (games) have ~100,000 entries; a 256 MiB
  * directory (its byte cap) could describe 5.8 million. Name-table probes stay near 1.5 per entry for
  * real names (the table is at most half full and the hash is seeded per process); only crafted

@@ -1,7 +1,7 @@
 // Facts otaship reads from packages and profiles. These shapes are the public JSON of
 // `otaship inspect --json` and what the server stores for every release, so change them with care.
 
-export type PackageKind = 'ipa' | 'apk' | 'profile';
+export type PackageKind = 'ipa' | 'apk' | 'aab' | 'profile';
 
 /** UIDeviceFamily 1,2,3,4,7 → iphone, ipad, tv, watch, vision; Android form factors → phone, tv, watch. */
 export type DeviceFamily = 'iphone' | 'ipad' | 'tv' | 'watch' | 'vision' | 'mac' | 'phone';
@@ -97,7 +97,29 @@ export interface ApkInfo extends PackageCommon {
   profile: null;
 }
 
+/**
+ * An Android App Bundle (.aab): what Google Play takes and what bundletool turns into APKs. Not
+ * installable as it is; the fields shared with ApkInfo mean the same (bundleId is the package,
+ * build the long versionCode, version the versionName, name the label).
+ */
+export interface AabInfo {
+  kind: 'aab';
+  bundleId: string;
+  version: string | null;
+  build: string;
+  name: string;
+  minOsVersion: string | null;
+  targetSdk: string | null;
+  /** The base module's best raster icon, an entry of the bundle (base/res/...). */
+  icon: IconInfo | null;
+  /** Feature modules: top-level directories holding manifest/AndroidManifest.xml (base first). */
+  modules: string[];
+  /** ABIs with native code (lib/<abi>/) in any module, sorted. */
+  abis: string[];
+  size: number;
+}
+
 export type ProfileFileInfo = ProfileInfo & { kind: 'profile'; container: 'cms' | 'xml' | 'binary' };
 
-export type InspectResult = IpaInfo | ApkInfo | ProfileFileInfo;
+export type InspectResult = IpaInfo | ApkInfo | AabInfo | ProfileFileInfo;
 export type PackageInfo = IpaInfo | ApkInfo;

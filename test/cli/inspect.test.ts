@@ -123,19 +123,37 @@ describe('otaship inspect (CLI)', () => {
     assert.match(folder.stderr, /is a folder/);
   });
 
-  test('an .aab: exit 2, one line saying what it is and what to build instead', async () => {
+  test('an .aab: read as a bundle (summary and --json); a damaged one exits 2 with one line', async () => {
     const { buildZip } = await import('../helpers/synthetic-ipa.js');
-    const aab = await tempPath('app-release.aab');
-    await writeFile(aab, await readFile(await buildZip([
-      { name: 'base/manifest/AndroidManifest.xml', data: Buffer.from('proto') },
-      { name: 'BundleConfig.pb', data: Buffer.from('') },
-    ])));
-    const r = await run('inspect', aab);
-    assert.equal(r.code, 2);
-    assert.equal(r.stdout, '');
-    const lines = r.stderr.trim().split('\n');
-    assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0]!, /^otaship: app-release\.aab is an Android App Bundle \(\.aab\), the format Google Play takes, not an APK\. .*universal APK/);
+    const { bundleManifestBytes } = await import('../helpers/synthetic-aab.js');
+    const bundle = async (name: string, manifest: Buffer): Promise<string> => {
+      const path = await tempPath(name);
+      await writeFile(path, await readFile(await buildZip([
+        { name: 'base/manifest/AndroidManifest.xml', data: manifest },
+        { name: 'base/lib/arm64-v8a/libapp.so', data: Buffer.from('elf') },
+        { name: 'BundleConfig.pb', data: Buffer.from('') },
+      ])));
+      return path;
+    };
+    const aab = await bundle('app-release.aab', bundleManifestBytes('com.cli.bundle'));
+    const human = await run('inspect', aab);
+    assert.equal(human.code, 0, human.stderr);
+    assert.match(human.stdout, /^Kind: +Android App Bundle \(aab\)$/m);
+    assert.match(human.stdout, /^Bundle ID: +com\.cli\.bundle$/m);
+    assert.match(human.stdout, /^Modules: +base$/m);
+    assert.match(human.stdout, /^ABIs: +arm64-v8a$/m);
+    assert.match(human.stdout, /^Installable: no$/m);
+    const json = await run('inspect', aab, '--json');
+    assert.equal(json.code, 0, json.stderr);
+    const r = JSON.parse(json.stdout) as Record<string, unknown>;
+    assert.deepEqual([r.kind, r.bundleId, r.build, r.modules, r.abis], ['aab', 'com.cli.bundle', '0', ['base'], ['arm64-v8a']]);
+
+    const damaged = await run('inspect', await bundle('broken.aab', Buffer.from('proto')));
+    assert.equal(damaged.code, 2);
+    assert.equal(damaged.stdout, '');
+    const lines = damaged.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, damaged.stderr);
+    assert.match(lines[0]!, /^otaship: broken\.aab: base\/manifest\/AndroidManifest\.xml is damaged/);
   });
 
   test('invalid input exits 2 with one line on stderr', async () => {

@@ -172,13 +172,14 @@ describe('otaship publish (real server)', () => {
 
   test('an .aab: one line saying what it is and what to upload instead (local check and server)', async () => {
     const aab = join(dir, 'app-release.aab');
+    const { bundleManifestBytes } = await import('../helpers/synthetic-aab.js');
     await writeFile(aab, await readFile(await buildZip([
-      { name: 'base/manifest/AndroidManifest.xml', data: Buffer.from('proto') },
+      { name: 'base/manifest/AndroidManifest.xml', data: bundleManifestBytes('com.example.bundle') },
       { name: 'BundleConfig.pb', data: Buffer.from('') },
     ])));
     for (const extra of [[], ['--no-check']]) {
       const run = await otaship(['publish', aab, '--server', srv.baseUrl, '--token', srv.adminToken, ...extra]);
-      assertOneLineError(run, 2, ['app-release.aab is an Android App Bundle (.aab)', 'universal APK']);
+      assertOneLineError(run, 2, ['app-release.aab is an Android App Bundle (.aab) of com.example.bundle', 'universal APK']);
     }
   });
 

@@ -2,7 +2,7 @@
 // installed over the air, and (with --icon) its icon as a standard PNG. The inspect core is imported
 // inside the action so that other commands do not pay for zip, CMS and PNG code at start-up.
 import type { Command } from 'commander';
-import type { InspectResult, PackageInfo, ProfileInfo } from '../../core/types.js';
+import type { AabInfo, InspectResult, PackageInfo, ProfileInfo } from '../../core/types.js';
 import { terminalSafe as clean } from '../terminal-text.js';
 import { writeStd } from '../std-write.js';
 
@@ -15,8 +15,8 @@ export interface InspectCliOptions {
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('Show what an .ipa, .apk or provisioning profile holds and whether it installs over the air')
-    .argument('<file>', 'package (.ipa/.apk) or profile (.mobileprovision/.provisionprofile); type is read from content')
+    .description('Show what an .ipa, .apk, .aab or provisioning profile holds and whether it installs over the air')
+    .argument('<file>', 'package (.ipa/.apk/.aab) or profile (.mobileprovision/.provisionprofile); type is read from content')
     .option('--json', 'print one JSON object instead of the summary')
     .option('--icon <out.png>', 'write the best app icon to this file as a standard PNG')
     .option('--at <date>', 'judge expiry as of this ISO 8601 date instead of now')
@@ -49,7 +49,7 @@ export async function runInspect(file: string, options: InspectCliOptions): Prom
     const png = await readIcon(file, result);
     if (!png) {
       // A damaged icon is not a missing one: name the entry instead of blaming Assets.car.
-      const damaged = result.installable.reasons.find((r) => r.code === 'ICON_DAMAGED');
+      const damaged = result.kind === 'aab' ? undefined : result.installable.reasons.find((r) => r.code === 'ICON_DAMAGED');
       if (damaged) throw new OtashipError('BAD_ICON', `${file}: ${damaged.message}`);
       throw new OtashipError('NO_ICON', `${file} has no icon file to extract`);
     }
@@ -72,7 +72,28 @@ function lines(rows: Array<[string, string | null | undefined]>, indent = ''): s
 
 export function formatSummary(r: InspectResult): string {
   if (r.kind === 'profile') return profileBlock(r, '', [['Kind', `provisioning profile (${r.container})`]]);
+  if (r.kind === 'aab') return bundleBlock(r);
   return packageBlock(r);
+}
+
+function bundleBlock(r: AabInfo): string {
+  const version = r.version === null ? `(no version) build ${r.build}` : `${r.version} (${r.build})`;
+  return (
+    lines([
+      ['Kind', 'Android App Bundle (aab)'],
+      ['Name', r.name],
+      ['Bundle ID', r.bundleId],
+      ['Version', version],
+      ['Min SDK', r.minOsVersion],
+      ['Target SDK', r.targetSdk],
+      ['Modules', r.modules.join(', ')],
+      ['ABIs', r.abis.length ? r.abis.join(', ') : 'none (no native code)'],
+      ['Icon', r.icon ? `${r.icon.entry} (${r.icon.width}×${r.icon.height})` : 'none found'],
+      ['Size', formatBytes(r.size)],
+    ]) +
+    // A bundle never installs as it is: say what testers need instead.
+    '\nInstallable: no\n  A bundle is not installed as it is: testers need an APK built from it (bundletool build-apks --mode=universal)\n'
+  );
 }
 
 function packageBlock(r: PackageInfo): string {

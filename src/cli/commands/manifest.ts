@@ -91,7 +91,7 @@ async function inspectIpa(file: string): Promise<IpaInfo> {
   const { OtashipError } = await import('../../core/errors.js');
   const { inspect } = await import('../../core/inspect/index.js');
   const info = await inspect(file);
-  if (info.kind === 'apk') throw new OtashipError('MANIFEST_NEEDS_IPA', `${file} is an Android package (${info.bundleId})`);
+  if (info.kind === 'apk' || info.kind === 'aab') throw new OtashipError('MANIFEST_NEEDS_IPA', `${file} is an Android package (${info.bundleId})`);
   if (info.kind === 'profile') throw new OtashipError('USAGE', `${file} is a provisioning profile, not an app: give the .ipa`);
   return info;
 }

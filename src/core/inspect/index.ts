@@ -5,7 +5,7 @@ import { openReadOnly, statPath } from '../fs/read-only-file.js';
 import type { ReadOnlyFile } from '../fs/read-only-file.js';
 import { basename, resolve } from 'node:path';
 import { OtashipError } from '../errors.js';
-import type { ApkInfo, InspectResult, IpaInfo, PackageInfo, ProfileFileInfo } from '../types.js';
+import type { AabInfo, ApkInfo, InspectResult, IpaInfo, PackageInfo, ProfileFileInfo } from '../types.js';
 import { isZipSignature, locateEntry, openZip, openZipHandle, readLocatedEntry } from '../zip/open.js';
 import type { ZipEntryLocation } from '../zip/open.js';
 import type { ZipArchive } from '../zip/archive.js';
@@ -19,6 +19,7 @@ import { profileContainer, profileFileInfo } from './profile/index.js';
 
 export { DEFAULT_LIMITS } from './limits.js';
 export type { InspectLimits } from './limits.js';
+export { bundleNotPublishable } from './aab/refusal.js';
 export { appIdMatches, assessIpa, blockingReasons, FORCEABLE_REASONS } from './installability.js';
 export { decodeProfile, profileFileInfo, profileType } from './profile/index.js';
 export { MAX_ICON_PIXELS, toStandardPng, readPngHeader } from '../png/index.js';
@@ -42,6 +43,8 @@ type Sniffed = 'zip' | 'profile' | 'unknown';
 const iconLocations = new WeakMap<object, { where: ZipEntryLocation; bytes: Buffer | null }>();
 /** Icon bytes up to this size are kept with the result (they were read to size the icon anyway). */
 const KEEP_ICON_BYTES = 1024 * 1024;
+/** The base module's manifest: the mark of an Android App Bundle. */
+const AAB_MANIFEST = 'base/manifest/AndroidManifest.xml';
 
 export async function inspect(path: string, options: InspectOptions = {}): Promise<InspectResult> {
   const limits = resolveLimits(options.limits);
@@ -51,6 +54,12 @@ export async function inspect(path: string, options: InspectOptions = {}): Promi
   if (kind === 'zip') {
     const archive = await openZipHandle(handle, path, size, mtimeMs, isZipSignature(head));
     try {
+      // A bundle is reported as such here; inspectArchive (what publishing and the doctor use)
+      // refuses it, since only APKs are published.
+      if (archive.entry(AAB_MANIFEST) && !archive.entry('AndroidManifest.xml')) {
+        const { inspectAabArchive } = await import('./aab/index.js');
+        return await inspectAabArchive(archive, size);
+      }
       return await inspectArchive(archive, size, limits, now);
     } finally {
       await archive.close();
@@ -83,7 +92,7 @@ export async function inspectArchive(
     if (info.icon && where) iconLocations.set(info.icon, { where, bytes: iconBytes });
     return info;
   }
-  if (survey.androidManifest || archive.entry('base/manifest/AndroidManifest.xml')) {
+  if (survey.androidManifest || archive.entry(AAB_MANIFEST)) {
     // Loaded on demand: IPA and profile inspection (and CLI start-up) never pay for the APK parsers.
     const { inspectApkArchive } = await import('./apk/index.js');
     return inspectApkArchive(archive, size, { now: new Date(now) });
@@ -100,7 +109,7 @@ export async function inspectArchive(
  * Converting a CgBI icon is CPU work on the calling thread: a server does it in a worker instead
  * (readIconFile, then toStandardPng there).
  */
-export async function readIcon(path: string, info?: PackageInfo, options: InspectOptions = {}): Promise<Buffer | null> {
+export async function readIcon(path: string, info?: PackageInfo | AabInfo, options: InspectOptions = {}): Promise<Buffer | null> {
   const file = await readIconFile(path, info, options);
   return file && convertIcon(file.bytes, file.entry);
 }
@@ -116,7 +125,7 @@ export interface IconFile {
  * The best icon's bytes, not yet converted to a standard PNG. An icon whose inspected size is past the
  * pixel budget is refused (ICON_TOO_LARGE) before it is read, so nothing decodes it.
  */
-export async function readIconFile(path: string, info?: PackageInfo, options: InspectOptions = {}): Promise<IconFile | null> {
+export async function readIconFile(path: string, info?: PackageInfo | AabInfo, options: InspectOptions = {}): Promise<IconFile | null> {
   const limits = resolveLimits(options.limits);
   if (info?.icon) checkIconBudget(info.icon.width, info.icon.height, `The icon ${info.icon.entry}`);
   if (info?.kind === 'ipa') {
@@ -135,10 +144,15 @@ export async function readIconFile(path: string, info?: PackageInfo, options: In
   if (kind !== 'zip') return null;
   const archive = await openZip(path);
   try {
-    const pkg = info ?? (await inspectArchive(archive, size, limits, nowMs(options.now)));
+    let pkg = info;
+    if (!pkg && archive.entry(AAB_MANIFEST) && !archive.entry('AndroidManifest.xml')) {
+      const { inspectAabArchive } = await import('./aab/index.js');
+      pkg = await inspectAabArchive(archive, size);
+    }
+    pkg ??= await inspectArchive(archive, size, limits, nowMs(options.now));
     if (!pkg.icon) return null;
     checkIconBudget(pkg.icon.width, pkg.icon.height, `The icon ${pkg.icon.entry}`);
-    if (pkg.kind === 'apk') {
+    if (pkg.kind === 'apk' || pkg.kind === 'aab') {
       const { readApkIcon } = await import('./apk/index.js');
       const bytes = await readApkIcon(archive, pkg);
       return bytes && { entry: pkg.icon.entry, bytes };
@@ -245,4 +259,4 @@ function nowMs(now: Date | number | undefined): number {
   return typeof now === 'number' ? now : now.getTime();
 }
 
-export type { InspectResult, IpaInfo, ApkInfo, PackageInfo, ProfileFileInfo };
+export type { InspectResult, IpaInfo, ApkInfo, AabInfo, PackageInfo, ProfileFileInfo };

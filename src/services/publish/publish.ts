@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { OtashipError, isOtashipError } from '../../core/errors.js';
-import { inspect } from '../../core/inspect/index.js';
+import { bundleNotPublishable, inspect } from '../../core/inspect/index.js';
 import type { InstallReason, PackageInfo } from '../../core/types.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import type { AppRecord, Platform, ReleaseRecord, Repositories } from '../../ports/repositories.js';
@@ -279,6 +279,7 @@ export class PublishService {
     if (result.kind === 'profile') {
       throw new OtashipError('UNKNOWN_FILE_TYPE', `${label} is a provisioning profile, not an .ipa or .apk package`);
     }
+    if (result.kind === 'aab') throw bundleNotPublishable(label, result);
     return result;
   }
 

@@ -88,6 +88,7 @@ describe('real fixtures (expected.json)', { skip: FIXTURES_SKIP }, () => {
       assert.equal(r.kind, e.kind);
       if (r.kind === 'ipa') await checkIpa(file, r, e);
       else if (r.kind === 'apk') checkApk(r, e);
+      else if (r.kind === 'aab') assert.fail(`${file} read as a bundle, expected ${e.kind}`);
       else {
         const p: ProfileFileInfo = r;
         checkProfile(p, {

@@ -25,7 +25,8 @@ function extensionless(path: string): boolean {
   return !(path.split('/').pop() ?? '').includes('.');
 }
 
-async function largestRaster(archive: ZipArchive, paths: string[]): Promise<IconInfo | null> {
+/** The largest raster (by pixels) among these entries; also used for bundles (aab/index.ts). */
+export async function largestRaster(archive: ZipArchive, paths: string[]): Promise<IconInfo | null> {
   let best: IconInfo | null = null;
   const unique = [...new Set(paths)]
     .filter((p) => {

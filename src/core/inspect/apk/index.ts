@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { createRequire } from 'node:module';
 import type Sharp from 'sharp';
 import { OtashipError } from '../../errors.js';
-import type { ApkInfo, DeviceFamily, InstallReason } from '../../types.js';
+import type { AabInfo, ApkInfo, DeviceFamily, InstallReason } from '../../types.js';
 import type { ZipArchive } from '../../zip/archive.js';
 import { ResourceTable } from './arsc.js';
 import { parseAxml } from './axml.js';
@@ -82,7 +82,7 @@ export async function inspectApkArchive(archive: ZipArchive, size: number, _opti
 }
 
 /** The best raster icon as PNG bytes (WebP and JPEG icons are converted), or null. */
-export async function readApkIcon(archive: ZipArchive, info: ApkInfo): Promise<Buffer | null> {
+export async function readApkIcon(archive: ZipArchive, info: ApkInfo | AabInfo): Promise<Buffer | null> {
   if (!info.icon) return null;
   const bytes = await archive.read(info.icon.entry, MAX_ICON_BYTES);
   if (bytes.subarray(1, 4).toString('latin1') === 'PNG') return bytes;
@@ -92,7 +92,7 @@ export async function readApkIcon(archive: ZipArchive, info: ApkInfo): Promise<B
   try {
     return await sharp(bytes).png().toBuffer();
   } catch (err) {
-    throw new OtashipError('BAD_ICON', `The APK icon ${info.icon.entry} cannot be decoded`, { cause: err });
+    throw new OtashipError('BAD_ICON', `The ${info.kind === 'aab' ? 'bundle' : 'APK'} icon ${info.icon.entry} cannot be decoded`, { cause: err });
   }
 }
 
@@ -114,7 +114,7 @@ function intValue(v: TypedValue | null, table: ResourceTable | null, attrName: s
 }
 
 /** Labels are shown in pages and notifications: one line, no control characters, bounded. */
-function cleanLabel(s: string | null): string | null {
+export function cleanLabel(s: string | null): string | null {
   if (s === null) return null;
   // eslint-disable-next-line no-control-regex
   const one = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
