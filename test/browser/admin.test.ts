@@ -135,7 +135,7 @@ describe('web admin in a browser', { skip: BROWSER_SKIP }, () => {
     const release = page.locator('.release').first();
     await release.locator('[data-action=edit-notes]').click();
     await release.locator('textarea').fill('Edited <b>notes</b> with *emphasis*');
-    await Promise.all([page.waitForEvent('load'), release.locator('button[type=submit]').click()]);
+    await Promise.all([page.waitForEvent('load'), release.getByRole('button', { name: 'Save notes' }).click()]);
     const first = page.locator('.release').first();
     assert.equal(await first.locator('.markdown em').textContent(), 'emphasis');
     assert.match((await first.locator('.markdown').textContent()) ?? '', /Edited <b>notes<\/b>/);
