@@ -141,14 +141,8 @@ describe('DELETE /api/v1/apps/:appId', () => {
     const { app, release } = await publish('com.example.delete-storage-down');
     const files = await blobKeys(`releases/${release.id}/`);
     assert.ok(files.length > 0);
-    // The real fs store, except that deleting fails (a storage outage during the delete).
     const real = srv.services.blobs;
-    const failing: BlobStore = Object.assign(Object.create(real) as BlobStore, {
-      delete: async () => {
-        throw Object.assign(new Error('storage unreachable'), { code: 'EIO' });
-      },
-    });
-    const catalog = new CatalogService(srv.services.repos, failing, undefined, srv.clock);
+    const catalog = catalogWithFailingDeletes();
     const admin = await srv.services.tokens.authenticate(srv.adminToken);
     await assert.rejects(catalog.deleteApp(admin, app.id));
     assert.equal((await api('GET', `/api/v1/apps/${app.id}`)).status, 404);
@@ -169,12 +163,7 @@ describe('DELETE /api/v1/releases/:id', () => {
     const { release } = await publish('com.example.release-storage-down');
     const files = await blobKeys(`releases/${release.id}/`);
     const real = srv.services.blobs;
-    const failing: BlobStore = Object.assign(Object.create(real) as BlobStore, {
-      delete: async () => {
-        throw Object.assign(new Error('storage unreachable'), { code: 'EIO' });
-      },
-    });
-    const catalog = new CatalogService(srv.services.repos, failing, undefined, srv.clock);
+    const catalog = catalogWithFailingDeletes();
     const admin = await srv.services.tokens.authenticate(srv.adminToken);
     await assert.rejects(catalog.deleteRelease(admin, release.id));
     assert.equal((await api('GET', `/api/v1/releases/${release.id}`)).status, 404);
@@ -218,3 +207,13 @@ describe('admin search parameters', () => {
     assert.equal(res.status, 403);
   });
 });
+
+/** The real services, except that the blob store's deletes fail (a storage outage during a delete). */
+function catalogWithFailingDeletes(): CatalogService {
+  const failing: BlobStore = Object.assign(Object.create(srv.services.blobs) as BlobStore, {
+    delete: async () => {
+      throw Object.assign(new Error('storage unreachable'), { code: 'EIO' });
+    },
+  });
+  return new CatalogService(srv.services.repos, failing, undefined, srv.clock);
+}

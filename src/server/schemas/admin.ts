@@ -2,7 +2,7 @@
 // sign-in page; what they show is read through the JSON API, documented there.
 import { PUBLIC, SESSION_AUTH, TAG, errors, html, idParams, pageErrors, query, redirect } from './common.js';
 
-const toLogin = redirect('No session: to the sign-in page (`/admin/login?next=…`)');
+export const toLogin = redirect('No session: to the sign-in page (`/admin/login?next=…`)');
 
 export const loginPage = {
   summary: 'The sign-in page (an API token signs in)',
@@ -40,7 +40,8 @@ export const logout = {
   response: { 303: redirect('To the sign-in page'), ...errors() },
 };
 
-const page = (summary: string, more: object = {}) => ({
+/** An admin HTML page: needs a session, else redirects to sign in. */
+export const page = (summary: string, more: object = {}) => ({
   summary,
   tags: [TAG.admin],
   security: SESSION_AUTH,

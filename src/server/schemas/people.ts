@@ -4,14 +4,12 @@
 import { APP_ROLES } from '../../ports/people.js';
 import {
   API_AUTH,
-  SESSION_AUTH,
   TAG,
   arrayOf,
   bool,
   dateTime,
   empty,
   errors,
-  html,
   idParams,
   json,
   jsonBody,
@@ -19,13 +17,12 @@ import {
   nullableStr,
   obj,
   oneOfValues,
-  pageErrors,
   query,
-  redirect,
   str,
   type Schema,
 } from './common.js';
 import { Token } from './tokens.js';
+import { page } from './admin.js';
 
 const personFields = {
   id: str(),
@@ -195,14 +192,6 @@ export const me = api('Who you are, and your role on each app you may see', {
 
 // --- HTML pages -------------------------------------------------------------------------------------
 
-const toLogin = redirect('No session: to the sign-in page (`/admin/login?next=…`)');
-const page = (summary: string, more: object = {}) => ({
-  summary,
-  tags: [TAG.admin],
-  security: SESSION_AUTH,
-  ...more,
-  response: { 200: html('The page'), 303: toLogin, ...pageErrors(400, 403, 404, 429) },
-});
 
 export const peoplePage = page('People: invite, make admin, disable, remove (instance admins)');
 export const groupsPage = page('Groups and their members (instance admins)');
