@@ -198,6 +198,26 @@ describe('web admin at 390 px', { skip: BROWSER_SKIP }, () => {
     await assertNavigationReachable();
   });
 
+  test('people, groups, an app’s access page, My apps and a release check: no sideways scrolling', async () => {
+    const pub = await ipa({ bundleId: 'com.example.narrow-access', displayName: 'Access Check' });
+    for (const [what, path] of [
+      ['people', '/admin/people'],
+      ['groups', '/admin/groups'],
+      ['access', `/admin/apps/${pub.app.id}/access`],
+      ['my apps', '/my'],
+    ] as const) {
+      const res = await page.goto(`${srv.baseUrl}${path}`);
+      assert.equal(res?.status(), 200, `${what}: ${res?.status()}`);
+      await assertNoSidewaysScroll(what);
+      // My apps is the tester's page, with its own header.
+      if (path.startsWith('/admin')) await assertNavigationReachable();
+    }
+    await page.goto(`${srv.baseUrl}/admin/apps/${pub.app.id}`);
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Check this release' }).first().click()]);
+    assert.match((await page.locator('h1').first().textContent()) ?? '', /\S/);
+    await assertNoSidewaysScroll('release check report');
+  });
+
   test('webhooks: created with the secret shown once, tested, deleted', async () => {
     await page.goto(`${srv.baseUrl}/admin`);
     await Promise.all([page.waitForURL(`${srv.baseUrl}/admin/webhooks`), page.locator('.topbar nav a', { hasText: 'Webhooks' }).click()]);

@@ -21,6 +21,10 @@ export function adminLayout(options: {
     styles: ['base.css', 'admin.css'],
     scripts: ['admin.js', ...(options.scripts ?? [])],
     bodyClass: 'admin',
+    // The admin's plain form posts ("Check this release", Sign out) must carry their Origin, which
+    // the server checks (auth.ts); under no-referrer a browser sends `Origin: null`. Admin URLs carry
+    // no tokens, and same-origin sends nothing to other sites.
+    referrer: 'same-origin',
     body: html`<header class="topbar">
   <a class="brand" href="/admin">otaship</a>
   <nav aria-label="Admin">${nav('apps', '/admin', 'Apps')}${options.user.admin ? [nav('devices', '/admin/devices', 'Devices'), nav('tokens', '/admin/tokens', 'Tokens'), nav('webhooks', '/admin/webhooks', 'Webhooks'), nav('people', '/admin/people', 'People')] : ''}</nav>
