@@ -101,7 +101,13 @@ test('the README quick start works as written: start, sign in with the printed l
   assert.equal(signInPage.status, 200);
   const action = /<form[^>]*method="post"[^>]*action="([^"]+)"/.exec(await signInPage.text())?.[1]?.replaceAll('&amp;', '&');
   assert.ok(action, 'the sign-in page holds its form');
-  const signIn = await fetch(new URL(action, signInUrl), { method: 'POST', redirect: 'manual', headers: { origin } });
+  // As a browser posts the form: its Content-Type even with no fields.
+  const signIn = await fetch(new URL(action, signInUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+  });
   assert.equal(signIn.status, 303);
   const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('otaship_session='))?.split(';')[0];
   assert.ok(cookie, 'the sign-in link sets the session cookie');

@@ -60,6 +60,20 @@ test('the sign-in link signs the first admin in once, backed by a real admin tok
   assert.equal(await srv.services.firstRun.issue(), null, 'once an admin signed in, no link is printed again');
 });
 
+test('the Sign in button works as a browser posts it (application/x-www-form-urlencoded, empty body)', async () => {
+  const srv = await newServer();
+  const url = await issue(srv);
+  const res = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { origin: new URL(srv.publicUrl).origin, 'content-type': 'application/x-www-form-urlencoded' },
+    body: '',
+  });
+  assert.equal(res.status, 303, 'signed in');
+  assert.equal(res.headers.get('location'), '/admin');
+  sessionCookie(res);
+});
+
 test('the code is stored only as a hash', async () => {
   const srv = await newServer();
   const url = await issue(srv);

@@ -20,6 +20,25 @@ function assetHost(manifest: Manifest | null, path: string | undefined): string 
 }
 
 const XML_TYPES = /^(text|application)\/xml\b/i;
+const MAX_REASON = 300;
+
+/**
+ * The reason a refusal gives in a JSON body (`{"error": {"message"}}`, as otaship and many APIs
+ * answer), so the report names it: a 400 alone does not say that, e.g., the server refuses to serve
+ * manifests from an http public URL. Any other body gives nothing; the text is cut to one short line.
+ */
+function refusalReason(body: Buffer): string | null {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    const error = (parsed as { error?: unknown } | null)?.error;
+    const message = typeof error === 'string' ? error : (error as { message?: unknown } | null)?.message;
+    if (typeof message !== 'string' || !message.trim()) return null;
+    const line = message.replace(/\s+/g, ' ').trim();
+    return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON)}…` : line;
+  } catch {
+    return null;
+  }
+}
 
 export interface ManifestJudgement {
   findings: Finding[];
@@ -34,7 +53,9 @@ export function checkManifest(trace: HttpTrace): ManifestJudgement {
   if (new URL(url).protocol !== 'https:') out.push(finding('MANIFEST_NOT_HTTPS', 'manifest', url, `The manifest URL is ${new URL(url).protocol.slice(0, -1)}, not https`));
   if (trace.hops.length > 1) out.push(finding('MANIFEST_REDIRECTED', 'manifest', url, `The manifest URL answers with a redirect to ${trace.final.url}`));
   if (status !== 200) {
-    out.push(finding('MANIFEST_STATUS', 'manifest', url, `The manifest URL answers ${status} to a request without cookies`));
+    const reason = refusalReason(trace.body);
+    const says = reason ? `; the server says: ${reason}` : '';
+    out.push(finding('MANIFEST_STATUS', 'manifest', url, `The manifest URL answers ${status} to a request without cookies${says}`));
     return { findings: out, manifest: null };
   }
   if (trace.truncated) {

@@ -144,3 +144,16 @@ test('manifest: served over http is MANIFEST_NOT_HTTPS; a 200 over https with te
   assert.deepEqual(checkManifest(answer('https://a.example/m.plist')).findings.map((f) => f.code), []);
   assert.deepEqual(checkManifest(answer('http://a.example/m.plist')).findings.map((f) => f.code), ['MANIFEST_NOT_HTTPS']);
 });
+
+test('manifest: a refusal names the reason the server gives in a JSON error body; any other body adds nothing', async () => {
+  const { checkManifest } = await import('../../../src/core/doctor/index.js');
+  const url = 'https://a.example/i/x/manifest.plist';
+  const status = (body: string) => checkManifest(trace([url], 400, Buffer.from(body))).findings.find((f) => f.code === 'MANIFEST_STATUS')?.message;
+  const reason = "this server's public URL http://localhost:8080 is http, and iOS installs only from https manifests";
+  assert.equal(status(JSON.stringify({ error: { code: 'BAD_URL', message: reason } })), `The manifest URL answers 400 to a request without cookies; the server says: ${reason}`);
+  assert.equal(status(JSON.stringify({ error: 'Forbidden\n  here' })), 'The manifest URL answers 400 to a request without cookies; the server says: Forbidden here');
+  for (const body of ['<html>Bad request</html>', '', '{"error":{"message":42}}', 'null']) {
+    assert.equal(status(body), 'The manifest URL answers 400 to a request without cookies', body);
+  }
+  assert.ok(status(JSON.stringify({ error: { message: 'x'.repeat(1000) } }))!.length < 400, 'a long reason is cut');
+});
