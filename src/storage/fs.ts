@@ -172,6 +172,13 @@ export class FsBlobStore implements BlobStore {
   readonly root: string;
   /** Read streams open now: sizes the next one's reads (readChunkSize). */
   private openReads = 0;
+  /**
+   * Per path, the put or adoption now moving its file in and writing its sidecar. Two puts to one
+   * key raced: A renamed, B renamed, then A's sidecar (A's SHA-256, stat of B's file) could land
+   * last and name B's bytes with A's hash. One at a time per path in this process; across processes
+   * the sidecar's inode check keeps a mismatch from ever being trusted.
+   */
+  readonly #settling = new Map<string, Promise<unknown>>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -209,13 +216,30 @@ export class FsBlobStore implements BlobStore {
       const handle = await inOwnDirectory(tmp, () => open(tmp, 'wx', 0o600));
       await pipeline(body, measure, handle.createWriteStream({ flush: true }), options.signal ? { signal: options.signal } : {});
       sha256 = measure.sha256 ?? '';
-      await rename(tmp, path);
     } catch (err) {
       body.destroy();
       await unlink(tmp).catch(() => {});
       throw storageError('write', key, err);
     }
-    return this.recordMeta(path, sha256, options.contentType);
+    return this.#oneAtATime(path, async () => {
+      try {
+        await rename(tmp, path);
+      } catch (err) {
+        await unlink(tmp).catch(() => {});
+        throw storageError('write', key, err);
+      }
+      return this.recordMeta(path, sha256, options.contentType);
+    });
+  }
+
+  async #oneAtATime<T>(path: string, step: () => Promise<T>): Promise<T> {
+    const run = (this.#settling.get(path) ?? Promise.resolve()).catch(() => undefined).then(step);
+    this.#settling.set(path, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#settling.get(path) === run) this.#settling.delete(path);
+    }
   }
 
   /**
@@ -259,13 +283,15 @@ export class FsBlobStore implements BlobStore {
     } finally {
       await handle?.close();
     }
-    try {
-      await inOwnDirectory(path, () => rename(file, path));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EXDEV') return null; // another file system: the caller copies
-      throw storageError('write', key, err);
-    }
-    return this.recordMeta(path, options.sha256, options.contentType);
+    return this.#oneAtATime(path, async () => {
+      try {
+        await inOwnDirectory(path, () => rename(file, path));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EXDEV') return null; // another file system: the caller copies
+        throw storageError('write', key, err);
+      }
+      return this.recordMeta(path, options.sha256, options.contentType);
+    });
   }
 
   /**
