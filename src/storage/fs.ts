@@ -176,9 +176,10 @@ export class FsBlobStore implements BlobStore {
    * Per path, the put or adoption now moving its file in and writing its sidecar. Two puts to one
    * key raced: A renamed, B renamed, then A's sidecar (A's SHA-256, stat of B's file) could land
    * last and name B's bytes with A's hash. One at a time per path in this process; across processes
-   * the sidecar's inode check keeps a mismatch from ever being trusted.
+   * the sidecar's inode check keeps a mismatch from ever being trusted. Not a #private field: tests
+   * wrap a store with Object.create to fail one method, and #fields do not follow the prototype.
    */
-  readonly #settling = new Map<string, Promise<unknown>>();
+  private readonly settling = new Map<string, Promise<unknown>>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -221,7 +222,7 @@ export class FsBlobStore implements BlobStore {
       await unlink(tmp).catch(() => {});
       throw storageError('write', key, err);
     }
-    return this.#oneAtATime(path, async () => {
+    return this.oneAtATime(path, async () => {
       try {
         await rename(tmp, path);
       } catch (err) {
@@ -232,13 +233,13 @@ export class FsBlobStore implements BlobStore {
     });
   }
 
-  async #oneAtATime<T>(path: string, step: () => Promise<T>): Promise<T> {
-    const run = (this.#settling.get(path) ?? Promise.resolve()).catch(() => undefined).then(step);
-    this.#settling.set(path, run);
+  private async oneAtATime<T>(path: string, step: () => Promise<T>): Promise<T> {
+    const run = (this.settling.get(path) ?? Promise.resolve()).catch(() => undefined).then(step);
+    this.settling.set(path, run);
     try {
       return await run;
     } finally {
-      if (this.#settling.get(path) === run) this.#settling.delete(path);
+      if (this.settling.get(path) === run) this.settling.delete(path);
     }
   }
 
@@ -283,7 +284,7 @@ export class FsBlobStore implements BlobStore {
     } finally {
       await handle?.close();
     }
-    return this.#oneAtATime(path, async () => {
+    return this.oneAtATime(path, async () => {
       try {
         await inOwnDirectory(path, () => rename(file, path));
       } catch (err) {
