@@ -112,12 +112,7 @@ export async function runScaleBench(opts: ScaleBenchOptions = { quick: false }):
       const pgEnv = {
         ...common,
         OTASHIP_DATABASE_URL: await pg.createDatabase(),
-        OTASHIP_STORAGE: 's3',
-        OTASHIP_S3_BUCKET: s3.bucket,
-        OTASHIP_S3_ENDPOINT: s3.endpoint,
-        OTASHIP_S3_FORCE_PATH_STYLE: 'true',
-        OTASHIP_S3_ACCESS_KEY_ID: 'S3RVER',
-        OTASHIP_S3_SECRET_ACCESS_KEY: 'S3RVER',
+        ...s3Env(s3),
       };
       const measured = await measureBackend('pg', pgEnv);
       const { pub } = measured;
@@ -177,6 +172,18 @@ export interface S3Child {
   endpoint: string;
   bucket: string;
   stop(): Promise<void>;
+}
+
+/** The settings that point an otaship instance at the S3 test server (s3rver's fixed credentials). */
+export function s3Env(s3: S3Child): Record<string, string> {
+  return {
+    OTASHIP_STORAGE: 's3',
+    OTASHIP_S3_BUCKET: s3.bucket,
+    OTASHIP_S3_ENDPOINT: s3.endpoint,
+    OTASHIP_S3_FORCE_PATH_STYLE: 'true',
+    OTASHIP_S3_ACCESS_KEY_ID: 'S3RVER',
+    OTASHIP_S3_SECRET_ACCESS_KEY: 'S3RVER',
+  };
 }
 
 /** s3rver in a child process (s3rver-child.ts), for the sections that measure S3 storage. */

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startS3Child } from '../scale/index.js';
+import { s3Env, startS3Child } from '../scale/index.js';
 import { fmtMs, median, runMeasured } from '../lib/stats.js';
 import { onCleanup } from './cleanup.js';
 import { publishCommand, startOtaship, type Published } from './otaship.js';
@@ -65,12 +65,7 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
         return {
           env: {
             OTASHIP_DATA_DIR: join(dir, 'data-s3'),
-            OTASHIP_STORAGE: 's3',
-            OTASHIP_S3_BUCKET: s3.bucket,
-            OTASHIP_S3_ENDPOINT: s3.endpoint,
-            OTASHIP_S3_FORCE_PATH_STYLE: 'true',
-            OTASHIP_S3_ACCESS_KEY_ID: 'S3RVER',
-            OTASHIP_S3_SECRET_ACCESS_KEY: 'S3RVER',
+            ...s3Env(s3),
           },
           stop,
           direct: async () => {

@@ -7,6 +7,7 @@ import { apiError } from './errors.js';
 import { exchange, type HttpResult } from './http.js';
 import { resumeFingerprint } from './resume-state.js';
 import { tusUpload } from './tus-upload.js';
+import { READ_CHUNK } from './file-slices.js';
 import type { PublishOptions, PublishResponse, PublishSummary, ResumablePublishOptions } from './types.js';
 
 export interface ClientOptions {
@@ -25,8 +26,6 @@ export interface ClientOptions {
  * servers and proxies, so long notes are sent afterwards with PATCH /api/v1/releases/:id instead.
  */
 const MAX_QUERY_NOTES = 2000;
-/** Large enough to keep the socket busy, small enough that memory stays flat whatever the file size. */
-const READ_CHUNK = 1024 * 1024;
 /**
  * Bytes per tus PATCH request. The server keeps what arrived of a cut request, so this only bounds
  * single requests for proxies with body limits; reading stays streamed whatever the value.

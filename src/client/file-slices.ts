@@ -7,7 +7,10 @@ import { createReadStream, ReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
-/** Bytes per read: as the plain (non-resumable) upload reads. */
+/**
+ * Bytes per read of a package, resumable or plain: large enough to keep the socket busy, small enough
+ * that memory stays flat whatever the file size.
+ */
 export const READ_CHUNK = 1024 * 1024;
 
 interface Slice {
