@@ -1,10 +1,11 @@
 /* global document, location, fetch, confirm */
-// People, Groups and app Access pages: each <form data-api> and <button data-api> sends its fields as
-// JSON to the API with the session cookie and X-Requested-With (the server's CSRF check), then
-// reloads. An invitation that was not mailed shows its link to copy. Works with admin.js's flash area.
+// People, Groups and app Access pages, and a person's own Tokens page: each <form data-api> and
+// <button data-api> sends its fields as JSON to the API with the session cookie and
+// X-Requested-With (the server's CSRF check), then reloads. An invitation that was not mailed shows
+// its link to copy; a new token shows its secret, once. Works with the pages' flash area.
 const HEADERS = { 'X-Requested-With': 'otaship', Accept: 'application/json' };
 
-function say(level, text, link) {
+function say(level, text, link, id = 'invitation-link') {
   const flash = document.getElementById('flash');
   if (!flash) return;
   const box = document.createElement('div');
@@ -16,7 +17,7 @@ function say(level, text, link) {
     input.readOnly = true;
     input.value = link;
     input.className = 'copy-link';
-    input.id = 'invitation-link';
+    input.id = id;
     input.addEventListener('focus', () => input.select());
     box.append(document.createElement('br'), input);
   }
@@ -39,12 +40,17 @@ function fields(form) {
   const out = {};
   for (const input of form.querySelectorAll('input[name], select[name]')) {
     if (input.type === 'checkbox') out[input.name] = input.checked;
+    else if (input.type === 'number' && input.value !== '') out[input.name] = Number(input.value);
     else if (input.value !== '') out[input.name] = input.value;
   }
   return out;
 }
 
 function done(data) {
+  if (data && typeof data.token === 'string') {
+    say('info', 'Copy this token now: it will not be shown again. It appears in the list when you reload.', data.token, 'new-token');
+    return;
+  }
   const inv = data && data.invitation;
   if (inv && !inv.sent && inv.link) {
     say('info', inv.error ? `The mail could not be sent (${inv.error}). Hand over this link:` : 'No mail server is set: hand over this invitation link.', inv.link);

@@ -381,6 +381,31 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0014_group_notices': {
+      // "New build" notices and sign-out at the identity provider.
+      //  - groups.notify_new_builds: the per-group switch; members of a group with a role on an app
+      //    and this switch on are mailed when a build of that app is published (services/build-notices.ts).
+      //  - people.notices_off_at: the person's own opt-out (the signed link in every notice); set,
+      //    they receive no notices whatever their groups say.
+      //  - sessions.id_token: the ID token of a single sign-on session, sent back to the provider as
+      //    id_token_hint when the person signs out (RP-initiated logout). It is not a credential for
+      //    otaship or the provider, and it goes with the session row.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        await db.schema
+          .alterTable('groups')
+          .addColumn('notify_new_builds', t.bool, (c) => c.notNull().defaultTo(dialect === 'postgres' ? false : 0))
+          .execute();
+        await db.schema.alterTable('people').addColumn('notices_off_at', t.timestamp).execute();
+        await db.schema.alterTable('sessions').addColumn('id_token', 'text').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.alterTable('sessions').dropColumn('id_token').execute();
+        await db.schema.alterTable('people').dropColumn('notices_off_at').execute();
+        await db.schema.alterTable('groups').dropColumn('notify_new_builds').execute();
+      },
+    },
   };
 }
 

@@ -17,7 +17,7 @@ import { fromDbBool, fromDbNullableTime, fromDbNumber, fromDbTime, toDbBool, toD
 import type { AuthTicketsTable, Database, GrantsTable, GroupsTable, PeopleTable } from './schema.js';
 import { isForeignKeyViolation, isUniqueViolation } from './sql-errors.js';
 
-function person(row: Selectable<PeopleTable>): PersonRecord {
+function person(row: Omit<Selectable<PeopleTable>, 'notices_off_at'>): PersonRecord {
   return {
     id: row.id,
     email: row.email,
@@ -29,8 +29,8 @@ function person(row: Selectable<PeopleTable>): PersonRecord {
   };
 }
 
-function group(row: Selectable<GroupsTable>): GroupRecord {
-  return { id: row.id, name: row.name, createdAt: fromDbTime(row.created_at) };
+function group(row: Pick<Selectable<GroupsTable>, 'id' | 'name' | 'created_at' | 'notify_new_builds'>): GroupRecord {
+  return { id: row.id, name: row.name, createdAt: fromDbTime(row.created_at), notifyNewBuilds: fromDbBool(row.notify_new_builds) };
 }
 
 function grant(row: Selectable<GrantsTable>): GrantRecord {
@@ -113,7 +113,7 @@ export function peopleRepository(db: Kysely<Database>): PeopleRepository {
     },
 
     async createGroup(g) {
-      const row = { id: newId(g.createdAt.getTime()), name: g.name.trim(), name_key: g.name.trim().toLowerCase(), created_at: toDbTime(g.createdAt) };
+      const row = { id: newId(g.createdAt.getTime()), name: g.name.trim(), name_key: g.name.trim().toLowerCase(), created_at: toDbTime(g.createdAt), notify_new_builds: 0 };
       try {
         await db.insertInto('groups').values(row).execute();
       } catch (err) {
@@ -168,7 +168,7 @@ export function peopleRepository(db: Kysely<Database>): PeopleRepository {
       const rows = await db
         .selectFrom('group_members')
         .innerJoin('groups', 'groups.id', 'group_members.group_id')
-        .select(['groups.id', 'groups.name', 'groups.name_key', 'groups.created_at', 'group_members.via'])
+        .select(['groups.id', 'groups.name', 'groups.name_key', 'groups.created_at', 'groups.notify_new_builds', 'group_members.via'])
         .where('group_members.person_id', '=', personId)
         .orderBy('groups.name_key')
         .execute();
@@ -240,6 +240,39 @@ export function peopleRepository(db: Kysely<Database>): PeopleRepository {
         )
         .execute();
       return rows.map((r) => ({ appId: r.app_id, role: r.role as AppRole }));
+    },
+
+    async setGroupNotices(groupId, on) {
+      const res = await db.updateTable('groups').set({ notify_new_builds: toDbBool(on) }).where('id', '=', groupId).executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+    async noticeRecipients(appId) {
+      // distinct: a person in two notified groups (or in one with a grant of its own too) is one row.
+      const rows = await db
+        .selectFrom('people')
+        .select(PERSON_COLUMNS.map((c) => `people.${c}` as const))
+        .where('people.disabled_at', 'is', null)
+        .where('people.notices_off_at', 'is', null)
+        .where('people.id', 'in', (eb) =>
+          eb
+            .selectFrom('group_members')
+            .innerJoin('groups', 'groups.id', 'group_members.group_id')
+            .innerJoin('grants', 'grants.group_id', 'groups.id')
+            .select('group_members.person_id')
+            .where('grants.app_id', '=', appId)
+            .where('groups.notify_new_builds', '=', toDbBool(true)),
+        )
+        .orderBy('people.email_key')
+        .execute();
+      return rows.map(person);
+    },
+    async setNoticesOff(personId, at) {
+      const res = await db.updateTable('people').set({ notices_off_at: toDbNullableTime(at) }).where('id', '=', personId).executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0;
+    },
+    async noticesOff(personId) {
+      const row = await db.selectFrom('people').select('notices_off_at').where('id', '=', personId).executeTakeFirst();
+      return row?.notices_off_at != null;
     },
 
     async createTicket(t) {

@@ -148,6 +148,8 @@ export interface SessionsTable {
   expires_at: DbTimestamp;
   /** The person signed in (0009); null for token sessions. */
   person_id: string | null;
+  /** The ID token of a single sign-on session, for the provider's logout (0014). */
+  id_token: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PeopleTable {
@@ -160,6 +162,8 @@ export interface PeopleTable {
   disabled_at: DbNullableTimestamp;
   created_at: DbTimestamp;
   last_sign_in_at: DbNullableTimestamp;
+  /** Opted out of "new build" notices (0014). */
+  notices_off_at: ColumnType<string | Date | null, string | null | undefined, string | null>;
 }
 
 export interface GroupsTable {
@@ -167,6 +171,8 @@ export interface GroupsTable {
   name: string;
   name_key: string;
   created_at: DbTimestamp;
+  /** Mail members "new build" notices for the apps the group has a role on (0014). */
+  notify_new_builds: ColumnType<number | boolean, number | undefined, number>;
 }
 
 export interface GroupMembersTable {

@@ -14,6 +14,7 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
           created_at: toDbTime(session.createdAt),
           expires_at: toDbTime(session.expiresAt),
           person_id: session.personId ?? null,
+          ...(session.idToken ? { id_token: session.idToken } : {}),
         })
         .execute();
     },
@@ -25,7 +26,12 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
         .where('expires_at', '>', toDbTime(now))
         .executeTakeFirst();
       return row
-        ? { idHash: row.id_hash, subject: row.subject, ...(row.person_id ? { personId: row.person_id } : {}), createdAt: fromDbTime(row.created_at), expiresAt: fromDbTime(row.expires_at) }
+        ? {
+            idHash: row.id_hash,
+            subject: row.subject,
+            ...(row.person_id ? { personId: row.person_id } : {}),
+            ...(row.id_token ? { idToken: row.id_token } : {}),
+            createdAt: fromDbTime(row.created_at), expiresAt: fromDbTime(row.expires_at) }
         : null;
     },
     async delete(idHash) {

@@ -19,5 +19,11 @@ export interface IdentityProvider {
    * merged in when the ID token lacks `wanted` claims. Throws UNAUTHENTICATED (refused answer) or
    * UNAVAILABLE (provider unreachable).
    */
-  finish(callbackUrl: URL, attempt: OidcAttempt, wanted: readonly string[]): Promise<Record<string, unknown>>;
+  finish(callbackUrl: URL, attempt: OidcAttempt, wanted: readonly string[]): Promise<{ claims: Record<string, unknown>; idToken: string | null }>;
+  /**
+   * Where to send the browser to end the person's session at the provider too (RP-initiated
+   * logout, with the ID token as id_token_hint); null when the provider advertises no
+   * end_session_endpoint or cannot be reached (signing out of otaship then ends there).
+   */
+  endSessionUrl(idToken: string, postLogoutRedirectUri: string): Promise<string | null>;
 }

@@ -20,6 +20,25 @@ export interface SignInMailer {
   invitation(mail: InvitationMail): Promise<void>;
 }
 
+/** A "new build" notice to one member of a notified group (services/build-notices.ts). */
+export interface NewBuildMail {
+  to: string;
+  appName: string;
+  platform: string;
+  version: string | null;
+  build: string;
+  /** The start of the release notes (plain text, may be empty). */
+  notesExcerpt: string;
+  /** My apps, behind sign-in: never a bearer link that works for whoever the mail is forwarded to. */
+  link: string;
+  /** Signed, expiring: stops these notices for this person. */
+  optOutLink: string;
+}
+
+export interface NoticeMailer {
+  newBuild(mail: NewBuildMail): Promise<void>;
+}
+
 /** One composed message, as the transport sends it. */
 export interface MailMessage {
   to: string;

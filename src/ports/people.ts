@@ -20,6 +20,8 @@ export interface GroupRecord {
   id: string;
   name: string;
   createdAt: Date;
+  /** Members are mailed a notice when a build of an app the group has a role on is published. */
+  notifyNewBuilds: boolean;
 }
 
 /** How someone became a group member: by hand, or mapped from the identity provider's groups claim. */
@@ -93,6 +95,17 @@ export interface PeopleRepository {
   listGrants(filter: { appId?: string; personId?: string; groupId?: string }): Promise<GrantRecord[]>;
   /** Every role the person holds, directly or through a group, one row per grant. */
   rolesOf(personId: string): Promise<Array<{ appId: string; role: AppRole }>>;
+
+  /** Turns the group's "new build" notices on or off; false when the group does not exist. */
+  setGroupNotices(groupId: string, on: boolean): Promise<boolean>;
+  /**
+   * Who is mailed when a build of the app is published: active people in a group that has a role
+   * on the app and notices on, who have not opted out. Each person once, however many such groups.
+   */
+  noticeRecipients(appId: string): Promise<PersonRecord[]>;
+  /** The person's opt-out of notices: a time sets it, null clears it; false when they do not exist. */
+  setNoticesOff(personId: string, at: Date | null): Promise<boolean>;
+  noticesOff(personId: string): Promise<boolean>;
 
   createTicket(t: TicketRecord): Promise<void>;
   /** Marks the ticket used and returns it, once: null when unknown, expired at `now`, of another purpose or used. */

@@ -311,6 +311,8 @@ export interface SessionRecord {
   subject: string;
   /** The person signed in; null/absent for a session opened with a token. */
   personId?: string | null;
+  /** A single sign-on session's ID token (the provider's logout takes it as id_token_hint). */
+  idToken?: string | null;
   createdAt: Date;
   expiresAt: Date;
 }

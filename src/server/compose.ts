@@ -78,6 +78,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       clock: options.clock,
       onCounterError: (err) => logRef.log?.error({ err }, 'writing install counts failed; they are kept and retried'),
       onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
+      onNoticeError: (err) => logRef.log?.warn({ err }, 'a "new build" notice could not be sent'),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       mailer: mailTransport ? signInMailer((m) => mailTransport.send(m)) : null,
       identityProvider: config.people.oidc ? openIdProvider(config.people.oidc) : null,
@@ -133,6 +134,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         await services.publish.close();
         await sweeping;
         await services.webhooks.dispatcher.stop();
+        await services.notices.settled();
         await services.counters.close();
         await openRepos.close();
         await openBlobs.close?.();

@@ -17,7 +17,8 @@ import { LinkTokens } from './link-tokens.js';
 import { PeopleService } from './people.js';
 import { EmailSignInService } from './email-sign-in.js';
 import { OidcSignInService } from './oidc-sign-in.js';
-import type { SignInMailer } from '../ports/mailer.js';
+import type { NoticeMailer, SignInMailer } from '../ports/mailer.js';
+import { BuildNoticeService } from './build-notices.js';
 import type { IdentityProvider } from '../ports/identity-provider.js';
 import { PublishService } from './publish/publish.js';
 import { ReadinessService } from './readiness.js';
@@ -25,7 +26,7 @@ import { SessionService } from './sessions.js';
 import { Signer } from './signing.js';
 import { PublicUrls } from './urls.js';
 import { WebhookDispatcher, type WebhookDispatchOptions } from './webhook-dispatcher.js';
-import { WebhookService, webhookSecret } from './webhooks.js';
+import { WebhookService, webhookSecret, type ReleaseEventSink } from './webhooks.js';
 
 export interface Services {
   config: Config;
@@ -52,6 +53,8 @@ export interface Services {
   counters: CounterService;
   devices: DeviceService;
   webhooks: WebhookService;
+  /** "New build" mails to notified groups (build-notices.ts); sends nothing without OTASHIP_SMTP_URL. */
+  notices: BuildNoticeService;
   readiness: ReadinessService;
   gc: BlobGc;
   status: ServerStatus;
@@ -81,7 +84,9 @@ export interface ServiceOptions {
   /** The token-signing key (server/signing-key.ts). */
   signingSecret: string;
   /** Sends sign-in links and invitations; absent without OTASHIP_SMTP_URL (links are then copied by admins). */
-  mailer?: SignInMailer | null;
+  mailer?: (SignInMailer & NoticeMailer) | null;
+  /** Where "new build" notices that could not be sent are reported (the server logger). */
+  onNoticeError?: (err: unknown) => void;
   /** The OpenID Connect provider adapter; absent without OTASHIP_OIDC_ISSUER. */
   identityProvider?: IdentityProvider | null;
 }
@@ -116,7 +121,17 @@ export async function createServices(
     options.webhooks,
   );
   const webhooks = new WebhookService(repos, clock, urls, secret, dispatcher, config.webhookAllowPrivate);
-  const publish = new PublishService(repos, blobs, clock, urls, config, webhooks);
+  const notices = new BuildNoticeService(repos, signer, clock, config.publicUrl, options.mailer ?? null, options.onNoticeError);
+  // Publishing records its webhook event in the release's transaction and, once committed, the
+  // notices go out for the release it names.
+  const publishEvents: ReleaseEventSink = {
+    record: (tx, event, app, release) => webhooks.record(tx, event, app, release),
+    notify: (published) => {
+      webhooks.notify();
+      if (published) notices.published(published.app, published.release);
+    },
+  };
+  const publish = new PublishService(repos, blobs, clock, urls, config, publishEvents);
   const catalog = new CatalogService(repos, blobs, webhooks, clock);
   const install = new InstallService(repos, links, urls, counters);
   const redirects = new DownloadRedirects(config, blobs);
@@ -144,6 +159,7 @@ export async function createServices(
     counters,
     devices,
     webhooks,
+    notices,
     readiness: new ReadinessService(repos, blobs),
     gc: new BlobGc(repos, blobs, clock),
     status: serverStatus(config),

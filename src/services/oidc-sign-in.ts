@@ -79,7 +79,7 @@ export class OidcSignInService {
     const ticket = await this.repos.people.consumeTicket(hash(cookie), 'oidc', this.clock());
     if (!ticket?.data) throw failed('this sign-in was already used, has expired or was not started here');
     const attempt = JSON.parse(ticket.data) as Attempt;
-    const claims = await this.provider.finish(new URL(`${this.callbackUrl}?${callbackQuery}`), attempt, ['email', 'email_verified', 'name', this.settings.groupsClaim]);
+    const { claims, idToken } = await this.provider.finish(new URL(`${this.callbackUrl}?${callbackQuery}`), attempt, ['email', 'email_verified', 'name', this.settings.groupsClaim]);
     if (claims.email_verified === false) throw failed('the identity provider has not verified this account’s e-mail address');
     let email: string;
     try {
@@ -100,9 +100,23 @@ export class OidcSignInService {
       }
     }
     await this.repos.people.syncClaimMemberships(person.id, await this.#groupIds(claims[this.settings.groupsClaim]), now);
-    const session = await this.sessions.signInPerson(person.id); // refuses a disabled person
+    // The ID token stays with the session: signing out hands it back to the provider (logoutUrl).
+    const session = await this.sessions.signInPerson(person.id, idToken); // refuses a disabled person
     await this.repos.people.updatePerson(person.id, { lastSignInAt: now, ...(name && !person.name ? { name } : {}) });
     return { session, next: attempt.next };
+  }
+
+  /**
+   * After otaship's own session ended: the provider's logout URL for a session that single sign-on
+   * opened (its ID token), coming back to our sign-in page; null when the provider has none.
+   */
+  async logoutUrl(idToken: string): Promise<string | null> {
+    return this.provider.endSessionUrl(idToken, this.postLogoutUrl);
+  }
+
+  /** Register it at the provider as the client's post-logout redirect URI. */
+  get postLogoutUrl(): string {
+    return `${this.publicUrl}/sign-in`;
   }
 
   /** otaship group ids for the claim's values that the mapping names (groups are created as needed). */

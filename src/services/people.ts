@@ -26,6 +26,8 @@ export interface PersonView {
 export interface GroupView {
   id: string;
   name: string;
+  /** Members are mailed when a build of an app the group has a role on is published. */
+  notifyNewBuilds: boolean;
   members: Array<{ personId: string; email: string; via: 'admin' | 'claim' }>;
 }
 
@@ -141,6 +143,17 @@ export class PeopleService {
     return this.#groupView(await this.repos.people.createGroup({ name, createdAt: this.clock() }));
   }
 
+  /** Turns the group's "new build" notices on or off (they are sent only with a mail server). */
+  async updateGroup(principal: Principal, id: string, patch: { notifyNewBuilds?: unknown }): Promise<GroupView> {
+    authorize(principal, 'people:manage');
+    const group = await this.#group(id);
+    if (patch.notifyNewBuilds !== undefined) {
+      if (typeof patch.notifyNewBuilds !== 'boolean') throw new OtashipError('VALIDATION', 'notifyNewBuilds must be true or false');
+      await this.repos.people.setGroupNotices(group.id, patch.notifyNewBuilds);
+    }
+    return this.#groupView((await this.repos.people.getGroup(group.id)) ?? group);
+  }
+
   async removeGroup(principal: Principal, id: string): Promise<void> {
     authorize(principal, 'people:manage');
     if (!(isId(id) && (await this.repos.people.deleteGroup(id)))) throw notFound('group', id);
@@ -221,7 +234,7 @@ export class PeopleService {
 
   async #groupView(g: GroupRecord): Promise<GroupView> {
     const members = await this.repos.people.listMembers(g.id);
-    return { id: g.id, name: g.name, members: members.map((m) => ({ personId: m.person.id, email: m.person.email, via: m.via })) };
+    return { id: g.id, name: g.name, notifyNewBuilds: g.notifyNewBuilds, members: members.map((m) => ({ personId: m.person.id, email: m.person.email, via: m.via })) };
   }
 
   async #person(id: string): Promise<PersonRecord> {

@@ -55,7 +55,7 @@ export class SessionService {
   }
 
   /** A session for a person who proved who they are (single sign-on, e-mail link). */
-  async signInPerson(personId: string): Promise<Session> {
+  async signInPerson(personId: string, idToken: string | null = null): Promise<Session> {
     if (!this.people) throw new OtashipError('INTERNAL', 'people are not set up on this server');
     const principal = await this.people.principalFor(personId, 'session');
     const now = this.clock();
@@ -63,7 +63,7 @@ export class SessionService {
     const id = randomBytes(18).toString('base64url');
     const expiresAt = new Date(exp * 1000);
     await this.repos.sessions.deleteExpired(now).catch(() => undefined);
-    await this.repos.sessions.create({ idHash: idHash(id), subject: personTokenId(personId), personId, createdAt: now, expiresAt });
+    await this.repos.sessions.create({ idHash: idHash(id), subject: personTokenId(personId), personId, idToken, createdAt: now, expiresAt });
     const value = this.signer.sign({ sub: id, scope: 'session', exp });
     return { value, expiresAt, principal };
   }
@@ -82,10 +82,17 @@ export class SessionService {
     return this.tokens.principalForId(session.subject, 'session');
   }
 
-  /** Ends the session this cookie names, on every instance. A forged or unknown cookie ends nothing. */
-  async signOut(value: string): Promise<void> {
+  /**
+   * Ends the session this cookie names, on every instance. A forged or unknown cookie ends nothing.
+   * Returns what the session was (a person's, and the ID token of single sign-on) so the caller can
+   * also sign out at the identity provider; null when there was no live session.
+   */
+  async signOut(value: string): Promise<{ personId: string | null; idToken: string | null } | null> {
     const id = this.#verifiedId(value);
-    if (id !== null) await this.repos.sessions.delete(idHash(id));
+    if (id === null) return null;
+    const session = await this.repos.sessions.getLive(idHash(id), this.clock());
+    await this.repos.sessions.delete(idHash(id));
+    return session ? { personId: session.personId ?? null, idToken: session.idToken ?? null } : null;
   }
 
   /** The session id of an authentic, unexpired cookie value; null otherwise. */

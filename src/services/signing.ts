@@ -4,7 +4,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { OtashipError } from '../core/errors.js';
 
-export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-done' | 'app-release' | 'asset' | 'app-asset';
+export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-done' | 'app-release' | 'asset' | 'app-asset' | 'notice-opt-out';
 
 const SCOPES: readonly string[] = [
   'release',
@@ -16,6 +16,8 @@ const SCOPES: readonly string[] = [
   'app-release',
   'asset',
   'app-asset',
+  // The opt-out link in "new build" notices (services/build-notices.ts): its subject is a person id.
+  'notice-opt-out',
 ] satisfies TokenScope[];
 
 export interface SignedPayload {

@@ -34,8 +34,11 @@ export type ReleaseEvent = (typeof RELEASE_EVENTS)[number];
 /** What publishing and the catalogue call: record an event inside their transaction, then wake. */
 export interface ReleaseEventSink {
   record(tx: Pick<Repositories, 'webhooks'>, event: ReleaseEvent, app: AppRecord, release: ReleaseRecord): Promise<void>;
-  /** After the transaction committed: send now rather than at the next poll. */
-  notify(): void;
+  /**
+   * After the transaction committed: send now rather than at the next poll. Publishing names the
+   * release it committed (the "new build" notices go out for it: services/build-notices.ts).
+   */
+  notify(published?: { app: AppRecord; release: ReleaseRecord }): void;
 }
 
 export interface WebhookView {

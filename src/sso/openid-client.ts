@@ -65,13 +65,20 @@ export function openIdProvider(settings: OidcSettings): IdentityProvider {
           const info = await client.fetchUserInfo(c, tokens.access_token, claims.sub).catch(() => null);
           for (const k of wanted) if (claims[k] === undefined && info?.[k] !== undefined) claims[k] = info[k];
         }
-        return claims;
+        return { claims, idToken: tokens.id_token ?? null };
       } catch (err) {
         if (isOtashipError(err)) throw err;
         throw new OtashipError('UNAUTHENTICATED', `single sign-on failed: the identity provider's answer was refused (${describe(err)}). Start again from the sign-in page`, {
           cause: err,
         });
       }
+    },
+
+    async endSessionUrl(idToken, postLogoutRedirectUri) {
+      // Signing out of otaship must work while the provider is down: no provider logout then.
+      const c = await config().catch(() => null);
+      if (!c?.serverMetadata().end_session_endpoint) return null;
+      return client.buildEndSessionUrl(c, { id_token_hint: idToken, post_logout_redirect_uri: postLogoutRedirectUri }).href;
     },
   };
 }

@@ -102,6 +102,8 @@ const TABLE: Record<string, Row> = {
   'POST /auth/link': { rule: 'public' },
   'GET /auth/oidc/start': { rule: 'public' },
   'GET /auth/oidc/callback': { rule: 'public' },
+  'GET /notices/opt-out': { rule: 'public' }, // the signed link token decides (build-notices.test.ts)
+  'POST /notices/opt-out': { rule: 'public' },
   'OPTIONS /api/v1/uploads': { rule: 'public' }, // tus capability discovery carries no credentials
   'OPTIONS /api/v1/uploads/:id': { rule: 'public' },
 
@@ -170,6 +172,7 @@ const TABLE: Record<string, Row> = {
   'DELETE /api/v1/people/:id': { rule: ADMIN, request: async (c) => ({ method: 'DELETE', path: `/api/v1/people/${(await c.freshPerson()).id}` }) },
   'GET /api/v1/groups': { rule: ADMIN, request: () => ({ method: 'GET', path: '/api/v1/groups' }) },
   'POST /api/v1/groups': { rule: ADMIN, request: () => ({ method: 'POST', path: '/api/v1/groups', body: { name: `Group ${seq()}` } }) },
+  'PATCH /api/v1/groups/:id': { rule: ADMIN, request: async (c) => ({ method: 'PATCH', path: `/api/v1/groups/${await c.freshGroup()}`, body: { notifyNewBuilds: true } }) },
   'DELETE /api/v1/groups/:id': { rule: ADMIN, request: async (c) => ({ method: 'DELETE', path: `/api/v1/groups/${await c.freshGroup()}` }) },
   'PUT /api/v1/groups/:id/members/:personId': {
     rule: ADMIN,
@@ -201,6 +204,7 @@ const TABLE: Record<string, Row> = {
   'GET /admin/people': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/people' }) },
   'GET /admin/groups': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/groups' }) },
   'GET /my': { rule: page(SIGNED_IN), request: () => ({ method: 'GET', path: '/my' }) },
+  'GET /my/tokens': { rule: page(PEOPLE), request: () => ({ method: 'GET', path: '/my/tokens' }) },
 };
 
 const ADMIN_P: Principal = { tokenId: 'table-admin', name: 'table', admin: true, appId: null, via: 'bearer' };

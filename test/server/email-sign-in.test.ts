@@ -5,47 +5,26 @@
 // the invitation link to hand over.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter, once } from 'node:events';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { type ParsedMail } from 'mailparser';
 import { LINKS_PER_ADDRESS_PER_HOUR, LINKS_PER_CLIENT_PER_HOUR } from '../../src/services/email-sign-in.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
-const inbox: ParsedMail[] = [];
-const arrivals = new EventEmitter();
-let smtp: SMTPServer;
+let smtp: TestSmtp;
 let srv: TestServer;
 
 before(async () => {
-  smtp = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          inbox.push(mail);
-          arrivals.emit('mail', mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  const port = (smtp.server.address() as { port: number }).port;
-  srv = await startTestServer({ settings: { smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'otaship <otaship@example.com>' } });
+  smtp = await startSmtp();
+  srv = await startTestServer({ settings: { smtpUrl: smtp.url, mailFrom: 'otaship <otaship@example.com>' } });
 });
 
 after(async () => {
   await srv?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 /** The next mail to arrive (or one already waiting). */
-async function nextMail(): Promise<ParsedMail> {
-  const waiting = inbox.shift();
-  if (waiting) return waiting;
-  await once(arrivals, 'mail');
-  return inbox.shift()!;
-}
+const nextMail = (): Promise<ParsedMail> => smtp.nextMail();
 
 function linkIn(mail: ParsedMail): string {
   const m = /(https?:\/\/\S+\/auth\/link\?t=[A-Za-z0-9_-]+)/.exec(mail.text ?? '');

@@ -50,6 +50,7 @@ before(async () => {
         client_id: 'otaship',
         client_secret: 'a-client-secret-for-tests',
         redirect_uris: [`${srv.publicUrl}/auth/oidc/callback`],
+        post_logout_redirect_uris: [`${srv.publicUrl}/sign-in`],
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -124,6 +125,42 @@ test('sign-in: code + PKCE at a real provider, the person is created, the groups
   assert.equal(out.status, 303);
   const stale = await fetch(`${srv.baseUrl}/api/v1/me`, { headers: { cookie } });
   assert.equal(stale.status, 401);
+});
+
+/** The provider's first page when a sign-in starts: its login form, unless it still knows the browser. */
+async function providerAsksForCredentials(browser: CookieBrowser): Promise<boolean> {
+  const hop = await browser.follow(`${srv.baseUrl}/auth/oidc/start?next=%2Fmy`, (next) => next.startsWith(`${srv.publicUrl}/auth/oidc/callback`));
+  return /name="prompt" value="login"/.test(hop.body);
+}
+
+test('sign-out after single sign-on ends the session at the provider too (RP-initiated logout)', async () => {
+  const browser = new CookieBrowser();
+  assert.equal((await browser.request(await toCallback(browser, 'bob'))).status, 303);
+  const cookie = browser.cookieHeader(srv.baseUrl);
+  assert.equal((await me(browser)).status, 200);
+  // Signed in at the provider: a second sign-in would not ask for credentials.
+  const probe = new CookieBrowser();
+  for (const [host, jar] of browser.jar) if (host === new URL(issuer).host) probe.jar.set(host, new Map(jar));
+  assert.equal(await providerAsksForCredentials(probe), false, 'the provider remembers the browser before sign-out');
+
+  const out = await browser.request(`${srv.baseUrl}/admin/logout`, { method: 'POST' });
+  assert.equal(out.status, 303);
+  const endSession = new URL(out.location!);
+  assert.equal(endSession.origin, issuer, 'sent to the provider to sign out there');
+  assert.ok(endSession.searchParams.get('id_token_hint'), 'with the ID token as a hint');
+  assert.equal(endSession.searchParams.get('post_logout_redirect_uri'), `${srv.publicUrl}/sign-in`);
+  // The old otaship cookie is refused at once.
+  assert.equal((await fetch(`${srv.baseUrl}/api/v1/me`, { headers: { cookie } })).status, 401);
+
+  // The provider asks to confirm (its own page); yes: it ends its session and sends the browser back.
+  const confirm = await browser.follow(endSession.href);
+  const action = /<form[^>]*id="op.logoutForm"[^>]*action="([^"]+)"|<form[^>]*action="([^"]+)"[^>]*id="op.logoutForm"/.exec(confirm.body);
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1];
+  assert.ok(action && xsrf, `the provider's logout page: ${confirm.body.slice(0, 300)}`);
+  const back = await browser.follow(new URL(action[1] ?? action[2]!, confirm.url).href, (next) => next.startsWith(srv.publicUrl), { form: { xsrf, logout: 'yes' } });
+  assert.equal(back.location, `${srv.publicUrl}/sign-in`);
+  // The provider forgot the browser: signing in again asks for credentials.
+  assert.equal(await providerAsksForCredentials(browser), true);
 });
 
 test('a replayed callback (same URL, same browser) is refused and gives no session', async () => {

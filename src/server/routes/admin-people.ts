@@ -57,7 +57,7 @@ export async function adminPeopleRoutes(app: FastifyInstance, { services, config
     if (!principal) return reply;
     const groups = await people.listGroups(principal); // FORBIDDEN unless an instance admin
     const list = await people.list(principal);
-    return send(reply, String(renderGroupsPage({ user: userOf(principal), groups, people: list.map((p) => ({ id: p.id, email: p.email })) })));
+    return send(reply, String(renderGroupsPage({ user: userOf(principal), groups, people: list.map((p) => ({ id: p.id, email: p.email })), mailConfigured: services.notices.enabled })));
   });
 
   app.get<{ Params: { appId: string } }>('/admin/apps/:appId/access', { schema: S.accessPage }, async (request, reply) => {

@@ -132,12 +132,14 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
 
   // Sign-out ends the session on the server (every instance), not only in this browser; the token
   // itself stays valid (revoke it on the Tokens page). Forged cross-site it can only sign the
-  // visitor out, so it takes no CSRF check.
+  // visitor out, so it takes no CSRF check. A person who came through single sign-on is then sent
+  // to the identity provider's logout (when it has one), which sends them back to the sign-in page.
   const logout = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const cookie = request.cookies?.[SESSION_COOKIE];
-    if (cookie) await services.sessions.signOut(cookie);
+    const ended = cookie ? await services.sessions.signOut(cookie) : null;
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.redirect('/admin/login', 303);
+    const atProvider = ended?.idToken && services.sso ? await services.sso.logoutUrl(ended.idToken) : null;
+    return reply.header('Cache-Control', 'no-store').redirect(atProvider ?? (ended?.personId ? '/sign-in' : '/admin/login'), 303);
   };
   app.post('/admin/logout', { schema: S.logout }, logout);
   app.get('/admin/logout', { schema: S.logout }, logout);

@@ -1,27 +1,38 @@
-// GET /my — a signed-in person's apps and builds (web/pages/my-apps.ts), newest first. What they
-// see comes from the catalog, authorised per app (services/authz.ts).
+// GET /my — a signed-in person's apps and builds (web/pages/my-apps.ts), newest first — and GET
+// /my/tokens, their own API tokens (web/pages/my-tokens.ts). What they see comes from the catalog,
+// authorised per app, and the token service (services/authz.ts decides both).
 // Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOtashipError } from '../../core/errors.js';
 import { roleOn } from '../../services/authz.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderMyAppsPage, type MyAppView } from '../../web/pages/my-apps.js';
+import { renderMyTokensPage } from '../../web/pages/my-tokens.js';
 import { authenticate } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
-import { myApps } from '../schemas/sign-in.js';
+import { myApps, myTokens } from '../schemas/sign-in.js';
+import type { Principal } from '../../services/principal.js';
 
 /** Builds listed per app: the newest few; older ones stay in the app's history in the admin. */
 const BUILDS_PER_APP = 5;
 
 export async function myAppsRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  app.get('/my', { schema: myApps }, async (request, reply) => {
-    let principal;
+  /** The signed-in principal, or null after sending the browser to sign in (and back here). */
+  const signedIn = async (request: FastifyRequest, reply: FastifyReply, back: string): Promise<Principal | null> => {
     try {
-      principal = await authenticate(request, services);
+      return await authenticate(request, services);
     } catch (err) {
-      if (isOtashipError(err) && err.code === 'UNAUTHENTICATED') return reply.redirect('/sign-in?next=%2Fmy', 303);
+      if (isOtashipError(err) && err.code === 'UNAUTHENTICATED') {
+        await reply.redirect(`/sign-in?next=${encodeURIComponent(back)}`, 303);
+        return null;
+      }
       throw err;
     }
+  };
+
+  app.get('/my', { schema: myApps }, async (request, reply) => {
+    const principal = await signedIn(request, reply, '/my');
+    if (!principal) return reply;
     const apps = await services.catalog.listApps(principal);
     const views: MyAppView[] = await Promise.all(
       apps.map(async (a) => {
@@ -46,6 +57,21 @@ export async function myAppsRoutes(app: FastifyInstance, { services }: ServerDep
     views.sort((x, y) => newest(y) - newest(x));
     const adminLink = principal.admin || views.some((v) => v.role !== 'tester');
     const html = renderMyAppsPage({ who: principal.person?.email ?? principal.name, adminLink, apps: views });
+    return reply.code(200).headers(PAGE_HEADERS).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(String(html));
+  });
+
+  // The person's own API tokens (listPersonal refuses admin and service tokens: they are no person).
+  app.get('/my/tokens', { schema: myTokens }, async (request, reply) => {
+    const principal = await signedIn(request, reply, '/my/tokens');
+    if (!principal) return reply;
+    const tokens = await services.tokens.listPersonal(principal);
+    const date = (v: string | null) => (v ? new Date(v) : null);
+    const html = renderMyTokensPage({
+      who: principal.person?.email ?? principal.name,
+      adminLink: principal.admin || [...(principal.person?.roles.values() ?? [])].some((r) => r !== 'tester'),
+      tokens: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: new Date(t.createdAt), lastUsedAt: date(t.lastUsedAt), expiresAt: date(t.expiresAt), revokedAt: date(t.revokedAt) })),
+      now: services.clock(),
+    });
     return reply.code(200).headers(PAGE_HEADERS).header('Cache-Control', 'no-store').type('text/html; charset=utf-8').send(String(html));
   });
 }

@@ -1,5 +1,5 @@
-// People's sign-in: the sign-in page, e-mail links (ask, confirm, use) and single sign-on (start at
-// the identity provider, come back). The services decide; this plugin parses, sets cookies, redirects.
+// People's sign-in: the sign-in page, e-mail links (ask, confirm, use), single sign-on (start at
+// the identity provider, come back), and the opt-out link of "new build" mails. The services decide; this plugin parses, sets cookies, redirects.
 // Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isOtashipError } from '../../core/errors.js';
@@ -7,7 +7,8 @@ import { EMAIL_LINK_PATH } from '../../services/email-sign-in.js';
 import { OIDC_CALLBACK_PATH, OIDC_COOKIE, OIDC_START_PATH } from '../../services/oidc-sign-in.js';
 import { SESSION_COOKIE } from '../../services/sessions.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
-import { renderLinkPage, renderSignInPage, type SignInPageView } from '../../web/pages/sign-in.js';
+import { renderLinkPage, renderNoticesPage, renderSignInPage, type SignInPageView } from '../../web/pages/sign-in.js';
+import { NOTICE_OPT_OUT_PATH } from '../../services/build-notices.js';
 import { checkFormOrigin, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import * as S from '../schemas/sign-in.js';
@@ -71,6 +72,22 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
     const session = await throttled(request, services, () => signIn.redeem(t));
     reply.setCookie(SESSION_COOKIE, session.value, services.sessions.cookieOptions(session.expiresAt));
     return reply.header('Cache-Control', 'no-store').redirect(session.principal.admin ? '/admin' : '/my', 303);
+  });
+
+  // A "new build" mail's opt-out link: the page says whose mails it stops; its button does it.
+  const noticesAction = (t: string) => `${NOTICE_OPT_OUT_PATH}?t=${encodeURIComponent(t)}`;
+  app.get<{ Querystring: { t?: string } }>(NOTICE_OPT_OUT_PATH, { schema: S.noticesPage }, async (request, reply) => {
+    const t = typeof request.query.t === 'string' ? request.query.t : '';
+    const state = await services.notices.optOutState(t);
+    return sendPage(reply, String(renderNoticesPage({ action: noticesAction(t), ...state, changed: false })));
+  });
+
+  app.post<{ Querystring: { t?: string }; Body: { notices?: string } }>(NOTICE_OPT_OUT_PATH, { schema: S.noticesChange }, async (request, reply) => {
+    checkFormOrigin(request, config.publicUrl);
+    const t = typeof request.query.t === 'string' ? request.query.t : '';
+    const body = (request.body ?? {}) as { notices?: string };
+    const state = await services.notices.setOptOut(t, body.notices !== 'on');
+    return sendPage(reply, String(renderNoticesPage({ action: noticesAction(t), ...state, changed: true })));
   });
 
   if (!sso) return;

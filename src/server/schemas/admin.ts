@@ -37,7 +37,7 @@ export const logout = {
   summary: 'Sign out (ends the session on the server)',
   tags: [TAG.admin],
   security: PUBLIC,
-  response: { 303: redirect('To the sign-in page'), ...errors() },
+  response: { 303: redirect("To the sign-in page, or first to the identity provider's logout after single sign-on"), ...errors() },
 };
 
 /** An admin HTML page: needs a session, else redirects to sign in. */

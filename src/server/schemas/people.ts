@@ -38,6 +38,7 @@ export const Person = obj(personFields);
 export const Group = obj({
   id: str(),
   name: str(),
+  notifyNewBuilds: bool('Members are mailed when a build of an app the group has a role on is published (needs OTASHIP_SMTP_URL)'),
   members: arrayOf(
     obj({
       personId: str(),
@@ -101,6 +102,12 @@ export const listGroups = api('List groups and their members', {
 export const createGroup = api('Create a group', {
   body: jsonBody({ name: str('The group name') }, ['name']),
   response: { 201: json(Group, 'Created'), ...errors(400, 401, 403, 409, 429) },
+});
+
+export const updateGroup = api('Turn a group\'s "new build" mails on or off', {
+  params: idParams('id'),
+  body: jsonBody({ notifyNewBuilds: bool('Mail members when a build of an app the group has a role on is published') }),
+  response: { 200: json(Group, 'The group'), ...errors(400, 401, 403, 404, 429) },
 });
 
 export const removeGroup = api('Delete a group (its members lose the roles it gave them)', {

@@ -65,8 +65,32 @@ export const ssoCallback = {
   response: { 303: redirect('Signed in: to `next`'), ...pageErrors(400, 401, 403, 429) },
 };
 
+export const noticesPage = {
+  summary: 'The opt-out link of a "new build" mail: a page whose button stops (or restarts) them',
+  tags: [TAG.signIn],
+  security: PUBLIC,
+  querystring: query({ t: 'The signed link token' }),
+  response: { 200: html('The page'), ...pageErrors(400, 403, 404, 429) },
+};
+
+export const noticesChange = {
+  summary: 'Stop or restart "new build" mails for the person the link was mailed to',
+  tags: [TAG.signIn],
+  security: PUBLIC,
+  querystring: query({ t: 'The signed link token' }),
+  body: form({ notices: { type: 'string', description: '`off` stops the mails, `on` sends them again' } }),
+  response: { 200: html('The page, saying what is now the case'), ...pageErrors(400, 403, 404, 413, 429) },
+};
+
 export const myApps = {
   summary: "My apps: a person's apps and their newest builds",
+  tags: [TAG.signIn],
+  security: SESSION_AUTH,
+  response: { 200: html('The page'), 303: redirect('No session: to the sign-in page'), ...pageErrors(400, 403, 429) },
+};
+
+export const myTokens = {
+  summary: "A person's own API tokens: list, create (the secret shown once), revoke",
   tags: [TAG.signIn],
   security: SESSION_AUTH,
   response: { 200: html('The page'), 303: redirect('No session: to the sign-in page'), ...pageErrors(400, 403, 429) },

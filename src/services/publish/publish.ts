@@ -307,7 +307,7 @@ export class PublishService {
       if (!(isOtashipError(err) && err.code === 'CONFLICT')) throw err;
       recorded = await attempt();
     }
-    this.events?.notify();
+    this.events?.notify(recorded);
     return recorded;
   }
 }

@@ -15,8 +15,10 @@ export interface PeoplePageView {
 
 export interface GroupsPageView {
   user: AdminUser;
-  groups: Array<{ id: string; name: string; members: Array<{ personId: string; email: string; via: 'admin' | 'claim' }> }>;
+  groups: Array<{ id: string; name: string; notifyNewBuilds: boolean; members: Array<{ personId: string; email: string; via: 'admin' | 'claim' }> }>;
   people: Array<{ id: string; email: string }>;
+  /** Without a mail server the "new build" switch is kept but says that nothing is sent. */
+  mailConfigured: boolean;
 }
 
 export interface AccessPageView {
@@ -81,6 +83,9 @@ export function renderGroupsPage(view: GroupsPageView): SafeHtml {
     <select id="add-${g.id}" name="personId">${view.people.map((p) => html`<option value="${p.id}">${p.email}</option>`)}</select>
     <button class="button button-small" type="submit">Add to group</button>
   </form>
+  <p class="small notices" data-notices="${g.notifyNewBuilds ? 'on' : 'off'}">New build mails to members: <strong>${g.notifyNewBuilds ? 'on' : 'off'}</strong>
+    <button type="button" class="button button-small" data-api="/api/v1/groups/${g.id}" data-method="PATCH" data-body="${JSON.stringify({ notifyNewBuilds: !g.notifyNewBuilds })}">${g.notifyNewBuilds ? 'Turn off' : 'Turn on'}</button>
+    ${view.mailConfigured ? '' : html`<br><span class="muted">This server sends no e-mail (OTASHIP_SMTP_URL is not set): no mails go out until it does.</span>`}</p>
   <button type="button" class="button button-small button-danger" data-api="/api/v1/groups/${g.id}" data-method="DELETE" data-confirm="Delete the group ${g.name}? Its members lose the roles it gave them.">Delete group</button>
 </section>`,
   );

@@ -7,7 +7,8 @@ import { actionsCell, labelledCell } from './admin-table.js';
 import { cliSnippetsSection } from '../cli-snippets.js';
 import type { AdminTokenView, AdminTokensPageView } from '../view-models.js';
 
-function status(t: AdminTokenView, now: Date): SafeHtml {
+/** A token's state as a badge (the admin's tokens and a person's own). */
+export function tokenStatus(t: Pick<AdminTokenView, 'revokedAt' | 'expiresAt'>, now: Date): SafeHtml {
   if (t.revokedAt) return html`<span class="badge badge-bad">revoked ${formatDate(t.revokedAt)}</span>`;
   if (t.expiresAt && t.expiresAt.getTime() <= now.getTime()) return html`<span class="badge badge-bad">expired</span>`;
   return html`<span class="badge badge-ok">active</span>`;
@@ -21,7 +22,7 @@ export function renderAdminTokensPage(view: AdminTokensPageView): SafeHtml {
   ${labelledCell('Created', formatDate(t.createdAt))}
   ${labelledCell('Last used', t.lastUsedAt ? formatDate(t.lastUsedAt) : html`<span class="muted">never</span>`)}
   ${labelledCell('Expires', t.expiresAt ? formatDate(t.expiresAt) : html`<span class="muted">never</span>`)}
-  ${labelledCell('Status', status(t, view.now))}
+  ${labelledCell('Status', tokenStatus(t, view.now))}
   ${actionsCell(t.revokedAt ? '' : html`<button type="button" class="button button-small button-danger" data-action="revoke-token" data-label="${t.name}">Revoke</button>`)}
 </tr>`,
   );

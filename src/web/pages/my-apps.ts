@@ -32,7 +32,7 @@ export interface MyAppsPageView {
 
 export function renderMyAppsPage(view: MyAppsPageView): SafeHtml {
   const apps = view.apps.map(
-    (a) => html`<section class="card my-app" data-app-id="${a.id}">
+    (a) => html`<section class="card my-app" id="app-${a.id}" data-app-id="${a.id}">
   <h2>${a.name} <span class="muted small">${a.platform === 'ios' ? 'iOS' : 'Android'} · ${a.role}</span></h2>
   ${a.role === 'manager' ? html`<p class="small"><a href="/admin/apps/${a.id}/access">Testers and roles</a></p>` : ''}
   ${a.builds.length === 0 ? html`<p class="muted">No builds yet.</p>` : ''}
@@ -47,22 +47,35 @@ export function renderMyAppsPage(view: MyAppsPageView): SafeHtml {
   </ol>
 </section>`,
   );
+  return myLayout({
+    title: 'My apps',
+    who: view.who,
+    adminLink: view.adminLink,
+    current: 'apps',
+    body: html`<h1>My apps</h1>
+${view.apps.length === 0 ? html`<p class="muted">No app has been shared with you yet. Ask a manager of the app to add you as a tester.</p>` : apps}`,
+  });
+}
+
+/** The frame of a signed-in person's own pages (My apps, Tokens): top bar, navigation, sign-out. */
+export function myLayout(view: { title: string; who: string; adminLink: boolean; current: 'apps' | 'tokens'; body: SafeHtml; scripts?: string[] }): SafeHtml {
+  const here = (page: 'apps' | 'tokens') => (view.current === page ? html` aria-current="page"` : '');
   return layout({
-    title: 'My apps · otaship',
+    title: `${view.title} · otaship`,
     styles: ['base.css', 'admin.css'],
     bodyClass: 'admin',
     noindex: true,
+    ...(view.scripts ? { scripts: view.scripts } : {}),
     body: html`<header class="topbar">
   <a class="brand" href="/my">otaship</a>
-  <nav><a href="/my" aria-current="page">My apps</a>${view.adminLink ? html`<a href="/admin">Admin</a>` : ''}</nav>
+  <nav><a href="/my"${here('apps')}>My apps</a><a href="/my/tokens"${here('tokens')}>Tokens</a>${view.adminLink ? html`<a href="/admin">Admin</a>` : ''}</nav>
   <form class="signout" method="post" action="/admin/logout">
     <span class="muted who">${view.who}</span>
     <button type="submit" class="button button-small" id="signout">Sign out</button>
   </form>
 </header>
 <main class="page admin-page" id="main">
-<h1>My apps</h1>
-${view.apps.length === 0 ? html`<p class="muted">No app has been shared with you yet. Ask a manager of the app to add you as a tester.</p>` : apps}
+${view.body}
 </main>`,
   });
 }

@@ -68,3 +68,22 @@ export function renderLinkPage(view: { action: string }): SafeHtml {
 </form>`,
   );
 }
+
+/**
+ * The opt-out link of a "new build" mail: says whose notices it is about and asks (a button posts
+ * the choice back; opening the link changes nothing, as mail scanners open links too).
+ */
+export function renderNoticesPage(view: { action: string; email: string; off: boolean; changed: boolean }): SafeHtml {
+  const state = view.off ? 'No new build mails are sent to' : 'New build mails are sent to';
+  return page(
+    'New build mails',
+    html`<form class="card login-form" method="post" action="${view.action}">
+  <h2>New build mails</h2>
+  ${view.changed ? html`<div class="notice" role="status">Saved.</div>` : ''}
+  <p id="notices-state">${state} ${view.email}.</p>
+  <input type="hidden" name="notices" value="${view.off ? 'on' : 'off'}">
+  <button class="button button-primary" type="submit" id="notices-toggle">${view.off ? 'Send them again' : 'Stop these mails'}</button>
+  <p class="muted small">Your apps and builds stay on <a href="/my">My apps</a> either way.</p>
+</form>`,
+  );
+}

@@ -44,6 +44,11 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
     return reply.code(201).send(await people.createGroup(principal, body.name));
   });
 
+  app.patch<{ Params: { id: string } }>('/api/v1/groups/:id', { schema: S.updateGroup, preValidation: allowedFirst(services, 'people:manage') }, async (request) => {
+    const principal = await authenticate(request, services);
+    return people.updateGroup(principal, request.params.id, jsonObject(request.body, ['notifyNewBuilds']));
+  });
+
   app.delete<{ Params: { id: string } }>('/api/v1/groups/:id', { schema: S.removeGroup }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await people.removeGroup(principal, request.params.id);
