@@ -108,6 +108,35 @@ for (const backend of backends) {
       assert.equal(await repos.sessions.getLive('sess-dee', at), null);
       assert.equal(await repos.tokens.get(tok.id), null);
     });
+
+    test('notice recipients: notified groups with a role on the app, each person once, not disabled or opted out (0014)', async () => {
+      const app = await repos.apps.create({ platform: 'ios', bundleId: `com.example.notices${backend.name}`, name: 'Notices', isPublic: false });
+      const [eve, fay, gus, hal] = await Promise.all(
+        ['eve', 'fay', 'gus', 'hal'].map((n) => repos.people.createPerson({ email: `${n}@notices.example`, name: n, admin: false, createdAt: at })),
+      );
+      const [qa, beta, mute] = await Promise.all(['N-QA', 'N-Beta', 'N-Mute'].map((name) => repos.people.createGroup({ name, createdAt: at })));
+      assert.equal(qa!.notifyNewBuilds, false, 'off until switched on');
+      for (const [g, people] of [[qa!, [eve!, fay!, gus!]], [beta!, [eve!]], [mute!, [hal!]]] as const) {
+        for (const p of people) await repos.people.addMember(g.id, p.id, 'admin', at);
+        await repos.people.setGrant(app.id, { groupId: g.id }, 'tester', at);
+      }
+      assert.equal(await repos.people.setGroupNotices(qa!.id, true), true);
+      assert.equal(await repos.people.setGroupNotices(beta!.id, true), true);
+      assert.equal((await repos.people.getGroup(qa!.id))?.notifyNewBuilds, true);
+      await repos.people.updatePerson(gus!.id, { disabledAt: at });
+      assert.deepEqual((await repos.people.noticeRecipients(app.id)).map((p) => p.email), ['eve@notices.example', 'fay@notices.example']);
+      await repos.people.setNoticesOff(fay!.id, at);
+      assert.equal(await repos.people.noticesOff(fay!.id), true);
+      assert.deepEqual((await repos.people.noticeRecipients(app.id)).map((p) => p.email), ['eve@notices.example']);
+      await repos.people.setNoticesOff(fay!.id, null);
+      assert.equal(await repos.people.noticesOff(fay!.id), false);
+    });
+
+    test('a session keeps the ID token of single sign-on (0014)', async () => {
+      const ida = await repos.people.createPerson({ email: 'ida@example.com', name: 'Ida', admin: false, createdAt: at });
+      await repos.sessions.create({ idHash: 'sess-ida', subject: `person.${ida.id}`, personId: ida.id, idToken: 'eyJ.id.token', createdAt: at, expiresAt: new Date(at.getTime() + 3600_000) });
+      assert.equal((await repos.sessions.getLive('sess-ida', at))?.idToken, 'eyJ.id.token');
+    });
   });
 }
 
