@@ -7,7 +7,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { once } from 'node:events';
 import { type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
@@ -107,6 +109,14 @@ test('a published build is mailed once to each member of the notified groups; li
   const page = await fetch(optOut);
   assert.equal(page.status, 200);
   assert.match(await page.text(), /New build mails are sent to tess@example\.org/);
+  // Another site cannot post the form for them (the page's button posts from our own origin).
+  const forged = await fetch(optOut, {
+    method: 'POST',
+    headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'notices=off',
+  });
+  assert.equal(forged.status, 403);
+  assert.equal(await people.noticesOff(tess!.id), false);
   const stop = await fetch(optOut, {
     method: 'POST',
     headers: { origin: srv.publicUrl, 'content-type': 'application/x-www-form-urlencoded' },
@@ -148,6 +158,44 @@ test('a mail server that is down fails no publish', async () => {
     await down.services.notices.settled();
   } finally {
     await down.stop();
+  }
+});
+
+// A publish that waited for its mails would never answer here: the timeout turns that deadlock into
+// a failure (it measures nothing; every step waits for an event).
+test('the publish answers while the mail server is still holding the notice', { timeout: 120_000 }, async () => {
+  // A mail server that takes the message but does not answer until the test lets it.
+  const held: Array<() => void> = [];
+  const slow = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onData(stream, _session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        held.push(() => callback());
+        slow.emit('held');
+      });
+    },
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', () => resolve()));
+  const port = (slow.server.address() as { port: number }).port;
+  const server = await startTestServer({ settings: { smtpUrl: `smtp://127.0.0.1:${port}` } });
+  try {
+    const { appId } = await publish(server, 'first');
+    const repos = server.services.repos.people;
+    const person = await repos.createPerson({ email: 'pat@example.org', name: '', admin: false, createdAt: new Date() });
+    const g = await repos.createGroup({ name: 'QA', createdAt: new Date() });
+    await repos.addMember(g.id, person.id, 'admin', new Date());
+    await repos.setGrant(appId, { groupId: g.id }, 'tester', new Date());
+    await repos.setGroupNotices(g.id, true);
+    const arrived = once(slow, 'held');
+    await publish(server, 'second'); // answered 201 …
+    await arrived; // … and the notice is still waiting for the mail server's answer.
+    assert.equal(held.length, 1);
+    for (const release of held) release();
+    await server.services.notices.settled();
+  } finally {
+    await server.stop();
+    await new Promise<void>((resolve) => slow.close(() => resolve()));
   }
 });
 
