@@ -65,6 +65,32 @@ describe('admin sessions end on the server', () => {
     assert.equal((await fetch(`${srv.baseUrl}/api/v1/apps`, { headers: { cookie } })).status, 401);
     assert.equal((await fetch(`${srv.baseUrl}/api/v1/apps`, { headers: { cookie: again } })).status, 200, 'other sessions live on');
   });
+  test('sign-out is a POST from our own pages: a cross-site form or a plain link ends no session', async () => {
+    const created = await fetch(`${srv.baseUrl}/api/v1/tokens`, {
+      method: 'POST',
+      headers: srv.auth({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ name: 'web admin 3', admin: true }),
+    });
+    const { token } = (await created.json()) as { token: string };
+    const cookie = cookieOf(await signIn(srv, token));
+    const forged = await fetch(`${srv.baseUrl}/admin/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: 'https://evil.example' },
+      redirect: 'manual',
+    });
+    assert.equal(forged.status, 403);
+    const linked = await fetch(`${srv.baseUrl}/admin/logout`, { headers: { cookie }, redirect: 'manual' });
+    assert.equal(linked.status, 200);
+    assert.match(await linked.text(), /<form method="post" action="\/admin\/logout">/);
+    assert.equal((await fetch(`${srv.baseUrl}/api/v1/apps`, { headers: { cookie } })).status, 200, 'the session lives on');
+    const ours = await fetch(`${srv.baseUrl}/admin/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: new URL(srv.baseUrl).origin },
+      redirect: 'manual',
+    });
+    assert.equal(ours.status, 303);
+    assert.equal((await fetch(`${srv.baseUrl}/api/v1/apps`, { headers: { cookie } })).status, 401);
+  });
 });
 
 describe('the sign-in form refuses other sites (login CSRF)', () => {

@@ -16,6 +16,7 @@ import { renderAdminWebhooksPage } from '../../web/pages/admin-webhooks.js';
 import { isEmptyQuery, matchesApp, matchesRelease, parseAppQuery, parseReleaseQuery } from '../../services/catalog-search.js';
 import { RELEASE_EVENTS } from '../../services/webhooks.js';
 import { renderLoginPage } from '../../web/pages/admin-login.js';
+import { renderSignOutPage } from '../../web/pages/sign-out.js';
 import { renderAdminAppPage, renderAdminAppsPage } from '../../web/pages/admin-apps.js';
 import { renderAdminTokensPage } from '../../web/pages/admin-tokens.js';
 import { renderAdminDevicesPage } from '../../web/pages/admin-devices.js';
@@ -131,18 +132,19 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
   });
 
   // Sign-out ends the session on the server (every instance), not only in this browser; the token
-  // itself stays valid (revoke it on the Tokens page). Forged cross-site it can only sign the
-  // visitor out, so it takes no CSRF check. A person who came through single sign-on is then sent
-  // to the identity provider's logout (when it has one), which sends them back to the sign-in page.
-  const logout = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  // itself stays valid (revoke it on the Tokens page). A person who came through single sign-on is
+  // then sent to the identity provider's logout (when it has one), which sends them back to the
+  // sign-in page. Only a POST from our own pages does it: a cross-site form, link or image would
+  // otherwise sign visitors out here and at their company's identity provider.
+  app.post('/admin/logout', { schema: S.logout }, async (request, reply) => {
+    checkFormOrigin(request, config.publicUrl);
     const cookie = request.cookies?.[SESSION_COOKIE];
     const ended = cookie ? await services.sessions.signOut(cookie) : null;
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     const atProvider = ended?.idToken && services.sso ? await services.sso.logoutUrl(ended.idToken) : null;
     return reply.header('Cache-Control', 'no-store').redirect(atProvider ?? (ended?.personId ? '/sign-in' : '/admin/login'), 303);
-  };
-  app.post('/admin/logout', { schema: S.logout }, logout);
-  app.get('/admin/logout', { schema: S.logout }, logout);
+  });
+  app.get('/admin/logout', { schema: S.logoutPage }, async (_request, reply) => sendPage(reply, String(renderSignOutPage())));
 
   app.get<{ Querystring: { q?: string; platform?: string } }>('/admin', { schema: S.appsPage }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);

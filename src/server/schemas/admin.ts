@@ -37,7 +37,18 @@ export const logout = {
   summary: 'Sign out (ends the session on the server)',
   tags: [TAG.admin],
   security: PUBLIC,
-  response: { 303: redirect("To the sign-in page, or first to the identity provider's logout after single sign-on"), ...errors() },
+  response: {
+    303: redirect("To the sign-in page, or first to the identity provider's logout after single sign-on"),
+    ...pageErrors(403),
+    ...errors(),
+  },
+};
+
+export const logoutPage = {
+  summary: 'The sign-out page: a button that signs out (a link alone never does)',
+  tags: [TAG.admin],
+  security: PUBLIC,
+  response: { 200: html('A page with the sign-out button'), ...errors() },
 };
 
 /** An admin HTML page: needs a session, else redirects to sign in. */
