@@ -4,7 +4,18 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { OtashipError } from '../core/errors.js';
 
-export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-done' | 'app-release' | 'asset' | 'app-asset';
+export type TokenScope =
+  | 'release'
+  | 'app'
+  | 'session'
+  | 'udid-nonce'
+  | 'udid-done'
+  | 'app-release'
+  | 'asset'
+  | 'app-asset'
+  // A signed-in person's install links (see link-tokens.ts and person-links.ts).
+  | 'person'
+  | 'person-asset';
 
 const SCOPES: readonly string[] = [
   'release',
@@ -16,6 +27,9 @@ const SCOPES: readonly string[] = [
   'app-release',
   'asset',
   'app-asset',
+  // A signed-in person's manifest, package and icon links, and the package links a manifest names.
+  'person',
+  'person-asset',
 ] satisfies TokenScope[];
 
 export interface SignedPayload {

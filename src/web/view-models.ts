@@ -260,7 +260,7 @@ export interface UdidDonePageView {
  * The admin page's device row: the stored record, whether an admin reviewed it, and what a later
  * anonymous registration of the same UDID reported (applied only when the admin accepts it).
  */
-export type AdminDeviceView = Omit<DeviceRecord, 'reviewedAt' | 'claim'> & {
+export type AdminDeviceView = Omit<DeviceRecord, 'reviewedAt' | 'claim' | 'personId'> & {
   reviewed: boolean;
   pendingClaim: { product: string; version: string; serial: string | null; deviceName: string | null; at: Date } | null;
 };
