@@ -121,6 +121,10 @@ export interface AppActions {
   deleteRelease: boolean;
   check: boolean;
   access: boolean;
+  /** Who installed which build (per-person counts). */
+  installs: boolean;
+  /** The testers' devices missing from the latest build. */
+  devices: boolean;
 }
 
 export function appActions(principal: Principal, appId: string): AppActions {
@@ -134,6 +138,8 @@ export function appActions(principal: Principal, appId: string): AppActions {
     deleteRelease: may('release:delete'),
     check: may('release:check'),
     access: may('access:manage'),
+    installs: may('release:installs'),
+    devices: may('app:devices'),
   };
 }
 
