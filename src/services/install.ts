@@ -136,6 +136,7 @@ export class InstallService {
   async manifest(releaseId: string, token: string | undefined, count = true): Promise<string> {
     const { app, release } = await this.#find(releaseId);
     const grant = this.tokens.checkAssets(release, app, token);
+    const personId = await this.personLinks.holder(grant, release, app);
     if (app.platform !== 'ios' || release.info.kind !== 'ipa') {
       throw new OtashipError('NOT_FOUND', `release ${release.id} is an Android build: it installs by direct download, not a manifest`);
     }
@@ -146,7 +147,6 @@ export class InstallService {
           'the server administrator must set OTASHIP_PUBLIC_URL to an https origin (or run with --tls self-signed)',
       );
     }
-    const personId = await this.personLinks.holder(grant, release, app);
     const assets = this.urls.manifestAssets(release, app, grant);
     const memo = this.#manifests.get(release);
     // Same record objects and the same package URL (which carries the token) → the same manifest.
