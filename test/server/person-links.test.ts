@@ -125,6 +125,10 @@ for (const backend of backends) {
         await ok(api(a, 'PUT', `/api/v1/apps/${appId}/grants`, { groupId: group.id, role: 'tester' }));
         const cookie = `${SESSION_COOKIE}=${(await a.services.sessions.signInPerson(tess.id)).value}`;
 
+        // Signed in without a role on the app: the private build stays closed, no links are minted.
+        const otto = await a.services.repos.people.createPerson({ email: 'otto@example.org', name: '', admin: false, createdAt: new Date() });
+        const ottoCookie = `${SESSION_COOKIE}=${(await a.services.sessions.signInPerson(otto.id)).value}`;
+        assert.equal((await fetch(`${a.baseUrl}/i/${releaseId}`, { headers: { cookie: ottoCookie } })).status, 403);
         // The private build's page opens with the session alone; its manifest link names the tester.
         assert.equal((await fetch(`${a.baseUrl}/i/${releaseId}`)).status, 403, "no session, no token: refused");
         const manifestUrl = await manifestLinkFromPage(a, cookie, releaseId);

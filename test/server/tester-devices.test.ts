@@ -31,13 +31,19 @@ const TESS_PHONE = '00008110-0000000000000002';
 const TOM_PHONE = '00008110-0000000000000003';
 const OUTSIDER_PHONE = '00008110-0000000000000004';
 const ANONYMOUS_PHONE = '00008110-0000000000000005';
+const GONE_PHONE = '00008110-0000000000000006';
 
-/** Registers a device through the real flow: profile download (with the cookie, if any), then the device's answer. */
-async function register(srv: TestServer, cookie: string | null, udid: string, name: string): Promise<void> {
+type ProfileContent = { URL: string; Challenge: string };
+
+/** Downloads a registration profile as the browser does (with the session cookie, if any). */
+async function downloadProfile(srv: TestServer, cookie: string | null): Promise<ProfileContent> {
   const profile = await fetch(`${srv.baseUrl}/udid/profile.mobileconfig`, cookie ? { headers: { cookie } } : {});
   assert.equal(profile.status, 200);
-  const content = (parse(await profile.text()) as { PayloadContent: { URL: string; Challenge: string } }).PayloadContent;
-  // The device posts from the profile installer: no cookie.
+  return (parse(await profile.text()) as { PayloadContent: ProfileContent }).PayloadContent;
+}
+
+/** The device's CMS-signed answer, posted from the profile installer: no cookie. */
+async function answer(content: ProfileContent, udid: string, name: string): Promise<void> {
   const res = await fetch(content.URL, {
     method: 'POST',
     redirect: 'manual',
@@ -45,6 +51,11 @@ async function register(srv: TestServer, cookie: string | null, udid: string, na
     body: new Uint8Array(await buildDeviceAnswer(content.Challenge, { UDID: udid, DEVICE_NAME: name })),
   });
   assert.equal(res.status, 301, await res.text());
+}
+
+/** Registers a device through the real flow: profile download, then the device's answer. */
+async function register(srv: TestServer, cookie: string | null, udid: string, name: string): Promise<void> {
+  await answer(await downloadProfile(srv, cookie), udid, name);
 }
 
 async function api(srv: TestServer, method: string, path: string, body?: unknown): Promise<Response> {
@@ -83,12 +94,19 @@ for (const backend of backends) {
         await register(srv, await cookie(otto.id), OUTSIDER_PHONE, 'Otto phone'); // no role on the app
         await register(srv, null, ANONYMOUS_PHONE, 'Someone');
 
+        // Removed between the profile download and the device's answer: the device registers, owned by nobody.
+        const gone = await person('gone@example.org');
+        const goneProfile = await downloadProfile(srv, await cookie(gone.id));
+        await api(srv, 'DELETE', `/api/v1/people/${gone.id}`);
+        await answer(goneProfile, GONE_PHONE, 'Gone phone');
+
         const devices = ((await (await api(srv, 'GET', '/api/v1/devices')).json()) as { items: DeviceJson[] }).items;
         const owner = new Map(devices.map((d) => [d.udid, d.personId]));
         assert.equal(owner.get(TESS_PHONE), tess.id);
         assert.equal(owner.get(TOM_PHONE), tom.id);
         assert.equal(owner.get(OUTSIDER_PHONE), otto.id);
         assert.equal(owner.get(ANONYMOUS_PHONE), null);
+        assert.equal(owner.get(GONE_PHONE), null);
 
         const missing = async () => (await (await api(srv, 'GET', `/api/v1/apps/${app.id}/missing-devices`)).json()) as MissingDevicesJson;
         const first = await missing();
