@@ -164,6 +164,11 @@ for (const backend of backends) {
         // Back in the group: the same links work again (the check is the person's, not a burnt token).
         await ok(api(b, 'PUT', `/api/v1/groups/${group.id}/members/${tess.id}`));
         assert.equal((await fetchManifest(a, manifestUrl)).status, 200);
+
+        // The app's latest-release page opens with the session too, and hands out the person's links.
+        const latest = await (await ok(fetch(`${b.baseUrl}/apps/${appId}`, { headers: { cookie } }))).text();
+        assert.ok(latest.includes(`manifest.plist%3Ft%3D`) || latest.includes('manifest.plist?t='), 'a manifest link with a token');
+        assert.equal((await fetchManifest(b, decodeURIComponent(/url=([^"&]+)/.exec(latest)![1]!))).status, 200);
       } finally {
         await stop();
       }
@@ -191,9 +196,21 @@ for (const backend of backends) {
         assert.equal((await fetchManifest(b, manifestUrl)).status, 403);
         assert.equal(await packageStatus(b, packageUrl!), 403);
 
-        // Removed altogether: still refused (not an error), and nobody else's token is made of it.
+        // Made public, the build downloads for anyone, the disabled tester's stale link too, but is
+        // no longer counted as theirs.
+        await waitFor(async () => (await installs(a, releaseId)).some((i) => i.downloads === 1));
+        const counted = await installs(a, releaseId);
+        assert.deepEqual(counted.map((i) => [i.email, i.manifestFetches, i.downloads]), [['pat@example.org', 2, 1]]);
+        await ok(api(a, 'PATCH', `/api/v1/releases/${releaseId}`, { isPublic: true }));
+        // (On A: B may read the release record from its cache for up to a second, see db/record-cache.ts.)
+        assert.equal((await fetchManifest(a, manifestUrl)).status, 200);
+        assert.deepEqual(await installs(a, releaseId), counted);
+
+        // Private again and the person removed altogether: refused, and their counts go with them.
+        await ok(api(a, 'PATCH', `/api/v1/releases/${releaseId}`, { isPublic: false }));
         await ok(api(a, 'DELETE', `/api/v1/people/${pat.id}`), 204);
-        assert.equal((await fetchManifest(b, manifestUrl)).status, 403);
+        assert.equal((await fetchManifest(a, manifestUrl)).status, 403);
+        assert.deepEqual(await installs(a, releaseId), []);
       } finally {
         await stop();
       }
