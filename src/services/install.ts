@@ -1,7 +1,8 @@
 // The install surface: what a tester's browser and the iOS install daemon reach through links.
-// Access is checked here (the rule itself is in link-tokens.ts), and every link handed to a visitor
-// is minted from what the visitor holds; the manifest is generated from stored facts with absolute
-// URLs from the public origin.
+// Access is checked here (the rule itself is in link-tokens.ts; a person token's holder is confirmed
+// by person-links.ts), and every link handed to a visitor is minted from what the visitor holds (a
+// signed-in person who may install the app: their own person links); the manifest is generated
+// from stored facts with absolute URLs from the public origin.
 import { OtashipError } from '../core/errors.js';
 import type { IpaInfo } from '../core/types.js';
 import type { AppRecord, Page, Repositories, ReleaseRecord } from '../ports/repositories.js';
