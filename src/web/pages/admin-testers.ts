@@ -12,12 +12,12 @@ export function releaseInstallsFragment(installs: readonly PersonInstallJson[] |
   if (!installs || installs.length === 0) return '';
   return html`<details class="installs" data-role="installs">
   <summary class="muted">Installed by ${String(installs.length)} ${installs.length === 1 ? 'person' : 'people'}</summary>
-  <table class="table small">
+  <div class="table-wrap"><table class="small">
     <thead><tr><th>Person</th><th>Manifest fetches</th><th>Downloads</th><th>Last</th></tr></thead>
     <tbody>${installs.map(
       (i) => html`<tr data-person-id="${i.personId}"><td>${i.name ? html`${i.name} <span class="muted">${i.email}</span>` : i.email}</td><td>${String(i.manifestFetches)}</td><td>${String(i.downloads)}</td><td>${formatDateTime(new Date(i.lastAt))}</td></tr>`,
     )}</tbody>
-  </table>
+  </table></div>
 </details>`;
 }
 
@@ -33,12 +33,12 @@ export function missingDevicesSection(missing: MissingDevicesJson, exportUrl: st
   <p class="muted small">Devices your testers registered while signed in that ${build} does not include. Add them in Apple's developer portal (Devices › Register Multiple Devices), renew the profile and publish a new build.</p>
   ${missing.items.length === 0
     ? html`<p class="muted" data-role="none-missing">None: every tester's registered device is in it.</p>`
-    : html`<table class="table small">
+    : html`<div class="table-wrap"><table class="small">
     <thead><tr><th>Tester</th><th>Device</th><th>UDID</th></tr></thead>
     <tbody>${missing.items.map(
       (d) => html`<tr data-device-id="${d.id}"><td>${d.person.email}</td><td>${d.label ?? d.deviceName ?? d.product}</td><td><code>${d.udid}</code></td></tr>`,
     )}</tbody>
-  </table>
+  </table></div>
   <p><a class="button button-small" href="${exportUrl}" id="missing-devices-export" download>Download for Apple's portal</a></p>`}
 </section>`;
 }
