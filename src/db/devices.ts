@@ -4,7 +4,8 @@ import { newId } from './ids.js';
 import { fromDbNullableTime, fromDbTime, toDbTime } from './rows.js';
 import type { Database, DevicesTable } from './schema.js';
 
-function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
+/** Also read by db/person-installs.ts (testers' devices). */
+export function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
   return {
     id: row.id,
     udid: row.udid,
@@ -16,6 +17,7 @@ function toRecord(row: Selectable<DevicesTable>): DeviceRecord {
     firstRegisteredAt: fromDbTime(row.first_registered_at),
     lastRegisteredAt: fromDbTime(row.last_registered_at),
     reviewedAt: fromDbNullableTime(row.reviewed_at),
+    personId: row.person_id ?? null,
     claim: readClaim(row.claim),
   };
 }

@@ -381,6 +381,39 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0012_person_installs': {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        // Who installed which build: a signed-in tester's install links name them (per-person asset
+        // tokens, services/person-links.ts), so each manifest fetch and download start is counted
+        // for the person, shown to the app's managers. Gone with the release or the person.
+        await db.schema
+          .createTable('person_installs')
+          .addColumn('release_id', 'text', (c) => c.notNull().references('releases.id').onDelete('cascade'))
+          .addColumn('person_id', 'text', (c) => c.notNull().references('people.id').onDelete('cascade'))
+          .addColumn('manifest_fetches', 'integer', (c) => c.notNull())
+          .addColumn('downloads', 'integer', (c) => c.notNull())
+          .addColumn('first_at', t.timestamp, (c) => c.notNull())
+          .addColumn('last_at', t.timestamp, (c) => c.notNull())
+          .addPrimaryKeyConstraint('person_installs_pk', ['release_id', 'person_id'])
+          .execute();
+        await db.schema.createIndex('person_installs_person').on('person_installs').column('person_id').execute();
+        // Devices belong to people: a UDID registered while signed in is the person's, so managers
+        // can list their testers' devices missing from a build's provisioning profile. A removed
+        // person's device stays registered, owned by nobody.
+        await db.schema
+          .alterTable('devices')
+          .addColumn('person_id', 'text', (c) => c.references('people.id').onDelete('set null'))
+          .execute();
+        await db.schema.createIndex('devices_person').on('devices').column('person_id').execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropIndex('devices_person').ifExists().execute();
+        await db.schema.alterTable('devices').dropColumn('person_id').execute();
+        await sql`drop table if exists person_installs`.execute(db);
+      },
+    },
     '0014_group_notices': {
       // "New build" notices and sign-out at the identity provider.
       //  - groups.notify_new_builds: the per-group switch; members of a group with a role on an app

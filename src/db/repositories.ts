@@ -6,6 +6,7 @@ import { blobIntentRepository } from './blob-intents.js';
 import { counterRepository } from './counters.js';
 import { deviceRepository } from './devices.js';
 import { peopleRepository } from './people.js';
+import { personInstallRepository } from './person-installs.js';
 import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { sessionRepository } from './sessions.js';
@@ -25,6 +26,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     settings: settingsRepository(db),
     sessions: sessionRepository(db),
     devices: deviceRepository(db),
+    personInstalls: personInstallRepository(db),
     webhooks: webhookRepository(db),
     blobIntents: blobIntentRepository(db),
     uploadLocks: uploadLockRepository(db),

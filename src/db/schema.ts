@@ -82,6 +82,8 @@ export interface DevicesTable {
   reviewed_at: DbTimestamp | null;
   /** JSON DeviceClaim: what a later registration of this UDID reported, awaiting the admin (0007). */
   claim: string | null;
+  /** The person who registered it while signed in (0012); null: registered anonymously. */
+  person_id: string | null;
 }
 
 export interface DeviceNoncesTable {
@@ -205,6 +207,16 @@ export interface AuthTicketsTable {
   used_at: DbNullableTimestamp;
 }
 
+/** Per-person install counts of a release (0012). */
+export interface PersonInstallsTable {
+  release_id: string;
+  person_id: string;
+  manifest_fetches: number;
+  downloads: number;
+  first_at: DbTimestamp;
+  last_at: DbTimestamp;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -213,6 +225,7 @@ export interface Database {
   settings: SettingsTable;
   devices: DevicesTable;
   device_nonces: DeviceNoncesTable;
+  person_installs: PersonInstallsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

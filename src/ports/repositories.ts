@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL through Kysely; services see only these interfaces.
 import type { PackageInfo } from '../core/types.js';
 import type { PeopleRepository } from './people.js';
+import type { PersonInstallRepository } from './person-installs.js';
 
 export type Platform = 'ios' | 'android';
 
@@ -145,6 +146,8 @@ export interface DeviceRecord {
   lastRegisteredAt: Date;
   /** When an admin reviewed it; null: registered anonymously and not reviewed yet. */
   reviewedAt: Date | null;
+  /** The person who registered it while signed in (null: anonymous, or that person was removed). */
+  personId: string | null;
   /** What a later registration of this UDID reported, when it differs: kept aside for the admin. */
   claim: DeviceClaim | null;
 }
@@ -357,6 +360,8 @@ export interface Repositories {
   settings: SettingsRepository;
   sessions: SessionRepository;
   devices: DeviceRepository;
+  /** Per-person install counts and people's devices (ports/person-installs.ts). */
+  personInstalls: PersonInstallRepository;
   webhooks: WebhookRepository;
   blobIntents: BlobIntentRepository;
   uploadLocks: UploadLockRepository;

@@ -13,6 +13,7 @@ import { catalogRoutes } from './routes/api/catalog.js';
 import { healthRoutes } from './routes/api/health.js';
 import { tokenRoutes } from './routes/api/tokens.js';
 import { deviceRoutes } from './routes/api/devices.js';
+import { testerRoutes } from './routes/api/testers.js';
 import { webhookRoutes } from './routes/api/webhooks.js';
 import { doctorRoutes } from './routes/api/doctor.js';
 import { uploadRoutes } from './routes/api/upload.js';
@@ -129,6 +130,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     catalogRoutes,
     tokenRoutes,
     deviceRoutes,
+    testerRoutes,
     webhookRoutes,
     doctorRoutes,
     installRoutes,

@@ -10,7 +10,8 @@
 //     developer            → + publish builds of the app, edit release notes, run the deployment
 //                            doctor on its releases (the server then makes requests: not a tester's)
 //     manager              → + change and delete the app and its releases, make builds public,
-//                            grant and take back roles on the app (its testers)
+//                            grant and take back roles on the app (its testers), see who
+//                            installed which build and the testers' devices missing from a build
 //     no role on the app   → the app and its releases look missing (404 NOT_FOUND, as an unknown id
 //                            does): they learn neither which ids exist nor their bundle ids.
 //     A person creates no new app (a first publish of a bundle id): an admin does, then grants roles.
@@ -38,6 +39,10 @@ export type Action =
   | 'release:check'
   /** Granting and removing roles on one app. */
   | 'access:manage'
+  /** Who installed a release (per-person counts of signed-in testers' install links). */
+  | 'release:installs'
+  /** The app's testers' devices (missing from its latest build's profile, and their export). */
+  | 'app:devices'
   | 'token:manage'
   | 'device:manage'
   | 'webhook:manage'
@@ -76,6 +81,8 @@ const NEEDS: Partial<Record<Action, AppRole>> = {
   'app:delete': 'manager',
   'release:delete': 'manager',
   'access:manage': 'manager',
+  'release:installs': 'manager',
+  'app:devices': 'manager',
 };
 
 /** Instance-wide actions only admins take. */
@@ -114,6 +121,10 @@ export interface AppActions {
   deleteRelease: boolean;
   check: boolean;
   access: boolean;
+  /** Who installed which build (per-person counts). */
+  installs: boolean;
+  /** The testers' devices missing from the latest build. */
+  devices: boolean;
 }
 
 export function appActions(principal: Principal, appId: string): AppActions {
@@ -127,6 +138,8 @@ export function appActions(principal: Principal, appId: string): AppActions {
     deleteRelease: may('release:delete'),
     check: may('release:check'),
     access: may('access:manage'),
+    installs: may('release:installs'),
+    devices: may('app:devices'),
   };
 }
 
@@ -194,6 +207,8 @@ const HIDDEN: ReadonlySet<Action> = new Set([
   'release:check',
   'release:delete',
   'access:manage',
+  'release:installs',
+  'app:devices',
 ]);
 
 /** Narrows a listing to what the principal may see. */
@@ -223,6 +238,10 @@ function verb(action: Action): string {
       return 'delete';
     case 'access:manage':
       return 'grant roles on';
+    case 'release:installs':
+      return 'see who installed builds of';
+    case 'app:devices':
+      return "see the testers' devices of";
     default:
       return 'act on';
   }

@@ -12,6 +12,11 @@
 // udidMaxUnreviewed new devices wait for an admin's review (both answered 429 TOO_MANY_REQUESTS), and
 // re-registering a known UDID never changes its stored name or model: what it reports is kept aside
 // as the device's claim, which an admin accepts or drops (review()).
+//
+// Devices belong to people: a profile downloaded while signed in carries the person in its signed
+// nonce (the device's POST comes from the profile installer, without the browser's cookie), and the
+// device registered with it becomes theirs, for their app managers' missing-devices list
+// (tester-devices.ts).
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/types.js';
 import { applePlatform, buildProfileServiceConfig, profileServiceIdentifier, readDeviceResponse } from '../core/device/index.js';
@@ -30,6 +35,8 @@ export const NONCE_TTL_SECONDS = 3600;
 export const DONE_TTL_SECONDS = 15 * 60;
 /** Largest device answer accepted; real ones are a few KiB (plist + device certificate chain). */
 export const MAX_DEVICE_ANSWER_BYTES = 64 * 1024;
+/** Separates the random nonce and the person in a nonce's subject (base64url and ids never contain it). */
+const NONCE_PERSON_SEP = ':';
 
 export interface DeviceJson {
   id: string;
@@ -45,6 +52,8 @@ export interface DeviceJson {
   lastRegisteredAt: string;
   /** False until an admin reviewed the device (PATCH review). */
   reviewed: boolean;
+  /** The person who registered it while signed in, or null. */
+  personId: string | null;
   /** What a later anonymous registration of this UDID reported, not applied until an admin accepts it. */
   pendingClaim: { product: string; version: string; serial: string | null; deviceName: string | null; at: string } | null;
 }
@@ -57,7 +66,7 @@ export class DeviceService {
   readonly #throttle: ClientThrottle;
 
   constructor(
-    private readonly repos: Pick<Repositories, 'devices'>,
+    private readonly repos: Pick<Repositories, 'devices' | 'personInstalls' | 'people'>,
     private readonly signer: Signer,
     private readonly clock: Clock,
     private readonly config: Pick<Config, 'publicUrl' | 'udidRegistration' | 'udidMaxUnreviewed' | 'udidPerIpPerHour'>,
@@ -77,10 +86,14 @@ export class DeviceService {
     }
   }
 
-  /** The Profile Service .mobileconfig for one download: a fresh nonce and PayloadUUID each time. */
-  enrollmentProfile(): string {
+  /**
+   * The Profile Service .mobileconfig for one download: a fresh nonce and PayloadUUID each time.
+   * `personId`: the signed-in person downloading it, who will own the device.
+   */
+  enrollmentProfile(personId: string | null = null): string {
     this.checkOpen();
-    const nonce = this.signer.sign({ sub: randomBytes(16).toString('base64url'), scope: 'udid-nonce', exp: this.#exp(NONCE_TTL_SECONDS) });
+    const sub = randomBytes(16).toString('base64url') + (personId === null ? '' : `${NONCE_PERSON_SEP}${personId}`);
+    const nonce = this.signer.sign({ sub, scope: 'udid-nonce', exp: this.#exp(NONCE_TTL_SECONDS) });
     const host = new URL(this.#publicUrl).host;
     return buildProfileServiceConfig({
       callbackUrl: `${this.#publicUrl}/udid/callback?n=${encodeURIComponent(nonce)}`,
@@ -136,8 +149,21 @@ export class DeviceService {
       deviceName: answer.deviceName,
       at: now,
     });
+    await this.#attach(payload.sub, device);
     const done = this.signer.sign({ sub: device.id, scope: 'udid-done', exp: this.#exp(DONE_TTL_SECONDS) });
     return { device, doneUrl: `${this.#publicUrl}/udid/done?d=${encodeURIComponent(done)}` };
+  }
+
+  /**
+   * Makes the device the person's when the nonce names one (signed by us, so not forgeable), who
+   * still exists and is not disabled. The last signed-in registration of a UDID decides.
+   */
+  async #attach(nonceSub: string, device: DeviceRecord): Promise<void> {
+    const personId = nonceSub.split(NONCE_PERSON_SEP)[1];
+    if (!personId) return;
+    const person = await this.repos.people.getPerson(personId);
+    if (!person || person.disabledAt) return;
+    await this.repos.personInstalls.attachDevice(device.udid, person.id);
   }
 
   /** The device behind a thank-you page link. */
@@ -192,10 +218,7 @@ export class DeviceService {
    */
   async appleDeviceList(principal: Principal): Promise<string> {
     authorize(principal, 'device:manage');
-    const rows = (await this.repos.devices.list()).map((d) =>
-      [d.udid, oneField(d.label ?? d.deviceName ?? d.product), applePlatform(d.product)].join('\t'),
-    );
-    return ['Device ID\tDevice Name\tDevice Platform', ...rows].join('\n') + '\n';
+    return appleDeviceFile((await this.repos.devices.list()).map((d) => ({ udid: d.udid, name: d.label ?? d.deviceName ?? d.product, product: d.product })));
   }
 
   /**
@@ -241,6 +264,7 @@ export function deviceJson(d: DeviceRecord): DeviceJson {
     firstRegisteredAt: d.firstRegisteredAt.toISOString(),
     lastRegisteredAt: d.lastRegisteredAt.toISOString(),
     reviewed: d.reviewedAt !== null,
+    personId: d.personId,
     pendingClaim: d.claim && { ...d.claim, at: d.claim.at.toISOString() },
   };
 }
@@ -255,6 +279,12 @@ function refuse(message: string, cause?: unknown): OtashipError {
 
 function notFound(id: string): OtashipError {
   return new OtashipError('NOT_FOUND', `device ${id.slice(0, 64)} is not registered`);
+}
+
+/** Apple's bulk device upload file: a tab-separated header line, then one device per line. */
+export function appleDeviceFile(devices: ReadonlyArray<{ udid: string; name: string; product: string }>): string {
+  const rows = devices.map((d) => [d.udid, oneField(d.name), applePlatform(d.product)].join('\t'));
+  return ['Device ID\tDevice Name\tDevice Platform', ...rows].join('\n') + '\n';
 }
 
 /** A value for one tab-separated field: no tabs or line breaks. */

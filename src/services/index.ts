@@ -15,6 +15,8 @@ import { FirstRunService } from './first-run.js';
 import { InstallService } from './install.js';
 import { LinkTokens } from './link-tokens.js';
 import { PeopleService } from './people.js';
+import { PersonLinks } from './person-links.js';
+import { TesterDevices } from './tester-devices.js';
 import { EmailSignInService } from './email-sign-in.js';
 import { OidcSignInService } from './oidc-sign-in.js';
 import type { NoticeMailer, SignInMailer } from '../ports/mailer.js';
@@ -49,6 +51,10 @@ export interface Services {
   publish: PublishService;
   catalog: CatalogService;
   install: InstallService;
+  /** A signed-in person's install links: checks and per-person counts (person-links.ts). */
+  personLinks: PersonLinks;
+  /** An app's testers' devices missing from its latest build (tester-devices.ts). */
+  testerDevices: TesterDevices;
   redirects: DownloadRedirects;
   counters: CounterService;
   devices: DeviceService;
@@ -133,9 +139,11 @@ export async function createServices(
   };
   const publish = new PublishService(repos, blobs, clock, urls, config, publishEvents);
   const catalog = new CatalogService(repos, blobs, webhooks, clock);
-  const install = new InstallService(repos, links, urls, counters);
+  const personLinks = new PersonLinks(repos, people, clock, options.onCounterError);
+  const install = new InstallService(repos, links, urls, counters, personLinks);
   const redirects = new DownloadRedirects(config, blobs);
   const devices = new DeviceService(repos, signer, clock, config);
+  const testerDevices = new TesterDevices(repos);
   return {
     config,
     clock,
@@ -155,6 +163,8 @@ export async function createServices(
     publish,
     catalog,
     install,
+    personLinks,
+    testerDevices,
     redirects,
     counters,
     devices,

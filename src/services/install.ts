@@ -1,7 +1,8 @@
 // The install surface: what a tester's browser and the iOS install daemon reach through links.
-// Access is checked here (the rule itself is in link-tokens.ts), and every link handed to a visitor
-// is minted from what the visitor holds; the manifest is generated from stored facts with absolute
-// URLs from the public origin.
+// Access is checked here (the rule itself is in link-tokens.ts; a person token's holder is confirmed
+// by person-links.ts), and every link handed to a visitor is minted from what the visitor holds (a
+// signed-in person who may install the app: their own person links); the manifest is generated
+// from stored facts with absolute URLs from the public origin.
 import { OtashipError } from '../core/errors.js';
 import type { IpaInfo } from '../core/types.js';
 import type { AppRecord, Page, Repositories, ReleaseRecord } from '../ports/repositories.js';
@@ -9,10 +10,15 @@ import type { CounterService } from './counters.js';
 import { isId } from './ids.js';
 import { effectivePublic, type Grant, type LinkTokens } from './link-tokens.js';
 import { renderManifest } from './manifest.js';
+import type { PersonLinks } from './person-links.js';
+import type { Principal } from './principal.js';
 import type { PublicUrls, ReleaseLinks } from './urls.js';
 import { CONTENT_TYPES } from './publish/publish.js';
 
 export type IconVariant = 'original' | '57' | '512';
+
+/** A page visitor's links for one release of the app, or null when they may not open it. */
+type LinksFor = (release: ReleaseRecord) => ReleaseLinks | null;
 
 export interface ResolvedRelease {
   app: AppRecord;
@@ -39,6 +45,8 @@ export interface PackageTarget {
   filename: string;
   /** Reachable without a token (decides whether a CDN URL may be handed out). */
   isPublic: boolean;
+  /** The signed-in person whose link fetched it (counted as theirs), or null. */
+  personId: string | null;
 }
 
 export interface IconTarget {
@@ -59,15 +67,30 @@ export class InstallService {
     private readonly tokens: LinkTokens,
     private readonly urls: PublicUrls,
     private readonly counters: CounterService,
+    private readonly personLinks: PersonLinks,
   ) {}
 
-  /** Install page of one release (/i/:releaseId). Counting the view is the page route's job. */
-  async release(releaseId: string, token: string | undefined, otherLimit = 20): Promise<ReleasePage> {
+  /**
+   * Install page of one release (/i/:releaseId). Counting the view is the page route's job. A
+   * signed-in `viewer` who may install the app gets their own person links (no token needed).
+   */
+  async release(releaseId: string, token: string | undefined, otherLimit = 20, viewer: Principal | null = null): Promise<ReleasePage> {
     const { app, release } = await this.#find(releaseId);
-    const grant = this.tokens.checkRelease(release, app, token);
-    const links = this.urls.forViewer(grant, release, app)!;
-    const others = (await this.#openable(app, grant, otherLimit + 1)).filter((r) => r.release.id !== release.id);
+    const { linksFor } = this.#visitor(app, viewer, () => this.tokens.checkRelease(release, app, token));
+    const links = linksFor(release)!;
+    const others = (await this.#openable(app, linksFor, otherLimit + 1)).filter((r) => r.release.id !== release.id);
     return { app, release, links, others: others.slice(0, otherLimit) };
+  }
+
+  /**
+   * How a page visitor's links are minted: a signed-in person who may install the app gets person
+   * links for every release of it; anyone else what their token opens (`check` refuses the rest).
+   */
+  #visitor(app: AppRecord, viewer: Principal | null, check: () => Grant): { grant: Grant | null; linksFor: LinksFor } {
+    const personId = this.personLinks.viewerFor(viewer, app);
+    if (personId !== null) return { grant: null, linksFor: (release) => this.urls.forPerson(release, app, personId) };
+    const grant = check();
+    return { grant, linksFor: (release) => this.urls.forViewer(grant, release, app) };
   }
 
   /**
@@ -80,25 +103,27 @@ export class InstallService {
     appId: string,
     token: string | undefined,
     olderLimit = 20,
+    viewer: Principal | null = null,
   ): Promise<{ app: AppRecord; latest: ResolvedRelease | null; older: ResolvedRelease[]; latestPageUrl: string }> {
     const app = isId(appId) ? await this.repos.apps.get(appId) : null;
     if (!app) throw new OtashipError('NOT_FOUND', `app ${appId.slice(0, 64)} does not exist`);
-    const grant = this.tokens.checkApp(app, token);
-    const resolved = await this.#openable(app, grant, olderLimit + 1);
-    // checkApp passed, so the grant opens this page: latestPageFor is never null here.
-    const latestPageUrl = this.urls.latestPageFor(grant, app)!;
+    const { grant, linksFor } = this.#visitor(app, viewer, () => this.tokens.checkApp(app, token));
+    const resolved = await this.#openable(app, linksFor, olderLimit + 1);
+    // checkApp passed, so the grant opens this page: latestPageFor is never null here. A person
+    // opens it with their session: the plain address.
+    const latestPageUrl = grant ? this.urls.latestPageFor(grant, app)! : `${this.urls.base}/apps/${app.id}`;
     return { app, latest: resolved[0] ?? null, older: resolved.slice(1), latestPageUrl };
   }
 
-  /** The app's newest releases that `grant` opens (up to `limit`), each with the visitor's links. */
-  async #openable(app: AppRecord, grant: Grant, limit: number): Promise<ResolvedRelease[]> {
+  /** The app's newest releases the visitor may open (up to `limit`), each with the visitor's links. */
+  async #openable(app: AppRecord, linksFor: LinksFor, limit: number): Promise<ResolvedRelease[]> {
     const out: ResolvedRelease[] = [];
     let cursor: string | null = null;
     // Bounded: a public page must not walk an app's whole history because its newest releases are private.
     for (let scanned = 0; scanned < MAX_SCANNED && out.length < limit; ) {
       const page: Page<ReleaseRecord> = await this.repos.releases.listByApp(app.id, { limit: PAGE_SIZE, cursor });
       for (const release of page.items) {
-        const links = this.urls.forViewer(grant, release, app);
+        const links = linksFor(release);
         if (links && out.length < limit) out.push({ app, release, links });
       }
       scanned += page.items.length;
@@ -112,6 +137,7 @@ export class InstallService {
   async manifest(releaseId: string, token: string | undefined, count = true): Promise<string> {
     const { app, release } = await this.#find(releaseId);
     const grant = this.tokens.checkAssets(release, app, token);
+    const personId = await this.personLinks.holder(grant, release, app);
     if (app.platform !== 'ios' || release.info.kind !== 'ipa') {
       throw new OtashipError('NOT_FOUND', `release ${release.id} is an Android build: it installs by direct download, not a manifest`);
     }
@@ -130,7 +156,10 @@ export class InstallService {
       xml = renderManifest(release.info as IpaInfo, release, assets);
       this.#manifests.set(release, { app, packageUrl: assets.packageUrl, xml });
     }
-    if (count) void this.counters.count(release.id, 'manifest_fetch');
+    if (count) {
+      void this.counters.count(release.id, 'manifest_fetch');
+      await this.personLinks.count(personId, release.id, 'manifest');
+    }
     return xml;
   }
 
@@ -141,7 +170,7 @@ export class InstallService {
     if (ext !== expected) {
       throw new OtashipError('NOT_FOUND', `release ${release.id} has no .${ext.slice(0, 8)} package (it is an .${expected})`);
     }
-    this.tokens.checkAssets(release, app, token);
+    const personId = await this.personLinks.holder(this.tokens.checkAssets(release, app, token), release, app);
     const version = release.version ? `${release.version} (${release.build})` : release.build;
     return {
       app,
@@ -150,12 +179,13 @@ export class InstallService {
       contentType: CONTENT_TYPES[app.platform],
       filename: `${release.name} ${version}.${expected}`,
       isPublic: effectivePublic(release, app),
+      personId,
     };
   }
 
   async icon(releaseId: string, variant: IconVariant, token: string | undefined): Promise<IconTarget> {
     const { app, release } = await this.#find(releaseId);
-    this.tokens.checkAssets(release, app, token);
+    await this.personLinks.holder(this.tokens.checkAssets(release, app, token), release, app);
     const key = variant === '57' ? release.icon57Key : variant === '512' ? release.icon512Key : release.iconKey;
     if (!key) throw new OtashipError('NOT_FOUND', `release ${release.id} has no icon`);
     return { key, isPublic: effectivePublic(release, app) };

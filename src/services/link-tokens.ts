@@ -17,6 +17,12 @@
 //                   never a page: it outlives the page link by a day for slow downloads, so a page
 //                   that accepted it would hand out fresh links for ever. Minted from an app link it
 //                   is 'app-asset', under the app rule like 'app-release'.
+//   person token  → only the manifest, package and icons of one release, for the signed-in person
+//                   it names (minted on their install page or My apps; the iOS installer sends no
+//                   cookies). The signature is half the rule: every manifest and package fetch also
+//                   asks the database whether that person still may install the app (person-links.ts),
+//                   so removing them from a group or revoking their role stops the link at once.
+//                   Like an asset token it never opens a page (the page opens with their session).
 import { OtashipError } from '../core/errors.js';
 import type { AppRecord, ReleaseRecord } from '../ports/repositories.js';
 import type { Clock } from './clock.js';
@@ -27,7 +33,20 @@ export type Grant =
   | { scope: 'public' }
   | { scope: 'release'; releaseId: string; exp: number; viaApp: boolean }
   | { scope: 'app'; appId: string; exp: number }
-  | { scope: 'asset'; releaseId: string; exp: number; viaApp: boolean };
+  | { scope: 'asset'; releaseId: string; exp: number; viaApp: boolean }
+  | PersonGrant;
+
+/**
+ * A signed-in person's install link (see the top). `asset`: minted by a manifest for its package
+ * and icons (it may outlive the page's link by the asset lifetime, so it renews nothing).
+ */
+export interface PersonGrant {
+  scope: 'person';
+  releaseId: string;
+  personId: string;
+  exp: number;
+  asset: boolean;
+}
 
 export const PUBLIC_GRANT: Grant = Object.freeze({ scope: 'public' });
 
@@ -44,6 +63,8 @@ export function opensAssets(grant: Grant, release: ReleaseRecord, app: AppRecord
   if (grant.scope === 'asset') {
     return effectivePublic(release, app) || (grant.releaseId === release.id && (!grant.viaApp || appRuleAllows(release, app)));
   }
+  // Only the signature's half: the caller must also confirm the person (PersonLinks.holder).
+  if (grant.scope === 'person') return effectivePublic(release, app) || grant.releaseId === release.id;
   return opensRelease(grant, release, app);
 }
 
@@ -119,7 +140,7 @@ export class LinkTokens {
     if (app.isPublic) return pageGrant(this.#tryGrant(token));
     const grant = this.#grant(token);
     if (opensApp(grant, app)) return grant;
-    if (grant.scope === 'asset') throw assetOnPage();
+    if (assetOnly(grant)) throw assetOnPage();
     throw new OtashipError('TOKEN_INVALID', 'the access token in this link belongs to another app');
   }
 
@@ -131,7 +152,7 @@ export class LinkTokens {
         "this release is set private: only its own install link opens it, not the app's latest-release link",
       );
     }
-    if (forThis && grant.scope === 'asset') return assetOnPage();
+    if (forThis && assetOnly(grant)) return assetOnPage();
     return new OtashipError('TOKEN_INVALID', 'the access token in this link belongs to another release');
   }
 
@@ -158,9 +179,17 @@ export class LinkTokens {
       case 'asset':
       case 'app-asset':
         return { scope: 'asset', releaseId: sub, exp, viaApp: scope === 'app-asset' };
+      case 'person':
+      case 'person-asset':
+        return personGrant(sub, exp, scope === 'person-asset');
       default:
         throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
     }
+  }
+
+  /** A signed-in person's manifest/package/icon token for one release (see the top). */
+  forPerson(releaseId: string, personId: string, ttlSeconds: number, options: { notAfter?: number | null; asset?: boolean } = {}): string {
+    return this.#sign(`${releaseId}${PERSON_SEP}${personId}`, options.asset ? 'person-asset' : 'person', this.expiry(ttlSeconds, options.notAfter));
   }
 
   #sign(sub: string, scope: TokenScope, exp: number): string {
@@ -168,9 +197,23 @@ export class LinkTokens {
   }
 }
 
-/** On a page, an asset token counts for nothing (see the top). */
+/** On a page, an asset or person token counts for nothing (see the top). */
 function pageGrant(grant: Grant): Grant {
-  return grant.scope === 'asset' ? PUBLIC_GRANT : grant;
+  return assetOnly(grant) ? PUBLIC_GRANT : grant;
+}
+
+/** Tokens for a manifest, package and icons only, never a page. */
+function assetOnly(grant: Grant): boolean {
+  return grant.scope === 'asset' || grant.scope === 'person';
+}
+
+/** Separates the release and the person in a person token's subject (ids never contain it). */
+const PERSON_SEP = ':';
+
+function personGrant(sub: string, exp: number, asset: boolean): PersonGrant {
+  const [releaseId, personId, extra] = sub.split(PERSON_SEP);
+  if (!releaseId || !personId || extra !== undefined) throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
+  return { scope: 'person', releaseId, personId, exp, asset };
 }
 
 function assetOnPage(): OtashipError {

@@ -4,7 +4,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { OtashipError } from '../core/errors.js';
 
-export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-done' | 'app-release' | 'asset' | 'app-asset' | 'notice-opt-out';
+export type TokenScope =
+  | 'release'
+  | 'app'
+  | 'session'
+  | 'udid-nonce'
+  | 'udid-done'
+  | 'app-release'
+  | 'asset'
+  | 'app-asset'
+  // A signed-in person's install links (see link-tokens.ts and person-links.ts).
+  | 'person'
+  | 'person-asset'
+  | 'notice-opt-out';
 
 const SCOPES: readonly string[] = [
   'release',
@@ -18,6 +30,9 @@ const SCOPES: readonly string[] = [
   'app-asset',
   // The opt-out link in "new build" notices (services/build-notices.ts): its subject is a person id.
   'notice-opt-out',
+  // A signed-in person's manifest, package and icon links, and the package links a manifest names.
+  'person',
+  'person-asset',
 ] satisfies TokenScope[];
 
 export interface SignedPayload {

@@ -2,7 +2,8 @@
 // request headers (Host / X-Forwarded-*), which is the classic "http link on an https site" bug.
 // Private releases get `?t=<signed token>` on every URL.
 //   release()/latestPage(): for callers already authorised for the whole app (API, admin, publish);
-//   forViewer()/latestPageFor(): for page visitors, never granting more than the visitor holds.
+//   forViewer()/latestPageFor(): for page visitors, never granting more than the visitor holds;
+//   forPerson(): for a signed-in person who may install the app (person tokens, see person-links.ts).
 import { buildInstallLink } from '../core/link/index.js';
 import type { AppRecord, ReleaseRecord } from '../ports/repositories.js';
 import { effectivePublic, grantExpiry, opensApp, opensRelease, viaApp, type Grant, type LinkTokens } from './link-tokens.js';
@@ -46,18 +47,33 @@ export class PublicUrls {
     const isPublic = effectivePublic(release, app);
     const exp = this.tokens.expiry(mint.ttlSeconds, mint.notAfter);
     const q = isPublic ? '' : `?t=${this.tokens.forRelease(release.id, mint.ttlSeconds, mint)}`;
+    return this.#assemble(release, app, { page: q, assets: q }, latestPageUrl, isPublic ? null : exp);
+  }
+
+  #assemble(release: ReleaseRecord, app: AppRecord, q: { page: string; assets: string }, latestPageUrl: string | null, exp: number | null): ReleaseLinks {
     const root = `${this.base}/i/${release.id}`;
-    const downloadUrl = `${root}/package.${app.platform === 'ios' ? 'ipa' : 'apk'}${q}`;
-    const manifestUrl = app.platform === 'ios' ? `${root}/manifest.plist${q}` : null;
+    const downloadUrl = `${root}/package.${app.platform === 'ios' ? 'ipa' : 'apk'}${q.assets}`;
+    const manifestUrl = app.platform === 'ios' ? `${root}/manifest.plist${q.assets}` : null;
     return {
-      installPageUrl: `${root}${q}`,
+      installPageUrl: `${root}${q.page}`,
       installLink: manifestUrl ? installLinkFor(manifestUrl) : downloadUrl,
       manifestUrl,
       downloadUrl,
-      iconUrl: release.iconKey ? `${root}/icon.png${q}` : null,
+      iconUrl: release.iconKey ? `${root}/icon.png${q.assets}` : null,
       latestPageUrl,
-      expiresAt: isPublic ? null : new Date(exp * 1000).toISOString(),
+      expiresAt: exp === null ? null : new Date(exp * 1000).toISOString(),
     };
+  }
+
+  /**
+   * Links for a signed-in person who may install the app (PersonLinks.viewerFor): the manifest,
+   * package and icon carry their person token (checked against the database at every fetch, and
+   * counted as theirs, public releases too); the pages carry no token, they open with the session.
+   */
+  forPerson(release: ReleaseRecord, app: AppRecord, personId: string): ReleaseLinks {
+    const ttl = this.settings.linkTtlSeconds;
+    const q = `?t=${this.tokens.forPerson(release.id, personId, ttl)}`;
+    return this.#assemble(release, app, { page: '', assets: q }, `${this.base}/apps/${app.id}`, this.tokens.expiry(ttl));
   }
 
   latestPage(app: AppRecord, ttlSeconds = this.settings.linkTtlSeconds, notAfter: number | null = null): string {
@@ -92,10 +108,15 @@ export class PublicUrls {
     displayImageUrl: string | null;
     fullSizeImageUrl: string | null;
   } {
-    const notAfter = grant.scope === 'asset' ? grant.exp : null;
-    const q = effectivePublic(release, app)
-      ? ''
-      : `?t=${this.tokens.forAssets(release.id, this.settings.assetTtlSeconds, { notAfter, viaApp: viaApp(grant) })}`;
+    const notAfter = grant.scope === 'asset' || (grant.scope === 'person' && grant.asset) ? grant.exp : null;
+    const ttl = this.settings.assetTtlSeconds;
+    // A person's manifest names them in its package and icon links too (checked and counted there).
+    const q =
+      grant.scope === 'person'
+        ? `?t=${this.tokens.forPerson(release.id, grant.personId, ttl, { notAfter, asset: true })}`
+        : effectivePublic(release, app)
+          ? ''
+          : `?t=${this.tokens.forAssets(release.id, ttl, { notAfter, viaApp: viaApp(grant) })}`;
     const root = `${this.base}/i/${release.id}`;
     return {
       packageUrl: `${root}/package.ipa${q}`,

@@ -4,6 +4,8 @@
 import type { DeviceFamily, ProfileType } from '../core/types.js';
 import type { DeviceRecord, Platform, ReleaseSource } from '../ports/repositories.js';
 import type { AppActions } from '../services/authz.js';
+import type { PersonInstallJson } from '../services/person-links.js';
+import type { MissingDevicesJson } from '../services/tester-devices.js';
 
 export interface ProfileView {
   type: ProfileType;
@@ -173,6 +175,10 @@ export interface AdminAppPageView {
   app: AdminAppView;
   may: AdminAppActions;
   releases: AdminReleaseView[];
+  /** Who installed each listed release through their own links (managers only; by release id). */
+  installs?: ReadonlyMap<string, PersonInstallJson[]>;
+  /** The testers' devices missing from the latest build (managers of iOS apps only). */
+  missingDevices?: MissingDevicesJson | null;
   filter?: AdminReleaseFilterView;
   /** Next page link (cursor), if any. */
   nextPageUrl: string | null;
@@ -260,7 +266,7 @@ export interface UdidDonePageView {
  * The admin page's device row: the stored record, whether an admin reviewed it, and what a later
  * anonymous registration of the same UDID reported (applied only when the admin accepts it).
  */
-export type AdminDeviceView = Omit<DeviceRecord, 'reviewedAt' | 'claim'> & {
+export type AdminDeviceView = Omit<DeviceRecord, 'reviewedAt' | 'claim' | 'personId'> & {
   reviewed: boolean;
   pendingClaim: { product: string; version: string; serial: string | null; deviceName: string | null; at: Date } | null;
 };

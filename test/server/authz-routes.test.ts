@@ -151,6 +151,10 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/tokens': { rule: ADMIN, request: () => ({ method: 'GET', path: '/api/v1/tokens' }) },
   'POST /api/v1/tokens': { rule: ADMIN, request: () => ({ method: 'POST', path: '/api/v1/tokens', body: { name: 'table' } }) },
   'DELETE /api/v1/tokens/:id': { rule: ADMIN, request: async (c) => ({ method: 'DELETE', path: `/api/v1/tokens/${(await c.srv.services.tokens.create(ADMIN_P, { name: 'to revoke' })).record.id}` }) },
+  // The testers' side: who installed a build, the testers' devices missing from the latest build.
+  'GET /api/v1/releases/:id/installs': { rule: MANAGE, request: (c) => ({ method: 'GET', path: `/api/v1/releases/${c.releaseId}/installs` }) },
+  'GET /api/v1/apps/:appId/missing-devices': { rule: MANAGE, request: (c) => ({ method: 'GET', path: `/api/v1/apps/${c.appId}/missing-devices` }) },
+  'GET /api/v1/apps/:appId/missing-devices.txt': { rule: MANAGE, request: (c) => ({ method: 'GET', path: `/api/v1/apps/${c.appId}/missing-devices.txt` }) },
   'GET /api/v1/devices': { rule: ADMIN, request: () => ({ method: 'GET', path: '/api/v1/devices' }) },
   'GET /api/v1/devices.txt': { rule: ADMIN, request: () => ({ method: 'GET', path: '/api/v1/devices.txt' }) },
   'PATCH /api/v1/devices/:id': { rule: ADMIN, adminMay404: true, request: () => ({ method: 'PATCH', path: `/api/v1/devices/${ID0}`, body: { label: 'x' } }) },

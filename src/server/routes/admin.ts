@@ -184,6 +184,13 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
           adminReleaseView(appRecord, r, services.urls.release(r, appRecord), await services.counters.get(r.id)),
         ),
       );
+      const may = appActions(principal, appRecord.id);
+      // The testers' side, for the app's managers: who installed each listed build, and the
+      // testers' devices the latest build leaves out (iOS).
+      const installs = may.installs
+        ? new Map(await Promise.all(page.items.map(async (r) => [r.id, await services.personLinks.installs(principal, r.id)] as const)))
+        : undefined;
+      const missingDevices = may.devices && appRecord.platform === 'ios' ? await services.testerDevices.missing(principal, appRecord.id) : null;
       const appUrl = `/admin/apps/${encodeURIComponent(appRecord.id)}`;
       const next = new URLSearchParams();
       if (query.text) next.set('q', query.text);
@@ -192,8 +199,10 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
       const html = renderAdminAppPage({
         user: userOf(principal),
         app: await appSummary(services, appRecord),
-        may: appActions(principal, appRecord.id),
+        may,
         releases,
+        installs,
+        missingDevices,
         filter: {
           text: query.text,
           profile: query.profile,

@@ -1,5 +1,6 @@
 // The install surface fetched by the iOS install daemon and by browsers: manifest, package, icons.
-// No cookies, no User-Agent sniffing: access is the `t` token in the URL (or a public release).
+// No cookies, no User-Agent sniffing: access is the `t` token in the URL (or a public release); a
+// signed-in person's token is also checked against the database and counted as theirs.
 import type { FastifyInstance } from 'fastify';
 import type { IconVariant } from '../../services/install.js';
 import type { ServerDeps } from '../deps.js';
@@ -16,7 +17,7 @@ interface Query {
 const ICONS: Record<string, IconVariant> = { 'icon.png': 'original', 'icon-57.png': '57', 'icon-512.png': '512' };
 
 export async function installRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  const { install, counters, blobs, redirects } = services;
+  const { install, counters, blobs, redirects, personLinks } = services;
 
   app.get<{ Params: Params; Querystring: Query }>('/i/:releaseId/manifest.plist', { schema: S.manifest }, async (request, reply) => {
     const xml = await install.manifest(request.params.releaseId, request.query.t, request.method === 'GET');
@@ -39,7 +40,10 @@ export async function installRoutes(app: FastifyInstance, { services }: ServerDe
         const location = await redirects.package(target);
         if (location) {
           // Every ranged request of a resumed download is redirected too: count only a start.
-          if (isRedirectedDownloadStart(request)) void counters.count(releaseId, 'download_start');
+          if (isRedirectedDownloadStart(request)) {
+            void counters.count(releaseId, 'download_start');
+            void personLinks.count(target.personId, releaseId, 'download');
+          }
           return reply.header('Cache-Control', 'no-store').redirect(location, 302);
         }
       }
@@ -47,7 +51,10 @@ export async function installRoutes(app: FastifyInstance, { services }: ServerDe
         contentType: target.contentType,
         cacheControl: 'no-transform, private',
         filename: target.filename,
-        onStart: () => void counters.count(releaseId, 'download_start'),
+        onStart: () => {
+          void counters.count(releaseId, 'download_start');
+          void personLinks.count(target.personId, releaseId, 'download');
+        },
         onComplete: () => void counters.count(releaseId, 'download_complete'),
       });
     },

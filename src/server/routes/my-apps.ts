@@ -34,6 +34,8 @@ export async function myAppsRoutes(app: FastifyInstance, { services }: ServerDep
     const principal = await signedIn(request, reply, '/my');
     if (!principal) return reply;
     const apps = await services.catalog.listApps(principal);
+    // An admin-token session has no person to name: it gets the admin's share links.
+    const personId = principal.person?.id;
     const views: MyAppView[] = await Promise.all(
       apps.map(async (a) => {
         const { page } = await services.catalog.listReleases(principal, a.id, { limit: BUILDS_PER_APP });
@@ -48,7 +50,9 @@ export async function myAppsRoutes(app: FastifyInstance, { services }: ServerDep
             build: r.build,
             notes: r.notes,
             createdAt: r.createdAt,
-            installPageUrl: services.urls.release(r, a).installPageUrl,
+            // A person's install page opens with their session and hands out their own person links
+            // (services/person-links.ts): no bearer link here that could be forwarded.
+            installPageUrl: personId ? services.urls.forPerson(r, a, personId).installPageUrl : services.urls.release(r, a).installPageUrl,
           })),
         };
       }),

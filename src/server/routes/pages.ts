@@ -1,7 +1,8 @@
 // Public pages: the install page of a release (/i/:releaseId), the latest-release page of an app
 // (/apps/:appId), the CA trust page (/ca), and the static assets they use (/assets/*, from public/).
 // Thin: access checks and links come from services.install (links never grant more than the
-// visitor's own link does); rendering from src/web.
+// visitor's own link does; a signed-in person who may install the app gets their own person links,
+// services/person-links.ts); rendering from src/web.
 // Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderInstallPage } from '../../web/pages/install.js';
 import { renderCaPage } from '../../web/pages/ca.js';
 import { pageLanguage } from '../http/page-language.js';
+import { pageViewer } from '../http/page-viewer.js';
 import * as S from '../schemas/pages.js';
 
 /** public/ sits at the package root: three levels up from src/server/routes and dist/server/routes. */
@@ -62,7 +64,8 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
   const secureCookie = config.publicUrl.startsWith('https:');
 
   app.get<{ Params: ReleaseParams; Querystring: TokenQuery }>('/i/:releaseId', { schema: S.installPage }, async (request, reply) => {
-    const page = await services.install.release(request.params.releaseId, request.query.t, OLDER_LIMIT);
+    const viewer = await pageViewer(request, services);
+    const page = await services.install.release(request.params.releaseId, request.query.t, OLDER_LIMIT, viewer);
     const { app: appRecord, release, links } = page;
     countView(request, services, release.id);
     const older = page.others.map((r) => olderReleaseView(r.release, r.links));
@@ -71,7 +74,8 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
   });
 
   app.get<{ Params: AppParams; Querystring: TokenQuery }>('/apps/:appId', { schema: S.latestPage }, async (request, reply) => {
-    const result = await services.install.latest(request.params.appId, request.query.t, OLDER_LIMIT);
+    const viewer = await pageViewer(request, services);
+    const result = await services.install.latest(request.params.appId, request.query.t, OLDER_LIMIT, viewer);
     if (!result.latest) {
       throw new OtashipError('NOT_FOUND', `${result.app.name} has no releases yet`);
     }

@@ -14,6 +14,7 @@ import { closeAfterRefusal } from '../http/lingering-close.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderUdidDonePage, renderUdidPage } from '../../web/pages/udid.js';
 import { pageLanguage } from '../http/page-language.js';
+import { pageViewer } from '../http/page-viewer.js';
 import * as S from '../schemas/downloads.js';
 
 function tooLarge(): OtashipError {
@@ -52,13 +53,15 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
     return sendPage(reply, String(renderUdidPage({ profileUrl: '/udid/profile.mobileconfig', host: new URL(config.publicUrl).host }, language)));
   });
 
-  app.get('/udid/profile.mobileconfig', { schema: S.udidProfile }, async (_request, reply) =>
-    reply
+  // Downloaded in the browser, with the session: a signed-in person's profile makes the device theirs.
+  app.get('/udid/profile.mobileconfig', { schema: S.udidProfile }, async (request, reply) => {
+    const viewer = await pageViewer(request, services);
+    return reply
       .type('application/x-apple-aspen-config')
       .header('Content-Disposition', 'attachment; filename="otaship-register-device.mobileconfig"')
       .header('Cache-Control', 'no-store')
-      .send(devices.enrollmentProfile()),
-  );
+      .send(devices.enrollmentProfile(viewer?.person?.id ?? null));
+  });
 
   app.post<{ Querystring: { n?: string } }>('/udid/callback', {
     schema: S.udidCallback,

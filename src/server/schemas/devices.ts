@@ -1,7 +1,8 @@
 // Schemas of the device routes (routes/api/devices.ts).
 import { API_AUTH, TAG, arrayOf, bool, dateTime, empty, errors, idParams, json, jsonBody, nullable, nullableStr, obj, oneOfValues, str, text } from './common.js';
 
-export const Device = obj({
+/** A device's fields (also the base of a tester's device, schemas/testers.ts). */
+export const deviceProperties = {
   id: str(),
   udid: str(),
   product: str('Model identifier, e.g. iPhone15,2'),
@@ -13,6 +14,7 @@ export const Device = obj({
   firstRegisteredAt: dateTime(),
   lastRegisteredAt: dateTime(),
   reviewed: bool('False until an admin reviewed the device'),
+  personId: nullableStr('The person who registered it while signed in'),
   pendingClaim: nullable(
     obj(
       { product: str(), version: str(), serial: nullableStr(), deviceName: nullableStr(), at: dateTime() },
@@ -20,7 +22,9 @@ export const Device = obj({
       'What a later registration of this UDID reported; applied only when an admin accepts it',
     ),
   ),
-});
+};
+
+export const Device = obj(deviceProperties);
 
 export const listDevices = {
   summary: 'List registered devices',

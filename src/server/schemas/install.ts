@@ -1,7 +1,9 @@
 // Schemas of the install surface (routes/install.ts): what iOS and browsers fetch to install.
 import { PUBLIC, TAG, binary, empty, errors, idParams, query, redirect, text, type Schema } from './common.js';
 
-const token = query({ t: 'The link token of a private release (from its share links)' });
+const token = query({
+  t: "The link token of a private release (from its share links), or a signed-in person's own link token (checked against their role at every fetch)",
+});
 const blobHeaders: Record<string, Schema> = {
   ETag: { type: 'string' },
   'Accept-Ranges': { type: 'string', description: 'bytes' },

@@ -3,7 +3,10 @@ import { LOCALES } from '../../web/i18n/locales.js';
 import { PUBLIC, TAG, binary, empty, errors, html, idParams, pageErrors, query, redirect } from './common.js';
 
 const LANG = `The page's language, one of ${LOCALES.join(', ')}; remembered in a cookie (otherwise Accept-Language decides)`;
-const token = query({ t: 'The link token of a private release or app (from its share links)', lang: LANG });
+const token = query({
+  t: 'The link token of a private release or app (from its share links); a signed-in person who may install the app needs none (their session opens it)',
+  lang: LANG,
+});
 /** The language override of the tester-facing pages without a token. */
 export const langQuery = query({ lang: LANG });
 

@@ -6,6 +6,7 @@ import { renderMarkdown } from '../markdown.js';
 import { versionLabel } from './install.js';
 import { sourceFragment } from '../source.js';
 import { adminLayout, insecureBanner } from './admin-layout.js';
+import { missingDevicesSection, releaseInstallsFragment } from './admin-testers.js';
 import { profileExpiryBadge } from '../profile-expiry.js';
 import { MAX_SEARCH_TEXT } from '../../services/catalog-search.js';
 import type {
@@ -114,7 +115,7 @@ function visibilityLabel(r: AdminReleaseView): string {
   return `${r.isPublic ? 'Public' : 'Private'}${r.inherited ? ' (as app)' : ''}`;
 }
 
-function releaseRow(r: AdminReleaseView, platform: string, now: Date, may: AdminAppActions): SafeHtml {
+function releaseRow(r: AdminReleaseView, platform: string, now: Date, may: AdminAppActions, installs?: AdminAppPageView['installs']): SafeHtml {
   const notes = renderMarkdown(r.notes);
   return html`<li class="card release" id="release-${r.id}" data-release-id="${r.id}">
   <div class="release-head">
@@ -126,6 +127,7 @@ function releaseRow(r: AdminReleaseView, platform: string, now: Date, may: Admin
     ${r.source ? html`<span class="muted">Built by ${sourceFragment(r.source, true)}</span>` : ''}
   </div>
   <p class="counts-full muted">${r.counts.pageViews} page views · ${r.counts.manifestFetches} manifest fetches · ${r.counts.downloadsStarted} downloads started · ${r.counts.downloadsCompleted} completed</p>
+  ${releaseInstallsFragment(installs?.get(r.id))}
   <div class="release-notes markdown" data-role="notes-view">${notes.value === '' ? html`<p class="muted">No release notes.</p>` : notes}</div>
   <form class="notes-edit" data-role="notes-form" hidden>
     <label for="notes-${r.id}">Release notes (Markdown)</label>
@@ -176,7 +178,8 @@ ${may.publish ? uploadZone(view.maxUploadBytes) : ''}
 ${view.filter ? releaseFilterForm(app.adminUrl, view.filter) : ''}
 ${view.releases.length === 0
   ? html`<p class="empty muted" id="no-releases">${view.filter?.active ? 'No release matches this filter.' : 'No releases.'}</p>`
-  : html`<ul class="release-list-admin" id="releases">${view.releases.map((r) => releaseRow(r, app.platform, view.now, may))}</ul>`}
-${view.nextPageUrl ? html`<p><a class="button" href="${view.nextPageUrl}" id="older-releases">${view.filter?.active ? 'Search older releases →' : 'Older releases →'}</a></p>` : ''}`,
+  : html`<ul class="release-list-admin" id="releases">${view.releases.map((r) => releaseRow(r, app.platform, view.now, may, view.installs))}</ul>`}
+${view.nextPageUrl ? html`<p><a class="button" href="${view.nextPageUrl}" id="older-releases">${view.filter?.active ? 'Search older releases →' : 'Older releases →'}</a></p>` : ''}
+${view.missingDevices ? missingDevicesSection(view.missingDevices, `/api/v1/apps/${app.id}/missing-devices.txt`) : ''}`,
   });
 }

@@ -1,5 +1,5 @@
 // A signed-in person's home: the apps and builds they may install, newest first, each with its
-// install button and notes. Install pages open through the same signed links the admin hands out.
+// install button and notes. Install pages open with the person's session (their own install links).
 import { html, type SafeHtml } from '../html.js';
 import { formatDateTime } from '../format.js';
 import { layout } from '../layout.js';

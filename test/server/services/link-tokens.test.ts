@@ -270,3 +270,25 @@ describe('asset grants and links minted through an app link', () => {
     assert.deepEqual(tokens.checkApp(app('appA', true), tokens.forAssets('relA', 3600)), PUBLIC_GRANT);
   });
 });
+
+describe("person tokens: a signed-in person's manifest, package and icon links", () => {
+  test('open the assets of their own release only, never a page (checked against the database by the caller)', () => {
+    const token = tokens.forPerson('relA', 'person1', 3600);
+    const grant = tokens.checkAssets(relA, appA, token);
+    assert.deepEqual(grant, { scope: 'person', releaseId: 'relA', personId: 'person1', exp: EXP, asset: false });
+    assert.equal(refusal(() => tokens.checkAssets(relB, appB, token)).code, 'TOKEN_INVALID', 'another release');
+    assert.match(refusal(() => tokens.checkRelease(relA, appA, token)).message, /not an install page/);
+    assert.equal(refusal(() => tokens.checkApp(appA, token)).code, 'TOKEN_INVALID');
+    // On a public page it counts for nothing: no links are minted from it.
+    assert.deepEqual(tokens.checkRelease(release('pub', 'appA', true), appA, token), PUBLIC_GRANT);
+    assert.equal(viaApp(grant), false);
+  });
+
+  test('a manifest asset token keeps its flag; a subject without the person is not a token', () => {
+    assert.equal((tokens.checkAssets(relA, appA, tokens.forPerson('relA', 'p', 60, { asset: true })) as { asset: boolean }).asset, true);
+    const bare = signer.sign({ sub: 'relA', scope: 'person', exp: EXP });
+    assert.equal(refusal(() => tokens.checkAssets(relA, appA, bare)).code, 'TOKEN_INVALID');
+    const extra = signer.sign({ sub: 'relA:p:q', scope: 'person', exp: EXP });
+    assert.equal(refusal(() => tokens.checkAssets(relA, appA, extra)).code, 'TOKEN_INVALID');
+  });
+});
