@@ -112,7 +112,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
     return sendPage(reply, String(renderLoginPage({ error: null, next: safeNext(request.query.next), secure })));
   });
 
-  app.post<{ Body: LoginBody }>('/admin/login', { schema: S.login }, async (request, reply) => {
+  app.post<{ Body: LoginBody }>('/admin/login', { schema: S.login, config: { audit: { action: 'sign-in', actor: 'signed-in', refusals: true, note: { method: 'token' } } } }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const body = (request.body ?? {}) as LoginBody;
     const next = safeNext(body.next);
@@ -139,8 +139,9 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/admin/login', 303);
   };
-  app.post('/admin/logout', { schema: S.logout }, logout);
-  app.get('/admin/logout', { schema: S.logout }, logout);
+  const signOut = { action: 'sign-out', actor: 'session' } as const;
+  app.post('/admin/logout', { schema: S.logout, config: { audit: signOut } }, logout);
+  app.get('/admin/logout', { schema: S.logout, config: { audit: signOut } }, logout);
 
   app.get<{ Querystring: { q?: string; platform?: string } }>('/admin', { schema: S.appsPage }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
@@ -225,7 +226,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
 
   // "Check this release": a form POST (it makes requests and takes seconds; no prefetch may start it).
   // authenticate() refuses a cookie-authenticated POST from another origin (CSRF).
-  app.post<{ Params: { id: string } }>('/admin/releases/:id/doctor', { schema: S.doctorPage }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/releases/:id/doctor', { schema: S.doctorPage, config: { audit: { action: 'release.check', target: { type: 'release', id: 'params.id' } } } }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
     const { app: appRecord, release } = await services.catalog.getRelease(principal, request.params.id);
