@@ -127,10 +127,11 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, config: route.config });
   });
-  // Every route's declared audit entry is written by one set of hooks (server/audit.ts).
-  installAuditLog(app, deps.services);
 
   await app.register(cookie);
+  // Every route's declared audit entry is written by one set of hooks (server/audit.ts); after the
+  // cookie plugin, whose onSend writes the Set-Cookie a sign-in's entry reads its actor from.
+  installAuditLog(app, deps.services);
   await registerOpenapi(app, deps.config);
   // Page and admin routes belong to the web layer (src/web renders; these plugins route).
   const plugins: RoutePlugin[] = [
