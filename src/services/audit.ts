@@ -141,6 +141,11 @@ export class AuditService {
     return describe ? describe(id) : { label: null, appId: null };
   }
 
+  /** Whether targets of this kind get a label and an app (test/server/audit-coverage.test.ts asks). */
+  describes(type: string): boolean {
+    return Object.hasOwn(this.#describers, type);
+  }
+
   /** One line per kind of target: other features add theirs here. */
   readonly #describers: Record<string, (id: string) => Promise<TargetFacts>> = {
     app: async (id) => {
