@@ -95,6 +95,24 @@ describe('entries for each kind of action', () => {
     assert.ok(Date.parse(e.at) > 0);
   });
 
+  test('a publish finished through a resumable upload: its chunks are not entries, its publish is', async () => {
+    const bytes = await readFile(await buildIpa({ bundleId: 'com.example.audit', build: String(++build), version: '2.1' }));
+    const tus = { 'tus-resumable': '1.0.0' };
+    const created = await fetch(`${srv.baseUrl}/api/v1/uploads`, { method: 'POST', headers: srv.auth({ ...tus, 'upload-length': String(bytes.length) }) });
+    assert.equal(created.status, 201, await created.text());
+    const path = new URL(created.headers.get('location')!, `${srv.baseUrl}/api/v1/uploads`).pathname;
+    const patched = await fetch(`${srv.baseUrl}${path}`, {
+      method: 'PATCH',
+      headers: srv.auth({ ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+      body: new Uint8Array(bytes),
+    });
+    assert.equal(patched.status, 204, await patched.text());
+    const published = (await ok(await call('POST', `${path}/publish`, {}), 201)) as { release: { id: string } };
+    const e = await last('release.publish', published.release.id);
+    assert.deepEqual([e.appId, e.details.via, e.actor.kind], [appId, 'resumable upload', 'admin-token']);
+    assert.deepEqual((await entries()).filter((x) => x.action.startsWith('upload')), []);
+  });
+
   test('edits and deletions of apps and releases name what they changed, even once it is gone', async () => {
     await ok(await call('PATCH', `/api/v1/releases/${releaseId}`, { notes: 'fixed', isPublic: true }));
     assert.deepEqual((await last('release.update', releaseId)).details, { isPublic: true });
