@@ -72,7 +72,7 @@ export function actorOf(principal: Principal | null | undefined): AuditActor {
 
 export class AuditService {
   constructor(
-    private readonly repos: Pick<Repositories, 'audit' | 'apps' | 'releases' | 'tokens' | 'people' | 'webhooks' | 'devices'>,
+    private readonly repos: Pick<Repositories, 'audit' | 'transaction'>,
     private readonly clock: Clock,
     /** Days entries are kept (OTASHIP_AUDIT_RETENTION_DAYS); 0: for ever. */
     readonly retentionDays: number,
@@ -137,44 +137,46 @@ export class AuditService {
 
   /** What the target is called and which app it belongs to (null facts when it is gone or unknown). */
   async describe(type: string, id: string): Promise<TargetFacts> {
-    const describe = this.#describers[type];
-    return describe ? describe(id) : { label: null, appId: null };
+    const describe = DESCRIBERS[type];
+    // Read past the short-lived record cache (db/record-cache.ts): the lookup must not keep another
+    // instance's deletion out of sight for a second just because the log looked at the record.
+    return describe ? this.repos.transaction((repos) => describe(repos, id)) : { label: null, appId: null };
   }
 
   /** Whether targets of this kind get a label and an app (test/server/audit-coverage.test.ts asks). */
   describes(type: string): boolean {
-    return Object.hasOwn(this.#describers, type);
+    return Object.hasOwn(DESCRIBERS, type);
   }
-
-  /** One line per kind of target: other features add theirs here. */
-  readonly #describers: Record<string, (id: string) => Promise<TargetFacts>> = {
-    app: async (id) => {
-      const a = await this.repos.apps.get(id);
-      return { label: a ? `${a.name} (${a.platform} ${a.bundleId})` : null, appId: a ? a.id : null };
-    },
-    release: async (id) => {
-      const r = await this.repos.releases.get(id);
-      if (!r) return { label: null, appId: null };
-      const a = await this.repos.apps.get(r.appId);
-      const version = r.version ? `${r.version} (${r.build})` : r.build;
-      return { label: `${a?.name ?? r.name} ${version}`, appId: r.appId };
-    },
-    token: async (id) => {
-      const t = await this.repos.tokens.get(id);
-      return { label: t?.name ?? null, appId: t?.appId ?? null };
-    },
-    person: async (id) => ({ label: (await this.repos.people.getPerson(id))?.email ?? null, appId: null }),
-    group: async (id) => ({ label: (await this.repos.people.getGroup(id))?.name ?? null, appId: null }),
-    webhook: async (id) => {
-      const w = await this.repos.webhooks.get(id);
-      return { label: w ? webhookLabel(w.url) : null, appId: w?.appId ?? null };
-    },
-    device: async (id) => {
-      const d = await this.repos.devices.get(id);
-      return { label: d ? (d.label ?? d.deviceName ?? d.udid) : null, appId: null };
-    },
-  };
 }
+
+/** One line per kind of target: other features add theirs here. */
+const DESCRIBERS: Record<string, (repos: Omit<Repositories, 'transaction' | 'close'>, id: string) => Promise<TargetFacts>> = {
+  app: async (repos, id) => {
+    const a = await repos.apps.get(id);
+    return { label: a ? `${a.name} (${a.platform} ${a.bundleId})` : null, appId: a ? a.id : null };
+  },
+  release: async (repos, id) => {
+    const r = await repos.releases.get(id);
+    if (!r) return { label: null, appId: null };
+    const a = await repos.apps.get(r.appId);
+    const version = r.version ? `${r.version} (${r.build})` : r.build;
+    return { label: `${a?.name ?? r.name} ${version}`, appId: r.appId };
+  },
+  token: async (repos, id) => {
+    const t = await repos.tokens.get(id);
+    return { label: t?.name ?? null, appId: t?.appId ?? null };
+  },
+  person: async (repos, id) => ({ label: (await repos.people.getPerson(id))?.email ?? null, appId: null }),
+  group: async (repos, id) => ({ label: (await repos.people.getGroup(id))?.name ?? null, appId: null }),
+  webhook: async (repos, id) => {
+    const w = await repos.webhooks.get(id);
+    return { label: w ? webhookLabel(w.url) : null, appId: w?.appId ?? null };
+  },
+  device: async (repos, id) => {
+    const d = await repos.devices.get(id);
+    return { label: d ? (d.label ?? d.deviceName ?? d.udid) : null, appId: null };
+  },
+};
 
 /** A webhook's URL without path, query or user info: those may hold its secret. */
 function webhookLabel(url: string): string {
