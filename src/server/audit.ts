@@ -23,8 +23,16 @@ import { isOtashipError } from '../core/errors.js';
 import type { AuditOutcome } from '../ports/audit.js';
 import { actorOf, type AuditActor, type TargetFacts } from '../services/audit.js';
 import type { Principal, Services } from '../services/index.js';
+import { AuthThrottle } from '../services/auth-throttle.js';
 import { SESSION_COOKIE } from '../services/sessions.js';
 import { knownPrincipal } from './auth.js';
+
+/**
+ * Entries with no one signed in (refused sign-ins) allowed per client address per 15 minutes, per
+ * instance. Anyone can send those requests: without a bound, a flood of them would fill the table
+ * (entries are kept for a year). Past it they are not recorded, and one warning says so.
+ */
+export const ANONYMOUS_ENTRIES_PER_WINDOW = 30;
 
 /** Where a value is read from: params.x, query.x, body.x or response.x.y. */
 export type AuditPath = `${'params' | 'query' | 'body' | 'response'}.${string}`;
@@ -79,6 +87,7 @@ function state(request: FastifyRequest): Pending {
 }
 
 export function installAuditLog(app: FastifyInstance, services: Services): void {
+  const anonymous = new AuthThrottle(services.clock, ANONYMOUS_ENTRIES_PER_WINDOW);
   app.addHook('preHandler', async (request) => {
     const audit = routeAudit(request);
     if (!audit) return;
@@ -103,6 +112,17 @@ export function installAuditLog(app: FastifyInstance, services: Services): void 
     const response = outcome === 'success' ? jsonOf(reply, payload) : undefined;
     let actor: AuditActor = actorOf(knownPrincipal(request) ?? s.actor);
     if (audit.actor === 'signed-in' && outcome === 'success') actor = actorOf(await sessionPrincipal(services, newSessionCookie(reply)));
+    // A sign-out without a session ended nothing.
+    if (audit.actor === 'session' && !s.actor) return payload;
+    if (actor.kind === 'anonymous') {
+      try {
+        anonymous.check(request.ip);
+      } catch {
+        request.log.warn({ client: request.ip, action: audit.action }, 'too many attempts from this address with no one signed in: not recording more for now');
+        return payload;
+      }
+      anonymous.fail(request.ip);
+    }
     const targetId = audit.target ? read(audit.target.id, request, response) : null;
     let facts = s.target;
     if (audit.target && targetId && !facts) facts = await describe(services, audit.target.type, targetId);

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import Database from 'better-sqlite3';
+import { ANONYMOUS_ENTRIES_PER_WINDOW } from '../../src/server/audit.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 
@@ -289,6 +290,20 @@ describe('reading the log', () => {
     assert.ok(page.includes('<code>group.create</code>'));
     assert.ok(!page.includes('<code>token.revoke</code>'), 'filtered');
   });
+});
+
+test('anyone can send refused sign-ins: their entries are bounded per address; a sign-out with no session is none', async () => {
+  // First (while this address may still leave anonymous entries): a sign-out that ended nothing.
+  const outs = async () => (await entries('&action=sign-out')).length;
+  const signOuts = await outs();
+  assert.equal((await form('/admin/logout', {})).status, 303);
+  assert.equal(await outs(), signOuts);
+
+  const anonymousFromHere = async () => (await entries('&action=sign-in')).filter((e) => e.actor.kind === 'anonymous' && e.client === '127.0.0.1').length;
+  const before = await anonymousFromHere();
+  assert.ok(before < ANONYMOUS_ENTRIES_PER_WINDOW);
+  for (let i = 0; i < ANONYMOUS_ENTRIES_PER_WINDOW + 5; i++) assert.equal((await form('/admin/login', { token: '' })).status, 401);
+  assert.equal(await anonymousFromHere(), ANONYMOUS_ENTRIES_PER_WINDOW);
 });
 
 test('no secret handed out or used above is in the audit table', async () => {
