@@ -274,6 +274,10 @@ describe('reading the log', () => {
     assert.ok(mine.items.length > 0);
     assert.ok(mine.items.every((e) => e.appId === appId));
     assert.equal((await call('GET', '/api/v1/audit', undefined, await as(tester.id))).status, 403);
+    const managerPage = await (await call('GET', `/admin/apps/${appId}`, undefined, await as(manager.id))).text();
+    assert.match(managerPage, /id="app-audit"/);
+    assert.equal((await call('GET', `/admin/audit?appId=${appId}`, undefined, await as(manager.id))).status, 200);
+    assert.doesNotMatch(await (await call('GET', `/admin/apps/${appId}`, undefined, await as(tester.id))).text(), /id="app-audit"/);
     const ci = await srv.services.tokens.create({ tokenId: 'bootstrap', name: 'x', admin: true, appId: null, via: 'bearer' }, { name: 'reader' });
     secrets.push(ci.token);
     assert.equal((await call('GET', '/api/v1/audit', undefined, { authorization: `Bearer ${ci.token}` })).status, 403);
