@@ -21,7 +21,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOtashipError } from '../core/errors.js';
 import type { AuditOutcome } from '../ports/audit.js';
-import { actorOf, type AuditActor, type TargetFacts } from '../services/audit.js';
+import { actorOf, scrubDetails, type AuditActor, type TargetFacts } from '../services/audit.js';
 import type { Principal, Services } from '../services/index.js';
 import { AuthThrottle } from '../services/auth-throttle.js';
 import { SESSION_COOKIE } from '../services/sessions.js';
@@ -142,7 +142,8 @@ export function installAuditLog(app: FastifyInstance, services: Services): void 
       target: audit.target ? { type: audit.target.type, id: targetId, label: facts?.label ?? null } : null,
       appId: (audit.app ? read(audit.app, request, response) : null) ?? facts?.appId ?? null,
       outcome,
-      details,
+      // Scrubbed here too: if the insert fails, this goes to the log as it is.
+      details: scrubDetails(details),
     };
     try {
       await services.audit.record(input);
