@@ -28,6 +28,7 @@ export const sidebar: DefaultTheme.SidebarItem[] = [
       { text: 'Resumable uploads', link: '/uploads' },
       { text: 'Web pages and admin', link: '/web' },
       { text: 'People, roles and sign-in', link: '/people' },
+      { text: 'Audit log', link: '/audit' },
       { text: 'Device registration (UDIDs)', link: '/devices' },
       { text: 'Webhooks', link: '/webhooks' },
       { text: 'Install links', link: '/link' },

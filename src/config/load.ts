@@ -59,6 +59,7 @@ export interface RawSettings {
   authFailureLimit?: string | number;
   trustProxy?: string;
   unauthenticatedBodyTimeout?: string | number;
+  auditRetentionDays?: string | number;
   // People's sign-in (config/people.ts).
   oidcIssuer?: string;
   oidcClientId?: string;
@@ -115,6 +116,7 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   authFailureLimit: 'OTASHIP_AUTH_FAILURE_LIMIT',
   trustProxy: 'OTASHIP_TRUST_PROXY',
   unauthenticatedBodyTimeout: 'OTASHIP_UNAUTHENTICATED_BODY_TIMEOUT',
+  auditRetentionDays: 'OTASHIP_AUDIT_RETENTION_DAYS',
   ...PEOPLE_SETTINGS,
 };
 
@@ -321,6 +323,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     // https (TLS here or at a proxy in front) or this server terminates TLS itself.
     hsts: publicUrl.startsWith('https:') || tls.mode !== 'off',
     people: peopleSettings(str, raw, name, publicUrl),
+    // A year of who did what, unless told otherwise; 0 keeps entries for ever.
+    auditRetentionDays: raw('auditRetentionDays') === undefined ? 365 : parseLimit(raw('auditRetentionDays') as string | number, name('auditRetentionDays')),
   };
   return deepFreeze(config);
 }

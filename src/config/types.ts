@@ -77,6 +77,8 @@ export interface Config {
   readonly unauthenticatedBodyTimeoutSeconds: number;
   /** Strict-Transport-Security on every answer (the public URL is https, or the server serves TLS). */
   readonly hsts: boolean;
+  /** Days audit entries are kept before the hourly sweep deletes them; 0: for ever. */
+  readonly auditRetentionDays: number;
   /** People's sign-in: single sign-on, e-mail links (config/people.ts). */
   readonly people: PeopleSettings;
 }

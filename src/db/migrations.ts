@@ -414,6 +414,37 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         await sql`drop table if exists person_installs`.execute(db);
       },
     },
+    '0013_audit_log': {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        // Who did what, when. No foreign keys on purpose: an entry outlives the person, token, app
+        // or release it names (deleting an app must not delete the record that it was deleted).
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('at', t.timestamp, (c) => c.notNull())
+          .addColumn('actor_kind', 'text', (c) => c.notNull())
+          .addColumn('actor_id', 'text')
+          .addColumn('actor_label', 'text')
+          .addColumn('client', 'text')
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('target_type', 'text')
+          .addColumn('target_id', 'text')
+          .addColumn('target_label', 'text')
+          .addColumn('app_id', 'text')
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('details', 'text', (c) => c.notNull())
+          .execute();
+        // The log newest first (keyset pagination on (at, id)) and the retention sweep (at <).
+        await db.schema.createIndex('audit_log_at').on('audit_log').columns(['at desc', 'id desc']).execute();
+        // An app manager's view: their apps' entries, newest first.
+        await db.schema.createIndex('audit_log_app').on('audit_log').columns(['app_id', 'at desc']).execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await sql`drop table if exists audit_log`.execute(db);
+      },
+    },
     '0014_group_notices': {
       // "New build" notices and sign-out at the identity provider.
       //  - groups.notify_new_builds: the per-group switch; members of a group with a role on an app

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Repositories } from '../ports/repositories.js';
 import { appRepository } from './apps.js';
+import { auditRepository } from './audit.js';
 import { blobIntentRepository } from './blob-intents.js';
 import { counterRepository } from './counters.js';
 import { deviceRepository } from './devices.js';
@@ -31,6 +32,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     blobIntents: blobIntentRepository(db),
     uploadLocks: uploadLockRepository(db),
     people: peopleRepository(db),
+    audit: auditRepository(db),
   };
 }
 

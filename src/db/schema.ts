@@ -217,6 +217,24 @@ export interface PersonInstallsTable {
   last_at: DbTimestamp;
 }
 
+/** Who did what, when (migration 0013; ports/audit.ts). */
+export interface AuditLogTable {
+  id: string;
+  at: DbTimestamp;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  client: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  app_id: string | null;
+  outcome: string;
+  /** JSON text (text, not jsonb, for the same reasons as releases.info). */
+  details: string;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -237,6 +255,7 @@ export interface Database {
   group_members: GroupMembersTable;
   grants: GrantsTable;
   auth_tickets: AuthTicketsTable;
+  audit_log: AuditLogTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

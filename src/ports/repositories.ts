@@ -1,6 +1,7 @@
 // The database contract: plain records in, plain records out. One implementation (db/*.ts) runs on
 // SQLite and PostgreSQL through Kysely; services see only these interfaces.
 import type { PackageInfo } from '../core/types.js';
+import type { AuditRepository } from './audit.js';
 import type { PeopleRepository } from './people.js';
 import type { PersonInstallRepository } from './person-installs.js';
 
@@ -366,6 +367,8 @@ export interface Repositories {
   blobIntents: BlobIntentRepository;
   uploadLocks: UploadLockRepository;
   people: PeopleRepository;
+  /** The audit log (ports/audit.ts). */
+  audit: AuditRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

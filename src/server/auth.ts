@@ -25,6 +25,11 @@ export async function authenticate(request: FastifyRequest, services: Services):
   return principal;
 }
 
+/** Who the request was found to be, if it has been asked (the audit hook, server/audit.ts, reads it). */
+export function knownPrincipal(request: FastifyRequest): Principal | undefined {
+  return known.get(request);
+}
+
 async function identify(request: FastifyRequest, services: Services): Promise<Principal> {
   const header = request.headers.authorization;
   if (header !== undefined) {

@@ -29,6 +29,9 @@ import { peopleRoutes } from './routes/api/people.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { myAppsRoutes } from './routes/my-apps.js';
 import { adminPeopleRoutes } from './routes/admin-people.js';
+import { auditRoutes } from './routes/api/audit.js';
+import { adminAuditRoutes } from './routes/admin-audit.js';
+import { installAuditLog } from './audit.js';
 import { renderErrorPage } from '../web/pages/error.js';
 import { pageLanguage } from './http/page-language.js';
 
@@ -47,8 +50,14 @@ type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
  * Every route each server registered (method and URL pattern): the authorisation table test walks
  * it, so a route added later that the table does not list fails that test.
  */
-const registered = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
-export function registeredRoutes(app: FastifyInstance): ReadonlyArray<{ method: string; url: string }> {
+const registered = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** The route's `config` (its audit declaration: server/audit.ts). */
+  config: RouteOptions['config'];
+}
+export function registeredRoutes(app: FastifyInstance): ReadonlyArray<RegisteredRoute> {
   return registered.get(app) ?? [];
 }
 
@@ -114,13 +123,16 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
 
   // API routes documented as needing credentials check them before their input is validated.
   app.addHook('preValidation', credentialsFirst(deps.services));
-  const routes: Array<{ method: string; url: string }> = [];
+  const routes: RegisteredRoute[] = [];
   registered.set(app, routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url });
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, config: route.config });
   });
 
   await app.register(cookie);
+  // Every route's declared audit entry is written by one set of hooks (server/audit.ts); after the
+  // cookie plugin, whose onSend writes the Set-Cookie a sign-in's entry reads its actor from.
+  installAuditLog(app, deps.services);
   await registerOpenapi(app, deps.config);
   // Page and admin routes belong to the web layer (src/web renders; these plugins route).
   const plugins: RoutePlugin[] = [
@@ -146,6 +158,9 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     signInRoutes,
     myAppsRoutes,
     adminPeopleRoutes,
+    // The audit log: the API and the admin's Audit page.
+    auditRoutes,
+    adminAuditRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;

@@ -101,10 +101,19 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         },
         (err: unknown) => app.log.warn({ err }, 'sweeping the blobs of unfinished publishes failed'),
       );
-    let sweeping = sweepIntents();
+    // Audit entries past OTASHIP_AUDIT_RETENTION_DAYS: every instance sweeps (one delete on a time
+    // bound, so sweeps running at once do not collide).
+    const sweepAudit = () =>
+      services.audit.sweep().then(
+        (deleted) => {
+          if (deleted > 0) app.log.info({ deleted }, 'deleted audit entries past their retention');
+        },
+        (err: unknown) => app.log.error({ err }, 'deleting audit entries past their retention failed'),
+      );
+    let sweeping = Promise.all([sweepIntents(), sweepAudit()]);
     const sweeper = setInterval(() => {
       sweepStaleTemporaries(config, openBlobs).catch((err: unknown) => app.log.warn({ err }, 'sweeping stale temp files failed'));
-      sweeping = sweepIntents();
+      sweeping = Promise.all([sweepIntents(), sweepAudit()]);
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
     // Every instance sends the webhook outbox; claims keep two from sending the same attempt.

@@ -17,6 +17,8 @@
 //     A person creates no new app (a first publish of a bundle id): an admin does, then grants roles.
 //   personal API tokens    → every person makes, lists and revokes their own; a personal token
 //                            acts as its person (their roles, read at each request), never more
+//   audit log              → instance admins read every entry; an app's managers (people) the
+//                            entries of their apps; service tokens none
 //   resumable uploads      → tokens and people who may publish somewhere may start one (what it may
 //                            publish is decided when the finished upload is published); only its
 //                            creator (or an admin) may continue, inspect, cancel or publish it
@@ -51,7 +53,9 @@ export type Action =
   /** A person's own API tokens (personal tokens act as that person, with their roles). */
   | 'token:personal'
   | 'upload:create'
-  | 'upload:use';
+  | 'upload:use'
+  /** Reading the audit log: all of it (admins), or one app's entries (its managers). */
+  | 'audit:read';
 
 /** What the action is applied to; appId null means "an app that does not exist yet" (first publish). */
 export interface Resource {
@@ -83,6 +87,7 @@ const NEEDS: Partial<Record<Action, AppRole>> = {
   'access:manage': 'manager',
   'release:installs': 'manager',
   'app:devices': 'manager',
+  'audit:read': 'manager',
 };
 
 /** Instance-wide actions only admins take. */
@@ -103,6 +108,7 @@ export function isAllowed(principal: Principal, action: Action, resource: Resour
     return needed !== undefined && role !== undefined && RANK[role] >= RANK[needed];
   }
   if (action === 'access:manage') return false; // service tokens grant no roles
+  if (action === 'audit:read') return false; // CI tokens have no business reading who did what
   if (action === 'upload:create') return true;
   if (principal.appId === null) return true;
   return resource.appId === principal.appId;
@@ -166,6 +172,12 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   if (action === 'token:personal') {
     throw new OtashipError('FORBIDDEN', `${who} is a service token, not a person: personal tokens belong to people signed in`);
   }
+  if (action === 'audit:read' && !resource.appId) {
+    throw new OtashipError(
+      'FORBIDDEN',
+      `${who} manages no app and may not read the audit log: instance admins read all of it, an app's managers its entries`,
+    );
+  }
   // An app the principal may not see at all is answered as if it did not exist.
   const invisible = resource.appId ? roleOn(principal, resource.appId) === null : true;
   if (resource.ref !== undefined && invisible && HIDDEN.has(action)) {
@@ -185,6 +197,9 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   }
   if (action === 'access:manage') {
     throw new OtashipError('FORBIDDEN', `${who} is a service token and cannot grant roles: sign in as a manager of the app or an admin`);
+  }
+  if (action === 'audit:read') {
+    throw new OtashipError('FORBIDDEN', `${who} is a service token and cannot read the audit log: sign in as a manager of the app or an admin`);
   }
   throw new OtashipError('FORBIDDEN', `${who} is limited to one app and may not ${verb(action)} ${what}`);
 }
@@ -209,6 +224,7 @@ const HIDDEN: ReadonlySet<Action> = new Set([
   'access:manage',
   'release:installs',
   'app:devices',
+  'audit:read',
 ]);
 
 /** Narrows a listing to what the principal may see. */
@@ -219,8 +235,17 @@ export function visibleAppIds(principal: Principal): 'all' | string[] {
   return [principal.appId];
 }
 
+/** Whose audit entries the principal may read: every entry (admins), those of the apps they manage, or none. */
+export function auditScope(principal: Principal): 'all' | string[] {
+  if (principal.admin) return 'all';
+  if (!principal.person) return [];
+  return [...principal.person.roles].filter(([, role]) => role === 'manager').map(([appId]) => appId);
+}
+
 function verb(action: Action): string {
   switch (action) {
+    case 'audit:read':
+      return 'read the audit log of';
     case 'release:publish':
       return 'publish builds of';
     case 'app:read':

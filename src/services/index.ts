@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Repositories } from '../ports/repositories.js';
 import { ApiTokenService } from './api-tokens.js';
+import { AuditService } from './audit.js';
 import { BlobGc } from './blob-gc.js';
 import { AuthThrottle } from './auth-throttle.js';
 import { CatalogService } from './catalog.js';
@@ -63,6 +64,8 @@ export interface Services {
   notices: BuildNoticeService;
   readiness: ReadinessService;
   gc: BlobGc;
+  /** Who did what, when (audit.ts). */
+  audit: AuditService;
   status: ServerStatus;
 }
 
@@ -172,6 +175,7 @@ export async function createServices(
     notices,
     readiness: new ReadinessService(repos, blobs),
     gc: new BlobGc(repos, blobs, clock),
+    audit: new AuditService(repos, clock, config.auditRetentionDays),
     status: serverStatus(config),
   };
 }

@@ -198,6 +198,19 @@ describe('web admin at 390 px', { skip: BROWSER_SKIP }, () => {
     await assertNavigationReachable();
   });
 
+  test('audit: no sideways scrolling, labelled cells, the filters usable', async () => {
+    await page.goto(`${srv.baseUrl}/admin/audit`);
+    assert.ok((await page.locator('#audit tbody tr').count()) > 0, 'the actions above are listed');
+    await assertCellsLabelled('#audit', ['When', 'Who', 'Action', 'Target', 'App', 'From', 'Details']);
+    await assertNoSidewaysScroll('audit');
+    await assertNavigationReachable();
+    await page.fill('input[name=action]', 'sign-in');
+    await Promise.all([page.waitForURL(/action=sign-in/), page.getByRole('button', { name: 'Filter' }).click()]);
+    assert.ok((await page.locator('#audit tbody tr').count()) > 0);
+    assert.deepEqual(new Set(await page.locator('#audit tbody tr code').allTextContents()), new Set(['sign-in']));
+    await assertNoSidewaysScroll('audit, filtered');
+  });
+
   test('people, groups, an app’s access page, My apps and a release check: no sideways scrolling', async () => {
     const pub = await ipa({ bundleId: 'com.example.narrow-access', displayName: 'Access Check' });
     for (const [what, path] of [

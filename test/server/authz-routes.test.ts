@@ -29,6 +29,9 @@ const PUBLISH = rule({ tester: 403, outsider: 403 });
 const UPLOAD = rule({ tester: 403, outsider: 403 });
 /** Resumable uploads started by the developer: only they (and admins) may use them. */
 const UPLOAD_OWNER = rule({ service: 403, manager: 403, tester: 403, outsider: 403 });
+/** The audit log: admins all of it; an app's managers its entries (a person who manages nothing: 403). */
+const AUDIT = rule({ service: 403, developer: 403, tester: 403, outsider: 403 });
+const AUDIT_APP = rule({ service: 403, developer: 403, tester: 403, outsider: 404 });
 /** Only people have personal tokens (not admin or service tokens). */
 const PEOPLE = rule({ admin: 403, service: 403 });
 const page = (r: Rule): Rule => ({ ...r, anonymous: 'sign-in' });
@@ -209,6 +212,10 @@ const TABLE: Record<string, Row> = {
   'GET /admin/groups': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/groups' }) },
   'GET /my': { rule: page(SIGNED_IN), request: () => ({ method: 'GET', path: '/my' }) },
   'GET /my/tokens': { rule: page(PEOPLE), request: () => ({ method: 'GET', path: '/my/tokens' }) },
+
+  // The audit log.
+  'GET /api/v1/audit': { rule: AUDIT, request: () => ({ method: 'GET', path: '/api/v1/audit' }) },
+  'GET /admin/audit': { rule: page(AUDIT_APP), request: (c) => ({ method: 'GET', path: `/admin/audit?appId=${c.appId}` }) },
 };
 
 const ADMIN_P: Principal = { tokenId: 'table-admin', name: 'table', admin: true, appId: null, via: 'bearer' };

@@ -56,6 +56,11 @@ test('the sign-in link signs the first admin in once, backed by a real admin tok
   assert.equal(again.headers.getSetCookie().length, 0);
   assert.match(again.headers.get('content-type') ?? '', /text\/html/);
   assert.match(await again.text(), /used already/);
+  // The audit log: the sign-in by link (as the admin token it made), then the refused second use.
+  const reader = { tokenId: 'bootstrap', name: 'admin', admin: true, appId: null, via: 'bearer' } as const;
+  const [refused, first] = (await srv.services.audit.list(reader, { action: 'sign-in' })).items;
+  assert.deepEqual([first?.outcome, first?.actorKind, first?.actorLabel, first?.details.method], ['success', 'token', 'first admin (sign-in link)', 'first-run link']);
+  assert.deepEqual([refused?.outcome, refused?.actorKind, refused?.details.method], ['refused', 'anonymous', 'first-run link']);
 
   assert.equal(await srv.services.firstRun.issue(), null, 'once an admin signed in, no link is printed again');
 });

@@ -125,6 +125,10 @@ test('sign-in: code + PKCE at a real provider, the person is created, the groups
   assert.equal(out.status, 303);
   const stale = await fetch(`${srv.baseUrl}/api/v1/me`, { headers: { cookie } });
   assert.equal(stale.status, 401);
+  // The audit log: her single sign-on, then her sign-out.
+  const [signOut, signIn] = (await srv.services.audit.list(AUDIT_READER, { actor: 'ann@corp.example' })).items;
+  assert.deepEqual([signIn?.action, signIn?.outcome, signIn?.details.method, signIn?.actorId], ['sign-in', 'success', 'single sign-on', person!.id]);
+  assert.deepEqual([signOut?.action, signOut?.actorLabel], ['sign-out', 'Ann@Corp.example']);
 });
 
 /** The provider's first page when a sign-in starts: its login form, unless it still knows the browser. */
@@ -163,6 +167,8 @@ test('sign-out after single sign-on ends the session at the provider too (RP-ini
   assert.equal(await providerAsksForCredentials(browser), true);
 });
 
+const AUDIT_READER = { tokenId: 'bootstrap', name: 'admin', admin: true, appId: null, via: 'bearer' } as const;
+
 test('a replayed callback (same URL, same browser) is refused and gives no session', async () => {
   const browser = new CookieBrowser();
   const callback = await toCallback(browser, 'bob');
@@ -176,6 +182,9 @@ test('a replayed callback (same URL, same browser) is refused and gives no sessi
   // Refused by otaship's single-use attempt before the code even reaches the provider again.
   assert.match(text, /already used/);
   assert.equal(replay.headers.getSetCookie().some((c) => c.startsWith('otaship_session=') && !c.startsWith('otaship_session=;')), false);
+  // Recorded as a refused single sign-on, from nobody signed in.
+  const [refused] = (await srv.services.audit.list(AUDIT_READER, { action: 'sign-in' })).items;
+  assert.deepEqual([refused?.outcome, refused?.actorKind, refused?.details.method, refused?.details.status], ['refused', 'anonymous', 'single sign-on', 401]);
 });
 
 test('a tampered state is refused', async () => {

@@ -95,5 +95,10 @@ describe('server on PostgreSQL', { skip }, () => {
       items: { event: string }[];
     };
     assert.deepEqual(deliveries.items.map((d) => d.event), ['release.deleted', 'release.deleted']);
+    // The audit log is shared: the deletion made on b is read on a, with the app's name it had.
+    const audit = (await (await fetch(`${a.baseUrl}/api/v1/audit?action=app.delete&appId=${first.app.id}`, { headers: a.auth() })).json()) as {
+      items: { action: string; target: { label: string | null } }[];
+    };
+    assert.deepEqual(audit.items.map((e) => [e.action, e.target.label]), [['app.delete', 'Example (ios com.example.pg-delete)']]);
   });
 });

@@ -15,12 +15,12 @@ function send(reply: FastifyReply, html: string): FastifyReply {
   return reply.code(200).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);
 }
 
-function userOf(p: Principal): AdminUser {
+export function userOf(p: Principal): AdminUser {
   return { name: p.person?.email ?? (p.tokenId === 'bootstrap' ? 'admin token' : p.name), admin: p.admin };
 }
 
 /** The principal, or null after sending the browser to sign in. */
-async function signedIn(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
+export async function signedIn(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
   try {
     return await authenticate(request, services);
   } catch (err) {

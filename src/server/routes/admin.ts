@@ -113,7 +113,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
     return sendPage(reply, String(renderLoginPage({ error: null, next: safeNext(request.query.next), secure })));
   });
 
-  app.post<{ Body: LoginBody }>('/admin/login', { schema: S.login }, async (request, reply) => {
+  app.post<{ Body: LoginBody }>('/admin/login', { schema: S.login, config: { audit: { action: 'sign-in', actor: 'signed-in', refusals: true, note: { method: 'token' } } } }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const body = (request.body ?? {}) as LoginBody;
     const next = safeNext(body.next);
@@ -136,7 +136,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
   // then sent to the identity provider's logout (when it has one), which sends them back to the
   // sign-in page. Only a POST from our own pages does it: a cross-site form, link or image would
   // otherwise sign visitors out here and at their company's identity provider.
-  app.post('/admin/logout', { schema: S.logout }, async (request, reply) => {
+  app.post('/admin/logout', { schema: S.logout, config: { audit: { action: 'sign-out', actor: 'session' } } }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const cookie = request.cookies?.[SESSION_COOKIE];
     const ended = cookie ? await services.sessions.signOut(cookie) : null;
@@ -238,7 +238,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
 
   // "Check this release": a form POST (it makes requests and takes seconds; no prefetch may start it).
   // authenticate() refuses a cookie-authenticated POST from another origin (CSRF).
-  app.post<{ Params: { id: string } }>('/admin/releases/:id/doctor', { schema: S.doctorPage }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/admin/releases/:id/doctor', { schema: S.doctorPage, config: { audit: { action: 'release.check', target: { type: 'release', id: 'params.id' } } } }, async (request, reply) => {
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
     const { app: appRecord, release } = await services.catalog.getRelease(principal, request.params.id);

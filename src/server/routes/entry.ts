@@ -32,7 +32,7 @@ export async function entryRoutes(app: FastifyInstance, { services }: ServerDeps
   // The code leaves the address bar at once (303 to /admin) and never reaches another site
   // (Referrer-Policy on every response). Posts from other sites are refused (login CSRF), and failed
   // codes count as failed sign-ins (throttled per client).
-  app.post<{ Querystring: { code?: string } }>(FIRST_RUN_PATH, { schema: S.firstRunSignIn }, async (request, reply) => {
+  app.post<{ Querystring: { code?: string } }>(FIRST_RUN_PATH, { schema: S.firstRunSignIn, config: { audit: { action: 'sign-in', actor: 'signed-in', refusals: true, note: { method: 'first-run link' } } } }, async (request, reply) => {
     checkFormOrigin(request, services.config.publicUrl);
     const code = typeof request.query.code === 'string' ? request.query.code : '';
     const session = await throttled(request, services, () => services.firstRun.redeem(code)); // UNAUTHENTICATED → the HTML error page

@@ -46,7 +46,7 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
 
   app.get<{ Querystring: { next?: string } }>('/sign-in', { schema: S.signInPage }, async (request, reply) => sendPage(reply, view(safeNext(request.query.next))));
 
-  app.post<{ Body: { email?: string; next?: string } }>('/sign-in/email', { schema: S.askForLink }, async (request, reply) => {
+  app.post<{ Body: { email?: string; next?: string } }>('/sign-in/email', { schema: S.askForLink, config: { audit: { action: 'sign-in.request-link', details: ['body.email'] } } }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const body = (request.body ?? {}) as { email?: string; next?: string };
     const next = safeNext(body.next);
@@ -65,7 +65,7 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
     return sendPage(reply, String(renderLinkPage({ action: `${EMAIL_LINK_PATH}?t=${encodeURIComponent(t)}` })));
   });
 
-  app.post<{ Querystring: { t?: string } }>(EMAIL_LINK_PATH, { schema: S.useLink }, async (request, reply) => {
+  app.post<{ Querystring: { t?: string } }>(EMAIL_LINK_PATH, { schema: S.useLink, config: { audit: { action: 'sign-in', actor: 'signed-in', refusals: true, note: { method: 'e-mail link' } } } }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const t = typeof request.query.t === 'string' ? request.query.t : '';
     // A wrong secret counts as a failed sign-in for this client (guessing is throttled).
@@ -99,7 +99,7 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
     return reply.header('Cache-Control', 'no-store').redirect(redirectTo, 303);
   });
 
-  app.get(OIDC_CALLBACK_PATH, { schema: S.ssoCallback }, async (request, reply) => {
+  app.get(OIDC_CALLBACK_PATH, { schema: S.ssoCallback, config: { audit: { action: 'sign-in', actor: 'signed-in', refusals: true, note: { method: 'single sign-on' } } } }, async (request, reply) => {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     const cookie = request.cookies?.[OIDC_COOKIE];
     // The attempt is used up whatever happens next: clear its cookie first.

@@ -65,6 +65,7 @@ export async function udidRoutes(app: FastifyInstance, { services, config }: Ser
 
   app.post<{ Querystring: { n?: string } }>('/udid/callback', {
     schema: S.udidCallback,
+    config: { audit: { exempt: "a phone's answer to the registration profile, no one signed in: admins' changes to devices are recorded" } },
     // The nonce is checked from the URL before a byte of the body is read (and a refused body is
     // not waited for); unauthenticated bodies are also time-limited (server/http/body-guard.ts).
     preParsing: async (request, reply, payload) => {

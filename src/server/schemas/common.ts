@@ -44,6 +44,7 @@ export const TAG = {
   downloads: 'Downloads',
   people: 'People',
   signIn: 'Sign-in',
+  audit: 'Audit log',
 } as const;
 
 export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
@@ -60,6 +61,7 @@ export const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: TAG.downloads, description: 'Files the server hands out: its own CLI, the local CA.' },
   { name: TAG.people, description: "People, groups and their roles on apps (instance admins; an app's managers for its roles), and each person's own API tokens." },
   { name: TAG.signIn, description: "People's sign-in: e-mailed links, single sign-on (OpenID Connect) and the My apps page." },
+  { name: TAG.audit, description: "Who did what, when: instance admins read every entry, an app's managers its entries." },
 ];
 
 /** Security scheme names (components.securitySchemes in openapi.ts). */

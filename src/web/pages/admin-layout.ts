@@ -4,7 +4,7 @@ import { html, type HtmlValue, type SafeHtml } from '../html.js';
 import { layout } from '../layout.js';
 import type { AdminUser } from '../view-models.js';
 
-export type AdminSection = 'apps' | 'tokens' | 'devices' | 'webhooks' | 'people';
+export type AdminSection = 'apps' | 'tokens' | 'devices' | 'webhooks' | 'people' | 'audit';
 
 export function adminLayout(options: {
   title: string;
@@ -27,7 +27,7 @@ export function adminLayout(options: {
     referrer: 'same-origin',
     body: html`<header class="topbar">
   <a class="brand" href="/admin">otaship</a>
-  <nav aria-label="Admin">${nav('apps', '/admin', 'Apps')}${options.user.admin ? [nav('devices', '/admin/devices', 'Devices'), nav('tokens', '/admin/tokens', 'Tokens'), nav('webhooks', '/admin/webhooks', 'Webhooks'), nav('people', '/admin/people', 'People')] : ''}</nav>
+  <nav aria-label="Admin">${nav('apps', '/admin', 'Apps')}${options.user.admin ? [nav('devices', '/admin/devices', 'Devices'), nav('tokens', '/admin/tokens', 'Tokens'), nav('webhooks', '/admin/webhooks', 'Webhooks'), nav('people', '/admin/people', 'People'), nav('audit', '/admin/audit', 'Audit')] : ''}</nav>
   <form class="signout" method="post" action="/admin/logout">
     <span class="muted who">${options.user.name}</span>
     <button type="submit" class="button button-small" id="signout">Sign out</button>

@@ -46,13 +46,13 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     };
   });
 
-  app.patch<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: S.updateApp }, async (request) => {
+  app.patch<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: S.updateApp, config: { audit: { action: 'app.update', target: { type: 'app', id: 'params.appId' }, details: ['body.name', 'body.isPublic'] } } }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'isPublic']);
     return appJson(await catalog.updateApp(principal, request.params.appId, body));
   });
 
-  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: S.deleteApp }, async (request, reply) => {
+  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: S.deleteApp, config: { audit: { action: 'app.delete', target: { type: 'app', id: 'params.appId' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await catalog.deleteApp(principal, request.params.appId);
     return reply.code(204).send();
@@ -85,14 +85,14 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     };
   });
 
-  app.patch<{ Params: ReleaseParams }>('/api/v1/releases/:id', { schema: S.updateRelease }, async (request) => {
+  app.patch<{ Params: ReleaseParams }>('/api/v1/releases/:id', { schema: S.updateRelease, config: { audit: { action: 'release.update', target: { type: 'release', id: 'params.id' }, details: ['body.isPublic'] } } }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['notes', 'isPublic']);
     const { app: a, release } = await catalog.updateRelease(principal, request.params.id, body);
     return { ...releaseJson(release, a), links: services.urls.release(release, a) };
   });
 
-  app.delete<{ Params: ReleaseParams }>('/api/v1/releases/:id', { schema: S.deleteRelease }, async (request, reply) => {
+  app.delete<{ Params: ReleaseParams }>('/api/v1/releases/:id', { schema: S.deleteRelease, config: { audit: { action: 'release.delete', target: { type: 'release', id: 'params.id' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await catalog.deleteRelease(principal, request.params.id);
     return reply.code(204).send();

@@ -23,7 +23,7 @@ export async function deviceRoutes(app: FastifyInstance, { services }: ServerDep
       .send(text);
   });
 
-  app.patch<{ Params: { id: string } }>('/api/v1/devices/:id', { schema: S.updateDevice, preValidation: allowedFirst(services, 'device:manage') }, async (request) => {
+  app.patch<{ Params: { id: string } }>('/api/v1/devices/:id', { schema: S.updateDevice, config: { audit: { action: 'device.update', target: { type: 'device', id: 'params.id' }, details: ['body.label', 'body.review'] } }, preValidation: allowedFirst(services, 'device:manage') }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['label', 'review']);
     // label: the admin's name for it; review: "keep" the stored facts or "accept" the pending claim.
@@ -32,7 +32,7 @@ export async function deviceRoutes(app: FastifyInstance, { services }: ServerDep
     return services.devices.review(principal, request.params.id, body.review);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', { schema: S.deleteDevice }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', { schema: S.deleteDevice, config: { audit: { action: 'device.delete', target: { type: 'device', id: 'params.id' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await services.devices.delete(principal, request.params.id);
     return reply.code(204).send();

@@ -19,6 +19,7 @@ export async function doctorRoutes(app: FastifyInstance, { services, ca }: Serve
         params: idParams('id'),
         response: { 200: json(DOCTOR_REPORT_SCHEMA, 'The report: findings with codes, what the phone shows, and fixes'), ...errors(400, 401, 403, 404, 409, 429) },
       },
+      config: { audit: { action: 'release.check', target: { type: 'release', id: 'params.id' } } },
     },
     async (request, reply) => {
       const principal = await authenticate(request, services);

@@ -15,19 +15,19 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
   });
 
   // Adds a person and sends them an invitation (or answers its link when no mail server is set).
-  app.post('/api/v1/people', { schema: S.invitePerson, preValidation: allowedFirst(services, 'people:manage') }, async (request, reply) => {
+  app.post('/api/v1/people', { schema: S.invitePerson, config: { audit: { action: 'person.invite', target: { type: 'person', id: 'response.person.id' }, details: ['body.admin', 'response.invitation.sent'] } }, preValidation: allowedFirst(services, 'people:manage') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['email', 'name', 'admin']);
     const result = await services.signIn.invite(principal, body, request.ip);
     return reply.code(201).header('Cache-Control', 'no-store').send(result);
   });
 
-  app.patch<{ Params: { id: string } }>('/api/v1/people/:id', { schema: S.updatePerson, preValidation: allowedFirst(services, 'people:manage') }, async (request) => {
+  app.patch<{ Params: { id: string } }>('/api/v1/people/:id', { schema: S.updatePerson, config: { audit: { action: 'person.update', target: { type: 'person', id: 'params.id' }, details: ['body.name', 'body.admin', 'body.disabled'] } }, preValidation: allowedFirst(services, 'people:manage') }, async (request) => {
     const principal = await authenticate(request, services);
     return people.update(principal, request.params.id, jsonObject(request.body, ['name', 'admin', 'disabled']));
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/people/:id', { schema: S.removePerson }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/people/:id', { schema: S.removePerson, config: { audit: { action: 'person.remove', target: { type: 'person', id: 'params.id' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await people.remove(principal, request.params.id);
     return reply.code(204).send();
@@ -38,29 +38,29 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
     return reply.header('Cache-Control', 'no-store').send({ items: await people.listGroups(principal) });
   });
 
-  app.post('/api/v1/groups', { schema: S.createGroup, preValidation: allowedFirst(services, 'people:manage') }, async (request, reply) => {
+  app.post('/api/v1/groups', { schema: S.createGroup, config: { audit: { action: 'group.create', target: { type: 'group', id: 'response.id' } } }, preValidation: allowedFirst(services, 'people:manage') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name']);
     return reply.code(201).send(await people.createGroup(principal, body.name));
   });
 
-  app.patch<{ Params: { id: string } }>('/api/v1/groups/:id', { schema: S.updateGroup, preValidation: allowedFirst(services, 'people:manage') }, async (request) => {
+  app.patch<{ Params: { id: string } }>('/api/v1/groups/:id', { schema: S.updateGroup, config: { audit: { action: 'group.update', target: { type: 'group', id: 'params.id' } } }, preValidation: allowedFirst(services, 'people:manage') }, async (request) => {
     const principal = await authenticate(request, services);
     return people.updateGroup(principal, request.params.id, jsonObject(request.body, ['notifyNewBuilds']));
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/groups/:id', { schema: S.removeGroup }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/groups/:id', { schema: S.removeGroup, config: { audit: { action: 'group.delete', target: { type: 'group', id: 'params.id' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await people.removeGroup(principal, request.params.id);
     return reply.code(204).send();
   });
 
-  app.put<{ Params: { id: string; personId: string } }>('/api/v1/groups/:id/members/:personId', { schema: S.addMember }, async (request) => {
+  app.put<{ Params: { id: string; personId: string } }>('/api/v1/groups/:id/members/:personId', { schema: S.addMember, config: { audit: { action: 'group.member-add', target: { type: 'group', id: 'params.id' }, details: ['params.personId'] } } }, async (request) => {
     const principal = await authenticate(request, services);
     return people.addMember(principal, request.params.id, request.params.personId);
   });
 
-  app.delete<{ Params: { id: string; personId: string } }>('/api/v1/groups/:id/members/:personId', { schema: S.removeMember }, async (request, reply) => {
+  app.delete<{ Params: { id: string; personId: string } }>('/api/v1/groups/:id/members/:personId', { schema: S.removeMember, config: { audit: { action: 'group.member-remove', target: { type: 'group', id: 'params.id' }, details: ['params.personId'] } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await people.removeMember(principal, request.params.id, request.params.personId);
     return reply.code(204).send();
@@ -72,7 +72,7 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
   });
 
   // Sets one person's or group's role on the app (replacing the earlier one).
-  app.put<{ Params: { appId: string } }>('/api/v1/apps/:appId/grants', { schema: S.setGrant }, async (request) => {
+  app.put<{ Params: { appId: string } }>('/api/v1/apps/:appId/grants', { schema: S.setGrant, config: { audit: { action: 'access.grant', target: { type: 'app', id: 'params.appId' }, details: ['body.personId', 'body.groupId', 'body.email', 'body.role'] } } }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['personId', 'groupId', 'email', 'role']);
     return people.grant(principal, request.params.appId, body);
@@ -80,7 +80,7 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
 
   app.delete<{ Params: { appId: string }; Querystring: { personId?: string; groupId?: string } }>(
     '/api/v1/apps/:appId/grants',
-    { schema: S.revokeGrant },
+    { schema: S.revokeGrant, config: { audit: { action: 'access.revoke', target: { type: 'app', id: 'params.appId' }, details: ['query.personId', 'query.groupId'] } } },
     async (request, reply) => {
       const principal = await authenticate(request, services);
       await people.revokeGrant(principal, request.params.appId, { personId: request.query.personId, groupId: request.query.groupId });
@@ -94,14 +94,14 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
     return reply.header('Cache-Control', 'no-store').send({ items: await services.tokens.listPersonal(principal) });
   });
 
-  app.post('/api/v1/me/tokens', { schema: S.createMyToken, preValidation: allowedFirst(services, 'token:personal') }, async (request, reply) => {
+  app.post('/api/v1/me/tokens', { schema: S.createMyToken, config: { audit: { action: 'token.create', target: { type: 'token', id: 'response.id' }, note: { kind: 'personal' }, details: ['body.expiresInDays'] } }, preValidation: allowedFirst(services, 'token:personal') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'expiresInDays']);
     const { token, record } = await services.tokens.createPersonal(principal, body as { name: unknown; expiresInDays?: unknown });
     return reply.code(201).header('Cache-Control', 'no-store').send({ ...record, token });
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/me/tokens/:id', { schema: S.revokeMyToken }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/me/tokens/:id', { schema: S.revokeMyToken, config: { audit: { action: 'token.revoke', target: { type: 'token', id: 'params.id' }, note: { kind: 'personal' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await services.tokens.revokePersonal(principal, request.params.id);
     return reply.code(204).send();

@@ -11,7 +11,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: ServerDeps
     return { items: await services.tokens.list(principal) };
   });
 
-  app.post('/api/v1/tokens', { schema: S.createToken, preValidation: allowedFirst(services, 'token:manage') }, async (request, reply) => {
+  app.post('/api/v1/tokens', { schema: S.createToken, config: { audit: { action: 'token.create', target: { type: 'token', id: 'response.id' }, details: ['body.appId', 'body.admin', 'body.expiresInDays'] } }, preValidation: allowedFirst(services, 'token:manage') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'appId', 'admin', 'expiresInDays']);
     const { token, record } = await services.tokens.create(principal, {
@@ -23,7 +23,7 @@ export async function tokenRoutes(app: FastifyInstance, { services }: ServerDeps
     return reply.code(201).header('Cache-Control', 'no-store').send({ ...record, token });
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', { schema: S.revokeToken }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/tokens/:id', { schema: S.revokeToken, config: { audit: { action: 'token.revoke', target: { type: 'token', id: 'params.id' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await services.tokens.revoke(principal, request.params.id);
     return reply.code(204).send();

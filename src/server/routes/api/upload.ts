@@ -48,7 +48,7 @@ export async function uploadRoutes(app: FastifyInstance, deps: ServerDeps): Prom
     },
   });
 
-  app.post<{ Querystring: UploadQuery }>('/api/v1/releases', { schema: S.publishRelease }, async (request, reply) => {
+  app.post<{ Querystring: UploadQuery }>('/api/v1/releases', { schema: S.publishRelease, config: { audit: { action: 'release.publish', target: { type: 'release', id: 'response.release.id' } } } }, async (request, reply) => {
     let principal: Principal;
     try {
       principal = await authenticate(request, services);

@@ -112,17 +112,17 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
       handleTus(request, reply, tus, uploads, deps);
     // One route per method, so each is documented with its own answers.
     const url = `${UPLOADS_PATH}/:id`;
-    scope.route({ method: 'POST', url: UPLOADS_PATH, schema: S.createUpload, handler });
+    scope.route({ method: 'POST', url: UPLOADS_PATH, schema: S.createUpload, config: { audit: { exempt: 'starts an upload; its publish is recorded' } }, handler });
     scope.route({ method: 'OPTIONS', url: UPLOADS_PATH, schema: S.uploadOptions, handler });
     scope.route({ method: 'HEAD', url, schema: S.uploadOffset, handler });
-    scope.route({ method: 'PATCH', url, schema: S.appendUpload, handler });
-    scope.route({ method: 'DELETE', url, schema: S.cancelUpload, handler });
+    scope.route({ method: 'PATCH', url, schema: S.appendUpload, config: { audit: { exempt: 'a chunk of bytes; the publish is recorded' } }, handler });
+    scope.route({ method: 'DELETE', url, schema: S.cancelUpload, config: { audit: { exempt: 'cancels an unpublished upload: nothing anyone else sees changes' } }, handler });
     scope.route({ method: 'OPTIONS', url, schema: S.uploadIdOptions, handler });
   });
 
   app.post<{ Params: { id: string }; Body: PublishBody | undefined }>(
     `${UPLOADS_PATH}/:id/publish`,
-    { schema: S.publishUpload },
+    { schema: S.publishUpload, config: { audit: { action: 'release.publish', target: { type: 'release', id: 'response.release.id' }, note: { via: 'resumable upload' } } } },
     async (request, reply) => {
       const principal = await authenticate(request, services);
       const body = request.body ?? {};

@@ -15,7 +15,7 @@ export async function webhookRoutes(app: FastifyInstance, { services }: ServerDe
     return { items: await services.webhooks.list(principal) };
   });
 
-  app.post('/api/v1/webhooks', { schema: S.createWebhook, preValidation: allowedFirst(services, 'webhook:manage') }, async (request, reply) => {
+  app.post('/api/v1/webhooks', { schema: S.createWebhook, config: { audit: { action: 'webhook.create', target: { type: 'webhook', id: 'response.id' }, details: ['body.events', 'body.appId'] } }, preValidation: allowedFirst(services, 'webhook:manage') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body);
     const { webhook, secret } = await services.webhooks.create(principal, {
@@ -32,18 +32,18 @@ export async function webhookRoutes(app: FastifyInstance, { services }: ServerDe
     return services.webhooks.get(principal, request.params.id);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/v1/webhooks/:id', { schema: S.deleteWebhook }, async (request, reply) => {
+  app.delete<{ Params: { id: string } }>('/api/v1/webhooks/:id', { schema: S.deleteWebhook, config: { audit: { action: 'webhook.delete', target: { type: 'webhook', id: 'params.id' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await services.webhooks.delete(principal, request.params.id);
     return reply.code(204).send();
   });
 
-  app.post<{ Params: { id: string } }>('/api/v1/webhooks/:id/test', { schema: S.pingWebhook }, async (request) => {
+  app.post<{ Params: { id: string } }>('/api/v1/webhooks/:id/test', { schema: S.pingWebhook, config: { audit: { action: 'webhook.test', target: { type: 'webhook', id: 'params.id' } } } }, async (request) => {
     const principal = await authenticate(request, services);
     return services.webhooks.ping(principal, request.params.id);
   });
 
-  app.post<{ Params: { id: string; deliveryId: string } }>('/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver', { schema: S.redeliver }, async (request) => {
+  app.post<{ Params: { id: string; deliveryId: string } }>('/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver', { schema: S.redeliver, config: { audit: { action: 'webhook.redeliver', target: { type: 'webhook', id: 'params.id' }, details: ['params.deliveryId'] } } }, async (request) => {
     const principal = await authenticate(request, services);
     return services.webhooks.redeliver(principal, request.params.id, request.params.deliveryId);
   });
