@@ -82,7 +82,7 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
     return sendPage(reply, String(renderNoticesPage({ action: noticesAction(t), ...state, changed: false })));
   });
 
-  app.post<{ Querystring: { t?: string }; Body: { notices?: string } }>(NOTICE_OPT_OUT_PATH, { schema: S.noticesChange }, async (request, reply) => {
+  app.post<{ Querystring: { t?: string }; Body: { notices?: string } }>(NOTICE_OPT_OUT_PATH, { schema: S.noticesChange, config: { audit: { exempt: "a person's own mail preference, set through the signed link in a mail: no administrative change" } } }, async (request, reply) => {
     checkFormOrigin(request, config.publicUrl);
     const t = typeof request.query.t === 'string' ? request.query.t : '';
     const body = (request.body ?? {}) as { notices?: string };
