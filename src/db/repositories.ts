@@ -9,6 +9,7 @@ import { peopleRepository } from './people.js';
 import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { sessionRepository } from './sessions.js';
+import { shareLinkRepository } from './share-links.js';
 import { settingsRepository } from './settings.js';
 import { tokenRepository } from './tokens.js';
 import { uploadLockRepository } from './upload-locks.js';
@@ -29,6 +30,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     blobIntents: blobIntentRepository(db),
     uploadLocks: uploadLockRepository(db),
     people: peopleRepository(db),
+    shareLinks: shareLinkRepository(db),
   };
 }
 

@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL through Kysely; services see only these interfaces.
 import type { PackageInfo } from '../core/types.js';
 import type { PeopleRepository } from './people.js';
+import type { ShareLinkRepository } from './share-links.js';
 
 export type Platform = 'ios' | 'android';
 
@@ -359,6 +360,7 @@ export interface Repositories {
   blobIntents: BlobIntentRepository;
   uploadLocks: UploadLockRepository;
   people: PeopleRepository;
+  shareLinks: ShareLinkRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

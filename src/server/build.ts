@@ -28,6 +28,9 @@ import { peopleRoutes } from './routes/api/people.js';
 import { signInRoutes } from './routes/sign-in.js';
 import { myAppsRoutes } from './routes/my-apps.js';
 import { adminPeopleRoutes } from './routes/admin-people.js';
+import { shareLinkRoutes } from './routes/api/share-links.js';
+import { shareRoutes } from './routes/share.js';
+import { adminShareLinkRoutes } from './routes/admin-share-links.js';
 import { renderErrorPage } from '../web/pages/error.js';
 import { pageLanguage } from './http/page-language.js';
 
@@ -144,6 +147,10 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     signInRoutes,
     myAppsRoutes,
     adminPeopleRoutes,
+    // Share links as records: the API, the link's page, the admin page.
+    shareLinkRoutes,
+    shareRoutes,
+    adminShareLinkRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;

@@ -10,7 +10,8 @@
 //     developer            → + publish builds of the app, edit release notes, run the deployment
 //                            doctor on its releases (the server then makes requests: not a tester's)
 //     manager              → + change and delete the app and its releases, make builds public,
-//                            grant and take back roles on the app (its testers)
+//                            grant and take back roles on the app (its testers), make, list
+//                            and revoke its share links
 //     no role on the app   → the app and its releases look missing (404 NOT_FOUND, as an unknown id
 //                            does): they learn neither which ids exist nor their bundle ids.
 //     A person creates no new app (a first publish of a bundle id): an admin does, then grants roles.
@@ -38,6 +39,8 @@ export type Action =
   | 'release:check'
   /** Granting and removing roles on one app. */
   | 'access:manage'
+  /** Share links of one app (services/share-links.ts): make, list and revoke. */
+  | 'share-link:manage'
   | 'token:manage'
   | 'device:manage'
   | 'webhook:manage'
@@ -76,6 +79,7 @@ const NEEDS: Partial<Record<Action, AppRole>> = {
   'app:delete': 'manager',
   'release:delete': 'manager',
   'access:manage': 'manager',
+  'share-link:manage': 'manager',
 };
 
 /** Instance-wide actions only admins take. */
@@ -194,6 +198,7 @@ const HIDDEN: ReadonlySet<Action> = new Set([
   'release:check',
   'release:delete',
   'access:manage',
+  'share-link:manage',
 ]);
 
 /** Narrows a listing to what the principal may see. */
@@ -223,6 +228,8 @@ function verb(action: Action): string {
       return 'delete';
     case 'access:manage':
       return 'grant roles on';
+    case 'share-link:manage':
+      return 'manage the share links of';
     default:
       return 'act on';
   }

@@ -22,6 +22,8 @@ import type { IdentityProvider } from '../ports/identity-provider.js';
 import { PublishService } from './publish/publish.js';
 import { ReadinessService } from './readiness.js';
 import { SessionService } from './sessions.js';
+import { ShareLinkService } from './share-links.js';
+import { ShareLinkTokens } from './share-link-tokens.js';
 import { Signer } from './signing.js';
 import { PublicUrls } from './urls.js';
 import { WebhookDispatcher, type WebhookDispatchOptions } from './webhook-dispatcher.js';
@@ -48,6 +50,8 @@ export interface Services {
   publish: PublishService;
   catalog: CatalogService;
   install: InstallService;
+  /** Share links as records (share-links.ts). */
+  shareLinks: ShareLinkService;
   redirects: DownloadRedirects;
   counters: CounterService;
   devices: DeviceService;
@@ -118,7 +122,9 @@ export async function createServices(
   const webhooks = new WebhookService(repos, clock, urls, secret, dispatcher, config.webhookAllowPrivate);
   const publish = new PublishService(repos, blobs, clock, urls, config, webhooks);
   const catalog = new CatalogService(repos, blobs, webhooks, clock);
-  const install = new InstallService(repos, links, urls, counters);
+  const authThrottle = new AuthThrottle(clock, config.authFailureLimit);
+  const shareLinks = new ShareLinkService(repos, new ShareLinkTokens(signer, clock), clock, config, authThrottle);
+  const install = new InstallService(repos, links, urls, counters, shareLinks);
   const redirects = new DownloadRedirects(config, blobs);
   const devices = new DeviceService(repos, signer, clock, config);
   return {
@@ -133,13 +139,14 @@ export async function createServices(
     sso: config.people.oidc && options.identityProvider
       ? new OidcSignInService(options.identityProvider, repos, sessions, clock, config.people.oidc, config.publicUrl)
       : null,
-    authThrottle: new AuthThrottle(clock, config.authFailureLimit),
+    authThrottle,
     firstRun,
     links,
     urls,
     publish,
     catalog,
     install,
+    shareLinks,
     redirects,
     counters,
     devices,

@@ -9,6 +9,7 @@ import type { CounterService } from './counters.js';
 import { isId } from './ids.js';
 import { effectivePublic, type Grant, type LinkTokens } from './link-tokens.js';
 import { renderManifest } from './manifest.js';
+import type { ShareAssetGrant } from './share-link-tokens.js';
 import type { PublicUrls, ReleaseLinks } from './urls.js';
 import { CONTENT_TYPES } from './publish/publish.js';
 
@@ -59,7 +60,16 @@ export class InstallService {
     private readonly tokens: LinkTokens,
     private readonly urls: PublicUrls,
     private readonly counters: CounterService,
+    /** The record check of share links' asset tokens (services/share-links.ts). */
+    private readonly shareLinks: ShareLinkGate | null = null,
   ) {}
+
+  /** Grants from a share link are checked against its record at every use (see share-links.ts). */
+  async #checkShare(grant: Grant, release: ReleaseRecord, claim: boolean): Promise<void> {
+    if (grant.scope !== 'share') return;
+    if (!this.shareLinks) throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
+    await this.shareLinks.checkAsset(grant, release, claim);
+  }
 
   /** Install page of one release (/i/:releaseId). Counting the view is the page route's job. */
   async release(releaseId: string, token: string | undefined, otherLimit = 20): Promise<ReleasePage> {
@@ -122,7 +132,8 @@ export class InstallService {
           'the server administrator must set OTASHIP_PUBLIC_URL to an https origin (or run with --tls self-signed)',
       );
     }
-    const assets = this.urls.manifestAssets(release, app, grant);
+    await this.#checkShare(grant, release, false);
+    const assets = grant.scope === 'share' ? this.urls.assetsWith(release, token ?? null) : this.urls.manifestAssets(release, app, grant);
     const memo = this.#manifests.get(release);
     // Same record objects and the same package URL (which carries the token) → the same manifest.
     let xml = memo && memo.app === app && memo.packageUrl === assets.packageUrl ? memo.xml : null;
@@ -134,14 +145,17 @@ export class InstallService {
     return xml;
   }
 
-  /** The package blob of a release; `ext` is the extension in the URL (ipa | apk). */
-  async package(releaseId: string, ext: string, token: string | undefined): Promise<PackageTarget> {
+  /**
+   * The package blob of a release; `ext` is the extension in the URL (ipa | apk). `claim` (a GET,
+   * not a HEAD) counts a share link's install against its limit.
+   */
+  async package(releaseId: string, ext: string, token: string | undefined, claim = true): Promise<PackageTarget> {
     const { app, release } = await this.#find(releaseId);
     const expected = app.platform === 'ios' ? 'ipa' : 'apk';
     if (ext !== expected) {
       throw new OtashipError('NOT_FOUND', `release ${release.id} has no .${ext.slice(0, 8)} package (it is an .${expected})`);
     }
-    this.tokens.checkAssets(release, app, token);
+    await this.#checkShare(this.tokens.checkAssets(release, app, token), release, claim);
     const version = release.version ? `${release.version} (${release.build})` : release.build;
     return {
       app,
@@ -155,7 +169,7 @@ export class InstallService {
 
   async icon(releaseId: string, variant: IconVariant, token: string | undefined): Promise<IconTarget> {
     const { app, release } = await this.#find(releaseId);
-    this.tokens.checkAssets(release, app, token);
+    await this.#checkShare(this.tokens.checkAssets(release, app, token), release, false);
     const key = variant === '57' ? release.icon57Key : variant === '512' ? release.icon512Key : release.iconKey;
     if (!key) throw new OtashipError('NOT_FOUND', `release ${release.id} has no icon`);
     return { key, isPublic: effectivePublic(release, app) };
@@ -167,4 +181,9 @@ export class InstallService {
     if (!release || !app) throw new OtashipError('NOT_FOUND', `release ${releaseId.slice(0, 64)} does not exist`);
     return { app, release };
   }
+}
+
+/** What the install surface needs of the share links: their record check (services/share-links.ts). */
+export interface ShareLinkGate {
+  checkAsset(grant: ShareAssetGrant, release: ReleaseRecord, claim: boolean): Promise<void>;
 }

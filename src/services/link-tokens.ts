@@ -17,9 +17,12 @@
 //                   never a page: it outlives the page link by a day for slow downloads, so a page
 //                   that accepted it would hand out fresh links for ever. Minted from an app link it
 //                   is 'app-asset', under the app rule like 'app-release'.
+//   share token   → ('share-asset', share-link-tokens.ts) like an asset token, for one release; its
+//                   share link's record is checked at each use by services/share-links.ts.
 import { OtashipError } from '../core/errors.js';
 import type { AppRecord, ReleaseRecord } from '../ports/repositories.js';
 import type { Clock } from './clock.js';
+import { shareAssetGrant, type ShareAssetGrant } from './share-link-tokens.js';
 import type { Signer, TokenScope } from './signing.js';
 
 /** What a visitor of the install surface holds; `exp` is when their token expires (unix seconds). */
@@ -27,7 +30,8 @@ export type Grant =
   | { scope: 'public' }
   | { scope: 'release'; releaseId: string; exp: number; viaApp: boolean }
   | { scope: 'app'; appId: string; exp: number }
-  | { scope: 'asset'; releaseId: string; exp: number; viaApp: boolean };
+  | { scope: 'asset'; releaseId: string; exp: number; viaApp: boolean }
+  | ShareAssetGrant;
 
 export const PUBLIC_GRANT: Grant = Object.freeze({ scope: 'public' });
 
@@ -44,6 +48,8 @@ export function opensAssets(grant: Grant, release: ReleaseRecord, app: AppRecord
   if (grant.scope === 'asset') {
     return effectivePublic(release, app) || (grant.releaseId === release.id && (!grant.viaApp || appRuleAllows(release, app)));
   }
+  // A share link opens its release whatever its visibility (a manager made it for that build).
+  if (grant.scope === 'share') return grant.releaseId === release.id;
   return opensRelease(grant, release, app);
 }
 
@@ -119,7 +125,7 @@ export class LinkTokens {
     if (app.isPublic) return pageGrant(this.#tryGrant(token));
     const grant = this.#grant(token);
     if (opensApp(grant, app)) return grant;
-    if (grant.scope === 'asset') throw assetOnPage();
+    if (grant.scope === 'asset' || grant.scope === 'share') throw assetOnPage();
     throw new OtashipError('TOKEN_INVALID', 'the access token in this link belongs to another app');
   }
 
@@ -131,7 +137,7 @@ export class LinkTokens {
         "this release is set private: only its own install link opens it, not the app's latest-release link",
       );
     }
-    if (forThis && grant.scope === 'asset') return assetOnPage();
+    if (forThis && (grant.scope === 'asset' || grant.scope === 'share')) return assetOnPage();
     return new OtashipError('TOKEN_INVALID', 'the access token in this link belongs to another release');
   }
 
@@ -158,6 +164,11 @@ export class LinkTokens {
       case 'asset':
       case 'app-asset':
         return { scope: 'asset', releaseId: sub, exp, viaApp: scope === 'app-asset' };
+      case 'share-asset': {
+        const grant = shareAssetGrant(sub, exp);
+        if (grant) return grant;
+        throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
+      }
       default:
         throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
     }
@@ -168,9 +179,9 @@ export class LinkTokens {
   }
 }
 
-/** On a page, an asset token counts for nothing (see the top). */
+/** On a page, an asset token counts for nothing (see the top); nor does a share link's. */
 function pageGrant(grant: Grant): Grant {
-  return grant.scope === 'asset' ? PUBLIC_GRANT : grant;
+  return grant.scope === 'asset' || grant.scope === 'share' ? PUBLIC_GRANT : grant;
 }
 
 function assetOnPage(): OtashipError {

@@ -4,7 +4,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { OtashipError } from '../core/errors.js';
 
-export type TokenScope = 'release' | 'app' | 'session' | 'udid-nonce' | 'udid-done' | 'app-release' | 'asset' | 'app-asset';
+export type TokenScope =
+  | 'release'
+  | 'app'
+  | 'session'
+  | 'udid-nonce'
+  | 'udid-done'
+  | 'app-release'
+  | 'asset'
+  | 'app-asset'
+  | 'share'
+  | 'share-asset';
 
 const SCOPES: readonly string[] = [
   'release',
@@ -16,6 +26,9 @@ const SCOPES: readonly string[] = [
   'app-release',
   'asset',
   'app-asset',
+  // Share links (records): the link's own page token, and its asset tokens (share-link-tokens.ts).
+  'share',
+  'share-asset',
 ] satisfies TokenScope[];
 
 export interface SignedPayload {

@@ -93,9 +93,19 @@ export class PublicUrls {
     fullSizeImageUrl: string | null;
   } {
     const notAfter = grant.scope === 'asset' ? grant.exp : null;
-    const q = effectivePublic(release, app)
-      ? ''
-      : `?t=${this.tokens.forAssets(release.id, this.settings.assetTtlSeconds, { notAfter, viaApp: viaApp(grant) })}`;
+    const token = effectivePublic(release, app)
+      ? null
+      : this.tokens.forAssets(release.id, this.settings.assetTtlSeconds, { notAfter, viaApp: viaApp(grant) });
+    return this.assetsWith(release, token);
+  }
+
+  /**
+   * Manifest URLs carrying `token` as it is. A share link's asset token is passed on unchanged
+   * (services/share-links.ts): it names the link and the install, so the package fetch is checked
+   * against the link's record and a retried install counts once.
+   */
+  assetsWith(release: ReleaseRecord, token: string | null): { packageUrl: string; displayImageUrl: string | null; fullSizeImageUrl: string | null } {
+    const q = token === null ? '' : `?t=${token}`;
     const root = `${this.base}/i/${release.id}`;
     return {
       packageUrl: `${root}/package.ipa${q}`,
