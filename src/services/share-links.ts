@@ -159,9 +159,9 @@ export class ShareLinkService {
     return link;
   }
 
-  /** The page of an opened link without a passcode (a link with one answers PASSCODE via `unlock`). */
-  async page(link: ShareLinkRecord, count: boolean): Promise<SharePage> {
-    if (link.passcodeHash !== null) throw new OtashipError('FORBIDDEN', 'this share link needs its passcode');
+  /** The page of an opened link; 'passcode' when it has one: the page then comes from `unlock`. */
+  async page(link: ShareLinkRecord, count: boolean): Promise<SharePage | 'passcode'> {
+    if (link.passcodeHash !== null) return 'passcode';
     return this.#page(link, count);
   }
 
@@ -187,7 +187,7 @@ export class ShareLinkService {
    */
   async checkAsset(grant: ShareAssetGrant, release: ReleaseRecord, claim: boolean): Promise<void> {
     const link = await this.repos.shareLinks.get(grant.linkId);
-    if (!link || link.appId !== release.appId) throw new OtashipError('TOKEN_INVALID', 'this share link no longer exists');
+    if (!link) throw new OtashipError('TOKEN_INVALID', 'this share link no longer exists');
     this.#usable(link);
     if (claim) {
       const outcome = await this.repos.shareLinks.claimInstall(link.id, grant.installKey, this.clock());

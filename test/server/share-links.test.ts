@@ -259,6 +259,16 @@ for (const backend of backends) {
       const asset = await openPage(a, one.url);
       assert.equal((await call(a, `${a.publicUrl}/s/${one.link.id}?t=${asset}`)).status, 403);
       assert.equal((await call(a, `${a.publicUrl}/i/${releaseId}?t=${asset}`)).status, 403);
+      // An asset token opens its own release only, not another build of the same app.
+      const res = await fetch(`${a.baseUrl}/api/v1/releases`, {
+        method: 'POST',
+        headers: a.auth({ 'content-type': 'application/octet-stream' }),
+        body: await readFile(await buildIpa({ bundleId: 'com.example.share', build: '8', profile: { bundleId: 'com.example.share' } })),
+      });
+      assert.equal(res.status, 201);
+      const newer = ((await res.json()) as { release: { id: string } }).release.id;
+      assert.equal((await call(a, `${a.publicUrl}/i/${newer}/package.ipa?t=${asset}`)).status, 403);
+      assert.equal((await call(a, `${a.publicUrl}/i/${newer}/manifest.plist?t=${asset}`)).status, 403);
       // The release link handed out at publish time still opens its page.
       assert.equal((await call(b, oldReleaseLink)).status, 200);
     });

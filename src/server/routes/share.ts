@@ -39,10 +39,11 @@ export async function shareRoutes(app: FastifyInstance, { services, config }: Se
   app.get<{ Params: Params; Querystring: { t?: string } }>('/s/:linkId', { schema: S.sharePage }, async (request, reply) => {
     const token = request.query.t;
     const link = await shareLinks.open(request.params.linkId, token);
-    if (link.passcodeHash !== null) {
+    const page = await shareLinks.page(link, request.method === 'GET');
+    if (page === 'passcode') {
       return send(reply, String(renderSharePasscodePage({ linkId: link.id, linkName: link.name, token: token ?? '', wrong: false })));
     }
-    return installPage(request, reply, await shareLinks.page(link, request.method === 'GET'));
+    return installPage(request, reply, page);
   });
 
   // No Origin check: the answer goes only to whoever sent the passcode, and the guesses are
