@@ -30,6 +30,11 @@ export async function verifyPasscode(passcode: string, stored: string): Promise<
   const options = { N, r: Number(r), p: Number(p) };
   if (![options.N, options.r, options.p].every((v) => Number.isSafeInteger(v) && v > 0)) return false;
   const expected = Buffer.from(keyText, 'base64url');
-  const actual = await scrypt(passcode, Buffer.from(saltText, 'base64url'), options);
+  let actual: Buffer;
+  try {
+    actual = await scrypt(passcode, Buffer.from(saltText, 'base64url'), options);
+  } catch {
+    return false; // parameters node refuses (N not a power of two, over the memory bound)
+  }
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

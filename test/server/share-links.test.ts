@@ -208,6 +208,14 @@ for (const backend of backends) {
       assert.equal((await linkNow(link.id)).installs, 2);
     });
 
+    test('the last install is given once when installs race on both instances', async () => {
+      const { link, url } = await make({ name: 'One install', installLimit: 1 });
+      const tokens = [await openPage(a, url), await openPage(b, url), await openPage(a, url), await openPage(b, url)];
+      const answers = await Promise.all(tokens.map((t, i) => pkg(i % 2 === 0 ? a : b, t)));
+      assert.deepEqual(answers.map((r) => r.status).sort(), [200, 403, 403, 403]);
+      assert.equal((await linkNow(link.id)).installs, 1);
+    });
+
     test('a passcode gates the page: right, wrong, and throttled', async () => {
       const { link, url } = await make({ name: 'Beta', passcode: 'open sesame' });
       assert.equal(link.hasPasscode, true);
