@@ -281,6 +281,34 @@ for (const backend of backends) {
       assert.equal((await call(b, oldReleaseLink)).status, 200);
     });
 
+    test('the admin page makes (URL shown once, with a QR code), lists and revokes links', async () => {
+      const form = (path: string, fields: Record<string, string>) =>
+        fetch(`${a.baseUrl}/admin/apps/${appId}/share-links${path}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: a.auth({ 'content-type': 'application/x-www-form-urlencoded' }),
+          body: new URLSearchParams(fields).toString(),
+        });
+      const made = await form('', { name: 'From the admin <b>', releaseId: '', expiresInDays: '3', installLimit: '', passcode: '' });
+      assert.equal(made.status, 200);
+      const html = await made.text();
+      const field = /<input[^>]*id="share-link-url"[^>]*>/.exec(html)?.[0] ?? '';
+      const url = /value="([^"]+)"/.exec(field)?.[1]?.replace(/&amp;/g, '&');
+      assert.ok(url, 'the new link is shown');
+      assert.match(html, /From the admin &lt;b&gt;/);
+      assert.match(html, /<svg[^>]*>/, 'with its QR code');
+      assert.equal((await call(b, url)).status, 200, 'and works');
+      const id = new URL(url).pathname.split('/')[2]!;
+      const list = await (await fetch(`${a.baseUrl}/admin/apps/${appId}/share-links`, { headers: a.auth() })).text();
+      assert.doesNotMatch(list, /id="share-link-url"/, 'shown only once');
+      assert.match(list, new RegExp(`data-link-id="${id}" data-state="active"`));
+      const revoked = await form(`/${id}/revoke`, {});
+      assert.equal(revoked.status, 303);
+      const after = await (await fetch(`${a.baseUrl}/admin/apps/${appId}/share-links`, { headers: a.auth() })).text();
+      assert.match(after, new RegExp(`data-link-id="${id}" data-state="revoked"`));
+      assert.equal((await call(b, url)).status, 403);
+    });
+
     test('stop the instances', async () => {
       await b?.stop();
       await a?.stop();
