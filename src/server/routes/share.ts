@@ -41,7 +41,8 @@ export async function shareRoutes(app: FastifyInstance, { services, config }: Se
     const link = await shareLinks.open(request.params.linkId, token);
     const page = await shareLinks.page(link, request.method === 'GET');
     if (page === 'passcode') {
-      return send(reply, String(renderSharePasscodePage({ linkId: link.id, linkName: link.name, token: token ?? '', wrong: false })));
+      const view = { linkId: link.id, linkName: link.name, token: token ?? '', wrong: false };
+      return send(reply, String(renderSharePasscodePage(view, pageLanguage(request, reply, secureCookie))));
     }
     return installPage(request, reply, page);
   });
@@ -54,7 +55,8 @@ export async function shareRoutes(app: FastifyInstance, { services, config }: Se
     const link = await shareLinks.open(request.params.linkId, token);
     const page = await shareLinks.unlock(link, typeof body.passcode === 'string' ? body.passcode : '', request.ip);
     if (!page) {
-      return send(reply, String(renderSharePasscodePage({ linkId: link.id, linkName: link.name, token: token ?? '', wrong: true })), 403);
+      const view = { linkId: link.id, linkName: link.name, token: token ?? '', wrong: true };
+      return send(reply, String(renderSharePasscodePage(view, pageLanguage(request, reply, secureCookie))), 403);
     }
     return installPage(request, reply, page);
   });
