@@ -118,6 +118,7 @@ export interface AppActions {
   deleteRelease: boolean;
   check: boolean;
   access: boolean;
+  shareLinks: boolean;
 }
 
 export function appActions(principal: Principal, appId: string): AppActions {
@@ -131,6 +132,7 @@ export function appActions(principal: Principal, appId: string): AppActions {
     deleteRelease: may('release:delete'),
     check: may('release:check'),
     access: may('access:manage'),
+    shareLinks: may('share-link:manage'),
   };
 }
 

@@ -169,7 +169,7 @@ export function renderAdminAppPage(view: AdminAppPageView): SafeHtml {
   <button type="button" class="button button-small" data-action="rename-app" data-current="${app.name}">Rename app</button>`
     : ''}
   ${may.access ? html`<a class="button button-small" href="/admin/apps/${app.id}/access" id="app-access">Access</a>` : ''}
-  ${may.access ? html`<a class="button button-small" href="/admin/apps/${app.id}/share-links" id="app-share-links">Share links</a>` : ''}
+  ${may.shareLinks ? html`<a class="button button-small" href="/admin/apps/${app.id}/share-links" id="app-share-links">Share links</a>` : ''}
   ${may.deleteApp ? html`<button type="button" class="button button-small button-danger" data-action="delete-app" data-label="${app.name}">Delete app</button>` : ''}
 </div>
 ${may.publish ? uploadZone(view.maxUploadBytes) : ''}
