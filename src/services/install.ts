@@ -65,10 +65,10 @@ export class InstallService {
   ) {}
 
   /** Grants from a share link are checked against its record at every use (see share-links.ts). */
-  async #checkShare(grant: Grant, release: ReleaseRecord, claim: boolean): Promise<void> {
+  async #checkShare(grant: Grant, claim: boolean): Promise<void> {
     if (grant.scope !== 'share') return;
     if (!this.shareLinks) throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
-    await this.shareLinks.checkAsset(grant, release, claim);
+    await this.shareLinks.checkAsset(grant, claim);
   }
 
   /** Install page of one release (/i/:releaseId). Counting the view is the page route's job. */
@@ -132,7 +132,7 @@ export class InstallService {
           'the server administrator must set OTASHIP_PUBLIC_URL to an https origin (or run with --tls self-signed)',
       );
     }
-    await this.#checkShare(grant, release, false);
+    await this.#checkShare(grant, false);
     const assets = grant.scope === 'share' ? this.urls.assetsWith(release, token ?? null) : this.urls.manifestAssets(release, app, grant);
     const memo = this.#manifests.get(release);
     // Same record objects and the same package URL (which carries the token) → the same manifest.
@@ -155,7 +155,7 @@ export class InstallService {
     if (ext !== expected) {
       throw new OtashipError('NOT_FOUND', `release ${release.id} has no .${ext.slice(0, 8)} package (it is an .${expected})`);
     }
-    await this.#checkShare(this.tokens.checkAssets(release, app, token), release, claim);
+    await this.#checkShare(this.tokens.checkAssets(release, app, token), claim);
     const version = release.version ? `${release.version} (${release.build})` : release.build;
     return {
       app,
@@ -169,7 +169,7 @@ export class InstallService {
 
   async icon(releaseId: string, variant: IconVariant, token: string | undefined): Promise<IconTarget> {
     const { app, release } = await this.#find(releaseId);
-    await this.#checkShare(this.tokens.checkAssets(release, app, token), release, false);
+    await this.#checkShare(this.tokens.checkAssets(release, app, token), false);
     const key = variant === '57' ? release.icon57Key : variant === '512' ? release.icon512Key : release.iconKey;
     if (!key) throw new OtashipError('NOT_FOUND', `release ${release.id} has no icon`);
     return { key, isPublic: effectivePublic(release, app) };
@@ -185,5 +185,5 @@ export class InstallService {
 
 /** What the install surface needs of the share links: their record check (services/share-links.ts). */
 export interface ShareLinkGate {
-  checkAsset(grant: ShareAssetGrant, release: ReleaseRecord, claim: boolean): Promise<void>;
+  checkAsset(grant: ShareAssetGrant, claim: boolean): Promise<void>;
 }

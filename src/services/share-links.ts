@@ -151,9 +151,10 @@ export class ShareLinkService {
    * is revoked, expired or used up. Whether a passcode is asked is the caller's (see page/unlock).
    */
   async open(linkId: string, token: string | undefined): Promise<ShareLinkRecord> {
+    // The token first: it names the link, so nothing is read for a forged or foreign one.
+    this.tokens.checkPage(linkId, token);
     const link = isId(linkId) ? await this.repos.shareLinks.get(linkId) : null;
     if (!link) throw new OtashipError('NOT_FOUND', `share link ${linkId.slice(0, 64)} does not exist`);
-    this.tokens.checkPage(link.id, token);
     this.#usable(link);
     if (link.installLimit !== null && link.installs >= link.installLimit) throw usedUp(link);
     return link;
@@ -185,7 +186,7 @@ export class ShareLinkService {
    * revoked, expired or deleted links refuse at once; past the install limit only an install
    * already counted (a retry) continues. With `claim` (a package GET), counts the install.
    */
-  async checkAsset(grant: ShareAssetGrant, release: ReleaseRecord, claim: boolean): Promise<void> {
+  async checkAsset(grant: ShareAssetGrant, claim: boolean): Promise<void> {
     const link = await this.repos.shareLinks.get(grant.linkId);
     if (!link) throw new OtashipError('TOKEN_INVALID', 'this share link no longer exists');
     this.#usable(link);
