@@ -381,6 +381,47 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
         }
       },
     },
+    '0011_share_links': {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async up(db: Kysely<any>): Promise<void> {
+        // Share links as records (services/share-links.ts): the signed URL names a row here, and every
+        // use reads it, so one link is revoked, expires or runs out of installs on its own, at once,
+        // on every instance. Deleting the app deletes its links; deleting the release a link names
+        // leaves the link, which then answers "not found" (its counts stay for the list).
+        await db.schema
+          .createTable('share_links')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('app_id', 'text', (c) => c.notNull().references('apps.id').onDelete('cascade'))
+          // null: the app's latest build at each visit
+          .addColumn('release_id', 'text')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addColumn('expires_at', t.timestamp)
+          .addColumn('install_limit', 'integer')
+          // scrypt hash (services/passcode.ts), never the passcode itself
+          .addColumn('passcode_hash', 'text')
+          .addColumn('views', t.bigint, (c) => c.notNull().defaultTo(0))
+          .addColumn('installs', t.bigint, (c) => c.notNull().defaultTo(0))
+          .addColumn('revoked_at', t.timestamp)
+          .execute();
+        await db.schema.createIndex('share_links_app').on('share_links').columns(['app_id', 'id']).execute();
+        // One row per counted install: a retried or resumed download of the same install (same key)
+        // is not counted again, and the limit is checked against distinct installs.
+        await db.schema
+          .createTable('share_link_installs')
+          .addColumn('link_id', 'text', (c) => c.notNull().references('share_links.id').onDelete('cascade'))
+          .addColumn('install_key', 'text', (c) => c.notNull())
+          .addColumn('created_at', t.timestamp, (c) => c.notNull())
+          .addPrimaryKeyConstraint('share_link_installs_pk', ['link_id', 'install_key'])
+          .execute();
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async down(db: Kysely<any>): Promise<void> {
+        await db.schema.dropTable('share_link_installs').ifExists().execute();
+        await db.schema.dropTable('share_links').ifExists().execute();
+      },
+    },
     '0012_person_installs': {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       async up(db: Kysely<any>): Promise<void> {

@@ -11,6 +11,7 @@ import { personInstallRepository } from './person-installs.js';
 import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { sessionRepository } from './sessions.js';
+import { shareLinkRepository } from './share-links.js';
 import { settingsRepository } from './settings.js';
 import { tokenRepository } from './tokens.js';
 import { uploadLockRepository } from './upload-locks.js';
@@ -33,6 +34,7 @@ function bind(db: Kysely<Database>): BoundRepositories {
     uploadLocks: uploadLockRepository(db),
     people: peopleRepository(db),
     audit: auditRepository(db),
+    shareLinks: shareLinkRepository(db),
   };
 }
 

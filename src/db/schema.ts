@@ -235,6 +235,29 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** Share links as records (migration 0011). */
+export interface ShareLinksTable {
+  id: string;
+  app_id: string;
+  release_id: string | null;
+  name: string;
+  created_at: DbTimestamp;
+  created_by: string;
+  expires_at: DbNullableTimestamp;
+  install_limit: number | null;
+  passcode_hash: string | null;
+  views: DbBigInt;
+  installs: DbBigInt;
+  revoked_at: DbNullableTimestamp;
+}
+
+/** The installs a share link counted, one row per install key (migration 0011). */
+export interface ShareLinkInstallsTable {
+  link_id: string;
+  install_key: string;
+  created_at: DbTimestamp;
+}
+
 export interface Database {
   apps: AppsTable;
   releases: ReleasesTable;
@@ -256,6 +279,8 @@ export interface Database {
   grants: GrantsTable;
   auth_tickets: AuthTicketsTable;
   audit_log: AuditLogTable;
+  share_links: ShareLinksTable;
+  share_link_installs: ShareLinkInstallsTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

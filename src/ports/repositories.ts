@@ -4,6 +4,7 @@ import type { PackageInfo } from '../core/types.js';
 import type { AuditRepository } from './audit.js';
 import type { PeopleRepository } from './people.js';
 import type { PersonInstallRepository } from './person-installs.js';
+import type { ShareLinkRepository } from './share-links.js';
 
 export type Platform = 'ios' | 'android';
 
@@ -369,6 +370,7 @@ export interface Repositories {
   people: PeopleRepository;
   /** The audit log (ports/audit.ts). */
   audit: AuditRepository;
+  shareLinks: ShareLinkRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

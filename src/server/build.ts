@@ -32,6 +32,9 @@ import { adminPeopleRoutes } from './routes/admin-people.js';
 import { auditRoutes } from './routes/api/audit.js';
 import { adminAuditRoutes } from './routes/admin-audit.js';
 import { installAuditLog } from './audit.js';
+import { shareLinkRoutes } from './routes/api/share-links.js';
+import { shareRoutes } from './routes/share.js';
+import { adminShareLinkRoutes } from './routes/admin-share-links.js';
 import { renderErrorPage } from '../web/pages/error.js';
 import { pageLanguage } from './http/page-language.js';
 
@@ -161,6 +164,10 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     // The audit log: the API and the admin's Audit page.
     auditRoutes,
     adminAuditRoutes,
+    // Share links as records: the API, the link's page, the admin page.
+    shareLinkRoutes,
+    shareRoutes,
+    adminShareLinkRoutes,
   ];
   for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
   return app;

@@ -11,7 +11,8 @@
 //                            doctor on its releases (the server then makes requests: not a tester's)
 //     manager              → + change and delete the app and its releases, make builds public,
 //                            grant and take back roles on the app (its testers), see who
-//                            installed which build and the testers' devices missing from a build
+//                            installed which build and the testers' devices missing from a
+//                            build, make, list and revoke its share links
 //     no role on the app   → the app and its releases look missing (404 NOT_FOUND, as an unknown id
 //                            does): they learn neither which ids exist nor their bundle ids.
 //     A person creates no new app (a first publish of a bundle id): an admin does, then grants roles.
@@ -45,6 +46,8 @@ export type Action =
   | 'release:installs'
   /** The app's testers' devices (missing from its latest build's profile, and their export). */
   | 'app:devices'
+  /** Share links of one app (services/share-links.ts): make, list and revoke. */
+  | 'share-link:manage'
   | 'token:manage'
   | 'device:manage'
   | 'webhook:manage'
@@ -88,6 +91,7 @@ const NEEDS: Partial<Record<Action, AppRole>> = {
   'release:installs': 'manager',
   'app:devices': 'manager',
   'audit:read': 'manager',
+  'share-link:manage': 'manager',
 };
 
 /** Instance-wide actions only admins take. */
@@ -131,6 +135,7 @@ export interface AppActions {
   installs: boolean;
   /** The testers' devices missing from the latest build. */
   devices: boolean;
+  shareLinks: boolean;
 }
 
 export function appActions(principal: Principal, appId: string): AppActions {
@@ -146,6 +151,7 @@ export function appActions(principal: Principal, appId: string): AppActions {
     access: may('access:manage'),
     installs: may('release:installs'),
     devices: may('app:devices'),
+    shareLinks: may('share-link:manage'),
   };
 }
 
@@ -225,6 +231,7 @@ const HIDDEN: ReadonlySet<Action> = new Set([
   'release:installs',
   'app:devices',
   'audit:read',
+  'share-link:manage',
 ]);
 
 /** Narrows a listing to what the principal may see. */
@@ -267,6 +274,8 @@ function verb(action: Action): string {
       return 'see who installed builds of';
     case 'app:devices':
       return "see the testers' devices of";
+    case 'share-link:manage':
+      return 'manage the share links of';
     default:
       return 'act on';
   }

@@ -26,6 +26,8 @@ import type { IdentityProvider } from '../ports/identity-provider.js';
 import { PublishService } from './publish/publish.js';
 import { ReadinessService } from './readiness.js';
 import { SessionService } from './sessions.js';
+import { ShareLinkService } from './share-links.js';
+import { ShareLinkTokens } from './share-link-tokens.js';
 import { Signer } from './signing.js';
 import { PublicUrls } from './urls.js';
 import { WebhookDispatcher, type WebhookDispatchOptions } from './webhook-dispatcher.js';
@@ -56,6 +58,8 @@ export interface Services {
   personLinks: PersonLinks;
   /** An app's testers' devices missing from its latest build (tester-devices.ts). */
   testerDevices: TesterDevices;
+  /** Share links as records (share-links.ts). */
+  shareLinks: ShareLinkService;
   redirects: DownloadRedirects;
   counters: CounterService;
   devices: DeviceService;
@@ -143,7 +147,9 @@ export async function createServices(
   const publish = new PublishService(repos, blobs, clock, urls, config, publishEvents);
   const catalog = new CatalogService(repos, blobs, webhooks, clock);
   const personLinks = new PersonLinks(repos, people, clock, options.onCounterError);
-  const install = new InstallService(repos, links, urls, counters, personLinks);
+  const authThrottle = new AuthThrottle(clock, config.authFailureLimit);
+  const shareLinks = new ShareLinkService(repos, new ShareLinkTokens(signer, clock), clock, config, authThrottle);
+  const install = new InstallService(repos, links, urls, counters, personLinks, shareLinks);
   const redirects = new DownloadRedirects(config, blobs);
   const devices = new DeviceService(repos, signer, clock, config);
   const testerDevices = new TesterDevices(repos);
@@ -159,7 +165,7 @@ export async function createServices(
     sso: config.people.oidc && options.identityProvider
       ? new OidcSignInService(options.identityProvider, repos, sessions, clock, config.people.oidc, config.publicUrl)
       : null,
-    authThrottle: new AuthThrottle(clock, config.authFailureLimit),
+    authThrottle,
     firstRun,
     links,
     urls,
@@ -168,6 +174,7 @@ export async function createServices(
     install,
     personLinks,
     testerDevices,
+    shareLinks,
     redirects,
     counters,
     devices,

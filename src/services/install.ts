@@ -12,6 +12,7 @@ import { effectivePublic, type Grant, type LinkTokens } from './link-tokens.js';
 import { renderManifest } from './manifest.js';
 import type { PersonLinks } from './person-links.js';
 import type { Principal } from './principal.js';
+import type { ShareAssetGrant } from './share-link-tokens.js';
 import type { PublicUrls, ReleaseLinks } from './urls.js';
 import { CONTENT_TYPES } from './publish/publish.js';
 
@@ -68,7 +69,17 @@ export class InstallService {
     private readonly urls: PublicUrls,
     private readonly counters: CounterService,
     private readonly personLinks: PersonLinks,
+    /** The record check of share links' asset tokens (services/share-links.ts). */
+    private readonly shareLinks: ShareLinkGate | null = null,
   ) {}
+
+  /** Grants from a share link are checked against its record at every use (see share-links.ts). */
+  async #checkShare(grant: Grant, claim: boolean): Promise<void> {
+    if (grant.scope !== 'share') return;
+    if (!this.shareLinks) throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
+    await this.shareLinks.checkAsset(grant, claim);
+  }
+
 
   /**
    * Install page of one release (/i/:releaseId). Counting the view is the page route's job. A
@@ -148,7 +159,8 @@ export class InstallService {
           'the server administrator must set OTASHIP_PUBLIC_URL to an https origin (or run with --tls self-signed)',
       );
     }
-    const assets = this.urls.manifestAssets(release, app, grant);
+    await this.#checkShare(grant, false);
+    const assets = grant.scope === 'share' ? this.urls.assetsWith(release, token ?? null) : this.urls.manifestAssets(release, app, grant);
     const memo = this.#manifests.get(release);
     // Same record objects and the same package URL (which carries the token) → the same manifest.
     let xml = memo && memo.app === app && memo.packageUrl === assets.packageUrl ? memo.xml : null;
@@ -163,14 +175,19 @@ export class InstallService {
     return xml;
   }
 
-  /** The package blob of a release; `ext` is the extension in the URL (ipa | apk). */
-  async package(releaseId: string, ext: string, token: string | undefined): Promise<PackageTarget> {
+  /**
+   * The package blob of a release; `ext` is the extension in the URL (ipa | apk). `claim` (a GET,
+   * not a HEAD) counts a share link's install against its limit.
+   */
+  async package(releaseId: string, ext: string, token: string | undefined, claim = true): Promise<PackageTarget> {
     const { app, release } = await this.#find(releaseId);
     const expected = app.platform === 'ios' ? 'ipa' : 'apk';
     if (ext !== expected) {
       throw new OtashipError('NOT_FOUND', `release ${release.id} has no .${ext.slice(0, 8)} package (it is an .${expected})`);
     }
-    const personId = await this.personLinks.holder(this.tokens.checkAssets(release, app, token), release, app);
+    const grant = this.tokens.checkAssets(release, app, token);
+    await this.#checkShare(grant, claim);
+    const personId = await this.personLinks.holder(grant, release, app);
     const version = release.version ? `${release.version} (${release.build})` : release.build;
     return {
       app,
@@ -185,7 +202,9 @@ export class InstallService {
 
   async icon(releaseId: string, variant: IconVariant, token: string | undefined): Promise<IconTarget> {
     const { app, release } = await this.#find(releaseId);
-    await this.personLinks.holder(this.tokens.checkAssets(release, app, token), release, app);
+    const grant = this.tokens.checkAssets(release, app, token);
+    await this.#checkShare(grant, false);
+    await this.personLinks.holder(grant, release, app);
     const key = variant === '57' ? release.icon57Key : variant === '512' ? release.icon512Key : release.iconKey;
     if (!key) throw new OtashipError('NOT_FOUND', `release ${release.id} has no icon`);
     return { key, isPublic: effectivePublic(release, app) };
@@ -197,4 +216,9 @@ export class InstallService {
     if (!release || !app) throw new OtashipError('NOT_FOUND', `release ${releaseId.slice(0, 64)} does not exist`);
     return { app, release };
   }
+}
+
+/** What the install surface needs of the share links: their record check (services/share-links.ts). */
+export interface ShareLinkGate {
+  checkAsset(grant: ShareAssetGrant, claim: boolean): Promise<void>;
 }

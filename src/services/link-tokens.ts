@@ -23,9 +23,12 @@
 //                   asks the database whether that person still may install the app (person-links.ts),
 //                   so removing them from a group or revoking their role stops the link at once.
 //                   Like an asset token it never opens a page (the page opens with their session).
+//   share token   → ('share-asset', share-link-tokens.ts) like an asset token, for one release; its
+//                   share link's record is checked at each use by services/share-links.ts.
 import { OtashipError } from '../core/errors.js';
 import type { AppRecord, ReleaseRecord } from '../ports/repositories.js';
 import type { Clock } from './clock.js';
+import { shareAssetGrant, type ShareAssetGrant } from './share-link-tokens.js';
 import type { Signer, TokenScope } from './signing.js';
 
 /** What a visitor of the install surface holds; `exp` is when their token expires (unix seconds). */
@@ -34,7 +37,8 @@ export type Grant =
   | { scope: 'release'; releaseId: string; exp: number; viaApp: boolean }
   | { scope: 'app'; appId: string; exp: number }
   | { scope: 'asset'; releaseId: string; exp: number; viaApp: boolean }
-  | PersonGrant;
+  | PersonGrant
+  | ShareAssetGrant;
 
 /**
  * A signed-in person's install link (see the top). `asset`: minted by a manifest for its package
@@ -65,6 +69,8 @@ export function opensAssets(grant: Grant, release: ReleaseRecord, app: AppRecord
   }
   // Only the signature's half: the caller must also confirm the person (PersonLinks.holder).
   if (grant.scope === 'person') return effectivePublic(release, app) || grant.releaseId === release.id;
+  // A share link opens its release whatever its visibility (a manager made it for that build).
+  if (grant.scope === 'share') return grant.releaseId === release.id;
   return opensRelease(grant, release, app);
 }
 
@@ -182,6 +188,11 @@ export class LinkTokens {
       case 'person':
       case 'person-asset':
         return personGrant(sub, exp, scope === 'person-asset');
+      case 'share-asset': {
+        const grant = shareAssetGrant(sub, exp);
+        if (grant) return grant;
+        throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
+      }
       default:
         throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
     }
@@ -197,14 +208,14 @@ export class LinkTokens {
   }
 }
 
-/** On a page, an asset or person token counts for nothing (see the top). */
+/** On a page, an asset, person or share-asset token counts for nothing (see the top). */
 function pageGrant(grant: Grant): Grant {
   return assetOnly(grant) ? PUBLIC_GRANT : grant;
 }
 
 /** Tokens for a manifest, package and icons only, never a page. */
 function assetOnly(grant: Grant): boolean {
-  return grant.scope === 'asset' || grant.scope === 'person';
+  return grant.scope === 'asset' || grant.scope === 'person' || grant.scope === 'share';
 }
 
 /** Separates the release and the person in a person token's subject (ids never contain it). */

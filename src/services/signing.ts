@@ -16,7 +16,9 @@ export type TokenScope =
   // A signed-in person's install links (see link-tokens.ts and person-links.ts).
   | 'person'
   | 'person-asset'
-  | 'notice-opt-out';
+  | 'notice-opt-out'
+  | 'share'
+  | 'share-asset';
 
 const SCOPES: readonly string[] = [
   'release',
@@ -33,6 +35,9 @@ const SCOPES: readonly string[] = [
   // A signed-in person's manifest, package and icon links, and the package links a manifest names.
   'person',
   'person-asset',
+  // Share links (records): the link's own page token, and its asset tokens (share-link-tokens.ts).
+  'share',
+  'share-asset',
 ] satisfies TokenScope[];
 
 export interface SignedPayload {

@@ -111,12 +111,22 @@ export class PublicUrls {
     const notAfter = grant.scope === 'asset' || (grant.scope === 'person' && grant.asset) ? grant.exp : null;
     const ttl = this.settings.assetTtlSeconds;
     // A person's manifest names them in its package and icon links too (checked and counted there).
-    const q =
+    const token =
       grant.scope === 'person'
-        ? `?t=${this.tokens.forPerson(release.id, grant.personId, ttl, { notAfter, asset: true })}`
+        ? this.tokens.forPerson(release.id, grant.personId, ttl, { notAfter, asset: true })
         : effectivePublic(release, app)
-          ? ''
-          : `?t=${this.tokens.forAssets(release.id, ttl, { notAfter, viaApp: viaApp(grant) })}`;
+          ? null
+          : this.tokens.forAssets(release.id, ttl, { notAfter, viaApp: viaApp(grant) });
+    return this.assetsWith(release, token);
+  }
+
+  /**
+   * Manifest URLs carrying `token` as it is. A share link's asset token is passed on unchanged
+   * (services/share-links.ts): it names the link and the install, so the package fetch is checked
+   * against the link's record and a retried install counts once.
+   */
+  assetsWith(release: ReleaseRecord, token: string | null): { packageUrl: string; displayImageUrl: string | null; fullSizeImageUrl: string | null } {
+    const q = token === null ? '' : `?t=${token}`;
     const root = `${this.base}/i/${release.id}`;
     return {
       packageUrl: `${root}/package.ipa${q}`,

@@ -45,17 +45,18 @@ async function controls(role: AppRole) {
     rename: action('rename-app'),
     check: dom.all((e) => e.name === 'form' && (e.attribs['action'] ?? '').endsWith('/doctor')).length > 0,
     access: dom.all((e) => e.name === 'a' && e.attribs['href'] === `/admin/apps/${appId}/access`).length > 0,
+    shareLinks: dom.all((e) => e.name === 'a' && e.attribs['href'] === `/admin/apps/${appId}/share-links`).length > 0,
   };
 }
 
 test('a tester sees the builds but no control they may not use', async () => {
-  assert.deepEqual(await controls('tester'), { upload: false, editNotes: false, deleteRelease: false, deleteApp: false, rename: false, check: false, access: false });
+  assert.deepEqual(await controls('tester'), { upload: false, editNotes: false, deleteRelease: false, deleteApp: false, rename: false, check: false, access: false, shareLinks: false });
 });
 
 test('a developer may publish, edit notes and check; not delete or manage access', async () => {
-  assert.deepEqual(await controls('developer'), { upload: true, editNotes: true, deleteRelease: false, deleteApp: false, rename: false, check: true, access: false });
+  assert.deepEqual(await controls('developer'), { upload: true, editNotes: true, deleteRelease: false, deleteApp: false, rename: false, check: true, access: false, shareLinks: false });
 });
 
 test("a manager gets every control and the app's Access page", async () => {
-  assert.deepEqual(await controls('manager'), { upload: true, editNotes: true, deleteRelease: true, deleteApp: true, rename: true, check: true, access: true });
+  assert.deepEqual(await controls('manager'), { upload: true, editNotes: true, deleteRelease: true, deleteApp: true, rename: true, check: true, access: true, shareLinks: true });
 });

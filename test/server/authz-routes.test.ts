@@ -107,6 +107,8 @@ const TABLE: Record<string, Row> = {
   'GET /auth/oidc/callback': { rule: 'public' },
   'GET /notices/opt-out': { rule: 'public' }, // the signed link token decides (build-notices.test.ts)
   'POST /notices/opt-out': { rule: 'public' },
+  'GET /s/:linkId': { rule: 'public' }, // a share link's page: its signed token and record decide (share-links tests)
+  'POST /s/:linkId': { rule: 'public' }, // its passcode form
   'OPTIONS /api/v1/uploads': { rule: 'public' }, // tus capability discovery carries no credentials
   'OPTIONS /api/v1/uploads/:id': { rule: 'public' },
 
@@ -138,6 +140,14 @@ const TABLE: Record<string, Row> = {
   },
   'DELETE /api/v1/uploads/:id': { rule: UPLOAD_OWNER, request: async (c) => ({ method: 'DELETE', path: `/api/v1/uploads/${await c.developerUpload()}`, headers: TUS }) },
   'POST /api/v1/uploads/:id/publish': { rule: UPLOAD_OWNER, request: async (c) => ({ method: 'POST', path: `/api/v1/uploads/${await c.developerUpload()}/publish`, body: {} }) },
+
+  // Share links of one app: its managers.
+  'GET /api/v1/apps/:appId/share-links': { rule: MANAGE, request: (c) => ({ method: 'GET', path: `/api/v1/apps/${c.appId}/share-links` }) },
+  'POST /api/v1/apps/:appId/share-links': { rule: MANAGE, request: (c) => ({ method: 'POST', path: `/api/v1/apps/${c.appId}/share-links`, body: { name: 'table' } }) },
+  'DELETE /api/v1/apps/:appId/share-links/:linkId': {
+    rule: MANAGE,
+    request: async (c) => ({ method: 'DELETE', path: `/api/v1/apps/${c.appId}/share-links/${await freshShareLink(c)}` }),
+  },
 
   // Roles on one app.
   'GET /api/v1/apps/:appId/grants': { rule: GRANTS, request: (c) => ({ method: 'GET', path: `/api/v1/apps/${c.appId}/grants` }) },
@@ -204,6 +214,12 @@ const TABLE: Record<string, Row> = {
   'GET /admin': { rule: page(SIGNED_IN), request: () => ({ method: 'GET', path: '/admin' }) },
   'GET /admin/apps/:appId': { rule: page(READ), request: (c) => ({ method: 'GET', path: `/admin/apps/${c.appId}` }) },
   'GET /admin/apps/:appId/access': { rule: page(GRANTS), request: (c) => ({ method: 'GET', path: `/admin/apps/${c.appId}/access` }) },
+  'GET /admin/apps/:appId/share-links': { rule: page(MANAGE), request: (c) => ({ method: 'GET', path: `/admin/apps/${c.appId}/share-links` }) },
+  'POST /admin/apps/:appId/share-links': { rule: page(MANAGE), request: (c) => ({ method: 'POST', path: `/admin/apps/${c.appId}/share-links`, body: { name: 'table' } }) },
+  'POST /admin/apps/:appId/share-links/:linkId/revoke': {
+    rule: page(MANAGE),
+    request: async (c) => ({ method: 'POST', path: `/admin/apps/${c.appId}/share-links/${await freshShareLink(c)}/revoke` }),
+  },
   'GET /admin/tokens': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/tokens' }) },
   'POST /admin/releases/:id/doctor': { rule: page(DEVELOP), request: (c) => ({ method: 'POST', path: `/admin/releases/${c.releaseId}/doctor` }) },
   'GET /admin/webhooks': { rule: page(ADMIN), request: () => ({ method: 'GET', path: '/admin/webhooks' }) },
@@ -217,6 +233,21 @@ const TABLE: Record<string, Row> = {
   'GET /api/v1/audit': { rule: AUDIT, request: () => ({ method: 'GET', path: '/api/v1/audit' }) },
   'GET /admin/audit': { rule: page(AUDIT_APP), request: (c) => ({ method: 'GET', path: `/admin/audit?appId=${c.appId}` }) },
 };
+
+/** A share link of the table's app, made directly in the database (each revocation gets its own). */
+async function freshShareLink(c: Ctx): Promise<string> {
+  const link = await c.srv.services.repos.shareLinks.create({
+    appId: c.appId,
+    releaseId: null,
+    name: `table ${seq()}`,
+    createdAt: new Date(),
+    createdBy: 'table',
+    expiresAt: null,
+    installLimit: null,
+    passcodeHash: null,
+  });
+  return link.id;
+}
 
 const ADMIN_P: Principal = { tokenId: 'table-admin', name: 'table', admin: true, appId: null, via: 'bearer' };
 let counter = 0;

@@ -34,7 +34,7 @@ export async function installRoutes(app: FastifyInstance, { services }: ServerDe
     exposeHeadRoute: false,
     schema: S.packageFile,
     handler: async (request, reply) => {
-      const target = await install.package(request.params.releaseId, request.params.ext, request.query.t);
+      const target = await install.package(request.params.releaseId, request.params.ext, request.query.t, request.method === 'GET');
       const releaseId = target.release.id;
       if (request.method === 'GET') {
         const location = await redirects.package(target);

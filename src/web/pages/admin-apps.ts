@@ -172,6 +172,7 @@ export function renderAdminAppPage(view: AdminAppPageView): SafeHtml {
     : ''}
   ${may.access ? html`<a class="button button-small" href="/admin/apps/${app.id}/access" id="app-access">Access</a>` : ''}
   ${may.access /* the same people read its audit entries */ ? html`<a class="button button-small" href="/admin/audit?appId=${app.id}" id="app-audit">Audit</a>` : ''}
+  ${may.shareLinks ? html`<a class="button button-small" href="/admin/apps/${app.id}/share-links" id="app-share-links">Share links</a>` : ''}
   ${may.deleteApp ? html`<button type="button" class="button button-small button-danger" data-action="delete-app" data-label="${app.name}">Delete app</button>` : ''}
 </div>
 ${may.publish ? uploadZone(view.maxUploadBytes) : ''}

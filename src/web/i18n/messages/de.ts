@@ -144,4 +144,9 @@ export const de: Messages = {
     UNAVAILABLE: 'Der Server ist ausgelastet oder wird gewartet. Versuche es in ein paar Minuten erneut.',
   },
   errorDetails: 'Details',
+
+  passcodeIntro: 'Dieser Link ist durch einen Code geschützt: Gib den Code ein, den du bekommen hast, um den Build zu sehen.',
+  passcodeLabel: 'Code',
+  passcodeOpen: 'Öffnen',
+  passcodeWrong: 'Dieser Code stimmt nicht. Prüfe ihn und versuche es erneut.',
 };

@@ -159,6 +159,12 @@ export const en = {
   },
   /** Heading of the server's own (English) explanation under the translated advice. */
   errorDetails: 'Details',
+
+  // --- share link passcode page ---------------------------------------------------------------
+  passcodeIntro: 'This link is protected by a passcode: enter the one you were given to see the build.',
+  passcodeLabel: 'Passcode',
+  passcodeOpen: 'Open',
+  passcodeWrong: 'That passcode is not right. Check it and try again.',
 };
 
 export type Messages = typeof en;

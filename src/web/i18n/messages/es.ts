@@ -144,4 +144,9 @@ export const es: Messages = {
     UNAVAILABLE: 'El servidor está ocupado o en mantenimiento. Vuelve a intentarlo en unos minutos.',
   },
   errorDetails: 'Detalles',
+
+  passcodeIntro: 'Este enlace está protegido con un código: introduce el que te dieron para ver la versión.',
+  passcodeLabel: 'Código de acceso',
+  passcodeOpen: 'Abrir',
+  passcodeWrong: 'Ese código no es correcto. Compruébalo e inténtalo de nuevo.',
 };

@@ -145,4 +145,9 @@ export const fr: Messages = {
     UNAVAILABLE: 'Le serveur est surchargé ou en maintenance. Réessayez dans quelques minutes.',
   },
   errorDetails: 'Détails',
+
+  passcodeIntro: 'Ce lien est protégé par un code : saisissez celui qui vous a été donné pour voir la version.',
+  passcodeLabel: 'Code d’accès',
+  passcodeOpen: 'Ouvrir',
+  passcodeWrong: 'Ce code n’est pas le bon. Vérifiez-le et réessayez.',
 };

@@ -144,4 +144,9 @@ export const ja: Messages = {
     UNAVAILABLE: 'サーバが混み合っているか、メンテナンス中です。数分後にもう一度お試しください。',
   },
   errorDetails: '詳細',
+
+  passcodeIntro: 'このリンクはパスコードで保護されています。ビルドを表示するには、受け取ったパスコードを入力してください。',
+  passcodeLabel: 'パスコード',
+  passcodeOpen: '開く',
+  passcodeWrong: 'パスコードが正しくありません。確認してもう一度お試しください。',
 };

@@ -144,4 +144,9 @@ export const ko: Messages = {
     UNAVAILABLE: '서버가 바쁘거나 점검 중입니다. 몇 분 후에 다시 시도하세요.',
   },
   errorDetails: '세부 정보',
+
+  passcodeIntro: '이 링크는 암호로 보호되어 있습니다. 빌드를 보려면 받은 암호를 입력하세요.',
+  passcodeLabel: '암호',
+  passcodeOpen: '열기',
+  passcodeWrong: '암호가 올바르지 않습니다. 확인한 후 다시 시도하세요.',
 };

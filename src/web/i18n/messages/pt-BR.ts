@@ -144,4 +144,9 @@ export const ptBR: Messages = {
     UNAVAILABLE: 'O servidor está ocupado ou em manutenção. Tente de novo em alguns minutos.',
   },
   errorDetails: 'Detalhes',
+
+  passcodeIntro: 'Este link é protegido por um código: digite o código que você recebeu para ver a versão.',
+  passcodeLabel: 'Código de acesso',
+  passcodeOpen: 'Abrir',
+  passcodeWrong: 'Esse código não está certo. Confira e tente de novo.',
 };

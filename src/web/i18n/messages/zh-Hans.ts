@@ -144,4 +144,9 @@ export const zhHans: Messages = {
     UNAVAILABLE: '服务器繁忙或正在维护。请几分钟后重试。',
   },
   errorDetails: '详细信息',
+
+  passcodeIntro: '此链接受访问码保护：请输入你收到的访问码以查看此版本。',
+  passcodeLabel: '访问码',
+  passcodeOpen: '打开',
+  passcodeWrong: '访问码不正确。请检查后重试。',
 };

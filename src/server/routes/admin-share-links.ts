@@ -1,0 +1,86 @@
+// Admin page of one app's share links (its managers): list, make (the URL shown once, with a QR
+// code) and revoke. Plain form posts; authenticate() refuses a cookie-authenticated POST from
+// another origin (CSRF), and services/share-links.ts decides who may (authz 'share-link:manage').
+// Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isOtashipError } from '../../core/errors.js';
+import type { Principal, Services } from '../../services/index.js';
+import { PAGE_HEADERS } from '../../web/page-headers.js';
+import { renderAdminShareLinksPage } from '../../web/pages/admin-share-links.js';
+import { versionLabel } from '../../web/pages/install.js';
+import { authenticate } from '../auth.js';
+import type { ServerDeps } from '../deps.js';
+import * as S from '../schemas/share-links.js';
+
+const FORM_BODY_LIMIT = 16 * 1024;
+/** Releases offered in the form besides "the latest build". */
+const RELEASE_CHOICES = 50;
+
+interface AppParams {
+  appId: string;
+}
+
+/** The principal, or null after sending the browser to sign in. */
+async function signedIn(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
+  try {
+    return await authenticate(request, services);
+  } catch (err) {
+    if (isOtashipError(err) && err.code === 'UNAUTHENTICATED') {
+      await reply.redirect(`/admin/login?next=${encodeURIComponent(request.url.split('?')[0] ?? '/admin')}`, 303);
+      return null;
+    }
+    throw err;
+  }
+}
+
+export async function adminShareLinkRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
+  const { shareLinks } = services;
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  async function render(reply: FastifyReply, principal: Principal, appId: string, created: { name: string; url: string } | null): Promise<FastifyReply> {
+    const links = await shareLinks.list(principal, appId); // its managers and admins; 404 to the rest
+    const appRecord = await services.catalog.getApp(principal, appId);
+    const page = await services.repos.releases.listByApp(appRecord.id, { limit: RELEASE_CHOICES, cursor: null });
+    const html = await renderAdminShareLinksPage({
+      user: { name: principal.person?.email ?? (principal.tokenId === 'bootstrap' ? 'admin token' : principal.name), admin: principal.admin },
+      app: { id: appRecord.id, name: appRecord.name },
+      releases: page.items.map((r) => ({ id: r.id, label: versionLabel(r.version, r.build) })),
+      links,
+      created,
+    });
+    return reply.code(200).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(String(html));
+  }
+
+  app.get<{ Params: AppParams }>('/admin/apps/:appId/share-links', { schema: S.adminShareLinksPage }, async (request, reply) => {
+    const principal = await signedIn(request, reply, services);
+    if (!principal) return reply;
+    return render(reply, principal, request.params.appId, null);
+  });
+
+  app.post<{ Params: AppParams }>('/admin/apps/:appId/share-links', { schema: S.adminCreateShareLink }, async (request, reply) => {
+    const principal = await signedIn(request, reply, services);
+    if (!principal) return reply;
+    const body = (request.body ?? {}) as Record<string, string | undefined>;
+    const { link, url } = await shareLinks.create(principal, request.params.appId, {
+      name: body.name,
+      releaseId: body.releaseId,
+      expiresInDays: body.expiresInDays,
+      installLimit: body.installLimit,
+      passcode: body.passcode,
+    });
+    return render(reply, principal, request.params.appId, { name: link.name, url });
+  });
+
+  app.post<{ Params: AppParams & { linkId: string } }>(
+    '/admin/apps/:appId/share-links/:linkId/revoke',
+    { schema: S.adminRevokeShareLink },
+    async (request, reply) => {
+      const principal = await signedIn(request, reply, services);
+      if (!principal) return reply;
+      await shareLinks.revoke(principal, request.params.appId, request.params.linkId);
+      return reply.redirect(`/admin/apps/${encodeURIComponent(request.params.appId)}/share-links`, 303);
+    },
+  );
+}
