@@ -172,6 +172,10 @@ const DESCRIBERS: Record<string, (repos: Omit<Repositories, 'transaction' | 'clo
     const w = await repos.webhooks.get(id);
     return { label: w ? webhookLabel(w.url) : null, appId: w?.appId ?? null };
   },
+  'share-link': async (repos, id) => {
+    const l = await repos.shareLinks.get(id);
+    return { label: l?.name ?? null, appId: l?.appId ?? null };
+  },
   device: async (repos, id) => {
     const d = await repos.devices.get(id);
     return { label: d ? (d.label ?? d.deviceName ?? d.udid) : null, appId: null };

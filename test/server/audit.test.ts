@@ -143,6 +143,21 @@ describe('entries for each kind of action', () => {
     assert.equal((await last('token.revoke', created.id)).target?.label, 'ci bot');
   });
 
+  test('share links: creation and revocation; neither the passcode nor the link token is stored', async () => {
+    const passcode = 'tangerine-4411';
+    const created = (await ok(await call('POST', `/api/v1/apps/${appId}/share-links`, { name: 'QA vendor', installLimit: 3, passcode }), 201)) as {
+      link: { id: string };
+      url: string;
+    };
+    secrets.push(passcode, new URL(created.url).searchParams.get('t')!);
+    const e = await last('share-link.create', created.link.id);
+    assert.equal(e.target?.label, 'QA vendor');
+    assert.equal(e.appId, appId);
+    assert.equal(e.details.installLimit, 3);
+    await ok(await call('DELETE', `/api/v1/apps/${appId}/share-links/${created.link.id}`));
+    assert.equal((await last('share-link.revoke', created.link.id)).target?.label, 'QA vendor');
+  });
+
   test('webhooks: the URL is kept as its origin only (its path may be a secret)', async () => {
     const url = 'http://127.0.0.1:9/services/T0001/B0001/hooksecretpath';
     const created = (await ok(await call('POST', '/api/v1/webhooks', { url, events: ['release.published'] }), 201)) as { id: string; secret: string };

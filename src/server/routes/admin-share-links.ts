@@ -59,7 +59,7 @@ export async function adminShareLinkRoutes(app: FastifyInstance, { services }: S
     return render(reply, principal, request.params.appId, null);
   });
 
-  app.post<{ Params: AppParams }>('/admin/apps/:appId/share-links', { schema: S.adminCreateShareLink }, async (request, reply) => {
+  app.post<{ Params: AppParams }>('/admin/apps/:appId/share-links', { schema: S.adminCreateShareLink, config: { audit: { action: 'share-link.create', target: { type: 'app', id: 'params.appId' }, details: ['body.name', 'body.releaseId', 'body.expiresInDays', 'body.installLimit'] } } }, async (request, reply) => {
     const principal = await signedIn(request, reply, services);
     if (!principal) return reply;
     const body = (request.body ?? {}) as Record<string, string | undefined>;
@@ -75,7 +75,7 @@ export async function adminShareLinkRoutes(app: FastifyInstance, { services }: S
 
   app.post<{ Params: AppParams & { linkId: string } }>(
     '/admin/apps/:appId/share-links/:linkId/revoke',
-    { schema: S.adminRevokeShareLink },
+    { schema: S.adminRevokeShareLink, config: { audit: { action: 'share-link.revoke', target: { type: 'share-link', id: 'params.linkId' } } } },
     async (request, reply) => {
       const principal = await signedIn(request, reply, services);
       if (!principal) return reply;

@@ -49,7 +49,7 @@ export async function shareRoutes(app: FastifyInstance, { services, config }: Se
 
   // No Origin check: the answer goes only to whoever sent the passcode, and the guesses are
   // throttled per address (the page's no-referrer policy makes browsers send Origin: null here).
-  app.post<{ Params: Params; Body: { t?: unknown; passcode?: unknown } }>('/s/:linkId', { schema: S.sharePasscode }, async (request, reply) => {
+  app.post<{ Params: Params; Body: { t?: unknown; passcode?: unknown } }>('/s/:linkId', { schema: S.sharePasscode, config: { audit: { exempt: 'a visitor entering a share link passcode: throttled per address, no administrative change' } } }, async (request, reply) => {
     const body = (request.body ?? {}) as { t?: unknown; passcode?: unknown };
     const token = typeof body.t === 'string' ? body.t : undefined;
     const link = await shareLinks.open(request.params.linkId, token);
