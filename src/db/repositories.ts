@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Repositories } from '../ports/repositories.js';
 import { appRepository } from './apps.js';
 import { blobIntentRepository } from './blob-intents.js';
+import { bundleJobRepository } from './bundle-jobs.js';
 import { counterRepository } from './counters.js';
 import { deviceRepository } from './devices.js';
 import { peopleRepository } from './people.js';
@@ -10,6 +11,7 @@ import { releaseRepository } from './releases.js';
 import type { Database } from './schema.js';
 import { sessionRepository } from './sessions.js';
 import { settingsRepository } from './settings.js';
+import { signingKeyRepository } from './signing-keys.js';
 import { tokenRepository } from './tokens.js';
 import { uploadLockRepository } from './upload-locks.js';
 import { webhookRepository } from './webhooks.js';
@@ -29,6 +31,8 @@ function bind(db: Kysely<Database>): BoundRepositories {
     blobIntents: blobIntentRepository(db),
     uploadLocks: uploadLockRepository(db),
     people: peopleRepository(db),
+    bundleJobs: bundleJobRepository(db),
+    signingKeys: signingKeyRepository(db),
   };
 }
 

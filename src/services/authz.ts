@@ -10,6 +10,7 @@
 //     developer            → + publish builds of the app, edit release notes, run the deployment
 //                            doctor on its releases (the server then makes requests: not a tester's)
 //     manager              → + change and delete the app and its releases, make builds public,
+//                            download App Bundles and manage the app's APK signing key,
 //                            grant and take back roles on the app (its testers)
 //     no role on the app   → the app and its releases look missing (404 NOT_FOUND, as an unknown id
 //                            does): they learn neither which ids exist nor their bundle ids.
@@ -36,6 +37,10 @@ export type Action =
   | 'release:delete'
   /** The deployment doctor: the server fetches the release's install page, manifest and package. */
   | 'release:check'
+  /** Downloading the Android App Bundle a release was published as (testers get its APK): managers. */
+  | 'release:bundle'
+  /** An Android app's APK signing key: see it, upload a keystore, drop it (managers). */
+  | 'app:signing'
   /** Granting and removing roles on one app. */
   | 'access:manage'
   | 'token:manage'
@@ -75,6 +80,8 @@ const NEEDS: Partial<Record<Action, AppRole>> = {
   'app:update': 'manager',
   'app:delete': 'manager',
   'release:delete': 'manager',
+  'release:bundle': 'manager',
+  'app:signing': 'manager',
   'access:manage': 'manager',
 };
 
@@ -114,6 +121,8 @@ export interface AppActions {
   deleteRelease: boolean;
   check: boolean;
   access: boolean;
+  /** Download bundles and manage the APK signing key (Android). */
+  bundles: boolean;
 }
 
 export function appActions(principal: Principal, appId: string): AppActions {
@@ -127,6 +136,7 @@ export function appActions(principal: Principal, appId: string): AppActions {
     deleteRelease: may('release:delete'),
     check: may('release:check'),
     access: may('access:manage'),
+    bundles: may('release:bundle'),
   };
 }
 
@@ -193,6 +203,8 @@ const HIDDEN: ReadonlySet<Action> = new Set([
   'release:visibility',
   'release:check',
   'release:delete',
+  'release:bundle',
+  'app:signing',
   'access:manage',
 ]);
 
@@ -218,6 +230,10 @@ function verb(action: Action): string {
       return 'make builds public or private in';
     case 'release:check':
       return 'run the deployment doctor on';
+    case 'release:bundle':
+      return 'download the App Bundles of';
+    case 'app:signing':
+      return 'manage the APK signing key of';
     case 'app:delete':
     case 'release:delete':
       return 'delete';

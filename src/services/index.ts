@@ -20,6 +20,10 @@ import { OidcSignInService } from './oidc-sign-in.js';
 import type { SignInMailer } from '../ports/mailer.js';
 import type { IdentityProvider } from '../ports/identity-provider.js';
 import { PublishService } from './publish/publish.js';
+import { BundleService } from './bundle/bundles.js';
+import type { BundleWorkerOptions } from './bundle/worker.js';
+import type { BundleConverter } from '../ports/bundle-converter.js';
+import { OtashipError } from '../core/errors.js';
 import { ReadinessService } from './readiness.js';
 import { SessionService } from './sessions.js';
 import { Signer } from './signing.js';
@@ -46,6 +50,8 @@ export interface Services {
   links: LinkTokens;
   urls: PublicUrls;
   publish: PublishService;
+  /** Android App Bundles: conversion worker, jobs, signing keys (bundle/bundles.ts). */
+  bundles: BundleService;
   catalog: CatalogService;
   install: InstallService;
   redirects: DownloadRedirects;
@@ -84,7 +90,22 @@ export interface ServiceOptions {
   mailer?: SignInMailer | null;
   /** The OpenID Connect provider adapter; absent without OTASHIP_OIDC_ISSUER. */
   identityProvider?: IdentityProvider | null;
+  /** The bundle tools (src/bundle/converter.ts); absent: bundles are refused. */
+  bundleConverter?: BundleConverter | null;
+  /** Conversion worker timing (tests shorten it). */
+  bundleWorker?: BundleWorkerOptions;
+  /** Where conversion failures the worker cannot pin on a job go (the server logger). */
+  onBundleError?: (err: unknown) => void;
 }
+
+/** Services built without the bundle tools (library use, tests of other parts) refuse bundles. */
+const NO_BUNDLE_TOOLS: BundleConverter = {
+  refusal: async () => new OtashipError('AAB_NOT_SUPPORTED', 'this server was started without the Android bundle tools'),
+  generateKey: () => Promise.reject(new OtashipError('AAB_NOT_SUPPORTED', 'no bundle tools')),
+  certificateSha256: () => Promise.reject(new OtashipError('AAB_NOT_SUPPORTED', 'no bundle tools')),
+  universalApk: () => Promise.reject(new OtashipError('AAB_NOT_SUPPORTED', 'no bundle tools')),
+  close: async () => undefined,
+};
 
 export async function createServices(
   config: Config,
@@ -116,7 +137,14 @@ export async function createServices(
     options.webhooks,
   );
   const webhooks = new WebhookService(repos, clock, urls, secret, dispatcher, config.webhookAllowPrivate);
-  const publish = new PublishService(repos, blobs, clock, urls, config, webhooks);
+  const bundles = new BundleService(
+    repos,
+    blobs,
+    options.bundleConverter ?? NO_BUNDLE_TOOLS,
+    { signingSecret: secret, clock, tmpDir: config.tmpDir, events: webhooks, ...(options.onBundleError ? { onError: options.onBundleError } : {}) },
+    options.bundleWorker,
+  );
+  const publish = new PublishService(repos, blobs, clock, urls, config, webhooks, bundles);
   const catalog = new CatalogService(repos, blobs, webhooks, clock);
   const install = new InstallService(repos, links, urls, counters);
   const redirects = new DownloadRedirects(config, blobs);
@@ -138,6 +166,7 @@ export async function createServices(
     links,
     urls,
     publish,
+    bundles,
     catalog,
     install,
     redirects,

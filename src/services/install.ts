@@ -142,6 +142,11 @@ export class InstallService {
       throw new OtashipError('NOT_FOUND', `release ${release.id} has no .${ext.slice(0, 8)} package (it is an .${expected})`);
     }
     this.tokens.checkAssets(release, app, token);
+    if (release.bundle && !release.bundle.apkReady) {
+      throw new OtashipError('CONFLICT', `release ${release.id} was published as an App Bundle and its APK is not built yet (or could not be built)`, {
+        hint: 'Open the install page: it says when the APK is ready, or why it could not be built.',
+      });
+    }
     const version = release.version ? `${release.version} (${release.build})` : release.build;
     return {
       app,

@@ -15,8 +15,8 @@ import { VERSION } from '../../src/version.js';
 import { HOSTILE_NAME, NOW } from './fixtures.js';
 
 const user = { name: `ci <b>token</b>`, admin: true };
-const ALL = { publish: true, editNotes: true, visibility: true, rename: true, deleteApp: true, deleteRelease: true, check: true, access: true };
-const NONE = { publish: false, editNotes: false, visibility: false, rename: false, deleteApp: false, deleteRelease: false, check: false, access: false };
+const ALL = { publish: true, editNotes: true, visibility: true, rename: true, deleteApp: true, deleteRelease: true, check: true, access: true, bundles: true };
+const NONE = { publish: false, editNotes: false, visibility: false, rename: false, deleteApp: false, deleteRelease: false, check: false, access: false, bundles: false };
 
 function app(overrides: Partial<AdminAppView> = {}): AdminAppView {
   return {

@@ -81,7 +81,7 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
     });
     overrodeLocally = overridden.length > 0;
     const version = info.version ? `${info.version} (${info.build})` : info.build;
-    const kind = info.kind === 'ipa' ? `iOS${info.profile ? ` ${info.profile.type}` : ''}` : 'Android';
+    const kind = info.kind === 'ipa' ? `iOS${info.profile ? ` ${info.profile.type}` : ''}` : info.kind === 'aab' ? 'Android App Bundle (the server builds the APK)' : 'Android';
     description = [
       `Publishing ${printable(info.name)} ${printable(version)} ${printable(info.bundleId)} — ${kind}, ${formatBytes(info.size)}`,
       ...warnings.map((w) => `warning: ${printable(w.message)}`),
