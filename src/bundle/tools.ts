@@ -6,7 +6,7 @@
 // the package is code otaship executes, so a changed jar is refused rather than trusted.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,7 +41,9 @@ export interface BundleToolsOptions {
 export async function loadBundleTools(options: BundleToolsOptions = {}): Promise<BundleTools> {
   const packageDir = options.packageDir ?? resolveBareApk();
   const bundletool = join(packageDir, 'prebuilds', 'bundletool.jar');
-  const actual = await checkedOnce(`sha256 ${bundletool}`, () => sha256(bundletool));
+  // Keyed by the file's size and time too: a jar changed in place is hashed again.
+  const seen = await stat(bundletool).catch(() => null);
+  const actual = await checkedOnce(`sha256 ${bundletool} ${seen?.size ?? '-'} ${seen?.mtimeMs ?? '-'}`, () => sha256(bundletool));
   const expected = options.sha256 ?? BUNDLETOOL_SHA256;
   if (actual !== expected) {
     throw new OtashipError(

@@ -53,6 +53,8 @@ export interface ReleaseBundle {
   sha256: string;
   info: AabInfo;
   apkReady: boolean;
+  /** Which key signed the APK (once ready): otaship's own for the app, or the keystore its manager uploaded. */
+  signer?: 'generated' | 'uploaded';
 }
 
 /** The universal APK built from a release's bundle, as the conversion stores it. */
@@ -62,6 +64,7 @@ export interface BuiltApk {
   size: number;
   sha256: string;
   info: ApkInfo;
+  signer: 'generated' | 'uploaded';
 }
 
 export type BundleJobState = 'queued' | 'running' | 'done' | 'failed';

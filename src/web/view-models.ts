@@ -65,6 +65,11 @@ export interface InstallPageView {
   latestPageUrl: string | null;
   older: OlderReleaseView[];
   now: Date;
+  /**
+   * Published as an Android App Bundle: whether its APK is still being made, could not be made, or
+   * is ready (and signed by otaship's own key for the app, which Google Play's copies do not share).
+   */
+  bundle?: { state: 'converting' | 'failed' | 'ready'; otashipSigned: boolean } | null;
 }
 
 export interface ErrorPageView {

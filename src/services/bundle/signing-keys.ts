@@ -39,7 +39,7 @@ export class AppSigningKeys {
   ) {}
 
   /** The app's key for a conversion: the stored one, or a new one generated and stored now. */
-  async forConversion(app: AppRecord): Promise<SigningKeyMaterial> {
+  async forConversion(app: AppRecord): Promise<SigningKeyMaterial & { origin: SealedSigningKey['origin'] }> {
     let sealed = await this.repos.signingKeys.get(app.id);
     if (!sealed) {
       const fresh = await this.converter.generateKey(app.bundleId);
@@ -47,7 +47,7 @@ export class AppSigningKeys {
       // Two instances converting the app's first bundles at once: the first key stored wins.
       sealed = await this.repos.signingKeys.putIfAbsent(this.#seal(app.id, 'generated', fresh, certificateSha256));
     }
-    return this.#open(sealed);
+    return { ...this.#open(sealed), origin: sealed.origin };
   }
 
   async describe(principal: Principal, appId: string): Promise<SigningKeySummary | null> {

@@ -203,7 +203,7 @@ export class BundleWorker {
       const key = await keys.forConversion(app);
       const apkPath = join(dir, 'universal.apk');
       await converter.universalApk(aab, apkPath, key, signal);
-      const built = await checkedApk(apkPath, release, packageKey, clock());
+      const built = { ...(await checkedApk(apkPath, release, packageKey, clock())), signer: key.origin };
       const options = { size: built.size, sha256: built.sha256, contentType: CONTENT_TYPES.android, signal };
       stored = true;
       if (!(await blobs.adoptFile?.(packageKey, apkPath, options))) await blobs.put(packageKey, createReadStream(apkPath), options);
@@ -227,7 +227,7 @@ export class BundleWorker {
 }
 
 /** The APK bundletool made, read back by inspect(): it must be the bundle's app and build. */
-async function checkedApk(path: string, release: ReleaseRecord, packageKey: string, now: Date): Promise<BuiltApk> {
+async function checkedApk(path: string, release: ReleaseRecord, packageKey: string, now: Date): Promise<Omit<BuiltApk, 'signer'>> {
   const info = await inspect(path, { now });
   const bundle = release.bundle!.info;
   if (info.kind !== 'apk' || info.bundleId !== bundle.bundleId || info.build !== bundle.build) {
