@@ -115,7 +115,7 @@ export function releaseRepository(db: Kysely<Database>): ReleaseRepository {
     },
     async attachApk(id, apk) {
       const current = await get(id);
-      if (!current?.bundle) return null;
+      if (!current?.bundle || current.bundle.apkReady) return null;
       const bundle: ReleaseBundle = { ...current.bundle, apkReady: true, signer: apk.signer };
       // Conditional on the bundle still being the one read: a racing second attach changes nothing twice.
       const res = await db
