@@ -12,7 +12,7 @@
 // instance that lost its lease (paused, then resumed) never overwrites what the new holder stored.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { OtashipError, isOtashipError } from '../../core/errors.js';
@@ -194,6 +194,7 @@ export class BundleWorker {
       await repos.bundleJobs.finish(job.releaseId, this.holder, { state: 'done', error: null, at: clock() });
       return;
     }
+    await mkdir(this.#deps.tmpDir, { recursive: true, mode: 0o700 });
     const dir = await mkdtemp(join(this.#deps.tmpDir, 'bundle-'));
     const packageKey = `releases/${release.id}/package-${job.attempts}.apk`;
     let stored = false;
