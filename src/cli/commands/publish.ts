@@ -158,6 +158,11 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
   }
 
   const summary = summarize(published);
+  // An App Bundle: the links work once the server has built the APK (the install page says so meanwhile).
+  const bundle = published.release['bundle'] as { apkReady?: boolean } | null | undefined;
+  if (bundle && bundle.apkReady === false) {
+    err.write('The server is building the APK from the App Bundle: the install page shows when it is ready, or why it could not be built.\n');
+  }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;
