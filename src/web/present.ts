@@ -154,9 +154,20 @@ export function adminReleaseView(
   release: ReleaseRecord,
   links: ReleaseLinks,
   counts: ReleaseCounts,
+  /** A bundle release's job, and whether the viewer may download bundles. */
+  bundle?: { job: BundleJobRecord | null; mayDownload: boolean },
 ): AdminReleaseView {
   const profile = release.info.profile;
   return {
+    bundle: release.bundle
+      ? {
+          size: release.bundle.size,
+          state: release.bundle.apkReady ? 'done' : (bundle?.job?.state ?? 'queued'),
+          attempts: bundle?.job?.attempts ?? 0,
+          error: bundle?.job?.error ?? null,
+          downloadUrl: bundle?.mayDownload ? `/api/v1/releases/${encodeURIComponent(release.id)}/bundle` : null,
+        }
+      : null,
     id: release.id,
     version: release.version,
     build: release.build,

@@ -154,6 +154,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
       user: userOf(principal),
       apps: views,
       search: { text: query.text, platform: query.platform, totalApps: apps.length },
+      bundleRefusal: (await services.bundles.refusal())?.message ?? null,
       secure,
       maxUploadBytes: config.maxUploadBytes,
       now: services.clock(),
@@ -175,9 +176,13 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
             cursor,
             limit: RELEASES_PER_PAGE,
           });
+      const may = appActions(principal, appRecord.id);
       const releases = await Promise.all(
         page.items.map(async (r) =>
-          adminReleaseView(appRecord, r, services.urls.release(r, appRecord), await services.counters.get(r.id)),
+          adminReleaseView(appRecord, r, services.urls.release(r, appRecord), await services.counters.get(r.id), {
+            job: r.bundle && !r.bundle.apkReady ? await services.bundles.job(r.id) : null,
+            mayDownload: may.bundles,
+          }),
         ),
       );
       const appUrl = `/admin/apps/${encodeURIComponent(appRecord.id)}`;
@@ -188,8 +193,10 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
       const html = renderAdminAppPage({
         user: userOf(principal),
         app: await appSummary(services, appRecord),
-        may: appActions(principal, appRecord.id),
+        may,
         releases,
+        ...(appRecord.platform === 'android' && may.bundles ? { signingKey: await services.bundles.keys.describe(principal, appRecord.id) } : {}),
+        bundleRefusal: (await services.bundles.refusal())?.message ?? null,
         filter: {
           text: query.text,
           profile: query.profile,
