@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,6 +188,47 @@ describe('publishing an App Bundle', () => {
     assert.match(key.signingKey.certificateSha256, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     const stored = await srv.services.repos.signingKeys.get(published.app.id);
     assert.ok(stored && !stored.keystore.includes('MII') && stored.storePassword.startsWith('v1.'), 'the key is sealed in the database');
+  });
+
+  test('an uploaded keystore: refused with a wrong password, then signs the next APK; never returned', async (t) => {
+    if (skip) return t.skip(skip);
+    const app = (await srv.services.repos.apps.findByBundle('android', 'com.example.bundled'))!;
+    const ks = join(dir, 'upload.p12');
+    await exec('keytool', ['-genkeypair', '-keystore', ks, '-storetype', 'PKCS12', '-alias', 'upload', '-keyalg', 'RSA', '-keysize', '2048',
+      '-validity', '1000', '-dname', 'CN=Uploaded Key, O=Example', '-storepass', 'right-password', '-keypass', 'right-password']);
+    const put = (storePassword: string) =>
+      fetch(`${srv.baseUrl}/api/v1/apps/${app.id}/signing-key`, {
+        method: 'PUT',
+        headers: srv.auth({ 'content-type': 'application/json' }),
+        body: JSON.stringify({ keystore: (readFileSync(ks)).toString('base64'), alias: 'upload', storePassword }),
+      });
+    const wrong = await put('wrong-password');
+    assert.equal(wrong.status, 400);
+    assert.match(((await wrong.json()) as { error: { message: string } }).error.message, /does not open with this password/);
+    assert.equal((await srv.services.repos.signingKeys.get(app.id))?.origin, 'generated', 'the refused keystore replaced nothing');
+
+    const ok = await put('right-password');
+    assert.equal(ok.status, 200, await ok.clone().text());
+    const text = await ok.text();
+    assert.doesNotMatch(text, /right-password|keystore"/);
+    const summary = JSON.parse(text) as { signingKey: { origin: string; alias: string } };
+    assert.deepEqual([summary.signingKey.origin, summary.signingKey.alias], ['uploaded', 'upload']);
+
+    const res = await fetch(`${srv.baseUrl}/api/v1/releases?filename=app-release.aab`, {
+      method: 'POST',
+      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
+      body: new Uint8Array(await readFile(aab)),
+    });
+    assert.equal(res.status, 201);
+    const published = (await res.json()) as Published;
+    const release = await settled(published.release.id);
+    assert.equal(release.conversion?.state, 'done', JSON.stringify(release.conversion));
+    const apk = join(dir, 'uploaded-key.apk');
+    await writeFile(apk, Buffer.from(await (await fetch(release.links!.downloadUrl)).arrayBuffer()));
+    const certs = (await exec('apksigner', ['verify', '--print-certs', apk])).stdout;
+    assert.match(certs, /certificate DN: CN=Uploaded Key, O=Example/);
+    // Signed with the team's own key: the page does not claim the Play-signer mismatch.
+    assert.doesNotMatch(await (await fetch(release.links!.installPageUrl)).text(), /bundle-play-signer/);
   });
 
   test('multipart and tus (the CLI\'s resumable path): each becomes its own converted release', async (t) => {
