@@ -4,7 +4,7 @@
 // it. Real parts: SQLite and PostgreSQL, fs blob storage, the real bundletool, keytool and Java.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBundleConverter } from '../../../src/bundle/converter.js';
@@ -40,7 +40,11 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function instance(databaseUrl: string, name: string): Promise<{ services: Services; clock: ReturnType<typeof testClock>; close(): Promise<void> }> {
+async function instance(
+  databaseUrl: string,
+  name: string,
+  extra: { java?: string; stopGraceMs?: number } = {},
+): Promise<{ services: Services; clock: ReturnType<typeof testClock>; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(dir, `${name}-`));
   const config = loadConfig({ env: {}, overrides: { dataDir, publicUrl: 'https://ota.example.com', databaseUrl } });
   const repos = await openRepositories(config.databaseUrl);
@@ -49,8 +53,8 @@ async function instance(databaseUrl: string, name: string): Promise<{ services: 
   const services = await createServices(config, repos, blobs, {
     signingSecret: 's'.repeat(43),
     clock,
-    bundleConverter: openBundleConverter({ workDir: config.tmpDir }),
-    bundleWorker: { leaseMs: LEASE_MS },
+    bundleConverter: openBundleConverter({ workDir: config.tmpDir, ...(extra.java ? { java: extra.java } : {}) }),
+    bundleWorker: { leaseMs: LEASE_MS, ...(extra.stopGraceMs !== undefined ? { stopGraceMs: extra.stopGraceMs } : {}) },
   });
   return {
     services,
@@ -105,3 +109,37 @@ for (const dialect of ['SQLite', 'PostgreSQL'] as const) {
     });
   });
 }
+
+describe('bundle worker on shutdown', () => {
+  test('a conversion still running when the server stops is stopped, its job queued again for another instance, nothing left behind', async (t) => {
+    if (skip) return t.skip(skip);
+    // A "java" that answers -version like the real one and otherwise never finishes: bundletool is
+    // then certainly still running when the server stops (no timing involved).
+    const java = join(dir, 'slow-java');
+    await writeFile(java, '#!/bin/sh\nif [ "$1" = "-version" ]; then exec java -version; fi\nexec sleep 600\n', { mode: 0o755 });
+    const url = `sqlite:${join(await mkdtemp(join(dir, 'db-')), 'otaship.db')}`;
+    const live = await instance(url, 'shutdown', { java, stopGraceMs: 0 });
+    const { services } = live;
+    let closed = false;
+    try {
+      const upload = join(dir, 'upload-shutdown.aab');
+      await copyFile(aab, upload);
+      const { release } = await services.publish.publishLocalFile(ADMIN, upload, { filename: 'app.aab' });
+      assert.equal(await services.bundles.start(), null);
+      await waitFor(async () => (await services.repos.bundleJobs.get(release.id))?.state === 'running', 20);
+      await services.bundles.stop();
+      const job = await services.repos.bundleJobs.get(release.id);
+      assert.deepEqual([job?.state, job?.holder, job?.attempts], ['queued', null, 1]);
+      assert.match(job?.error ?? '', /stopped/);
+      const apks: string[] = [];
+      for await (const key of services.blobs.list(`releases/${release.id}/`)) if (key.endsWith('.apk')) apks.push(key);
+      assert.deepEqual(apks, []);
+      assert.deepEqual((await readdir(services.config.tmpDir)).filter((n) => n.startsWith('bundle-') || n.startsWith('otaship-key-')), []);
+      await services.publish.close();
+      await services.repos.close();
+      closed = true;
+    } finally {
+      if (!closed) await live.close();
+    }
+  });
+});
