@@ -29,8 +29,8 @@ export const RESUMABLE_THRESHOLD = 8 * 1024 * 1024;
 export function register(program: Command): void {
   program
     .command('publish')
-    .description('Upload an .ipa or .apk to an otaship server and print its install link')
-    .argument('<file>', 'the package to publish (.ipa or .apk)')
+    .description('Upload an .ipa, .apk or .aab to an otaship server and print its install link')
+    .argument('<file>', 'the package to publish (.ipa, .apk, or .aab: the server builds its APK)')
     .addOption(new Option('--server <url>', 'server base URL, e.g. https://ota.example.com').env('OTASHIP_SERVER'))
     .addOption(new Option('--token <token>', 'API token (ota_<id>_<secret>)').env('OTASHIP_TOKEN'))
     .option('--notes <text>', 'release notes (markdown)')
