@@ -17,6 +17,8 @@ import { buildAab, bundleManifestBytes, bundleTools } from '../helpers/synthetic
 import { apkBuffer, encodeAxml, int, manifestTree, str } from '../helpers/synthetic-apk.js';
 import { buildZip } from '../helpers/synthetic-ipa.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { postgresSkipReason, startPostgres } from '../helpers/postgres.js';
+import { startS3 } from '../helpers/s3.js';
 import { waitFor } from '../helpers/wait.js';
 
 const exec = promisify(execFile);
@@ -321,5 +323,41 @@ describe('publishing an App Bundle', () => {
     const { release } = (await res.json()) as Published;
     assert.equal(release.bundle, null);
     assert.equal(await srv.services.repos.bundleJobs.get(release.id), null);
+  });
+});
+
+describe('App Bundles on S3 storage and PostgreSQL', { skip: postgresSkipReason() }, () => {
+  test('the bundle streams into S3 as it arrives, the APK is built from it and served', async (t) => {
+    if (skip) return t.skip(skip);
+    const s3 = await startS3('otaship-bundles');
+    const pg = await startPostgres();
+    const s3srv = await startTestServer({
+      settings: {
+        databaseUrl: await pg.createDatabase(),
+        storage: 's3', s3Bucket: s3.bucket, s3Endpoint: s3.endpoint, s3Region: 'us-east-1', s3ForcePathStyle: 'true',
+        s3AccessKeyId: 'S3RVER', s3SecretAccessKey: 'S3RVER', s3Prefix: 'bundles/',
+      },
+    });
+    try {
+      const res = await fetch(`${s3srv.baseUrl}/api/v1/releases?filename=app-release.aab`, {
+        method: 'POST',
+        headers: s3srv.auth({ 'content-type': 'application/octet-stream' }),
+        body: new Uint8Array(await readFile(aab)),
+      });
+      assert.equal(res.status, 201, await res.clone().text());
+      const { release } = (await res.json()) as Published;
+      assert.ok(await s3srv.services.blobs.stat(`releases/${release.id}/package.aab`), 'the bundle is in the bucket');
+      await waitFor(async () => ['done', 'failed'].includes((await s3srv.services.repos.bundleJobs.get(release.id))?.state ?? ''), 50);
+      const got = await fetch(`${s3srv.baseUrl}/api/v1/releases/${release.id}`, { headers: s3srv.auth() });
+      const ready = (await got.json()) as ReleaseJson;
+      assert.equal(ready.conversion?.state, 'done', JSON.stringify(ready.conversion));
+      const download = await fetch(ready.links!.downloadUrl);
+      assert.equal(download.status, 200);
+      await checkApk(Buffer.from(await download.arrayBuffer()), 's3.apk');
+    } finally {
+      await s3srv.stop();
+      await pg.stop();
+      await s3.stop();
+    }
   });
 });
