@@ -143,8 +143,13 @@ export function releaseRepository(db: Kysely<Database>): ReleaseRepository {
       return [...keys].sort();
     },
     async packageHashes() {
-      const rows = await db.selectFrom('releases').select(['id', 'package_key', 'sha256']).orderBy('id').execute();
-      return rows.map((row) => ({ releaseId: row.id, packageKey: row.package_key, sha256: row.sha256 }));
+      const rows = await db.selectFrom('releases').select(['id', 'package_key', 'sha256', 'bundle']).orderBy('id').execute();
+      return rows.flatMap((row) => {
+        const bundle = row.bundle ? (JSON.parse(row.bundle) as ReleaseBundle) : null;
+        // A bundle is checked like a package; the APK key of one not converted yet names no blob.
+        const own = bundle && !bundle.apkReady ? [] : [{ releaseId: row.id, packageKey: row.package_key, sha256: row.sha256 }];
+        return bundle ? [...own, { releaseId: row.id, packageKey: bundle.key, sha256: bundle.sha256 }] : own;
+      });
     },
   };
 }

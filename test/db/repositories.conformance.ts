@@ -787,6 +787,11 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       assert.equal(ready?.packageKey, `releases/${release.id}/package-2.apk`);
       assert.deepEqual([ready?.size, ready?.sha256, ready?.bundle?.apkReady, ready?.bundle?.signer, ready?.bundle?.size], [99, 'c'.repeat(64), true, 'generated', 10]);
       assert.ok((await repos.releases.allBlobKeys()).includes('releases/x/package.aab'), 'the bundle is a referenced blob');
+      const hashes = (await repos.releases.packageHashes()).filter((h) => h.releaseId === release.id);
+      assert.deepEqual(hashes.map((h) => [h.packageKey, h.sha256]).sort(), [
+        [`releases/${release.id}/package-2.apk`, 'c'.repeat(64)],
+        ['releases/x/package.aab', 'b'.repeat(64)],
+      ]);
       assert.equal(await repos.releases.attachApk(release.id, { packageKey: 'k', size: 1, sha256: 'd'.repeat(64), info: apkInfo, signer: 'generated' }), null, 'a second attach changes nothing');
       // Deleting the release takes its job with it.
       await repos.releases.delete(release.id);
