@@ -233,6 +233,31 @@ describe('publishing an App Bundle', () => {
     assert.doesNotMatch(await (await fetch(release.links!.installPageUrl)).text(), /bundle-play-signer/);
   });
 
+  test('release.published is recorded when the APK is ready, not when the bundle arrives', async (t) => {
+    if (skip) return t.skip(skip);
+    const hook = await fetch(`${srv.baseUrl}/api/v1/webhooks`, {
+      method: 'POST',
+      headers: srv.auth({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ url: 'https://hooks.example.com/otaship', events: ['release.published'] }),
+    });
+    assert.equal(hook.status, 201, await hook.clone().text());
+    const { id: webhookId } = (await hook.json()) as { id: string };
+    const events = async (releaseId: string) =>
+      (await srv.services.repos.webhooks.deliveries(webhookId, 50)).filter((d) => d.payload.includes(releaseId)).map((d) => JSON.parse(d.payload) as { release: ReleaseJson });
+    const res = await fetch(`${srv.baseUrl}/api/v1/releases?filename=app-release.aab`, {
+      method: 'POST',
+      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
+      body: new Uint8Array(await readFile(aab)),
+    });
+    const { release } = (await res.json()) as Published;
+    if ((await srv.services.repos.bundleJobs.get(release.id))?.state !== 'done') assert.deepEqual(await events(release.id), []);
+    await settled(release.id);
+    const sent = await events(release.id);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]!.release.bundle?.apkReady, true);
+    await fetch(`${srv.baseUrl}/api/v1/webhooks/${webhookId}`, { method: 'DELETE', headers: srv.auth() });
+  });
+
   test('multipart and tus (the CLI\'s resumable path): each becomes its own converted release', async (t) => {
     if (skip) return t.skip(skip);
     const form = new FormData();
