@@ -225,11 +225,13 @@ export async function sweepStaleTemporaries(
   const cutoff = now - (options.olderThanMs ?? STALE_TEMP_MS);
   let staged = 0;
   for (const name of await readdir(config.tmpDir).catch(() => [] as string[])) {
-    if (!name.startsWith('upload-')) continue;
+    // Staged uploads, and the work folders of App Bundle conversions (bundle-*, and otaship-key-*
+    // holding a keystore opened for bundletool) that a crash cut off.
+    if (!/^(upload-|bundle-|otaship-key-|otaship-newkey-)/.test(name)) continue;
     const path = join(config.tmpDir, name);
     const st = await stat(path).catch(() => null);
     if (st && st.mtimeMs < cutoff) {
-      if (!options.dryRun) await rm(path, { force: true });
+      if (!options.dryRun) await rm(path, { force: true, recursive: true });
       staged++;
     }
   }
