@@ -165,14 +165,14 @@ async function upload(file) {
 
   result.replaceChildren();
   if (currentUpload) return;
-  if (/\.aab$/i.test(file.name)) {
-    // Refused before sending any bytes, in the server's words (the catalogue's AAB_NOT_SUPPORTED hint).
-    const error = { code: 'AAB_NOT_SUPPORTED', message: `${file.name} is an Android App Bundle (.aab), the format Google Play takes, not an APK.`, hint: zone.dataset.aabHint };
+  if (/\.aab$/i.test(file.name) && zone.dataset.aabRefusal) {
+    // This server lacks the bundle tools: refused before sending any bytes, in the server's words.
+    const error = { code: 'AAB_NOT_SUPPORTED', message: `${file.name} is an Android App Bundle, and ${zone.dataset.aabRefusal}`, hint: zone.dataset.aabHint };
     result.append(errorNotice({ error }, ''));
     return;
   }
-  if (!/\.(ipa|apk)$/i.test(file.name)) {
-    result.append(errorNotice(null, `${file.name} is not an .ipa or .apk package.`));
+  if (!/\.(ipa|apk|aab)$/i.test(file.name)) {
+    result.append(errorNotice(null, `${file.name} is not an .ipa, .apk or .aab package.`));
     return;
   }
   if (max > 0 && file.size > max) {
@@ -247,7 +247,8 @@ async function upload(file) {
     const overridden = Array.isArray(body.overridden) ? body.overridden : [];
     // Say what the ticked box overrode, so a forced release is never a silent one.
     const forced = overridden.length > 0 ? ` Published despite: ${overridden.map((r) => `${r.message} (${r.code})`).join('; ')}.` : '';
-    const message = `Published ${app.name || file.name} ${version}.${forced}`;
+    const converting = rel.bundle && !rel.bundle.apkReady ? ' The server is building the APK from the App Bundle: its release below shows when it is ready.' : '';
+    const message = `Published ${app.name || file.name} ${version}.${forced}${converting}`;
     const target = app.id ? `/admin/apps/${encodeURIComponent(app.id)}` : location.pathname;
     sessionStorage.setItem(FLASH_KEY, JSON.stringify({ level: 'info', text: message }));
     if (target === location.pathname) location.reload();
@@ -482,9 +483,30 @@ async function onChange(e) {
   }
 }
 
+/** The file's bytes in base64 (a keystore is a few KB). */
+async function base64Of(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return window.btoa(binary);
+}
+
 async function onSubmit(e) {
   const form = e.target;
-  if (form.dataset.role === 'notes-form') {
+  if (form.id === 'signing-key-form') {
+    e.preventDefault();
+    const app = document.getElementById('app');
+    const file = form.elements.keystore.files[0];
+    if (!file) return;
+    const body = { keystore: await base64Of(file), alias: form.elements.alias.value, storePassword: form.elements.storePassword.value };
+    if (form.elements.keyPassword.value) body.keyPassword = form.elements.keyPassword.value;
+    try {
+      await api('PUT', `/api/v1/apps/${encodeURIComponent(app.dataset.appId)}/signing-key`, body);
+      reloadWithFlash('info', 'Keystore uploaded: the next APKs built from this app’s bundles are signed with it.');
+    } catch (err) {
+      showFlash(errorNotice(err.body, err.message));
+    }
+  } else if (form.dataset.role === 'notes-form') {
     e.preventDefault();
     const release = releaseOf(form);
     try {

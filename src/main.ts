@@ -4,7 +4,7 @@ import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config/types.js';
 import type { Clock } from './services/clock.js';
 import type { WebhookDispatchOptions } from './services/webhook-dispatcher.js';
-import { compose, type Composed } from './server/compose.js';
+import { compose, type ComposeOptions, type Composed } from './server/compose.js';
 import { listenError } from './server/startup-checks.js';
 
 export interface StartOptions {
@@ -12,6 +12,9 @@ export interface StartOptions {
   logger?: FastifyServerOptions['logger'];
   /** Webhook delivery timing (tests shorten it). */
   webhooks?: WebhookDispatchOptions;
+  /** Android bundle tools and conversion timing (tests). */
+  bundleTools?: ComposeOptions['bundleTools'];
+  bundleWorker?: ComposeOptions['bundleWorker'];
 }
 
 export interface RunningServer extends Composed {

@@ -12,8 +12,10 @@ export interface Keystore {
   /** A PKCS#12 keystore. */
   path: string;
   alias: string;
-  /** File holding the store and key password (they are the same, as PKCS#12 requires). */
+  /** File holding the store password (and the key's, unless keyPasswordFile says otherwise). */
   passwordFile: string;
+  /** An uploaded keystore whose key has its own password. */
+  keyPasswordFile?: string;
 }
 
 export const KEY_ALIAS = 'otaship';

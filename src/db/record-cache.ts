@@ -94,6 +94,7 @@ export function withRecordCache(repos: Repositories, ttlMs = RECORD_CACHE_TTL_MS
     packageHashes: () => repos.releases.packageHashes(),
     create: (release) => cache.write(() => repos.releases.create(release)),
     update: (id, patch) => cache.write(() => repos.releases.update(id, patch)),
+    attachApk: (id, apk) => cache.write(() => repos.releases.attachApk(id, apk)),
     delete: (id) => cache.write(() => repos.releases.delete(id)),
   };
   return {

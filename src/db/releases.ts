@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { OtashipError } from '../core/errors.js';
 import type { PackageInfo } from '../core/types.js';
-import type { Page, ReleaseRecord, ReleaseRepository, ReleaseSource } from '../ports/repositories.js';
+import type { Page, ReleaseBundle, ReleaseRecord, ReleaseRepository, ReleaseSource } from '../ports/repositories.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { newId } from './ids.js';
 import { fromDbNullableBool, fromDbNumber, fromDbTime, toDbNullableBool, toDbTime } from './rows.js';
@@ -29,6 +29,7 @@ function toRecord(row: Selectable<ReleasesTable>): ReleaseRecord {
     isPublic: fromDbNullableBool(row.is_public),
     createdAt: fromDbTime(row.created_at),
     source: row.source ? (JSON.parse(row.source) as ReleaseSource) : null,
+    bundle: row.bundle ? (JSON.parse(row.bundle) as ReleaseBundle) : null,
   };
 }
 
@@ -59,6 +60,7 @@ export function releaseRepository(db: Kysely<Database>): ReleaseRepository {
         is_public: toDbNullableBool(release.isPublic),
         created_at: toDbTime(release.createdAt ?? new Date()),
         source: release.source ? JSON.stringify(release.source) : null,
+        bundle: release.bundle ? JSON.stringify(release.bundle) : null,
       };
       try {
         await db.insertInto('releases').values(row).execute();
@@ -111,6 +113,19 @@ export function releaseRepository(db: Kysely<Database>): ReleaseRepository {
       const res = await db.updateTable('releases').set(set).where('id', '=', id).executeTakeFirst();
       return Number(res.numUpdatedRows) > 0 ? get(id) : null;
     },
+    async attachApk(id, apk) {
+      const current = await get(id);
+      if (!current?.bundle || current.bundle.apkReady) return null;
+      const bundle: ReleaseBundle = { ...current.bundle, apkReady: true, signer: apk.signer };
+      // Conditional on the bundle still being the one read: a racing second attach changes nothing twice.
+      const res = await db
+        .updateTable('releases')
+        .set({ package_key: apk.packageKey, size: apk.size, sha256: apk.sha256, info: JSON.stringify(apk.info), bundle: JSON.stringify(bundle) })
+        .where('id', '=', id)
+        .where('bundle', '=', JSON.stringify(current.bundle))
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) > 0 ? get(id) : null;
+    },
     async delete(id) {
       const res = await db.deleteFrom('releases').where('id', '=', id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
@@ -118,17 +133,23 @@ export function releaseRepository(db: Kysely<Database>): ReleaseRepository {
     async allBlobKeys() {
       const rows = await db
         .selectFrom('releases')
-        .select(['package_key', 'icon_key', 'icon57_key', 'icon512_key'])
+        .select(['package_key', 'icon_key', 'icon57_key', 'icon512_key', 'bundle'])
         .execute();
       const keys = new Set<string>();
       for (const row of rows) {
-        for (const key of [row.package_key, row.icon_key, row.icon57_key, row.icon512_key]) if (key) keys.add(key);
+        const bundleKey = row.bundle ? (JSON.parse(row.bundle) as ReleaseBundle).key : null;
+        for (const key of [row.package_key, row.icon_key, row.icon57_key, row.icon512_key, bundleKey]) if (key) keys.add(key);
       }
       return [...keys].sort();
     },
     async packageHashes() {
-      const rows = await db.selectFrom('releases').select(['id', 'package_key', 'sha256']).orderBy('id').execute();
-      return rows.map((row) => ({ releaseId: row.id, packageKey: row.package_key, sha256: row.sha256 }));
+      const rows = await db.selectFrom('releases').select(['id', 'package_key', 'sha256', 'bundle']).orderBy('id').execute();
+      return rows.flatMap((row) => {
+        const bundle = row.bundle ? (JSON.parse(row.bundle) as ReleaseBundle) : null;
+        // A bundle is checked like a package; the APK key of one not converted yet names no blob.
+        const own = bundle && !bundle.apkReady ? [] : [{ releaseId: row.id, packageKey: row.package_key, sha256: row.sha256 }];
+        return bundle ? [...own, { releaseId: row.id, packageKey: bundle.key, sha256: bundle.sha256 }] : own;
+      });
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Repositories } from '../ports/repositories.js';
 import { appRepository } from './apps.js';
 import { auditRepository } from './audit.js';
 import { blobIntentRepository } from './blob-intents.js';
+import { bundleJobRepository } from './bundle-jobs.js';
 import { counterRepository } from './counters.js';
 import { deviceRepository } from './devices.js';
 import { peopleRepository } from './people.js';
@@ -13,6 +14,7 @@ import type { Database } from './schema.js';
 import { sessionRepository } from './sessions.js';
 import { shareLinkRepository } from './share-links.js';
 import { settingsRepository } from './settings.js';
+import { signingKeyRepository } from './signing-keys.js';
 import { tokenRepository } from './tokens.js';
 import { uploadLockRepository } from './upload-locks.js';
 import { webhookRepository } from './webhooks.js';
@@ -35,6 +37,8 @@ function bind(db: Kysely<Database>): BoundRepositories {
     people: peopleRepository(db),
     audit: auditRepository(db),
     shareLinks: shareLinkRepository(db),
+    bundleJobs: bundleJobRepository(db),
+    signingKeys: signingKeyRepository(db),
   };
 }
 

@@ -41,6 +41,31 @@ export interface ReleasesTable {
   created_at: DbTimestamp;
   /** JSON text of the ReleaseSource, or null (migration 0008). */
   source: string | null;
+  /** JSON text of the ReleaseBundle when published as an .aab, else null (0010). */
+  bundle: string | null;
+}
+
+export interface BundleJobsTable {
+  release_id: string;
+  state: string;
+  attempts: number;
+  holder: string | null;
+  lease_until: DbNullableTimestamp;
+  error: string | null;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+}
+
+export interface AppSigningKeysTable {
+  app_id: string;
+  origin: string;
+  /** Sealed (services/bundle/seal.ts), base64url. */
+  keystore: string;
+  store_password: string;
+  key_password: string;
+  alias: string;
+  certificate_sha256: string;
+  created_at: DbTimestamp;
 }
 
 export interface CountersTable {
@@ -281,6 +306,8 @@ export interface Database {
   audit_log: AuditLogTable;
   share_links: ShareLinksTable;
   share_link_installs: ShareLinkInstallsTable;
+  bundle_jobs: BundleJobsTable;
+  app_signing_keys: AppSigningKeysTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -1,6 +1,6 @@
 // The database contract: plain records in, plain records out. One implementation (db/*.ts) runs on
 // SQLite and PostgreSQL through Kysely; services see only these interfaces.
-import type { PackageInfo } from '../core/types.js';
+import type { AabInfo, ApkInfo, PackageInfo } from '../core/types.js';
 import type { AuditRepository } from './audit.js';
 import type { PeopleRepository } from './people.js';
 import type { PersonInstallRepository } from './person-installs.js';
@@ -41,6 +41,92 @@ export interface ReleaseRecord {
   createdAt: Date;
   /** Where the build came from (CI, branch, commit, build link), as the publisher reported it; null: not said. */
   source: ReleaseSource | null;
+  /**
+   * Published as an Android App Bundle: the bundle (kept for the app's managers) and whether the
+   * universal APK testers install is ready. Until it is, the package fields describe the APK to come
+   * (its key) and the bundle's facts; nothing may be downloaded. Null/absent: an .apk or .ipa.
+   */
+  bundle?: ReleaseBundle | null;
+}
+
+export interface ReleaseBundle {
+  /** Blob key of the .aab. */
+  key: string;
+  size: number;
+  sha256: string;
+  info: AabInfo;
+  apkReady: boolean;
+  /** Which key signed the APK (once ready): otaship's own for the app, or the keystore its manager uploaded. */
+  signer?: 'generated' | 'uploaded';
+}
+
+/** The universal APK built from a release's bundle, as the conversion stores it. */
+export interface BuiltApk {
+  /** Blob key the APK was stored under (one per attempt: see services/bundle/worker.ts). */
+  packageKey: string;
+  size: number;
+  sha256: string;
+  info: ApkInfo;
+  signer: 'generated' | 'uploaded';
+}
+
+export type BundleJobState = 'queued' | 'running' | 'done' | 'failed';
+
+/** A bundle → APK conversion: one per release published as an .aab (services/bundle/worker.ts). */
+export interface BundleJobRecord {
+  releaseId: string;
+  state: BundleJobState;
+  /** How many times an instance claimed it. */
+  attempts: number;
+  /** The instance working on it (running), and until when its claim holds unless renewed. */
+  holder: string | null;
+  leaseUntil: Date | null;
+  /** Why the last attempt failed (failed, or queued again after a fault). */
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Conversion jobs as every instance sees them; claims are atomic across instances. */
+export interface BundleJobRepository {
+  /** A queued job for the release (inside the transaction that records the release). */
+  create(releaseId: string, at: Date): Promise<void>;
+  get(releaseId: string): Promise<BundleJobRecord | null>;
+  /**
+   * Claims the oldest queued job, or a running one whose lease lapsed at `now` (its instance died),
+   * for `holder` until `until`, counting the attempt; null when there is none. Of instances claiming
+   * at once, each job goes to exactly one.
+   */
+  claimNext(holder: string, now: Date, until: Date): Promise<BundleJobRecord | null>;
+  /** Extends the lease while `holder` still holds the job; false when it lost it. */
+  renew(releaseId: string, holder: string, until: Date): Promise<boolean>;
+  /**
+   * Ends `holder`'s attempt: done, failed (with why), or queued again (a fault worth retrying).
+   * false when the job is no longer `holder`'s (its lease lapsed and another instance took it).
+   */
+  finish(releaseId: string, holder: string, outcome: { state: 'done' | 'failed' | 'queued'; error: string | null; at: Date }): Promise<boolean>;
+}
+
+/** An app's APK signing key, sealed (services/bundle/seal.ts): never stored in clear. */
+export interface SealedSigningKey {
+  appId: string;
+  origin: 'generated' | 'uploaded';
+  keystore: string;
+  storePassword: string;
+  keyPassword: string;
+  alias: string;
+  /** SHA-256 of the signing certificate (hex, upper case with colons, as keytool prints it): public. */
+  certificateSha256: string;
+  createdAt: Date;
+}
+
+export interface SigningKeyRepository {
+  get(appId: string): Promise<SealedSigningKey | null>;
+  /** Stores the key unless the app has one; returns the one now stored (so racing instances agree). */
+  putIfAbsent(key: SealedSigningKey): Promise<SealedSigningKey>;
+  /** Stores the key, replacing any (an uploaded keystore). */
+  put(key: SealedSigningKey): Promise<void>;
+  delete(appId: string): Promise<boolean>;
 }
 
 /** Provenance of a release, validated by services/release-source.ts; every field but `ci` may be missing. */
@@ -106,6 +192,11 @@ export interface ReleaseRepository {
   listByApp(appId: string, options?: { limit?: number; cursor?: string | null }): Promise<Page<ReleaseRecord>>;
   latest(appId: string): Promise<ReleaseRecord | null>;
   update(id: string, patch: Partial<Pick<ReleaseRecord, 'notes' | 'isPublic'>>): Promise<ReleaseRecord | null>;
+  /**
+   * A bundle's APK is ready: the release's package becomes it (size, hash, facts) and the bundle is
+   * marked ready. Null when the release is gone or was not published as a bundle.
+   */
+  attachApk(id: string, apk: BuiltApk): Promise<ReleaseRecord | null>;
   delete(id: string): Promise<boolean>;
   /** Every blob key referenced by any release (for storage migration and orphan checks). */
   allBlobKeys(): Promise<string[]>;
@@ -371,6 +462,8 @@ export interface Repositories {
   /** The audit log (ports/audit.ts). */
   audit: AuditRepository;
   shareLinks: ShareLinkRepository;
+  bundleJobs: BundleJobRepository;
+  signingKeys: SigningKeyRepository;
   /** Runs fn in one transaction (same repositories, bound to the transaction). */
   transaction<T>(fn: (repos: Omit<Repositories, 'transaction' | 'close'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;

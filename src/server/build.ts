@@ -17,6 +17,7 @@ import { testerRoutes } from './routes/api/testers.js';
 import { webhookRoutes } from './routes/api/webhooks.js';
 import { doctorRoutes } from './routes/api/doctor.js';
 import { uploadRoutes } from './routes/api/upload.js';
+import { bundleRoutes } from './routes/api/bundles.js';
 import { resumableUploadRoutes } from './routes/api/uploads-tus.js';
 import { installRoutes } from './routes/install.js';
 import { caRoutes } from './routes/ca.js';
@@ -143,6 +144,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     uploadRoutes,
     resumableUploadRoutes,
     catalogRoutes,
+    bundleRoutes,
     tokenRoutes,
     deviceRoutes,
     testerRoutes,

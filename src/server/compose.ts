@@ -13,6 +13,9 @@ import type { Clock } from '../services/clock.js';
 import type { WebhookDispatchOptions } from '../services/webhook-dispatcher.js';
 import { openBlobStore, type StorageConfig } from '../storage/index.js';
 import { buildServer } from './build.js';
+import { openBundleConverter } from '../bundle/converter.js';
+import type { BundleToolsOptions } from '../bundle/tools.js';
+import type { BundleWorkerOptions } from '../services/bundle/worker.js';
 import { smtpTransport } from '../mail/smtp.js';
 import { openIdProvider } from '../sso/openid-client.js';
 import { signInMailer } from '../web/mails.js';
@@ -26,6 +29,10 @@ export interface ComposeOptions {
   webhooks?: WebhookDispatchOptions;
   /** How long close() waits for requests in flight before closing their connections (10 s). */
   shutdownDrainMs?: number;
+  /** Where the Android bundle tools are (tests point it at a missing package or Java). */
+  bundleTools?: BundleToolsOptions;
+  /** Bundle conversion timing (tests shorten it). */
+  bundleWorker?: BundleWorkerOptions;
 }
 
 export interface TlsMaterial {
@@ -82,6 +89,10 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       mailer: mailTransport ? signInMailer((m) => mailTransport.send(m)) : null,
       identityProvider: config.people.oidc ? openIdProvider(config.people.oidc) : null,
+      // Checked in the background (jar SHA-256, java): a server without them only refuses bundles.
+      bundleConverter: openBundleConverter({ workDir: config.tmpDir, ...options.bundleTools }),
+      ...(options.bundleWorker ? { bundleWorker: options.bundleWorker } : {}),
+      onBundleError: (err) => logRef.log?.warn({ err }, 'converting an App Bundle failed'),
     });
     services.status.warnings.push(...(tls?.warnings ?? []));
     const ca = tls?.caCert && tls.caFingerprint ? { certPem: tls.caCert, fingerprint: tls.caFingerprint } : null;
@@ -118,6 +129,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     sweeper.unref();
     // Every instance sends the webhook outbox; claims keep two from sending the same attempt.
     services.webhooks.dispatcher.start();
+    // Every instance with the bundle tools converts App Bundles; claims keep two off the same job.
+    const bundlesStarted = services.bundles.start().then(
+      (refusal) => {
+        if (refusal) app.log.warn(`Android App Bundles are refused: ${refusal.message}`);
+      },
+      (err: unknown) => app.log.warn({ err }, 'checking the Android bundle tools failed'),
+    );
     return {
       app,
       services,
@@ -141,6 +159,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
         clearTimeout(drain);
         await closing;
         await services.publish.close();
+        await bundlesStarted;
+        await services.bundles.stop();
         await sweeping;
         await services.webhooks.dispatcher.stop();
         await services.notices.settled();
@@ -216,11 +236,13 @@ export async function sweepStaleTemporaries(
   const cutoff = now - (options.olderThanMs ?? STALE_TEMP_MS);
   let staged = 0;
   for (const name of await readdir(config.tmpDir).catch(() => [] as string[])) {
-    if (!name.startsWith('upload-')) continue;
+    // Staged uploads, and the work folders of App Bundle conversions (bundle-*, and otaship-key-*
+    // holding a keystore opened for bundletool) that a crash cut off.
+    if (!/^(upload-|bundle-|otaship-key-|otaship-newkey-)/.test(name)) continue;
     const path = join(config.tmpDir, name);
     const st = await stat(path).catch(() => null);
     if (st && st.mtimeMs < cutoff) {
-      if (!options.dryRun) await rm(path, { force: true });
+      if (!options.dryRun) await rm(path, { force: true, recursive: true });
       staged++;
     }
   }

@@ -12,7 +12,8 @@
 //     manager              → + change and delete the app and its releases, make builds public,
 //                            grant and take back roles on the app (its testers), see who
 //                            installed which build and the testers' devices missing from a
-//                            build, make, list and revoke its share links
+//                            build, make, list and revoke its share links, download App Bundles
+//                            and manage the app's APK signing key
 //     no role on the app   → the app and its releases look missing (404 NOT_FOUND, as an unknown id
 //                            does): they learn neither which ids exist nor their bundle ids.
 //     A person creates no new app (a first publish of a bundle id): an admin does, then grants roles.
@@ -40,6 +41,10 @@ export type Action =
   | 'release:delete'
   /** The deployment doctor: the server fetches the release's install page, manifest and package. */
   | 'release:check'
+  /** Downloading the Android App Bundle a release was published as (testers get its APK): managers. */
+  | 'release:bundle'
+  /** An Android app's APK signing key: see it, upload a keystore, drop it (managers). */
+  | 'app:signing'
   /** Granting and removing roles on one app. */
   | 'access:manage'
   /** Who installed a release (per-person counts of signed-in testers' install links). */
@@ -87,6 +92,8 @@ const NEEDS: Partial<Record<Action, AppRole>> = {
   'app:update': 'manager',
   'app:delete': 'manager',
   'release:delete': 'manager',
+  'release:bundle': 'manager',
+  'app:signing': 'manager',
   'access:manage': 'manager',
   'release:installs': 'manager',
   'app:devices': 'manager',
@@ -136,6 +143,8 @@ export interface AppActions {
   /** The testers' devices missing from the latest build. */
   devices: boolean;
   shareLinks: boolean;
+  /** Download bundles and manage the APK signing key (Android). */
+  bundles: boolean;
 }
 
 export function appActions(principal: Principal, appId: string): AppActions {
@@ -152,6 +161,7 @@ export function appActions(principal: Principal, appId: string): AppActions {
     installs: may('release:installs'),
     devices: may('app:devices'),
     shareLinks: may('share-link:manage'),
+    bundles: may('release:bundle'),
   };
 }
 
@@ -227,6 +237,8 @@ const HIDDEN: ReadonlySet<Action> = new Set([
   'release:visibility',
   'release:check',
   'release:delete',
+  'release:bundle',
+  'app:signing',
   'access:manage',
   'release:installs',
   'app:devices',
@@ -265,6 +277,10 @@ function verb(action: Action): string {
       return 'make builds public or private in';
     case 'release:check':
       return 'run the deployment doctor on';
+    case 'release:bundle':
+      return 'download the App Bundles of';
+    case 'app:signing':
+      return 'manage the APK signing key of';
     case 'app:delete':
     case 'release:delete':
       return 'delete';

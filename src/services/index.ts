@@ -24,6 +24,10 @@ import type { NoticeMailer, SignInMailer } from '../ports/mailer.js';
 import { BuildNoticeService } from './build-notices.js';
 import type { IdentityProvider } from '../ports/identity-provider.js';
 import { PublishService } from './publish/publish.js';
+import { BundleService } from './bundle/bundles.js';
+import type { BundleWorkerOptions } from './bundle/worker.js';
+import type { BundleConverter } from '../ports/bundle-converter.js';
+import { OtashipError } from '../core/errors.js';
 import { ReadinessService } from './readiness.js';
 import { SessionService } from './sessions.js';
 import { ShareLinkService } from './share-links.js';
@@ -52,6 +56,8 @@ export interface Services {
   links: LinkTokens;
   urls: PublicUrls;
   publish: PublishService;
+  /** Android App Bundles: conversion worker, jobs, signing keys (bundle/bundles.ts). */
+  bundles: BundleService;
   catalog: CatalogService;
   install: InstallService;
   /** A signed-in person's install links: checks and per-person counts (person-links.ts). */
@@ -102,7 +108,22 @@ export interface ServiceOptions {
   onNoticeError?: (err: unknown) => void;
   /** The OpenID Connect provider adapter; absent without OTASHIP_OIDC_ISSUER. */
   identityProvider?: IdentityProvider | null;
+  /** The bundle tools (src/bundle/converter.ts); absent: bundles are refused. */
+  bundleConverter?: BundleConverter | null;
+  /** Conversion worker timing (tests shorten it). */
+  bundleWorker?: BundleWorkerOptions;
+  /** Where conversion failures the worker cannot pin on a job go (the server logger). */
+  onBundleError?: (err: unknown) => void;
 }
+
+/** Services built without the bundle tools (library use, tests of other parts) refuse bundles. */
+const NO_BUNDLE_TOOLS: BundleConverter = {
+  refusal: async () => new OtashipError('AAB_NOT_SUPPORTED', 'this server was started without the Android bundle tools'),
+  generateKey: () => Promise.reject(new OtashipError('AAB_NOT_SUPPORTED', 'no bundle tools')),
+  certificateSha256: () => Promise.reject(new OtashipError('AAB_NOT_SUPPORTED', 'no bundle tools')),
+  universalApk: () => Promise.reject(new OtashipError('AAB_NOT_SUPPORTED', 'no bundle tools')),
+  close: async () => undefined,
+};
 
 export async function createServices(
   config: Config,
@@ -144,7 +165,14 @@ export async function createServices(
       if (published) notices.published(published.app, published.release);
     },
   };
-  const publish = new PublishService(repos, blobs, clock, urls, config, publishEvents);
+  const bundles = new BundleService(
+    repos,
+    blobs,
+    options.bundleConverter ?? NO_BUNDLE_TOOLS,
+    { signingSecret: secret, clock, tmpDir: config.tmpDir, events: publishEvents, ...(options.onBundleError ? { onError: options.onBundleError } : {}) },
+    options.bundleWorker,
+  );
+  const publish = new PublishService(repos, blobs, clock, urls, config, publishEvents, bundles);
   const catalog = new CatalogService(repos, blobs, webhooks, clock);
   const personLinks = new PersonLinks(repos, people, clock, options.onCounterError);
   const authThrottle = new AuthThrottle(clock, config.authFailureLimit);
@@ -170,6 +198,7 @@ export async function createServices(
     links,
     urls,
     publish,
+    bundles,
     catalog,
     install,
     personLinks,

@@ -1,6 +1,6 @@
 // The API's JSON shapes for apps and releases (documented in docs/server.md).
 import type { InstallReason, PackageInfo, ProfileType } from '../core/types.js';
-import type { AppRecord, Platform, ReleaseCounts, ReleaseRecord, ReleaseSource } from '../ports/repositories.js';
+import type { AppRecord, BundleJobRecord, BundleJobState, Platform, ReleaseCounts, ReleaseRecord, ReleaseSource } from '../ports/repositories.js';
 import { effectivePublic } from './link-tokens.js';
 import type { ReleaseLinks } from './urls.js';
 
@@ -39,8 +39,24 @@ export interface ReleaseJson {
   hasIcon: boolean;
   profile: { type: ProfileType; name: string; teamName: string | null; expiresAt: string | null; expired: boolean; deviceCount: number } | null;
   installable: { ok: boolean; reasons: InstallReason[] };
+  /** Published as an Android App Bundle: the bundle's size and hash, and whether its APK is ready (null: an .apk or .ipa). */
+  bundle: { size: number; sha256: string; apkReady: boolean } | null;
+  /** A bundle's conversion, where the operation reads it (a release's own read). */
+  conversion?: ConversionJson | null;
   counts?: ReleaseCounts;
   links?: ReleaseLinks;
+}
+
+export interface ConversionJson {
+  state: BundleJobState;
+  attempts: number;
+  /** Why the last attempt failed. */
+  error: string | null;
+  updatedAt: string;
+}
+
+export function conversionJson(job: BundleJobRecord | null): ConversionJson | null {
+  return job ? { state: job.state, attempts: job.attempts, error: job.error, updatedAt: job.updatedAt.toISOString() } : null;
 }
 
 export function appJson(app: AppRecord): AppJson {
@@ -87,5 +103,6 @@ export function releaseJson(release: ReleaseRecord, app: AppRecord): ReleaseJson
         }
       : null,
     installable: info.installable,
+    bundle: release.bundle ? { size: release.bundle.size, sha256: release.bundle.sha256, apkReady: release.bundle.apkReady } : null,
   };
 }

@@ -1,7 +1,7 @@
 // Records and service results → the pages' view models. Pure: the routes fetch, this maps, the
 // renderers render. Kept out of the renderers so they stay independent of the storage shapes.
 import type { PackageInfo } from '../core/types.js';
-import type { ApiTokenRecord, AppRecord, ReleaseCounts, ReleaseRecord } from '../ports/repositories.js';
+import type { ApiTokenRecord, AppRecord, BundleJobRecord, ReleaseCounts, ReleaseRecord } from '../ports/repositories.js';
 import type { DeviceJson } from '../services/devices.js';
 import type { DeliveryView, WebhookView } from '../services/webhooks.js';
 import type { ReleaseLinks } from '../services/urls.js';
@@ -109,6 +109,14 @@ export function installPageView(
   };
 }
 
+/** The install page's view of a bundle release: `job` is read only while its APK is not ready. */
+export function bundlePageState(release: ReleaseRecord, job: BundleJobRecord | null): InstallPageView['bundle'] {
+  const bundle = release.bundle;
+  if (!bundle) return null;
+  if (bundle.apkReady) return { state: 'ready', otashipSigned: bundle.signer !== 'uploaded' };
+  return { state: job?.state === 'failed' ? 'failed' : 'converting', otashipSigned: false };
+}
+
 export function countsView(c: ReleaseCounts): AdminReleaseView['counts'] {
   return {
     pageViews: c.pageViews,
@@ -146,9 +154,20 @@ export function adminReleaseView(
   release: ReleaseRecord,
   links: ReleaseLinks,
   counts: ReleaseCounts,
+  /** A bundle release's job, and whether the viewer may download bundles. */
+  bundle?: { job: BundleJobRecord | null; mayDownload: boolean },
 ): AdminReleaseView {
   const profile = release.info.profile;
   return {
+    bundle: release.bundle
+      ? {
+          size: release.bundle.size,
+          state: release.bundle.apkReady ? 'done' : (bundle?.job?.state ?? 'queued'),
+          attempts: bundle?.job?.attempts ?? 0,
+          error: bundle?.job?.error ?? null,
+          downloadUrl: bundle?.mayDownload ? `/api/v1/releases/${encodeURIComponent(release.id)}/bundle` : null,
+        }
+      : null,
     id: release.id,
     version: release.version,
     build: release.build,

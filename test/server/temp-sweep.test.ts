@@ -30,6 +30,14 @@ test('stale upload and blob-store temp files are swept at start; live ones are k
     const notTemp = await put(join(blobDir, 'package.ipa'), 48);
     const staleUpload = await put(join(dataDir, 'tmp', 'upload-01old.part'), 48);
     const liveUpload = await put(join(dataDir, 'tmp', 'upload-01new.part'), 0);
+    // A conversion's work folder and an opened keystore a crash left (folders: removed whole).
+    const staleWork = join(dataDir, 'tmp', 'bundle-Ab12Cd');
+    await put(join(staleWork, 'bundle.aab'), 48);
+    const staleKey = join(dataDir, 'tmp', 'otaship-key-Zz9Yy8');
+    await put(join(staleKey, 'keystore'), 48);
+    for (const d of [staleWork, staleKey]) await utimes(d, new Date(Date.now() - 48 * 3600_000), new Date(Date.now() - 48 * 3600_000));
+    const liveWork = join(dataDir, 'tmp', 'bundle-Live01');
+    await put(join(liveWork, 'bundle.aab'), 0);
 
     const config = loadConfig({ env: {}, overrides: { host: '127.0.0.1', port: 0, dataDir } });
     const server = await startServer(config);
@@ -38,6 +46,9 @@ test('stale upload and blob-store temp files are swept at start; live ones are k
     assert.equal(await exists(staleBlob), false, 'stale blob temp swept');
     assert.equal(await exists(staleMeta), false, 'stale sidecar temp swept');
     assert.equal(await exists(staleUpload), false, 'stale staged upload swept');
+    assert.equal(await exists(staleWork), false, 'a stale conversion folder swept');
+    assert.equal(await exists(staleKey), false, 'a stale opened keystore swept');
+    assert.equal(await exists(liveWork), true, 'a conversion under way is kept');
     assert.equal(await exists(liveBlob), true, 'a temp still being written is kept');
     assert.equal(await exists(liveUpload), true);
     assert.equal(await exists(notTemp), true, 'blobs themselves are never touched');

@@ -15,8 +15,8 @@ import { VERSION } from '../../src/version.js';
 import { HOSTILE_NAME, NOW } from './fixtures.js';
 
 const user = { name: `ci <b>token</b>`, admin: true };
-const ALL = { publish: true, editNotes: true, visibility: true, rename: true, deleteApp: true, deleteRelease: true, check: true, access: true, installs: true, devices: true, shareLinks: true };
-const NONE = { publish: false, editNotes: false, visibility: false, rename: false, deleteApp: false, deleteRelease: false, check: false, access: false, installs: false, devices: false, shareLinks: false };
+const ALL = { publish: true, editNotes: true, visibility: true, rename: true, deleteApp: true, deleteRelease: true, check: true, access: true, installs: true, devices: true, shareLinks: true, bundles: true };
+const NONE = { publish: false, editNotes: false, visibility: false, rename: false, deleteApp: false, deleteRelease: false, check: false, access: false, installs: false, devices: false, shareLinks: false, bundles: false };
 
 function app(overrides: Partial<AdminAppView> = {}): AdminAppView {
   return {
@@ -105,6 +105,23 @@ describe('admin pages', () => {
     assert.equal(dom.attr(toggle, 'checked'), undefined);
     assert.ok(dom.text(li).includes('Private (as app)'));
     assert.ok(dom.text(li).includes('7 page views'));
+  });
+
+  test('app page: a bundle release says its conversion state, escapes why it failed, and links the .aab only for managers', () => {
+    const failing = release({ bundle: { size: 2048, state: 'failed', attempts: 1, error: `bundletool could not build an APK: <img src=x onerror=alert(1)>`, downloadUrl: '/api/v1/releases/rel1/bundle' } });
+    const dom = parseHtml(renderAdminAppPage({ user, app: app({ platform: 'android' }), may: ALL, releases: [failing], nextPageUrl: null, secure: true, maxUploadBytes: 1e9, now: NOW, signingKey: null }).value);
+    const box = dom.all((e) => e.attribs['data-role'] === 'bundle')[0]!;
+    assert.equal(dom.attr(box, 'data-state'), 'failed');
+    assert.match(dom.text(box), /the APK could not be built/);
+    assert.match(dom.text(box), /<img src=x onerror=alert\(1\)>/, 'the reason is shown as text');
+    assert.equal(dom.byTag('img').filter((i) => dom.attr(i, 'src') === 'x').length, 0);
+    assert.equal(dom.all((e) => e.attribs['data-role'] === 'bundle-download').length, 1);
+    assert.ok(dom.byId('signing-key-form'), 'a manager may upload a keystore');
+    const tester = parseHtml(
+      renderAdminAppPage({ user, app: app({ platform: 'android' }), may: NONE, releases: [release({ bundle: { size: 2048, state: 'running', attempts: 1, error: null, downloadUrl: null } })], nextPageUrl: null, secure: true, maxUploadBytes: 1e9, now: NOW }).value,
+    );
+    assert.equal(tester.all((e) => e.attribs['data-role'] === 'bundle-download').length, 0);
+    assert.equal(tester.byId('signing-key-form'), null);
   });
 
   test('app page: only the controls the viewer may use (a tester: none, and no Access link)', () => {

@@ -29,8 +29,8 @@ export const RESUMABLE_THRESHOLD = 8 * 1024 * 1024;
 export function register(program: Command): void {
   program
     .command('publish')
-    .description('Upload an .ipa or .apk to an otaship server and print its install link')
-    .argument('<file>', 'the package to publish (.ipa or .apk)')
+    .description('Upload an .ipa, .apk or .aab to an otaship server and print its install link')
+    .argument('<file>', 'the package to publish (.ipa, .apk, or .aab: the server builds its APK)')
     .addOption(new Option('--server <url>', 'server base URL, e.g. https://ota.example.com').env('OTASHIP_SERVER'))
     .addOption(new Option('--token <token>', 'API token (ota_<id>_<secret>)').env('OTASHIP_TOKEN'))
     .option('--notes <text>', 'release notes (markdown)')
@@ -81,7 +81,7 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
     });
     overrodeLocally = overridden.length > 0;
     const version = info.version ? `${info.version} (${info.build})` : info.build;
-    const kind = info.kind === 'ipa' ? `iOS${info.profile ? ` ${info.profile.type}` : ''}` : 'Android';
+    const kind = info.kind === 'ipa' ? `iOS${info.profile ? ` ${info.profile.type}` : ''}` : info.kind === 'aab' ? 'Android App Bundle (the server builds the APK)' : 'Android';
     description = [
       `Publishing ${printable(info.name)} ${printable(version)} ${printable(info.bundleId)} — ${kind}, ${formatBytes(info.size)}`,
       ...warnings.map((w) => `warning: ${printable(w.message)}`),
@@ -158,6 +158,11 @@ async function publish(file: string, flags: PublishFlags): Promise<void> {
   }
 
   const summary = summarize(published);
+  // An App Bundle: the links work once the server has built the APK (the install page says so meanwhile).
+  const bundle = published.release['bundle'] as { apkReady?: boolean } | null | undefined;
+  if (bundle && bundle.apkReady === false) {
+    err.write('The server is building the APK from the App Bundle: the install page shows when it is ready, or why it could not be built.\n');
+  }
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return;

@@ -19,7 +19,6 @@ import { profileContainer, profileFileInfo } from './profile/index.js';
 
 export { DEFAULT_LIMITS } from './limits.js';
 export type { InspectLimits } from './limits.js';
-export { bundleNotPublishable } from './aab/refusal.js';
 export { appIdMatches, assessIpa, blockingReasons, FORCEABLE_REASONS } from './installability.js';
 export { decodeProfile, profileFileInfo, profileType } from './profile/index.js';
 export { MAX_ICON_PIXELS, toStandardPng, readPngHeader } from '../png/index.js';

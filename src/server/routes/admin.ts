@@ -158,6 +158,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
       user: userOf(principal),
       apps: views,
       search: { text: query.text, platform: query.platform, totalApps: apps.length },
+      bundleRefusal: (await services.bundles.refusal())?.message ?? null,
       secure,
       maxUploadBytes: config.maxUploadBytes,
       now: services.clock(),
@@ -179,12 +180,15 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
             cursor,
             limit: RELEASES_PER_PAGE,
           });
+      const may = appActions(principal, appRecord.id);
       const releases = await Promise.all(
         page.items.map(async (r) =>
-          adminReleaseView(appRecord, r, services.urls.release(r, appRecord), await services.counters.get(r.id)),
+          adminReleaseView(appRecord, r, services.urls.release(r, appRecord), await services.counters.get(r.id), {
+            job: r.bundle && !r.bundle.apkReady ? await services.bundles.job(r.id) : null,
+            mayDownload: may.bundles,
+          }),
         ),
       );
-      const may = appActions(principal, appRecord.id);
       // The testers' side, for the app's managers: who installed each listed build, and the
       // testers' devices the latest build leaves out (iOS).
       const installs = may.installs
@@ -203,6 +207,8 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
         releases,
         installs,
         missingDevices,
+        ...(appRecord.platform === 'android' && may.bundles ? { signingKey: await services.bundles.keys.describe(principal, appRecord.id) } : {}),
+        bundleRefusal: (await services.bundles.refusal())?.message ?? null,
         filter: {
           text: query.text,
           profile: query.profile,

@@ -10,7 +10,10 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../core/errors.js';
 import type { ServerDeps } from '../deps.js';
-import { installPageView, olderReleaseView, presentContext } from '../../web/present.js';
+import { bundlePageState, installPageView, olderReleaseView, presentContext } from '../../web/present.js';
+import type { InstallPageView } from '../../web/view-models.js';
+import type { ReleaseRecord } from '../../ports/repositories.js';
+import type { Services } from '../../services/index.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderInstallPage } from '../../web/pages/install.js';
 import { renderCaPage } from '../../web/pages/ca.js';
@@ -69,7 +72,10 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     const { app: appRecord, release, links } = page;
     countView(request, services, release.id);
     const older = page.others.map((r) => olderReleaseView(r.release, r.links));
-    const view = installPageView('release', appRecord, release, links, older, presentContext(services.status, services.clock), links.installPageUrl);
+    const view = {
+      ...installPageView('release', appRecord, release, links, older, presentContext(services.status, services.clock), links.installPageUrl),
+      bundle: await bundleState(services, release),
+    };
     return sendPage(reply, String(await renderInstallPage(view, pageLanguage(request, reply, secureCookie))));
   });
 
@@ -82,7 +88,10 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     const { app: appRecord, release, links } = result.latest;
     countView(request, services, release.id);
     const older = result.older.map((r) => olderReleaseView(r.release, r.links));
-    const view = installPageView('latest', appRecord, release, links, older, presentContext(services.status, services.clock), result.latestPageUrl);
+    const view = {
+      ...installPageView('latest', appRecord, release, links, older, presentContext(services.status, services.clock), result.latestPageUrl),
+      bundle: await bundleState(services, release),
+    };
     return sendPage(reply, String(await renderInstallPage(view, pageLanguage(request, reply, secureCookie))));
   });
 
@@ -98,4 +107,10 @@ export async function pageRoutes(app: FastifyInstance, { services, ca, config }:
     }, pageLanguage(request, reply, secureCookie));
     return sendPage(reply, String(html));
   });
+}
+
+/** A bundle release's install state; its job is read only while the APK is not ready. */
+async function bundleState(services: Services, release: ReleaseRecord): Promise<InstallPageView['bundle']> {
+  if (!release.bundle) return null;
+  return bundlePageState(release, release.bundle.apkReady ? null : await services.bundles.job(release.id));
 }

@@ -39,7 +39,7 @@ export const packageFile = {
     302: redirect('With a CDN or presigned storage URLs: the package is fetched from there'),
     304: empty('Not modified (If-None-Match)'),
     416: text('Range not satisfiable'),
-    ...errors(400, 403, 404, 429),
+    ...errors(400, 403, 404, 409, 429),
   },
 };
 

@@ -56,7 +56,19 @@ const Profile = obj({
   deviceCount: int('Devices the profile names (ad-hoc and development)'),
 });
 
-/** A release; `counts` and `links` are present where the operation says so. */
+/** A bundle's conversion into the universal APK (services/bundle/worker.ts). */
+export const Conversion = obj(
+  {
+    state: oneOfValues(['queued', 'running', 'done', 'failed'], 'failed: see error; the release never installs (publish a fixed bundle)'),
+    attempts: int('Attempts so far (an instance that stopped mid-way counts one)'),
+    error: nullableStr('Why the last attempt failed'),
+    updatedAt: dateTime(),
+  },
+  [],
+  'The App Bundle → APK conversion',
+);
+
+/** A release; `conversion`, `counts` and `links` are present where the operation says so. */
 export const Release = obj(
   {
     id: str(),
@@ -78,10 +90,18 @@ export const Release = obj(
     hasIcon: bool(),
     profile: nullable(Profile),
     installable: obj({ ok: bool(), reasons: arrayOf(InstallReason) }),
+    bundle: nullable(
+      obj(
+        { size: int('Bundle size in bytes'), sha256: str('SHA-256 of the .aab, hex'), apkReady: bool('Whether the universal APK testers install is built') },
+        [],
+        'Published as an Android App Bundle (null: an .apk or .ipa). Until apkReady, size and sha256 above are the bundle’s and nothing installs',
+      ),
+    ),
+    conversion: nullable(Conversion),
     counts: Counts,
     links: ReleaseLinks,
   },
-  ['counts', 'links'],
+  ['conversion', 'counts', 'links'],
 );
 
 /** An app in lists and reads: with its newest release and its latest-release page. */

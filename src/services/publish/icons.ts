@@ -5,7 +5,7 @@
 // pay for) decodes and resizes on libuv threads, bounded by the same budget.
 import { checkIconBudget, MAX_ICON_PIXELS, readPngHeader } from '../../core/png/index.js';
 import { readIconFile } from '../../core/inspect/index.js';
-import type { PackageInfo } from '../../core/types.js';
+import type { AabInfo, PackageInfo } from '../../core/types.js';
 import type { IconPool } from './icon-pool.js';
 
 export interface IconSet {
@@ -14,7 +14,7 @@ export interface IconSet {
   icon512: Buffer;
 }
 
-export async function renderIcons(packagePath: string, info: PackageInfo, pool: IconPool): Promise<IconSet | null> {
+export async function renderIcons(packagePath: string, info: PackageInfo | AabInfo, pool: IconPool): Promise<IconSet | null> {
   const file = await readIconFile(packagePath, info);
   if (!file) return null;
   // The bytes' own header, not only what inspect() saw: nothing is inflated past the budget.

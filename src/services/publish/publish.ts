@@ -7,10 +7,10 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { OtashipError, isOtashipError } from '../../core/errors.js';
-import { bundleNotPublishable, inspect } from '../../core/inspect/index.js';
-import type { InstallReason, PackageInfo } from '../../core/types.js';
+import { inspect } from '../../core/inspect/index.js';
+import type { AabInfo, ApkInfo, InstallReason, PackageInfo } from '../../core/types.js';
 import type { BlobStore } from '../../ports/blob-store.js';
-import type { AppRecord, Platform, ReleaseRecord, Repositories } from '../../ports/repositories.js';
+import type { AppRecord, Platform, ReleaseBundle, ReleaseRecord, Repositories } from '../../ports/repositories.js';
 import { authorize } from '../authz.js';
 import type { Clock } from '../clock.js';
 import { newId } from '../ids.js';
@@ -50,8 +50,9 @@ export interface StageHints extends Pick<StageOptions, 'expectedSize' | 'signal'
   contentType?: string;
 }
 
-function guessExtension(hints: StageHints): 'ipa' | 'apk' {
+function guessExtension(hints: StageHints): 'ipa' | 'apk' | 'aab' {
   if (hints.filename && /\.apk$/i.test(hints.filename.trim())) return 'apk';
+  if (hints.filename && /\.aab$/i.test(hints.filename.trim())) return 'aab';
   if (hints.contentType && /android\.package-archive/i.test(hints.contentType)) return 'apk';
   return 'ipa';
 }
@@ -60,6 +61,15 @@ export const CONTENT_TYPES: Record<Platform, string> = {
   ios: 'application/octet-stream',
   android: 'application/vnd.android.package-archive',
 };
+
+/**
+ * Android App Bundles, as publishing sees them: whether this server converts them (else the refusal
+ * to answer), and a nudge for this instance's conversion worker once a job is queued.
+ */
+export interface BundleIntake {
+  refusal(): Promise<OtashipError | null>;
+  queued(): void;
+}
 
 export class PublishService {
   /** Worker threads for icon conversion, started with the first icon (see icon-pool.ts). */
@@ -73,6 +83,8 @@ export class PublishService {
     private readonly limits: { tmpDir: string; maxUploadBytes: number },
     /** Webhooks: release.published is recorded in the release's own transaction. */
     private readonly events?: ReleaseEventSink,
+    /** Absent: bundles are refused as the tools are missing (tests of other parts). */
+    private readonly bundles?: BundleIntake,
   ) {}
 
   /** Stops the icon workers; the server calls it once it has stopped taking requests. */
@@ -191,19 +203,26 @@ export class PublishService {
       throw new OtashipError('VALIDATION', `notes must be text of at most ${MAX_NOTES} characters`);
     }
     const source = options.source ? parseReleaseSource(options.source) : null;
-    const info = await this.#inspect(staged.path, label);
+    const inspected = await this.#inspect(staged.path, label);
+    if (inspected.kind === 'aab') {
+      // Said before anything is stored: a server without the tools never keeps a bundle it cannot convert.
+      const refusal = this.bundles ? await this.bundles.refusal() : new OtashipError('AAB_NOT_SUPPORTED', 'this server does not convert Android App Bundles');
+      if (refusal) throw new OtashipError('AAB_NOT_SUPPORTED', `${label} is an Android App Bundle, and ${refusal.message}`, { cause: refusal });
+    }
+    const info: PackageInfo = inspected.kind === 'aab' ? provisionalApkInfo(inspected) : inspected;
     const platform: Platform = info.kind === 'ipa' ? 'ios' : 'android';
     const existing = await this.repos.apps.findByBundle(platform, info.bundleId);
     authorize(principal, 'release:publish', {
       appId: existing?.id ?? null,
       label: `${platform} app ${info.bundleId}`,
     });
-    const overridden = checkInstallable(info, options.force === true, `${label} (${info.bundleId})`);
+    // A bundle's APK is checked when it is built (services/bundle/worker.ts): bundletool signs it.
+    const overridden = inspected.kind === 'aab' ? [] : checkInstallable(info, options.force === true, `${label} (${info.bundleId})`);
 
     const warnings = overridden.map((r) => `published with force despite ${r.code}: ${r.message}`);
     let icons: Awaited<ReturnType<typeof renderIcons>> = null;
     try {
-      icons = await renderIcons(staged.path, info, this.icons);
+      icons = await renderIcons(staged.path, inspected, this.icons);
     } catch (err) {
       // An unreadable or oversized icon must not block a release (the build is what testers need):
       // it is published without an icon, and the answer says why.
@@ -213,6 +232,9 @@ export class PublishService {
     const now = this.clock();
     const releaseId = staged.id;
     const root = `releases/${releaseId}`;
+    // A bundle is stored as package.aab; the APKs built from it come later (package-<attempt>.apk):
+    // until then packageKey names one that does not exist, and nothing serves it (bundle.apkReady).
+    const bundleKey = inspected.kind === 'aab' ? `${root}/package.aab` : null;
     const keys = {
       packageKey: `${root}/package.${info.kind}`,
       iconKey: icons ? `${root}/icon.png` : null,
@@ -223,12 +245,13 @@ export class PublishService {
     // Recorded at stage() already for uploads; a StagedUpload made elsewhere gets it here.
     await this.repos.blobIntents.record(releasePrefix(releaseId), now);
     try {
-      written.push(keys.packageKey);
-      const packageOptions = { size: staged.size, contentType: CONTENT_TYPES[platform], sha256: staged.sha256 };
-      if (staged.mirror?.key === keys.packageKey) {
+      const uploadedKey = bundleKey ?? keys.packageKey;
+      written.push(uploadedKey);
+      const packageOptions = { size: staged.size, contentType: bundleKey ? BUNDLE_CONTENT_TYPE : CONTENT_TYPES[platform], sha256: staged.sha256 };
+      if (staged.mirror?.key === uploadedKey) {
         staged.adoptMirror(); // already stored while the upload arrived
-      } else if (!(await this.blobs.adoptFile?.(keys.packageKey, staged.path, packageOptions))) {
-        await this.blobs.put(keys.packageKey, createReadStream(staged.path), packageOptions);
+      } else if (!(await this.blobs.adoptFile?.(uploadedKey, staged.path, packageOptions))) {
+        await this.blobs.put(uploadedKey, createReadStream(staged.path), packageOptions);
       }
       if (icons) {
         for (const [key, png] of [
@@ -253,7 +276,11 @@ export class PublishService {
         isPublic: null,
         createdAt: now,
         source,
+        bundle: bundleKey && inspected.kind === 'aab'
+          ? { key: bundleKey, size: staged.size, sha256: staged.sha256, info: inspected, apkReady: false }
+          : null,
       });
+      if (release.bundle) this.bundles?.queued();
       return { app, release, links: this.urls.release(release, app), warnings, overridden };
     } catch (err) {
       await Promise.all(written.map((k) => this.blobs.delete(k).catch(() => undefined)));
@@ -262,7 +289,7 @@ export class PublishService {
     }
   }
 
-  async #inspect(path: string, label: string): Promise<PackageInfo> {
+  async #inspect(path: string, label: string): Promise<PackageInfo | AabInfo> {
     let result;
     try {
       result = await inspect(path, { now: this.clock() });
@@ -279,7 +306,6 @@ export class PublishService {
     if (result.kind === 'profile') {
       throw new OtashipError('UNKNOWN_FILE_TYPE', `${label} is a provisioning profile, not an .ipa or .apk package`);
     }
-    if (result.kind === 'aab') throw bundleNotPublishable(label, result);
     return result;
   }
 
@@ -287,7 +313,7 @@ export class PublishService {
   async #record(
     platform: Platform,
     info: PackageInfo,
-    release: Omit<ReleaseRecord, 'appId' | 'createdAt'> & { createdAt: Date },
+    release: Omit<ReleaseRecord, 'appId' | 'createdAt'> & { createdAt: Date; bundle: ReleaseBundle | null },
   ): Promise<{ app: AppRecord; release: ReleaseRecord }> {
     const attempt = () =>
       this.repos.transaction(async (tx) => {
@@ -296,7 +322,9 @@ export class PublishService {
           (await tx.apps.create({ id: newId(this.clock()), platform, bundleId: info.bundleId, name: info.name, isPublic: false }));
         const created = await tx.releases.create({ ...release, appId: app.id });
         await tx.blobIntents.forget(releasePrefix(created.id));
-        await this.events?.record(tx, 'release.published', app, created);
+        // A bundle's release is announced when its APK is ready (the worker records the event).
+        if (created.bundle) await tx.bundleJobs.create(created.id, release.createdAt);
+        else await this.events?.record(tx, 'release.published', app, created);
         return { app, release: created };
       });
     let recorded: { app: AppRecord; release: ReleaseRecord };
@@ -307,9 +335,37 @@ export class PublishService {
       if (!(isOtashipError(err) && err.code === 'CONFLICT')) throw err;
       recorded = await attempt();
     }
-    this.events?.notify(recorded);
+    // A bundle's "new build" notices wait for its APK, as its release.published event does.
+    this.events?.notify(recorded.release.bundle ? undefined : recorded);
     return recorded;
   }
+}
+
+/** Bundles are not installable: stored and served (to managers) as plain bytes. */
+export const BUNDLE_CONTENT_TYPE = 'application/octet-stream';
+
+/**
+ * What the release says about its package while the bundle's APK is being built: the bundle's own
+ * facts in the APK's shape (the APK is made from the same manifest), replaced by the APK's inspection
+ * once it exists. Signatures: none yet.
+ */
+function provisionalApkInfo(aab: AabInfo): ApkInfo {
+  return {
+    kind: 'apk',
+    bundleId: aab.bundleId,
+    version: aab.version,
+    build: aab.build,
+    name: aab.name,
+    minOsVersion: aab.minOsVersion,
+    deviceFamilies: ['phone'],
+    icon: aab.icon,
+    installable: { ok: true, reasons: [] },
+    size: aab.size,
+    targetSdk: aab.targetSdk,
+    signatureSchemes: [],
+    extensions: [],
+    profile: null,
+  };
 }
 
 /** The blob prefix of a release: every blob it owns is under it (and its intent is recorded by it). */

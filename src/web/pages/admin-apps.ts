@@ -15,16 +15,26 @@ import type {
   AdminAppSearchView,
   AdminAppView,
   AdminAppsPageView,
+  AdminBundleView,
+  AdminSigningKeyView,
   AdminReleaseFilterView,
   AdminReleaseView,
   CountsView,
 } from '../view-models.js';
 
-export function uploadZone(maxUploadBytes: number): SafeHtml {
+/**
+ * `bundleRefusal`: why this server refuses App Bundles (its tools are missing), said by the page
+ * before any byte of an .aab is sent; null: bundles are taken and converted.
+ */
+export function uploadZone(maxUploadBytes: number, bundleRefusal: string | null = null): SafeHtml {
   return html`<section class="card upload" aria-label="Upload a build">
-  <div class="dropzone" id="dropzone" data-max-bytes="${String(maxUploadBytes)}" data-aab-hint="${ERRORS.AAB_NOT_SUPPORTED.hint}">
-    <p><strong>Drop an .ipa or .apk here</strong> or <label class="file-label">choose a file<input type="file" id="upload-file" accept=".ipa,.apk,application/octet-stream,application/vnd.android.package-archive"></label></p>
-    <p class="muted small">Up to ${humanSize(maxUploadBytes)}. The app is created from the package on its first upload.</p>
+  <div class="dropzone" id="dropzone" data-max-bytes="${String(maxUploadBytes)}"${
+    bundleRefusal ? html` data-aab-refusal="${bundleRefusal}" data-aab-hint="${ERRORS.AAB_NOT_SUPPORTED.hint}"` : ''
+  }>
+    <p><strong>Drop an .ipa, .apk or .aab here</strong> or <label class="file-label">choose a file<input type="file" id="upload-file" accept=".ipa,.apk,.aab,application/octet-stream,application/vnd.android.package-archive"></label></p>
+    <p class="muted small">Up to ${humanSize(maxUploadBytes)}. The app is created from the package on its first upload.${
+      bundleRefusal ? '' : ' An App Bundle (.aab) becomes an APK testers install, built by the server after the upload.'
+    }</p>
   </div>
   <label for="upload-notes">Release notes <span class="muted">(Markdown, optional)</span></label>
   <textarea id="upload-notes" rows="3" placeholder="What changed in this build?"></textarea>
@@ -73,7 +83,7 @@ export function renderAdminAppsPage(view: AdminAppsPageView): SafeHtml {
     section: 'apps',
     body: html`${insecureBanner(view.secure)}
 <h1>Apps</h1>
-${uploadZone(view.maxUploadBytes)}
+${uploadZone(view.maxUploadBytes, view.bundleRefusal ?? null)}
 ${search && search.totalApps > 0 ? appSearchForm(search) : ''}
 ${view.apps.length > 0
   ? html`<ul class="app-list" id="apps">${rows}</ul>`
@@ -126,6 +136,7 @@ function releaseRow(r: AdminReleaseView, platform: string, now: Date, may: Admin
     ${profileExpiryBadge(r.profileExpiresAt, now)}
     ${r.source ? html`<span class="muted">Built by ${sourceFragment(r.source, true)}</span>` : ''}
   </div>
+  ${r.bundle ? bundleLine(r.bundle) : ''}
   <p class="counts-full muted">${r.counts.pageViews} page views · ${r.counts.manifestFetches} manifest fetches · ${r.counts.downloadsStarted} downloads started · ${r.counts.downloadsCompleted} completed</p>
   ${releaseInstallsFragment(installs?.get(r.id))}
   <div class="release-notes markdown" data-role="notes-view">${notes.value === '' ? html`<p class="muted">No release notes.</p>` : notes}</div>
@@ -146,6 +157,42 @@ function releaseRow(r: AdminReleaseView, platform: string, now: Date, may: Admin
     ${platform === 'ios' && may.check ? html`<form method="post" action="/admin/releases/${r.id}/doctor"><button type="submit" class="button button-small">Check this release</button></form>` : ''}
   </div>
 </li>`;
+}
+
+const CONVERSION: Record<AdminBundleView['state'], string> = {
+  queued: 'waiting for the server to build the APK',
+  running: 'the server is building the APK',
+  done: 'APK ready',
+  failed: 'the APK could not be built',
+};
+
+/** A bundle release: what the conversion is doing (or why it failed) and the .aab for managers. */
+function bundleLine(b: AdminBundleView): SafeHtml {
+  const level = b.state === 'failed' ? 'error' : b.state === 'done' ? 'info' : 'warning';
+  return html`<div class="notice notice-${level} bundle-state" data-role="bundle" data-state="${b.state}">
+  <p>App Bundle (${humanSize(b.size)}): <strong>${CONVERSION[b.state]}</strong>${b.attempts > 1 ? ` (attempt ${b.attempts})` : ''}${
+    b.state === 'queued' || b.state === 'running' ? ' — reload the page to see it change' : ''
+  }${b.downloadUrl ? html` · <a href="${b.downloadUrl}" data-role="bundle-download">Download the .aab</a>` : ''}</p>
+  ${b.error && b.state !== 'done' ? html`<p class="small">${b.error}</p>` : ''}
+</div>`;
+}
+
+/** The Android app's APK signing key: its certificate, and a form to upload the team's own keystore. */
+function signingKeySection(key: AdminSigningKeyView | null): SafeHtml {
+  return html`<section class="card signing-key" id="signing-key" aria-label="APK signing key">
+  <h2>APK signing key</h2>
+  ${key
+    ? html`<p>${key.origin === 'generated' ? 'A key otaship made for this app' : 'The keystore uploaded by a manager'} (alias <code>${key.alias}</code>) signs the APKs built from its bundles. Certificate SHA-256: <code class="cert" data-role="certificate">${key.certificateSha256}</code></p>`
+    : html`<p class="muted">No key yet: otaship makes one for this app when it builds the APK of its first bundle.</p>`}
+  <p class="muted small">APKs signed by otaship's own key cannot update a copy installed from Google Play. Upload the keystore whose key signs the copies your testers already have (see the App Bundles section of the docs); it is kept encrypted and never shown again.</p>
+  <form id="signing-key-form" class="stack">
+    <label>Keystore (.p12, .jks, .keystore)<input type="file" name="keystore" required></label>
+    <label>Key alias<input type="text" name="alias" required maxlength="1024" autocomplete="off"></label>
+    <label>Keystore password<input type="password" name="storePassword" required maxlength="1024" autocomplete="off"></label>
+    <label>Key password <span class="muted">(if it differs)</span><input type="password" name="keyPassword" maxlength="1024" autocomplete="off"></label>
+    <button type="submit" class="button button-small">Upload keystore</button>
+  </form>
+</section>`;
 }
 
 export function renderAdminAppPage(view: AdminAppPageView): SafeHtml {
@@ -175,7 +222,8 @@ export function renderAdminAppPage(view: AdminAppPageView): SafeHtml {
   ${may.shareLinks ? html`<a class="button button-small" href="/admin/apps/${app.id}/share-links" id="app-share-links">Share links</a>` : ''}
   ${may.deleteApp ? html`<button type="button" class="button button-small button-danger" data-action="delete-app" data-label="${app.name}">Delete app</button>` : ''}
 </div>
-${may.publish ? uploadZone(view.maxUploadBytes) : ''}
+${may.publish ? uploadZone(view.maxUploadBytes, view.bundleRefusal ?? null) : ''}
+${view.signingKey !== undefined ? signingKeySection(view.signingKey) : ''}
 <h2>Releases</h2>
 ${view.filter ? releaseFilterForm(app.adminUrl, view.filter) : ''}
 ${view.releases.length === 0

@@ -143,6 +143,15 @@ function details(view: InstallPageView, language: I18n): SafeHtml {
   return html`<dl class="facts">${rows.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
 }
 
+/** App Bundle releases: the APK being made or not made, or (once made by otaship) the Play-signer caveat. */
+function bundleNotices(view: InstallPageView, { t }: I18n): SafeHtml | '' {
+  const state = view.bundle?.state;
+  if (state === 'converting') return notice('info', html`${t.bundleConverting}`, { cls: 'bundle-converting' });
+  if (state === 'failed') return notice('error', html`${t.bundleFailed}`, { cls: 'bundle-failed' });
+  if (state === 'ready' && view.bundle?.otashipSigned) return notice('warning', t.bundlePlaySigner, { cls: 'bundle-play-signer' });
+  return '';
+}
+
 export async function renderInstallPage(view: InstallPageView, language: PageLanguage = DEFAULT_PAGE_LANGUAGE): Promise<SafeHtml> {
   const l10n = i18n(language.locale);
   const { t, f } = l10n;
@@ -151,6 +160,8 @@ export async function renderInstallPage(view: InstallPageView, language: PageLan
   const qr = await qrSvg(view.pageUrl, { label: t.qrLabel });
   const notes = renderMarkdown(view.notes);
   const title = `${view.appName} ${label}`;
+  // A bundle whose APK is not made yet (or could not be): no button that would only fail.
+  const pending = view.bundle?.state === 'converting' || view.bundle?.state === 'failed';
   const blocked =
     view.profile?.type === 'app-store' ||
     (view.profile?.expiresAt != null && view.profile.expiresAt.getTime() <= view.now.getTime());
@@ -178,12 +189,15 @@ ${ios ? notice('warning', t.wrongFamily(families(view, l10n)), { cls: 'hint-fami
 ${profileNotices(view.profile, view.now, l10n)}
 ${view.warnings.map((w) => notice('error', html`<span lang="en">${w}</span>`, { cls: 'package-problem' }))}
 ${view.caPageUrl ? notice('info', t.caHint(view.caPageUrl), { cls: 'hint-ca' }) : ''}
+${bundleNotices(view, l10n)}
 <section class="actions" aria-label="${t.installSection}">
   <div class="install-box">
-    <a class="button button-primary install-button${blocked ? ' button-blocked' : ''}" id="install" href="${view.installHref}"${
-      ios ? '' : raw(' download')
-    }>${ios ? t.installButton : t.downloadApk}</a>
-    <p class="install-after muted">${ios ? t.installAfterIos : t.installAfterAndroid(f.size(view.size))}</p>
+    ${pending
+      ? ''
+      : html`<a class="button button-primary install-button${blocked ? ' button-blocked' : ''}" id="install" href="${view.installHref}"${
+          ios ? '' : raw(' download')
+        }>${ios ? t.installButton : t.downloadApk}</a>
+    <p class="install-after muted">${ios ? t.installAfterIos : t.installAfterAndroid(f.size(view.size))}</p>`}
     <p class="desktop-hint">${ios ? t.desktopHintIos : t.desktopHintAndroid}</p>
   </div>
   <figure class="qr">

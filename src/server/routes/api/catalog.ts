@@ -1,6 +1,7 @@
 // Apps and releases: list, read, edit, delete. Authorisation happens in the services.
 import type { FastifyInstance } from 'fastify';
 import { appJson, releaseJson } from '../../../services/index.js';
+import { conversionJson } from '../../../services/views.js';
 import { authenticate } from '../../auth.js';
 import type { ServerDeps } from '../../deps.js';
 import { jsonObject, pageLimit } from './body.js';
@@ -80,6 +81,7 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
     const { app: a, release } = await catalog.getRelease(principal, request.params.id);
     return {
       ...releaseJson(release, a),
+      conversion: release.bundle ? conversionJson(await services.bundles.job(release.id)) : null,
       counts: await services.counters.get(release.id),
       links: services.urls.release(release, a),
     };

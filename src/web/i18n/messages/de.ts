@@ -60,6 +60,9 @@ export const de: Messages = {
   androidAllow: html`<strong>Installation erlauben.</strong> Wenn Android nachfragt, erlaube deinem Browser, unbekannte Apps zu installieren (Einstellungen › Apps › Spezieller App-Zugriff › Unbekannte Apps installieren), und öffne dann die heruntergeladene Datei.`,
   androidNotInstalled: html`<strong>„App wurde nicht installiert“?</strong> Es ist bereits eine App mit demselben Paketnamen installiert, die mit einem anderen Schlüssel signiert wurde: Deinstalliere sie zuerst. Auch ein niedrigerer Versionscode als der installierte wird abgelehnt.`,
   androidInApp: html`<strong>In-App-Browser</strong> (Gmail, Slack, WeChat …) blockieren eventuell Downloads: Öffne diese Seite in Chrome.`,
+  bundleConverting: 'Dieser Build wird vorbereitet: Der Server erstellt die APK aus dem App-Bundle. Lade diese Seite in ein bis zwei Minuten neu.',
+  bundleFailed: 'Dieser Build konnte nicht zur Installation vorbereitet werden (aus dem App-Bundle ließ sich keine APK erstellen). Bitte das Team der App um einen neuen Build.',
+  bundlePlaySigner: html`<strong>Aus Google Play installiert?</strong> Diese APK ist mit dem Testschlüssel des Teams signiert, nicht mit dem von Google Play: Sie kann eine aus Google Play installierte App nicht aktualisieren. Deinstalliere diese zuerst.`,
 
   bundleId: 'Bundle-ID',
   packageName: 'Paket',

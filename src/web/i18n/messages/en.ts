@@ -69,6 +69,9 @@ export const en = {
   androidAllow: html`<strong>Allow the install.</strong> When Android asks, allow your browser to install unknown apps (Settings › Apps › Special app access › Install unknown apps), then open the downloaded file.`,
   androidNotInstalled: html`<strong>“App not installed”?</strong> An app with the same package name signed with a different key is already installed: uninstall it first. A lower version code than the installed one is also refused.`,
   androidInApp: html`<strong>In-app browsers</strong> (Gmail, Slack, WeChat…) may block downloads: open this page in Chrome.`,
+  bundleConverting: 'This build is being prepared: the server is making the APK from the app bundle. Reload this page in a minute or two.',
+  bundleFailed: "This build could not be prepared for install (the APK could not be made from the app bundle). Ask the app's team for another build.",
+  bundlePlaySigner: html`<strong>Installed from Google Play?</strong> This APK is signed by the team's test key, not by Google Play's: it cannot update a copy of the app installed from Google Play. Uninstall that copy first.`,
 
   // --- install page: details ------------------------------------------------------------------
   bundleId: 'Bundle ID',

@@ -60,6 +60,9 @@ export const es: Messages = {
   androidAllow: html`<strong>Permite la instalación.</strong> Cuando Android lo pregunte, permite que tu navegador instale aplicaciones desconocidas (Ajustes › Aplicaciones › Acceso especial de aplicaciones › Instalar aplicaciones desconocidas) y abre el archivo descargado.`,
   androidNotInstalled: html`<strong>¿«No se ha instalado la aplicación»?</strong> Ya hay instalada una aplicación con el mismo nombre de paquete firmada con otra clave: desinstálala primero. Tampoco se acepta un código de versión inferior al instalado.`,
   androidInApp: html`<strong>Los navegadores integrados</strong> (Gmail, Slack, WeChat…) pueden bloquear las descargas: abre esta página en Chrome.`,
+  bundleConverting: 'Esta compilación se está preparando: el servidor está creando el APK a partir del app bundle. Vuelve a cargar esta página en un par de minutos.',
+  bundleFailed: 'Esta compilación no se pudo preparar para instalar (no se pudo crear el APK a partir del app bundle). Pide otra compilación al equipo de la app.',
+  bundlePlaySigner: html`<strong>¿Instalada desde Google Play?</strong> Este APK está firmado con la clave de pruebas del equipo, no con la de Google Play: no puede actualizar una copia de la app instalada desde Google Play. Desinstala esa copia primero.`,
 
   bundleId: 'ID del paquete',
   packageName: 'Paquete',

@@ -61,6 +61,9 @@ export const fr: Messages = {
   androidAllow: html`<strong>Autorisez l’installation.</strong> Quand Android le demande, autorisez votre navigateur à installer des applis inconnues (Paramètres › Applications › Accès spécifiques des applications › Installer des applis inconnues), puis ouvrez le fichier téléchargé.`,
   androidNotInstalled: html`<strong>«\u00a0Application non installée\u00a0»\u00a0?</strong> Une application portant le même nom de package, signée avec une autre clé, est déjà installée\u00a0: désinstallez-la d’abord. Un code de version inférieur à celui installé est également refusé.`,
   androidInApp: html`<strong>Les navigateurs intégrés</strong> (Gmail, Slack, WeChat…) peuvent bloquer les téléchargements\u00a0: ouvrez cette page dans Chrome.`,
+  bundleConverting: 'Ce build est en préparation\u00a0: le serveur crée l’APK à partir de l’app bundle. Rechargez cette page dans une minute ou deux.',
+  bundleFailed: 'Ce build n’a pas pu être préparé pour l’installation (l’APK n’a pas pu être créé à partir de l’app bundle). Demandez un autre build à l’équipe de l’appli.',
+  bundlePlaySigner: html`<strong>Installée depuis Google Play\u00a0?</strong> Cet APK est signé avec la clé de test de l’équipe, pas avec celle de Google Play\u00a0: il ne peut pas mettre à jour une copie de l’appli installée depuis Google Play. Désinstallez-la d’abord.`,
 
   bundleId: 'Bundle ID',
   packageName: 'Package',

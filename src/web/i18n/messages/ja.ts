@@ -60,6 +60,9 @@ export const ja: Messages = {
   androidAllow: html`<strong>インストールを許可してください。</strong>Android に確認されたら、ブラウザに不明なアプリのインストールを許可し（設定 › アプリ › 特別なアプリアクセス › 不明なアプリのインストール）、ダウンロードしたファイルを開いてください。`,
   androidNotInstalled: html`<strong>「アプリはインストールされていません」と表示される場合</strong> 同じパッケージ名で別の鍵で署名されたアプリがすでにインストールされています。先にアンインストールしてください。インストール済みのものより小さいバージョンコードも拒否されます。`,
   androidInApp: html`<strong>アプリ内ブラウザ</strong>（Gmail、Slack、WeChat など）ではダウンロードがブロックされることがあります。このページを Chrome で開いてください。`,
+  bundleConverting: 'このビルドは準備中です。サーバーが App Bundle から APK を作成しています。1〜2 分後にこのページを再読み込みしてください。',
+  bundleFailed: 'このビルドはインストールの準備ができませんでした（App Bundle から APK を作成できませんでした）。アプリのチームに別のビルドを依頼してください。',
+  bundlePlaySigner: html`<strong>Google Play からインストール済みですか？</strong>この APK は Google Play の鍵ではなくチームのテスト用の鍵で署名されているため、Google Play からインストールしたアプリを更新できません。先にそのアプリをアンインストールしてください。`,
 
   bundleId: 'バンドル ID',
   packageName: 'パッケージ',

@@ -60,6 +60,9 @@ export const ko: Messages = {
   androidAllow: html`<strong>설치를 허용하세요.</strong> Android에서 물으면 브라우저가 알 수 없는 앱을 설치하도록 허용한 다음(설정 › 애플리케이션 › 특별한 앱 액세스 › 알 수 없는 앱 설치) 다운로드한 파일을 여세요.`,
   androidNotInstalled: html`<strong>‘앱이 설치되지 않았습니다’가 표시되나요?</strong> 패키지 이름이 같고 다른 키로 서명된 앱이 이미 설치되어 있습니다. 먼저 제거하세요. 설치된 앱보다 낮은 버전 코드도 거부됩니다.`,
   androidInApp: html`<strong>인앱 브라우저</strong>(Gmail, Slack, WeChat 등)는 다운로드를 차단할 수 있습니다. 이 페이지를 Chrome에서 여세요.`,
+  bundleConverting: '이 빌드는 준비 중입니다. 서버가 앱 번들에서 APK를 만들고 있습니다. 1~2분 후에 이 페이지를 새로고침하세요.',
+  bundleFailed: '이 빌드를 설치할 수 있도록 준비하지 못했습니다(앱 번들에서 APK를 만들 수 없었습니다). 앱 팀에 다른 빌드를 요청하세요.',
+  bundlePlaySigner: html`<strong>Google Play에서 설치하셨나요?</strong> 이 APK는 Google Play의 키가 아닌 팀의 테스트 키로 서명되어 Google Play에서 설치한 앱을 업데이트할 수 없습니다. 먼저 그 앱을 제거하세요.`,
 
   bundleId: '번들 ID',
   packageName: '패키지',

@@ -60,6 +60,9 @@ export const ptBR: Messages = {
   androidAllow: html`<strong>Permita a instalação.</strong> Quando o Android perguntar, permita que o seu navegador instale apps desconhecidos (Configurações › Apps › Acesso especial a apps › Instalar apps desconhecidos) e depois abra o arquivo baixado.`,
   androidNotInstalled: html`<strong>“App não instalado”?</strong> Já existe um app instalado com o mesmo nome de pacote assinado com outra chave: desinstale-o primeiro. Um código de versão menor que o instalado também é recusado.`,
   androidInApp: html`<strong>Navegadores internos</strong> (Gmail, Slack, WeChat…) podem bloquear downloads: abra esta página no Chrome.`,
+  bundleConverting: 'Esta versão está sendo preparada: o servidor está criando o APK a partir do app bundle. Recarregue esta página em um ou dois minutos.',
+  bundleFailed: 'Não foi possível preparar esta versão para instalação (o APK não pôde ser criado a partir do app bundle). Peça outra versão à equipe do app.',
+  bundlePlaySigner: html`<strong>Instalado pelo Google Play?</strong> Este APK é assinado com a chave de teste da equipe, não com a do Google Play: ele não pode atualizar uma cópia do app instalada pelo Google Play. Desinstale essa cópia primeiro.`,
 
   bundleId: 'ID do pacote',
   packageName: 'Pacote',

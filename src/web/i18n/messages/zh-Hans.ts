@@ -60,6 +60,9 @@ export const zhHans: Messages = {
   androidAllow: html`<strong>允许安装。</strong>当 Android 询问时，允许你的浏览器安装未知应用（设置 › 应用 › 特殊应用权限 › 安装未知应用），然后打开下载的文件。`,
   androidNotInstalled: html`<strong>提示“未安装应用”？</strong>已经安装了包名相同但使用不同密钥签名的应用：请先卸载它。版本代码低于已安装版本的也会被拒绝。`,
   androidInApp: html`<strong>应用内浏览器</strong>（Gmail、Slack、微信等）可能会阻止下载：请在 Chrome 中打开此页面。`,
+  bundleConverting: '此版本正在准备中：服务器正在根据 App Bundle 生成 APK。请在一两分钟后重新加载此页面。',
+  bundleFailed: '此版本无法准备安装（无法根据 App Bundle 生成 APK）。请向应用团队索取其他版本。',
+  bundlePlaySigner: html`<strong>是从 Google Play 安装的吗？</strong>此 APK 由团队的测试密钥签名，而非 Google Play 的密钥：它无法更新从 Google Play 安装的应用。请先卸载该应用。`,
 
   bundleId: 'Bundle ID',
   packageName: '包名',
