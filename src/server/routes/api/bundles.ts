@@ -36,7 +36,7 @@ export async function bundleRoutes(app: FastifyInstance, { services }: ServerDep
     return { signingKey: key ? keyJson(key) : null };
   });
 
-  app.put<{ Params: AppParams }>('/api/v1/apps/:appId/signing-key', { schema: S.putSigningKey }, async (request) => {
+  app.put<{ Params: AppParams }>('/api/v1/apps/:appId/signing-key', { schema: S.putSigningKey, config: { audit: { action: 'signing-key.upload', target: { type: 'app', id: 'params.appId' }, details: ['body.alias'] } } }, async (request) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['keystore', 'storePassword', 'keyPassword', 'alias']);
     const text = (name: string, value: unknown, required: boolean): string | undefined => {
@@ -58,7 +58,7 @@ export async function bundleRoutes(app: FastifyInstance, { services }: ServerDep
     return { signingKey: keyJson(summary) };
   });
 
-  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId/signing-key', { schema: S.deleteSigningKey }, async (request, reply) => {
+  app.delete<{ Params: AppParams }>('/api/v1/apps/:appId/signing-key', { schema: S.deleteSigningKey, config: { audit: { action: 'signing-key.delete', target: { type: 'app', id: 'params.appId' } } } }, async (request, reply) => {
     const principal = await authenticate(request, services);
     await bundles.keys.remove(principal, request.params.appId);
     return reply.code(204).send();
