@@ -12,7 +12,8 @@
 // is refused (413).
 import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { ERRORS, StreamLimiter, type CancellationContext, type Server as TusServer, type Upload } from '@tus/server';
+import { ERRORS, type CancellationContext, type Server as TusServer, type Upload } from '@tus/server';
+import { FairShare } from '../../http/turn-budget.js';
 
 type PatchHandler = TusServer['handlers']['PATCH'];
 type SendArgs = Parameters<PatchHandler['send']>;
@@ -50,7 +51,8 @@ export function useNodeBodiesForPatch(tus: TusServer): void {
 /**
  * tus's BaseHandler.writeToStore for a Node body: the request is piped into a stream of our own (so
  * that a failing store never destroys the request, and the client still gets an answer), which
- * counts the bytes against the body's limit (tus's StreamLimiter: more is a 413).
+ * counts the bytes against the body's limit (more is tus's 413, as with its StreamLimiter) and lets
+ * them through at the body's fair share of the event loop (turn-budget.ts).
  */
 async function writeNodeBody(
   store: PatchHandler['store'],
@@ -60,7 +62,8 @@ async function writeNodeBody(
   context: CancellationContext,
 ): Promise<number> {
   if (context.signal.aborted) throw ERRORS.ABORTED;
-  const limited = new StreamLimiter(maxBodySize);
+  // A body longer than it may be: tus's answer to it (413), as its StreamLimiter gives.
+  const limited = new FairShare(maxBodySize, () => Object.assign(new Error(ERRORS.ERR_MAX_SIZE_EXCEEDED.body), ERRORS.ERR_MAX_SIZE_EXCEEDED));
   let sourceError: unknown = null;
   body.on('error', (err) => {
     sourceError ??= err;
