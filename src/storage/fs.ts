@@ -385,6 +385,11 @@ export class FsBlobStore implements BlobStore {
 
   async stat(key: string): Promise<BlobStat | null> {
     const path = this.pathOf(key);
+    // The sidecar is read while the file is stat'ed, not after: a download's first byte waits for
+    // each of these round trips to the thread pool, and each costs a turn of a busy event loop.
+    // toStat trusts the sidecar only when it matches the file's inode, size and mtime. (readMeta
+    // never rejects, so it may be left unawaited when the file is missing.)
+    const meta = this.readMeta(path);
     let st: Stats;
     try {
       st = await stat(path);
@@ -393,7 +398,7 @@ export class FsBlobStore implements BlobStore {
       throw storageError('stat', key, err);
     }
     if (!st.isFile()) return null;
-    return this.toStat(st, await this.readMeta(path));
+    return this.toStat(st, await meta);
   }
 
   async get(key: string, range?: BlobRange, signal?: AbortSignal): Promise<Readable> {
