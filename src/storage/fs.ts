@@ -161,6 +161,32 @@ class PositionalWriter extends Writable {
   }
 }
 
+/** A sidecar is a few hundred bytes; one read of this many holds it. */
+const SMALL_FILE = 4096;
+
+/**
+ * A small file's text in two round trips to the thread pool (open, one read), where readFile takes
+ * four or five (open, fstat, reads up to end of file, close) before its caller goes on: each one
+ * waits for a turn of the event loop, which is slow when the instance is busy (a download's first
+ * byte waits for the sidecar). The close happens after. Larger files are read whole by readFile.
+ */
+async function readSmallFile(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  let closed = false;
+  try {
+    const buffer = Buffer.allocUnsafe(SMALL_FILE);
+    const { bytesRead } = await handle.read(buffer, 0, SMALL_FILE, 0);
+    if (bytesRead === SMALL_FILE) {
+      closed = true;
+      await handle.close();
+      return await readFile(path, 'utf8');
+    }
+    return buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    if (!closed) void handle.close().catch(() => undefined);
+  }
+}
+
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
@@ -376,7 +402,7 @@ export class FsBlobStore implements BlobStore {
 
   private async readMeta(path: string): Promise<Meta | null> {
     try {
-      const parsed = JSON.parse(await readFile(FsBlobStore.metaPathOf(path), 'utf8')) as Meta;
+      const parsed = JSON.parse(await readSmallFile(FsBlobStore.metaPathOf(path))) as Meta;
       return parsed && parsed.v === 1 && typeof parsed.sha256 === 'string' ? parsed : null;
     } catch {
       return null;
@@ -385,6 +411,11 @@ export class FsBlobStore implements BlobStore {
 
   async stat(key: string): Promise<BlobStat | null> {
     const path = this.pathOf(key);
+    // The sidecar is read while the file is stat'ed, not after: a download's first byte waits for
+    // each of these round trips to the thread pool, and each costs a turn of a busy event loop.
+    // toStat trusts the sidecar only when it matches the file's inode, size and mtime. (readMeta
+    // never rejects, so it may be left unawaited when the file is missing.)
+    const meta = this.readMeta(path);
     let st: Stats;
     try {
       st = await stat(path);
@@ -393,7 +424,7 @@ export class FsBlobStore implements BlobStore {
       throw storageError('stat', key, err);
     }
     if (!st.isFile()) return null;
-    return this.toStat(st, await this.readMeta(path));
+    return this.toStat(st, await meta);
   }
 
   async get(key: string, range?: BlobRange, signal?: AbortSignal): Promise<Readable> {

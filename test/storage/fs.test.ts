@@ -45,6 +45,17 @@ describe('fs blob store specifics', () => {
     });
   });
 
+  test('a sidecar longer than one small read (a long content type) is still read whole', async () => {
+    await inTempDir('otaship-fs-long-meta-', async (dir) => {
+      const store = await openBlobStore({ kind: 'fs', root: dir });
+      const contentType = `application/x-test; note=${'n'.repeat(6000)}`;
+      const put = await store.put('r/1/package.ipa', Readable.from([Buffer.from('abc')]), { contentType });
+      const st = await store.stat('r/1/package.ipa');
+      assert.equal(st?.sha256, put.sha256);
+      assert.equal(st?.contentType, contentType);
+    });
+  });
+
   test('a file replaced behind the store gets a new ETag, not the stale sidecar one', async () => {
     await inTempDir('otaship-fs-stale-', async (dir) => {
       const store = await openBlobStore({ kind: 'fs', root: dir });

@@ -376,12 +376,12 @@ export class BlobUploadStore extends DataStore {
     };
     // Hashed as the bytes go into the data file (running-digest.ts); the lease makes this request
     // the upload's only writer, so a digest continued PATCH after PATCH covers exactly the file.
-    const ticket = this.#digests.begin(id, offset);
-    const hashed = ticket.hash ? hashedBody(body, ticket.hash) : null;
     // The lease is checked for every chunk: a request that lost it (a stalled process whose lease
-    // lapsed) stops writing instead of writing over bytes that another request now owns.
-    const source = hashed?.stream ?? body;
-    const guarded = lease ? checkingLease(source, lease) : source;
+    // lapsed) stops writing instead of writing over bytes that another request now owns. When the
+    // bytes are hashed, the hashing stage checks it too (one stage fewer per chunk).
+    const ticket = this.#digests.begin(id, offset);
+    const hashed = ticket.hash ? hashedBody(body, ticket.hash, lease ? () => lease.check() : undefined) : null;
+    const guarded = hashed?.stream ?? (lease ? checkingLease(body, lease) : body);
     let result: { written: number; bodyError: unknown };
     try {
       result = await this.blobs.writeAt!(dataKey(id), offset, guarded, {

@@ -15,7 +15,7 @@
 // In every other case (several instances, a restart) the caller reads the file back. The common
 // case, one client sending its PATCHes in order to one instance, takes the fast path.
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 
 interface Run {
   hash: Hash;
@@ -85,12 +85,28 @@ export class RunningDigests {
  * The body as the data file will receive it, hashed on the way (same pass, no second read). A body
  * that fails or closes early ends this stream instead of destroying it, so every chunk that was
  * hashed also reaches the file (a destroyed stream would drop chunks it had already passed on); the
- * body's failure is kept for the caller, who reports it after storing what arrived.
+ * body's failure is kept for the caller, who reports it after storing what arrived. `check`, run
+ * before each chunk, may refuse it (the write lease, in blob-upload-store.ts) by throwing: the stream
+ * then fails with that error, and the refused chunk is neither hashed nor passed on. One stage does
+ * both, as every stage costs the upload's bytes a hop on the main thread.
  */
-export function hashedBody(body: Readable, hash: Hash): { stream: Readable; hashed: () => number; bodyError: () => unknown } {
+export function hashedBody(body: Readable, hash: Hash, check?: () => void): { stream: Readable; hashed: () => number; bodyError: () => unknown } {
   let hashed = 0;
   let failure: unknown = null;
-  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const out = new Transform({
+    highWaterMark: 1024 * 1024,
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      try {
+        check?.();
+      } catch (err) {
+        cb(err as Error);
+        return;
+      }
+      hash.update(chunk);
+      hashed += chunk.length;
+      cb(null, chunk);
+    },
+  });
   const stop = (err: unknown) => {
     failure ??= err;
     body.unpipe(out);
@@ -100,10 +116,7 @@ export function hashedBody(body: Readable, hash: Hash): { stream: Readable; hash
   body.once('close', () => {
     if (!body.readableEnded) stop(new Error('the request body ended early'));
   });
-  body.on('data', (chunk: Buffer) => {
-    hash.update(chunk);
-    hashed += chunk.length;
-  });
+  out.once('error', () => body.unpipe(out));
   body.pipe(out);
   return { stream: out, hashed: () => hashed, bodyError: () => failure };
 }

@@ -23,6 +23,7 @@ import { authenticate } from '../../auth.js';
 import { closeAfterRefusal } from '../../http/lingering-close.js';
 import type { ServerDeps } from '../../deps.js';
 import * as S from '../../schemas/uploads.js';
+import { useNodeBodiesForPatch } from './tus-node-body.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
 /**
@@ -92,6 +93,8 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
       return { metadata: { ...(upload.metadata ?? {}), [OWNER_METADATA]: owner } };
     },
   });
+  // PATCH bodies reach the store as Node streams, without tus's web-stream round trip (tus-node-body.ts).
+  useNodeBodiesForPatch(tus);
 
   // Abandoned uploads: swept on every instance (idempotent), first soon after start, then hourly.
   const sweep = () => {
