@@ -15,6 +15,7 @@ import type { WebhookDeliveryRecord, WebhookRepository } from '../ports/reposito
 import { VERSION } from '../version.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
+import { PollLoop } from './poll-loop.js';
 import { REFUSED_PRIVATE, RefusedTargetError, guardedLookup, isRefusedAddress } from './webhook-target.js';
 
 /** How long stop() lets requests in flight finish before aborting them. */
@@ -56,24 +57,19 @@ export function webhookSignature(secret: string, timestamp: string, body: string
 
 export class WebhookDispatcher {
   readonly #deps: DispatcherDeps;
-  readonly #poll: number;
+  readonly #loop: PollLoop;
   readonly #timeout: number;
   readonly #retries: readonly number[];
   readonly #batch: number;
   readonly #retention: number;
   readonly #allowPrivate: boolean;
   #prunedAt = 0;
-  #started = false;
-  #stopped = false;
-  #timer: NodeJS.Timeout | undefined;
-  #loop: Promise<void> | null = null;
-  #again = false;
   readonly #inflight = new Set<Promise<void>>();
   readonly #controllers = new Set<AbortController>();
 
   constructor(deps: DispatcherDeps, options: WebhookDispatchOptions = {}) {
     this.#deps = deps;
-    this.#poll = options.pollIntervalMs ?? 5000;
+    this.#loop = new PollLoop(() => this.#pass(), options.pollIntervalMs ?? 5000, deps.onError);
     this.#timeout = options.timeoutMs ?? 10_000;
     this.#retries = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.#batch = options.batchSize ?? 10;
@@ -83,25 +79,12 @@ export class WebhookDispatcher {
 
   /** Starts polling (the composition root calls this once the server is built). */
   start(): void {
-    if (this.#started || this.#stopped) return;
-    this.#started = true;
-    this.wake();
+    this.#loop.start();
   }
 
   /** Looks for due deliveries now instead of at the next poll (after an event was recorded). */
   wake(): void {
-    if (!this.#started || this.#stopped) return;
-    if (this.#loop) {
-      this.#again = true;
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#loop = this.#drain().finally(() => {
-      this.#loop = null;
-      if (this.#stopped) return;
-      this.#timer = setTimeout(() => this.wake(), this.#poll);
-      this.#timer.unref();
-    });
+    this.#loop.wake();
   }
 
   /** Attempts one delivery now if it is due and unclaimed (the test endpoint); resolves when done. */
@@ -111,8 +94,7 @@ export class WebhookDispatcher {
 
   /** Stops polling, aborts requests in flight (they are retried later, uncounted) and waits for them. */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
+    const loop = this.#loop.halt();
     // Requests already on the wire get a moment to be answered, so their outcome is logged rather
     // than the delivery being sent a second time by the next instance once its claim lapses.
     let grace: NodeJS.Timeout | undefined;
@@ -124,28 +106,22 @@ export class WebhookDispatcher {
     ]);
     clearTimeout(grace);
     for (const c of this.#controllers) c.abort();
-    await this.#loop;
+    await loop;
     await Promise.all([...this.#inflight]);
   }
 
-  async #drain(): Promise<void> {
-    try {
-      const now = this.#deps.clock().getTime();
-      if (now - this.#prunedAt >= PRUNE_EVERY_MS) {
-        this.#prunedAt = now;
-        await this.#deps.repo.prune(new Date(now - this.#retention));
-      }
-      do {
-        this.#again = false;
-        for (;;) {
-          if (this.#stopped) return;
-          const ids = await this.#deps.repo.due(this.#deps.clock(), this.#batch);
-          await Promise.all(ids.map((id) => this.#track(this.#attempt(id))));
-          if (ids.length < this.#batch) break;
-        }
-      } while (this.#again && !this.#stopped);
-    } catch (err) {
-      this.#deps.onError?.(err);
+  /** Delivers what is due, a batch at a time, until a batch comes back short (or it stops). */
+  async #pass(): Promise<void> {
+    const now = this.#deps.clock().getTime();
+    if (now - this.#prunedAt >= PRUNE_EVERY_MS) {
+      this.#prunedAt = now;
+      await this.#deps.repo.prune(new Date(now - this.#retention));
+    }
+    for (;;) {
+      if (this.#loop.stopped) return;
+      const ids = await this.#deps.repo.due(this.#deps.clock(), this.#batch);
+      await Promise.all(ids.map((id) => this.#track(this.#attempt(id))));
+      if (ids.length < this.#batch) return;
     }
   }
 
@@ -157,7 +133,7 @@ export class WebhookDispatcher {
   }
 
   async #attempt(id: string): Promise<void> {
-    if (this.#stopped) return;
+    if (this.#loop.stopped) return;
     const { repo, clock } = this.#deps;
     const now = clock();
     // The claim outlives the request, so no other instance picks the delivery up meanwhile; if this

@@ -23,6 +23,7 @@ import type { BundleConverter } from '../../ports/bundle-converter.js';
 import type { BuiltApk, BundleJobRecord, ReleaseRecord, Repositories } from '../../ports/repositories.js';
 import type { Clock } from '../clock.js';
 import { CONTENT_TYPES } from '../publish/publish.js';
+import { PollLoop } from '../poll-loop.js';
 import type { ReleaseEventSink } from '../webhooks.js';
 import type { AppSigningKeys } from './signing-keys.js';
 
@@ -59,46 +60,28 @@ export class BundleWorker {
   /** Names this instance's claims. */
   readonly holder = `worker-${randomUUID()}`;
   readonly #deps: BundleWorkerDeps;
-  readonly #poll: number;
+  readonly #loop: PollLoop;
   readonly #lease: number;
   readonly #maxAttempts: number;
   readonly #grace: number;
-  #started = false;
-  #stopped = false;
-  #again = false;
-  #timer: NodeJS.Timeout | undefined;
-  #loop: Promise<void> | null = null;
   #current: AbortController | null = null;
   readonly #listeners = new Set<(outcome: JobOutcome) => void>();
 
   constructor(deps: BundleWorkerDeps, options: BundleWorkerOptions = {}) {
     this.#deps = deps;
-    this.#poll = options.pollIntervalMs ?? 5000;
+    this.#loop = new PollLoop(() => this.#pass(), options.pollIntervalMs ?? 5000, deps.onError);
     this.#lease = options.leaseMs ?? 300_000;
     this.#maxAttempts = options.maxAttempts ?? 3;
     this.#grace = options.stopGraceMs ?? 20_000;
   }
 
   start(): void {
-    if (this.#started || this.#stopped) return;
-    this.#started = true;
-    this.wake();
+    this.#loop.start();
   }
 
   /** Looks for jobs now (after a publish queued one) instead of at the next poll. */
   wake(): void {
-    if (!this.#started || this.#stopped) return;
-    if (this.#loop) {
-      this.#again = true;
-      return;
-    }
-    clearTimeout(this.#timer);
-    this.#loop = this.#drain().finally(() => {
-      this.#loop = null;
-      if (this.#stopped) return;
-      this.#timer = setTimeout(() => this.wake(), this.#poll);
-      this.#timer.unref();
-    });
+    this.#loop.wake();
   }
 
   /** Called with each attempt's outcome on this instance (logs, tests). */
@@ -112,10 +95,8 @@ export class BundleWorker {
    * job queued again for whichever instance looks next (its attempt is counted).
    */
   async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
+    const loop = this.#loop.halt();
     let grace: NodeJS.Timeout | undefined;
-    const loop = this.#loop;
     if (loop) {
       await Promise.race([loop, new Promise((resolve) => (grace = setTimeout(resolve, this.#grace)))]);
       clearTimeout(grace);
@@ -124,19 +105,13 @@ export class BundleWorker {
     }
   }
 
-  async #drain(): Promise<void> {
-    try {
-      do {
-        this.#again = false;
-        while (!this.#stopped) {
-          const now = this.#deps.clock();
-          const job = await this.#deps.repos.bundleJobs.claimNext(this.holder, now, new Date(now.getTime() + this.#lease));
-          if (!job) break;
-          await this.#attempt(job);
-        }
-      } while (this.#again && !this.#stopped);
-    } catch (err) {
-      this.#deps.onError?.(err);
+  /** Claims and converts jobs until none is left (or the worker stops). */
+  async #pass(): Promise<void> {
+    while (!this.#loop.stopped) {
+      const now = this.#deps.clock();
+      const job = await this.#deps.repos.bundleJobs.claimNext(this.holder, now, new Date(now.getTime() + this.#lease));
+      if (!job) return;
+      await this.#attempt(job);
     }
   }
 
