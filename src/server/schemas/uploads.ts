@@ -13,7 +13,7 @@ const SOURCE_QUERY = {
 };
 
 export const publishRelease = {
-  summary: 'Publish a package (.ipa or .apk) in one request',
+  summary: 'Publish a package (.ipa, .apk, or an .aab converted to an APK) in one request',
   description:
     'The body is the package itself (any Content-Type but multipart, e.g. `curl --data-binary @app.ipa`) or a ' +
     'multipart/form-data form with the package in a `file` field (and optionally notes, force, ci, branch, commit, buildUrl fields). ' +
