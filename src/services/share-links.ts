@@ -178,7 +178,14 @@ export class ShareLinkService {
     if (link.passcodeHash === null) return this.#page(link, true);
     this.throttle.check(clientAddress);
     this.throttle.fail(clientAddress);
-    if (!(await verifyPasscode(passcode, link.passcodeHash))) return null;
+    let right: boolean;
+    try {
+      right = await verifyPasscode(passcode, link.passcodeHash);
+    } catch (err) {
+      this.throttle.forgive(clientAddress); // refused unchecked (too many checks at once): no guess
+      throw err;
+    }
+    if (!right) return null;
     this.throttle.forgive(clientAddress);
     return this.#page(link, true);
   }

@@ -11,7 +11,7 @@ import { openRepositories } from '../../src/db/open.js';
 import { AuthThrottle } from '../../src/services/auth-throttle.js';
 import { ShareLinkService } from '../../src/services/share-links.js';
 import { ShareLinkTokens } from '../../src/services/share-link-tokens.js';
-import { hashPasscode } from '../../src/services/passcode.js';
+import { hashPasscode, PASSCODE_CHECKS } from '../../src/services/passcode.js';
 import { Signer } from '../../src/services/signing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'otaship-share-guess-'));
@@ -44,6 +44,13 @@ test('parallel wrong passcodes use only the allowance; the right one is then ref
     const throttled = guesses.filter((g) => g.status === 'rejected' && isOtashipError(g.reason) && g.reason.code === 'TOO_MANY_REQUESTS').length;
     assert.deepEqual({ wrong, throttled }, { wrong: 3, throttled: 7 });
     await assert.rejects(service.unlock(link, 'open sesame', '192.0.2.8'), (err: unknown) => isOtashipError(err) && err.code === 'TOO_MANY_REQUESTS');
+
+    // Guesses refused unchecked because too many checks run at once (passcode.ts) are no failures.
+    const busy = Array.from({ length: PASSCODE_CHECKS.running + PASSCODE_CHECKS.waiting }, (_, i) => service.unlock(link, 'x', `198.51.100.${i + 1}`));
+    const unchecked = await Promise.allSettled([0, 1, 2].map(() => service.unlock(link, 'open sesame', '192.0.2.9')));
+    await Promise.all(busy);
+    assert.ok(unchecked.every((u) => u.status === 'rejected' && isOtashipError(u.reason) && u.reason.code === 'TOO_MANY_REQUESTS'));
+    await assert.rejects(service.unlock(link, 'open sesame', '192.0.2.9'), (err: unknown) => isOtashipError(err) && err.code === 'NOT_FOUND', 'the allowance is whole');
   } finally {
     await repos.close();
   }
