@@ -125,7 +125,7 @@ export class ApiTokenService {
 
   /** A personal token of the signed-in person: it acts as them, with their roles at each request, and ends with them. */
   async createPersonal(principal: Principal, input: { name: unknown; expiresInDays?: unknown }): Promise<{ token: string; record: TokenView }> {
-    authorize(principal, 'token:personal');
+    authorize(principal, 'token:personal-create');
     // Not an admin token: the person's own admin flag applies, read at each request.
     return this.#mint({ name: tokenName(input.name), appId: null, admin: false, personId: principal.person!.id, days: expiryDays(input.expiresInDays) });
   }

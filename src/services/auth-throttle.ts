@@ -63,6 +63,15 @@ export class AuthThrottle {
     w.failures++;
   }
 
+  /**
+   * Takes back one failure counted ahead of a slow check that then succeeded (see ShareLinkService
+   * .unlock): counting first is what keeps parallel guesses within the allowance.
+   */
+  forgive(address: string): void {
+    const w = this.#windows.get(clientKey(address));
+    if (w && w.failures > 0) w.failures--;
+  }
+
   #evict(now: number): void {
     for (const [key, w] of this.#windows) {
       if (w.resetAt <= now || this.#windows.size >= MAX_KEYS) this.#windows.delete(key);

@@ -60,6 +60,11 @@ export type Action =
   | 'people:manage'
   /** A person's own API tokens (personal tokens act as that person, with their roles). */
   | 'token:personal'
+  /**
+   * Making one: only from a person's signed-in session, never with a personal token (a leaked token
+   * could otherwise make new ones that outlive its own revocation).
+   */
+  | 'token:personal-create'
   | 'upload:create'
   | 'upload:use'
   /** Reading the audit log: all of it (admins), or one app's entries (its managers). */
@@ -107,6 +112,7 @@ const ADMIN_ONLY: ReadonlySet<Action> = new Set(['token:manage', 'device:manage'
 export function isAllowed(principal: Principal, action: Action, resource: Resource = {}): boolean {
   // Only people have personal tokens: an admin token is not a person either.
   if (action === 'token:personal') return principal.person !== undefined;
+  if (action === 'token:personal-create') return principal.person !== undefined && principal.via === 'session';
   if (principal.admin) return true;
   if (ADMIN_ONLY.has(action)) return false;
   if (action === 'upload:use') return resource.ownerTokenId === principal.tokenId;
@@ -185,8 +191,11 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   if (action === 'upload:create') {
     throw new OtashipError('FORBIDDEN', `${who} is a developer or manager of no app and may not upload builds`);
   }
-  if (action === 'token:personal') {
+  if (action === 'token:personal' || (action === 'token:personal-create' && !principal.person)) {
     throw new OtashipError('FORBIDDEN', `${who} is a service token, not a person: personal tokens belong to people signed in`);
+  }
+  if (action === 'token:personal-create') {
+    throw new OtashipError('FORBIDDEN', `${who} may make personal tokens only while signed in (My apps › Tokens), not with a token`);
   }
   if (action === 'audit:read' && !resource.appId) {
     throw new OtashipError(

@@ -186,13 +186,14 @@ export class InstallService {
       throw new OtashipError('NOT_FOUND', `release ${release.id} has no .${ext.slice(0, 8)} package (it is an .${expected})`);
     }
     const grant = this.tokens.checkAssets(release, app, token);
-    await this.#checkShare(grant, claim);
     const personId = await this.personLinks.holder(grant, release, app);
     if (release.bundle && !release.bundle.apkReady) {
       throw new OtashipError('CONFLICT', `release ${release.id} was published as an App Bundle and its APK is not built yet (or could not be built)`, {
         hint: 'Open the install page: it says when the APK is ready, or why it could not be built.',
       });
     }
+    // Last: a share link's install is counted only for a download that is about to start.
+    await this.#checkShare(grant, claim);
     const version = release.version ? `${release.version} (${release.build})` : release.build;
     return {
       app,

@@ -169,15 +169,24 @@ export class ShareLinkService {
   /**
    * The page after the passcode form: guesses are throttled per client address (the same allowance
    * as failed sign-ins), checked before the passcode is looked at so a throttled guesser learns
-   * nothing. Answers null for a wrong passcode (the form is shown again).
+   * nothing. Each guess counts as a failure BEFORE the slow hash and is forgiven when right: guesses
+   * sent all at once would otherwise all pass the check while the first hash runs (as many guesses,
+   * and 32 MiB scrypt runs queued on the thread pool, as a client can send). Answers null for a
+   * wrong passcode (the form is shown again).
    */
   async unlock(link: ShareLinkRecord, passcode: string, clientAddress: string): Promise<SharePage | null> {
     if (link.passcodeHash === null) return this.#page(link, true);
     this.throttle.check(clientAddress);
-    if (!(await verifyPasscode(passcode, link.passcodeHash))) {
-      this.throttle.fail(clientAddress);
-      return null;
+    this.throttle.fail(clientAddress);
+    let right: boolean;
+    try {
+      right = await verifyPasscode(passcode, link.passcodeHash);
+    } catch (err) {
+      this.throttle.forgive(clientAddress); // refused unchecked (too many checks at once): no guess
+      throw err;
     }
+    if (!right) return null;
+    this.throttle.forgive(clientAddress);
     return this.#page(link, true);
   }
 

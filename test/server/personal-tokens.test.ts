@@ -28,6 +28,12 @@ test('a personal token acts as its person, follows their roles and ends with the
   assert.equal(made.status, 201);
   const { token, id } = (await made.json()) as { token: string; id: string };
   const bearer = { authorization: `Bearer ${token}` };
+  // A personal token cannot make more: a leaked one would otherwise leave tokens behind that
+  // outlive its own revocation.
+  const minted = await fetch(`${srv.baseUrl}/api/v1/me/tokens`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"name":"spare"}' });
+  assert.equal(minted.status, 403);
+  assert.match(((await minted.json()) as { error: { message: string } }).error.message, /signed in/);
+  assert.equal(((await (await fetch(`${srv.baseUrl}/api/v1/me/tokens`, { headers: bearer })).json()) as { items: unknown[] }).items.length, 1);
   const me = (await (await fetch(`${srv.baseUrl}/api/v1/me`, { headers: bearer })).json()) as { email: string; roles: Record<string, string> };
   assert.equal(me.email, 'pat@example.com');
   assert.deepEqual(me.roles, { [app.id]: 'developer' });

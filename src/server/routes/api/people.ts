@@ -94,7 +94,7 @@ export async function peopleRoutes(app: FastifyInstance, { services }: ServerDep
     return reply.header('Cache-Control', 'no-store').send({ items: await services.tokens.listPersonal(principal) });
   });
 
-  app.post('/api/v1/me/tokens', { schema: S.createMyToken, config: { audit: { action: 'token.create', target: { type: 'token', id: 'response.id' }, note: { kind: 'personal' }, details: ['body.expiresInDays'] } }, preValidation: allowedFirst(services, 'token:personal') }, async (request, reply) => {
+  app.post('/api/v1/me/tokens', { schema: S.createMyToken, config: { audit: { action: 'token.create', target: { type: 'token', id: 'response.id' }, note: { kind: 'personal' }, details: ['body.expiresInDays'] } }, preValidation: allowedFirst(services, 'token:personal-create') }, async (request, reply) => {
     const principal = await authenticate(request, services);
     const body = jsonObject(request.body, ['name', 'expiresInDays']);
     const { token, record } = await services.tokens.createPersonal(principal, body as { name: unknown; expiresInDays?: unknown });
