@@ -36,6 +36,12 @@ export interface BundleWorkerOptions {
   maxAttempts?: number;
   /** How long stop() lets a conversion in flight finish before stopping it (default 20 s). */
   stopGraceMs?: number;
+  /**
+   * How long one conversion may run before it is stopped and the job failed (default 30 min; a real
+   * bundle converts in seconds to minutes): a hostile or runaway bundle must not hold a worker and
+   * renew its lease for ever.
+   */
+  timeLimitMs?: number;
 }
 
 export interface BundleWorkerDeps {
@@ -64,6 +70,7 @@ export class BundleWorker {
   readonly #lease: number;
   readonly #maxAttempts: number;
   readonly #grace: number;
+  readonly #timeLimit: number;
   #current: AbortController | null = null;
   readonly #listeners = new Set<(outcome: JobOutcome) => void>();
 
@@ -73,6 +80,7 @@ export class BundleWorker {
     this.#lease = options.leaseMs ?? 300_000;
     this.#maxAttempts = options.maxAttempts ?? 3;
     this.#grace = options.stopGraceMs ?? 20_000;
+    this.#timeLimit = options.timeLimitMs ?? 30 * 60_000;
   }
 
   start(): void {
@@ -133,6 +141,12 @@ export class BundleWorker {
       );
     }, Math.max(1, Math.floor(this.#lease / 3)));
     renew.unref();
+    let timedOut = false;
+    const limit = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new OtashipError('UNAVAILABLE', 'the conversion ran too long'));
+    }, this.#timeLimit);
+    limit.unref();
     let outcome: JobOutcome;
     try {
       await this.#convert(job, controller.signal);
@@ -142,14 +156,19 @@ export class BundleWorker {
         this.#emit({ releaseId: job.releaseId, state: 'queued', error: 'another instance took over the conversion' });
         return;
       }
-      const message = isOtashipError(err) ? err.message : `the conversion failed unexpectedly: ${(err as Error).message}`;
-      const final = isOtashipError(err) && FINAL.has(err.code);
-      const state = controller.signal.aborted || (!final && job.attempts < this.#maxAttempts) ? 'queued' : 'failed';
+      const message = timedOut
+        ? `the conversion ran longer than ${this.#timeLimit >= 120_000 ? `${Math.round(this.#timeLimit / 60_000)} min` : `${Math.ceil(this.#timeLimit / 1000)} s`} and was stopped: the bundle is too large or malformed for bundletool`
+        : isOtashipError(err)
+          ? err.message
+          : `the conversion failed unexpectedly: ${(err as Error).message}`;
+      const final = timedOut || (isOtashipError(err) && FINAL.has(err.code));
+      const state = (controller.signal.aborted && !timedOut) || (!final && job.attempts < this.#maxAttempts) ? 'queued' : 'failed';
       outcome = { releaseId: job.releaseId, state, error: message };
       if (!isOtashipError(err)) this.#deps.onError?.(err);
       await repos.bundleJobs.finish(job.releaseId, this.holder, { state, error: message, at: clock() }).catch((e: unknown) => this.#deps.onError?.(e));
     } finally {
       clearInterval(renew);
+      clearTimeout(limit);
       this.#current = null;
     }
     this.#emit(outcome);

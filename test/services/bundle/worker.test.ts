@@ -43,7 +43,7 @@ after(async () => {
 async function instance(
   databaseUrl: string,
   name: string,
-  extra: { java?: string; stopGraceMs?: number } = {},
+  extra: { java?: string; stopGraceMs?: number; timeLimitMs?: number } = {},
 ): Promise<{ services: Services; clock: ReturnType<typeof testClock>; close(): Promise<void> }> {
   const dataDir = await mkdtemp(join(dir, `${name}-`));
   const config = loadConfig({ env: {}, overrides: { dataDir, publicUrl: 'https://ota.example.com', databaseUrl } });
@@ -54,7 +54,11 @@ async function instance(
     signingSecret: 's'.repeat(43),
     clock,
     bundleConverter: openBundleConverter({ workDir: config.tmpDir, ...(extra.java ? { java: extra.java } : {}) }),
-    bundleWorker: { leaseMs: LEASE_MS, ...(extra.stopGraceMs !== undefined ? { stopGraceMs: extra.stopGraceMs } : {}) },
+    bundleWorker: {
+      leaseMs: LEASE_MS,
+      ...(extra.stopGraceMs !== undefined ? { stopGraceMs: extra.stopGraceMs } : {}),
+      ...(extra.timeLimitMs !== undefined ? { timeLimitMs: extra.timeLimitMs } : {}),
+    },
   });
   return {
     services,
@@ -141,6 +145,37 @@ describe('bundle worker on shutdown', () => {
       closed = true;
     } finally {
       if (!closed) await live.close();
+    }
+  });
+});
+
+describe('bundle worker time limit', () => {
+  test('a conversion that runs past its time limit is stopped and its job failed (not queued again), nothing left behind', async (t) => {
+    if (skip) return t.skip(skip);
+    // bundletool "hangs" (a java that never finishes): only the time limit can end the attempt.
+    const java = join(dir, 'hanging-java');
+    await writeFile(java, '#!/bin/sh\nif [ "$1" = "-version" ]; then exec java -version; fi\nexec sleep 600\n', { mode: 0o755 });
+    const url = `sqlite:${join(await mkdtemp(join(dir, 'db-')), 'otaship.db')}`;
+    const live = await instance(url, 'time-limit', { java, timeLimitMs: 1 });
+    try {
+      const { services } = live;
+      const upload = join(dir, 'upload-time-limit.aab');
+      await copyFile(aab, upload);
+      const { release } = await services.publish.publishLocalFile(ADMIN, upload, { filename: 'app.aab' });
+      const outcomes: string[] = [];
+      services.bundles.worker.onOutcome((o) => outcomes.push(o.state));
+      assert.equal(await services.bundles.start(), null);
+      await waitFor(async () => outcomes.length > 0, 20);
+      assert.deepEqual(outcomes, ['failed']);
+      const job = await services.repos.bundleJobs.get(release.id);
+      assert.deepEqual([job?.state, job?.attempts], ['failed', 1]);
+      assert.match(job?.error ?? '', /ran longer than 1 s and was stopped/);
+      const apks: string[] = [];
+      for await (const key of services.blobs.list(`releases/${release.id}/`)) if (key.endsWith('.apk')) apks.push(key);
+      assert.deepEqual(apks, []);
+      assert.deepEqual((await readdir(services.config.tmpDir)).filter((n) => n.startsWith('bundle-') || n.startsWith('otaship-key-')), []);
+    } finally {
+      await live.close();
     }
   });
 });

@@ -21,6 +21,13 @@ const MAX_RESOURCES_BYTES = 64 * 1024 * 1024;
 const MAX_ICON_XML_BYTES = 1024 * 1024;
 const MODULE_MANIFEST = /^([^/]+)\/manifest\/AndroidManifest\.xml$/;
 const NATIVE_LIB = /^([^/]+)\/lib\/([^/]+)\/[^/]/;
+/**
+ * The universal APK holds every file of the bundle, and an APK cannot pass 4 GiB (no ZIP64 for APKs:
+ * Android and apksigner refuse it). A bundle declaring more is refused before bundletool spends
+ * minutes and disk space expanding it. (Declared sizes can lie; the conversion's time limit and the
+ * APK check after it catch a bundle that lies.)
+ */
+export const MAX_BUNDLE_EXPANDED_BYTES = 4 * 1024 ** 3;
 
 /** A zip is a bundle when its base module has a manifest and it has no APK manifest at the top. */
 export function isBundleLayout(archive: ZipArchive): boolean {
@@ -29,6 +36,14 @@ export function isBundleLayout(archive: ZipArchive): boolean {
 
 export async function inspectAabArchive(archive: ZipArchive, size: number): Promise<AabInfo> {
   const file = basename(archive.path);
+  let expanded = 0;
+  for (const entry of archive.entries()) expanded += entry.size;
+  if (expanded > MAX_BUNDLE_EXPANDED_BYTES) {
+    throw new OtashipError(
+      'ZIP_BOMB',
+      `${file}: its files expand to ${(expanded / 1024 ** 3).toFixed(1)} GiB, and the APK built from a bundle holds them all: an APK cannot be larger than 4 GiB`,
+    );
+  }
   const root = decodeBudgeted<PbXmlNode>(XmlNodeType, await archive.read(BASE_MANIFEST, MAX_MANIFEST_BYTES), `${file}: ${BASE_MANIFEST}`);
   if (root.element?.name !== 'manifest') {
     throw new OtashipError('BAD_APK', `${file}: ${BASE_MANIFEST} has no <manifest> element at its root`);

@@ -168,6 +168,9 @@ async function zipOf(files: Record<string, Buffer>): Promise<string> {
   return path;
 }
 
+/** The signature of a zip central-directory record. */
+const CENTRAL_RECORD = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
+
 const rejectsWith = (code: string, re: RegExp) => (e: unknown) => {
   assert.ok(e instanceof OtashipError, String(e));
   assert.equal(e.code, code);
@@ -215,6 +218,26 @@ describe('inspect() on hand-made and hostile bundles (no tools needed)', () => {
     for (let i = 0; i < 2_000; i++) node = pbField(1, Buffer.concat([pbField(3, 'x'), pbField(5, node)]));
     const path = await zipOf({ 'base/manifest/AndroidManifest.xml': Buffer.concat([pbField(1, Buffer.concat([pbField(3, 'manifest'), pbField(5, node)]))]) });
     await assert.rejects(inspect(path), rejectsWith('PARSE_BUDGET', /nested more than 256 levels/));
+  });
+
+  test('a bundle whose files expand past the 4 GiB an APK can hold is refused before any conversion', async () => {
+    const path = await zipOf({ 'base/manifest/AndroidManifest.xml': bundleManifestBytes('com.too.big'), 'base/assets/a.bin': Buffer.alloc(16), 'base/assets/b.bin': Buffer.alloc(16) });
+    // The central directory declares each asset at 2 GiB + 1 (uncompressed size: offset 24 of a
+    // directory record), as a bomb's would; the local data stays small.
+    const bytes = await readFile(path);
+    for (let at = bytes.indexOf(CENTRAL_RECORD); at >= 0; at = bytes.indexOf(CENTRAL_RECORD, at + 4)) {
+      const name = bytes.subarray(at + 46, at + 46 + bytes.readUInt16LE(at + 28)).toString();
+      if (name.startsWith('base/assets/')) bytes.writeUInt32LE(2 ** 31 + 1, at + 24);
+    }
+    await writeFile(path, bytes);
+    await assert.rejects(inspect(path), rejectsWith('ZIP_BOMB', /expand to 4\.0 GiB.*an APK cannot be larger than 4 GiB/));
+    // Declared at 1 GiB each (under the limit in all), the same file is a bundle again.
+    for (let at = bytes.indexOf(CENTRAL_RECORD); at >= 0; at = bytes.indexOf(CENTRAL_RECORD, at + 4)) {
+      const name = bytes.subarray(at + 46, at + 46 + bytes.readUInt16LE(at + 28)).toString();
+      if (name.startsWith('base/assets/')) bytes.writeUInt32LE(2 ** 30, at + 24);
+    }
+    await writeFile(path, bytes);
+    assert.equal((await inspect(path)).kind, 'aab');
   });
 
   test('millions of empty messages are PARSE_BUDGET before any is built', async () => {
