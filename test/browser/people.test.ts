@@ -3,42 +3,27 @@
 // signs in, finds the build on My apps and opens its install page; once removed, they are signed out.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { BROWSER_SKIP, collectErrors, desktop, iphone, launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { buildIpa } from '../helpers/synthetic-ipa.js';
+import type { Page } from 'playwright-core';
+import { BROWSER_SKIP } from '../helpers/browser.js';
+import { adminAndTester, type BrowserStage } from '../helpers/browser-stage.js';
+import type { TestServer } from '../helpers/server.js';
 
 describe('people pages in a browser', { skip: BROWSER_SKIP }, () => {
   let srv: TestServer;
-  let browser: Browser;
   let admin: Page;
   let tester: Page;
   let adminErrors: string[];
   let testerErrors: string[];
   let appId = '';
 
+  let stage: BrowserStage | undefined;
+
   before(async () => {
-    srv = await startTestServer();
-    const res = await fetch(`${srv.baseUrl}/api/v1/releases?notes=${encodeURIComponent('**Fixes** the login')}`, {
-      method: 'POST',
-      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
-      body: await readFile(await buildIpa({ bundleId: 'com.example.people', displayName: 'People App' })),
-    });
-    assert.equal(res.status, 201);
-    appId = ((await res.json()) as { app: { id: string } }).app.id;
-    browser = await launchBrowser();
-    admin = await (await browser.newContext(desktop())).newPage();
-    tester = await (await browser.newContext(iphone())).newPage();
-    adminErrors = collectErrors(admin);
-    testerErrors = collectErrors(tester);
-    admin.on('dialog', (d) => void d.accept());
+    stage = await adminAndTester({ bundleId: 'com.example.people', displayName: 'People App', notes: '**Fixes** the login' });
+    ({ srv, appId, admin, tester, adminErrors, testerErrors } = stage);
   });
 
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  after(async () => stage?.stop());
 
   test('invite, give a role, accept, My apps, install page, removal', async () => {
     await admin.goto(`${srv.baseUrl}/admin/login?next=%2Fadmin%2Fpeople`);

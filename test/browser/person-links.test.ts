@@ -4,42 +4,27 @@
 // removes them on the People page, the same link is refused at once.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { BROWSER_SKIP, collectErrors, desktop, iphone, launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { buildIpa } from '../helpers/synthetic-ipa.js';
+import type { Page } from 'playwright-core';
+import { BROWSER_SKIP } from '../helpers/browser.js';
+import { adminAndTester, type BrowserStage } from '../helpers/browser-stage.js';
+import type { TestServer } from '../helpers/server.js';
 
 describe("a tester's own install link in a browser", { skip: BROWSER_SKIP }, () => {
   let srv: TestServer;
-  let browser: Browser;
   let admin: Page;
   let tester: Page;
   let adminErrors: string[];
   let testerErrors: string[];
   let appId = '';
 
+  let stage: BrowserStage | undefined;
+
   before(async () => {
-    srv = await startTestServer();
-    const res = await fetch(`${srv.baseUrl}/api/v1/releases`, {
-      method: 'POST',
-      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
-      body: new Uint8Array(await readFile(await buildIpa({ bundleId: 'com.example.own', displayName: 'Own Links' }))),
-    });
-    assert.equal(res.status, 201);
-    appId = ((await res.json()) as { app: { id: string } }).app.id;
-    browser = await launchBrowser();
-    admin = await (await browser.newContext(desktop())).newPage();
-    tester = await (await browser.newContext(iphone())).newPage();
-    adminErrors = collectErrors(admin);
-    testerErrors = collectErrors(tester);
-    admin.on('dialog', (d) => void d.accept());
+    stage = await adminAndTester({ bundleId: 'com.example.own', displayName: 'Own Links' });
+    ({ srv, appId, admin, tester, adminErrors, testerErrors } = stage);
   });
 
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  after(async () => stage?.stop());
 
   /** What the iOS installer would get for the install button's package (no cookies). */
   async function packageStatus(installHref: string): Promise<number> {

@@ -4,39 +4,26 @@
 // page and the package link the tester already holds stop working.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { BROWSER_SKIP, collectErrors, desktop, iphone, launchBrowser } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { buildIpa } from '../helpers/synthetic-ipa.js';
+import type { Page } from 'playwright-core';
+import { BROWSER_SKIP } from '../helpers/browser.js';
+import { adminAndTester, type BrowserStage } from '../helpers/browser-stage.js';
+import type { TestServer } from '../helpers/server.js';
 
 describe('share links in a browser', { skip: BROWSER_SKIP }, () => {
   let srv: TestServer;
-  let browser: Browser;
   let admin: Page;
   let tester: Page;
   let adminErrors: string[];
   let appId = '';
 
+  let stage: BrowserStage | undefined;
+
   before(async () => {
-    srv = await startTestServer();
-    const res = await fetch(`${srv.baseUrl}/api/v1/releases`, {
-      method: 'POST',
-      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
-      body: await readFile(await buildIpa({ bundleId: 'com.example.shared', displayName: 'Shared App' })),
-    });
-    assert.equal(res.status, 201);
-    appId = ((await res.json()) as { app: { id: string } }).app.id;
-    browser = await launchBrowser();
-    admin = await (await browser.newContext(desktop())).newPage();
-    tester = await (await browser.newContext(iphone())).newPage();
-    adminErrors = collectErrors(admin);
+    stage = await adminAndTester({ bundleId: 'com.example.shared', displayName: 'Shared App' });
+    ({ srv, appId, admin, tester, adminErrors } = stage);
   });
 
-  after(async () => {
-    await browser?.close();
-    await srv?.stop();
-  });
+  after(async () => stage?.stop());
 
   test('make a link with a passcode, open it, enter the passcode, install; revoke it', async () => {
     await admin.goto(`${srv.baseUrl}/admin/login?next=${encodeURIComponent(`/admin/apps/${appId}`)}`);
