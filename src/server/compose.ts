@@ -19,7 +19,7 @@ import type { BundleWorkerOptions } from '../services/bundle/worker.js';
 import { smtpTransport } from '../mail/smtp.js';
 import { openIdProvider } from '../sso/openid-client.js';
 import { signInMailer } from '../web/mails.js';
-import { resolveSigningSecret } from './signing-key.js';
+import { configuredSecretWarning, resolveSigningSecret } from './signing-key.js';
 import { checkTlsPair, ensureDataDirectory, tightenDataDirectory } from './startup-checks.js';
 
 export interface ComposeOptions {
@@ -95,6 +95,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       onBundleError: (err) => logRef.log?.warn({ err }, 'converting an App Bundle failed'),
     });
     services.status.warnings.push(...(tls?.warnings ?? []));
+    const secretWarning = await configuredSecretWarning(config, repos.settings);
+    if (secretWarning) services.status.warnings.push(secretWarning);
     const ca = tls?.caCert && tls.caFingerprint ? { certPem: tls.caCert, fingerprint: tls.caFingerprint } : null;
     const app: FastifyInstance = await buildServer(
       { config, services, ca },

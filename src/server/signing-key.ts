@@ -20,6 +20,29 @@ import { readIfExists, writeIfAbsent } from '../tls/pem-files.js';
 /** A fingerprint (not the key): lets instances tell that they hold the same key file. */
 export const KEY_FINGERPRINT_SETTING = 'signing_key_fingerprint';
 
+/**
+ * A fingerprint of OTASHIP_SECRET as the last instance to start had it. Instances of one database
+ * with different secrets refuse each other's links, sessions and webhook signatures at random (the
+ * instance a request reaches decides), so a start with another value is reported. It is a warning,
+ * not a refusal: rotating the secret means restarting every instance with the new value, one after
+ * the other, and the first to restart must still start.
+ */
+export const SECRET_FINGERPRINT_SETTING = 'configured_secret_fingerprint';
+
+/** A warning when OTASHIP_SECRET differs from the one the last instance started with (then this one's is recorded). */
+export async function configuredSecretWarning(config: Config, settings: SettingsRepository): Promise<string | null> {
+  if (config.secret === null) return null; // a key file: resolveSigningSecret compares it
+  const ours = fingerprint(`configured ${config.secret}`);
+  const recorded = await settings.putIfAbsent(SECRET_FINGERPRINT_SETTING, ours);
+  if (recorded === ours) return null;
+  await settings.put(SECRET_FINGERPRINT_SETTING, ours);
+  return (
+    'OTASHIP_SECRET differs from the value the last instance of this database started with: install links, sessions ' +
+    'and webhook signatures made by one instance are refused by the other. Set the same OTASHIP_SECRET on every ' +
+    'instance; if you changed it on purpose, restart every instance with the new value (this warning then stops)'
+  );
+}
+
 function fingerprint(key: string): string {
   return createHash('sha256').update(`otaship signing key fingerprint ${key}`).digest('hex');
 }

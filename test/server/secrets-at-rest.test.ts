@@ -131,3 +131,32 @@ describe('the signing key is not in the database', () => {
     await b.close();
   });
 });
+
+describe('OTASHIP_SECRET on several instances of one database', () => {
+  const secretWarning = (w: string[]) => w.filter((x) => x.startsWith('OTASHIP_SECRET differs'));
+
+  test('a start with another value than the last instance is warned about; the same value, or every instance moved to a new one, is not', async () => {
+    const databaseUrl = join(root, 'secret-shared.db');
+    const one = 'a'.repeat(20) + randomBytes(16).toString('hex');
+    const two = 'b'.repeat(20) + randomBytes(16).toString('hex');
+    const a = await start(join(root, 'secret-a'), { databaseUrl, secret: one });
+    assert.deepEqual(secretWarning(a.services.status.warnings), [], 'the first start records its secret');
+    const b = await start(join(root, 'secret-b'), { databaseUrl, secret: one });
+    assert.deepEqual(secretWarning(b.services.status.warnings), [], 'the same secret');
+    await b.close();
+    const c = await start(join(root, 'secret-c'), { databaseUrl, secret: two });
+    const [warning] = secretWarning(c.services.status.warnings);
+    assert.match(warning ?? '', /refused by the other.*same OTASHIP_SECRET on every instance/);
+    assert.ok(!warning!.includes(one) && !warning!.includes(two), 'the warning names no secret');
+    await a.close();
+    await c.close();
+    // A rotation finished (the next start has the new value too): no more warning.
+    const d = await start(join(root, 'secret-d'), { databaseUrl, secret: two });
+    assert.deepEqual(secretWarning(d.services.status.warnings), []);
+    await d.close();
+    // The database keeps a fingerprint, never the secret.
+    for (const value of settingsValues(databaseUrl).values()) {
+      assert.ok(!value.includes(one) && !value.includes(two));
+    }
+  });
+});
