@@ -37,6 +37,12 @@ export interface IngestOutput {
 
 const mibps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 
+/** Writes back every dirty page of the machine (untimed), so the next timed command starts clean. */
+async function settleDisk(): Promise<void> {
+  const r = await runMeasured('sync', []);
+  if (r.code !== 0) throw new Error(`sync failed: ${r.stderr.trim()}`);
+}
+
 export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
   const { ipa, ipaBytes, runs, dir, token } = input;
   const clientEnv = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
@@ -93,6 +99,9 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
       const count = backend.name === 'disk' ? Math.max(1, runs.disk) : runs.s3;
       for (let i = 0; i < count; i++) {
         // The references run inside the same loop, so a burst of outside load hits both sides alike.
+        // Every timed command starts with nothing left to write back (`sync`, untimed): a publish
+        // flushes its file before it answers, and must not also pay for what ran before it.
+        await settleDisk();
         const h = await runMeasured('sha256sum', [ipa]);
         if (h.code !== 0) throw new Error(`sha256sum failed: ${h.stderr.trim()}`);
         ms.sha.push(h.ms);
@@ -103,6 +112,7 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
         await rm(join(dir, 'copy.ipa'), { force: true });
         if (started.direct) ms.s3put.push(await started.direct());
         for (const mode of i % 2 ? [...modes].reverse() : modes) {
+          await settleDisk();
           const serverCpu = server.cpuMs();
           const p = await runMeasured(...publishCommand(ipa, server, token, mode === 'resumable'), clientEnv);
           if (p.code !== 0) throw new Error(`otaship publish (${mode}, ${backend.name}) failed: ${p.stderr.trim()}`);
