@@ -44,15 +44,13 @@ export interface BuildServerOptions {
   logger?: FastifyServerOptions['logger'];
   /** TLS for fastify's https server (PEM). */
   https?: { cert: string | Buffer; key: string | Buffer } | null;
-  /** Sees every route as it is registered (the test that every route is in the OpenAPI document). */
-  onRoute?: (route: RouteOptions) => void;
 }
 
 type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
 
 /**
- * Every route each server registered (method and URL pattern): the authorisation table test walks
- * it, so a route added later that the table does not list fails that test.
+ * Every route each server registered (method, URL pattern, config): the authorisation table, audit
+ * coverage and OpenAPI tests walk it, so a route added later that one of them does not know fails.
  */
 const registered = new WeakMap<FastifyInstance, RegisteredRoute[]>();
 export interface RegisteredRoute {
@@ -97,7 +95,6 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
   installErrorEdge(app, renderPage);
-  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   const idleSeconds = deps.config.uploadIdleTimeoutSeconds;
   app.addHook('onRequest', async (request) => {

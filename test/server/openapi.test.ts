@@ -7,9 +7,8 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import type { RouteOptions } from 'fastify';
 import { loadConfig } from '../../src/config/index.js';
-import { buildServer } from '../../src/server/build.js';
+import { buildServer, registeredRoutes } from '../../src/server/build.js';
 import { compose } from '../../src/server/compose.js';
 import { VERSION } from '../../src/version.js';
 import { OpenapiConformance, undocumentedRoutes, type RegisteredRoute } from '../helpers/openapi-conformance.js';
@@ -63,13 +62,12 @@ describe('the document', () => {
       overrides: { host: '127.0.0.1', port: 0, publicUrl: 'https://127.0.0.1:8443', dataDir, adminToken: srv.adminToken, tls: 'self-signed' },
     });
     const composed = await compose(config);
-    const routes: RegisteredRoute[] = [];
-    const onRoute = (route: RouteOptions) => void routes.push({ method: route.method, url: route.url });
     const ca = composed.tls?.caCert && composed.tls.caFingerprint ? { certPem: composed.tls.caCert, fingerprint: composed.tls.caFingerprint } : null;
     assert.ok(ca, 'self-signed TLS: the CA routes are registered too');
-    const app = await buildServer({ config, services: composed.services, ca }, { onRoute });
+    const app = await buildServer({ config, services: composed.services, ca });
     try {
       await app.ready();
+      const routes: RegisteredRoute[] = [...registeredRoutes(app)];
       const document = app.swagger() as Json;
       assert.ok(routes.length > 40, `${routes.length} routes seen`);
       for (const url of ['/ca.crt', '/assets/*', '/api/v1/uploads/:id', '/udid/callback', '/cli/:name', '/api/v1/openapi.json']) {
