@@ -94,39 +94,53 @@ export async function startNginx(t: ProxyTarget, siteFile = 'deploy/nginx/otashi
     ['/etc/ssl/otaship/privkey.pem', t.cert.keyFile],
   ]);
   await writeFile(join(t.work, 'otaship.conf'), site);
+  const stop = await runNginx(
+    t.work,
+    `gzip on;
+  gzip_proxied any;
+  gzip_types *;
+  gzip_min_length 0;
+  include ${t.work}/otaship.conf;`,
+  );
+  return { origin: `https://127.0.0.1:${t.port}`, stop };
+}
+
+/**
+ * Debian's nginx in its own prefix `work`: a minimal nginx.conf whose http{} block holds its temp paths
+ * and then `http` (the caller's directives and servers). Resolves once nginx is listening, with a stop.
+ */
+export async function runNginx(work: string, http: string): Promise<() => Promise<void>> {
+  if (!NGINX_BIN) throw new Error('nginx is not installed');
   // Workers drop privileges when started as root; `user root` keeps them able to use the temp folder.
-  await chmod(t.work, 0o700);
-  const conf = join(t.work, 'nginx.conf');
+  await chmod(work, 0o700);
+  const conf = join(work, 'nginx.conf');
   await writeFile(
     conf,
     `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;
 daemon off;
-pid ${t.work}/nginx.pid;
-error_log ${t.work}/error.log;
+pid ${work}/nginx.pid;
+error_log ${work}/error.log;
 events { worker_connections 256; }
 http {
   access_log off;
-  client_body_temp_path ${t.work}/body;
-  proxy_temp_path ${t.work}/proxy;
-  fastcgi_temp_path ${t.work}/fastcgi;
-  uwsgi_temp_path ${t.work}/uwsgi;
-  scgi_temp_path ${t.work}/scgi;
-  gzip on;
-  gzip_proxied any;
-  gzip_types *;
-  gzip_min_length 0;
-  include ${t.work}/otaship.conf;
+  client_body_temp_path ${work}/body;
+  proxy_temp_path ${work}/proxy;
+  fastcgi_temp_path ${work}/fastcgi;
+  uwsgi_temp_path ${work}/uwsgi;
+  scgi_temp_path ${work}/scgi;
+  ${http}
 }
 `,
   );
-  const check = spawnSync(NGINX_BIN, ['-t', '-q', '-c', conf, '-p', t.work], { encoding: 'utf8' });
+  const check = spawnSync(NGINX_BIN, ['-t', '-q', '-c', conf, '-p', work], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`nginx -t failed: ${check.stderr.trim()}`);
   let log = '';
-  const child = spawn(NGINX_BIN, ['-c', conf, '-p', t.work], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(NGINX_BIN, ['-c', conf, '-p', work], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr!.on('data', (c: Buffer) => (log += c.toString('utf8')));
+  const errorLog = join(work, 'error.log');
   // nginx writes its pid file after it has bound its listening sockets.
-  await whenFileAppears(t.work, 'nginx.pid', child, () => log + readFileSync(join(t.work, 'error.log'), 'utf8'));
-  return { origin: `https://127.0.0.1:${t.port}`, stop: () => stopChild(child, 'SIGQUIT') };
+  await whenFileAppears(work, 'nginx.pid', child, () => log + (existsSync(errorLog) ? readFileSync(errorLog, 'utf8') : ''));
+  return () => stopChild(child, 'SIGQUIT');
 }
 
 /** deploy/caddy/Caddyfile with global options for a test: no admin API, no port-80 redirect server, data in the temp folder. */

@@ -5,10 +5,10 @@ export { DOCTOR_FINDINGS, finding, type DoctorCode, type DoctorStep, type Findin
 export { SNIPPETS, type Snippets } from './snippets.js';
 export { classifyInput, checkLink, looksLikeManifest, installLinksOf, type DoctorInput } from './input.js';
 export { checkTls, daysLeft, CERT_WARN_DAYS } from './tls.js';
-export { checkRedirects, originsOf } from './redirects.js';
+export { checkRedirects } from './redirects.js';
 export { checkManifest, type ManifestJudgement } from './manifest.js';
 export { checkPackageHttp, packageSize, type PackageProbe } from './package.js';
 export { checkPackageFacts, PROFILE_WARN_DAYS } from './package-facts.js';
 export { checkIcon, ICON_SIZES } from './icons.js';
 export { presignedExpiry, slowDownloadSeconds, SLOW_PHONE_BYTES_PER_SECOND } from './presigned.js';
-export { buildReport, exitCodeOf, type DoctorReport, type PackageSummary, type TlsSummary } from './report.js';
+export { buildReport, type DoctorReport, type PackageSummary, type TlsSummary } from './report.js';

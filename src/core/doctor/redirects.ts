@@ -18,8 +18,3 @@ export function checkRedirects(trace: HttpTrace, step: DoctorStep): Finding[] {
   }
   return out;
 }
-
-/** The hosts (scheme://host:port) a trace touched, in order, each once. */
-export function originsOf(trace: HttpTrace): string[] {
-  return [...new Set(trace.hops.map((h) => new URL(h.url).origin))];
-}

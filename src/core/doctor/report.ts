@@ -41,7 +41,3 @@ export function buildReport(parts: Omit<DoctorReport, 'installable' | 'findings'
   const sorted = findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
   return { ...parts, installable: !findings.some((f) => f.severity === 'error'), findings: sorted };
 }
-
-export function exitCodeOf(report: DoctorReport): 0 | 1 {
-  return report.installable ? 0 : 1;
-}

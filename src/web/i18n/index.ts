@@ -5,7 +5,7 @@ import { formatter, type Formatter } from './format.js';
 import { CATALOGUES } from './messages/index.js';
 import type { Messages } from './messages/en.js';
 
-export { LOCALES, LOCALE_NAMES, DEFAULT_LOCALE, isLocale, type Locale } from './locales.js';
+export { LOCALES, LOCALE_NAMES, DEFAULT_LOCALE, type Locale } from './locales.js';
 export { negotiateLocale, matchLocale, parseAcceptLanguage } from './negotiate.js';
 export { formatter, TIME_FORMATS, type Formatter, type TimeFormat } from './format.js';
 export type { Messages } from './messages/en.js';

@@ -16,7 +16,3 @@ export const LOCALE_NAMES: Readonly<Record<Locale, string>> = {
   'zh-Hans': '简体中文',
   'pt-BR': 'Português (Brasil)',
 };
-
-export function isLocale(value: string): value is Locale {
-  return (LOCALES as readonly string[]).includes(value);
-}
