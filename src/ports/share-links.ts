@@ -22,16 +22,8 @@ export interface ShareLinkRecord {
   revokedAt: Date | null;
 }
 
-export interface NewShareLink {
-  appId: string;
-  releaseId: string | null;
-  name: string;
-  createdAt: Date;
-  createdBy: string;
-  expiresAt: Date | null;
-  installLimit: number | null;
-  passcodeHash: string | null;
-}
+/** A link as made: its id is given by the store, its counts start at 0 and it is not revoked. */
+export type NewShareLink = Omit<ShareLinkRecord, 'id' | 'views' | 'installs' | 'revokedAt'>;
 
 /** What claiming an install answers: counted now, counted before (a retry), or refused at the limit. */
 export type InstallClaim = 'counted' | 'repeat' | 'limit';

@@ -70,16 +70,14 @@ export class InstallService {
     private readonly counters: CounterService,
     private readonly personLinks: PersonLinks,
     /** The record check of share links' asset tokens (services/share-links.ts). */
-    private readonly shareLinks: ShareLinkGate | null = null,
+    private readonly shareLinks: ShareLinkGate,
   ) {}
 
   /** Grants from a share link are checked against its record at every use (see share-links.ts). */
   async #checkShare(grant: Grant, claim: boolean): Promise<void> {
     if (grant.scope !== 'share') return;
-    if (!this.shareLinks) throw new OtashipError('TOKEN_INVALID', 'the access token in this link is not valid');
     await this.shareLinks.checkAsset(grant, claim);
   }
-
 
   /**
    * Install page of one release (/i/:releaseId). Counting the view is the page route's job. A

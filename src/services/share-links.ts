@@ -22,7 +22,7 @@ import { isId } from './ids.js';
 import { hashPasscode, verifyPasscode } from './passcode.js';
 import type { Principal } from './principal.js';
 import type { ShareAssetGrant, ShareLinkTokens } from './share-link-tokens.js';
-import { installLinkFor, type ReleaseLinks } from './urls.js';
+import { releaseLinksAt, type ReleaseLinks } from './urls.js';
 
 const MAX_NAME = 200;
 const MAX_DAYS = 3650;
@@ -222,18 +222,12 @@ export class ShareLinkService {
   /** The page's links: its own URL for the QR code, and asset links with a fresh install key. */
   #links(link: ShareLinkRecord, app: AppRecord, release: ReleaseRecord): ReleaseLinks {
     const token = this.tokens.forAssets(link.id, release.id, this.settings.assetTtlSeconds);
-    const root = `${this.settings.publicUrl}/i/${release.id}`;
-    const downloadUrl = `${root}/package.${app.platform === 'ios' ? 'ipa' : 'apk'}?t=${token}`;
-    const manifestUrl = app.platform === 'ios' ? `${root}/manifest.plist?t=${token}` : null;
-    return {
+    return releaseLinksAt(this.settings.publicUrl, release, app, {
+      assetQuery: `?t=${token}`,
       installPageUrl: this.urlOf(link),
-      installLink: manifestUrl ? installLinkFor(manifestUrl) : downloadUrl,
-      manifestUrl,
-      downloadUrl,
-      iconUrl: release.iconKey ? `${root}/icon.png?t=${token}` : null,
       latestPageUrl: null,
       expiresAt: link.expiresAt?.toISOString() ?? null,
-    };
+    });
   }
 
   /** Throws for a revoked or expired link. */

@@ -21,6 +21,30 @@ export interface ReleaseLinks {
   expiresAt: string | null;
 }
 
+/**
+ * A release's links under `base`: the manifest, package and icon with `assetQuery` appended, and
+ * the rest as given (PublicUrls, and a share link's page in services/share-links.ts).
+ */
+export function releaseLinksAt(
+  base: string,
+  release: ReleaseRecord,
+  app: AppRecord,
+  links: { assetQuery: string; installPageUrl: string; latestPageUrl: string | null; expiresAt: string | null },
+): ReleaseLinks {
+  const root = `${base}/i/${release.id}`;
+  const downloadUrl = `${root}/package.${app.platform === 'ios' ? 'ipa' : 'apk'}${links.assetQuery}`;
+  const manifestUrl = app.platform === 'ios' ? `${root}/manifest.plist${links.assetQuery}` : null;
+  return {
+    installPageUrl: links.installPageUrl,
+    installLink: manifestUrl ? installLinkFor(manifestUrl) : downloadUrl,
+    manifestUrl,
+    downloadUrl,
+    iconUrl: release.iconKey ? `${root}/icon.png${links.assetQuery}` : null,
+    latestPageUrl: links.latestPageUrl,
+    expiresAt: links.expiresAt,
+  };
+}
+
 export interface UrlSettings {
   publicUrl: string;
   linkTtlSeconds: number;
@@ -51,18 +75,12 @@ export class PublicUrls {
   }
 
   #assemble(release: ReleaseRecord, app: AppRecord, q: { page: string; assets: string }, latestPageUrl: string | null, exp: number | null): ReleaseLinks {
-    const root = `${this.base}/i/${release.id}`;
-    const downloadUrl = `${root}/package.${app.platform === 'ios' ? 'ipa' : 'apk'}${q.assets}`;
-    const manifestUrl = app.platform === 'ios' ? `${root}/manifest.plist${q.assets}` : null;
-    return {
-      installPageUrl: `${root}${q.page}`,
-      installLink: manifestUrl ? installLinkFor(manifestUrl) : downloadUrl,
-      manifestUrl,
-      downloadUrl,
-      iconUrl: release.iconKey ? `${root}/icon.png${q.assets}` : null,
+    return releaseLinksAt(this.base, release, app, {
+      assetQuery: q.assets,
+      installPageUrl: `${this.base}/i/${release.id}${q.page}`,
       latestPageUrl,
       expiresAt: exp === null ? null : new Date(exp * 1000).toISOString(),
-    };
+    });
   }
 
   /**

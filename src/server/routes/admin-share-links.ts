@@ -2,14 +2,13 @@
 // code) and revoke. Plain form posts; authenticate() refuses a cookie-authenticated POST from
 // another origin (CSRF), and services/share-links.ts decides who may (authz 'share-link:manage').
 // Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isOtashipError } from '../../core/errors.js';
-import type { Principal, Services } from '../../services/index.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Principal } from '../../services/index.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderAdminShareLinksPage } from '../../web/pages/admin-share-links.js';
 import { versionLabel } from '../../web/pages/install.js';
-import { authenticate } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
+import { signedIn, userOf } from './admin-people.js';
 import * as S from '../schemas/share-links.js';
 
 const FORM_BODY_LIMIT = 16 * 1024;
@@ -18,19 +17,6 @@ const RELEASE_CHOICES = 50;
 
 interface AppParams {
   appId: string;
-}
-
-/** The principal, or null after sending the browser to sign in. */
-async function signedIn(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
-  try {
-    return await authenticate(request, services);
-  } catch (err) {
-    if (isOtashipError(err) && err.code === 'UNAUTHENTICATED') {
-      await reply.redirect(`/admin/login?next=${encodeURIComponent(request.url.split('?')[0] ?? '/admin')}`, 303);
-      return null;
-    }
-    throw err;
-  }
 }
 
 export async function adminShareLinkRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
@@ -44,7 +30,7 @@ export async function adminShareLinkRoutes(app: FastifyInstance, { services }: S
     const appRecord = await services.catalog.getApp(principal, appId);
     const page = await services.repos.releases.listByApp(appRecord.id, { limit: RELEASE_CHOICES, cursor: null });
     const html = await renderAdminShareLinksPage({
-      user: { name: principal.person?.email ?? (principal.tokenId === 'bootstrap' ? 'admin token' : principal.name), admin: principal.admin },
+      user: userOf(principal),
       app: { id: appRecord.id, name: appRecord.name },
       releases: page.items.map((r) => ({ id: r.id, label: versionLabel(r.version, r.build) })),
       links,
