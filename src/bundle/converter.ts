@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { OtashipError, isOtashipError } from '../core/errors.js';
 import type { BundleConverter, SigningKeyMaterial } from '../ports/bundle-converter.js';
 import { KEY_ALIAS, generateKeystore, type Keystore } from './keystore.js';
-import { runTool } from './run-tool.js';
+import { runTool, toolMessage } from './run-tool.js';
 import { loadBundleTools, type BundleTools, type BundleToolsOptions } from './tools.js';
 import { buildUniversalApk } from './universal-apk.js';
 
@@ -83,7 +83,7 @@ export function openBundleConverter(options: ConverterOptions = {}): BundleConve
           (output) =>
             new OtashipError(
               'VALIDATION',
-              `the keystore does not open with this password and alias "${ks.alias.slice(0, 100)}": ${lastLine(output)}`,
+              `the keystore does not open with this password and alias "${ks.alias.slice(0, 100)}": ${toolMessage(output, 300)}`,
             ),
         );
         const sha = /SHA256:\s*([0-9A-F:]{95})/.exec(out)?.[1];
@@ -100,11 +100,5 @@ export function openBundleConverter(options: ConverterOptions = {}): BundleConve
       if ('tools' in loaded) await loaded.tools.dispose();
     },
   };
-}
-
-/** keytool's last line of output (its reason), without Java's stack. */
-function lastLine(output: string): string {
-  const line = output.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ')).pop() ?? 'no message';
-  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 

@@ -36,10 +36,13 @@ export function runTool(run: ToolRun, onFail: (output: string) => OtashipError):
   });
 }
 
-/** bundletool's own message: the line it starts with "[BT:<version>] Error:", without the Java stack. */
-export function toolMessage(output: string): string {
+/**
+ * The tool's reason, without the Java stack: bundletool's line starting "[BT:<version>] Error:", else
+ * the last line of output (keytool's), cut at `max` characters.
+ */
+export function toolMessage(output: string, max = 500): string {
   const lines = output.split('\n').map((l) => l.trim());
   const bt = lines.find((l) => /^\[BT:[^\]]*\] Error:/.test(l));
   const line = bt?.replace(/^\[BT:[^\]]*\] Error:\s*/, '') ?? lines.filter((l) => l && !l.startsWith('at ')).slice(-1)[0] ?? 'no message';
-  return line.length > 500 ? `${line.slice(0, 499)}…` : line;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

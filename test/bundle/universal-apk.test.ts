@@ -15,22 +15,9 @@ import { inspect } from '../../src/core/inspect/index.js';
 import { generateKeystore, type Keystore } from '../../src/bundle/keystore.js';
 import { loadBundleTools, type BundleTools } from '../../src/bundle/tools.js';
 import { buildUniversalApk } from '../../src/bundle/universal-apk.js';
-import { buildAab, bundleTools } from '../helpers/synthetic-aab.js';
+import { apkCheckers, buildAab, bundleTools } from '../helpers/synthetic-aab.js';
 
 const exec = promisify(execFile);
-
-/** A reason to skip (never under CI, where .ci/run installs them), or null when the checkers are here. */
-async function checkers(): Promise<string | null> {
-  for (const tool of ['apksigner', 'aapt']) {
-    try {
-      await exec('which', [tool]);
-    } catch {
-      if (process.env.CI) throw new Error(`CI must have ${tool} (.ci/run installs it)`);
-      return `${tool} is not installed (apt install apksigner aapt): the APK cannot be checked independently`;
-    }
-  }
-  return null;
-}
 
 const rejectsWith = (code: string, re: RegExp) => (e: unknown) => {
   assert.ok(e instanceof OtashipError, String(e));
@@ -52,7 +39,7 @@ before(async () => {
     skip = helperTools;
     return;
   }
-  skip = await checkers();
+  skip = await apkCheckers();
   if (skip) return;
   tools = await loadBundleTools();
   keystore = await generateKeystore(tools, join(dir, 'keys', 'com.example.universal'), 'com.example.universal');

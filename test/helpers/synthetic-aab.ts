@@ -62,6 +62,22 @@ export interface BundleTools {
 }
 
 /**
+ * A reason to skip when the independent APK checkers (Debian's apksigner and aapt) are missing, or
+ * null when they are here; never under CI, where .ci/run installs them.
+ */
+export async function apkCheckers(): Promise<string | null> {
+  for (const tool of ['apksigner', 'aapt']) {
+    try {
+      await exec('which', [tool]);
+    } catch {
+      if (process.env.CI) throw new Error(`CI must have ${tool} (.ci/run installs it)`);
+      return `${tool} is not installed (apt install apksigner aapt): the APK cannot be checked independently`;
+    }
+  }
+  return null;
+}
+
+/**
  * The tools, or a reason they are missing. Without Java the bundle tests skip saying so, except
  * under CI, where Java is installed (.ci/run) and its absence is a failure.
  */

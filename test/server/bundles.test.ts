@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { OtashipClient } from '../../src/client/index.js';
 import { inspect } from '../../src/core/inspect/index.js';
-import { buildAab, bundleManifestBytes, bundleTools } from '../helpers/synthetic-aab.js';
+import { apkCheckers, buildAab, bundleManifestBytes, bundleTools } from '../helpers/synthetic-aab.js';
 import { apkBuffer, encodeAxml, int, manifestTree, str } from '../helpers/synthetic-apk.js';
 import { buildZip } from '../helpers/synthetic-ipa.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -22,18 +22,6 @@ import { startS3 } from '../helpers/s3.js';
 import { waitFor } from '../helpers/wait.js';
 
 const exec = promisify(execFile);
-
-async function checkers(): Promise<string | null> {
-  for (const tool of ['apksigner', 'aapt']) {
-    try {
-      await exec('which', [tool]);
-    } catch {
-      if (process.env.CI) throw new Error(`CI must have ${tool}`);
-      return `${tool} is not installed (apt install apksigner aapt): the APK cannot be checked independently`;
-    }
-  }
-  return null;
-}
 
 interface ReleaseJson {
   id: string;
@@ -64,7 +52,7 @@ before(async () => {
     skip = tools;
     return;
   }
-  skip = await checkers();
+  skip = await apkCheckers();
   if (skip) return;
   srv = await startTestServer();
   aab = await buildAab(tools, dir, {

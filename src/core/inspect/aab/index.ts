@@ -29,11 +29,6 @@ const NATIVE_LIB = /^([^/]+)\/lib\/([^/]+)\/[^/]/;
  */
 export const MAX_BUNDLE_EXPANDED_BYTES = 4 * 1024 ** 3;
 
-/** A zip is a bundle when its base module has a manifest and it has no APK manifest at the top. */
-export function isBundleLayout(archive: ZipArchive): boolean {
-  return archive.entry(BASE_MANIFEST) !== undefined && archive.entry('AndroidManifest.xml') === undefined;
-}
-
 export async function inspectAabArchive(archive: ZipArchive, size: number): Promise<AabInfo> {
   const file = basename(archive.path);
   let expanded = 0;
