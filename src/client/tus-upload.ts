@@ -1,10 +1,10 @@
-// One tus upload of a file with tus-js-client. In Node, tus-js-client reads an fs.ReadStream that has
-// a path by opening a fresh ranged read stream per chunk (its FileSource), and its Node HTTP stack
-// pipes that stream into the request: memory stays flat whatever the file size, so no hand-written
-// tus client is needed. Its HTTP stack takes node:https options, which carries a private CA.
+// One tus upload of a file with tus-js-client. Each PATCH body is a fresh ranged read stream over the
+// file (file-slices.ts, given to tus-js-client as its fileReader), which its Node HTTP stack pipes
+// into the request: memory stays flat whatever the file size, so no hand-written tus client is
+// needed. Its HTTP stack takes node:https options, which carries a private CA.
+import { createReadStream } from 'node:fs';
 import { DefaultHttpStack, DetailedError, Upload } from 'tus-js-client';
 import { OtashipError } from '../core/errors.js';
-import { createReadStream } from 'node:fs';
 import { apiError, networkError } from './errors.js';
 import { fileSliceReader } from './file-slices.js';
 
