@@ -84,7 +84,8 @@ export interface Resource {
   ref?: string;
 }
 
-const RANK: Record<AppRole, number> = { tester: 1, developer: 2, manager: 3 };
+/** How strong each role is: a stronger one includes what the weaker ones may do. */
+export const RANK: Record<AppRole, number> = { tester: 1, developer: 2, manager: 3 };
 
 /** The least role each per-app action needs. */
 const NEEDS: Partial<Record<Action, AppRole>> = {
