@@ -312,7 +312,6 @@ export function peopleRepository(db: Kysely<Database>): PeopleRepository {
         .where('purpose', '=', filter.purpose)
         .where('created_at', '>=', toDbTime(filter.since));
       if (filter.emailKey !== undefined) q = q.where('email_key', '=', filter.emailKey);
-      if (filter.clientKey !== undefined) q = q.where('client_key', '=', filter.clientKey);
       const row = await q.executeTakeFirst();
       return row ? fromDbNumber(row.n) : 0;
     },

@@ -111,7 +111,7 @@ export interface PeopleRepository {
   /** Marks the ticket used and returns it, once: null when unknown, expired at `now`, of another purpose or used. */
   consumeTicket(idHash: string, purpose: TicketPurpose, now: Date): Promise<TicketRecord | null>;
   /** Tickets of this purpose created for the address since `since` (the per-address throttle). */
-  countTickets(filter: { purpose: TicketPurpose; since: Date; emailKey?: string; clientKey?: string }): Promise<number>;
+  countTickets(filter: { purpose: TicketPurpose; since: Date; emailKey?: string }): Promise<number>;
   deleteExpiredTickets(now: Date): Promise<number>;
 }
 

@@ -84,7 +84,8 @@ export interface Resource {
   ref?: string;
 }
 
-const RANK: Record<AppRole, number> = { tester: 1, developer: 2, manager: 3 };
+/** How strong each role is: a stronger one includes what the weaker ones may do. */
+export const RANK: Record<AppRole, number> = { tester: 1, developer: 2, manager: 3 };
 
 /** The least role each per-app action needs. */
 const NEEDS: Partial<Record<Action, AppRole>> = {
@@ -237,23 +238,10 @@ const ADMIN_VERB = {
 } as const;
 
 /** Actions on existing apps and releases: refused as if the resource did not exist (see the top). */
-const HIDDEN: ReadonlySet<Action> = new Set([
-  'app:read',
-  'app:update',
-  'app:delete',
-  'release:read',
-  'release:update',
-  'release:visibility',
-  'release:check',
-  'release:delete',
-  'release:bundle',
-  'app:signing',
-  'access:manage',
-  'release:installs',
-  'app:devices',
-  'audit:read',
-  'share-link:manage',
-]);
+const HIDDEN: ReadonlySet<Action> = new Set(
+  // Every per-app action but publishing, which may name an app that does not exist yet.
+  (Object.keys(NEEDS) as Action[]).filter((a) => a !== 'release:publish'),
+);
 
 /** Narrows a listing to what the principal may see. */
 export function visibleAppIds(principal: Principal): 'all' | string[] {

@@ -2,14 +2,13 @@
 // removal or a revoked role takes effect at once on every instance), and the admin's and managers'
 // changes to them, each authorised in authz.ts.
 import { OtashipError } from '../core/errors.js';
-import { APP_ROLES, emailKey, type AppRole, type GrantRecord, type GrantSubject, type GroupRecord, type PersonRecord } from '../ports/people.js';
+import { APP_ROLES, type AppRole, type GrantRecord, type GrantSubject, type GroupRecord, type PersonRecord } from '../ports/people.js';
 import type { Repositories } from '../ports/repositories.js';
-import { authorize, isAllowed } from './authz.js';
+import { RANK, authorize, isAllowed } from './authz.js';
 import type { Clock } from './clock.js';
 import { isId } from './ids.js';
 import { personTokenId, type Principal } from './principal.js';
 
-const RANK: Record<AppRole, number> = { tester: 1, developer: 2, manager: 3 };
 /** Deliberately loose (one @, something on each side, no spaces): the mail server is the real judge. */
 const EMAIL = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,190}\.[^\s@<>"]{1,63}$/;
 
@@ -271,5 +270,3 @@ function grantSubject(input: { personId?: unknown; groupId?: unknown }): GrantSu
 function notFound(kind: string, id: string): OtashipError {
   return new OtashipError('NOT_FOUND', `${kind} ${id.slice(0, 64)} does not exist`);
 }
-
-export { emailKey };

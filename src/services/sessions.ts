@@ -42,6 +42,18 @@ export class SessionService {
   /** Sign in with an API or bootstrap token. Throws UNAUTHENTICATED when the token is not accepted. */
   async signIn(token: string): Promise<Session> {
     const principal = await this.tokens.authenticate(token);
+    return this.#start({ subject: this.tokens.sessionSubject(principal) }, { ...principal, via: 'session' });
+  }
+
+  /** A session for a person who proved who they are (single sign-on, e-mail link). */
+  async signInPerson(personId: string, idToken: string | null = null): Promise<Session> {
+    if (!this.people) throw new OtashipError('INTERNAL', 'people are not set up on this server');
+    const principal = await this.people.principalFor(personId, 'session');
+    return this.#start({ subject: personTokenId(personId), personId, idToken }, principal);
+  }
+
+  /** Stores a new session for the principal and answers its signed cookie value. */
+  async #start(who: { subject: string; personId?: string; idToken?: string | null }, principal: Principal): Promise<Session> {
     const now = this.clock();
     const exp = Math.floor(now.getTime() / 1000) + this.ttlSeconds;
     const id = randomBytes(18).toString('base64url');
@@ -49,21 +61,7 @@ export class SessionService {
     // Sessions that ran out are never read again; sweeping them here keeps the table small without
     // a scheduler. Best effort: a failed sweep must not fail the sign-in.
     await this.repos.sessions.deleteExpired(now).catch(() => undefined);
-    await this.repos.sessions.create({ idHash: idHash(id), subject: this.tokens.sessionSubject(principal), createdAt: now, expiresAt });
-    const value = this.signer.sign({ sub: id, scope: 'session', exp });
-    return { value, expiresAt, principal: { ...principal, via: 'session' } };
-  }
-
-  /** A session for a person who proved who they are (single sign-on, e-mail link). */
-  async signInPerson(personId: string, idToken: string | null = null): Promise<Session> {
-    if (!this.people) throw new OtashipError('INTERNAL', 'people are not set up on this server');
-    const principal = await this.people.principalFor(personId, 'session');
-    const now = this.clock();
-    const exp = Math.floor(now.getTime() / 1000) + this.ttlSeconds;
-    const id = randomBytes(18).toString('base64url');
-    const expiresAt = new Date(exp * 1000);
-    await this.repos.sessions.deleteExpired(now).catch(() => undefined);
-    await this.repos.sessions.create({ idHash: idHash(id), subject: personTokenId(personId), personId, idToken, createdAt: now, expiresAt });
+    await this.repos.sessions.create({ idHash: idHash(id), ...who, createdAt: now, expiresAt });
     const value = this.signer.sign({ sub: id, scope: 'session', exp });
     return { value, expiresAt, principal };
   }
