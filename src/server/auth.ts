@@ -26,6 +26,21 @@ export async function authenticate(request: FastifyRequest, services: Services):
 }
 
 /** Who the request was found to be, if it has been asked (the audit hook, server/audit.ts, reads it). */
+/**
+ * For pages: the signed-in principal, or null after sending the browser to `loginUrl` (no session, or
+ * one that ended: its cookie is cleared). Other errors (e.g. FORBIDDEN) go to the error edge.
+ */
+export async function pagePrincipal(request: FastifyRequest, reply: FastifyReply, services: Services, loginUrl: string): Promise<Principal | null> {
+  try {
+    return await authenticate(request, services);
+  } catch (err) {
+    if (!(isOtashipError(err) && err.code === 'UNAUTHENTICATED')) throw err;
+    if (request.cookies?.[SESSION_COOKIE]) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    await reply.redirect(loginUrl, 303);
+    return null;
+  }
+}
+
 export function knownPrincipal(request: FastifyRequest): Principal | undefined {
   return known.get(request);
 }

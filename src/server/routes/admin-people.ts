@@ -2,12 +2,11 @@
 // Rendered by web/pages/admin-people.ts; changes go through the JSON API (routes/api/people.ts).
 // Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isOtashipError } from '../../core/errors.js';
 import type { Principal, Services } from '../../services/index.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderAccessPage, renderGroupsPage, renderPeoplePage } from '../../web/pages/admin-people.js';
 import type { AdminUser } from '../../web/view-models.js';
-import { authenticate } from '../auth.js';
+import { pagePrincipal } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import * as S from '../schemas/people.js';
 
@@ -20,16 +19,8 @@ export function userOf(p: Principal): AdminUser {
 }
 
 /** The principal, or null after sending the browser to sign in. */
-export async function signedIn(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
-  try {
-    return await authenticate(request, services);
-  } catch (err) {
-    if (isOtashipError(err) && err.code === 'UNAUTHENTICATED') {
-      await reply.redirect(`/admin/login?next=${encodeURIComponent(request.url.split('?')[0] ?? '/admin')}`, 303);
-      return null;
-    }
-    throw err;
-  }
+export function signedIn(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
+  return pagePrincipal(request, reply, services, `/admin/login?next=${encodeURIComponent(request.url.split('?')[0] ?? '/admin')}`);
 }
 
 export async function adminPeopleRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {

@@ -8,7 +8,7 @@ import { isOtashipError } from '../../core/errors.js';
 import type { AppRecord } from '../../ports/repositories.js';
 import type { Principal, Services } from '../../services/index.js';
 import { SESSION_COOKIE } from '../../services/sessions.js';
-import { authenticate, checkFormOrigin, throttled } from '../auth.js';
+import { checkFormOrigin, pagePrincipal, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { adminAppView, adminDeviceView, adminReleaseView, adminTokenView, adminWebhookView } from '../../web/present.js';
@@ -66,18 +66,9 @@ function userOf(p: Principal): AdminUser {
  * The signed-in principal, or null after redirecting to the sign-in page (no or invalid session).
  * Other errors (e.g. FORBIDDEN) go to the error edge.
  */
-async function principalOrLogin(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
-  try {
-    return await authenticate(request, services);
-  } catch (err) {
-    if (isOtashipError(err) && err.code === 'UNAUTHENTICATED') {
-      if (request.cookies?.[SESSION_COOKIE]) reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      const next = safeNext(request.url);
-      await reply.redirect(next === '/admin' ? '/admin/login' : `/admin/login?next=${encodeURIComponent(next)}`, 303);
-      return null;
-    }
-    throw err;
-  }
+function principalOrLogin(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<Principal | null> {
+  const next = safeNext(request.url);
+  return pagePrincipal(request, reply, services, next === '/admin' ? '/admin/login' : `/admin/login?next=${encodeURIComponent(next)}`);
 }
 
 async function appSummary(services: Services, app: AppRecord): Promise<AdminAppView> {

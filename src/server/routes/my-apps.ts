@@ -3,12 +3,11 @@
 // authorised per app, and the token service (services/authz.ts decides both).
 // Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isOtashipError } from '../../core/errors.js';
 import { roleOn } from '../../services/authz.js';
 import { PAGE_HEADERS } from '../../web/page-headers.js';
 import { renderMyAppsPage, type MyAppView } from '../../web/pages/my-apps.js';
 import { renderMyTokensPage } from '../../web/pages/my-tokens.js';
-import { authenticate } from '../auth.js';
+import { pagePrincipal } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import { myApps, myTokens } from '../schemas/sign-in.js';
 import type { Principal } from '../../services/principal.js';
@@ -18,17 +17,8 @@ const BUILDS_PER_APP = 5;
 
 export async function myAppsRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
   /** The signed-in principal, or null after sending the browser to sign in (and back here). */
-  const signedIn = async (request: FastifyRequest, reply: FastifyReply, back: string): Promise<Principal | null> => {
-    try {
-      return await authenticate(request, services);
-    } catch (err) {
-      if (isOtashipError(err) && err.code === 'UNAUTHENTICATED') {
-        await reply.redirect(`/sign-in?next=${encodeURIComponent(back)}`, 303);
-        return null;
-      }
-      throw err;
-    }
-  };
+  const signedIn = (request: FastifyRequest, reply: FastifyReply, back: string): Promise<Principal | null> =>
+    pagePrincipal(request, reply, services, `/sign-in?next=${encodeURIComponent(back)}`);
 
   app.get('/my', { schema: myApps }, async (request, reply) => {
     const principal = await signedIn(request, reply, '/my');
