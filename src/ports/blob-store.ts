@@ -58,6 +58,36 @@ export interface WriteAtOptions {
   syncEvery?: number;
 }
 
+/** One part of a multipart write, as the store acknowledged it. */
+export interface StoredPart {
+  /** 1-based, in byte order. */
+  partNumber: number;
+  /** The store's tag for the part's bytes, given back when the parts are assembled. */
+  etag: string;
+}
+
+/**
+ * Writing one object in parts that arrive over time, possibly through several processes, and that
+ * the store assembles itself (S3 multipart uploads). Nothing is visible under the key until
+ * complete(). A resumable upload sends each part once, and the release's package appears without its
+ * bytes crossing the network again. Parts other than the last must be at least `minPartSize`.
+ */
+export interface MultipartWrites {
+  readonly minPartSize: number;
+  readonly maxParts: number;
+  /** Starts a write of `key`; returns its id. */
+  begin(key: string, options?: { contentType?: string }): Promise<string>;
+  /** Stores part `partNumber` (replacing one of that number); `size` is the body's exact length. */
+  uploadPart(key: string, writeId: string, partNumber: number, body: Readable, size: number): Promise<StoredPart>;
+  /**
+   * Assembles the parts, in order, into the object. NOT_FOUND when the write is gone (completed,
+   * aborted or expired at the store); CONFLICT when a part is not the one acknowledged.
+   */
+  complete(key: string, writeId: string, parts: readonly StoredPart[]): Promise<BlobStat>;
+  /** Drops the write and its parts; a write that is gone already is not an error. */
+  abort(key: string, writeId: string): Promise<void>;
+}
+
 export interface BlobStore {
   readonly kind: string; // 'fs' | 's3' | 'memory'
   readonly capabilities: { readonly presign: boolean };
@@ -97,6 +127,8 @@ export interface BlobStore {
    * cannot; then nothing was created. The object itself is unchanged.
    */
   linkFile?(key: string, path: string): Promise<boolean>;
+  /** Multipart writes the store assembles (S3); absent elsewhere. */
+  readonly multipart?: MultipartWrites;
   /** Returns null when the key does not exist. */
   stat(key: string): Promise<BlobStat | null>;
   /** Throws OtashipError NOT_FOUND when missing. range is inclusive. */

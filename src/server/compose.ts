@@ -248,6 +248,9 @@ export async function sweepStaleTemporaries(
       staged++;
     }
   }
-  const store = (await blobs.sweepTemporary?.(new Date(cutoff), { dryRun: options.dryRun === true })) ?? 0;
+  // A resumable upload on S3 keeps its multipart write open for as long as the upload may live
+  // (OTASHIP_UPLOAD_TTL): none younger than that is a crash's, whatever cut-off was asked for.
+  const storeCutoff = Math.min(cutoff, now - (config.uploadTtlSeconds * 1000 + 3600_000));
+  const store = (await blobs.sweepTemporary?.(new Date(storeCutoff), { dryRun: options.dryRun === true })) ?? 0;
   return { staged, store };
 }

@@ -17,12 +17,13 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable, addAbortSignal } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { OtashipError } from '../core/errors.js';
-import type { BlobRange, BlobStat, BlobStore, PresignOptions, PutOptions } from '../ports/blob-store.js';
+import type { BlobRange, BlobStat, BlobStore, MultipartWrites, PresignOptions, PutOptions } from '../ports/blob-store.js';
 import type { S3StorageConfig } from './config.js';
 import { attachmentDisposition } from './content-disposition.js';
 import { assertValidKey, assertValidPrefix } from './keys.js';
 import { MeasureStream } from './measure.js';
 import { sliceStream } from './slice-stream.js';
+import { S3Multipart } from './s3-multipart.js';
 
 const MIB = 1024 * 1024;
 export const DEFAULT_PART_SIZE = 8 * MIB;
@@ -60,6 +61,7 @@ export class S3BlobStore implements BlobStore {
   private readonly prefix: string;
   private readonly partSize: number;
   private readonly queueSize: number;
+  readonly multipart: MultipartWrites;
 
   constructor(config: S3StorageConfig) {
     if (!config.bucket) throw new OtashipError('CONFIG', 'S3 storage needs a bucket (OTASHIP_S3_BUCKET)');
@@ -91,6 +93,13 @@ export class S3BlobStore implements BlobStore {
       };
     }
     this.client = new S3Client(clientConfig);
+    this.multipart = new S3Multipart({
+      client: this.client,
+      bucket: this.bucket,
+      objectKey: (key) => this.objectKey(key),
+      stat: (key) => this.stat(key),
+      fail: (action, key, err) => this.fail(action, key, err),
+    });
   }
 
   private objectKey(key: string): string {

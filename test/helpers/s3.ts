@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3StorageConfig } from '../../src/storage/config.js';
 import { makeS3rverPutsAtomic } from './s3rver-atomic.js';
+import { addAbortMultipartUpload, patchS3rverMultipart, type S3rverApp } from './s3rver-multipart.js';
 
 interface S3rverInstance {
   run(): Promise<{ address: string; port: number }>;
@@ -20,6 +21,8 @@ export interface LocalS3 {
   directory: string;
   /** A StorageConfig for this server; prefix optional. */
   config(prefix?: string): S3StorageConfig;
+  /** Server settings (startTestServer's `settings`) for storage on this server; prefix optional. */
+  serverSettings(prefix?: string): Record<string, string>;
   /** Fault tests: stops answering (its objects stay) and starts again on the same port. */
   outage: { stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
@@ -31,15 +34,20 @@ export async function startS3(bucket = 'otaship-test'): Promise<LocalS3> {
   const { default: S3rver } = (await import(moduleName)) as { default: S3rverCtor };
   // Like S3, and unlike s3rver as shipped: a PUT replaces the object atomically.
   await makeS3rverPutsAtomic();
+  // Like S3, and unlike s3rver as shipped: multipart uploads can be aborted, and a gone one is NoSuchUpload.
+  await patchS3rverMultipart();
   const directory = mkdtempSync(join(tmpdir(), 'otaship-s3rver-'));
-  const make = (port: number) =>
-    new S3rver({
+  const make = (port: number) => {
+    const s = new S3rver({
       address: '127.0.0.1',
       port,
       silent: true,
       directory,
       configureBuckets: [{ name: bucket }],
     });
+    addAbortMultipartUpload(s as unknown as S3rverApp, (s as unknown as { store: unknown }).store);
+    return s;
+  };
   let server = make(0);
   const { port } = await server.run();
   let running = true;
@@ -48,6 +56,16 @@ export async function startS3(bucket = 'otaship-test'): Promise<LocalS3> {
     endpoint,
     bucket,
     directory,
+    serverSettings: (prefix) => ({
+      storage: 's3',
+      s3Bucket: bucket,
+      s3Endpoint: endpoint,
+      s3Region: 'us-east-1',
+      s3ForcePathStyle: 'true',
+      s3AccessKeyId: 'S3RVER',
+      s3SecretAccessKey: 'S3RVER',
+      ...(prefix ? { s3Prefix: prefix } : {}),
+    }),
     config: (prefix) => ({
       kind: 's3',
       bucket,

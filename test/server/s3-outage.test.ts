@@ -19,17 +19,7 @@ describe('S3 outage', () => {
   before(async () => {
     s3 = await startS3('otaship-outage-test');
     ipa = new Uint8Array(await readFile(await buildIpa({ bundleId: 'com.example.s3outage', fillerBytes: 1024 * 1024 })));
-    srv = await startTestServer({
-      settings: {
-        storage: 's3',
-        s3Bucket: s3.bucket,
-        s3Endpoint: s3.endpoint,
-        s3Region: 'us-east-1',
-        s3ForcePathStyle: 'true',
-        s3AccessKeyId: 'S3RVER',
-        s3SecretAccessKey: 'S3RVER',
-      },
-    });
+    srv = await startTestServer({ settings: s3.serverSettings() });
   });
   after(async () => {
     await srv?.stop();

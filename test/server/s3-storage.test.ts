@@ -19,17 +19,7 @@ after(async () => {
 });
 
 function s3Settings(prefix: string, extra: Record<string, string> = {}) {
-  return {
-    storage: 's3',
-    s3Bucket: s3.bucket,
-    s3Endpoint: s3.endpoint,
-    s3Region: 'us-east-1',
-    s3ForcePathStyle: 'true',
-    s3AccessKeyId: 'S3RVER',
-    s3SecretAccessKey: 'S3RVER',
-    s3Prefix: prefix,
-    ...extra,
-  };
+  return { ...s3.serverSettings(prefix), ...extra };
 }
 
 async function publish(srv: TestServer): Promise<{ release: { id: string }; downloadUrl: string }> {

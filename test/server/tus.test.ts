@@ -117,6 +117,22 @@ describe('resumable uploads (tus)', { timeout: 300_000 }, () => {
     assert.deepEqual((await readdir(srv.config.tmpDir)).filter((n) => !n.startsWith('.')), [], 'no staged or linked file is left');
   });
 
+  test('two publishes of one upload at the same moment make one release', async () => {
+    const bytes = await readFile(await ipaWithPayload('com.example.tus-twice', 100_000));
+    const location = new URL((await createUpload(srv.adminToken, bytes.length)).headers.get('location')!, `${srv.baseUrl}/api/v1/uploads`).href;
+    const sent = await fetch(location, {
+      method: 'PATCH',
+      headers: srv.auth({ 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+      body: bytes,
+    });
+    assert.equal(sent.status, 204);
+    const publish = () => fetch(`${location}/publish`, { method: 'POST', headers: srv.auth({ 'content-type': 'application/json' }), body: '{}' });
+    const answers = await Promise.all([publish(), publish()]);
+    assert.deepEqual(answers.map((r) => r.status).sort(), [201, 404], (await Promise.all(answers.map((r) => r.text()))).join('\n'));
+    const app = (await srv.services.repos.apps.findByBundle('ios', 'com.example.tus-twice'))!;
+    assert.equal((await srv.services.repos.releases.listByApp(app.id)).items.length, 1);
+  });
+
   test('a cut-off upload resumes from the state file where it stopped', async () => {
     const path = await ipaWithPayload('com.example.resume', 4 * 1024 * 1024);
     const bytes = await readFile(path);

@@ -151,6 +151,62 @@ export class PublishService {
     await this.repos.blobIntents.forget(releasePrefix(id)).catch(() => undefined);
   }
 
+  /**
+   * Where a resumable upload's package will be assembled when the store assembles it (S3 multipart):
+   * under the key of the release it will become, guessed as stage() guesses (a wrong guess costs one
+   * copy at publish). The release keeps the id chosen now.
+   */
+  planPackage(hints: StageHints): { releaseId: string; key: string; contentType: string } {
+    const releaseId = newId(this.clock());
+    const ext = guessExtension(hints);
+    const contentType = ext === 'apk' ? CONTENT_TYPES.android : ext === 'aab' ? BUNDLE_CONTENT_TYPE : CONTENT_TYPES.ios;
+    return { releaseId, key: `${releasePrefix(releaseId)}package.${ext}`, contentType };
+  }
+
+  async releaseExists(releaseId: string): Promise<boolean> {
+    return (await this.repos.releases.get(releaseId)) !== null;
+  }
+
+  /** Records the release's blob prefix before its blobs appear (see the module comment). */
+  async expectBlobs(releaseId: string): Promise<void> {
+    await this.repos.blobIntents.record(releasePrefix(releaseId), this.clock());
+  }
+
+  /**
+   * Publishes a package the store already holds under the key planned for release `releaseId` (an
+   * assembled resumable upload). `local` is a file of exactly its bytes with their SHA-256 (this
+   * instance received them), else the package is read back once, hashed on the way, for inspection.
+   * The stored package is never written again: the release adopts it. When publishing fails the
+   * package stays, with its prefix recorded, for a retry (the blob sweeper removes it if none comes).
+   */
+  async publishStored(
+    principal: Principal,
+    stored: { releaseId: string; key: string; size: number; local: { path: string; sha256: string } | null },
+    options: PublishOptions,
+  ): Promise<PublishResult> {
+    const { releaseId, key } = stored;
+    const base = stored.local
+      ? await stageLocalFile(stored.local.path, { id: releaseId, maxBytes: this.limits.maxUploadBytes, expectedSize: stored.size, sha256: stored.local.sha256 })
+      : await stageUpload(await this.blobs.get(key), { id: releaseId, tmpDir: this.limits.tmpDir, maxBytes: this.limits.maxUploadBytes, expectedSize: stored.size });
+    let adopted = false;
+    const staged: StagedUpload = {
+      ...base,
+      mirror: { key },
+      adoptMirror: () => {
+        adopted = true;
+      },
+      dispose: () => base.dispose(),
+    };
+    try {
+      const result = await this.publish(principal, staged, options);
+      // Published under another key (the guess from the file name was wrong): the copy went there.
+      if (!adopted) await this.blobs.delete(key).catch(() => undefined);
+      return result;
+    } finally {
+      await staged.dispose();
+    }
+  }
+
   /** Stages, publishes and always removes the temp file. */
   async publishStream(
     principal: Principal,

@@ -36,17 +36,18 @@
 // happened rather than from the previous PATCH. Memory stays constant.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataStore, ERRORS, Upload } from '@tus/server';
 import { OtashipError } from '../../core/errors.js';
-import { SYNC_EVERY, type BlobStore } from '../../ports/blob-store.js';
+import { SYNC_EVERY, type BlobStore, type MultipartWrites, type StoredPart } from '../../ports/blob-store.js';
 import type { UploadLockRepository } from '../../ports/repositories.js';
 import { writeKeepingPartial } from '../../core/fs/keep-partial.js';
 import { RunningDigests, hashedBody } from './running-digest.js';
 import { SegmentWriter } from './segment-writer.js';
+import { PieceWriter } from './piece-writer.js';
 
 export const UPLOADS_PREFIX = 'uploads/';
 /** Ids come from the tus server's naming function (32 hex digits); anything else is not ours. */
@@ -58,6 +59,28 @@ export interface UploadPart {
   key: string;
   offset: number;
   size: number;
+  /** Multipart layout: the piece was sent as part offset/partSize + 1, which the store tagged so. */
+  etag?: string;
+}
+
+/** Where a multipart-layout upload is being assembled (fixed at creation). */
+export interface MultipartTarget {
+  /** The object the finished upload becomes (the release's package, as planned at creation). */
+  key: string;
+  contentType: string;
+  /** The store's id of the multipart write. */
+  writeId: string;
+  /** Every part but the last has this size; pieces start at multiples of it. */
+  partSize: number;
+  /** What the planner attached (the release id the package key was made for). */
+  releaseId: string | null;
+}
+
+/** Where the package of a multipart-layout upload will live, chosen when the upload is created. */
+export interface PackagePlan {
+  key: string;
+  contentType: string;
+  releaseId: string | null;
 }
 
 /** What info.json holds: fixed at creation (only a deferred length is set later). */
@@ -70,7 +93,10 @@ interface StoredInfo {
   owner: string;
   creationDate: string;
   /** Where the bytes are (see the module comment); absent in uploads created before it existed. */
-  layout?: 'file' | 'parts';
+  layout?: 'file' | 'parts' | 'multipart';
+  multipart?: MultipartTarget;
+  /** Multipart layout: the parts were assembled into `multipart.key` (publishing began). */
+  assembled?: boolean;
 }
 
 export interface UploadInfo extends StoredInfo {
@@ -80,7 +106,7 @@ export interface UploadInfo extends StoredInfo {
   parts: UploadPart[];
 }
 
-const PART = /\/part-(\d{16})-(\d{16})-([a-f0-9]+)$/;
+const PART = /\/part-(\d{16})-(\d{16})-([a-f0-9]+)(?:-e([a-f0-9]+))?$/;
 
 /** What a writer asks before each write and commit: is the upload's write lease still surely ours? */
 export interface LeaseGuard {
@@ -104,7 +130,17 @@ export interface BlobUploadStoreOptions {
   expirationMs: number;
   /** Current time in ms (tests move it). */
   now?: () => number;
+  /**
+   * Multipart layout: where a new upload's package goes (the key of the release it will become), from
+   * its metadata. Default: under the upload's own prefix (tests of the store alone).
+   */
+  planPackage?: (metadata: Record<string, string | null>) => PackagePlan;
+  /** The largest upload (sizes the parts of an upload whose length is deferred). */
+  maxUploadBytes?: number;
 }
+
+/** The digest version of a multipart-layout upload: its pieces' keys alone say what was written. */
+const MULTIPART_VERSION = 'multipart';
 
 export class BlobUploadStore extends DataStore {
   readonly #digests = new RunningDigests();
@@ -129,13 +165,19 @@ export class BlobUploadStore extends DataStore {
       owner,
       // Our clock, not the Upload's: expiry and the sweep then agree on every instance.
       creationDate: new Date((this.options.now ?? Date.now)()).toISOString(),
-      layout: this.blobs.writeAt ? 'file' : 'parts',
+      layout: this.blobs.writeAt ? 'file' : this.blobs.multipart ? 'multipart' : 'parts',
     };
+    if (info.layout === 'multipart') info.multipart = await this.#beginMultipart(info, this.blobs.multipart!);
     // The file layout's data file exists from the start: writes never create it (writeAt), so once a
     // finished upload's file is renamed away (#seal) no late write can bring it back.
     if (info.layout === 'file') await this.blobs.writeAt!(dataKey(info.id), 0, Readable.from([]), { create: true });
-    await this.options.records?.register({ uploadId: info.id, ownerTokenId: owner, size: info.size, createdAt: new Date(info.creationDate) });
-    await this.#saveInfo(info);
+    try {
+      await this.options.records?.register({ uploadId: info.id, ownerTokenId: owner, size: info.size, createdAt: new Date(info.creationDate) });
+      await this.#saveInfo(info);
+    } catch (err) {
+      if (info.multipart) await this.blobs.multipart!.abort(info.multipart.key, info.multipart.writeId).catch(() => undefined);
+      throw err;
+    }
     upload.metadata = metadata;
     upload.creation_date = info.creationDate;
     return upload;
@@ -153,7 +195,122 @@ export class BlobUploadStore extends DataStore {
     if (info.offset !== offset) throw ERRORS.INVALID_OFFSET;
 
     if (info.layout === 'file' && this.blobs.writeAt) return this.#writeInPlace(info, body, offset);
+    if (info.layout === 'multipart') return this.#writeMultipart(info, body, offset);
     return this.#writeParts(id, body, offset);
+  }
+
+  /** The multipart write a new upload's pieces go to, under the planned key. */
+  async #beginMultipart(info: StoredInfo, multipart: MultipartWrites): Promise<MultipartTarget> {
+    const plan = this.options.planPackage?.(info.metadata) ?? {
+      key: `${UPLOADS_PREFIX}${info.id}/package`,
+      contentType: 'application/octet-stream',
+      releaseId: null,
+    };
+    // Parts of SYNC_EVERY (8 MiB: above S3's 5 MiB minimum), larger where the upload could
+    // otherwise need more parts than the store takes.
+    const most = info.size ?? this.options.maxUploadBytes ?? 0;
+    const partSize = Math.max(this.options.syncEvery ?? SYNC_EVERY, Math.ceil(most / (multipart.maxParts - 1)));
+    const writeId = await multipart.begin(plan.key, { contentType: plan.contentType });
+    return { key: plan.key, contentType: plan.contentType, writeId, partSize, releaseId: plan.releaseId };
+  }
+
+  /**
+   * One PATCH in the multipart layout. Its bytes go into this instance's shadow file of the upload
+   * (at their offsets) and, one part size at a time, to the store as parts of the package's
+   * multipart write, each recorded as a piece of the chain once sent. Bytes after the last full part
+   * are stored as a piece of their own (only the bytes this PATCH brought: a client sending small
+   * PATCHes costs each byte two trips, not one per PATCH); the PATCH that completes the part sends
+   * it whole (the earlier bytes come from the shadow when this instance wrote them, else from the
+   * store) and its part piece supersedes them. The last piece of an upload of known length is sent
+   * as the last part. A crash keeps every piece recorded.
+   */
+  async #writeMultipart(info: UploadInfo, body: Readable, offset: number): Promise<number> {
+    const id = info.id;
+    const target = info.multipart!;
+    const multipart = this.blobs.multipart;
+    if (!multipart) throw new OtashipError('CONFIG', `upload ${id} was begun as a multipart upload, which this storage cannot continue: start a new upload`);
+    if (info.assembled) throw finishedOrGone(id);
+    const lease = this.options.leaseOf?.(id);
+    lease?.check();
+    const P = target.partSize;
+    const pieceStart = offset - (offset % P);
+    // The pieces of bytes after the last full part: the part this PATCH fills begins with them.
+    const carry = info.parts.filter((p) => p.offset >= pieceStart && p.etag === undefined);
+    if (carry.reduce((n, p) => n + p.size, pieceStart) !== offset) {
+      throw new OtashipError('STORAGE', `upload ${id} has no pieces of bytes from byte ${pieceStart} to ${offset}`);
+    }
+    const ticket = this.#digests.begin(id, offset);
+    await mkdir(this.options.tmpDir, { recursive: true });
+    const shadow = this.#shadowPath(id);
+    const handle = await openShadow(shadow);
+    const committed: UploadPart[] = [];
+    let superseded = carry;
+    const end = () => {
+      const last = committed[committed.length - 1];
+      return last ? last.offset + last.size : offset;
+    };
+    /** Sends [start, start + size) of the shadow as a part, or keeps [end(), start + size) as bytes. */
+    const storePiece = async (start: number, size: number, asPart: boolean) => {
+      lease?.check();
+      const chainEnd = end();
+      let piece: UploadPart;
+      if (asPart) {
+        const part = await multipart.uploadPart(target.key, target.writeId, start / P + 1, createReadStream(shadow, { start, end: start + size - 1 }), size);
+        piece = await this.#commitPart(id, start, size, { etag: part.etag }, null, chainEnd);
+        // The part covers the pieces of bytes it began with; the chain now passes them by.
+        for (const old of superseded) await this.blobs.delete(old.key).catch(() => undefined);
+        superseded = [];
+      } else {
+        piece = await this.#commitPart(id, chainEnd, start + size - chainEnd, { path: shadow, start: chainEnd }, null, chainEnd);
+      }
+      committed.push(piece);
+    };
+    let bodyError: unknown;
+    let hashed: ReturnType<typeof hashedBody> | undefined;
+    try {
+      if (carry.length > 0 && !(ticket.hash && (await handle.stat()).size >= offset)) {
+        // Not this instance's bytes (or its shadow is gone): they come back from the store.
+        for (const piece of carry) {
+          let at = piece.offset;
+          for await (const chunk of await this.blobs.get(piece.key)) at += await writeAll(handle, chunk as Buffer, at);
+          if (at !== piece.offset + piece.size) throw new OtashipError('STORAGE', `a piece of upload ${id} holds ${at - piece.offset} bytes, not ${piece.size}`);
+        }
+      }
+      hashed = ticket.hash ? hashedBody(body, ticket.hash, lease ? () => lease.check() : undefined) : undefined;
+      const source = hashed?.stream ?? (lease ? checkingLease(body, lease) : body);
+      const writer = new PieceWriter(handle, { pieceStart, filled: offset - pieceStart }, P, (start, size) => storePiece(start, size, true), lease ? () => lease.check() : undefined);
+      try {
+        bodyError = await writeKeepingPartial(source, writer);
+      } catch (err) {
+        if (writer.handOverError) throw writer.handOverError;
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC' || code === 'EDQUOT') {
+          // The shadow gives back what was not stored: a failed PATCH does not keep the disk full.
+          await handle.truncate(end()).catch(() => undefined);
+          throw new OtashipError('INSUFFICIENT_STORAGE', `the server's temp folder is full: a PATCH of upload ${id} could not be kept`, { cause: err });
+        }
+        throw err;
+      }
+      const reached = writer.pieceStart + writer.filled;
+      if (reached > end()) await storePiece(writer.pieceStart, writer.filled, info.size !== null && reached === info.size);
+    } finally {
+      await handle.close();
+    }
+    // The digest moves on only when it saw exactly the bytes this PATCH's pieces added.
+    const stored = end() - offset;
+    if (ticket.hash && hashed && committed.length > 0 && hashed.hashed() === stored) {
+      const dropped = carry.filter((p) => !superseded.includes(p)).map((p) => p.key);
+      this.#digests.committed(ticket, committed.map((p) => p.key), stored, MULTIPART_VERSION, dropped);
+    }
+    const failure = bodyError ?? hashed?.bodyError();
+    if (failure) throw failure;
+    return offset + stored;
+  }
+
+  /** This instance's local copy of a multipart-layout upload (see #writeMultipart). */
+  #shadowPath(id: string): string {
+    // `upload-…`: the start-up sweep of stale temp files knows the prefix.
+    return join(this.options.tmpDir, `upload-${id}.shadow`);
   }
 
   /**
@@ -233,6 +390,11 @@ export class BlobUploadStore extends DataStore {
       if (id && UPLOAD_ID.test(id)) ids.add(id);
     }
     this.#digests.keepOnly(ids);
+    // Shadows of uploads that another instance finished or removed.
+    for (const name of await readdir(this.options.tmpDir).catch(() => [] as string[])) {
+      const id = /^upload-([a-f0-9]{32})\.shadow$/.exec(name)?.[1];
+      if (id && !ids.has(id)) await rm(join(this.options.tmpDir, name), { force: true });
+    }
     let deleted = 0;
     for (const id of ids) {
       const info = await this.#stored(id).catch(() => null);
@@ -267,8 +429,8 @@ export class BlobUploadStore extends DataStore {
       if (err instanceof OtashipError && err.code === 'NOT_FOUND') return null;
       throw err;
     }
-    const { id: storedId, size, metadata, owner, creationDate, layout } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StoredInfo;
-    return { id: storedId, size, metadata, owner, creationDate, ...(layout ? { layout } : {}) };
+    const { id: storedId, size, metadata, owner, creationDate, layout, multipart, assembled } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as StoredInfo;
+    return { id: storedId, size, metadata, owner, creationDate, ...(layout ? { layout } : {}), ...(multipart ? { multipart } : {}), ...(assembled ? { assembled } : {}) };
   }
 
   /**
@@ -281,7 +443,7 @@ export class BlobUploadStore extends DataStore {
     for await (const key of this.blobs.list(`${UPLOADS_PREFIX}${id}/part-`)) {
       const m = PART.exec(key);
       if (!m) continue;
-      const part = { key, offset: Number(m[1]), size: Number(m[2]) };
+      const part: UploadPart = { key, offset: Number(m[1]), size: Number(m[2]), ...(m[4] ? { etag: Buffer.from(m[4], 'hex').toString('utf8') } : {}) };
       if (part.size > 0) byOffset.set(part.offset, [...(byOffset.get(part.offset) ?? []), part]);
     }
     // How far the best chain from each offset reaches; parts end after they start, so filling the
@@ -338,8 +500,73 @@ export class BlobUploadStore extends DataStore {
    * running-digest.ts) and the bytes must be read back to hash them.
    */
   async finishedDigest(info: UploadInfo): Promise<string | null> {
-    if (info.layout !== 'file' || info.size === null || info.offset !== info.size) return null;
+    if (info.size === null || info.offset !== info.size) return null;
+    if (info.layout === 'multipart') return this.#digests.digest(info.id, info.parts.map((p) => p.key), MULTIPART_VERSION);
+    if (info.layout !== 'file') return null;
     return this.#digests.digest(info.id, info.parts.map((p) => p.key), await this.#fileVersion(info.id));
+  }
+
+  /**
+   * A finished multipart-layout upload becomes its package: the last piece, if it was stored as a
+   * tail, is sent as the last part, and the store assembles the parts (no byte crosses the network
+   * again). Idempotent: an upload assembled already (a publish that failed after, or an instance that
+   * died between the assembly and its record) is found assembled. The caller holds the write lease.
+   */
+  async assemble(info: UploadInfo): Promise<MultipartTarget> {
+    const target = info.multipart;
+    const multipart = this.blobs.multipart;
+    if (info.layout !== 'multipart' || !target || !multipart || info.size === null || info.offset !== info.size) {
+      throw new OtashipError('INTERNAL', `upload ${info.id} is not a finished multipart upload`);
+    }
+    if (!info.assembled) {
+      const P = target.partSize;
+      const parts: StoredPart[] = [];
+      // Full parts first (sent by the PATCHes), then the pieces of bytes after them, if any: sent now
+      // as the last part.
+      const sent = info.parts.filter((p) => p.etag !== undefined);
+      const rest = info.parts.slice(sent.length);
+      for (const [i, piece] of info.parts.entries()) {
+        const aligned = i < sent.length ? piece.offset === i * P && (piece.size === P || i === info.parts.length - 1) : piece.etag === undefined;
+        if (!aligned) throw new OtashipError('STORAGE', `upload ${info.id} has a piece of ${piece.size} bytes at byte ${piece.offset} that is not on its ${P}-byte parts`);
+      }
+      for (const piece of sent) parts.push({ partNumber: parts.length + 1, etag: piece.etag! });
+      if (rest.length > 0) {
+        const blobs = this.blobs;
+        const size = rest.reduce((n, p) => n + p.size, 0);
+        const body = Readable.from(
+          (async function* () {
+            for (const piece of rest) yield* await blobs.get(piece.key);
+          })(),
+        );
+        parts.push(await multipart.uploadPart(target.key, target.writeId, parts.length + 1, body, size));
+      }
+      try {
+        await multipart.complete(target.key, target.writeId, parts);
+      } catch (err) {
+        // Assembled before, by a request that did not live to record it: the object is there, whole.
+        const there = err instanceof OtashipError && err.code === 'NOT_FOUND' ? await this.blobs.stat(target.key) : null;
+        if (there?.size !== info.size) throw err;
+      }
+      await this.#saveInfo({ ...(await this.#stored(info.id))!, assembled: true });
+    }
+    return target;
+  }
+
+  /**
+   * The finished multipart-layout upload as a local file of exactly its bytes, without reading it
+   * back: this instance's shadow, when this instance wrote every piece (its running digest covers
+   * the chain). The caller owns the file from then on. Null when the bytes must come from the store.
+   */
+  async takeShadow(info: UploadInfo): Promise<string | null> {
+    if (info.layout !== 'multipart' || info.size === null || (await this.finishedDigest(info)) === null) return null;
+    const path = this.#shadowPath(info.id);
+    const size = (await stat(path).catch(() => null))?.size ?? -1;
+    if (size < info.size) return null;
+    // Bytes past the chain's end (a piece that was not recorded) are not the upload's.
+    if (size > info.size) await truncate(path, info.size);
+    // Once taken the shadow is no longer the upload's: forget the run that vouched for it.
+    this.#digests.forget(info.id);
+    return path;
   }
 
   /** The upload file's ETag (size, mtime, inode on fs) under its final name or, before, `data`. */
@@ -426,6 +653,12 @@ export class BlobUploadStore extends DataStore {
     const blobs = this.blobs;
     void (async () => {
       try {
+        if (info.layout === 'multipart') {
+          // The pieces sent as parts are readable only once assembled.
+          if (!info.assembled || !info.multipart) throw new OtashipError('STORAGE', `upload ${info.id} is read once it is assembled`);
+          await pipeline(await blobs.get(info.multipart.key), out);
+          return;
+        }
         if (info.layout === 'file') {
           const key = (await blobs.stat(finalKey(info.id))) ? finalKey(info.id) : dataKey(info.id);
           if (info.offset > 0) await pipeline(await blobs.get(key, { start: 0, end: info.offset - 1 }), out);
@@ -449,19 +682,33 @@ export class BlobUploadStore extends DataStore {
   }
 
   /**
-   * Stores a part: `tmp` holds its bytes, or with null they are already in `data` (a marker).
-   * `replacing`: this request's earlier, shorter record of the same offset (a progress record), which
-   * the chain may end with instead of `offset`.
+   * Stores a part: `tmp` holds its bytes (a file, or a range of the shadow from `start`), or with
+   * null they are already in `data` (a marker), or with `etag` they were sent as a part of the
+   * multipart write (a marker naming the store's tag). `replacing`: this request's earlier, shorter
+   * record of the same offset (a progress record), which the chain may end with instead of `offset`.
    */
-  async #commitPart(id: string, offset: number, size: number, tmp: string | null, replacing: UploadPart | null = null): Promise<UploadPart> {
+  async #commitPart(
+    id: string,
+    offset: number,
+    size: number,
+    tmp: string | { path: string; start: number } | { etag: string } | null,
+    replacing: UploadPart | null = null,
+    /** Where the chain must end for this piece to continue it (default: `offset`, or `replacing`'s end). */
+    expectedEnd?: number,
+  ): Promise<UploadPart> {
     // The body may have taken minutes to arrive (a stalled connection), and the client may have
     // resumed on another instance meanwhile: a part that no longer continues the chain is not stored.
     const end = chainEnd(await this.#chain(id));
-    if (end !== offset && !(replacing && end === replacing.offset + replacing.size)) throw ERRORS.INVALID_OFFSET;
+    const continues = expectedEnd !== undefined ? end === expectedEnd : end === offset || (replacing !== null && end === replacing.offset + replacing.size);
+    if (!continues) throw ERRORS.INVALID_OFFSET;
     const digits = (n: number) => String(n).padStart(16, '0');
-    const key = `${UPLOADS_PREFIX}${id}/part-${digits(offset)}-${digits(size)}-${randomBytes(8).toString('hex')}`;
-    if (tmp === null) {
-      await this.blobs.put(key, Readable.from([]), { size: 0, contentType: 'application/octet-stream' });
+    const etag = tmp !== null && typeof tmp === 'object' && 'etag' in tmp ? tmp.etag : undefined;
+    const tag = etag === undefined ? '' : `-e${Buffer.from(etag, 'utf8').toString('hex')}`;
+    const key = `${UPLOADS_PREFIX}${id}/part-${digits(offset)}-${digits(size)}-${randomBytes(8).toString('hex')}${tag}`;
+    if (tmp === null || typeof tmp === 'object') {
+      const options = { size, contentType: 'application/octet-stream' };
+      if (tmp !== null && 'path' in tmp) await this.blobs.put(key, createReadStream(tmp.path, { start: tmp.start, end: tmp.start + size - 1 }), options);
+      else await this.blobs.put(key, Readable.from([]), { size: 0, contentType: 'application/octet-stream' });
     } else {
       // fs storage takes the PATCH's temp file as it is (a rename); others get its bytes copied.
       const options = { size, contentType: 'application/octet-stream' };
@@ -474,7 +721,7 @@ export class BlobUploadStore extends DataStore {
       await this.blobs.delete(key).catch(() => undefined);
       throw ERRORS.INVALID_OFFSET;
     }
-    return { key, offset, size };
+    return { key, offset, size, ...(etag === undefined ? {} : { etag }) };
   }
 
   async #saveInfo(info: StoredInfo): Promise<void> {
@@ -483,6 +730,11 @@ export class BlobUploadStore extends DataStore {
   }
 
   async #removeAll(id: string): Promise<void> {
+    const stored = await this.#stored(id).catch(() => null);
+    // Parts sent but not assembled are dropped; an assembled package is left to the release that
+    // holds it or, if none does, to the blob sweeper (its prefix was recorded before the assembly).
+    if (stored?.multipart && !stored.assembled) await this.blobs.multipart?.abort(stored.multipart.key, stored.multipart.writeId);
+    await rm(this.#shadowPath(id), { force: true });
     const keys: string[] = [];
     for await (const key of this.blobs.list(`${UPLOADS_PREFIX}${id}/`)) keys.push(key);
     // Parts first, info last: a half-finished removal still shows up (and is finished) in the next sweep.
@@ -499,6 +751,21 @@ export class BlobUploadStore extends DataStore {
     }
     return newest;
   }
+}
+
+/** Opens (or makes) a shadow file for writing at offsets; 'a' would append whatever the offset. */
+async function openShadow(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return open(path, 'wx', 0o600).catch(() => open(path, 'r+'));
+  }
+}
+
+async function writeAll(handle: FileHandle, chunk: Buffer, position: number): Promise<number> {
+  for (let done = 0; done < chunk.length; ) done += (await handle.write(chunk, done, chunk.length - done, position + done)).bytesWritten;
+  return chunk.length;
 }
 
 function chainEnd(parts: readonly UploadPart[]): number {

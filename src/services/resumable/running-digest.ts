@@ -49,14 +49,16 @@ export class RunningDigests {
   }
 
   /**
-   * Called once the PATCH's part is in the chain (`committed`: its key), with the bytes it wrote and
+   * Called once the PATCH's part is in the chain (`committed`: its key, or its pieces' keys in order), with the bytes it wrote and
    * the data blob's ETag after them. A PATCH that stored no part changes nothing here (its bytes,
    * if any landed, are marked stray by the store).
    */
-  committed(ticket: DigestTicket, committed: string, written: number, version: string | null): void {
+  committed(ticket: DigestTicket, committed: string | readonly string[], written: number, version: string | null, superseded: readonly string[] = []): void {
     // Without a hash the run stays as it was; it no longer covers the chain, so it is never used.
     if (!ticket.hash) return;
-    this.#runs.set(ticket.id, { hash: ticket.hash, end: ticket.offset + written, parts: [...ticket.parts, committed], version });
+    // `superseded`: pieces the chain no longer holds, as a piece of this PATCH covers their bytes too.
+    const parts = [...ticket.parts.filter((k) => !superseded.includes(k)), ...(typeof committed === 'string' ? [committed] : committed)];
+    this.#runs.set(ticket.id, { hash: ticket.hash, end: ticket.offset + written, parts, version });
   }
 
   /**

@@ -10,6 +10,7 @@ import type { UploadLockRepository } from '../../ports/repositories.js';
 import { authorize } from '../authz.js';
 import type { Principal } from '../principal.js';
 import type { PublishOptions, PublishResult, PublishService } from '../publish/publish.js';
+import { rm } from 'node:fs/promises';
 import { BlobUploadStore, type UploadInfo } from './blob-upload-store.js';
 import { UploadLeases, type UploadLeaseOptions } from './upload-lock.js';
 
@@ -28,7 +29,7 @@ export class ResumableUploads {
   readonly leases: UploadLeases;
 
   constructor(
-    blobs: BlobStore,
+    private readonly blobs: BlobStore,
     private readonly publisher: PublishService,
     private readonly records: UploadLockRepository,
     private readonly settings: ResumableSettings,
@@ -39,6 +40,12 @@ export class ResumableUploads {
       expirationMs: settings.uploadTtlSeconds * 1000,
       records,
       leaseOf: (id) => this.leases.guardOf(id),
+      planPackage: (metadata) =>
+        publisher.planPackage({
+          ...(metadata.filename ?? metadata.name ? { filename: (metadata.filename ?? metadata.name)! } : {}),
+          ...(metadata.filetype ?? metadata.type ? { contentType: (metadata.filetype ?? metadata.type)! } : {}),
+        }),
+      maxUploadBytes: publisher.maxUploadBytes,
     });
   }
 
@@ -94,24 +101,68 @@ export class ResumableUploads {
     }
     const filename = options.filename ?? info.metadata.filename ?? info.metadata.name ?? undefined;
     const publishOptions = { ...options, ...(filename ? { filename } : {}), expectedSize: info.size };
+    if (info.layout === 'multipart') return this.#publishMultipart(principal, info, publishOptions);
     // On fs storage the finished upload is one file: linked and renamed into the release, never
     // copied, and hashed while its PATCHes arrived (read back only when this instance could not
     // follow every PATCH: see running-digest.ts). Elsewhere its bytes stream through the ordinary
-    // staging, which hashes them on the way. Linked under the write lease: no PATCH is writing
-    // meanwhile, and the file is sealed (no write can open it again).
-    let sha256: string | null = null;
-    const local = await this.leases.withLease(info.id, async () => {
+    // staging, which hashes them on the way. The whole publish holds the upload's write lease: no
+    // PATCH writes meanwhile, the file is sealed (no write can open it again), and two publishes of
+    // one upload take turns, the second finding it gone.
+    return this.leases.withLease(info.id, async () => {
       const now = await this.access(principal, id);
       if (now.offset !== info.offset) throw new OtashipError('CONFLICT', `upload ${info.id} changed while it was being published: publish it again`);
-      sha256 = await this.store.finishedDigest(now);
-      return this.store.linkFinished(now);
+      const sha256 = await this.store.finishedDigest(now);
+      const local = await this.store.linkFinished(now);
+      const published = local
+        ? await this.publisher.publishLocalFile(principal, local, { ...publishOptions, ...(sha256 ? { sha256 } : {}) })
+        : await this.publisher.publishStream(principal, this.store.read(now), publishOptions);
+      // The release is recorded; a failed removal only leaves bytes the sweep will take later.
+      await this.store.remove(info.id).catch(() => undefined);
+      return published;
     });
-    const result = local
-      ? await this.publisher.publishLocalFile(principal, local, { ...publishOptions, ...(sha256 ? { sha256 } : {}) })
-      : await this.publisher.publishStream(principal, this.store.read(info), publishOptions);
-    // The release is recorded; a failed removal only leaves bytes the sweep will take later.
-    await this.store.remove(info.id).catch(() => undefined);
-    return result;
+  }
+
+  /**
+   * The multipart layout (S3): the store assembles the package from the parts the PATCHes sent,
+   * under the key of the release it becomes, so publishing moves no package bytes to the store; the
+   * instance that received every PATCH inspects its own copy, another reads the package back once.
+   * The whole publish holds the upload's lease: two publishes of one upload cannot both record it.
+   */
+  async #publishMultipart(principal: Principal, info: UploadInfo, options: PublishOptions & { expectedSize: number }): Promise<PublishResult> {
+    if (info.size === 0) throw new OtashipError('VALIDATION', 'the upload is empty: send the package bytes');
+    return this.leases.withLease(info.id, async () => {
+      const now = await this.access(principal, info.id);
+      if (now.offset !== info.offset) throw new OtashipError('CONFLICT', `upload ${info.id} changed while it was being published: publish it again`);
+      const releaseId = now.multipart?.releaseId;
+      if (!releaseId) throw new OtashipError('INTERNAL', `upload ${info.id} has no planned release`);
+      if (await this.publisher.releaseExists(releaseId)) {
+        // Published before by a request whose clean-up did not happen: finish that, answer as a replay would.
+        await this.store.remove(info.id).catch(() => undefined);
+        throw new OtashipError('CONFLICT', `upload ${info.id} was published already, as release ${releaseId}`);
+      }
+      const sha256 = await this.store.finishedDigest(now);
+      const path = sha256 ? await this.store.takeShadow(now) : null;
+      await this.publisher.expectBlobs(releaseId);
+      let target;
+      try {
+        target = await this.store.assemble(now);
+      } catch (err) {
+        if (path) await rm(path, { force: true });
+        throw err;
+      }
+      if (!path && !(await this.blobs.stat(target.key))) {
+        await this.store.remove(info.id).catch(() => undefined);
+        throw new OtashipError('NOT_FOUND', `the package of upload ${info.id} is no longer stored (an earlier publish failed and removed it): upload it again`);
+      }
+      const published = await this.publisher.publishStored(
+        principal,
+        { releaseId, key: target.key, size: now.size!, local: path && sha256 ? { path, sha256 } : null },
+        options,
+      );
+      // The release holds the package now; the upload's own records go (the package stays).
+      await this.store.remove(info.id).catch(() => undefined);
+      return published;
+    });
   }
 
   /** Removes expired uploads; returns how many. Every instance may run it: removals are idempotent. */
