@@ -75,6 +75,8 @@ export interface StoredPart {
 export interface MultipartWrites {
   readonly minPartSize: number;
   readonly maxParts: number;
+  /** Parts one writer may send at once. */
+  readonly concurrency: number;
   /** Starts a write of `key`; returns its id. */
   begin(key: string, options?: { contentType?: string }): Promise<string>;
   /** Stores part `partNumber` (replacing one of that number); `size` is the body's exact length. */

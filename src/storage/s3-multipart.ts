@@ -38,7 +38,11 @@ export class S3Multipart implements MultipartWrites {
   readonly minPartSize = S3_MIN_PART_SIZE;
   readonly maxParts = S3_MAX_PARTS;
 
-  constructor(private readonly s3: S3MultipartTarget) {}
+  constructor(
+    private readonly s3: S3MultipartTarget,
+    /** As many as a put sends at once (the store's queueSize). */
+    readonly concurrency: number,
+  ) {}
 
   async begin(key: string, options: { contentType?: string } = {}): Promise<string> {
     const Key = this.s3.objectKey(key);

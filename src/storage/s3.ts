@@ -99,7 +99,7 @@ export class S3BlobStore implements BlobStore {
       objectKey: (key) => this.objectKey(key),
       stat: (key) => this.stat(key),
       fail: (action, key, err) => this.fail(action, key, err),
-    });
+    }, this.queueSize);
   }
 
   private objectKey(key: string): string {

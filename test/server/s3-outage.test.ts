@@ -72,4 +72,35 @@ describe('S3 outage', () => {
     assert.equal((await fetch(`${srv.baseUrl}/api/v1/ready`)).status, 200);
     assert.equal((await publish()).status, 201);
   });
+
+  test('stopped S3: resumable uploads answer 503 at creation and PATCH, and continue once it is back', async () => {
+    const tus = (extra: Record<string, string>) => srv.auth({ 'tus-resumable': '1.0.0', ...extra });
+    const bytes = Buffer.from(ipa);
+    const created = await fetch(`${srv.baseUrl}/api/v1/uploads`, { method: 'POST', headers: tus({ 'upload-length': String(bytes.length) }) });
+    assert.equal(created.status, 201, await created.clone().text());
+    const location = new URL(created.headers.get('location')!, `${srv.baseUrl}/api/v1/uploads`).href;
+    const patch = (from: number) =>
+      fetch(location, { method: 'PATCH', headers: tus({ 'upload-offset': String(from), 'content-type': 'application/offset+octet-stream' }), body: bytes.subarray(from) });
+
+    await s3.outage.stop();
+    try {
+      const create = await fetch(`${srv.baseUrl}/api/v1/uploads`, { method: 'POST', headers: tus({ 'upload-length': '10' }) });
+      const createText = await create.text();
+      assert.equal(create.status, 503, createText);
+      assert.match(createText, /storage cannot be reached/);
+      assert.doesNotMatch(createText, /bug/i);
+      const sent = await patch(0);
+      const sentText = await sent.text();
+      assert.equal(sent.status, 503, sentText);
+      assert.doesNotMatch(sentText, /bug/i);
+    } finally {
+      await s3.outage.start();
+    }
+    const head = await fetch(location, { method: 'HEAD', headers: tus({}) });
+    assert.equal(head.status, 200);
+    const resumed = await patch(Number(head.headers.get('upload-offset')));
+    assert.equal(resumed.status, 204, await resumed.text());
+    const published = await fetch(`${location}/publish`, { method: 'POST', headers: srv.auth({ 'content-type': 'application/json' }), body: '{}' });
+    assert.equal(published.status, 201, await published.clone().text());
+  });
 });

@@ -82,7 +82,7 @@ export const createUpload = {
   }),
   response: {
     201: empty('Created', { ...TUS_HEADERS, Location: { type: 'string', description: 'uploads/<id>, relative to this URL' } }),
-    ...tusErrors(400, 401, 403, 412, 413, 429, 507),
+    ...tusErrors(400, 401, 403, 412, 413, 429, 503, 507),
   },
 };
 
@@ -104,7 +104,7 @@ export const uploadOffset = {
   headers: tusHeaders({}),
   response: {
     200: empty('The offset', { ...TUS_HEADERS, 'Upload-Offset': { type: 'string' }, 'Upload-Length': { type: 'string' } }),
-    ...tusErrors(400, 401, 403, 404, 410, 412, 423, 429),
+    ...tusErrors(400, 401, 403, 404, 410, 412, 423, 429, 503),
   },
 };
 
@@ -121,7 +121,7 @@ export const appendUpload = {
   rawBody: { description: 'The next bytes', content: { 'application/offset+octet-stream': { schema: { type: 'string', format: 'binary' } } } },
   response: {
     204: empty('Appended', { ...TUS_HEADERS, 'Upload-Offset': { type: 'string' } }),
-    ...tusErrors(400, 401, 403, 404, 409, 410, 412, 413, 415, 423, 429, 460, 507),
+    ...tusErrors(400, 401, 403, 404, 409, 410, 412, 413, 415, 423, 429, 460, 503, 507),
   },
 };
 
@@ -131,7 +131,7 @@ export const cancelUpload = {
   security: API_AUTH,
   params: uploadId,
   headers: tusHeaders({}),
-  response: { 204: empty('Cancelled', TUS_HEADERS), ...tusErrors(400, 401, 403, 404, 410, 412, 423, 429) },
+  response: { 204: empty('Cancelled', TUS_HEADERS), ...tusErrors(400, 401, 403, 404, 410, 412, 423, 429, 503) },
 };
 
 export const uploadIdOptions = { ...uploadOptions, params: uploadId };

@@ -249,21 +249,42 @@ export class BlobUploadStore extends DataStore {
       const last = committed[committed.length - 1];
       return last ? last.offset + last.size : offset;
     };
-    /** Sends [start, start + size) of the shadow as a part, or keeps [end(), start + size) as bytes. */
-    const storePiece = async (start: number, size: number, asPart: boolean) => {
+    // Parts are sent `concurrency` at a time (as a put streams them), and recorded in order: each
+    // record waits for the one before it, so the chain only ever grows by a whole prefix.
+    let recorded: Promise<void> = Promise.resolve();
+    const inFlight: Array<Promise<void>> = [];
+    /** Sends [start, start + size) of the shadow as a part; resolves once it is recorded. */
+    const sendPart = (start: number, size: number): Promise<void> => {
       lease?.check();
-      const chainEnd = end();
-      let piece: UploadPart;
-      if (asPart) {
-        const part = await multipart.uploadPart(target.key, target.writeId, start / P + 1, createReadStream(shadow, { start, end: start + size - 1 }), size);
-        piece = await this.#commitPart(id, start, size, { etag: part.etag }, null, chainEnd);
+      const sending = multipart.uploadPart(target.key, target.writeId, start / P + 1, createReadStream(shadow, { start, end: start + size - 1 }), size);
+      sending.catch(() => undefined); // awaited below, in order
+      const record = recorded.then(async () => {
+        const part = await sending;
+        lease?.check();
+        committed.push(await this.#commitPart(id, start, size, { etag: part.etag }, null, end()));
         // The part covers the pieces of bytes it began with; the chain now passes them by.
         for (const old of superseded) await this.blobs.delete(old.key).catch(() => undefined);
         superseded = [];
-      } else {
-        piece = await this.#commitPart(id, chainEnd, start + size - chainEnd, { path: shadow, start: chainEnd }, null, chainEnd);
-      }
-      committed.push(piece);
+      });
+      record.catch(() => undefined);
+      recorded = record;
+      return record;
+    };
+    /** A full part from the writer: sent, holding the body back while too many are in flight. */
+    const fullPart = async (start: number, size: number) => {
+      inFlight.push(sendPart(start, size));
+      if (inFlight.length >= multipart.concurrency) await inFlight.shift();
+    };
+    /** Waits for every part in flight; the first failure, if any. */
+    const settle = async (): Promise<unknown> => {
+      const failure = (await Promise.allSettled(inFlight.splice(0))).find((r) => r.status === 'rejected');
+      return failure ? (failure as PromiseRejectedResult).reason : null;
+    };
+    /** Keeps [end(), start + size) of the shadow as a piece of bytes. */
+    const keepBytes = async (start: number, size: number) => {
+      lease?.check();
+      const chainEnd = end();
+      committed.push(await this.#commitPart(id, chainEnd, start + size - chainEnd, { path: shadow, start: chainEnd }, null, chainEnd));
     };
     let bodyError: unknown;
     let hashed: ReturnType<typeof hashedBody> | undefined;
@@ -278,11 +299,13 @@ export class BlobUploadStore extends DataStore {
       }
       hashed = ticket.hash ? hashedBody(body, ticket.hash, lease ? () => lease.check() : undefined) : undefined;
       const source = hashed?.stream ?? (lease ? checkingLease(body, lease) : body);
-      const writer = new PieceWriter(handle, { pieceStart, filled: offset - pieceStart }, P, (start, size) => storePiece(start, size, true), lease ? () => lease.check() : undefined);
+      const writer = new PieceWriter(handle, { pieceStart, filled: offset - pieceStart }, P, fullPart, lease ? () => lease.check() : undefined);
       try {
         bodyError = await writeKeepingPartial(source, writer);
       } catch (err) {
+        const sendError = await settle();
         if (writer.handOverError) throw writer.handOverError;
+        if (sendError) throw sendError;
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'ENOSPC' || code === 'EDQUOT') {
           // The shadow gives back what was not stored: a failed PATCH does not keep the disk full.
@@ -291,9 +314,16 @@ export class BlobUploadStore extends DataStore {
         }
         throw err;
       }
+      const sendError = await settle();
+      if (sendError) throw sendError;
       const reached = writer.pieceStart + writer.filled;
-      if (reached > end()) await storePiece(writer.pieceStart, writer.filled, info.size !== null && reached === info.size);
+      if (reached > end()) {
+        // The upload's last bytes are its last part; bytes before the end wait for the next PATCH.
+        if (info.size !== null && reached === info.size) await sendPart(writer.pieceStart, writer.filled);
+        else await keepBytes(writer.pieceStart, writer.filled);
+      }
     } finally {
+      await settle(); // nothing may still read the shadow once it is closed
       await handle.close();
     }
     // The digest moves on only when it saw exactly the bytes this PATCH's pieces added.

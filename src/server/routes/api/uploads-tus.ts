@@ -20,6 +20,7 @@ import { OWNER_METADATA, UPLOAD_ID } from '../../../services/resumable/blob-uplo
 import { ResumableUploads } from '../../../services/resumable/uploads.js';
 import type { ReleaseSourceInput } from '../../../services/release-source.js';
 import { authenticate } from '../../auth.js';
+import { infrastructureError } from '../../infra-fault.js';
 import { closeAfterRefusal } from '../../http/lingering-close.js';
 import type { ServerDeps } from '../../deps.js';
 import * as S from '../../schemas/uploads.js';
@@ -72,9 +73,12 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
     // instances. A HEAD takes it too, as with tus's own lock: a client that asks where to resume has
     // given up on its previous PATCH, which is then ended (keeping its bytes) and counted.
     locker: uploads.leases,
-    // The store's catalogue errors (a full disk: 507) keep their status and message; tus's terse
+    // The store's catalogue errors keep their status and message; tus's terse
     // offset conflict says what happened and what to do.
     onResponseError: (_req, err) => {
+      // A storage or database that cannot be reached is 503 (507 for a full disk), never "a bug".
+      const infra = infrastructureError(err);
+      if (infra) return { status_code: infra.status, body: `${infra.toLine()}\n` };
       if (err instanceof OtashipError) return { status_code: err.status, body: `${err.toLine()}\n` };
       if (err === TUS_ERRORS.INVALID_OFFSET) return OFFSET_CONFLICT;
       if (err === TUS_ERRORS.FILE_NOT_FOUND) return UPLOAD_GONE;
