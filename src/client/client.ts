@@ -28,9 +28,11 @@ export interface ClientOptions {
 const MAX_QUERY_NOTES = 2000;
 /**
  * Bytes per tus PATCH request. The server keeps what arrived of a cut request, so this only bounds
- * single requests for proxies with body limits; reading stays streamed whatever the value.
+ * single requests for proxies with body limits (under 100 MB, as some CDNs require); reading stays
+ * streamed whatever the value. A multiple of the server's 8 MiB parts: on S3 storage a PATCH then
+ * ends on a part boundary and leaves no bytes for the next one to send to the bucket again.
  */
-export const DEFAULT_CHUNK_SIZE = 50 * 1024 * 1024;
+export const DEFAULT_CHUNK_SIZE = 48 * 1024 * 1024;
 const UPLOAD_ID = /^[a-f0-9]{32}$/;
 
 export class OtashipClient {

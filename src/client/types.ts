@@ -56,7 +56,7 @@ export interface ResumablePublishOptions extends PublishOptions {
   resumeState?: ResumeState | null;
   /** Continue this upload (its id on the server) instead of looking one up. */
   uploadId?: string;
-  /** Bytes per PATCH request (default 50 MiB). */
+  /** Bytes per PATCH request (default 48 MiB). */
   chunkSize?: number;
   /** Called once before bytes move: where the upload starts (above 0 when resuming) and the file size. */
   onStart?: (offset: number, total: number) => void;

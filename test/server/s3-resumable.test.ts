@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startS3, type LocalS3 } from '../helpers/s3.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { packagesReadBack } from '../../src/services/publish/publish.js';
 
 let s3: LocalS3;
 let srv: TestServer;
@@ -72,8 +73,10 @@ describe('resumable uploads on S3 storage', { timeout: 180_000 }, () => {
     );
     const id = await upload(bytes, 'app.ipa', 3 * MIB + 17);
     const planned = await plannedRelease(id);
+    const readBack = packagesReadBack();
     const res = await publish(id);
     assert.equal(res.status, 201, await res.clone().text());
+    assert.equal(packagesReadBack(), readBack, 'the instance that received every PATCH inspected its own copy');
     const { release, downloadUrl } = (await res.json()) as { release: { id: string; sha256: string }; downloadUrl: string };
     assert.equal(release.id, planned, 'the release took the id its package key was made for');
     assert.equal(release.sha256, sha256(bytes));
@@ -117,7 +120,9 @@ describe('resumable uploads on S3 storage', { timeout: 180_000 }, () => {
     assert.equal(first.status, 415, await first.clone().text());
     const message = ((await first.json()) as { error: { message: string } }).error.message;
     // The retry reads the assembled package back from the store (the local copy went with the first try).
+    const readBack = packagesReadBack();
     const second = await publish(id);
+    assert.equal(packagesReadBack(), readBack + 1);
     assert.equal(second.status, 415);
     assert.equal(((await second.json()) as { error: { message: string } }).error.message, message);
     assert.deepEqual(await keys(`releases/${planned}/`), [`releases/${planned}/package.ipa`]);

@@ -1,8 +1,9 @@
 // A resumable upload that meets a full disk, on a real small file system: a 20 MiB tmpfs mounted as
 // the blob storage folder of a real server. The PATCH that runs out of space is answered 507
 // INSUFFICIENT_STORAGE, the bytes it wrote are given back (the disk is not left full), and the upload
-// goes on once there is room. Stores that keep a PATCH in parts (S3) stage each part in a local temp
-// file first: that one is removed when it fills the disk. Needs mount(2) (root); skipped with a message where it is not allowed,
+// goes on once there is room. Stores that keep a PATCH in parts (memory) stage each part in a local
+// temp file first: that one is removed when it fills the disk. On S3 the local copy of the upload is
+// removed, and the parts already sent to the bucket are kept. Needs mount(2) (root); skipped with a message where it is not allowed,
 // except under CI, where that is a failure.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,7 @@ import { OtashipError } from '../../src/core/errors.js';
 import { BlobUploadStore, OWNER_METADATA } from '../../src/services/resumable/blob-upload-store.js';
 import { openBlobStore } from '../../src/storage/open.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startS3 } from '../helpers/s3.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -92,7 +94,7 @@ async function offsetOf(id: string): Promise<number> {
 }
 
 describe('a resumable upload on a full disk', { skip }, () => {
-  test('stores that keep parts (S3): a PATCH whose local temp file fills the disk fails with INSUFFICIENT_STORAGE and leaves nothing', async () => {
+  test('stores that keep parts (memory): a PATCH whose local temp file fills the disk fails with INSUFFICIENT_STORAGE and leaves nothing', async () => {
     const memory = await openBlobStore({ kind: 'memory' });
     const tmp = join(blobs, 'parts-tmp');
     // One part per 64 MiB: the temp file of the first (unfinished) part fills the 20 MiB disk.
@@ -110,6 +112,41 @@ describe('a resumable upload on a full disk', { skip }, () => {
     assert.deepEqual(await readdir(tmp), [], 'the temp file is gone');
     assert.ok((await used()) - before < MiB, 'and its space given back');
     assert.equal((await store.info(id))!.offset, 0);
+  });
+
+  test('S3 (multipart parts): a full temp folder fails the PATCH with INSUFFICIENT_STORAGE, drops the local copy, keeps the parts sent', async () => {
+    const s3 = await startS3('otaship-diskfull-s3');
+    try {
+      const bucket = await openBlobStore(s3.config('diskfull/'));
+      const tmp = join(blobs, 'multipart-tmp');
+      // Parts of 4 MiB: several are sent before the local copy fills the 20 MiB disk.
+      const store = new BlobUploadStore(bucket, { tmpDir: tmp, expirationMs: 3600_000, syncEvery: 4 * MiB });
+      const id = 'd'.repeat(32);
+      const data = randomBytes(30 * MiB);
+      await store.create(new Upload({ id, offset: 0, size: data.length, metadata: { [OWNER_METADATA]: 'tok' } }));
+      const before = await used();
+      await assert.rejects(
+        store.write(Readable.from((function* () {
+          for (let at = 0; at < data.length; at += MiB) yield data.subarray(at, at + MiB);
+        })()), id, 0),
+        (e: unknown) => e instanceof OtashipError && e.code === 'INSUFFICIENT_STORAGE',
+      );
+      assert.deepEqual(await readdir(tmp), [], 'the local copy is gone');
+      assert.ok((await used()) - before < MiB, 'and its space given back');
+      const kept = (await store.info(id))!.offset;
+      assert.ok(kept > 0 && kept % (4 * MiB) === 0, `the parts sent before the disk filled are kept (${kept})`);
+      // The upload goes on from there; this instance no longer vouches for the digest.
+      assert.equal(await store.write(Readable.from([data.subarray(kept)]), id, kept), data.length);
+      const info = (await store.info(id))!;
+      assert.equal(await store.finishedDigest(info), null);
+      await store.assemble(info);
+      const chunks: Buffer[] = [];
+      for await (const c of store.read((await store.info(id))!)) chunks.push(c as Buffer);
+      assert.ok(Buffer.concat(chunks).equals(data));
+      await store.remove(id);
+    } finally {
+      await s3.stop();
+    }
   });
 
   test('the PATCH that runs out of space gets 507 and gives its bytes back; the upload goes on when there is room', async () => {

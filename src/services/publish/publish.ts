@@ -185,6 +185,7 @@ export class PublishService {
     options: PublishOptions,
   ): Promise<PublishResult> {
     const { releaseId, key } = stored;
+    if (!stored.local) storedPackagesReadBack += 1;
     const base = stored.local
       ? await stageLocalFile(stored.local.path, { id: releaseId, maxBytes: this.limits.maxUploadBytes, expectedSize: stored.size, sha256: stored.local.sha256 })
       : await stageUpload(await this.blobs.get(key), { id: releaseId, tmpDir: this.limits.tmpDir, maxBytes: this.limits.maxUploadBytes, expectedSize: stored.size });
@@ -395,6 +396,16 @@ export class PublishService {
     this.events?.notify(recorded.release.bundle ? undefined : recorded);
     return recorded;
   }
+}
+
+let storedPackagesReadBack = 0;
+
+/**
+ * How many assembled packages publishStored had to read back from the store (no local copy) since
+ * the process started. The fast path never does; tests check that it did not.
+ */
+export function packagesReadBack(): number {
+  return storedPackagesReadBack;
 }
 
 /** Bundles are not installable: stored and served (to managers) as plain bytes. */

@@ -40,11 +40,15 @@ export interface DigestTicket {
 export class RunningDigests {
   readonly #runs = new Map<string, Run>();
 
-  /** Called before a PATCH at `offset` (the chain's end, as checked) writes a byte. */
-  begin(id: string, offset: number): DigestTicket {
+  /**
+   * Called before a PATCH at `offset` (the chain's end, as checked) writes a byte. With `version`,
+   * the run continues only if it was left at that version (the local copy it vouches for is the
+   * same file: one removed and made again has holes where earlier PATCHes wrote).
+   */
+  begin(id: string, offset: number, version?: string): DigestTicket {
     const run = this.#runs.get(id);
     if (offset === 0) return { id, offset, hash: createHash('sha256'), parts: [] };
-    if (run && run.end === offset) return { id, offset, hash: run.hash.copy(), parts: run.parts };
+    if (run && run.end === offset && (version === undefined || run.version === version)) return { id, offset, hash: run.hash.copy(), parts: run.parts };
     return { id, offset, hash: null, parts: [] };
   }
 

@@ -170,6 +170,26 @@ describe('multipart layout on S3 storage', () => {
     }
   });
 
+  test('a local copy removed between PATCHes (a sweep) is not vouched for: publishing reads the package back', async () => {
+    const { blobs, storeOn, create, packageKey, dir, cleanup } = await setup();
+    try {
+      const a = storeOn('tmp-a');
+      const data = randomBytes(2 * P + 300);
+      await create(a, data.length);
+      await a.write(Readable.from([data.subarray(0, P + 100)]), ID, 0);
+      await rm(join(dir, 'tmp-a', `upload-${ID}.shadow`));
+      // The next PATCH makes a new copy holding only its own bytes (and the piece it completes).
+      assert.equal(await a.write(Readable.from([data.subarray(P + 100)]), ID, P + 100), data.length);
+      const info = (await a.info(ID))!;
+      assert.equal(await a.finishedDigest(info), null);
+      assert.equal(await a.takeShadow(info), null);
+      await a.assemble(info);
+      assert.deepEqual(await collect(await blobs.get(packageKey)), data);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('a deferred length: the tail is stored as bytes and sent as the last part at assembly', async () => {
     const { blobs, storeOn, create, packageKey, cleanup } = await setup();
     try {
