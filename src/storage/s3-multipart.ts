@@ -124,7 +124,7 @@ function isGone(err: unknown): boolean {
 }
 
 function gone(key: string, err: unknown): OtashipError {
-  return new OtashipError('NOT_FOUND', `the multipart upload of ${key} no longer exists at the storage service (completed, aborted, or removed by a lifecycle rule)`, {
+  return new OtashipError('NOT_FOUND', `the multipart upload of ${key} no longer exists at the storage service (completed, aborted, or removed by a lifecycle rule): start the upload again`, {
     cause: err,
   });
 }

@@ -249,14 +249,19 @@ export class BlobUploadStore extends DataStore {
       return last ? last.offset + last.size : offset;
     };
     // Parts are sent `concurrency` at a time (as a put streams them), and recorded in order: each
-    // record waits for the one before it, so the chain only ever grows by a whole prefix.
+    // record waits for the one before it, so the chain only ever grows by a whole prefix. Records
+    // trail behind the sending (only sending holds the body back); the PATCH answers once all are in.
     let recorded: Promise<void> = Promise.resolve();
-    const inFlight: Array<Promise<void>> = [];
+    const sendingNow: Array<Promise<unknown>> = [];
+    const records: Array<Promise<void>> = [];
+    let recordError: unknown = null;
     /** Sends [start, start + size) of the shadow as a part; resolves once it is recorded. */
     const sendPart = (start: number, size: number): Promise<void> => {
       lease?.check();
-      const sending = multipart.uploadPart(target.key, target.writeId, start / P + 1, createReadStream(shadow, { start, end: start + size - 1 }), size);
+      const body = createReadStream(shadow, { start, end: start + size - 1, highWaterMark: 1024 * 1024 });
+      const sending = multipart.uploadPart(target.key, target.writeId, start / P + 1, body, size);
       sending.catch(() => undefined); // awaited below, in order
+      sendingNow.push(sending);
       const record = recorded.then(async () => {
         const part = await sending;
         lease?.check();
@@ -265,18 +270,22 @@ export class BlobUploadStore extends DataStore {
         for (const old of superseded) await this.blobs.delete(old.key).catch(() => undefined);
         superseded = [];
       });
-      record.catch(() => undefined);
+      record.catch((err: unknown) => (recordError ??= err));
       recorded = record;
+      records.push(record);
       return record;
     };
-    /** A full part from the writer: sent, holding the body back while too many are in flight. */
+    /** A full part from the writer: sent, holding the body back while too many are being sent. */
     const fullPart = async (start: number, size: number) => {
-      inFlight.push(sendPart(start, size));
-      if (inFlight.length >= multipart.concurrency) await inFlight.shift();
+      if (recordError) throw recordError;
+      void sendPart(start, size);
+      if (sendingNow.length >= multipart.concurrency) await sendingNow.shift()!.catch(() => undefined);
+      if (recordError) throw recordError;
     };
-    /** Waits for every part in flight; the first failure, if any. */
+    /** Waits for every part sent to be recorded (or to fail); the first failure, if any. */
     const settle = async (): Promise<unknown> => {
-      const failure = (await Promise.allSettled(inFlight.splice(0))).find((r) => r.status === 'rejected');
+      sendingNow.length = 0;
+      const failure = (await Promise.allSettled(records.splice(0))).find((r) => r.status === 'rejected');
       return failure ? (failure as PromiseRejectedResult).reason : null;
     };
     /** Keeps [end(), start + size) of the shadow as a piece of bytes. */
