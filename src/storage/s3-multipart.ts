@@ -118,9 +118,10 @@ function checkPartNumber(n: number): void {
   }
 }
 
+/** The multipart upload itself is gone; not any 404 (a missing bucket is a configuration fault). */
 function isGone(err: unknown): boolean {
   const e = err as AwsError | undefined;
-  return e?.name === 'NoSuchUpload' || e?.Code === 'NoSuchUpload' || e?.$metadata?.httpStatusCode === 404;
+  return e?.name === 'NoSuchUpload' || e?.Code === 'NoSuchUpload';
 }
 
 function gone(key: string, err: unknown): OtashipError {

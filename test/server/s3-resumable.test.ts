@@ -6,10 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startS3, type LocalS3 } from '../helpers/s3.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { packagesReadBack } from '../../src/services/publish/publish.js';
+import type { Principal } from '../../src/services/principal.js';
 
 let s3: LocalS3;
 let srv: TestServer;
@@ -69,7 +71,7 @@ describe('resumable uploads on S3 storage', { timeout: 180_000 }, () => {
   test('the release is the object the PATCHes built: its planned key, exact bytes and SHA-256; the upload leaves nothing', async () => {
     // Over two 8 MiB parts, in PATCHes that do not line up with them.
     const bytes = await readFile(
-      await buildIpa({ bundleId: 'com.example.s3tus', extraEntries: [{ name: 'Payload/Example.app/payload.bin', data: randomBytes(19 * MIB), compress: false }] }),
+      await buildIpa({ bundleId: 'com.example.s3tus', icons: [{ file: 'AppIcon60x60@2x.png', width: 120, height: 120 }], extraEntries: [{ name: 'Payload/Example.app/payload.bin', data: randomBytes(19 * MIB), compress: false }] }),
     );
     const id = await upload(bytes, 'app.ipa', 3 * MIB + 17);
     const planned = await plannedRelease(id);
@@ -88,6 +90,36 @@ describe('resumable uploads on S3 storage', { timeout: 180_000 }, () => {
     assert.deepEqual(await srv.services.repos.blobIntents.prefixes(), [], 'the release claimed its prefix');
     // Published once: the upload is gone.
     assert.equal((await publish(id)).status, 404);
+    // A second publish of the same planned release (a publish that lost its lease and went on) is
+    // refused when it records, and removes nothing of the release that exists.
+    const admin: Principal = { tokenId: 'bootstrap', name: 'admin', admin: true, appId: null, via: 'bearer' };
+    const blobsBefore = await keys(`releases/${planned}/`);
+    assert.ok(blobsBefore.some((k) => k.endsWith('icon.png')), blobsBefore.join(','));
+    await assert.rejects(
+      srv.services.publish.publishStored(admin, { releaseId: planned, key: `releases/${planned}/package.ipa`, size: bytes.length, local: null }, {}),
+      (e: Error & { code?: string }) => e.code === 'CONFLICT',
+    );
+    assert.deepEqual(await keys(`releases/${planned}/`), blobsBefore, "the release's package and icons are all there");
+    assert.equal((await srv.services.blobs.stat(`releases/${planned}/package.ipa`))?.size, bytes.length, "the release's package is untouched");
+    assert.equal(sha256(Buffer.from(await (await fetch(downloadUrl)).arrayBuffer())), sha256(bytes));
+  });
+
+  test('a publish that fails after adopting the assembled package keeps it for a retry, under its recorded prefix', async () => {
+    const bytes = await readFile(await buildIpa({ bundleId: 'com.example.s3tus.kept' }));
+    const releaseId = `r${randomBytes(8).toString('hex')}`;
+    const key = `releases/${releaseId}/package.ipa`;
+    await srv.services.blobs.put(key, Readable.from([bytes]), { size: bytes.length });
+    const admin: Principal = { tokenId: 'bootstrap', name: 'admin', admin: true, appId: null, via: 'bearer' };
+    const lost = () => {
+      throw Object.assign(new Error('lease lost'), { code: 'CONFLICT' });
+    };
+    await assert.rejects(srv.services.publish.publishStored(admin, { releaseId, key, size: bytes.length, local: null, stillOurs: lost }, {}), /lease lost/);
+    assert.equal(await srv.services.repos.releases.get(releaseId), null, 'no release was recorded');
+    assert.equal((await srv.services.blobs.stat(key))?.size, bytes.length, 'the package stays for a retry');
+    assert.ok((await srv.services.repos.blobIntents.prefixes()).includes(`releases/${releaseId}/`), 'and the sweeper knows its prefix');
+    const retried = await srv.services.publish.publishStored(admin, { releaseId, key, size: bytes.length, local: null }, {});
+    assert.equal(retried.release.id, releaseId);
+    assert.equal(retried.release.packageKey, key);
   });
 
   test('two publishes of one upload at the same moment make one release', async () => {
@@ -130,9 +162,10 @@ describe('resumable uploads on S3 storage', { timeout: 180_000 }, () => {
     const cancel = await fetch(`${srv.baseUrl}/api/v1/uploads/${id}`, { method: 'DELETE', headers: srv.auth({ 'tus-resumable': '1.0.0' }) });
     assert.equal(cancel.status, 204);
     assert.deepEqual(await keys(`uploads/${id}/`), []);
-    assert.deepEqual(await srv.services.repos.blobIntents.prefixes(), [`releases/${planned}/`], 'left to the sweeper, by its recorded prefix');
+    assert.ok((await srv.services.repos.blobIntents.prefixes()).includes(`releases/${planned}/`), 'left to the sweeper, by its recorded prefix');
     const swept = await srv.services.gc.sweepIntents({ graceMs: 0 });
-    assert.deepEqual(swept.map((s) => s.keys), [[`releases/${planned}/package.ipa`]]);
+    assert.deepEqual(swept.filter((s) => s.prefix === `releases/${planned}/`).map((s) => [s.keys, s.released]), [[[`releases/${planned}/package.ipa`], false]]);
+    assert.ok(swept.every((s) => s.prefix === `releases/${planned}/` || s.released), "no other release's blobs are removed");
     assert.deepEqual(await keys(`releases/${planned}/`), []);
   });
 });

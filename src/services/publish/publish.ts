@@ -167,8 +167,12 @@ export class PublishService {
     return (await this.repos.releases.get(releaseId)) !== null;
   }
 
-  /** Records the release's blob prefix before its blobs appear (see the module comment). */
+  /**
+   * Records the release's blob prefix before its blobs appear (see the module comment), as of now:
+   * a retry much later must not find the sweeper's grace period already spent.
+   */
   async expectBlobs(releaseId: string): Promise<void> {
+    await this.repos.blobIntents.forget(releasePrefix(releaseId));
     await this.repos.blobIntents.record(releasePrefix(releaseId), this.clock());
   }
 
@@ -181,7 +185,7 @@ export class PublishService {
    */
   async publishStored(
     principal: Principal,
-    stored: { releaseId: string; key: string; size: number; local: { path: string; sha256: string } | null },
+    stored: { releaseId: string; key: string; size: number; local: { path: string; sha256: string } | null; stillOurs?: () => void },
     options: PublishOptions,
   ): Promise<PublishResult> {
     const { releaseId, key } = stored;
@@ -197,6 +201,8 @@ export class PublishService {
         adopted = true;
       },
       dispose: () => base.dispose(),
+      keepMirrorOnFailure: true,
+      ...(stored.stillOurs ? { stillOurs: stored.stillOurs } : {}),
     };
     try {
       const result = await this.publish(principal, staged, options);
@@ -320,6 +326,7 @@ export class PublishService {
           await this.blobs.put(key, Readable.from([png]), { size: png.length, contentType: 'image/png' });
         }
       }
+      staged.stillOurs?.();
       const { app, release } = await this.#record(platform, info, {
         id: releaseId,
         version: info.version,
@@ -340,7 +347,11 @@ export class PublishService {
       if (release.bundle) this.bundles?.queued();
       return { app, release, links: this.urls.release(release, app), warnings, overridden };
     } catch (err) {
-      await Promise.all(written.map((k) => this.blobs.delete(k).catch(() => undefined)));
+      // A release recorded under this id owns these keys (another publish of the same upload got
+      // there first): nothing of it is removed. An assembled upload's package may be kept for a retry.
+      const taken = (await this.repos.releases.get(releaseId).catch(() => null)) !== null;
+      const kept = staged.keepMirrorOnFailure ? staged.mirror?.key : undefined;
+      if (!taken) await Promise.all(written.filter((k) => k !== kept).map((k) => this.blobs.delete(k).catch(() => undefined)));
       if (isOtashipError(err)) throw err;
       throw new OtashipError('STORAGE', `storing release ${releaseId} failed: ${(err as Error).message}`, { cause: err });
     }

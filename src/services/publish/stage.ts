@@ -32,6 +32,13 @@ export interface StagedUpload {
   adoptMirror(): void;
   /** Removes the temp file and an unadopted mirror; safe to call twice. */
   dispose(): Promise<void>;
+  /**
+   * An adopted mirror stays when publishing fails after adopting it (an assembled resumable upload,
+   * kept for a retry; its blob intent lets the sweeper remove it if none comes).
+   */
+  keepMirrorOnFailure?: boolean;
+  /** Throws when this publish may no longer record its release (the upload's lease was lost). */
+  stillOurs?(): void;
 }
 
 export interface MirrorSink {

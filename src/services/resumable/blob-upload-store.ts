@@ -230,6 +230,8 @@ export class BlobUploadStore extends DataStore {
     if (info.assembled) throw finishedOrGone(id);
     const lease = this.options.leaseOf?.(id);
     lease?.check();
+    // Nothing can follow the last byte (an empty PATCH at the end, as some clients send).
+    if (info.size !== null && offset === info.size) return offset;
     const P = target.partSize;
     const pieceStart = offset - (offset % P);
     // The pieces of bytes after the last full part: the part this PATCH fills begins with them.
@@ -253,6 +255,7 @@ export class BlobUploadStore extends DataStore {
     // trail behind the sending (only sending holds the body back); the PATCH answers once all are in.
     let recorded: Promise<void> = Promise.resolve();
     const sendingNow: Array<Promise<unknown>> = [];
+    const allSending: Array<Promise<unknown>> = [];
     const records: Array<Promise<void>> = [];
     let recordError: unknown = null;
     /** Sends [start, start + size) of the shadow as a part; resolves once it is recorded. */
@@ -262,6 +265,7 @@ export class BlobUploadStore extends DataStore {
       const sending = multipart.uploadPart(target.key, target.writeId, start / P + 1, body, size);
       sending.catch(() => undefined); // awaited below, in order
       sendingNow.push(sending);
+      allSending.push(sending);
       const record = recorded.then(async () => {
         const part = await sending;
         lease?.check();
@@ -282,10 +286,15 @@ export class BlobUploadStore extends DataStore {
       if (sendingNow.length >= multipart.concurrency) await sendingNow.shift()!.catch(() => undefined);
       if (recordError) throw recordError;
     };
-    /** Waits for every part sent to be recorded (or to fail); the first failure, if any. */
+    /**
+     * Waits for every part to be recorded (or to fail) and every send to end, also those whose
+     * record failed early (a failed record fails those after it without waiting for their sends):
+     * nothing reads the local copy after the PATCH. The first failure, if any.
+     */
     const settle = async (): Promise<unknown> => {
       sendingNow.length = 0;
       const failure = (await Promise.allSettled(records.splice(0))).find((r) => r.status === 'rejected');
+      await Promise.allSettled(allSending.splice(0));
       return failure ? (failure as PromiseRejectedResult).reason : null;
     };
     /** Keeps [end(), start + size) of the shadow as a piece of bytes. */
@@ -294,15 +303,29 @@ export class BlobUploadStore extends DataStore {
       const chainEnd = end();
       committed.push(await this.#commitPart(id, chainEnd, start + size - chainEnd, { path: shadow, start: chainEnd }, null, chainEnd));
     };
+    /** A full temp folder as a 507; other errors as they are. */
+    const diskFull = async (err: unknown): Promise<unknown> => {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') return err;
+      // The local copy goes (its bytes are in the store): a failed PATCH does not keep the disk
+      // full. A copy made again by a later PATCH is another file, which no digest vouches for.
+      await settle();
+      await rm(shadow, { force: true });
+      return new OtashipError('INSUFFICIENT_STORAGE', `the server's temp folder is full: a PATCH of upload ${id} could not be kept`, { cause: err });
+    };
     let bodyError: unknown;
     let hashed: ReturnType<typeof hashedBody> | undefined;
     try {
       if (carry.length > 0 && !(ticket.hash && (await handle.stat()).size >= offset)) {
         // Not this instance's bytes (or its shadow is gone): they come back from the store.
-        for (const piece of carry) {
-          let at = piece.offset;
-          for await (const chunk of await this.blobs.get(piece.key)) at += await writeAll(handle, chunk as Buffer, at);
-          if (at !== piece.offset + piece.size) throw new OtashipError('STORAGE', `a piece of upload ${id} holds ${at - piece.offset} bytes, not ${piece.size}`);
+        try {
+          for (const piece of carry) {
+            let at = piece.offset;
+            for await (const chunk of await this.blobs.get(piece.key)) at += await writeAll(handle, chunk as Buffer, at);
+            if (at !== piece.offset + piece.size) throw new OtashipError('STORAGE', `a piece of upload ${id} holds ${at - piece.offset} bytes, not ${piece.size}`);
+          }
+        } catch (err) {
+          throw await diskFull(err);
         }
       }
       hashed = ticket.hash ? hashedBody(body, ticket.hash, lease ? () => lease.check() : undefined) : undefined;
@@ -314,14 +337,7 @@ export class BlobUploadStore extends DataStore {
         const sendError = await settle();
         if (writer.handOverError) throw writer.handOverError;
         if (sendError) throw sendError;
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOSPC' || code === 'EDQUOT') {
-          // The local copy goes (its bytes are in the store): a failed PATCH does not keep the disk
-          // full. A copy made again by a later PATCH is another file, which no digest vouches for.
-          await rm(shadow, { force: true });
-          throw new OtashipError('INSUFFICIENT_STORAGE', `the server's temp folder is full: a PATCH of upload ${id} could not be kept`, { cause: err });
-        }
-        throw err;
+        throw await diskFull(err);
       }
       const sendError = await settle();
       if (sendError) throw sendError;
@@ -423,6 +439,8 @@ export class BlobUploadStore extends DataStore {
   /** Removes uploads created longer ago than the expiration, and stray parts of vanished uploads. */
   override async deleteExpired(): Promise<number> {
     const cutoff = (this.options.now ?? Date.now)() - this.options.expirationMs;
+    // Local copies are listed before the uploads: one made meanwhile belongs to an upload listed below.
+    const copies = await readdir(this.options.tmpDir).catch(() => [] as string[]);
     const ids = new Set<string>();
     for await (const key of this.blobs.list(UPLOADS_PREFIX)) {
       const id = key.slice(UPLOADS_PREFIX.length).split('/')[0];
@@ -430,22 +448,31 @@ export class BlobUploadStore extends DataStore {
     }
     this.#digests.keepOnly(ids);
     // Shadows of uploads that another instance finished or removed.
-    for (const name of await readdir(this.options.tmpDir).catch(() => [] as string[])) {
+    for (const name of copies) {
       const id = /^upload-([a-f0-9]{32})\.shadow$/.exec(name)?.[1];
       if (id && !ids.has(id)) await rm(join(this.options.tmpDir, name), { force: true });
     }
     let deleted = 0;
+    // One upload that cannot be removed (its abort refused, say) does not keep the others.
+    const failures: unknown[] = [];
     for (const id of ids) {
-      const info = await this.#stored(id).catch(() => null);
-      const created = info ? Date.parse(info.creationDate) : await this.#newestPartTime(id);
-      if (Number.isFinite(created) && created < cutoff) {
-        this.#digests.forget(id);
-        await this.#removeAll(id);
-        deleted += 1;
+      try {
+        const info = await this.#stored(id).catch(() => null);
+        const created = info ? Date.parse(info.creationDate) : await this.#newestPartTime(id);
+        if (Number.isFinite(created) && created < cutoff) {
+          this.#digests.forget(id);
+          await this.#removeAll(id);
+          deleted += 1;
+        }
+      } catch (err) {
+        failures.push(err);
       }
     }
     // Records of uploads created before the cut-off: their uploads are expired (or long gone).
     await this.options.records?.prune(new Date(cutoff));
+    if (failures.length > 0) {
+      throw new OtashipError('STORAGE', `${failures.length} expired upload(s) could not be removed (${deleted} were); the next sweep tries again`, { cause: failures[0] });
+    }
     return deleted;
   }
 
@@ -560,7 +587,10 @@ export class BlobUploadStore extends DataStore {
     if (info.layout !== 'multipart' || !target || !multipart || info.size === null || info.offset !== info.size) {
       throw new OtashipError('INTERNAL', `upload ${info.id} is not a finished multipart upload`);
     }
-    if (!info.assembled) {
+    // Assembled before, by a request that did not live to record it: the object is there, whole
+    // (its key was made for this upload alone). Checked first: the parts are gone by then.
+    const there = info.assembled ? null : await this.blobs.stat(target.key);
+    if (!info.assembled && there?.size !== info.size) {
       const P = target.partSize;
       const parts: StoredPart[] = [];
       // Full parts first (sent by the PATCHes), then the pieces of bytes after them, if any: sent now
@@ -582,15 +612,9 @@ export class BlobUploadStore extends DataStore {
         );
         parts.push(await multipart.uploadPart(target.key, target.writeId, parts.length + 1, body, size));
       }
-      try {
-        await multipart.complete(target.key, target.writeId, parts);
-      } catch (err) {
-        // Assembled before, by a request that did not live to record it: the object is there, whole.
-        const there = err instanceof OtashipError && err.code === 'NOT_FOUND' ? await this.blobs.stat(target.key) : null;
-        if (there?.size !== info.size) throw err;
-      }
-      await this.#saveInfo({ ...(await this.#stored(info.id))!, assembled: true });
+      await multipart.complete(target.key, target.writeId, parts);
     }
+    if (!info.assembled) await this.#saveInfo({ ...(await this.#stored(info.id))!, assembled: true });
     return target;
   }
 

@@ -156,7 +156,19 @@ export class ResumableUploads {
       }
       const published = await this.publisher.publishStored(
         principal,
-        { releaseId, key: target.key, size: now.size!, local: path && sha256 ? { path, sha256 } : null },
+        {
+          releaseId,
+          key: target.key,
+          size: now.size!,
+          local: path && sha256 ? { path, sha256 } : null,
+          stillOurs: () => {
+            try {
+              this.leases.guardOf(info.id)?.check();
+            } catch (err) {
+              throw new OtashipError('CONFLICT', `another request took upload ${info.id} over while it was being published: publish it again`, { cause: err });
+            }
+          },
+        },
         options,
       );
       // The release holds the package now; the upload's own records go (the package stays).

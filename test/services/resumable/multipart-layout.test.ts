@@ -227,6 +227,41 @@ describe('multipart layout on S3 storage', () => {
     }
   });
 
+  test('a deferred length assembled by a request that died before recording it is found assembled', async () => {
+    const { blobs, storeOn, create, packageKey, cleanup } = await setup();
+    try {
+      const a = storeOn('tmp-a');
+      const data = randomBytes(P + 99);
+      await create(a, undefined);
+      await a.write(Readable.from([data]), ID, 0);
+      await a.declareUploadLength(ID, data.length);
+      const info = (await a.info(ID))!;
+      const [first, tail] = info.parts;
+      // What assemble() does, up to the assembly at the store; the record of it is never written.
+      const last = await blobs.multipart!.uploadPart(packageKey, info.multipart!.writeId, 2, await blobs.get(tail!.key), tail!.size);
+      await blobs.multipart!.complete(packageKey, info.multipart!.writeId, [{ partNumber: 1, etag: first!.etag! }, last]);
+      await storeOn('tmp-b').assemble(info);
+      assert.equal((await a.info(ID))!.assembled, true);
+      assert.deepEqual(await collect(await blobs.get(packageKey)), data);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('an empty PATCH at the end of a finished upload changes nothing', async () => {
+    const { storeOn, create, cleanup } = await setup();
+    try {
+      const a = storeOn('tmp-a');
+      const data = randomBytes(P + 10);
+      await create(a, data.length);
+      await a.write(Readable.from([data]), ID, 0);
+      assert.equal(await a.write(Readable.from([]), ID, data.length), data.length);
+      assert.equal((await a.info(ID))!.offset, data.length);
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('removing an unfinished upload aborts its multipart upload and removes the local copy', async () => {
     const { blobs, storeOn, create, packageKey, dir, cleanup } = await setup();
     try {
