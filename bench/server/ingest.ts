@@ -37,6 +37,45 @@ export interface IngestOutput {
 
 const mibps = (bytes: number, ms: number) => bytes / MiB / (ms / 1000);
 
+/**
+ * Another S3-compatible service to measure S3 ingest against instead of s3rver (BENCH_S3: JSON with
+ * endpoint, bucket, accessKeyId, secretAccessKey, and optionally region and a name for the rows),
+ * e.g. a local Ceph RADOS Gateway or MinIO. Path-style addressing.
+ */
+interface ExternalS3 {
+  name: string;
+  endpoint: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  region?: string;
+}
+
+function externalS3(): ExternalS3 | null {
+  const raw = process.env.BENCH_S3;
+  if (!raw) return null;
+  const v = JSON.parse(raw) as Partial<ExternalS3>;
+  for (const field of ['endpoint', 'bucket', 'accessKeyId', 'secretAccessKey'] as const) {
+    if (typeof v[field] !== 'string' || !v[field]) throw new Error(`BENCH_S3 needs "${field}" (JSON: endpoint, bucket, accessKeyId, secretAccessKey, region?, name?)`);
+  }
+  return { ...(v as ExternalS3), name: v.name ?? new URL(v.endpoint!).host };
+}
+
+async function ensureBucket(s3: ExternalS3): Promise<void> {
+  const { S3Client, CreateBucketCommand, HeadBucketCommand } = await import('@aws-sdk/client-s3');
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: s3.region ?? 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: s3.bucket })).catch(() => client.send(new CreateBucketCommand({ Bucket: s3.bucket })));
+  } finally {
+    client.destroy();
+  }
+}
+
 /** Writes back every dirty page of the machine (untimed), so the next timed command starts clean. */
 async function settleDisk(): Promise<void> {
   const r = await runMeasured('sync', []);
@@ -58,11 +97,45 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
     /** Puts the file straight into the storage without otaship (the storage's own limit), if it has one to measure. */
     direct?: () => Promise<number>;
   }
-  const backends: Array<{ name: 'disk' | 'S3 (s3rver)'; env: () => Promise<Backend> }> = [
+  const backends: Array<{ name: string; env: () => Promise<Backend> }> = [
     { name: 'disk', env: async () => ({ env: { OTASHIP_DATA_DIR: input.dataDir }, stop: async () => undefined }) },
   ];
   const notes: string[] = [];
-  if (runs.s3 > 0) {
+  const external = externalS3();
+  if (runs.s3 > 0 && external) {
+    backends.push({
+      name: `S3 (${external.name})`,
+      env: async () => {
+        await ensureBucket(external);
+        // A fresh prefix per run: nothing of an earlier run is in the way (nor removed: it is their bucket).
+        const prefix = `otaship-bench-${Date.now().toString(36)}/`;
+        return {
+          env: {
+            OTASHIP_DATA_DIR: join(dir, 'data-s3'),
+            OTASHIP_STORAGE: 's3',
+            OTASHIP_S3_BUCKET: external.bucket,
+            OTASHIP_S3_ENDPOINT: external.endpoint,
+            OTASHIP_S3_REGION: external.region ?? 'us-east-1',
+            OTASHIP_S3_FORCE_PATH_STYLE: 'true',
+            OTASHIP_S3_ACCESS_KEY_ID: external.accessKeyId,
+            OTASHIP_S3_SECRET_ACCESS_KEY: external.secretAccessKey,
+            OTASHIP_S3_PREFIX: prefix,
+          },
+          stop: async () => undefined,
+          direct: async () => {
+            const put = await runMeasured(process.execPath, [S3_PUT, ipa, external.endpoint, external.bucket, `${prefix}direct/${ms.s3put.length}.ipa`], {
+              ...process.env,
+              S3_ACCESS_KEY_ID: external.accessKeyId,
+              S3_SECRET_ACCESS_KEY: external.secretAccessKey,
+              S3_REGION: external.region ?? 'us-east-1',
+            });
+            if (put.code !== 0) throw new Error(`the direct S3 put failed: ${put.stderr.trim()}`);
+            return put.ms;
+          },
+        };
+      },
+    });
+  } else if (runs.s3 > 0) {
     backends.push({
       name: 'S3 (s3rver)',
       env: async () => {
@@ -155,7 +228,7 @@ export async function measureIngest(input: IngestInput): Promise<IngestOutput> {
     ]);
   }
   if (ms.s3put.length > 0) {
-    // What s3rver itself takes in, straight from the SDK: no client of that server can ingest faster.
+    // What the S3 service itself takes in, straight from the SDK: no client of it can ingest faster.
     const putRate = mibps(ipaBytes, median(ms.s3put));
     rows.push([
       '(context: S3 service alone, SDK multipart put)',
