@@ -10,7 +10,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { Upload } from '@tus/server';
+import { ERRORS, Upload } from '@tus/server';
 import type { BlobStore } from '../../../src/ports/blob-store.js';
 import { BlobUploadStore, OWNER_METADATA, type LeaseGuard } from '../../../src/services/resumable/blob-upload-store.js';
 import { openBlobStore } from '../../../src/storage/open.js';
@@ -257,6 +257,39 @@ describe('multipart layout on S3 storage', () => {
       await a.write(Readable.from([data]), ID, 0);
       assert.equal(await a.write(Readable.from([]), ID, data.length), data.length);
       assert.equal((await a.info(ID))!.offset, data.length);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  test('a PATCH whose parts the chain passes by (another request took over) gets 409 and its records go', async () => {
+    const { blobs, storeOn, create, cleanup } = await setup();
+    try {
+      const a = storeOn('tmp-a');
+      const data = randomBytes(3 * P);
+      await create(a, data.length);
+      const body = new Readable({ read() {} });
+      body.push(data.subarray(0, P));
+      const writing = a.write(body, ID, 0).then(
+        (n) => ({ n }),
+        (e: unknown) => ({ e }),
+      );
+      // A's first part is recorded while its PATCH is open...
+      let parts: string[] = [];
+      for (let polls = 0; polls < 5000 && parts.length === 0; polls++) {
+        parts = (await keys(blobs, `uploads/${ID}/part-`)).filter((k) => /-e[a-f0-9]+$/.test(k));
+        if (parts.length === 0) await new Promise((r) => setImmediate(r));
+      }
+      assert.equal(parts.length, 1);
+      // ...then another request stores a piece at 0 that reaches further: the chain takes that one.
+      const other = `uploads/${ID}/part-${'0'.repeat(16)}-${String(2 * P + 5).padStart(16, '0')}-ff`;
+      await blobs.put(other, Readable.from([data.subarray(0, 2 * P + 5)]), { size: 2 * P + 5 });
+      body.push(data.subarray(P, 2 * P));
+      body.push(null);
+      assert.deepEqual(await writing, { e: ERRORS.INVALID_OFFSET }, 'A does not acknowledge bytes the chain does not hold');
+      const info = (await a.info(ID))!;
+      assert.equal(info.offset, 2 * P + 5, 'the offset is the chain');
+      assert.deepEqual((await keys(blobs, `uploads/${ID}/part-`)).filter((k) => /-e[a-f0-9]+$/.test(k)), [], "A's records are removed");
     } finally {
       await cleanup();
     }
