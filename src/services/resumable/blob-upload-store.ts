@@ -140,8 +140,17 @@ export interface BlobUploadStoreOptions {
 }
 
 
+/** Deletes in flight while an upload's records are removed. */
+const REMOVE_CONCURRENCY = 8;
+
 export class BlobUploadStore extends DataStore {
   readonly #digests = new RunningDigests();
+  /**
+   * The state a request read under its write lease (tus reads it, then writes): the PATCH that
+   * follows uses it instead of reading it again, as nothing else writes the upload while the lease
+   * holds (each request has a lease of its own, so nothing carries over to another request).
+   */
+  readonly #readUnderLease = new WeakMap<LeaseGuard, UploadInfo>();
 
   constructor(
     private readonly blobs: BlobStore,
@@ -184,11 +193,16 @@ export class BlobUploadStore extends DataStore {
   override async getUpload(id: string): Promise<Upload> {
     const info = await this.info(id);
     if (!info) throw ERRORS.FILE_NOT_FOUND;
+    const lease = this.options.leaseOf?.(id);
+    if (lease) this.#readUnderLease.set(lease, info);
     return toUpload(info);
   }
 
   override async write(body: Readable, id: string, offset: number): Promise<number> {
-    const info = await this.info(id);
+    const lease = this.options.leaseOf?.(id);
+    const read = lease ? this.#readUnderLease.get(lease) : undefined;
+    if (lease) this.#readUnderLease.delete(lease);
+    const info = read ?? (await this.info(id));
     if (!info) throw ERRORS.FILE_NOT_FOUND;
     if (info.offset !== offset) throw ERRORS.INVALID_OFFSET;
 
@@ -441,6 +455,8 @@ export class BlobUploadStore extends DataStore {
   }
 
   override async declareUploadLength(id: string, length: number): Promise<void> {
+    const lease = this.options.leaseOf?.(id);
+    if (lease) this.#readUnderLease.delete(lease);
     const stored = await this.#stored(id);
     if (!stored) throw ERRORS.FILE_NOT_FOUND;
     await this.#saveInfo({ ...stored, size: length });
@@ -499,6 +515,11 @@ export class BlobUploadStore extends DataStore {
     return deleted;
   }
 
+  /** Who created the upload (without its chain of parts), or null when there is none. */
+  async owner(id: string): Promise<string | null> {
+    return (await this.#stored(id))?.owner ?? null;
+  }
+
   /** The state of an upload (its info and its chain of parts), or null when there is none. */
   async info(id: string): Promise<UploadInfo | null> {
     const stored = await this.#stored(id);
@@ -510,7 +531,7 @@ export class BlobUploadStore extends DataStore {
   async #stored(id: string): Promise<StoredInfo | null> {
     if (!UPLOAD_ID.test(id)) return null;
     const key = infoKey(id);
-    if (!(await this.blobs.stat(key))) return null;
+    // Read at once (a missing upload is NOT_FOUND): no stat before, one request fewer per read.
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of await this.blobs.get(key)) chunks.push(chunk as Buffer);
@@ -831,8 +852,13 @@ export class BlobUploadStore extends DataStore {
     await rm(this.#shadowPath(id), { force: true });
     const keys: string[] = [];
     for await (const key of this.blobs.list(`${UPLOADS_PREFIX}${id}/`)) keys.push(key);
-    // Parts first, info last: a half-finished removal still shows up (and is finished) in the next sweep.
-    for (const key of keys.filter((k) => k !== infoKey(id))) await this.blobs.delete(key);
+    // Parts first, info last: a half-finished removal still shows up (and is finished) in the next
+    // sweep. A few at a time: an upload of a few GiB has hundreds of part records.
+    const parts = keys.filter((k) => k !== infoKey(id));
+    const removing = async () => {
+      for (let key = parts.pop(); key !== undefined; key = parts.pop()) await this.blobs.delete(key);
+    };
+    await Promise.all(Array.from({ length: REMOVE_CONCURRENCY }, removing));
     await this.blobs.delete(infoKey(id));
     await this.options.records?.remove(id);
   }

@@ -90,6 +90,16 @@ export class ResumableUploads {
     return info;
   }
 
+  /**
+   * Refuses a principal that may not use the upload, reading only who created it (every tus request
+   * asks; its chain of parts is read under the lease, where it counts).
+   */
+  async authorizeUse(principal: Principal, id: string): Promise<void> {
+    const owner = await this.store.owner(id);
+    if (owner === null) throw new OtashipError('NOT_FOUND', `upload ${safeId(id)} does not exist (finished, cancelled or expired)`);
+    authorize(principal, 'upload:use', { ownerTokenId: owner, label: `upload ${id}` });
+  }
+
   /** Publishes a finished upload and removes it; an unfinished one is refused with what is missing. */
   async publish(principal: Principal, id: string, options: PublishOptions = {}): Promise<PublishResult> {
     const info = await this.access(principal, id);

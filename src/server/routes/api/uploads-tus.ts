@@ -189,7 +189,7 @@ async function handleTus(
         setInternalHeader(request, OWNER_HEADER, principal.tokenId);
       } else {
         if (!UPLOAD_ID.test(id)) throw new OtashipError('NOT_FOUND', 'no such upload');
-        await uploads.access(principal, id);
+        await uploads.authorizeUse(principal, id);
       }
     } catch (err) {
       // Do not read (and discard) a body the caller may not send: close after answering.
