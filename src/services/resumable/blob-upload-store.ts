@@ -140,6 +140,8 @@ export interface BlobUploadStoreOptions {
 }
 
 
+/** Upload owners an instance remembers (the oldest is forgotten first). */
+const OWNERS_REMEMBERED = 10_000;
 /** Deletes in flight while an upload's records are removed. */
 const REMOVE_CONCURRENCY = 8;
 
@@ -151,6 +153,8 @@ export class BlobUploadStore extends DataStore {
    * holds (each request has a lease of its own, so nothing carries over to another request).
    */
   readonly #readUnderLease = new WeakMap<LeaseGuard, UploadInfo>();
+  /** Owners of uploads seen lately (see owner()). */
+  readonly #owners = new Map<string, string>();
 
   constructor(
     private readonly blobs: BlobStore,
@@ -515,9 +519,20 @@ export class BlobUploadStore extends DataStore {
     return deleted;
   }
 
-  /** Who created the upload (without its chain of parts), or null when there is none. */
+  /**
+   * Who created the upload (without its chain of parts), or null when there is none. Remembered: an
+   * upload's owner never changes, and a request on an upload removed since finds it gone under its
+   * lease (getUpload), so only the read is saved, not a check.
+   */
   async owner(id: string): Promise<string | null> {
-    return (await this.#stored(id))?.owner ?? null;
+    const known = this.#owners.get(id);
+    if (known !== undefined) return known;
+    const owner = (await this.#stored(id))?.owner ?? null;
+    if (owner !== null) {
+      if (this.#owners.size >= OWNERS_REMEMBERED) this.#owners.delete(this.#owners.keys().next().value!);
+      this.#owners.set(id, owner);
+    }
+    return owner;
   }
 
   /** The state of an upload (its info and its chain of parts), or null when there is none. */
