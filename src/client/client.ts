@@ -27,12 +27,15 @@ export interface ClientOptions {
  */
 const MAX_QUERY_NOTES = 2000;
 /**
- * Bytes per tus PATCH request. The server keeps what arrived of a cut request, so this only bounds
- * single requests for proxies with body limits (under 100 MB, as some CDNs require); reading stays
- * streamed whatever the value. A multiple of the server's 8 MiB parts: on S3 storage a PATCH then
- * ends on a part boundary and leaves no bytes for the next one to send to the bucket again.
+ * Bytes per tus PATCH request, tried in turn: the whole file in one request, then smaller ones as
+ * long as a proxy refuses a request's size (413, e.g. a CDN's 100 MB cap or nginx's
+ * client_max_body_size). The server keeps what arrived of a cut request, so one request costs
+ * nothing in safety, and each request costs the server a few reads of the upload's state (on S3
+ * storage, requests to the bucket). Reading stays streamed whatever the size. Multiples of the
+ * server's 8 MiB parts: on S3 storage a request then ends on a part boundary and leaves no bytes for
+ * the next one to send to the bucket again.
  */
-export const DEFAULT_CHUNK_SIZE = 48 * 1024 * 1024;
+export const CHUNK_SIZES = [Number.POSITIVE_INFINITY, 48 * 1024 * 1024, 8 * 1024 * 1024] as const;
 const UPLOAD_ID = /^[a-f0-9]{32}$/;
 
 export class OtashipClient {
@@ -137,14 +140,15 @@ export class OtashipClient {
     let uploadId: string | null = uploadUrl ? candidate! : null;
     // Writes of the state file, in order: the entry must be on disk before it can be removed.
     let saved: Promise<void> = Promise.resolve();
-    const sent = tusUpload({
+    const sizes = options.chunkSize !== undefined ? [options.chunkSize] : CHUNK_SIZES;
+    const send = (chunkSize: number) => tusUpload({
       endpoint: this.url('api/v1/uploads').href,
-      uploadUrl,
+      uploadUrl: uploadId ? this.url(`api/v1/uploads/${uploadId}`).href : uploadUrl,
       path,
       headers: this.#authHeaders(),
       metadata: { filename },
       ca: this.#ca,
-      chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      chunkSize,
       signal: options.signal,
       onProgress: (sent, total) => options.onProgress?.(sent, total),
       onUploadUrl: (url) => {
@@ -162,16 +166,22 @@ export class OtashipClient {
         });
       },
     });
-    try {
-      await sent;
-    } catch (err) {
-      // A server without resumable uploads (an older otaship, or a proxy that does not pass the tus
-      // routes) refuses the creation with 404/405: send the package in the plain request instead.
-      const status = err instanceof OtashipError ? err.details?.status : undefined;
-      if (uploadId === null && (status === 404 || status === 405)) {
-        return this.publish(path, { ...options, checkToken: false });
+    for (let i = 0; ; i++) {
+      try {
+        await send(sizes[i]!);
+        break;
+      } catch (err) {
+        const status = err instanceof OtashipError ? err.details?.status : undefined;
+        // A server without resumable uploads (an older otaship, or a proxy that does not pass the tus
+        // routes) refuses the creation with 404/405: send the package in the plain request instead.
+        if (uploadId === null && (status === 404 || status === 405)) {
+          return this.publish(path, { ...options, checkToken: false });
+        }
+        // A request too large for a proxy on the way (the upload exists: a PATCH was refused): the
+        // same upload goes on in smaller requests, from what the server holds.
+        if (uploadId !== null && status === 413 && i + 1 < sizes.length) continue;
+        throw err;
       }
-      throw err;
     }
     await saved;
     if (!uploadId) throw new OtashipError('INTERNAL', `The server at ${this.baseUrl.origin} gave the upload no usable address`);

@@ -1,5 +1,5 @@
 // The otaship API client: publish packages to a server from scripts or CI.
-export { OtashipClient, summarize, DEFAULT_CHUNK_SIZE } from './client.js';
+export { OtashipClient, summarize, CHUNK_SIZES } from './client.js';
 export { ResumeState, defaultResumeStatePath, resumeFingerprint } from './resume-state.js';
 export type { ResumeEntry } from './resume-state.js';
 export type { ClientOptions } from './client.js';

@@ -56,7 +56,10 @@ export interface ResumablePublishOptions extends PublishOptions {
   resumeState?: ResumeState | null;
   /** Continue this upload (its id on the server) instead of looking one up. */
   uploadId?: string;
-  /** Bytes per PATCH request (default 48 MiB). */
+  /**
+   * Bytes per PATCH request. Default: the whole file in one request, then 48 MiB and 8 MiB requests
+   * while a proxy refuses a request's size (413). Given: that size only.
+   */
   chunkSize?: number;
   /** Called once before bytes move: where the upload starts (above 0 when resuming) and the file size. */
   onStart?: (offset: number, total: number) => void;

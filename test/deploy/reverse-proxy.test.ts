@@ -146,3 +146,38 @@ function scenario(name: string, available: boolean, start: (t: ProxyTarget) => P
 
 scenario('nginx', NGINX_BIN !== null, (t) => startNginx(t));
 scenario('caddy', CADDY_BIN !== null, (t) => startCaddy(t));
+
+describe('nginx that limits request bodies (client_max_body_size 20m)', { skip: NGINX_BIN ? false : 'nginx is not installed (apt-get install nginx); .ci/run installs it' }, () => {
+  let work: string;
+  let srv: TestServer;
+  let proxy: RunningProxy;
+  let ca: string;
+  let ipa: string;
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'otaship-nginx-limit-'));
+    const cert = await proxyCertificate(work);
+    ca = cert.caPem;
+    const port = await freePort();
+    srv = await startTestServer({ settings: { publicUrl: `https://127.0.0.1:${port}` } });
+    proxy = await startNginx({ work, port, upstreamPort: srv.server.port, cert }, undefined, { bodyLimit: '20m' });
+    ipa = await buildIpa({ bundleId: 'com.example.limited-proxy', fillerBytes: 60 * MIB });
+  });
+
+  after(async () => {
+    await proxy?.stop();
+    await srv?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  test('a request too large for the proxy (413) does not stop a resumable upload: it goes on in smaller requests', async () => {
+    const client = new OtashipClient({ server: proxy.origin, token: srv.adminToken, ca });
+    const size = (await stat(ipa)).size;
+    // The proxy does refuse a request of the whole file (so the next assertion can fail).
+    await assert.rejects(client.publishResumable(ipa, { chunkSize: size }), (e: Error & { details?: { status?: number } }) => e.details?.status === 413);
+    const published = await client.publishResumable(ipa, { notes: 'through a limited proxy' });
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(ipa), hash);
+    assert.equal(published.release['sha256'], hash.digest('hex'));
+  });
+});

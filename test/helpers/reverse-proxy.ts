@@ -84,9 +84,11 @@ function whenFileAppears(dir: string, name: string, child: ChildProcess, log: ()
  * proxied responses included (many distribution configs compress), so the site file's own `gzip off`
  * for /i/ is what keeps install traffic untransformed.
  */
-export async function startNginx(t: ProxyTarget, siteFile = 'deploy/nginx/otaship.conf'): Promise<RunningProxy> {
+export async function startNginx(t: ProxyTarget, siteFile = 'deploy/nginx/otaship.conf', options: { bodyLimit?: string } = {}): Promise<RunningProxy> {
   if (!NGINX_BIN) throw new Error('nginx is not installed');
   const site = substitute(readFileSync(siteFile, 'utf8'), siteFile, [
+    // A proxy whose owner limited request bodies, as many do (the shipped file does not).
+    ...(options.bodyLimit ? ([['client_max_body_size 0;', `client_max_body_size ${options.bodyLimit};`]] as [string, string][]) : []),
     ['server 127.0.0.1:8080;', `server 127.0.0.1:${t.upstreamPort};`],
     ['listen 443 ssl http2;', `listen 127.0.0.1:${t.port} ssl http2;`],
     ['server_name ota.example.com;', 'server_name 127.0.0.1;'],
