@@ -10,6 +10,7 @@ import { versionLabel } from '../../web/pages/install.js';
 import type { ServerDeps } from '../deps.js';
 import { signedIn, userOf } from './admin-people.js';
 import * as S from '../schemas/share-links.js';
+import { acceptForms } from '../http/form-body.js';
 
 const FORM_BODY_LIMIT = 16 * 1024;
 /** Releases offered in the form besides "the latest build". */
@@ -21,9 +22,7 @@ interface AppParams {
 
 export async function adminShareLinkRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
   const { shareLinks } = services;
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  acceptForms(app, FORM_BODY_LIMIT);
 
   async function render(reply: FastifyReply, principal: Principal, appId: string, created: { name: string; url: string } | null): Promise<FastifyReply> {
     const links = await shareLinks.list(principal, appId); // its managers and admins; 404 to the rest

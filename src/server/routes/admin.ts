@@ -25,6 +25,8 @@ import { checkRelease } from '../../services/doctor/release-check.js';
 import { appActions } from '../../services/authz.js';
 import type { AdminAppView, AdminUser } from '../../web/view-models.js';
 import * as S from '../schemas/admin.js';
+import { acceptForms } from '../http/form-body.js';
+import { safeNext as safeNextPath } from '../http/safe-next.js';
 
 const RELEASES_PER_PAGE = 20;
 /** Deliveries shown under each webhook. */
@@ -44,14 +46,9 @@ interface LoginBody {
   next?: string;
 }
 
-/** Only our own admin paths are valid redirect targets after sign-in (no open redirect). */
+/** Only our own admin paths are valid redirect targets after the admin sign-in (http/safe-next.ts). */
 function safeNext(next: unknown): string {
-  if (typeof next !== 'string') return '/admin';
-  const ok =
-    /^\/admin(\/[A-Za-z0-9._~/-]*)?(\?[A-Za-z0-9._~=&%-]*)?$/.test(next) &&
-    !/(^|\/)\.\.?(\/|\?|$)|\/\//.test(next) &&
-    !next.startsWith('/admin/login');
-  return ok ? next : '/admin';
+  return safeNextPath(next, { areas: ['admin'], fallback: '/admin' });
 }
 
 function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {
@@ -80,15 +77,8 @@ async function appSummary(services: Services, app: AppRecord): Promise<AdminAppV
 }
 
 export async function adminRoutes(app: FastifyInstance, { services, config, ca }: ServerDeps): Promise<void> {
-  // The sign-in form posts application/x-www-form-urlencoded; fastify parses only JSON by default.
-  // Scoped to this plugin; tiny bodies only.
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
-    },
-  );
+  // The sign-in form posts application/x-www-form-urlencoded (scoped to this plugin; tiny bodies only).
+  acceptForms(app, FORM_BODY_LIMIT);
   const secure = services.status.https;
 
   app.get<{ Querystring: { next?: string } }>('/admin/login', { schema: S.loginPage }, async (request, reply) => {

@@ -10,15 +10,14 @@ import { renderFirstRunPage } from '../../web/pages/first-run.js';
 import { checkFormOrigin, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import * as S from '../schemas/pages.js';
+import { acceptForms } from '../http/form-body.js';
 
 // The Sign in form has no fields, but a browser still posts it as application/x-www-form-urlencoded
 // (an empty body with that Content-Type), which fastify refuses (415) without a parser in this scope.
 const FORM_BODY_LIMIT = 1024;
 
 export async function entryRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, _body, done) => {
-    done(null, {});
-  });
+  acceptForms(app, FORM_BODY_LIMIT, 'ignore');
   app.get('/', { schema: S.root }, async (_request, reply) => reply.header('Cache-Control', 'no-store').redirect('/admin', 302));
 
   // The link printed by `otaship serve` opens a page with a Sign in button; only its POST uses the

@@ -11,6 +11,7 @@ import { renderInstallPage } from '../../web/pages/install.js';
 import { renderSharePasscodePage } from '../../web/pages/share-passcode.js';
 import { pageLanguage } from '../http/page-language.js';
 import * as S from '../schemas/share-links.js';
+import { acceptForms } from '../http/form-body.js';
 
 const FORM_BODY_LIMIT = 4 * 1024;
 
@@ -22,9 +23,7 @@ export async function shareRoutes(app: FastifyInstance, { services, config }: Se
   const { shareLinks } = services;
   const secureCookie = config.publicUrl.startsWith('https:');
   // The passcode form posts application/x-www-form-urlencoded (scoped to this plugin).
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  acceptForms(app, FORM_BODY_LIMIT);
 
   function send(reply: FastifyReply, html: string, status = 200): FastifyReply {
     return reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(html);

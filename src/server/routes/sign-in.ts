@@ -12,14 +12,14 @@ import { NOTICE_OPT_OUT_PATH } from '../../services/build-notices.js';
 import { checkFormOrigin, throttled } from '../auth.js';
 import type { ServerDeps } from '../deps.js';
 import * as S from '../schemas/sign-in.js';
+import { acceptForms } from '../http/form-body.js';
+import { safeNext as safeNextPath } from '../http/safe-next.js';
 
 const FORM_BODY_LIMIT = 4 * 1024;
 
-/** After sign-in: our own admin or My apps paths only (no open redirect). */
-export function safeNext(next: unknown): string {
-  if (typeof next !== 'string') return '/my';
-  const ok = /^\/(admin|my)(\/[A-Za-z0-9._~/-]*)?(\?[A-Za-z0-9._~=&%-]*)?$/.test(next) && !/(^|\/)\.\.?(\/|\?|$)|\/\//.test(next) && !next.startsWith('/admin/login');
-  return ok ? next : '/my';
+/** After sign-in: our own admin or My apps paths only (http/safe-next.ts). */
+function safeNext(next: unknown): string {
+  return safeNextPath(next, { areas: ['admin', 'my'], fallback: '/my' });
 }
 
 function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply {
@@ -27,9 +27,7 @@ function sendPage(reply: FastifyReply, html: string, status = 200): FastifyReply
 }
 
 export async function signInRoutes(app: FastifyInstance, { services, config }: ServerDeps): Promise<void> {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  acceptForms(app, FORM_BODY_LIMIT);
   const { signIn, sso } = services;
   const view = (next: string, extra: Partial<SignInPageView> = {}): string =>
     String(
