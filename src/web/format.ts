@@ -31,13 +31,3 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function daysUntil(date: Date, now: Date): number {
   return Math.floor((date.getTime() - now.getTime()) / DAY_MS);
 }
-
-/** "in 3 days", "today", "2 days ago" */
-export function relativeDays(date: Date, now: Date): string {
-  const ms = date.getTime() - now.getTime();
-  const days = Math.trunc(ms / DAY_MS);
-  if (days === 0) return ms >= 0 ? 'within a day' : 'today';
-  const n = Math.abs(days);
-  const word = n === 1 ? 'day' : 'days';
-  return days > 0 ? `in ${n} ${word}` : `${n} ${word} ago`;
-}

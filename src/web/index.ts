@@ -3,7 +3,7 @@ export { html, raw, escapeHtml, jsonForScript, SafeHtml } from './html.js';
 export type { HtmlValue } from './html.js';
 export { renderMarkdown, isSafeLink } from './markdown.js';
 export { qrSvg } from './qr.js';
-export { humanSize, formatDate, formatDateTime, relativeDays, daysUntil } from './format.js';
+export { humanSize, formatDate, formatDateTime, daysUntil } from './format.js';
 export { layout } from './layout.js';
 export { renderInstallPage, profileNotices, versionLabel, EXPIRY_WARNING_DAYS } from './pages/install.js';
 export { renderErrorPage } from './pages/error.js';
