@@ -37,6 +37,18 @@ export class CatalogService {
     return visible === 'all' ? apps : apps.filter((a) => visible.includes(a.id));
   }
 
+  /** The apps the principal may see, each with its latest release (null before the first). */
+  async listAppsWithLatest(principal: Principal): Promise<Array<{ app: AppRecord; latest: ReleaseRecord | null }>> {
+    const apps = await this.listApps(principal);
+    return Promise.all(apps.map(async (app) => ({ app, latest: await this.repos.releases.latest(app.id) })));
+  }
+
+  /** An app the principal may see, with its latest release (null before the first). */
+  async getAppWithLatest(principal: Principal, appId: string): Promise<{ app: AppRecord; latest: ReleaseRecord | null }> {
+    const app = await this.getApp(principal, appId);
+    return { app, latest: await this.repos.releases.latest(app.id) };
+  }
+
   async getApp(principal: Principal, appId: string): Promise<AppRecord> {
     const app = await this.#app(appId);
     authorize(principal, 'app:read', { appId: app.id, label: `app ${app.bundleId}`, ref: ref('app', appId) });

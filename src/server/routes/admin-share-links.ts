@@ -26,8 +26,7 @@ export async function adminShareLinkRoutes(app: FastifyInstance, { services }: S
 
   async function render(reply: FastifyReply, principal: Principal, appId: string, created: { name: string; url: string } | null): Promise<FastifyReply> {
     const links = await shareLinks.list(principal, appId); // its managers and admins; 404 to the rest
-    const appRecord = await services.catalog.getApp(principal, appId);
-    const page = await services.repos.releases.listByApp(appRecord.id, { limit: RELEASE_CHOICES, cursor: null });
+    const { app: appRecord, page } = await services.catalog.listReleases(principal, appId, { limit: RELEASE_CHOICES, cursor: null });
     const html = await renderAdminShareLinksPage({
       user: userOf(principal),
       app: { id: appRecord.id, name: appRecord.name },

@@ -5,7 +5,7 @@
 // Registered by buildServer (src/server/build.ts) as a fastify plugin `(app, deps) => Promise<void>`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isOtashipError } from '../../core/errors.js';
-import type { AppRecord } from '../../ports/repositories.js';
+import type { AppRecord, ReleaseRecord } from '../../ports/repositories.js';
 import type { Principal, Services } from '../../services/index.js';
 import { SESSION_COOKIE } from '../../services/sessions.js';
 import { checkFormOrigin, pagePrincipal, throttled } from '../auth.js';
@@ -68,8 +68,7 @@ function principalOrLogin(request: FastifyRequest, reply: FastifyReply, services
   return pagePrincipal(request, reply, services, next === '/admin' ? '/admin/login' : `/admin/login?next=${encodeURIComponent(next)}`);
 }
 
-async function appSummary(services: Services, app: AppRecord): Promise<AdminAppView> {
-  const latest = await services.repos.releases.latest(app.id);
+async function appSummary(services: Services, app: AppRecord, latest: ReleaseRecord | null): Promise<AdminAppView> {
   const detail = latest
     ? { release: latest, links: services.urls.release(latest, app), counts: await services.counters.get(latest.id) }
     : null;
@@ -131,9 +130,9 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
     const principal = await principalOrLogin(request, reply, services);
     if (!principal) return reply;
     const query = parseAppQuery(request.query);
-    const apps = await services.catalog.listApps(principal);
-    const matching = apps.filter((a) => matchesApp(a, query));
-    const views = await Promise.all(matching.map((a) => appSummary(services, a)));
+    const apps = await services.catalog.listAppsWithLatest(principal);
+    const matching = apps.filter(({ app: a }) => matchesApp(a, query));
+    const views = await Promise.all(matching.map(({ app: a, latest }) => appSummary(services, a, latest)));
     views.sort((a, b) => (b.latestAt?.getTime() ?? 0) - (a.latestAt?.getTime() ?? 0));
     const html = renderAdminAppsPage({
       user: userOf(principal),
@@ -183,7 +182,7 @@ export async function adminRoutes(app: FastifyInstance, { services, config, ca }
       if (page.nextCursor) next.set('cursor', page.nextCursor);
       const html = renderAdminAppPage({
         user: userOf(principal),
-        app: await appSummary(services, appRecord),
+        app: await appSummary(services, appRecord, (await services.catalog.getAppWithLatest(principal, appRecord.id)).latest),
         may,
         releases,
         installs,

@@ -22,24 +22,18 @@ export async function catalogRoutes(app: FastifyInstance, { services }: ServerDe
 
   app.get('/api/v1/apps', { schema: S.listApps }, async (request) => {
     const principal = await authenticate(request, services);
-    const apps = await catalog.listApps(principal);
-    const items = await Promise.all(
-      apps.map(async (a) => {
-        const latest = await services.repos.releases.latest(a.id);
-        return {
-          ...appJson(a),
-          latestRelease: latest ? releaseJson(latest, a) : null,
-          latestPageUrl: services.urls.latestPage(a),
-        };
-      }),
-    );
+    const apps = await catalog.listAppsWithLatest(principal);
+    const items = apps.map(({ app: a, latest }) => ({
+      ...appJson(a),
+      latestRelease: latest ? releaseJson(latest, a) : null,
+      latestPageUrl: services.urls.latestPage(a),
+    }));
     return { items };
   });
 
   app.get<{ Params: AppParams }>('/api/v1/apps/:appId', { schema: S.getApp }, async (request) => {
     const principal = await authenticate(request, services);
-    const a = await catalog.getApp(principal, request.params.appId);
-    const latest = await services.repos.releases.latest(a.id);
+    const { app: a, latest } = await catalog.getAppWithLatest(principal, request.params.appId);
     return {
       ...appJson(a),
       latestRelease: latest ? { ...releaseJson(latest, a), links: services.urls.release(latest, a) } : null,
