@@ -60,6 +60,22 @@ async function fileSlice(path: string, start: number, length: number): Promise<B
   }
 }
 
+/** A test server whose public URL is the proxy's, and the proxy in front of it, in a fresh folder. */
+async function serveBehind(name: string, start: (t: ProxyTarget) => Promise<RunningProxy>) {
+  const work = await mkdtemp(join(tmpdir(), `otaship-${name}-`));
+  const cert = await proxyCertificate(work);
+  const port = await freePort();
+  const srv = await startTestServer({ settings: { publicUrl: `https://127.0.0.1:${port}` } });
+  const proxy = await start({ work, port, upstreamPort: srv.server.port, cert });
+  return { work, srv, proxy, ca: cert.caPem };
+}
+
+async function stopBehind({ work, srv, proxy }: { work?: string; srv?: TestServer; proxy?: RunningProxy }): Promise<void> {
+  await proxy?.stop();
+  await srv?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+}
+
 function scenario(name: string, available: boolean, start: (t: ProxyTarget) => Promise<RunningProxy>): void {
   describe(name, { skip: available ? false : `${name} is not installed (apt-get install ${name}); .ci/run installs it` }, () => {
     let work: string;
@@ -69,20 +85,11 @@ function scenario(name: string, available: boolean, start: (t: ProxyTarget) => P
     let ipa: string;
 
     before(async () => {
-      work = await mkdtemp(join(tmpdir(), `otaship-${name}-`));
-      const cert = await proxyCertificate(work);
-      ca = cert.caPem;
-      const port = await freePort();
-      srv = await startTestServer({ settings: { publicUrl: `https://127.0.0.1:${port}` } });
-      proxy = await start({ work, port, upstreamPort: srv.server.port, cert });
+      ({ work, srv, proxy, ca } = await serveBehind(name, start));
       ipa = await buildIpa({ bundleId: `com.example.${name}`, displayName: `Through ${name}`, fillerBytes: PACKAGE_MIB * MIB });
     });
 
-    after(async () => {
-      await proxy?.stop();
-      await srv?.stop();
-      if (work) await rm(work, { recursive: true, force: true });
-    });
+    after(() => stopBehind({ work, srv, proxy }));
 
     test(`a ${PACKAGE_MIB} MiB resumable upload cut off halfway resumes through ${name}; Range download, manifest and links use the public URL`, async (t) => {
       const client = new OtashipClient({ server: proxy.origin, token: srv.adminToken, ca });
@@ -155,20 +162,11 @@ describe('nginx that limits request bodies (client_max_body_size 20m)', { skip: 
   let ipa: string;
 
   before(async () => {
-    work = await mkdtemp(join(tmpdir(), 'otaship-nginx-limit-'));
-    const cert = await proxyCertificate(work);
-    ca = cert.caPem;
-    const port = await freePort();
-    srv = await startTestServer({ settings: { publicUrl: `https://127.0.0.1:${port}` } });
-    proxy = await startNginx({ work, port, upstreamPort: srv.server.port, cert }, undefined, { bodyLimit: '20m' });
+    ({ work, srv, proxy, ca } = await serveBehind('nginx-limit', (t) => startNginx(t, undefined, { bodyLimit: '20m' })));
     ipa = await buildIpa({ bundleId: 'com.example.limited-proxy', fillerBytes: 60 * MIB });
   });
 
-  after(async () => {
-    await proxy?.stop();
-    await srv?.stop();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  after(() => stopBehind({ work, srv, proxy }));
 
   test('a request too large for the proxy (413) does not stop a resumable upload: it goes on in smaller requests', async () => {
     const client = new OtashipClient({ server: proxy.origin, token: srv.adminToken, ca });

@@ -48,6 +48,7 @@ import { writeKeepingPartial } from '../../core/fs/keep-partial.js';
 import { RunningDigests, hashedBody } from './running-digest.js';
 import { SegmentWriter } from './segment-writer.js';
 import { PieceWriter } from './piece-writer.js';
+import { OrderedSends } from './ordered-sends.js';
 
 export const UPLOADS_PREFIX = 'uploads/';
 /** Ids come from the tus server's naming function (32 hex digits); anything else is not ours. */
@@ -263,25 +264,18 @@ export class BlobUploadStore extends DataStore {
     const version = shadowVersion(await handle.stat());
     const ticket = this.#digests.begin(id, offset, version);
     const committed: UploadPart[] = [];
-    let superseded = carry;
+    // Set once a part of this PATCH covers the pieces of bytes it began with (the carry): they are
+    // removed after the confirmation, and the digest's run drops them.
+    let carryCovered = false;
     const end = () => {
       const last = committed[committed.length - 1];
       return last ? last.offset + last.size : offset;
     };
-    // Parts are sent `concurrency` at a time (as a put streams them), and recorded in order: each
-    // record waits for the one before it, so the chain only ever grows by a whole prefix. Records
-    // trail behind the sending (only sending holds the body back); the PATCH answers once all are in.
-    let recorded: Promise<void> = Promise.resolve();
-    const sendingNow: Array<Promise<unknown>> = [];
-    const allSending: Array<Promise<unknown>> = [];
-    const records: Array<Promise<void>> = [];
-    let recordError: unknown = null;
-    /** Pieces of bytes the parts of this PATCH superseded: removed once the chain is confirmed. */
-    const stale: UploadPart[] = [];
+    const sends = new OrderedSends(multipart.concurrency);
     /**
      * The chain holds every piece this PATCH recorded (another request may have taken the upload
-     * over meanwhile); else the ones it does not hold go and the PATCH gets 409. Then the pieces of
-     * bytes the parts superseded go.
+     * over meanwhile); else the ones it does not hold go and the PATCH gets 409. Then the carry goes,
+     * if a part covered it.
      */
     const confirm = async () => {
       if (!committed.some((p) => p.etag !== undefined)) return;
@@ -292,50 +286,26 @@ export class BlobUploadStore extends DataStore {
         committed.splice(0, committed.length, ...committed.filter((p) => chain.has(p.key)));
         throw ERRORS.INVALID_OFFSET;
       }
-      for (const piece of stale.splice(0)) await this.blobs.delete(piece.key).catch(() => undefined);
+      if (carryCovered) for (const piece of carry) await this.blobs.delete(piece.key).catch(() => undefined);
     };
     /** Sends [start, start + size) of the shadow as a part; resolves once it is recorded. */
     const sendPart = (start: number, size: number): Promise<void> => {
       lease?.check();
-      const body = createReadStream(shadow, { start, end: start + size - 1, highWaterMark: 1024 * 1024 });
-      const sending = multipart.uploadPart(target.key, target.writeId, start / P + 1, body, size);
-      sending.catch(() => undefined); // awaited below, in order
-      sendingNow.push(sending);
-      allSending.push(sending);
-      const record = recorded.then(async () => {
-        const part = await sending;
-        lease?.check();
-        // Recorded without a listing (each costs a request, slow on some services): the PATCH checks
-        // its records against the chain once, before it answers (confirm, below).
-        committed.push(await this.#commitPart(id, start, size, { etag: part.etag }, null, end(), false));
-        // The part covers the pieces of bytes it began with; they go once the chain is confirmed.
-        if (superseded.length > 0) {
-          stale.push(...superseded);
-          superseded = [];
-        }
-      });
-      record.catch((err: unknown) => (recordError ??= err));
-      recorded = record;
-      records.push(record);
-      return record;
+      return sends.add(
+        () => multipart.uploadPart(target.key, target.writeId, start / P + 1, createReadStream(shadow, { start, end: start + size - 1, highWaterMark: 1024 * 1024 }), size),
+        async (part) => {
+          lease?.check();
+          // Recorded without a listing (each costs a request, slow on some services): the PATCH
+          // checks its records against the chain once, before it answers (confirm).
+          committed.push(await this.#commitPart(id, start, size, { etag: part.etag }, null, end(), false));
+          carryCovered = true;
+        },
+      );
     };
     /** A full part from the writer: sent, holding the body back while too many are being sent. */
     const fullPart = async (start: number, size: number) => {
-      if (recordError) throw recordError;
       void sendPart(start, size);
-      if (sendingNow.length >= multipart.concurrency) await sendingNow.shift()!.catch(() => undefined);
-      if (recordError) throw recordError;
-    };
-    /**
-     * Waits for every part to be recorded (or to fail) and every send to end, also those whose
-     * record failed early (a failed record fails those after it without waiting for their sends):
-     * nothing reads the local copy after the PATCH. The first failure, if any.
-     */
-    const settle = async (): Promise<unknown> => {
-      sendingNow.length = 0;
-      const failure = (await Promise.allSettled(records.splice(0))).find((r) => r.status === 'rejected');
-      await Promise.allSettled(allSending.splice(0));
-      return failure ? (failure as PromiseRejectedResult).reason : null;
+      await sends.throttle();
     };
     /** Keeps [end(), start + size) of the shadow as a piece of bytes. */
     const keepBytes = async (start: number, size: number) => {
@@ -349,7 +319,7 @@ export class BlobUploadStore extends DataStore {
       if (code !== 'ENOSPC' && code !== 'EDQUOT') return err;
       // The local copy goes (its bytes are in the store): a failed PATCH does not keep the disk
       // full. A copy made again by a later PATCH is another file, which no digest vouches for.
-      await settle();
+      await sends.settle();
       await rm(shadow, { force: true });
       return new OtashipError('INSUFFICIENT_STORAGE', `the server's temp folder is full: a PATCH of upload ${id} could not be kept`, { cause: err });
     };
@@ -374,12 +344,12 @@ export class BlobUploadStore extends DataStore {
       try {
         bodyError = await writeKeepingPartial(source, writer);
       } catch (err) {
-        const sendError = await settle();
+        const sendError = await sends.settle();
         if (writer.handOverError) throw writer.handOverError;
         if (sendError) throw sendError;
         throw await diskFull(err);
       }
-      const sendError = await settle();
+      const sendError = await sends.settle();
       if (sendError) throw sendError;
       const reached = writer.pieceStart + writer.filled;
       if (reached > end()) {
@@ -389,14 +359,13 @@ export class BlobUploadStore extends DataStore {
       }
       await confirm();
     } finally {
-      await settle(); // nothing may still read the shadow once it is closed
+      await sends.settle(); // nothing may still read the shadow once it is closed
       await handle.close();
     }
     // The digest moves on only when it saw exactly the bytes this PATCH's pieces added.
     const stored = end() - offset;
     if (ticket.hash && hashed && committed.length > 0 && hashed.hashed() === stored) {
-      const dropped = carry.filter((p) => !superseded.includes(p)).map((p) => p.key);
-      this.#digests.committed(ticket, committed.map((p) => p.key), stored, version, dropped);
+      this.#digests.committed(ticket, committed.map((p) => p.key), stored, version, carryCovered ? carry.map((p) => p.key) : []);
     }
     const failure = bodyError ?? hashed?.bodyError();
     if (failure) throw failure;
@@ -648,7 +617,10 @@ export class BlobUploadStore extends DataStore {
     }
     // Assembled before, by a request that did not live to record it: the object is there, whole
     // (its key was made for this upload alone). Checked first: the parts are gone by then.
-    const there = info.assembled ? null : await this.blobs.stat(target.key);
+    const there = await this.blobs.stat(target.key);
+    if (info.assembled && there?.size !== info.size) {
+      throw new OtashipError('NOT_FOUND', `the package of upload ${info.id} is no longer stored (an earlier publish of it was refused, and no retry came for a day): upload it again`);
+    }
     if (!info.assembled && there?.size !== info.size) {
       const P = target.partSize;
       const parts: StoredPart[] = [];
@@ -680,10 +652,13 @@ export class BlobUploadStore extends DataStore {
   /**
    * The finished multipart-layout upload as a local file of exactly its bytes, without reading it
    * back: this instance's shadow, when this instance wrote every piece (its running digest covers
-   * the chain). The caller owns the file from then on. Null when the bytes must come from the store.
+   * the chain), with that digest. The caller owns the file from then on. Null when the bytes must
+   * come from the store.
    */
-  async takeShadow(info: UploadInfo): Promise<string | null> {
-    if (info.layout !== 'multipart' || info.size === null || (await this.finishedDigest(info)) === null) return null;
+  async takeShadow(info: UploadInfo): Promise<{ path: string; sha256: string } | null> {
+    if (info.layout !== 'multipart' || info.size === null) return null;
+    const sha256 = await this.finishedDigest(info);
+    if (sha256 === null) return null;
     const path = this.#shadowPath(info.id);
     const size = (await stat(path).catch(() => null))?.size ?? -1;
     if (size < info.size) return null;
@@ -691,7 +666,7 @@ export class BlobUploadStore extends DataStore {
     if (size > info.size) await truncate(path, info.size);
     // Once taken the shadow is no longer the upload's: forget the run that vouched for it.
     this.#digests.forget(info.id);
-    return path;
+    return { path, sha256 };
   }
 
   /** The upload file's ETag (size, mtime, inode on fs) under its final name or, before, `data`. */

@@ -29,7 +29,7 @@ export class ResumableUploads {
   readonly leases: UploadLeases;
 
   constructor(
-    private readonly blobs: BlobStore,
+    blobs: BlobStore,
     private readonly publisher: PublishService,
     private readonly records: UploadLockRepository,
     private readonly settings: ResumableSettings,
@@ -150,19 +150,16 @@ export class ResumableUploads {
         await this.store.remove(info.id).catch(() => undefined);
         throw new OtashipError('CONFLICT', `upload ${info.id} was published already, as release ${releaseId}`);
       }
-      const sha256 = await this.store.finishedDigest(now);
-      const path = sha256 ? await this.store.takeShadow(now) : null;
+      const local = await this.store.takeShadow(now);
       await this.publisher.expectBlobs(releaseId);
       let target;
       try {
         target = await this.store.assemble(now);
       } catch (err) {
-        if (path) await rm(path, { force: true });
+        if (local) await rm(local.path, { force: true });
+        // Assembled for a publish long ago, and swept since: the upload is of no use any more.
+        if (now.assembled && err instanceof OtashipError && err.code === 'NOT_FOUND') await this.store.remove(info.id).catch(() => undefined);
         throw err;
-      }
-      if (!path && !(await this.blobs.stat(target.key))) {
-        await this.store.remove(info.id).catch(() => undefined);
-        throw new OtashipError('NOT_FOUND', `the package of upload ${info.id} is no longer stored (an earlier publish failed and removed it): upload it again`);
       }
       const published = await this.publisher.publishStored(
         principal,
@@ -170,7 +167,7 @@ export class ResumableUploads {
           releaseId,
           key: target.key,
           size: now.size!,
-          local: path && sha256 ? { path, sha256 } : null,
+          local,
           stillOurs: () => {
             try {
               this.leases.guardOf(info.id)?.check();

@@ -103,13 +103,14 @@ describe('multipart layout on S3 storage', () => {
 
       const shadow = await a.takeShadow(after);
       assert.ok(shadow, 'the instance that received every byte has them locally');
-      assert.deepEqual(await readFile(shadow), data);
+      assert.deepEqual(await readFile(shadow.path), data);
+      assert.equal(shadow.sha256, sha256(data));
       assert.equal(await a.takeShadow(after), null, 'taken once');
 
       await a.remove(ID);
       assert.deepEqual(await keys(blobs, `uploads/${ID}/`), []);
       assert.ok(await blobs.stat(packageKey), 'the assembled package stays: the release (or the blob sweeper) owns it');
-      await rm(shadow, { force: true });
+      await rm(shadow.path, { force: true });
       assert.deepEqual(await readdir(join(dir, 'tmp-a')), []);
     } finally {
       await cleanup();
