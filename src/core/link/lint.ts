@@ -151,8 +151,11 @@ function analyse(raw: string, source: LinkSource): Analysis {
     );
   }
 
-  // A printf placeholder ("url=https://%s/app.plist") is not a bad escape: it is reported as a placeholder.
-  const undecodable = params.filter((p) => !p.decodable && findPlaceholder(p.rawValue) === null);
+  // A printf placeholder in the manifest URL ("url=https://%s/app.plist") is not a bad escape: it is
+  // reported as a placeholder. Anywhere else (a parameter iOS ignores) it still makes the link undecodable.
+  const undecodable = params.filter(
+    (p) => !p.decodable && !(p.key.toLowerCase() === 'url' && findPlaceholder(p.rawValue) !== null),
+  );
   if (undecodable.length > 0) {
     problems.push(
       problem(

@@ -17,6 +17,7 @@ import { type PbResourceTable, type PbXmlNode, ResourceTableType, XmlNodeType } 
 import { inspect, openZip } from '../../../src/core/inspect/index.js';
 import { buildAab, bundleTools, pbField, pbVarint } from '../../helpers/synthetic-aab.js';
 import { RUNS, assertCatalogued, mutated } from './mutate.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 const ALLOWED = ['BAD_APK', 'PARSE_BUDGET'] as const;
 const name = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/);
@@ -91,7 +92,7 @@ describe('aab parsers under damage', () => {
           assertCatalogued(err, ALLOWED);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -109,7 +110,7 @@ describe('aab parsers under damage', () => {
           assertCatalogued(err, ALLOWED);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -134,7 +135,7 @@ describe('aab parsers under damage', () => {
           await rm(path, { force: true });
         }
       }),
-      { numRuns: Math.max(20, Math.floor(RUNS / 5)) },
+      { numRuns: propertyRuns(Math.max(20, Math.floor(RUNS / 5))) },
     );
   });
 });

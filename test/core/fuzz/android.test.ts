@@ -9,6 +9,7 @@ import { parseAxml, type XmlElement } from '../../../src/core/inspect/apk/axml.j
 import { fileCandidates, resolveValue } from '../../../src/core/inspect/apk/resolve.js';
 import { encodeArsc, encodeAxml, file, int, ref, resourceIds, str, type ResEntrySpec, type Value, type XmlNode } from '../../helpers/synthetic-apk.js';
 import { BOUNDARY, RUNS, assertCatalogued, mutated } from './mutate.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 /** Offsets and header sizes of every chunk in an AXML or arsc tree (containers walked into). */
 function chunkHeaders(b: Buffer): { at: number; type: number; headerSize: number }[] {
@@ -96,7 +97,7 @@ describe('fuzz: Android binary XML and resources.arsc', () => {
           assertCatalogued(err, ['BAD_APK', 'PARSE_BUDGET']);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -124,7 +125,7 @@ describe('fuzz: Android binary XML and resources.arsc', () => {
           }
         },
       ),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -139,7 +140,7 @@ describe('fuzz: Android binary XML and resources.arsc', () => {
           assertCatalogued(err, ['BAD_APK', 'PARSE_BUDGET']);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 });

@@ -9,6 +9,7 @@ import { decodeProfile } from '../../../src/core/inspect/profile/index.js';
 import { findRecord, nameAt, readCentralDirectory, recordAt } from '../../../src/core/zip/central-directory.js';
 import { bareCms, referenceBomb, tlv } from '../../helpers/bombs.js';
 import { RUNS, assertCatalogued, mutated } from './mutate.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 const PROFILE_ERRORS = ['BAD_PROFILE', 'BAD_PLIST', 'PARSE_BUDGET'] as const;
 const DEVICE_ERRORS = ['DEVICE_REGISTRATION', 'PARSE_BUDGET'] as const;
@@ -89,7 +90,7 @@ describe('fuzz: CMS envelopes and zip directories', () => {
           assertCatalogued(err, DEVICE_ERRORS);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 
@@ -113,7 +114,7 @@ describe('fuzz: CMS envelopes and zip directories', () => {
           assertCatalogued(err, ZIP_ERRORS);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 });

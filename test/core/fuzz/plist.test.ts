@@ -8,6 +8,7 @@ import { PLIST_LIMITS } from '../../../src/core/budget.js';
 import { readPlistDict } from '../../../src/core/plist/read.js';
 import { referenceBomb } from '../../helpers/bombs.js';
 import { RUNS, assertCatalogued, mutated } from './mutate.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 const key = fc.string({ maxLength: 8 }).filter((k) => k !== '__proto__');
 // eslint-disable-next-line no-control-regex
@@ -50,24 +51,24 @@ function readsWithinBudget(bytes: Buffer): void {
 describe('fuzz: property lists', () => {
   test('binary: damaged documents', () => {
     const valid = rootDict.map((d) => Buffer.from(buildBinary(d)));
-    fc.assert(fc.property(mutated(valid), readsWithinBudget), { numRuns: RUNS });
+    fc.assert(fc.property(mutated(valid), readsWithinBudget), { numRuns: propertyRuns(RUNS) });
   });
 
   test('binary: damaged reference bombs (shared structure)', () => {
     const bombs = fc.integer({ min: 1, max: 64 }).map((levels) => referenceBomb(levels));
-    fc.assert(fc.property(mutated(bombs, 4), readsWithinBudget), { numRuns: Math.ceil(RUNS / 3) });
+    fc.assert(fc.property(mutated(bombs, 4), readsWithinBudget), { numRuns: propertyRuns(Math.ceil(RUNS / 3)) });
   });
 
   test('XML: damaged documents', () => {
     const valid = rootDict.map((d) => Buffer.from(build(d), 'utf8'));
-    fc.assert(fc.property(mutated(valid), readsWithinBudget), { numRuns: RUNS });
+    fc.assert(fc.property(mutated(valid), readsWithinBudget), { numRuns: propertyRuns(RUNS) });
   });
 
   test('raw bytes behind a plist signature', () => {
     const raw = fc.tuple(fc.constantFrom('bplist00', '<?xml version="1.0"?><plist>', '<plist><dict>'), fc.uint8Array({ maxLength: 256 }));
     fc.assert(
       fc.property(raw, ([head, tail]) => readsWithinBudget(Buffer.concat([Buffer.from(head, 'latin1'), tail]))),
-      { numRuns: RUNS },
+      { numRuns: propertyRuns(RUNS) },
     );
   });
 });

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { ChunkedHasher, hashFile, hashStream } from '../../../src/core/hash/index.js';
 import { OtashipError } from '../../../src/core/errors.js';
 import { FIXTURES_DIR, FIXTURES_SKIP } from '../../helpers/fixtures.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 // Reference: hash each slice of the whole buffer directly.
 function referenceChunks(algo: 'sha256' | 'md5', data: Buffer, size: number): string[] {
@@ -43,7 +44,7 @@ describe('ChunkedHasher', () => {
           assert.deepEqual(r.md5Chunks, { size, hashes: referenceChunks('md5', data, size) });
         },
       ),
-      { numRuns: 150 },
+      { numRuns: propertyRuns(150) },
     );
   });
 

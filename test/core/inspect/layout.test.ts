@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isIgnored, surveyZip } from '../../../src/core/inspect/ipa/layout.js';
 import type { ZipSurvey } from '../../../src/core/inspect/ipa/layout.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 const MAIN_INFO_PLIST = /^(Payload\/[^/]+\.app)\/Info\.plist$/;
 const NESTED_BUNDLE = /^(Payload\/[^/]+\.app)\/((?:PlugIns|Extensions)\/[^/]+\.appex|(?:Watch|AppClips)\/[^/]+\.app)\/./;
@@ -59,7 +60,7 @@ describe('surveyZip', () => {
       fc.property(fc.array(name, { maxLength: 40 }), (names) => {
         assert.deepEqual(surveyZip(names), oracle(names));
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { OtashipError } from '../../../src/core/errors.js';
 import { buildInstallLink, lintInstallLink, parseInstallLink } from '../../../src/core/link/index.js';
 import { encodeRejectedCharacters, nsurlRejectedCharacters } from '../../../src/core/link/nsurl.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 function errorCode(fn: () => unknown): string {
   try {
@@ -109,7 +110,7 @@ describe('build/parse/lint properties', () => {
         const errors = lintInstallLink(link).problems.filter((p) => p.severity === 'error');
         assert.deepEqual(errors, [], link);
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 
@@ -123,7 +124,7 @@ describe('build/parse/lint properties', () => {
         if (nsurlRejectedCharacters(raw).length === 0) assert.equal(url, raw, 'a clean URL is kept as written');
         assert.deepEqual(lintInstallLink(link).problems.filter((p) => p.severity === 'error'), [], link);
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 });

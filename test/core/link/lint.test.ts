@@ -8,6 +8,7 @@ import {
   parseInstallLink,
   type LinkProblemCode,
 } from '../../../src/core/link/index.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 const M = 'https://ota.example.com/apps/app.plist';
 const ENC = encodeURIComponent(M);
@@ -218,6 +219,15 @@ describe('lintInstallLink: template placeholders', () => {
     assert.equal(result.fixed, null);
   });
 
+  test('a printf placeholder outside the manifest URL is a bad escape: the link cannot be decoded', () => {
+    // An unencoded URL cut at its own '&' leaves "%s" in a parameter iOS ignores; parseInstallLink refuses it.
+    const link = 'itms-services://?action=download-manifest&url=https://ota.example.com/&.plist?q=%s';
+    const result = lintInstallLink(link);
+    assert.equal(result.ok, false);
+    assert.ok(result.problems.some((p) => p.code === 'bad-percent-encoding'), JSON.stringify(result.problems));
+    assert.throws(() => parseInstallLink(link), /holds a % that is not followed by two hex digits/);
+  });
+
   test('a <placeholder> in plain text is kept inside the link it belongs to', () => {
     const report = lintInstallLinks('Install from itms-services://?action=download-manifest&url=https://<your-server>/app.plist today.');
     assert.equal(report.links.length, 1);
@@ -383,7 +393,7 @@ describe('lintInstallLink: judged on what iOS fetches (the value decoded once)',
         if (!result.ok || result.fixed === null) return;
         assert.equal(fetchedBy(result.fixed), fetchedBy(link), `${link} → ${result.fixed}`);
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 });

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { parse as plistParse } from 'plist';
 import { buildManifest, findXmlIllegal, parseManifest, stripXmlIllegal, validateManifest } from '../../../src/core/manifest/index.js';
 import { OtashipError } from '../../../src/core/errors.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 // Any UTF-16 code unit (so lone surrogates and every control appear), plus the strings most
 // likely to break escaping, plus well-formed astral characters.
@@ -43,7 +44,7 @@ describe('build → parse round trip', () => {
         assert.equal(other.items[0]?.metadata.title, cleanTitle);
         assert.deepEqual(validateManifest(xml), []);
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 
@@ -60,7 +61,7 @@ describe('build → parse round trip', () => {
         assert.equal(meta['bundle-identifier'], bundleId);
         assert.equal(meta['bundle-version'], version);
       }),
-      { numRuns: 400 },
+      { numRuns: propertyRuns(400) },
     );
   });
 

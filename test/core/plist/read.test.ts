@@ -14,6 +14,7 @@ import { OtashipError } from '../../../src/core/errors.js';
 import { openZip } from '../../../src/core/zip/open.js';
 import { cmsContent } from '../../../src/core/inspect/profile/cms.js';
 import { FIXTURES_DIR, FIXTURES_SKIP } from '../../helpers/fixtures.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 // xmldom (inside plist@5) turns U+0085, U+2028 and U+2029 into "\n" (XML 1.1 line-end rules); an XML 1.0
 // plist keeps them, as we do, so the comparison leaves those characters out.
@@ -55,7 +56,7 @@ describe('plist readers', () => {
         const xml = build(d);
         assert.deepEqual(normalise(parseXmlPlist(xml)), normalise(parse(xml)));
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -65,7 +66,7 @@ describe('plist readers', () => {
         const bin = buildBinary(d);
         assert.deepEqual(normalise(parseBinaryPlist(bin)), normalise(parseBinary(bin)));
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 

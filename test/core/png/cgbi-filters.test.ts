@@ -11,6 +11,7 @@ import { isOtashipError } from '../../../src/core/errors.js';
 import { MAX_ICON_PIXELS, PngConversionError, checkIconBudget, toStandardPng, withinIconBudget } from '../../../src/core/png/index.js';
 import { rawPng, undecodablePng } from '../../helpers/synthetic-png.js';
 import { assertStrictPng } from '../../helpers/strict-png.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 type Channels = 3 | 4;
 
@@ -80,7 +81,7 @@ describe('CgBI decoding matches an independent decoder (pngjs)', () => {
           assert.deepEqual(decodeCgbi(raw, width, height, channels), expectedFromPngjs(raw, width, height, channels));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 

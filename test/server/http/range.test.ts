@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { decideRange, parseRange, quoteEtag } from '../../../src/server/http/range.js';
 import { contentDisposition } from '../../../src/server/http/content-disposition.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 const v = { etag: '"abc"', lastModified: new Date('2024-05-01T10:00:00Z') };
 
@@ -32,6 +33,7 @@ describe('parseRange', () => {
         if (r === null || r === 'unsatisfiable') return true;
         return r.start >= 0 && r.start <= r.end && r.end < size && r.start === a;
       }),
+      { numRuns: propertyRuns(100) },
     );
   });
 });

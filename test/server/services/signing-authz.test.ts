@@ -7,6 +7,7 @@ import { authorize, isAllowed, visibleAppIds, type Action } from '../../../src/s
 import type { Principal } from '../../../src/services/principal.js';
 import { OtashipError } from '../../../src/core/errors.js';
 import { isId, newId } from '../../../src/services/ids.js';
+import { propertyRuns } from '../../helpers/property-runs.js';
 
 const code = (fn: () => unknown): string => {
   try {
@@ -51,6 +52,7 @@ describe('Signer', () => {
           assert.equal(code(() => signer.verify(forged, now)), 'TOKEN_INVALID');
         }
       }),
+      { numRuns: propertyRuns(100) },
     );
   });
 });

@@ -6,6 +6,7 @@ import { manifestFacts } from '../../../../src/core/inspect/apk/manifest.js';
 import { scalarText } from '../../../../src/core/inspect/apk/typed-value.js';
 import { isOtashipError } from '../../../../src/core/errors.js';
 import { encodeAxml, hex, int, manifestTree, ref, str } from '../../../helpers/synthetic-apk.js';
+import { propertyRuns } from '../../../helpers/property-runs.js';
 
 const spec = {
   package: 'com.example.app',
@@ -122,7 +123,7 @@ describe('AXML parser', () => {
           isBadApk('AndroidManifest.xml')(err);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
