@@ -36,6 +36,8 @@ export interface RawSettings {
   sessionTtl?: string | number;
   uploadTtl?: string | number;
   uploadIdleTimeout?: string | number;
+  downloadIdleTimeout?: string | number;
+  downloadsPerClient?: string | number;
   maxUploadBytes?: string | number;
   uploadQuotaCount?: string | number;
   uploadQuotaBytes?: string | number;
@@ -93,6 +95,8 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   sessionTtl: 'OTASHIP_SESSION_TTL',
   uploadTtl: 'OTASHIP_UPLOAD_TTL',
   uploadIdleTimeout: 'OTASHIP_UPLOAD_IDLE_TIMEOUT',
+  downloadIdleTimeout: 'OTASHIP_DOWNLOAD_IDLE_TIMEOUT',
+  downloadsPerClient: 'OTASHIP_DOWNLOADS_PER_CLIENT',
   maxUploadBytes: 'OTASHIP_MAX_UPLOAD_BYTES',
   uploadQuotaCount: 'OTASHIP_UPLOAD_QUOTA_COUNT',
   uploadQuotaBytes: 'OTASHIP_UPLOAD_QUOTA_BYTES',
@@ -224,6 +228,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (uploadIdleTimeoutSeconds > DAY) {
     throw bad(name('uploadIdleTimeout'), String(raw('uploadIdleTimeout')), 'at most 1d (it is the longest a client may send nothing)');
   }
+  // A download whose client takes no byte for this long is cut (server/http/download-guard.ts).
+  const downloadIdleTimeoutSeconds = dur('downloadIdleTimeout', 120);
+  if (downloadIdleTimeoutSeconds > DAY) {
+    throw bad(name('downloadIdleTimeout'), String(raw('downloadIdleTimeout')), 'at most 1d (it is the longest a client may read nothing)');
+  }
+  const downloadsPerClientRaw = raw('downloadsPerClient');
+  const downloadsPerClient =
+    downloadsPerClientRaw === undefined || downloadsPerClientRaw === ''
+      ? 64
+      : parseLimit(downloadsPerClientRaw as string | number, name('downloadsPerClient'));
   const maxRaw = raw('maxUploadBytes');
   const maxUploadBytes =
     maxRaw === undefined ? 8 * 1024 ** 3 : parseByteSize(maxRaw as string | number, name('maxUploadBytes'));
@@ -302,6 +316,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     sessionTtlSeconds,
     uploadTtlSeconds,
     uploadIdleTimeoutSeconds,
+    downloadIdleTimeoutSeconds,
+    downloadsPerClient,
     maxUploadBytes,
     uploadQuotaCount,
     uploadQuotaBytes,

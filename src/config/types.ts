@@ -44,6 +44,10 @@ export interface Config {
   readonly uploadTtlSeconds: number;
   /** An upload body that receives no byte for this long is cancelled (server/http/body-idle.ts). */
   readonly uploadIdleTimeoutSeconds: number;
+  /** A download whose client takes no byte for this long (while bytes wait) is cut. */
+  readonly downloadIdleTimeoutSeconds: number;
+  /** Downloads one client address may have in flight at once (429 beyond); 0: no limit. */
+  readonly downloadsPerClient: number;
   readonly maxUploadBytes: number;
   /** Unfinished resumable uploads one token may hold at once (429 QUOTA_EXCEEDED beyond). */
   readonly uploadQuotaCount: number;

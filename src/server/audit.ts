@@ -118,7 +118,9 @@ export function installAuditLog(app: FastifyInstance, services: Services): void 
       try {
         anonymous.check(request.ip);
       } catch {
-        request.log.warn({ client: request.ip, action: audit.action }, 'too many attempts from this address with no one signed in: not recording more for now');
+        if (anonymous.firstRefusal(request.ip)) {
+          request.log.warn({ client: request.ip, action: audit.action }, 'too many attempts from this address with no one signed in: not recording more for now');
+        }
         return payload;
       }
       anonymous.fail(request.ip);

@@ -1,9 +1,11 @@
 // buildServer: the fastify app from already-built services. Registers the API, the install surface
 // and the web helper's page/admin plugins, with ONE error edge for all of them.
+import type { Socket } from 'node:net';
 import cookie from '@fastify/cookie';
 import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { credentialsFirst } from './auth.js';
-import type { ServerDeps } from './deps.js';
+import type { RouteDeps, ServerDeps } from './deps.js';
+import { DownloadGuard } from './http/download-guard.js';
 import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { destroyLingering } from './http/lingering-close.js';
 import { watchBodyIdle } from './http/body-idle.js';
@@ -46,7 +48,7 @@ export interface BuildServerOptions {
   https?: { cert: string | Buffer; key: string | Buffer } | null;
 }
 
-type RoutePlugin = (app: FastifyInstance, deps: ServerDeps) => Promise<void>;
+type RoutePlugin = (app: FastifyInstance, deps: RouteDeps) => Promise<void>;
 
 /**
  * Every route each server registered (method, URL pattern, config): the authorisation table, audit
@@ -95,6 +97,12 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
   installErrorEdge(app, renderPage);
+
+  // request.ip reads the socket's peer address when asked, and a socket that is already gone (a
+  // client that sent junk after its request is cut while that request is handled) has none: the
+  // throttles and the audit log would get undefined. Asking once on connection makes Node keep it.
+  app.server.on('connection', (socket: Socket) => void socket.remoteAddress);
+  app.server.on('secureConnection', (socket: Socket) => void socket.remoteAddress);
 
   const idleSeconds = deps.config.uploadIdleTimeoutSeconds;
   app.addHook('onRequest', async (request) => {
@@ -168,6 +176,10 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
     shareRoutes,
     adminShareLinkRoutes,
   ];
-  for (const plugin of plugins) await app.register((scope) => plugin(scope, deps));
+  const routeDeps: RouteDeps = {
+    ...deps,
+    downloads: new DownloadGuard(deps.config.downloadIdleTimeoutSeconds, deps.config.downloadsPerClient),
+  };
+  for (const plugin of plugins) await app.register((scope) => plugin(scope, routeDeps));
   return app;
 }

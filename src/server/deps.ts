@@ -11,12 +11,19 @@
 //   deps.ca                                                          → CA cert + fingerprint (self-signed TLS)
 import type { Config } from '../config/types.js';
 import type { Services } from '../services/index.js';
+import type { DownloadGuard } from './http/download-guard.js';
 
 export interface ServerDeps {
   config: Config;
   services: Services;
   /** Self-signed TLS: the local CA testers must trust (the /ca page shows it); null otherwise. */
   ca: CaInfo | null;
+}
+
+/** What buildServer adds for the route plugins: pieces of the HTTP layer that routes share. */
+export interface RouteDeps extends ServerDeps {
+  /** Bounds every download the server streams (http/download-guard.ts). */
+  downloads: DownloadGuard;
 }
 
 export interface CaInfo {

@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, OtashipError, isOtashipError } from '../core/errors.js';
 import { MAX_NOTES } from '../services/publish/publish.js';
+import { isClientAbort } from './http/client-abort.js';
 import { RETRY_AFTER_SECONDS, infrastructureError } from './infra-fault.js';
 
 export interface ErrorBody {
@@ -86,6 +87,10 @@ export function clientErrorHandler(renderPage?: ErrorPageRenderer) {
 }
 
 export function toOtashipError(err: unknown): OtashipError {
+  // Also when a layer below wrapped it (a STORAGE error whose cause is the request body's abort).
+  if ((!isOtashipError(err) || err.code === 'INTERNAL' || err.code === 'STORAGE') && isClientAbort(err)) {
+    return new OtashipError('UPLOAD_INCOMPLETE', 'the connection closed before the request body arrived whole', { cause: err });
+  }
   const infra = infrastructureError(err);
   if (infra) return infra;
   if (isOtashipError(err)) return err;
@@ -102,7 +107,7 @@ export function toOtashipError(err: unknown): OtashipError {
         { cause: err },
       );
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new OtashipError('VALIDATION', 'this Content-Type is not accepted here (send application/json)', { cause: err });
+      return new OtashipError('VALIDATION', 'this Content-Type is not accepted here: API calls send application/json, web forms application/x-www-form-urlencoded', { cause: err });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new OtashipError('VALIDATION', 'the request body is not valid JSON', { cause: err });
@@ -110,13 +115,24 @@ export function toOtashipError(err: unknown): OtashipError {
       return new OtashipError('VALIDATION', 'the request is not multipart/form-data', { cause: err });
     case 'FST_ERR_VALIDATION':
       return validationError(err as FastifyError);
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+    case 'FST_FIELDS_LIMIT':
+      return new OtashipError(
+        'VALIDATION',
+        'the form has too many parts: send one "file" part (the package) and at most the documented fields (notes, force, ci, branch, commit, buildUrl)',
+        { cause: err },
+      );
     case 'FST_ERR_BAD_URL':
       return new OtashipError('VALIDATION', 'the URL path is not valid: a %-escape in it does not decode to text (check the link)', {
         cause: err,
       });
   }
   if (status >= 400 && status < 500) {
-    return new OtashipError('VALIDATION', fe.message ?? 'bad request', { cause: err });
+    // A bare status text ("Forbidden": @fastify/static refusing a path with .. or a NUL) says nothing.
+    const bare = fe.message === undefined || fe.message === '' || fe.message === STATUS_CODES[status];
+    const message = bare ? `the request was refused (${status} ${STATUS_CODES[status] ?? ''}): check its URL path and headers` : fe.message;
+    return new OtashipError('VALIDATION', message ?? 'bad request', { cause: err });
   }
   return new OtashipError('INTERNAL', 'the server failed to handle this request', { cause: err });
 }

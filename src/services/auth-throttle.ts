@@ -22,6 +22,8 @@ const MAX_KEYS = 10_000;
 interface Window {
   failures: number;
   resetAt: number;
+  /** Whether a refusal in this window was already reported (logged) by the caller. */
+  reported?: boolean;
 }
 
 export class AuthThrottle {
@@ -70,6 +72,18 @@ export class AuthThrottle {
   forgive(address: string): void {
     const w = this.#windows.get(clientKey(address));
     if (w && w.failures > 0) w.failures--;
+  }
+
+  /**
+   * True the first time it is asked within a client's current window, false after: callers that log
+   * a refusal log it once per window, so a client over its allowance cannot flood the log either.
+   */
+  firstRefusal(address: string): boolean {
+    const w = this.#windows.get(clientKey(address));
+    if (!w || w.resetAt <= this.clock().getTime()) return true;
+    if (w.reported) return false;
+    w.reported = true;
+    return true;
   }
 
   #evict(now: number): void {

@@ -29,8 +29,8 @@ export interface TestServerOptions {
   settings?: RawSettings;
   /** https with the self-signed local CA (src/tls). The CA PEM is returned as `ca`. */
   tls?: boolean;
-  /** Fastify logger (default off). */
-  logger?: boolean;
+  /** Fastify logger (default off); `logLines(lines)` collects what it writes. */
+  logger?: StartOptions['logger'];
   /** Webhook delivery timing (e.g. a short poll and retry delays). */
   webhooks?: WebhookDispatchOptions;
   /** How long stop() lets requests in flight finish before closing their connections. */
@@ -155,4 +155,9 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** A logger at info level whose lines land, parsed, in `lines` (to wait for and check what was logged). */
+export function logLines(lines: Array<Record<string, unknown>>): StartOptions['logger'] {
+  return { level: 'info', stream: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } };
 }

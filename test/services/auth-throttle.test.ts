@@ -34,3 +34,16 @@ test('a limit of 0 turns throttling off', () => {
   for (let i = 0; i < 100; i++) throttle.fail('192.0.2.1');
   throttle.check('192.0.2.1');
 });
+
+test('firstRefusal: true once per client and window (a refusal is logged once), again in the next window', () => {
+  let now = Date.parse('2030-01-01T00:00:00Z');
+  const throttle = new AuthThrottle(() => new Date(now), 1, 60);
+  throttle.fail('192.0.2.7');
+  assert.equal(throttle.firstRefusal('192.0.2.7'), true);
+  assert.equal(throttle.firstRefusal('192.0.2.7'), false);
+  assert.equal(throttle.firstRefusal('192.0.2.7'), false);
+  assert.equal(throttle.firstRefusal('192.0.2.8'), true, 'another client is reported on its own');
+  now += 60_000;
+  throttle.fail('192.0.2.7');
+  assert.equal(throttle.firstRefusal('192.0.2.7'), true, 'a new window reports again');
+});

@@ -14,9 +14,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import { contentDisposition } from './content-disposition.js';
+import type { DownloadGuard } from './download-guard.js';
 import { decideRange, isSuffixRange, quoteEtag, type RangeDecision } from './range.js';
 
 export interface SendBlobOptions {
+  /** Bounds the download: a slot per client address, and a cut when the client stops reading. */
+  guard: DownloadGuard;
   contentType: string;
   cacheControl: string;
   /** Sets Content-Disposition: attachment with this name. */
@@ -41,6 +44,9 @@ export async function sendBlob(
     stat.size,
     { etag, lastModified: stat.lastModified },
   );
+  // Before any header is set: a refusal (429) must not carry the download's Content-Length.
+  const sendsBody = request.method !== 'HEAD' && (decision.kind === 'full' || decision.kind === 'partial') && stat.size > 0;
+  if (sendsBody) options.guard.begin(request, reply);
   reply
     .header('ETag', etag)
     .header('Last-Modified', stat.lastModified.toUTCString())

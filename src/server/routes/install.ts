@@ -3,7 +3,7 @@
 // signed-in person's token is also checked against the database and counted as theirs.
 import type { FastifyInstance } from 'fastify';
 import type { IconVariant } from '../../services/install.js';
-import type { ServerDeps } from '../deps.js';
+import type { RouteDeps } from '../deps.js';
 import { isRedirectedDownloadStart, sendBlob } from '../http/send-blob.js';
 import * as S from '../schemas/install.js';
 
@@ -14,9 +14,13 @@ interface Query {
   t?: string;
 }
 
-const ICONS: Record<string, IconVariant> = { 'icon.png': 'original', 'icon-57.png': '57', 'icon-512.png': '512' };
+const ICONS: ReadonlyMap<string, IconVariant> = new Map([
+  ['icon.png', 'original'],
+  ['icon-57.png', '57'],
+  ['icon-512.png', '512'],
+]);
 
-export async function installRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
+export async function installRoutes(app: FastifyInstance, { services, downloads }: RouteDeps): Promise<void> {
   const { install, counters, blobs, redirects, personLinks } = services;
 
   app.get<{ Params: Params; Querystring: Query }>('/i/:releaseId/manifest.plist', { schema: S.manifest }, async (request, reply) => {
@@ -48,6 +52,7 @@ export async function installRoutes(app: FastifyInstance, { services }: ServerDe
         }
       }
       return sendBlob(request, reply, blobs, target.key, {
+        guard: downloads,
         contentType: target.contentType,
         cacheControl: 'no-transform, private',
         filename: target.filename,
@@ -66,13 +71,15 @@ export async function installRoutes(app: FastifyInstance, { services }: ServerDe
     exposeHeadRoute: false,
     schema: S.icon,
     handler: async (request, reply) => {
-      const variant = ICONS[request.params.icon];
+      // A Map: names such as constructor or __proto__ must not find anything on a prototype.
+      const variant = ICONS.get(request.params.icon);
       if (!variant) return reply.callNotFound();
       const icon = await install.icon(request.params.releaseId, variant, request.query.t);
       const location = request.method === 'GET' ? redirects.icon(icon) : null;
       // no-store: the release may turn private, and then this answer must not be replayed.
       if (location) return reply.header('Cache-Control', 'no-store').redirect(location, 302);
       return sendBlob(request, reply, blobs, icon.key, {
+        guard: downloads,
         contentType: 'image/png',
         cacheControl: 'private, max-age=86400, no-transform',
       });

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { OtashipError } from '../../../core/errors.js';
 import type { SigningKeySummary } from '../../../services/bundle/signing-keys.js';
 import { authenticate } from '../../auth.js';
-import type { ServerDeps } from '../../deps.js';
+import type { RouteDeps } from '../../deps.js';
 import { sendBlob } from '../../http/send-blob.js';
 import * as S from '../../schemas/bundles.js';
 import { jsonObject } from './body.js';
@@ -16,7 +16,7 @@ interface AppParams {
   appId: string;
 }
 
-export async function bundleRoutes(app: FastifyInstance, { services }: ServerDeps): Promise<void> {
+export async function bundleRoutes(app: FastifyInstance, { services, downloads }: RouteDeps): Promise<void> {
   const { bundles } = services;
 
   app.get<{ Params: ReleaseParams }>('/api/v1/releases/:id/bundle', { schema: S.releaseBundle }, async (request, reply) => {
@@ -24,6 +24,7 @@ export async function bundleRoutes(app: FastifyInstance, { services }: ServerDep
     const target = await bundles.bundle(principal, request.params.id);
     // Never a CDN or presigned link: the bundle is for the managers who asked, not for a shareable URL.
     return sendBlob(request, reply, services.blobs, target.key, {
+      guard: downloads,
       contentType: target.contentType,
       cacheControl: 'private, no-store',
       filename: target.filename,

@@ -46,6 +46,11 @@ const UPLOAD_GONE = {
   status_code: 404,
   body: 'this upload does not exist (finished and published, cancelled or expired): start a new upload\n',
 };
+/** tus answers a PATCH without Upload-Offset with 403, which reads as "not allowed": it is a bad request. */
+const OFFSET_MISSING = {
+  status_code: 400,
+  body: 'this PATCH has no Upload-Offset header: send the offset the upload holds (HEAD tells it) with the bytes from there\n',
+};
 const SWEEP_INTERVAL_MS = 3600_000;
 const FIRST_SWEEP_MS = 60_000;
 
@@ -82,6 +87,7 @@ export async function resumableUploadRoutes(app: FastifyInstance, deps: ServerDe
       if (err instanceof OtashipError) return { status_code: err.status, body: `${err.toLine()}\n` };
       if (err === TUS_ERRORS.INVALID_OFFSET) return OFFSET_CONFLICT;
       if (err === TUS_ERRORS.FILE_NOT_FOUND) return UPLOAD_GONE;
+      if (err === TUS_ERRORS.MISSING_OFFSET) return OFFSET_MISSING;
       return undefined;
     },
     // The id reserved by the route (quota booking) before the tus server creates the upload.
