@@ -4,13 +4,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { loadConfig } from '../../src/config/index.js';
 import { StallClock } from '../../src/server/http/download-guard.js';
 import { logLines, startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { waitFor } from '../helpers/wait.js';
+import { publishFile } from './support/publish.js';
 
 describe('StallClock: the watchdog cuts only a client that stopped reading', () => {
   const IDLE = 1000;
@@ -81,15 +81,8 @@ let ipaPath: Promise<string> | undefined;
 const bigIpa = () => (ipaPath ??= buildIpa({ bundleId: 'com.example.stall', fillerBytes: 24 * 1024 * 1024 }));
 
 async function publish(srv: TestServer): Promise<{ downloadUrl: string; packageBytes: number }> {
-  const ipa = await readFile(await bigIpa());
-  const res = await fetch(`${srv.baseUrl}/api/v1/releases`, {
-    method: 'POST',
-    headers: srv.auth({ 'content-type': 'application/octet-stream' }),
-    body: new Uint8Array(ipa),
-  });
-  assert.equal(res.status, 201);
-  const { downloadUrl } = (await res.json()) as { downloadUrl: string };
-  return { downloadUrl, packageBytes: ipa.length };
+  const { downloadUrl, bytes } = await publishFile(srv, await bigIpa());
+  return { downloadUrl, packageBytes: bytes };
 }
 
 describe('a download nobody reads', { timeout: 120_000 }, () => {

@@ -4,12 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { clientKey } from '../../src/services/client-key.js';
 import { logLines, startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { waitFor } from '../helpers/wait.js';
+import { publishFile } from './support/publish.js';
 
 test('clientKey: a request whose socket is already gone has no address; it gets a key, not a TypeError', () => {
   assert.equal(clientKey(undefined), 'unknown');
@@ -67,14 +67,7 @@ describe('hostile requests', { timeout: 120_000 }, () => {
   });
 
   test('an icon name found on Object.prototype (constructor, __proto__, toString) is not an icon: 404', async () => {
-    const ipa = await readFile(await buildIpa({ bundleId: 'com.example.proto', icons: [{ file: 'AppIcon60x60@2x.png', width: 120, height: 120 }] }));
-    const res = await fetch(`${srv.baseUrl}/api/v1/releases`, {
-      method: 'POST',
-      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
-      body: new Uint8Array(ipa),
-    });
-    assert.equal(res.status, 201);
-    const { downloadUrl } = (await res.json()) as { downloadUrl: string };
+    const { downloadUrl } = await publishFile(srv, await buildIpa({ bundleId: 'com.example.proto', icons: [{ file: 'AppIcon60x60@2x.png', width: 120, height: 120 }] }));
     const icon = downloadUrl.replace('/package.ipa', '/icon.png');
     assert.equal((await fetch(icon)).status, 200, 'the real icon is served (the comparison can fail)');
     for (const name of ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty']) {

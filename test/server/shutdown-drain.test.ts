@@ -4,24 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
 import { request, type IncomingMessage } from 'node:http';
 import { startTestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { publishFile } from './support/publish.js';
 
 test('a download whose client stopped reading does not hold the shutdown: its connection is closed after the drain', { timeout: 120_000 }, async () => {
   const srv = await startTestServer({ shutdownDrainMs: 200 });
   let stopped = false;
   try {
     // Large enough that the socket buffers fill and the response cannot finish on its own.
-    const ipa = await readFile(await buildIpa({ bundleId: 'com.example.drain', fillerBytes: 32 * 1024 * 1024 }));
-    const res = await fetch(`${srv.baseUrl}/api/v1/releases`, {
-      method: 'POST',
-      headers: srv.auth({ 'content-type': 'application/octet-stream' }),
-      body: new Uint8Array(ipa),
-    });
-    assert.equal(res.status, 201);
-    const { downloadUrl } = (await res.json()) as { downloadUrl: string };
+    const { downloadUrl } = await publishFile(srv, await buildIpa({ bundleId: 'com.example.drain', fillerBytes: 32 * 1024 * 1024 }));
 
     let failure: unknown = null;
     const req = request(downloadUrl, { agent: false });
