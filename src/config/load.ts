@@ -38,6 +38,7 @@ export interface RawSettings {
   uploadIdleTimeout?: string | number;
   downloadIdleTimeout?: string | number;
   downloadsPerClient?: string | number;
+  inspectTimeout?: string | number;
   maxUploadBytes?: string | number;
   uploadQuotaCount?: string | number;
   uploadQuotaBytes?: string | number;
@@ -97,6 +98,7 @@ export const SETTINGS: Readonly<Record<Key, string>> = {
   uploadIdleTimeout: 'OTASHIP_UPLOAD_IDLE_TIMEOUT',
   downloadIdleTimeout: 'OTASHIP_DOWNLOAD_IDLE_TIMEOUT',
   downloadsPerClient: 'OTASHIP_DOWNLOADS_PER_CLIENT',
+  inspectTimeout: 'OTASHIP_INSPECT_TIMEOUT',
   maxUploadBytes: 'OTASHIP_MAX_UPLOAD_BYTES',
   uploadQuotaCount: 'OTASHIP_UPLOAD_QUOTA_COUNT',
   uploadQuotaBytes: 'OTASHIP_UPLOAD_QUOTA_BYTES',
@@ -238,6 +240,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     downloadsPerClientRaw === undefined || downloadsPerClientRaw === ''
       ? 64
       : parseLimit(downloadsPerClientRaw as string | number, name('downloadsPerClient'));
+  // One package's inspection runs at most this long in its worker (services/publish/inspect-pool.ts).
+  const inspectTimeoutSeconds = dur('inspectTimeout', 120);
+  if (inspectTimeoutSeconds > 3600) {
+    throw bad(name('inspectTimeout'), String(raw('inspectTimeout')), 'at most 1h (real packages take seconds)');
+  }
   const maxRaw = raw('maxUploadBytes');
   const maxUploadBytes =
     maxRaw === undefined ? 8 * 1024 ** 3 : parseByteSize(maxRaw as string | number, name('maxUploadBytes'));
@@ -318,6 +325,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     uploadIdleTimeoutSeconds,
     downloadIdleTimeoutSeconds,
     downloadsPerClient,
+    inspectTimeoutSeconds,
     maxUploadBytes,
     uploadQuotaCount,
     uploadQuotaBytes,

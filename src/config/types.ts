@@ -48,6 +48,8 @@ export interface Config {
   readonly downloadIdleTimeoutSeconds: number;
   /** Downloads one client address may have in flight at once (429 beyond); 0: no limit. */
   readonly downloadsPerClient: number;
+  /** One package's inspection is stopped (and the upload refused) after this long. */
+  readonly inspectTimeoutSeconds: number;
   readonly maxUploadBytes: number;
   /** Unfinished resumable uploads one token may hold at once (429 QUOTA_EXCEEDED beyond). */
   readonly uploadQuotaCount: number;

@@ -206,5 +206,9 @@ export class OtashipError extends Error {
 }
 
 export function isOtashipError(err: unknown): err is OtashipError {
-  return err instanceof OtashipError;
+  if (err instanceof OtashipError) return true;
+  // The same class loaded twice (a module imported under two URLs, as a TypeScript loader in a
+  // worker thread can do) makes instanceof fail for errors that are ours all the same.
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return err instanceof Error && e?.name === 'OtashipError' && typeof e.code === 'string' && Object.hasOwn(ERRORS, e.code);
 }

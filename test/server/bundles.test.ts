@@ -284,7 +284,7 @@ describe('publishing an App Bundle', () => {
         headers: srv.auth({ 'content-type': 'application/octet-stream' }),
         body: await readFile(file),
       });
-      assert.ok(res.status >= 400 && res.status < 500, `${res.status}`);
+      assert.ok(res.status >= 400 && res.status < 500, `${res.status} ${await res.clone().text()}`);
       const { error } = (await res.json()) as { error: { code: string; message: string } };
       assert.match(error.code, /^(TRUNCATED_ZIP|CORRUPT_ZIP|NOT_A_ZIP|BAD_APK|PARSE_BUDGET)$/, error.message);
       assert.doesNotMatch(error.message, /\bat .*\.ts:\d+/);

@@ -1,9 +1,16 @@
 // Can this iOS build be installed over the air? Stable reason codes; 'error' blocks every device,
 // 'warning' explains something testers will meet. Expiry is judged against an injectable `now`.
+import { findXmlIllegal } from '../manifest/xml-chars.js';
 import type { InstallReason, Installability, ProfileInfo } from '../types.js';
+
+/** What Apple allows in a bundle identifier: letters, digits, hyphens and periods. */
+const BUNDLE_ID = /^[A-Za-z0-9.-]+$/;
 
 export interface IpaFacts {
   bundleId: string;
+  /** CFBundleShortVersionString and CFBundleVersion, written into the manifest exactly. */
+  version?: string | null;
+  build?: string;
   platforms: string[];
   signed: boolean;
   profile: ProfileInfo | null;
@@ -19,6 +26,13 @@ export function assessIpa(facts: IpaFacts, now: number): Installability {
   };
   if (facts.platforms.includes('iPhoneSimulator')) {
     add('SIMULATOR_BUILD', 'error', 'This is a Simulator build (CFBundleSupportedPlatforms: iPhoneSimulator); devices cannot run it');
+  }
+  if (!BUNDLE_ID.test(facts.bundleId)) {
+    add('INVALID_BUNDLE_ID', 'error', `The bundle identifier ${JSON.stringify(facts.bundleId.slice(0, 120))} holds characters iOS does not allow (only letters, digits, "-" and "."); iOS refuses to install it`);
+  }
+  for (const [field, value] of [['CFBundleShortVersionString', facts.version], ['CFBundleVersion', facts.build]] as const) {
+    const bad = typeof value === 'string' ? findXmlIllegal(value) : null;
+    if (bad) add('INVALID_VERSION', 'error', `${field} holds ${bad.codePoint}, which an install manifest cannot carry: fix it in Info.plist and re-export`);
   }
   if (facts.buildProblem) {
     add('NO_BUNDLE_VERSION', 'error', `${facts.buildProblem}: iOS refuses to install an app without one; set the build number (CURRENT_PROJECT_VERSION) and re-export`);

@@ -285,7 +285,7 @@ function u64(buf: Buffer, at: number): number {
  * Utility and ditto write UTF-8 WITHOUT the flag, and CP437 bytes that happen to be valid UTF-8 are
  * vanishingly rare, so unflagged non-ASCII names are taken as UTF-8 when they are valid UTF-8.
  */
-function decodeName(buf: Buffer, start: number, end: number, utf8Flag: boolean): string {
+export function decodeName(buf: Buffer, start: number, end: number, utf8Flag: boolean): string {
   let ascii = true;
   for (let i = start; i < end; i++) {
     if ((buf[i] as number) >= 0x80) {

@@ -13,7 +13,7 @@ import { crc32, inflateRaw as inflateRawCb, inflateRawSync } from 'node:zlib';
 import type { InputType, ZlibOptions } from 'node:zlib';
 import { OtashipError } from '../errors.js';
 import type { ZipArchive, ZipEntryInfo } from './archive.js';
-import { findRecord, nameAt, readCentralDirectory, recordAt } from './central-directory.js';
+import { decodeName, findRecord, nameAt, readCentralDirectory, recordAt } from './central-directory.js';
 import type { CentralDirectory } from './central-directory.js';
 
 const inflateRaw = promisify(inflateRawCb) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
@@ -293,7 +293,9 @@ async function readData(src: Source, e: RawEntry, maxBytes: number): Promise<Buf
   if (buf.readUInt32LE(0) !== LOCAL_HEADER_SIG) {
     throw new OtashipError('CORRUPT_ZIP', `Entry ${e.name} in ${file} has no valid local header`);
   }
-  const skip = LOCAL_HEADER_LEN + buf.readUInt16LE(26) + buf.readUInt16LE(28);
+  const nameLength = buf.readUInt16LE(26);
+  const skip = LOCAL_HEADER_LEN + nameLength + buf.readUInt16LE(28);
+  if (LOCAL_HEADER_LEN + nameLength <= got) checkLocalName(buf, nameLength, e, file);
   const start = e.offset + skip;
   if (start + e.compressedSize > src.fileBytes) {
     throw new OtashipError('TRUNCATED_ZIP', `${file} is cut short: entry ${e.name} runs past the end of the file`);
@@ -331,6 +333,33 @@ async function readData(src: Source, e: RawEntry, maxBytes: number): Promise<Buf
       { cause: err },
     );
   }
+}
+
+/**
+ * The local header must name the entry the central directory names. Extractors that walk local
+ * headers (and Python's zipfile, which refuses the file) would otherwise see another file than the
+ * one inspected: a package could show one bundle id here and install another. A legacy-encoded
+ * local name may differ from a central name taken from the Info-ZIP Unicode path field, so only an
+ * ASCII local name, or one without that field, has to match exactly.
+ */
+function checkLocalName(header: Buffer, nameLength: number, e: RawEntry, file: string): void {
+  const local = decodeName(header, LOCAL_HEADER_LEN, LOCAL_HEADER_LEN + nameLength, (header.readUInt16LE(6) & 0x800) !== 0);
+  if (local === e.name) return;
+  const ascii = !header.subarray(LOCAL_HEADER_LEN, LOCAL_HEADER_LEN + nameLength).some((b) => b >= 0x80);
+  if (!ascii && hasUnicodePath(header, LOCAL_HEADER_LEN + nameLength, header.readUInt16LE(28))) return;
+  throw new OtashipError(
+    'CORRUPT_ZIP',
+    `Entry ${e.name} in ${file} points at a local header named "${local.slice(0, 200)}": the archive's two indexes disagree, so tools would extract different files`,
+  );
+}
+
+/** Whether the local extra fields (at `start`, `length` bytes, as far as read) hold an Info-ZIP Unicode path. */
+function hasUnicodePath(header: Buffer, start: number, length: number): boolean {
+  const end = Math.min(start + length, header.length);
+  for (let at = start; at + 4 <= end; at += 4 + header.readUInt16LE(at + 2)) {
+    if (header.readUInt16LE(at) === 0x7075) return true;
+  }
+  return false;
 }
 
 async function readFully(handle: ZipSource, buf: Buffer, position: number): Promise<number> {

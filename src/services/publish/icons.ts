@@ -4,8 +4,7 @@
 // runs in the icon pool's worker; sharp (imported lazily: a large native module the CLI should not
 // pay for) decodes and resizes on libuv threads, bounded by the same budget.
 import { checkIconBudget, MAX_ICON_PIXELS, readPngHeader } from '../../core/png/index.js';
-import { readIconFile } from '../../core/inspect/index.js';
-import type { AabInfo, PackageInfo } from '../../core/types.js';
+import type { IconFile } from '../../core/inspect/index.js';
 import type { IconPool } from './icon-pool.js';
 
 export interface IconSet {
@@ -14,8 +13,8 @@ export interface IconSet {
   icon512: Buffer;
 }
 
-export async function renderIcons(packagePath: string, info: PackageInfo | AabInfo, pool: IconPool): Promise<IconSet | null> {
-  const file = await readIconFile(packagePath, info);
+/** `file`: the package's best icon as read by the inspector (inspect-pool.ts), or null when it has none. */
+export async function renderIcons(file: IconFile | null, pool: IconPool): Promise<IconSet | null> {
   if (!file) return null;
   // The bytes' own header, not only what inspect() saw: nothing is inflated past the budget.
   const header = readPngHeader(file.bytes);

@@ -7,7 +7,6 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { OtashipError, isOtashipError } from '../../core/errors.js';
-import { inspect } from '../../core/inspect/index.js';
 import type { AabInfo, ApkInfo, InstallReason, PackageInfo } from '../../core/types.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import type { AppRecord, Platform, ReleaseBundle, ReleaseRecord, Repositories } from '../../ports/repositories.js';
@@ -19,6 +18,7 @@ import type { PublicUrls, ReleaseLinks } from '../urls.js';
 import type { ReleaseEventSink } from '../webhooks.js';
 import { checkInstallable } from './checks.js';
 import { IconPool } from './icon-pool.js';
+import { InspectPool, type Inspected } from './inspect-pool.js';
 import { renderIcons } from './icons.js';
 import { parseReleaseSource, type ReleaseSourceInput } from '../release-source.js';
 import { stageLocalFile, stageUpload, type StageOptions, type StagedUpload } from './stage.js';
@@ -71,25 +71,32 @@ export interface BundleIntake {
   queued(): void;
 }
 
+/** The most a release's stored inspection details may take (see publish()). */
+export const MAX_DETAIL_BYTES = 1024 * 1024;
+
 export class PublishService {
   /** Worker threads for icon conversion, started with the first icon (see icon-pool.ts). */
   readonly icons = new IconPool();
+  /** Worker threads that inspect packages, with a deadline and a heap limit (see inspect-pool.ts). */
+  readonly inspector: InspectPool;
 
   constructor(
     private readonly repos: Repositories,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
     private readonly urls: PublicUrls,
-    private readonly limits: { tmpDir: string; maxUploadBytes: number },
+    private readonly limits: { tmpDir: string; maxUploadBytes: number; inspectTimeoutSeconds: number },
     /** Webhooks: release.published is recorded in the release's own transaction. */
     private readonly events?: ReleaseEventSink,
     /** Absent: bundles are refused as the tools are missing (tests of other parts). */
     private readonly bundles?: BundleIntake,
-  ) {}
+  ) {
+    this.inspector = new InspectPool(limits.inspectTimeoutSeconds);
+  }
 
-  /** Stops the icon workers; the server calls it once it has stopped taking requests. */
-  close(): Promise<void> {
-    return this.icons.close();
+  /** Stops the icon and inspection workers; the server calls it once it has stopped taking requests. */
+  async close(): Promise<void> {
+    await Promise.all([this.icons.close(), this.inspector.close()]);
   }
 
   get maxUploadBytes(): number {
@@ -266,13 +273,22 @@ export class PublishService {
       throw new OtashipError('VALIDATION', `notes must be text of at most ${MAX_NOTES} characters`);
     }
     const source = options.source ? parseReleaseSource(options.source) : null;
-    const inspected = await this.#inspect(staged.path, label);
+    const { info: inspected, icon: iconFile } = await this.#inspect(staged.path, label);
     if (inspected.kind === 'aab') {
       // Said before anything is stored: a server without the tools never keeps a bundle it cannot convert.
       const refusal = this.bundles ? await this.bundles.refusal() : new OtashipError('AAB_NOT_SUPPORTED', 'this server does not convert Android App Bundles');
       if (refusal) throw new OtashipError('AAB_NOT_SUPPORTED', `${label} is an Android App Bundle, and ${refusal.message}`, { cause: refusal });
     }
     const info: PackageInfo = inspected.kind === 'aab' ? provisionalApkInfo(inspected) : inspected;
+    // What inspection found is stored with the release and read with every page: a real package's
+    // details are a few KB (a profile with hundreds of devices, tens of KB).
+    const detailBytes = Buffer.byteLength(JSON.stringify(inspected));
+    if (detailBytes > MAX_DETAIL_BYTES) {
+      throw new OtashipError(
+        'PARSE_BUDGET',
+        `${label}'s inspected details take ${Math.round(detailBytes / 1024)} KB, far more than any real package's (at most ${MAX_DETAIL_BYTES / 1024} KB are stored)`,
+      );
+    }
     const platform: Platform = info.kind === 'ipa' ? 'ios' : 'android';
     const existing = await this.repos.apps.findByBundle(platform, info.bundleId);
     authorize(principal, 'release:publish', {
@@ -285,7 +301,8 @@ export class PublishService {
     const warnings = overridden.map((r) => `published with force despite ${r.code}: ${r.message}`);
     let icons: Awaited<ReturnType<typeof renderIcons>> = null;
     try {
-      icons = await renderIcons(staged.path, inspected, this.icons);
+      if (iconFile instanceof OtashipError) throw iconFile;
+      icons = await renderIcons(iconFile, this.icons);
     } catch (err) {
       // An unreadable or oversized icon must not block a release (the build is what testers need):
       // it is published without an icon, and the answer says why.
@@ -357,10 +374,10 @@ export class PublishService {
     }
   }
 
-  async #inspect(path: string, label: string): Promise<PackageInfo | AabInfo> {
-    let result;
+  async #inspect(path: string, label: string): Promise<{ info: PackageInfo | AabInfo; icon: Inspected['icon'] }> {
+    let result: Inspected;
     try {
-      result = await inspect(path, { now: this.clock() });
+      result = await this.inspector.inspect(path, this.clock().getTime(), label);
     } catch (err) {
       // Messages name the temp file; name the user's file instead.
       if (isOtashipError(err)) {
@@ -371,10 +388,11 @@ export class PublishService {
       }
       throw err;
     }
-    if (result.kind === 'profile') {
+    const { info, icon } = result;
+    if (info.kind === 'profile') {
       throw new OtashipError('UNKNOWN_FILE_TYPE', `${label} is a provisioning profile, not an .ipa or .apk package`);
     }
-    return result;
+    return { info, icon };
   }
 
   /** App found or created by (platform, bundle id) and the release inserted, in one transaction. */

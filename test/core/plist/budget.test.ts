@@ -89,3 +89,31 @@ describe('XML plist budget', () => {
     assert.throws(() => readPlistDict(doc, 'lol.plist'), refusedAs('BAD_PLIST'));
   });
 });
+
+describe('binary plist UTF-16 strings', () => {
+  const utf16Object = (units: number[]): Buffer => {
+    const be = Buffer.alloc(units.length * 2);
+    units.forEach((u, i) => be.writeUInt16BE(u, i * 2));
+    return Buffer.concat([marker(0x6, units.length), be]);
+  };
+
+  test('every code unit is kept as written: BMP, a surrogate pair, a lone surrogate', () => {
+    const units = [0x48, 0xe9, 0x4e2d, 0xd83d, 0xde00, 0xd800, 0x41];
+    const doc = binaryPlist([asciiObject('k'), utf16Object(units), dictObject([0], [1])], 2);
+    assert.equal(readPlistDict(doc, 'Info.plist').value.k, String.fromCharCode(...units));
+  });
+
+  test('a long string shared by many references reads within the budget, and past it is refused', () => {
+    const long = utf16Object(Array.from({ length: 1_000_000 }, (_, i) => 0x41 + (i % 26)));
+    // One 2 MB string referenced 16 times: 32 MB of content, inside the 64 MiB budget.
+    const refs = Array.from({ length: 16 }, () => 1);
+    const within = binaryPlist([asciiObject('k'), long, arrayObject(refs, 1), dictObject([0], [2])], 3);
+    const value = readPlistDict(within, 'Info.plist').value.k as string[];
+    assert.equal(value.length, 16);
+    assert.equal(value[15]?.length, 1_000_000);
+    assert.equal(value[15]?.slice(0, 3), 'ABC');
+    // 40 references: 80 MB of content, past it.
+    const past = binaryPlist([asciiObject('k'), long, arrayObject(Array.from({ length: 40 }, () => 1), 1), dictObject([0], [2])], 3);
+    assert.throws(() => readPlistDict(past, 'Info.plist'), refusedAs('PARSE_BUDGET'));
+  });
+});

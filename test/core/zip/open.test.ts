@@ -180,3 +180,35 @@ describe('openZip', () => {
     });
   });
 });
+
+describe('local headers that disagree with the central directory', () => {
+  /** A zip whose entry `name` has its LOCAL header renamed to `localName` (same length). */
+  async function renamedLocally(name: string, localName: string): Promise<string> {
+    assert.equal(Buffer.byteLength(localName), Buffer.byteLength(name));
+    const path = await buildZip([
+      { name: 'Payload/A.app/Info.plist', data: Buffer.from('<plist><dict/></plist>') },
+      { name: 'Payload/A.app/decoy.plist', data: Buffer.from('<plist><dict><key>x</key><string>y</string></dict></plist>') },
+    ]);
+    const bytes = await readFile(path);
+    const at = bytes.indexOf(Buffer.from(name));
+    assert.ok(at > 0 && bytes.readUInt32LE(at - 30) === 0x04034b50, 'the first occurrence is the local header');
+    bytes.write(localName, at, 'latin1');
+    await writeFile(path, bytes);
+    return path;
+  }
+
+  test('an entry whose local header names another file is CORRUPT_ZIP naming both', async () => {
+    const path = await renamedLocally('Payload/A.app/Info.plist', 'Payload/A.app/Info.plisX');
+    const zip = await openZip(path);
+    try {
+      await assert.rejects(
+        zip.read('Payload/A.app/Info.plist', 1 << 20),
+        (e: unknown) => e instanceof OtashipError && e.code === 'CORRUPT_ZIP' && /local header named "Payload\/A\.app\/Info\.plisX"/.test(e.message),
+      );
+      // The other entry, whose headers agree, still reads.
+      assert.ok((await zip.read('Payload/A.app/decoy.plist', 1 << 20)).length > 0);
+    } finally {
+      await zip.close();
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PNG } from 'pngjs';
 import { isOtashipError } from '../../../src/core/errors.js';
-import { inspect } from '../../../src/core/inspect/index.js';
+import { inspect, readIconFile } from '../../../src/core/inspect/index.js';
 import type { IpaInfo } from '../../../src/core/types.js';
 import { IconPool } from '../../../src/services/publish/icon-pool.js';
 import { renderIcons } from '../../../src/services/publish/icons.js';
@@ -23,13 +23,13 @@ describe('renderIcons', () => {
     // A result that understates the size (stale, or from another copy of the file).
     const understated: IpaInfo = { ...info, icon: { ...info.icon, width: 180, height: 180 } };
     const before = pool.tasks;
-    await assert.rejects(renderIcons(path, understated, pool), (e: unknown) => isOtashipError(e) && e.code === 'ICON_TOO_LARGE');
+    await assert.rejects(renderIcons(await readIconFile(path, understated), pool), (e: unknown) => isOtashipError(e) && e.code === 'ICON_TOO_LARGE');
     assert.equal(pool.tasks, before);
   });
 
   test('a CgBI icon becomes three strict PNGs: the original size, 57×57 and 512×512', async () => {
     const path = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 180, height: 180 }] });
-    const icons = await renderIcons(path, (await inspect(path)) as IpaInfo, pool);
+    const icons = await renderIcons(await readIconFile(path, (await inspect(path)) as IpaInfo), pool);
     assert.ok(icons);
     const sizes = [icons.original, icons.icon57, icons.icon512].map((png) => {
       assertStrictPng(png);
@@ -42,7 +42,7 @@ describe('renderIcons', () => {
     const closed = new IconPool();
     await closed.close();
     const path = await buildIpa({ icons: [{ file: 'AppIcon60x60@3x.png', width: 180, height: 180 }] });
-    await assert.rejects(renderIcons(path, (await inspect(path)) as IpaInfo, closed), (e: unknown) => isOtashipError(e) && e.code === 'UNAVAILABLE');
+    await assert.rejects(renderIcons(await readIconFile(path, (await inspect(path)) as IpaInfo), closed), (e: unknown) => isOtashipError(e) && e.code === 'UNAVAILABLE');
   });
 });
 

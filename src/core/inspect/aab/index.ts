@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { OtashipError } from '../../errors.js';
 import type { AabInfo, IconInfo } from '../../types.js';
 import type { ZipArchive } from '../../zip/archive.js';
-import { largestRaster } from '../apk/icon.js';
+import { IconSearch, largestRaster } from '../apk/icon.js';
 import { cleanLabel } from '../apk/index.js';
 import { Attr } from '../apk/manifest.js';
 import { decodeBudgeted } from './decode.js';
@@ -106,15 +106,18 @@ function versionCode(facts: BundleManifestFacts, text: (v: ProtoValue | null) =>
 async function bundleIcon(archive: ZipArchive, resources: BundleResources | null, refs: (ProtoValue | null)[], file: string): Promise<IconInfo | null> {
   if (!resources) return null;
   const inBase = (paths: string[]): string[] => paths.map((p) => `base/${p}`);
+  // One budget of reads for the whole search: thousands of configurations may name the same file.
+  const search = new IconSearch();
   for (const ref of refs) {
     const id = ref?.item?.ref?.id;
     if (!id) continue;
     const files = resources.files(id).map((f) => f.path);
-    const direct = await largestRaster(archive, inBase(files));
+    const direct = await largestRaster(archive, inBase(files), search);
     if (direct) return direct;
-    for (const xml of inBase(files.filter((p) => p.endsWith('.xml')))) {
+    for (const xml of new Set(inBase(files.filter((p) => p.endsWith('.xml'))))) {
+      if (!search.take(`xml:${xml}`)) continue;
       for (const layer of await adaptiveLayers(archive, xml, file)) {
-        const found = await largestRaster(archive, inBase(resources.files(layer).map((f) => f.path)));
+        const found = await largestRaster(archive, inBase(resources.files(layer).map((f) => f.path)), search);
         if (found) return found;
       }
     }

@@ -20,13 +20,34 @@ const MAX_XML_BYTES = 1024 * 1024;
 const MAX_CANDIDATES = 24;
 const RASTER = /\.(png|webp|jpe?g)$/i;
 
+/**
+ * Entries one icon search may read, all its lookups together (rasters and adaptive-icon XML). A real
+ * app's search reads a handful; a resource table can point thousands of configurations, or ids, at
+ * the same files, and each lookup would read and parse them again.
+ */
+export const ICON_SEARCH_READS = 64;
+
+/** What is left of one icon search's reads; shared by every lookup of that search. */
+export class IconSearch {
+  #left = ICON_SEARCH_READS;
+  readonly #seen = new Set<string>();
+
+  /** Whether `path` may be read now: false once read in this search, or when the reads are spent. */
+  take(path: string): boolean {
+    if (this.#seen.has(path) || this.#left <= 0) return false;
+    this.#seen.add(path);
+    this.#left--;
+    return true;
+  }
+}
+
 /** No extension in the last path segment: the format is known only from the bytes. */
 function extensionless(path: string): boolean {
   return !(path.split('/').pop() ?? '').includes('.');
 }
 
 /** The largest raster (by pixels) among these entries; also used for bundles (aab/index.ts). */
-export async function largestRaster(archive: ZipArchive, paths: string[]): Promise<IconInfo | null> {
+export async function largestRaster(archive: ZipArchive, paths: string[], search = new IconSearch()): Promise<IconInfo | null> {
   let best: IconInfo | null = null;
   const unique = [...new Set(paths)]
     .filter((p) => {
@@ -36,6 +57,7 @@ export async function largestRaster(archive: ZipArchive, paths: string[]): Promi
     })
     .slice(0, MAX_CANDIDATES);
   for (const path of unique) {
+    if (!search.take(`raster:${path}`)) continue;
     const size = rasterSize(await archive.read(path, MAX_ICON_BYTES));
     if (!size || size.width === 0 || size.height === 0) continue;
     if (!best || size.width * size.height > best.width * best.height) {
@@ -46,11 +68,11 @@ export async function largestRaster(archive: ZipArchive, paths: string[]): Promi
 }
 
 /** Resource ids of an adaptive icon's foreground (and background) layers. */
-async function adaptiveLayers(archive: ZipArchive, xmlPaths: string[]): Promise<number[]> {
-  const ids: number[] = [];
+async function adaptiveLayers(archive: ZipArchive, xmlPaths: string[], search: IconSearch): Promise<number[]> {
+  const ids = new Set<number>();
   for (const path of xmlPaths) {
     const e = archive.entry(path);
-    if (!e || (extensionless(path) && e.size > MAX_XML_BYTES)) continue;
+    if (!e || (extensionless(path) && e.size > MAX_XML_BYTES) || !search.take(`xml:${path}`)) continue;
     const bytes = await archive.read(path, MAX_XML_BYTES);
     let root;
     try {
@@ -66,10 +88,10 @@ async function adaptiveLayers(archive: ZipArchive, xmlPaths: string[]): Promise<
         root.children.find((c) => c.name === layer),
         'drawable',
       );
-      if (drawable && isReference(drawable)) ids.push(drawable.data);
+      if (drawable && isReference(drawable)) ids.add(drawable.data);
     }
   }
-  return ids;
+  return [...ids];
 }
 
 export async function findIcon(
@@ -77,31 +99,35 @@ export async function findIcon(
   table: ResourceTable | null,
   refs: (TypedValue | null)[],
 ): Promise<IconInfo | null> {
-  const ids = refs.filter((r): r is TypedValue => r !== null && isReference(r)).map((r) => r.data);
+  const ids = new Set(refs.filter((r): r is TypedValue => r !== null && isReference(r)).map((r) => r.data));
+  const search = new IconSearch();
   if (table) {
     for (const id of ids) {
       const files = fileCandidates(table, id);
       const direct = await largestRaster(
         archive,
         files.map((f) => f.path),
+        search,
       );
       if (direct) return direct;
       // Extensionless files that were not rasters may be the adaptive icon's binary XML.
-      const xml = files.filter((f) => f.path.endsWith('.xml') || extensionless(f.path)).map((f) => f.path);
-      for (const layer of await adaptiveLayers(archive, xml)) {
+      const xml = [...new Set(files.filter((f) => f.path.endsWith('.xml') || extensionless(f.path)).map((f) => f.path))];
+      for (const layer of await adaptiveLayers(archive, xml, search)) {
         const found = await largestRaster(
           archive,
           fileCandidates(table, layer).map((f) => f.path),
+          search,
         );
         if (found) return found;
       }
       const first = files[0];
       if (first) {
         for (const type of ['mipmap', 'drawable']) {
-          for (const other of table.idsNamed(type, first.key)) {
+          for (const other of new Set(table.idsNamed(type, first.key))) {
             const found = await largestRaster(
               archive,
               fileCandidates(table, other).map((f) => f.path),
+              search,
             );
             if (found) return found;
           }

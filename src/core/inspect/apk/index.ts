@@ -1,6 +1,7 @@
 // Android APK inspection: AndroidManifest.xml (binary AXML) + resources.arsc for the label and
 // icon, META-INF and the APK Signing Block for signature schemes. Pure: reads only through the
 // ZipArchive and, for the signing block, a few positional reads of archive.path.
+import { cleanDisplayName } from '../display-name.js';
 import { basename } from 'node:path';
 import { createRequire } from 'node:module';
 import type Sharp from 'sharp';
@@ -115,9 +116,7 @@ function intValue(v: TypedValue | null, table: ResourceTable | null, attrName: s
 
 /** Labels are shown in pages and notifications: one line, no control characters, bounded. */
 export function cleanLabel(s: string | null): string | null {
-  if (s === null) return null;
-  // eslint-disable-next-line no-control-regex
-  const one = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  const one = cleanDisplayName(s);
   if (!one || one.startsWith('@')) return null;
   return one.length > MAX_LABEL_CHARS ? `${one.slice(0, MAX_LABEL_CHARS - 1)}…` : one;
 }

@@ -29,21 +29,38 @@ export function iconNames(plist: PlistDict): string[] {
   return [...new Set(names.map((n) => n.trim()).filter(Boolean))];
 }
 
-/** Root files of the app that match the icon names, in name order (or AppIcon…, Icon… when none are named). */
+/** The longest suffix ICON_SUFFIX can match ("1024.5x1024.5@3.5x~iphone.png" and then some). */
+const MAX_SUFFIX = 48;
+
+/**
+ * Root files of the app that match the icon names, in name order (or AppIcon…, Icon… when none are
+ * named). One pass over the files: each file's possible names (the file minus a suffix ICON_SUFFIX
+ * accepts, at most MAX_SUFFIX split points) are looked up among the names, so a package listing
+ * 100,000 names beside 100,000 files costs a few hundred thousand lookups, not 10^10 comparisons.
+ */
 export function iconCandidates(plist: PlistDict, rootFiles: readonly string[]): string[] {
   const named = iconNames(plist);
   const bases = (named.length > 0 ? named : ['AppIcon', 'Icon']).map((n) => n.replace(/\.png$/i, '').toLowerCase());
-  const out: string[] = [];
+  const order = new Map<string, number>();
+  bases.forEach((b, i) => {
+    if (!order.has(b)) order.set(b, i);
+  });
+  // For each file, the first name (in name order) it matches.
+  const byName = new Map<number, string[]>();
   const seen = new Set<string>();
-  for (const base of bases) {
-    for (const file of rootFiles) {
-      const lower = file.toLowerCase();
-      if (seen.has(file) || !lower.startsWith(base)) continue;
-      if (ICON_SUFFIX.test(lower.slice(base.length))) {
-        seen.add(file);
-        out.push(file);
-      }
+  for (const file of rootFiles) {
+    const lower = file.toLowerCase();
+    if (seen.has(file) || !lower.endsWith('.png')) continue;
+    let first = Number.POSITIVE_INFINITY;
+    for (let at = Math.max(0, lower.length - MAX_SUFFIX); at <= lower.length - 4; at++) {
+      const index = order.get(lower.slice(0, at));
+      if (index !== undefined && index < first && ICON_SUFFIX.test(lower.slice(at))) first = index;
     }
+    if (first === Number.POSITIVE_INFINITY) continue;
+    seen.add(file);
+    const list = byName.get(first);
+    if (list) list.push(file);
+    else byName.set(first, [file]);
   }
-  return out;
+  return [...byName.entries()].sort(([a], [b]) => a - b).flatMap(([, files]) => files);
 }

@@ -41,7 +41,7 @@ export async function inspectIpaArchive(ctx: IpaContext): Promise<IpaInfo> {
   const icon = best?.icon ?? null;
   if (best) ctx.onIconBytes?.(best.bytes);
   const installable = assessIpa(
-    { bundleId: facts.bundleId, platforms: facts.platforms, signed, profile, otherApps: layout.otherApps, buildProblem: facts.buildProblem },
+    { bundleId: facts.bundleId, version: facts.version, build: facts.build, platforms: facts.platforms, signed, profile, otherApps: layout.otherApps, buildProblem: facts.buildProblem },
     now,
   );
   if (damaged.length > 0) installable.reasons.push(damagedIconReason(damaged, icon));

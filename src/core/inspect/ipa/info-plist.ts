@@ -1,4 +1,5 @@
 // The identity facts of an iOS app from its Info.plist (ota-notes §5).
+import { cleanDisplayName } from '../display-name.js';
 import { OtashipError } from '../../errors.js';
 import type { DeviceFamily } from '../../types.js';
 import { str, strList } from '../../plist/read.js';
@@ -51,9 +52,9 @@ export function appFacts(plist: PlistDict, entry: string): AppFacts {
     build: build ?? '',
     buildProblem,
     name:
-      nonEmpty(str(plist, 'CFBundleDisplayName')) ??
-      nonEmpty(str(plist, 'CFBundleName')) ??
-      nonEmpty(str(plist, 'CFBundleExecutable')) ??
+      cleanDisplayName(str(plist, 'CFBundleDisplayName')) ??
+      cleanDisplayName(str(plist, 'CFBundleName')) ??
+      cleanDisplayName(str(plist, 'CFBundleExecutable')) ??
       bundleId,
     minOsVersion: nonEmpty(str(plist, 'MinimumOSVersion')) ?? nonEmpty(str(plist, 'LSMinimumSystemVersion')),
     deviceFamilies: deviceFamilies(plist.UIDeviceFamily),

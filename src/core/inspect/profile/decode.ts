@@ -11,6 +11,14 @@ import type { PlistDict } from '../../plist/read.js';
 import { isoSeconds } from '../iso.js';
 import { certificateName } from './certificate-name.js';
 
+/**
+ * Apple registers at most 100 devices per device family a year (five families), and a team's
+ * development profile names its developers' certificates (dozens at most). Far past these a profile
+ * was made to make its readers work (or its stored details huge); it is refused rather than trimmed.
+ */
+export const MAX_PROFILE_DEVICES = 5_000;
+export const MAX_PROFILE_CERTIFICATES = 1_000;
+
 export interface DecodeOptions {
   /** Reference time for expiry, in ms since the epoch (default Date.now()). */
   now?: number;
@@ -51,6 +59,9 @@ export function profileFromPlist(p: PlistDict, what: string, options: DecodeOpti
   }
   const ent = dict(p, 'Entitlements') ?? {};
   const devices = strList(p, 'ProvisionedDevices');
+  if (devices.length > MAX_PROFILE_DEVICES) {
+    throw new OtashipError('PARSE_BUDGET', `${what} lists ${devices.length} provisioned devices, more than Apple lets a profile hold (at most ${MAX_PROFILE_DEVICES} are read)`);
+  }
   const provisionsAllDevices = bool(p, 'ProvisionsAllDevices') === true;
   const entitlements = summariseEntitlements(ent);
   const expires = date(p, 'ExpirationDate');
@@ -68,7 +79,7 @@ export function profileFromPlist(p: PlistDict, what: string, options: DecodeOpti
     provisionsAllDevices,
     platforms: strList(p, 'Platform'),
     entitlements,
-    certificates: certificates(p, now),
+    certificates: certificates(p, now, what),
   };
 }
 
@@ -89,12 +100,20 @@ function summariseEntitlements(ent: PlistDict): EntitlementsSummary {
   };
 }
 
-function certificates(p: PlistDict, now: number): CertificateInfo[] {
+function certificates(p: PlistDict, now: number, what: string): CertificateInfo[] {
   const raw = p.DeveloperCertificates;
   if (!Array.isArray(raw)) return [];
+  if (raw.length > MAX_PROFILE_CERTIFICATES) {
+    throw new OtashipError('PARSE_BUDGET', `${what} lists ${raw.length} developer certificates, far more than any team has (at most ${MAX_PROFILE_CERTIFICATES} are read)`);
+  }
   const out: CertificateInfo[] = [];
+  // The same certificate listed twice (a binary plist can reference one object many times) is one.
+  const seen = new Set<string>();
   for (const der of raw) {
     if (!(der instanceof Uint8Array)) continue;
+    const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+    if (seen.has(key)) continue;
+    seen.add(key);
     const cert = decodeCertificate(der, now);
     // Hand-made profiles carry placeholder bytes here; such entries are not certificates at all.
     if (cert) out.push(cert);
