@@ -7,6 +7,7 @@ import { inspectAabArchive } from '../../../../src/core/inspect/aab/index.js';
 import { ICON_SEARCH_READS } from '../../../../src/core/inspect/apk/icon.js';
 import { openZip } from '../../../../src/core/zip/open.js';
 import { pbField as f, pbVarint as v } from '../../../helpers/synthetic-aab.js';
+import { countReads } from '../../../helpers/counting-reads.js';
 import { buildZip } from '../../../helpers/synthetic-ipa.js';
 
 async function bundle(files: string[]): Promise<string> {
@@ -28,12 +29,7 @@ async function bundle(files: string[]): Promise<string> {
 async function inspectCounting(path: string): Promise<{ info: Awaited<ReturnType<typeof inspectAabArchive>>; reads: Map<string, number> }> {
   const archive = await openZip(path);
   try {
-    const reads = new Map<string, number>();
-    const read = archive.read.bind(archive);
-    archive.read = (name: string, max: number) => {
-      reads.set(name, (reads.get(name) ?? 0) + 1);
-      return read(name, max);
-    };
+    const reads = countReads(archive);
     return { info: await inspectAabArchive(archive, (await stat(path)).size), reads };
   } finally {
     await archive.close();

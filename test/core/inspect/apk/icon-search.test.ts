@@ -7,6 +7,7 @@ import { ResourceTable } from '../../../../src/core/inspect/apk/arsc.js';
 import { findIcon, ICON_SEARCH_READS } from '../../../../src/core/inspect/apk/icon.js';
 import { ValueType } from '../../../../src/core/inspect/apk/typed-value.js';
 import { openZip } from '../../../../src/core/zip/open.js';
+import { countReads } from '../../../helpers/counting-reads.js';
 import { apkBuffer, encodeArsc, encodeAxml, file, pngOf, scratchDir } from '../../../helpers/synthetic-apk.js';
 
 test('thousands of configurations naming one XML file: it is read once, the search stays within its reads', async () => {
@@ -35,12 +36,7 @@ test('thousands of configurations naming one XML file: it is read once, the sear
     );
     const archive = await openZip(path);
     try {
-      const reads = new Map<string, number>();
-      const read = archive.read.bind(archive);
-      archive.read = (name: string, max: number) => {
-        reads.set(name, (reads.get(name) ?? 0) + 1);
-        return read(name, max);
-      };
+      const reads = countReads(archive);
       const table = ResourceTable.parse(await archive.read('resources.arsc', 1 << 24), 'resources.arsc');
       reads.clear();
       const icon = await findIcon(archive, table, [{ type: ValueType.REFERENCE, data: arsc.ids.get('mipmap/ic_launcher')! }]);
