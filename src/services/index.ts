@@ -1,6 +1,7 @@
 // The use cases, wired together. Built once by the composition root (src/server/compose.ts) from
 // the config, the repositories and the blob store; routes only call these.
 import type { Config } from '../config/types.js';
+import type { InspectResult } from '../core/types.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Repositories } from '../ports/repositories.js';
 import { ApiTokenService } from './api-tokens.js';
@@ -165,14 +166,22 @@ export async function createServices(
       if (published) notices.published(published.app, published.release);
     },
   };
-  const bundles = new BundleService(
+  const bundles: BundleService = new BundleService(
     repos,
     blobs,
     options.bundleConverter ?? NO_BUNDLE_TOOLS,
-    { signingSecret: secret, clock, tmpDir: config.tmpDir, events: publishEvents, ...(options.onBundleError ? { onError: options.onBundleError } : {}) },
+    {
+      signingSecret: secret,
+      clock,
+      tmpDir: config.tmpDir,
+      events: publishEvents,
+      ...(options.onBundleError ? { onError: options.onBundleError } : {}),
+      // The built APK is inspected in the publish service's pool (created just below; used only later).
+      inspect: async (path: string, now: Date): Promise<InspectResult> => (await publish.inspector.inspect(path, now.getTime(), 'the APK bundletool built')).info,
+    },
     options.bundleWorker,
   );
-  const publish = new PublishService(repos, blobs, clock, urls, config, publishEvents, bundles);
+  const publish: PublishService = new PublishService(repos, blobs, clock, urls, config, publishEvents, bundles);
   const catalog = new CatalogService(repos, blobs, webhooks, clock);
   const personLinks = new PersonLinks(repos, people, clock, options.onCounterError);
   const authThrottle = new AuthThrottle(clock, config.authFailureLimit);

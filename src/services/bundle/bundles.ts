@@ -13,7 +13,7 @@ import { BUNDLE_CONTENT_TYPE, type BundleIntake } from '../publish/publish.js';
 import type { ReleaseEventSink } from '../webhooks.js';
 import { KeySealer } from './seal.js';
 import { AppSigningKeys } from './signing-keys.js';
-import { BundleWorker, type BundleWorkerOptions } from './worker.js';
+import { BundleWorker, type BundleWorkerDeps, type BundleWorkerOptions } from './worker.js';
 
 export interface BundleTarget {
   key: string;
@@ -29,7 +29,14 @@ export class BundleService implements BundleIntake {
     private readonly repos: Repositories,
     blobs: BlobStore,
     private readonly converter: BundleConverter,
-    deps: { signingSecret: string; clock: Clock; tmpDir: string; events?: ReleaseEventSink; onError?: (err: unknown) => void },
+    deps: {
+      signingSecret: string;
+      clock: Clock;
+      tmpDir: string;
+      events?: ReleaseEventSink;
+      onError?: (err: unknown) => void;
+      inspect?: BundleWorkerDeps['inspect'];
+    },
     options: BundleWorkerOptions = {},
   ) {
     this.keys = new AppSigningKeys(repos, converter, new KeySealer(deps.signingSecret), deps.clock);
@@ -43,6 +50,7 @@ export class BundleService implements BundleIntake {
         tmpDir: deps.tmpDir,
         ...(deps.events ? { events: deps.events } : {}),
         ...(deps.onError ? { onError: deps.onError } : {}),
+        ...(deps.inspect ? { inspect: deps.inspect } : {}),
       },
       options,
     );

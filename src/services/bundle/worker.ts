@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { OtashipError, isOtashipError } from '../../core/errors.js';
 import { hashFile } from '../../core/hash/hash-file.js';
 import { inspect } from '../../core/inspect/index.js';
+import type { InspectResult } from '../../core/types.js';
 import type { BlobStore } from '../../ports/blob-store.js';
 import type { BundleConverter } from '../../ports/bundle-converter.js';
 import type { BuiltApk, BundleJobRecord, ReleaseRecord, Repositories } from '../../ports/repositories.js';
@@ -55,6 +56,11 @@ export interface BundleWorkerDeps {
   /** release.published is recorded when the APK is ready (testers can install from then on). */
   events?: ReleaseEventSink;
   onError?: (err: unknown) => void;
+  /**
+   * Inspects the APK bundletool built, off the event loop (the server passes its inspect pool's
+   * inspect); on this thread when absent.
+   */
+  inspect?: (path: string, now: Date) => Promise<InspectResult>;
 }
 
 /** Reasons that trying again cannot change: the bundle, the key or the server's secret is at fault. */
@@ -181,6 +187,7 @@ export class BundleWorker {
   /** One attempt: bundle → APK → blob → the release's package, the job done (or throws why not). */
   async #convert(job: BundleJobRecord, signal: AbortSignal): Promise<void> {
     const { repos, blobs, converter, keys, clock, events } = this.#deps;
+    const inspectApk = this.#deps.inspect ?? ((path: string, now: Date) => inspect(path, { now }));
     const release = await repos.releases.get(job.releaseId);
     const app = release ? await repos.apps.get(release.appId) : null;
     if (!release?.bundle || !app || release.bundle.apkReady) {
@@ -198,7 +205,7 @@ export class BundleWorker {
       const key = await keys.forConversion(app);
       const apkPath = join(dir, 'universal.apk');
       await converter.universalApk(aab, apkPath, key, signal);
-      const built = { ...(await checkedApk(apkPath, release, packageKey, clock())), signer: key.origin };
+      const built = { ...(await checkedApk(await inspectApk(apkPath, clock()), apkPath, release, packageKey)), signer: key.origin };
       const options = { size: built.size, sha256: built.sha256, contentType: CONTENT_TYPES.android, signal };
       stored = true;
       if (!(await blobs.adoptFile?.(packageKey, apkPath, options))) await blobs.put(packageKey, createReadStream(apkPath), options);
@@ -221,9 +228,8 @@ export class BundleWorker {
   }
 }
 
-/** The APK bundletool made, read back by inspect(): it must be the bundle's app and build. */
-async function checkedApk(path: string, release: ReleaseRecord, packageKey: string, now: Date): Promise<Omit<BuiltApk, 'signer'>> {
-  const info = await inspect(path, { now });
+/** The APK bundletool made, as inspected: it must be the bundle's app and build. */
+async function checkedApk(info: InspectResult, path: string, release: ReleaseRecord, packageKey: string): Promise<Omit<BuiltApk, 'signer'>> {
   const bundle = release.bundle!.info;
   if (info.kind !== 'apk' || info.bundleId !== bundle.bundleId || info.build !== bundle.build) {
     const what = info.kind === 'apk' ? `${info.bundleId} build ${info.build}` : `a ${info.kind}`;
