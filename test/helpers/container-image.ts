@@ -183,6 +183,9 @@ export async function buildImage(base: string, tag: string): Promise<string> {
     // intermediate images behind in .container-test/.
     '--layers=false',
     '--isolation', 'chroot',
+    // chroot isolation gives RUN steps 1024 open files, which npm ci can run out of (EMFILE, seen
+    // in CI): the same modest limit the containers get.
+    '--ulimit', 'nofile=4096:4096',
     // HEALTHCHECK and STOPSIGNAL exist only in Docker's image format; OCI would drop the first.
     '--format', 'docker',
     '--build-arg', `BASE=${base}`,
