@@ -7,6 +7,7 @@ import { chmod } from 'node:fs/promises';
 import { OtashipError } from '../core/errors.js';
 import { LEGACY_SECRET_SETTING } from '../core/secret-locations.js';
 import { redact } from '../db/index.js';
+import { QUERY_TIMEOUTS } from '../db/open.js';
 import type { BackupRelease } from './manifest.js';
 import { RELEASE_BLOBS_SQL, toBackupRelease, type ReleaseRow } from './sqlite-snapshot.js';
 
@@ -18,7 +19,12 @@ function connection(url: string): { dbname: string; env: NodeJS.ProcessEnv } {
   const u = new URL(url);
   const password = decodeURIComponent(u.password);
   u.password = '';
-  return { dbname: u.toString(), env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) } };
+  // PGCONNECT_TIMEOUT: a server that takes the connection and never answers fails the tool in 10 s
+  // instead of holding the backup for ever (unless the caller set one).
+  return {
+    dbname: u.toString(),
+    env: { PGCONNECT_TIMEOUT: '10', ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
+  };
 }
 
 function run(tool: 'pg_dump' | 'pg_restore', args: string[], url: string): Promise<void> {
@@ -45,7 +51,8 @@ function run(tool: 'pg_dump' | 'pg_restore', args: string[], url: string): Promi
 
 async function client(url: string) {
   const { default: pg } = await import('pg');
-  const c = new pg.Client({ connectionString: url });
+  // Bounded like the server's connections (db/open.ts): a paused server fails the backup, not hangs it.
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true, query_timeout: QUERY_TIMEOUTS.query_timeout });
   c.on('error', () => {});
   try {
     await c.connect();

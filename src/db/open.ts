@@ -138,11 +138,30 @@ async function openSqlite(path: string): Promise<Repositories> {
   return createRepositories(db);
 }
 
+/**
+ * Per-query bounds of the server's connections, in ms. Far above what any query of ours takes
+ * (milliseconds; a migration's index build seconds) and far below a client's patience.
+ */
+export const QUERY_TIMEOUTS = {
+  /** Waiting for a row or table lock another session holds. */
+  lock_timeout: 20_000,
+  /** One statement, run by the server. */
+  statement_timeout: 60_000,
+  /** The reply to a query, measured by the driver: what bounds a server that stopped answering. */
+  query_timeout: 65_000,
+  /** A session left inside a transaction (a crashed request) releases its locks after this. */
+  idle_in_transaction_session_timeout: 60_000,
+} as const;
+
 async function openPostgres(url: string): Promise<Repositories> {
   const { default: pg } = await import('pg');
   // A database host that drops packets would otherwise hold every request until the kernel gives
-  // up on the socket (minutes): after 10 s the request answers 503 and the client may retry.
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+  // up on the socket (minutes): after 10 s the request answers 503 and the client may retry. A
+  // server that accepts connections but no longer answers (paused, swapping, a half-dead proxy)
+  // would hold a query on an open connection for ever: each query has QUERY_TIMEOUTS (a lock
+  // held by someone else, a statement the server runs too long, a reply that never comes) and is
+  // then answered 503. Parameters in the database URL (…?statement_timeout=5000) take precedence.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, keepAlive: true, ...QUERY_TIMEOUTS });
   // An idle client losing its connection emits 'error' on the pool; without a listener that would
   // crash the process. The next query gets a fresh connection.
   pool.on('error', () => {});
@@ -154,7 +173,9 @@ async function openPostgres(url: string): Promise<Repositories> {
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialectKeepingErrors({ pool }) });
   const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
-    const client = new pg.Client({ connectionString: url });
+    // Waiting for another instance's migration is fine (no lock or statement timeout here), but a
+    // server that never answers the connection must not hold the start for ever.
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true });
     client.on('error', () => {});
     await client.connect();
     try {

@@ -27,7 +27,14 @@ export function isForeignKeyViolation(err: unknown): boolean {
  * is wrong": class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, starting up),
  * 53300 (too many connections), 53200 (out of memory), 58000/58030 (system / I/O error).
  */
-const PG_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '53200', '58000', '58030']);
+const PG_UNAVAILABLE = new Set([
+  '57P01', '57P02', '57P03', '53300', '53200', '58000', '58030',
+  // statement_timeout and lock_timeout (db/open.ts QUERY_TIMEOUTS): the database is too busy or
+  // blocked right now; nothing in otaship cancels queries otherwise.
+  '57014', '55P03',
+  // idle_in_transaction_session_timeout ended the session under a transaction.
+  '25P03',
+]);
 /**
  * pg raises these without a code when a connection dies under a query or the pool cannot hand one
  * out in time; matched by message because the driver gives nothing else to match on.
@@ -37,6 +44,8 @@ const PG_MESSAGES = [
   /^Client has encountered a connection error/,
   /^timeout exceeded when trying to connect/,
   /^Client was closed and is not queryable/,
+  // query_timeout: the server took the query and never answered.
+  /^Query read timeout/,
 ];
 
 /**
@@ -49,7 +58,8 @@ export function databaseFault(err: unknown): FaultKind | null {
   const code = codeOf(err);
   if (code === 'SQLITE_FULL' || code === '53100') return 'full';
   if (code !== undefined) {
-    if (/^SQLITE_(IOERR|CANTOPEN|BUSY|LOCKED|READONLY|PROTOCOL|NOLFS)/.test(code)) return 'unavailable';
+    // CORRUPT / NOTADB: the file was damaged (or replaced) under the server: not a bug of the request.
+    if (/^SQLITE_(IOERR|CANTOPEN|BUSY|LOCKED|READONLY|PROTOCOL|NOLFS|CORRUPT|NOTADB)/.test(code)) return 'unavailable';
     if (code.startsWith('08') && code.length === 5) return 'unavailable';
     if (PG_UNAVAILABLE.has(code) || NETWORK_UNAVAILABLE.has(code)) return 'unavailable';
   }

@@ -10,8 +10,27 @@ export interface MailTransport {
   close(): void;
 }
 
+/**
+ * nodemailer waits up to 10 minutes on a mail server that greets and then says nothing, and an
+ * invitation or sign-in request waits with it: a few seconds to connect and greet, half a minute of
+ * silence at most. Options written in OTASHIP_SMTP_URL's query (…?socketTimeout=60000) win.
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as const;
+
+/** The URL with SMTP_TIMEOUTS added where it does not set them. */
+export function withTimeouts(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url; // nodemailer reports the bad URL itself
+  }
+  for (const [key, ms] of Object.entries(SMTP_TIMEOUTS)) if (!u.searchParams.has(key)) u.searchParams.set(key, String(ms));
+  return u.toString();
+}
+
 export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  const transporter = nodemailer.createTransport(withTimeouts(url));
   return {
     async send(message) {
       try {

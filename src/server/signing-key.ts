@@ -74,7 +74,18 @@ export async function resolveSigningSecret(config: Config, settings: SettingsRep
 
 /** The key in the file, null when there is none; a key readable by others is made private first. */
 async function readKeyFile(path: string): Promise<string | null> {
-  const text = await readIfExists(path);
+  let text: string | null;
+  try {
+    text = await readIfExists(path);
+  } catch (err) {
+    // Owned by another user (a command once run as root), a folder in its place, a failing disk.
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new OtashipError(
+      'CONFIG',
+      `the signing key file ${path} cannot be read (${code}): it must be a file the server's user can read (chown it to that user, mode 600)`,
+      { cause: err },
+    );
+  }
   if (text === null) return null;
   const key = text.trim();
   if (key.length < 32) {

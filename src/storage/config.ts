@@ -37,6 +37,10 @@ export interface S3StorageConfig {
   partSize?: number;
   /** Parts uploaded in parallel (default 2); memory ≈ partSize × queueSize. */
   queueSize?: number;
+  /** Connecting to the endpoint may take this long (ms, default 10 s). */
+  connectionTimeoutMs?: number;
+  /** A request's socket may idle this long (ms, default 150 s) before the request fails (503). */
+  socketTimeoutMs?: number;
 }
 
 export type StorageConfig = FsStorageConfig | MemoryStorageConfig | S3StorageConfig;

@@ -7,9 +7,11 @@ import { type FaultKind, NETWORK_UNAVAILABLE } from '../core/faults.js';
 const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 /**
  * errno codes of a disk or mount that is failing or gone (EIO, a stale NFS handle, a read-only
- * remount after errors); an S3 endpoint the socket cannot reach gives one of NETWORK_UNAVAILABLE.
+ * remount after errors), or of a data folder the server's user may not write (EACCES, EPERM: files
+ * left owned by root after a command run as root, an immutable flag); an S3 endpoint the socket
+ * cannot reach gives one of NETWORK_UNAVAILABLE.
  */
-const DISK_UNAVAILABLE = new Set(['EIO', 'ESTALE', 'EROFS', 'ENXIO', 'ENODEV']);
+const DISK_UNAVAILABLE = new Set(['EIO', 'ESTALE', 'EROFS', 'ENXIO', 'ENODEV', 'EACCES', 'EPERM']);
 /** AWS SDK error names of a request that never got an answer, or one S3 asks to retry. */
 const AWS_UNAVAILABLE = new Set(['TimeoutError', 'RequestTimeout', 'SlowDown', 'ServiceUnavailable', 'InternalError', 'NetworkingError']);
 

@@ -80,6 +80,11 @@ export class S3BlobStore implements BlobStore {
       // several S3-compatible servers store that framing inside the object (ota-notes §8).
       requestChecksumCalculation: checksum,
       responseChecksumValidation: checksum,
+      // Without these an endpoint that takes the connection and then answers nothing (a paused or
+      // overloaded service, a half-dead proxy) holds requests, server start and backups for ever.
+      // The idle bound is generous: a download paused by a slow phone idles the S3 socket too, and
+      // OTASHIP_DOWNLOAD_IDLE_TIMEOUT (120 s) cuts a stalled phone first.
+      requestHandler: { connectionTimeout: config.connectionTimeoutMs ?? 10_000, socketTimeout: config.socketTimeoutMs ?? 150_000 },
     };
     if (config.endpoint) clientConfig.endpoint = config.endpoint;
     if (config.accessKeyId || config.secretAccessKey) {

@@ -5,7 +5,7 @@
 // neither is possible the suites skip with the reason — except under CI, where that is a failure.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -20,7 +20,16 @@ export interface PostgresServer {
    * Fault tests: stops the throwaway cluster's server (its data stays) and starts it again on the
    * same port. Absent for an external server (OTASHIP_TEST_DATABASE_URL), which tests cannot stop.
    */
-  outage?: { stop(): Promise<void>; start(): Promise<void> };
+  outage?: {
+    stop(): Promise<void>;
+    start(): Promise<void>;
+    /**
+     * Freezes the server and its backends (SIGSTOP): connections stay open and nothing answers, as
+     * with a paused VM or a host swapping to death. resume() sends SIGCONT.
+     */
+    pause(): void;
+    resume(): void;
+  };
   /** Ends every connection to the database at `url` (pg_terminate_backend), as a failover would. */
   terminateConnections(url: string): Promise<number>;
 }
@@ -90,9 +99,30 @@ export async function startPostgres(): Promise<PostgresServer> {
         'start',
       ]);
     startServer();
+    /** The postmaster (first line of postmaster.pid) and every process it started. */
+    const serverPids = (): number[] => {
+      const main = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      const children = readdirSync('/proc')
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return Number(readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]) === main;
+          } catch {
+            return false; // the process ended meanwhile
+          }
+        })
+        .map(Number);
+      return [main, ...children];
+    };
     outage = {
       stop: async () => runAsPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']),
       start: async () => startServer(),
+      pause: () => {
+        for (const pid of serverPids()) process.kill(pid, 'SIGSTOP');
+      },
+      resume: () => {
+        for (const pid of serverPids()) process.kill(pid, 'SIGCONT');
+      },
     };
     adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
     stopCluster = async () => {

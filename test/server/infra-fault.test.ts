@@ -2,7 +2,7 @@
 // cannot open its file, a full tmpfs, an unreachable S3 endpoint) and leaving everything else alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,19 @@ test('SQLite that cannot open its file (SQLITE_CANTOPEN) is UNAVAILABLE', async 
   try {
     // A directory where the database file should be: SQLite's own open fails.
     const err = await caught(() => new BetterSqlite3(dir));
+    assert.equal(infrastructureError(err)?.code, 'UNAVAILABLE', String(err));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a SQLite file damaged or replaced under the server (SQLITE_NOTADB) is UNAVAILABLE, not a bug', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'otaship-fault-'));
+  try {
+    const file = join(dir, 'otaship.db');
+    await writeFile(file, Buffer.alloc(8192, 0x5a));
+    const err = await caught(() => new BetterSqlite3(file).prepare('select 1').get());
+    assert.match(String((err as { code?: string }).code), /^SQLITE_(NOTADB|CORRUPT)/);
     assert.equal(infrastructureError(err)?.code, 'UNAVAILABLE', String(err));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -130,6 +130,23 @@ describe('the signing key is not in the database', () => {
     const b = await start(second, { databaseUrl });
     await b.close();
   });
+
+  test('a key file that cannot be read (a folder in its place): a CONFIG error naming the file, not "a bug"', async () => {
+    const dataDir = join(root, 'unreadable-key');
+    const a = await start(dataDir);
+    await a.close();
+    await rm(join(dataDir, 'signing.key'));
+    await mkdir(join(dataDir, 'signing.key'));
+    const err: unknown = await start(dataDir).then(
+      async (started) => {
+        await started.close();
+        return new Error('it started');
+      },
+      (e: unknown) => e,
+    );
+    assert.ok(isOtashipError(err) && err.code === 'CONFIG', String(err));
+    assert.match(err.message, /signing\.key cannot be read \(EISDIR\).*server's user can read/);
+  });
 });
 
 describe('OTASHIP_SECRET on several instances of one database', () => {

@@ -277,7 +277,7 @@ function tooLarge(max: number): OtashipError {
 }
 
 /** errno codes of the temp file's disk (a client's broken connection has others: ECONNRESET…). */
-const LOCAL_DISK_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO', 'EROFS']);
+const LOCAL_DISK_FAULTS = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO', 'EROFS', 'EACCES', 'EPERM']);
 
 function describe(err: unknown): string {
   if (err instanceof Error) {
