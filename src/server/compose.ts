@@ -105,7 +105,13 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     logRef.log = app.log;
     const openRepos = repos;
     const openBlobs = blobs;
-    await sweepStaleTemporaries(config, blobs).catch((err: unknown) => app.log.warn({ err }, 'sweeping stale temp files failed'));
+    // Housekeeping waits at most STARTUP_SWEEP_WAIT_MS, then goes on behind the start: a storage
+    // that takes connections and answers slowly (or not at all) must not keep the server from
+    // listening; readiness reports that storage on its own.
+    const sweptAtStart = sweepStaleTemporaries(config, blobs).catch((err: unknown) => app.log.warn({ err }, 'sweeping stale temp files failed'));
+    let sweepWait: NodeJS.Timeout | undefined;
+    await Promise.race([sweptAtStart, new Promise<void>((resolve) => (sweepWait = setTimeout(resolve, STARTUP_SWEEP_WAIT_MS)))]);
+    clearTimeout(sweepWait);
     // Blobs of publishes that crashed: every instance sweeps, claims keep two off the same prefix.
     const sweepIntents = () =>
       services.gc.sweepIntents().then(
@@ -229,6 +235,9 @@ const STALE_TEMP_MS = 24 * 3600_000 + 3600_000;
  * files, S3 unfinished multipart uploads), untouched for STALE_TEMP_MS (or `olderThanMs`). Returns
  * how many of each were removed, or with `dryRun` found.
  */
+/** How long the start waits for the sweep of stale temporaries before going on without it. */
+const STARTUP_SWEEP_WAIT_MS = 5_000;
+
 export async function sweepStaleTemporaries(
   config: Config,
   blobs: BlobStore,

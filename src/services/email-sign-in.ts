@@ -90,7 +90,13 @@ export class EmailSignInService {
    * Mails a sign-in link to the address when it belongs to an active person. The answer is the same
    * whether or not it does; only the throttles and SSO-only domains answer otherwise.
    */
-  async requestLink(emailInput: unknown, clientAddress: string): Promise<void> {
+  /**
+   * Records a sign-in link for the address and starts mailing it. The answer is the same, and comes
+   * as fast, whether the address belongs to someone or not: the mail is sent after it (`delivery`
+   * settles when the mail server took the message or refused it; the caller logs a refusal), so
+   * neither the time taken nor a mail server's failure tells a prober who has an account here.
+   */
+  async requestLink(emailInput: unknown, clientAddress: string): Promise<{ delivery: Promise<void> }> {
     const email = checkEmail(emailInput);
     if (this.ssoOnly(email)) {
       throw new OtashipError('FORBIDDEN', `addresses at ${email.split('@').pop()} sign in with ${this.settings.oidc?.name ?? 'single sign-on'}, not with e-mail links`);
@@ -109,10 +115,10 @@ export class EmailSignInService {
     if (!person || person.disabledAt) {
       // Counted like a real one, so probing addresses costs the same and the count cannot tell.
       await this.#ticket('email-sign-in', { id: null, email }, clientAddress, 60);
-      return;
+      return { delivery: Promise.resolve() };
     }
     const { link, expiresAt } = await this.#ticket('email-sign-in', person, clientAddress, this.settings.signInLinkTtlSeconds);
-    await this.mailer.signInLink({ to: person.email, link, expiresAt });
+    return { delivery: this.mailer.signInLink({ to: person.email, link, expiresAt }) };
   }
 
   /** Uses a mailed link's secret (sign-in or invitation): a session for its person, once. */

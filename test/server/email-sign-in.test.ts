@@ -7,8 +7,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ParsedMail } from 'mailparser';
 import { LINKS_PER_ADDRESS_PER_HOUR, LINKS_PER_CLIENT_PER_HOUR } from '../../src/services/email-sign-in.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { SMTPServer } from 'smtp-server';
+import { logLines, startTestServer, type TestServer } from '../helpers/server.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { waitFor } from '../helpers/wait.js';
 
 let smtp: TestSmtp;
 let srv: TestServer;
@@ -147,5 +149,43 @@ test('without a mail server the admin gets the invitation link to hand over', as
     assert.equal(ask.status, 503);
   } finally {
     await bare.stop();
+  }
+});
+
+test('a mail server that refuses the message: the same answer as for an unknown address; the failure is logged', async () => {
+  const refusing = new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    onMailFrom(_address, _session, callback) {
+      callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+    },
+  });
+  await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', () => resolve()));
+  const port = (refusing.server.address() as { port: number }).port;
+  const lines: Array<Record<string, unknown>> = [];
+  const other = await startTestServer({ settings: { smtpUrl: `smtp://127.0.0.1:${port}`, mailFrom: 'otaship@example.com' }, logger: logLines(lines) });
+  try {
+    // The invitation's own mail fails too: the answer says so (the admin is told), the person exists.
+    const invited = await fetch(`${other.baseUrl}/api/v1/people`, {
+      method: 'POST',
+      headers: other.auth({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ email: 'known@example.org' }),
+    });
+    assert.equal(invited.status, 201, await invited.clone().text());
+    const ask = (email: string) =>
+      fetch(`${other.baseUrl}/sign-in/email`, {
+        method: 'POST',
+        headers: { origin: other.publicUrl, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email }).toString(),
+      });
+    const known = await ask('known@example.org');
+    const unknown = await ask('nobody@example.org');
+    assert.equal(known.status, 200);
+    assert.equal(unknown.status, 200);
+    const notice = (html: string) => /If that address may sign in here[^<]*/.exec(html)?.[0];
+    assert.equal(notice(await known.text()), notice(await unknown.text()));
+    await waitFor(() => lines.some((l) => l.msg === 'the sign-in link could not be mailed'));
+  } finally {
+    await other.stop();
+    await new Promise<void>((resolve) => refusing.close(() => resolve()));
   }
 });

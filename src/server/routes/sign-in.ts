@@ -49,7 +49,9 @@ export async function signInRoutes(app: FastifyInstance, { services, config }: S
     const body = (request.body ?? {}) as { email?: string; next?: string };
     const next = safeNext(body.next);
     try {
-      await signIn.requestLink(body.email, request.ip);
+      const { delivery } = await signIn.requestLink(body.email, request.ip);
+      // Not awaited: the answer must not tell, by its time or its failure, whether the address has an account.
+      delivery.catch((err: unknown) => request.log.error({ err, code: isOtashipError(err) ? err.code : 'INTERNAL' }, 'the sign-in link could not be mailed'));
     } catch (err) {
       if (!isOtashipError(err) || !['VALIDATION', 'FORBIDDEN', 'UNAVAILABLE'].includes(err.code)) throw err;
       return sendPage(reply, view(next, { error: err.message }), err.code === 'UNAVAILABLE' ? 503 : err.code === 'FORBIDDEN' ? 403 : 400);
