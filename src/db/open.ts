@@ -9,6 +9,7 @@ import type { Repositories } from '../ports/repositories.js';
 import { MIGRATION_LOCK_KEY, migrateToLatest } from './migrate.js';
 import { PostgresDialectKeepingErrors, SqliteDialectKeepingErrors } from './dialects.js';
 import { createRepositories } from './repositories.js';
+import { withFileGuard } from './file-guard.js';
 import { withStatementCache } from './statement-cache.js';
 import type { Database } from './schema.js';
 
@@ -110,7 +111,10 @@ async function openSqlite(path: string): Promise<Repositories> {
     throw new OtashipError('STORAGE', `cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
   }
   const db = new Kysely<Database>({
-    dialect: new SqliteDialectKeepingErrors({ database: withStatementCache(database) }, () => database.inTransaction),
+    dialect: new SqliteDialectKeepingErrors(
+      { database: path === ':memory:' ? withStatementCache(database) : withFileGuard(withStatementCache(database), path) },
+      () => database.inTransaction,
+    ),
   });
   // Kysely's migration lock is a no-op on SQLite and its migrations run outside a transaction, so two
   // processes opening a fresh file would both run CREATE TABLE. Hold SQLite's write lock (BEGIN
