@@ -51,22 +51,31 @@ export async function restoreBackup(config: Config, openStore: () => Promise<Blo
   }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore();
+  // What this restore wrote into an empty target, taken back if it fails (a full disk, a storage
+  // that went away): a half-restored folder would be refused as "not empty" by the next attempt
+  // and could be mistaken for a working one. With --force the target held data before: kept as is.
+  const written = { files: [] as string[], blobs: [] as string[] };
+  let checkedEmpty = false;
   try {
     if (!options.force) {
       for await (const key of store.list('')) throw refuse(`the ${store.kind} storage already holds blobs (${key}…)`);
+      checkedEmpty = true;
     }
     for (const rel of m.secrets) {
       const to = join(config.dataDir, ...rel.split('/'));
       await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+      written.files.push(to);
       await copyFile(join(dir, SECRETS_DIR, ...rel.split('/')), to);
       await chmod(to, 0o600);
       options.onProgress?.(`secret    ${rel}`);
     }
     await forEachLimited(m.blobs, options.concurrency, async (b) => {
+      written.blobs.push(b.key);
       await copyBlobIn(store, b, dir);
       options.onProgress?.(`restored  ${b.key} (${b.size} bytes)`);
     });
     const dbFile = join(dir, m.database.file);
+    if (db.dialect === 'sqlite') written.files.push(db.path);
     if (db.dialect === 'sqlite') {
       // A stale -wal next to the new file would be replayed into it: clear them with the old file.
       for (const suffix of ['-wal', '-shm', '-journal']) await rm(`${db.path}${suffix}`, { force: true });
@@ -89,7 +98,22 @@ export async function restoreBackup(config: Config, openStore: () => Promise<Blo
     const verified = await verifyLive(config, store, options.concurrency);
     if (verified.problems.length > 0) throw verifyFailure(`the restored data in ${config.dataDir}`, verified);
     return { manifest: m, verified, signingKeyRestored: m.secrets.includes(SIGNING_KEY_FILE) };
+  } catch (err) {
+    if (checkedEmpty) await takeBack(written, store, config.dataDir);
+    throw err;
   } finally {
     await store.close?.();
+  }
+}
+
+/**
+ * Best effort: what failed to be removed stays, and the original error is what the caller hears.
+ * The data folder was empty when the restore began (it is checked), so all it holds now is ours.
+ */
+async function takeBack(written: { files: string[]; blobs: string[] }, store: BlobStore, dataDir: string): Promise<void> {
+  await Promise.all(written.blobs.map((key) => store.delete(key).catch(() => undefined)));
+  for (const file of written.files) await rm(file, { force: true }).catch(() => undefined);
+  for (const name of await readdir(dataDir).catch(() => [] as string[])) {
+    await rm(join(dataDir, name), { recursive: true, force: true }).catch(() => undefined);
   }
 }

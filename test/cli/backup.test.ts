@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { mountSmallDisk } from '../helpers/tmpfs.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import type { BackupManifest } from '../../src/backup/manifest.js';
 
@@ -270,6 +271,21 @@ describe('otaship backup while serving, restore, verify', () => {
     assert.equal(existsSync(join(dataDir, 'otaship.db')), false);
     const forced = await otaship(['restore', backupDir, '--data-dir', dataDir, '--force']);
     assert.equal(forced.code, 0, forced.stderr);
+  });
+
+  test('a restore that runs out of disk takes back what it wrote: the folder is left empty', async (t) => {
+    const disk = await mountSmallDisk(256 * 1024);
+    if (typeof disk === 'string') return t.skip(disk);
+    try {
+      const dataDir = join(disk.path, 'data');
+      const res = await otaship(['restore', backupDir, '--data-dir', dataDir]);
+      assert.equal(res.code, 3, res.stderr);
+      assert.match(res.stderr, /full/);
+      // Nothing half-restored is left, so a retry (with room) is not refused as "not empty".
+      assert.deepEqual(await readdir(dataDir).catch(() => []), []);
+    } finally {
+      await disk.unmount();
+    }
   });
 
   test('backup never writes into an existing folder', async () => {
