@@ -12,6 +12,7 @@ import { createServices, type Services } from '../services/index.js';
 import type { Clock } from '../services/clock.js';
 import type { WebhookDispatchOptions } from '../services/webhook-dispatcher.js';
 import { openBlobStore, type StorageConfig } from '../storage/index.js';
+import { backgroundErrorLogger } from './background-log.js';
 import { buildServer } from './build.js';
 import { openBundleConverter } from '../bundle/converter.js';
 import type { BundleToolsOptions } from '../bundle/tools.js';
@@ -83,8 +84,8 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
     const services = await createServices(config, repos, blobs, {
       signingSecret: await resolveSigningSecret(config, repos.settings),
       clock: options.clock,
-      onCounterError: (err) => logRef.log?.error({ err }, 'writing install counts failed; they are kept and retried'),
-      onWebhookError: (err) => logRef.log?.warn({ err }, 'webhook dispatch failed'),
+      onCounterError: backgroundErrorLogger(() => logRef.log, 'writing install counts failed; they are kept and retried', 'error'),
+      onWebhookError: backgroundErrorLogger(() => logRef.log, 'webhook dispatch failed'),
       onNoticeError: (err) => logRef.log?.warn({ err }, 'a "new build" notice could not be sent'),
       ...(options.webhooks ? { webhooks: options.webhooks } : {}),
       mailer: mailTransport ? signInMailer((m) => mailTransport.send(m)) : null,
@@ -92,7 +93,7 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       // Checked in the background (jar SHA-256, java): a server without them only refuses bundles.
       bundleConverter: openBundleConverter({ workDir: config.tmpDir, ...options.bundleTools }),
       ...(options.bundleWorker ? { bundleWorker: options.bundleWorker } : {}),
-      onBundleError: (err) => logRef.log?.warn({ err }, 'converting an App Bundle failed'),
+      onBundleError: backgroundErrorLogger(() => logRef.log, 'converting an App Bundle failed'),
     });
     services.status.warnings.push(...(tls?.warnings ?? []));
     const secretWarning = await configuredSecretWarning(config, repos.settings);
