@@ -12,7 +12,8 @@ import { terminalSafe } from './terminal-text.js';
  * its own help rather than the list of commands.
  */
 export function reportAndExit(thrown: unknown, command: string | null = null): never {
-  const err = forCommand(infrastructureError(thrown) ?? thrown, command);
+  const infra = infrastructureError(thrown);
+  const err = forCommand(infra && infra !== thrown ? onThisMachine(infra) : (infra ?? thrown), command);
   if (isOtashipError(err)) {
     process.stderr.write(`otaship: ${terminalSafe(err.toLine())}\n`);
     if (process.env.OTASHIP_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
@@ -22,6 +23,18 @@ export function reportAndExit(thrown: unknown, command: string | null = null): n
   process.stderr.write(`otaship: unexpected error: ${terminalSafe(message)}. ${ERRORS.INTERNAL.hint}\n`);
   if (process.env.OTASHIP_DEBUG && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
   process.exit(ERRORS.INTERNAL.exit);
+}
+
+/**
+ * A full disk met by the command itself (backup, restore, storage migrate…) is this machine's, not
+ * a server's that an upload could retry on: say so.
+ */
+function onThisMachine(err: OtashipError): OtashipError {
+  if (err.code !== 'INSUFFICIENT_STORAGE') return err;
+  return new OtashipError('INSUFFICIENT_STORAGE', err.message.replace("the server's disk or storage quota", 'a disk (or storage quota) this command writes to'), {
+    cause: err.cause,
+    hint: 'Free space on that disk, or write somewhere else, then run the command again.',
+  });
 }
 
 /** A USAGE error with the catalogue's general hint gets the running command's --help instead. */
