@@ -56,6 +56,9 @@ export async function restoreBackup(config: Config, openStore: () => Promise<Blo
   // and could be mistaken for a working one. With --force the target held data before: kept as is.
   const written = { files: [] as string[], blobs: [] as string[] };
   let checkedEmpty = false;
+  // Once the database is in place the restore is done but for its check: a failed check leaves the
+  // data for inspection (verify says what is wrong) rather than taking back half of it.
+  let databaseRestored = false;
   try {
     if (!options.force) {
       for await (const key of store.list('')) throw refuse(`the ${store.kind} storage already holds blobs (${key}…)`);
@@ -75,7 +78,6 @@ export async function restoreBackup(config: Config, openStore: () => Promise<Blo
       options.onProgress?.(`restored  ${b.key} (${b.size} bytes)`);
     });
     const dbFile = join(dir, m.database.file);
-    if (db.dialect === 'sqlite') written.files.push(db.path);
     if (db.dialect === 'sqlite') {
       // A stale -wal next to the new file would be replayed into it: clear them with the old file.
       for (const suffix of ['-wal', '-shm', '-journal']) await rm(`${db.path}${suffix}`, { force: true });
@@ -94,12 +96,13 @@ export async function restoreBackup(config: Config, openStore: () => Promise<Blo
       const { restorePostgres } = await import('./postgres-dump.js');
       await restorePostgres(db.url, dbFile, options.force, m.droppedReleases);
     }
+    databaseRestored = true;
     options.onProgress?.(`database  ${db.dialect === 'sqlite' ? db.path : 'PostgreSQL (pg_restore)'}`);
     const verified = await verifyLive(config, store, options.concurrency);
     if (verified.problems.length > 0) throw verifyFailure(`the restored data in ${config.dataDir}`, verified);
     return { manifest: m, verified, signingKeyRestored: m.secrets.includes(SIGNING_KEY_FILE) };
   } catch (err) {
-    if (checkedEmpty) await takeBack(written, store, config.dataDir);
+    if (checkedEmpty && !databaseRestored) await takeBack(written, store, config.dataDir);
     throw err;
   } finally {
     await store.close?.();

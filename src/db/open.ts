@@ -157,6 +157,23 @@ export const QUERY_TIMEOUTS = {
   idle_in_transaction_session_timeout: 60_000,
 } as const;
 
+/**
+ * The SET statement for QUERY_TIMEOUTS' server-side bounds the URL does not set itself, or null
+ * when it sets them all.
+ */
+export function sessionTimeouts(url: string): string | null {
+  let given: URLSearchParams;
+  try {
+    given = new URL(url).searchParams;
+  } catch {
+    given = new URLSearchParams();
+  }
+  const sets = (['lock_timeout', 'statement_timeout', 'idle_in_transaction_session_timeout'] as const)
+    .filter((key) => !given.has(key))
+    .map((key) => `set ${key} = ${QUERY_TIMEOUTS[key]}`);
+  return sets.length > 0 ? sets.join('; ') : null;
+}
+
 async function openPostgres(url: string): Promise<Repositories> {
   const { default: pg } = await import('pg');
   // A database host that drops packets would otherwise hold every request until the kernel gives
@@ -165,7 +182,10 @@ async function openPostgres(url: string): Promise<Repositories> {
   // would hold a query on an open connection for ever: each query has QUERY_TIMEOUTS (a lock
   // held by someone else, a statement the server runs too long, a reply that never comes) and is
   // then answered 503. Parameters in the database URL (…?statement_timeout=5000) take precedence.
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, keepAlive: true, ...QUERY_TIMEOUTS });
+  // The server-side ones are SET on each new connection rather than sent as startup parameters,
+  // which PgBouncer and pooled endpoints refuse ("unsupported startup parameter").
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, keepAlive: true, query_timeout: QUERY_TIMEOUTS.query_timeout });
+  const settings = sessionTimeouts(url);
   // An idle client losing its connection emits 'error' on the pool; without a listener that would
   // crash the process. The next query gets a fresh connection.
   pool.on('error', () => {});
@@ -174,6 +194,9 @@ async function openPostgres(url: string): Promise<Repositories> {
   // the process. Its pending or next query fails on its own and is answered 503.
   pool.on('connect', (client) => {
     client.on('error', () => {});
+    // Queued before the query the client was taken for, so it runs first. A pooler that refuses
+    // SET leaves the server's own defaults (the client-side reply timeout still holds).
+    if (settings) client.query(settings).catch(() => {});
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialectKeepingErrors({ pool }) });
   const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -193,9 +216,16 @@ async function openPostgres(url: string): Promise<Repositories> {
       await client.end().catch(() => {});
     }
   };
+  // Migrations run on a connection of their own, without the per-query bounds: an index built or a
+  // table rewritten on a large database may take minutes.
+  const migrations = new Kysely<Database>({
+    dialect: new PostgresDialectKeepingErrors({ pool: new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000, keepAlive: true }) }),
+  });
   try {
-    await migrateToLatest(db, 'postgres', withLock);
+    await migrateToLatest(migrations, 'postgres', withLock);
+    await migrations.destroy();
   } catch (err) {
+    await migrations.destroy().catch(() => {});
     await db.destroy().catch(() => {});
     if (isOtashipError(err)) throw err;
     throw new OtashipError('STORAGE', `cannot open PostgreSQL database ${redact(url)}: ${(err as Error).message}`, { cause: err });

@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, OtashipError, isOtashipError } from '../core/errors.js';
 import { MAX_NOTES } from '../services/publish/publish.js';
-import { isClientAbort } from './http/client-abort.js';
+import { clientHungUp } from './http/client-abort.js';
 import { RETRY_AFTER_SECONDS, infrastructureError } from './infra-fault.js';
 
 export interface ErrorBody {
@@ -33,7 +33,9 @@ const LOGGED_AS_ERROR = new Set(['INTERNAL', 'STORAGE', 'UNAVAILABLE', 'INSUFFIC
 
 export function installErrorEdge(app: FastifyInstance, renderPage?: ErrorPageRenderer): void {
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {
-    const e = toOtashipError(err);
+    const e = clientHungUp(request.raw, err)
+      ? new OtashipError('UPLOAD_INCOMPLETE', 'the connection closed before the request body arrived whole', { cause: err })
+      : toOtashipError(err);
     if (LOGGED_AS_ERROR.has(e.code)) request.log.error({ err, code: e.code }, 'request failed');
     else request.log.info({ code: e.code, msg: e.message }, 'request refused');
     return sendError(request, reply, e, renderPage);
@@ -87,10 +89,6 @@ export function clientErrorHandler(renderPage?: ErrorPageRenderer) {
 }
 
 export function toOtashipError(err: unknown): OtashipError {
-  // Also when a layer below wrapped it (a STORAGE error whose cause is the request body's abort).
-  if ((!isOtashipError(err) || err.code === 'INTERNAL' || err.code === 'STORAGE') && isClientAbort(err)) {
-    return new OtashipError('UPLOAD_INCOMPLETE', 'the connection closed before the request body arrived whole', { cause: err });
-  }
   const infra = infrastructureError(err);
   if (infra) return infra;
   if (isOtashipError(err)) return err;

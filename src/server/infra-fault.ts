@@ -6,7 +6,6 @@ import { OtashipError, isOtashipError } from '../core/errors.js';
 import type { FaultKind } from '../core/faults.js';
 import { databaseFault } from '../db/sql-errors.js';
 import { storageFault } from '../storage/faults.js';
-import { isClientAbort } from './http/client-abort.js';
 
 /** Seconds a client is told to wait (Retry-After) before trying again after a 503. */
 export const RETRY_AFTER_SECONDS = 5;
@@ -23,7 +22,6 @@ interface Found {
 function find(err: unknown): Found | null {
   let current: unknown = err;
   for (let depth = 0; depth < MAX_DEPTH && current !== undefined && current !== null; depth++) {
-    if (isClientAbort(current)) return null; // the client hung up: not a fault of ours
     const db = databaseFault(current);
     const st = storageFault(current);
     const kind = db ?? st;

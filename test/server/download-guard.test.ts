@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { loadConfig } from '../../src/config/index.js';
-import { StallClock } from '../../src/server/http/download-guard.js';
+import { DownloadGuard, StallClock } from '../../src/server/http/download-guard.js';
 import { logLines, startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { waitFor } from '../helpers/wait.js';
@@ -147,4 +147,12 @@ describe('downloads in flight per client address', { timeout: 120_000 }, () => {
     assert.equal(status, 206);
     held[1]?.socket.destroy();
   });
+});
+
+test('a client gone before its download begins takes no slot (its close already fired and would never give it back)', () => {
+  const guard = new DownloadGuard(120, 2);
+  const gone = { ip: '203.0.113.9', raw: { destroyed: true }, log: { info: () => undefined } };
+  const reply = { raw: { destroyed: true, socket: null, once: () => undefined } };
+  for (let i = 0; i < 5; i++) guard.begin(gone as never, reply as never);
+  assert.equal(guard.inFlight('203.0.113.9'), 0);
 });

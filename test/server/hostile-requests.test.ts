@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect } from 'node:net';
+import { clientHungUp } from '../../src/server/http/client-abort.js';
+import { infrastructureError } from '../../src/server/infra-fault.js';
 import { clientKey } from '../../src/services/client-key.js';
 import { logLines, startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
@@ -116,4 +118,12 @@ describe('hostile requests', { timeout: 120_000 }, () => {
   test('nothing above was logged as a failure of the server', () => {
     assert.deepEqual(serverFailures(), []);
   });
+});
+
+test('an upstream reset of the same shape ("aborted", ECONNRESET) on a request still connected is a fault of the storage, not the client hanging up', () => {
+  const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+  assert.equal(clientHungUp({ destroyed: false, complete: false } as never, reset), false);
+  assert.equal(clientHungUp({ destroyed: true, complete: true } as never, reset), false, 'a body that arrived whole was not cut');
+  assert.equal(clientHungUp({ destroyed: true, complete: false } as never, new Error('wrapped', { cause: reset })), true);
+  assert.equal(infrastructureError(reset)?.code, 'UNAVAILABLE', 'retryable 503 for the storage reset');
 });

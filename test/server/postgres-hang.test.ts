@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
+import { QUERY_TIMEOUTS, sessionTimeouts } from '../../src/db/open.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { postgresSkipReason, startPostgres, type PostgresServer } from '../helpers/postgres.js';
 
@@ -65,4 +66,13 @@ describe('PostgreSQL that does not answer', { skip, timeout: 120_000 }, () => {
     for (let i = 0; i < 5 && status !== 200; i++) status = (await apps()).status;
     assert.equal(status, 200);
   });
+});
+
+test('sessionTimeouts: every server-side bound the URL does not set, as one SET (never startup parameters)', () => {
+  assert.equal(
+    sessionTimeouts('postgres://u@db.example.com/otaship'),
+    `set lock_timeout = ${QUERY_TIMEOUTS.lock_timeout}; set statement_timeout = ${QUERY_TIMEOUTS.statement_timeout}; set idle_in_transaction_session_timeout = ${QUERY_TIMEOUTS.idle_in_transaction_session_timeout}`,
+  );
+  assert.equal(sessionTimeouts('postgres://u@db/otaship?statement_timeout=5000&sslmode=require'), `set lock_timeout = ${QUERY_TIMEOUTS.lock_timeout}; set idle_in_transaction_session_timeout = ${QUERY_TIMEOUTS.idle_in_transaction_session_timeout}`);
+  assert.equal(sessionTimeouts('postgres://u@db/o?statement_timeout=&lock_timeout=&idle_in_transaction_session_timeout='), null);
 });

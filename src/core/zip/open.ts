@@ -338,28 +338,32 @@ async function readData(src: Source, e: RawEntry, maxBytes: number): Promise<Buf
 /**
  * The local header must name the entry the central directory names. Extractors that walk local
  * headers (and Python's zipfile, which refuses the file) would otherwise see another file than the
- * one inspected: a package could show one bundle id here and install another. A legacy-encoded
- * local name may differ from a central name taken from the Info-ZIP Unicode path field, so only an
- * ASCII local name, or one without that field, has to match exactly.
+ * one inspected: a package could show one bundle id here and install another. The local name is
+ * read as the central one is (an Info-ZIP Unicode path field whose CRC matches overrides it). Only
+ * a non-ASCII central name may still differ in spelling (legacy encodings), so only an ASCII one
+ * — every name inspection looks for — must match exactly.
  */
 function checkLocalName(header: Buffer, nameLength: number, e: RawEntry, file: string): void {
-  const local = decodeName(header, LOCAL_HEADER_LEN, LOCAL_HEADER_LEN + nameLength, (header.readUInt16LE(6) & 0x800) !== 0);
-  if (local === e.name) return;
-  const ascii = !header.subarray(LOCAL_HEADER_LEN, LOCAL_HEADER_LEN + nameLength).some((b) => b >= 0x80);
-  if (!ascii && hasUnicodePath(header, LOCAL_HEADER_LEN + nameLength, header.readUInt16LE(28))) return;
+  const nameEnd = LOCAL_HEADER_LEN + nameLength;
+  const local =
+    unicodePath(header, nameEnd, header.readUInt16LE(28), header.subarray(LOCAL_HEADER_LEN, nameEnd)) ??
+    decodeName(header, LOCAL_HEADER_LEN, nameEnd, (header.readUInt16LE(6) & 0x800) !== 0);
+  if (local === e.name || /[\u0080-\uffff]/.test(e.name)) return;
   throw new OtashipError(
     'CORRUPT_ZIP',
     `Entry ${e.name} in ${file} points at a local header named "${local.slice(0, 200)}": the archive's two indexes disagree, so tools would extract different files`,
   );
 }
 
-/** Whether the local extra fields (at `start`, `length` bytes, as far as read) hold an Info-ZIP Unicode path. */
-function hasUnicodePath(header: Buffer, start: number, length: number): boolean {
+/** The Info-ZIP Unicode path (0x7075) among the local extra fields, when its CRC matches the name. */
+function unicodePath(header: Buffer, start: number, length: number, nameBytes: Buffer): string | null {
   const end = Math.min(start + length, header.length);
   for (let at = start; at + 4 <= end; at += 4 + header.readUInt16LE(at + 2)) {
-    if (header.readUInt16LE(at) === 0x7075) return true;
+    const size = header.readUInt16LE(at + 2);
+    if (header.readUInt16LE(at) !== 0x7075 || size <= 5 || at + 4 + size > end) continue;
+    if (header[at + 4] === 1 && header.readUInt32LE(at + 5) === crc32(nameBytes)) return header.toString('utf8', at + 9, at + 4 + size);
   }
-  return false;
+  return null;
 }
 
 async function readFully(handle: ZipSource, buf: Buffer, position: number): Promise<number> {

@@ -76,6 +76,9 @@ export class DownloadGuard {
    */
   begin(request: FastifyRequest, reply: FastifyReply): void {
     const res = reply.raw;
+    // A client that hung up while the route looked things up: its 'close' has already fired and
+    // would never give a slot back. Nothing will be sent to it anyway.
+    if (res.destroyed || request.raw.destroyed || res.socket?.destroyed !== false) return;
     const key = clientKey(request.ip);
     const held = this.#inFlight.get(key) ?? 0;
     if (this.perClient > 0 && held >= this.perClient) {

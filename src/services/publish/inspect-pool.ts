@@ -66,6 +66,11 @@ export class InspectPool extends WorkerPool {
       if (err.kind === 'closed') throw new OtashipError('UNAVAILABLE', 'the server is shutting down: packages are no longer inspected', { cause: err });
       throw new OtashipError('INTERNAL', `inspecting ${label} failed (${err.message})`, { cause: err });
     }
+    if ('systemError' in result) {
+      // Rebuilt with its code, so the error edge classifies it (a failing disk is 503, a full one 507).
+      const { errno, syscall, message } = result.systemError;
+      throw Object.assign(new Error(message), { code: errno, ...(syscall ? { syscall } : {}) });
+    }
     if ('error' in result) throw fromPlain(result.error);
     const icon = result.icon;
     return {

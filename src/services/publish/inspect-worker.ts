@@ -21,13 +21,27 @@ export interface PlainError {
   details?: Record<string, unknown>;
 }
 
+/** An operating-system error (EIO, EMFILE, ENOSPC…): its code must survive, so a disk fault stays 503/507. */
+export interface SystemError {
+  errno: string;
+  syscall?: string;
+  message: string;
+}
+
 export type InspectTaskResult =
   | { info: InspectResult; icon: { entry: string; bytes: Uint8Array } | { error: PlainError } | null }
-  | { error: PlainError };
+  | { error: PlainError }
+  | { systemError: SystemError };
 
 function plain(err: unknown): PlainError {
   if (!isOtashipError(err)) throw err;
   return { code: err.code, message: err.message, ...(err.details ? { details: { ...err.details } } : {}) };
+}
+
+export function systemError(err: unknown): SystemError | null {
+  const e = err as { code?: unknown; syscall?: unknown; message?: unknown } | null;
+  if (!(err instanceof Error) || typeof e?.code !== 'string') return null;
+  return { errno: e.code, ...(typeof e.syscall === 'string' ? { syscall: e.syscall } : {}), message: String(e.message) };
 }
 
 export default async function inspectPackage(task: InspectTask): Promise<InspectTaskResult> {
@@ -35,14 +49,19 @@ export default async function inspectPackage(task: InspectTask): Promise<Inspect
   try {
     info = await inspect(task.path, { now: task.now });
   } catch (err) {
-    return { error: plain(err) };
+    if (isOtashipError(err)) return { error: plain(err) };
+    const system = systemError(err);
+    if (system) return { systemError: system };
+    throw err; // a bug: the pool reports it as one
   }
   if (info.kind === 'profile') return { info, icon: null };
   try {
     const file = await readIconFile(task.path, info, { now: task.now });
     return { info, icon: file && { entry: file.entry, bytes: new Uint8Array(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength) } };
   } catch (err) {
-    // An unreadable icon does not stop a release: the caller publishes without one and says why.
-    return { info, icon: { error: plain(err) } };
+    // An unreadable icon does not stop a release, whatever failed: the caller publishes without one
+    // and says why.
+    const reason: PlainError = isOtashipError(err) ? plain(err) : { code: 'BAD_ICON', message: `the icon could not be read (${err instanceof Error ? err.message : String(err)})` };
+    return { info, icon: { error: reason } };
   }
 }

@@ -13,6 +13,8 @@ import type { Piscina } from 'piscina';
 
 /** Idle threads exit after this long; the next task starts one again (~50 ms). */
 const IDLE_MS = 30_000;
+/** One thread on a small machine leaves a core to the event loop; never more than two. */
+const THREADS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
 /**
  * A worker module beside `importMetaUrl`'s: name.ts when running from src/ under tsx (the worker
@@ -56,6 +58,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   #starting: Promise<Piscina> | undefined;
   #closed = false;
   #tasks = 0;
+  #running = 0;
+  readonly #waiting: Array<() => void> = [];
   /** The last failure of a worker outside a task, if any. */
   lastError: unknown;
 
@@ -68,9 +72,37 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#tasks;
   }
 
-  /** Runs one task; WorkerFailure when no result came back (deadline, memory, crash, closing). */
+  /**
+   * Runs one task; WorkerFailure when no result came back (deadline, memory, crash, closing). The
+   * deadline counts from when a worker takes the task: time waiting behind other tasks is not its own.
+   */
   async run<R>(task: unknown, options: { transferList?: ArrayBuffer[]; deadlineMs?: number } = {}): Promise<R> {
     const pool = await this.#get();
+    await this.#turn();
+    try {
+      return await this.#runNow<R>(pool, task, options);
+    } finally {
+      this.#done();
+    }
+  }
+
+  /** Waits until fewer tasks than threads are running (piscina would queue them itself, deadline running). */
+  #turn(): Promise<void> {
+    if (this.#running < THREADS) {
+      this.#running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #done(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#running--;
+  }
+
+  async #runNow<R>(pool: Piscina, task: unknown, options: { transferList?: ArrayBuffer[]; deadlineMs?: number }): Promise<R> {
+    if (this.#closed) throw new WorkerFailure('closed', 'the server is shutting down');
     this.#tasks++;
     this.emit('start');
     const abort = new AbortController();
@@ -108,8 +140,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       this.#pool = new Piscina({
         filename: this.options.filename,
         minThreads: 0,
-        // One thread on a small machine leaves a core to the event loop; never more than two.
-        maxThreads: Math.max(1, Math.min(2, availableParallelism() - 1)),
+        maxThreads: THREADS,
         idleTimeout: IDLE_MS,
         ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
       });

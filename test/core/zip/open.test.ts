@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
 import yazl from 'yazl';
 import { openZip } from '../../../src/core/zip/open.js';
 import { OtashipError } from '../../../src/core/errors.js';
@@ -211,4 +212,49 @@ describe('local headers that disagree with the central directory', () => {
       await zip.close();
     }
   });
+});
+
+test('an Info-ZIP archive with an ASCII stand-in name and a Unicode path field in both headers reads (no false mismatch)', async () => {
+  const real = Buffer.from('Payload/A.app/\u65e5.txt', 'utf8');
+  const standIn = Buffer.from('Payload/A.app/#U65e5.txt', 'latin1');
+  const data = Buffer.from('hello');
+  const up = Buffer.alloc(9);
+  up.writeUInt16LE(0x7075, 0);
+  up.writeUInt16LE(5 + real.length, 2);
+  up.writeUInt8(1, 4);
+  up.writeUInt32LE(crc32(standIn), 5);
+  const extra = Buffer.concat([up, real]);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc32(data), 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(standIn.length, 26);
+  local.writeUInt16LE(extra.length, 28);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc32(data), 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(standIn.length, 28);
+  central.writeUInt16LE(extra.length, 30);
+  const localPart = Buffer.concat([local, standIn, extra, data]);
+  const centralPart = Buffer.concat([central, standIn, extra]);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(centralPart.length, 12);
+  eocd.writeUInt32LE(localPart.length, 16);
+  const path = await tempPath('infozip.zip');
+  await writeFile(path, Buffer.concat([localPart, centralPart, eocd]));
+  const zip = await openZip(path);
+  try {
+    assert.equal((await zip.read('Payload/A.app/\u65e5.txt', 1024)).toString(), 'hello');
+  } finally {
+    await zip.close();
+  }
 });

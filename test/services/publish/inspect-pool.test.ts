@@ -8,6 +8,8 @@ import { inspect, readIconFile } from '../../../src/core/inspect/index.js';
 import { loadConfig } from '../../../src/config/index.js';
 import type { IpaInfo } from '../../../src/core/types.js';
 import { InspectPool } from '../../../src/services/publish/inspect-pool.js';
+import { systemError } from '../../../src/services/publish/inspect-worker.js';
+import { infrastructureError } from '../../../src/server/infra-fault.js';
 import { buildIpa } from '../../helpers/synthetic-ipa.js';
 
 const worker = (name: string) => new URL(`./workers/${name}.ts`, import.meta.url).href;
@@ -68,6 +70,40 @@ describe('InspectPool', { timeout: 120_000 }, () => {
     } finally {
       await pool.close();
     }
+  });
+
+  test('the deadline counts from when a worker takes the task: a queue of quick tasks is not refused', async () => {
+    // 20 tasks of 0.2 s behind one another take longer than the 3 s deadline, each far less.
+    const pool = new InspectPool(3, { workerUrl: worker('nap-worker') });
+    try {
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => pool.inspect('/nowhere', Date.now(), 'quick.ipa')));
+      assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('a system error in the worker keeps its code across the thread: a failing disk is 503, not a bug', async () => {
+    const pool = new InspectPool(60, { workerUrl: worker('eio-worker') });
+    try {
+      const err = await pool.inspect('/nowhere', Date.now(), 'x.ipa').then(
+        () => assert.fail('the read failed'),
+        (e: unknown) => e,
+      );
+      assert.equal((err as { code?: string }).code, 'EIO');
+      assert.equal(infrastructureError(err)?.code, 'UNAVAILABLE');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  test('the real worker sends an operating-system error as its code, and a bug as a bug', () => {
+    assert.deepEqual(systemError(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read' })), {
+      errno: 'EIO',
+      syscall: 'read',
+      message: 'EIO: i/o error, read',
+    });
+    assert.equal(systemError(new TypeError('x is undefined')), null);
   });
 
   test('a closed pool refuses (UNAVAILABLE) instead of starting threads again', async () => {
