@@ -104,6 +104,17 @@ export async function compose(config: Config, options: ComposeOptions = {}): Pro
       { logger: options.logger ?? false, https: tls ? { cert: tls.cert, key: tls.key } : null },
     );
     logRef.log = app.log;
+    // A database without a single app beside a storage that holds releases: the database was lost
+    // (deleted while stopped, a volume not mounted) or another one is configured. Serving goes on,
+    // but nobody should miss it: an error line, and a warning on /api/v1/health.
+    void lostDatabaseWarning(repos, blobs).then(
+      (warning) => {
+        if (!warning) return;
+        services.status.warnings.push(warning);
+        app.log.error(warning);
+      },
+      (err: unknown) => app.log.warn({ err }, 'checking the database against the storage failed'),
+    );
     const openRepos = repos;
     const openBlobs = blobs;
     // Housekeeping waits at most STARTUP_SWEEP_WAIT_MS, then goes on behind the start: a storage
@@ -236,6 +247,19 @@ const STALE_TEMP_MS = 24 * 3600_000 + 3600_000;
  * files, S3 unfinished multipart uploads), untouched for STALE_TEMP_MS (or `olderThanMs`). Returns
  * how many of each were removed, or with `dryRun` found.
  */
+/** The warning for a database that holds no app while the storage holds releases, or null. */
+export async function lostDatabaseWarning(repos: Repositories, blobs: BlobStore): Promise<string | null> {
+  if ((await repos.apps.list()).length > 0) return null;
+  for await (const key of blobs.list('releases/')) {
+    return (
+      `the database holds no app, but the ${blobs.kind} storage holds releases (${key}…): the database was lost ` +
+      '(removed, or a volume not mounted) or OTASHIP_DATABASE_URL names another one. Restore it (otaship restore) or point ' +
+      'OTASHIP_DATABASE_URL at it; releases published now are kept, but the earlier ones are not listed'
+    );
+  }
+  return null;
+}
+
 /** How long the start waits for the sweep of stale temporaries before going on without it. */
 const STARTUP_SWEEP_WAIT_MS = 5_000;
 

@@ -5,7 +5,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { logLines, startTestServer, type TestServer } from '../helpers/server.js';
+import { buildIpa } from '../helpers/synthetic-ipa.js';
+import { waitFor } from '../helpers/wait.js';
+import { publishFile } from './support/publish.js';
 
 let srv: TestServer;
 before(async () => {
@@ -51,5 +54,30 @@ test('a file put in its place (another inode) is not written to either', async (
     assert.match(((await res.json()) as { error: { message: string } }).error.message, /was replaced/);
   } finally {
     await rename(`${file}.orig`, file);
+  }
+});
+
+test('a server started on a new database beside a storage that holds releases warns: error log and /api/v1/health', async () => {
+  const first = await startTestServer({ conformance: false });
+  const dataDir = first.dataDir;
+  const ipa = await buildIpa({ bundleId: 'com.example.lostdb' });
+  await publishFile(first, ipa);
+  const health = async (s: TestServer) => ((await (await fetch(`${s.baseUrl}/api/v1/health`)).json()) as { warnings: string[] }).warnings;
+  assert.deepEqual((await health(first)).filter((w) => w.includes('holds no app')), [], 'no warning while the database has its apps');
+  // Keep the data folder: start a second server on it with a database elsewhere (as if the file was lost).
+  const lines: Array<Record<string, unknown>> = [];
+  const second = await startTestServer({
+    settings: { dataDir, databaseUrl: join(dataDir, 'elsewhere.db') },
+    logger: logLines(lines),
+    conformance: false,
+  });
+  try {
+    await waitFor(async () => (await health(second)).some((w) => w.includes('the database holds no app')));
+    const warning = (await health(second)).find((w) => w.includes('holds no app')) ?? '';
+    assert.match(warning, /storage holds releases \(releases\/.*\).*Restore it \(otaship restore\)/);
+    assert.ok(lines.some((l) => l.level === 50 && String(l.msg).includes('the database holds no app')));
+  } finally {
+    await second.stop();
+    await first.stop();
   }
 });
