@@ -6,7 +6,7 @@ import fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { credentialsFirst } from './auth.js';
 import type { RouteDeps, ServerDeps } from './deps.js';
 import { DownloadGuard } from './http/download-guard.js';
-import { clientErrorHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
+import { clientErrorHandler, expectationHandler, frameworkErrorHandler, installErrorEdge, type ErrorPageRenderer } from './error-edge.js';
 import { destroyLingering } from './http/lingering-close.js';
 import { watchBodyIdle } from './http/body-idle.js';
 import { guardBody } from './http/body-guard.js';
@@ -103,6 +103,7 @@ export async function buildServer(deps: ServerDeps, options: BuildServerOptions 
   // throttles and the audit log would get undefined. Asking once on connection makes Node keep it.
   app.server.on('connection', (socket: Socket) => void socket.remoteAddress);
   app.server.on('secureConnection', (socket: Socket) => void socket.remoteAddress);
+  app.server.on('checkExpectation', expectationHandler);
 
   const idleSeconds = deps.config.uploadIdleTimeoutSeconds;
   app.addHook('onRequest', async (request) => {

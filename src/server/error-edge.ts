@@ -7,7 +7,7 @@
 // without internals.
 // Requests too broken to reach fastify (oversized headers, not HTTP at all) are answered from the
 // socket by clientErrorHandler, in the same envelope.
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, OtashipError, isOtashipError } from '../core/errors.js';
@@ -86,6 +86,19 @@ export function clientErrorHandler(renderPage?: ErrorPageRenderer) {
     }
     socket.destroy(err);
   };
+}
+
+/**
+ * Node answers an Expect header other than 100-continue with an empty 417 by itself; listening to
+ * 'checkExpectation' lets the answer say, in the one envelope, what to send instead.
+ */
+export function expectationHandler(req: IncomingMessage, res: ServerResponse): void {
+  const expect = String(req.headers.expect ?? '').slice(0, 80);
+  const body = JSON.stringify(
+    errorBody(new OtashipError('VALIDATION', `the Expect header "${expect}" is not supported: send the request without it, or with Expect: 100-continue`)),
+  );
+  res.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.end(body);
 }
 
 export function toOtashipError(err: unknown): OtashipError {

@@ -127,3 +127,17 @@ test('an upstream reset of the same shape ("aborted", ECONNRESET) on a request s
   assert.equal(clientHungUp({ destroyed: true, complete: false } as never, new Error('wrapped', { cause: reset })), true);
   assert.equal(infrastructureError(reset)?.code, 'UNAVAILABLE', 'retryable 503 for the storage reset');
 });
+
+test('an Expect header the server does not know: 417 in the error envelope, saying what to send', async () => {
+  const srv = await startTestServer({ conformance: false });
+  try {
+    const host = new URL(srv.baseUrl).host;
+    const answer = await exchange(srv.baseUrl, `GET /api/v1/health HTTP/1.1\r\nHost: ${host}\r\nExpect: foo\r\n\r\n`);
+    assert.match(answer, /^HTTP\/1\.1 417 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'VALIDATION');
+    assert.match(body.error.message, /Expect header "foo" is not supported.*100-continue/);
+  } finally {
+    await srv.stop();
+  }
+});
