@@ -6,40 +6,44 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { loadConfig } from '../../src/config/index.js';
-import { DownloadGuard, StallClock } from '../../src/server/http/download-guard.js';
+import { clientIsWaitedOn, DownloadGuard } from '../../src/server/http/download-guard.js';
+import { IdleClock } from '../../src/server/http/idle-watch.js';
 import { logLines, startTestServer, type TestServer } from '../helpers/server.js';
 import { buildIpa } from '../helpers/synthetic-ipa.js';
 import { waitFor } from '../helpers/wait.js';
 import { publishFile } from './support/publish.js';
 
-describe('StallClock: the watchdog cuts only a client that stopped reading', () => {
+describe('the stall watchdog cuts only a client that stopped reading (IdleClock ticks, clientIsWaitedOn)', () => {
   const IDLE = 1000;
   const STEP = 250;
+  /** One tick of the download watchdog on what a response's socket shows. */
+  const tick = (clock: IdleClock, socket: { bytesWritten: number; writableLength: number }, responseBuffered: number) =>
+    clock.tick(socket.bytesWritten, clientIsWaitedOn(socket, responseBuffered));
 
   test('bytes waiting and none taken for the idle time: stalled', () => {
-    const clock = new StallClock(IDLE, STEP, { bytesWritten: 100, writableLength: 0 });
+    const clock = new IdleClock(IDLE, STEP, 100);
     const stuck = { bytesWritten: 100, writableLength: 65536 };
-    assert.deepEqual([1, 2, 3].map(() => clock.tick(stuck, 0)), [false, false, false]);
-    assert.equal(clock.tick(stuck, 0), true);
+    assert.deepEqual([1, 2, 3].map(() => tick(clock, stuck, 0)), [false, false, false]);
+    assert.equal(tick(clock, stuck, 0), true);
   });
 
   test('a slow download that still moves is never cut', () => {
-    const clock = new StallClock(IDLE, STEP, { bytesWritten: 0, writableLength: 0 });
+    const clock = new IdleClock(IDLE, STEP, 0);
     for (let i = 1; i <= 40; i++) {
       // Three ticks stuck, then one byte taken: never four stuck ticks in a row.
       const written = Math.floor(i / 4);
-      assert.equal(clock.tick({ bytesWritten: written, writableLength: 4096 }, 0), false, `tick ${i}`);
+      assert.equal(tick(clock, { bytesWritten: written, writableLength: 4096 }, 0), false, `tick ${i}`);
     }
   });
 
   test('nothing waiting to be written (the response waits on storage): never cut', () => {
-    const clock = new StallClock(IDLE, STEP, { bytesWritten: 7, writableLength: 0 });
-    for (let i = 0; i < 20; i++) assert.equal(clock.tick({ bytesWritten: 7, writableLength: 0 }, 0), false);
+    const clock = new IdleClock(IDLE, STEP, 7);
+    for (let i = 0; i < 20; i++) assert.equal(tick(clock, { bytesWritten: 7, writableLength: 0 }, 0), false);
   });
 
   test('bytes held in the response itself count as waiting', () => {
-    const clock = new StallClock(IDLE, STEP, { bytesWritten: 7, writableLength: 0 });
-    const results = [1, 2, 3, 4].map(() => clock.tick({ bytesWritten: 7, writableLength: 0 }, 512));
+    const clock = new IdleClock(IDLE, STEP, 7);
+    const results = [1, 2, 3, 4].map(() => tick(clock, { bytesWritten: 7, writableLength: 0 }, 512));
     assert.deepEqual(results, [false, false, false, true]);
   });
 });

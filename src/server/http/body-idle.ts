@@ -8,9 +8,7 @@
 // arrived the watch ends: the time spent publishing is not the client's either.
 import type { IncomingMessage } from 'node:http';
 import { OtashipError } from '../../core/errors.js';
-
-/** How many checks per idle period: the abort comes within idle + idle/CHECKS of the last byte. */
-const CHECKS = 4;
+import { watchIdle } from './idle-watch.js';
 
 export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
@@ -22,33 +20,24 @@ export function hasBody(req: IncomingMessage): boolean {
 export function watchBodyIdle(req: IncomingMessage, idleSeconds: number): void {
   if (idleSeconds <= 0 || req.complete || !hasBody(req)) return;
   const socket = req.socket;
-  const step = Math.max(50, Math.floor((idleSeconds * 1000) / CHECKS));
-  let lastBytes = socket.bytesRead;
-  let idleMs = 0;
-  const timer = setInterval(() => {
-    if (req.complete || req.destroyed) return stop();
-    const bytes = socket.bytesRead;
-    const waitingOnUs = req.readableLength > 0;
-    if (bytes !== lastBytes || waitingOnUs) {
-      lastBytes = bytes;
-      idleMs = 0;
-      return;
-    }
-    idleMs += step;
-    if (idleMs < idleSeconds * 1000) return;
-    stop();
+  watchIdle({
+    idleSeconds,
+    progress: () => socket.bytesRead,
+    // Bytes unread in our own buffers: the wait is ours, not the client's.
+    waitingOnPeer: () => req.readableLength === 0,
+    over: () => req.complete || req.destroyed,
     // Destroying the body fails whoever reads it (staging, tus) with this error; they remove their
     // temp files, and the socket is closed: the client is not listening anyway.
-    req.destroy(
-      new OtashipError(
-        'UPLOAD_INCOMPLETE',
-        `the upload stalled: no data arrived for ${idleSeconds} s (OTASHIP_UPLOAD_IDLE_TIMEOUT), so it was cancelled`,
+    onIdle: () =>
+      req.destroy(
+        new OtashipError(
+          'UPLOAD_INCOMPLETE',
+          `the upload stalled: no data arrived for ${idleSeconds} s (OTASHIP_UPLOAD_IDLE_TIMEOUT), so it was cancelled`,
+        ),
       ),
-    );
-  }, step);
-  // A pending check must not keep the process alive on shutdown.
-  timer.unref();
-  const stop = () => clearInterval(timer);
-  req.once('end', stop);
-  req.once('close', stop);
+    stopOn: (stop) => {
+      req.once('end', stop);
+      req.once('close', stop);
+    },
+  });
 }

@@ -13,46 +13,17 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OtashipError } from '../../core/errors.js';
 import { clientKey } from '../../services/client-key.js';
+import { watchIdle } from './idle-watch.js';
 
-/** How many checks per idle period: the cut comes within idle + idle/CHECKS of the last byte taken. */
-const CHECKS = 4;
 /** Retry-After of a download refused for too many in flight: long enough for one of them to end. */
 const RETRY_AFTER_SECONDS = 30;
 
-/** What the watchdog reads of a response's socket (a net.Socket or tls.TLSSocket). */
-export interface SocketProgress {
-  readonly bytesWritten: number;
-  readonly writableLength: number;
-}
-
 /**
- * The watchdog's decision, one tick at a time (kept apart from timers so it is tested exactly):
- * returns true when the download has been stalled for `idleMs`.
+ * Bytes wait to be written (in the socket or the response itself): the client is the one waited on.
+ * None waiting: the response waits on storage (or is done), not on the client.
  */
-export class StallClock {
-  #lastWritten: number;
-  #idleMs = 0;
-
-  constructor(
-    private readonly idleMs: number,
-    private readonly stepMs: number,
-    start: SocketProgress,
-  ) {
-    this.#lastWritten = start.bytesWritten;
-  }
-
-  tick(socket: SocketProgress, responseBuffered: number): boolean {
-    const moved = socket.bytesWritten !== this.#lastWritten;
-    // Nothing waiting to be written: the response waits on storage (or is done), not on the client.
-    const waitingOnClient = socket.writableLength > 0 || responseBuffered > 0;
-    if (moved || !waitingOnClient) {
-      this.#lastWritten = socket.bytesWritten;
-      this.#idleMs = 0;
-      return false;
-    }
-    this.#idleMs += this.stepMs;
-    return this.#idleMs >= this.idleMs;
-  }
+export function clientIsWaitedOn(socket: { readonly writableLength: number }, responseBuffered: number): boolean {
+  return socket.writableLength > 0 || responseBuffered > 0;
 }
 
 export class DownloadGuard {
@@ -105,22 +76,19 @@ export class DownloadGuard {
   #watch(request: FastifyRequest, res: ServerResponse): void {
     const socket = res.socket;
     if (!socket) return;
-    const idleMs = this.idleSeconds * 1000;
-    const stepMs = Math.max(50, Math.floor(idleMs / CHECKS));
-    const clock = new StallClock(idleMs, stepMs, socket);
-    const timer = setInterval(() => {
-      if (res.writableFinished || socket.destroyed) return stop();
-      if (!clock.tick(socket, res.writableLength)) return;
-      stop();
-      request.log.info(
-        { client: request.ip, url: request.url.split('?')[0] },
-        `download stalled: the client took no byte for ${this.idleSeconds} s (OTASHIP_DOWNLOAD_IDLE_TIMEOUT), so its connection was closed`,
-      );
-      socket.destroy();
-    }, stepMs);
-    // A pending check must not keep the process alive on shutdown.
-    timer.unref();
-    const stop = () => clearInterval(timer);
-    res.once('close', stop);
+    watchIdle({
+      idleSeconds: this.idleSeconds,
+      progress: () => socket.bytesWritten,
+      waitingOnPeer: () => clientIsWaitedOn(socket, res.writableLength),
+      over: () => res.writableFinished || socket.destroyed,
+      onIdle: () => {
+        request.log.info(
+          { client: request.ip, url: request.url.split('?')[0] },
+          `download stalled: the client took no byte for ${this.idleSeconds} s (OTASHIP_DOWNLOAD_IDLE_TIMEOUT), so its connection was closed`,
+        );
+        socket.destroy();
+      },
+      stopOn: (stop) => res.once('close', stop),
+    });
   }
 }
