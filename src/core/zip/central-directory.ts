@@ -198,23 +198,35 @@ function tableSize(count: number): number {
 export function nameAt(cd: Buffer, pos: number): string {
   const nameStart = pos + CENTRAL_LEN;
   const nameEnd = nameStart + u16(cd, pos + 28);
-  // The Info-ZIP Unicode path field (0x7075) overrides a legacy-encoded name when its CRC matches.
-  const up = extraField(cd, pos, 0x7075);
-  if (up && up.len > 5 && cd[up.body] === 1 && u32(cd, up.body + 1) === crc32(cd.subarray(nameStart, nameEnd))) {
-    return cd.toString('utf8', up.body + 5, up.body + up.len);
+  return headerName(cd, nameStart, nameEnd, nameEnd + u16(cd, pos + 30), (u16(cd, pos + 8) & 0x800) !== 0);
+}
+
+/**
+ * The name a header (central or local) gives, its name at [nameStart, nameEnd) followed by its
+ * extra fields up to extraEnd: the Info-ZIP Unicode path field (0x7075) overrides a legacy-encoded
+ * name when its CRC matches; else the name is decoded (see decodeName).
+ */
+export function headerName(buf: Buffer, nameStart: number, nameEnd: number, extraEnd: number, utf8Flag: boolean): string {
+  const up = findExtra(buf, nameEnd, Math.min(extraEnd, buf.length), 0x7075);
+  if (up && up.len > 5 && buf[up.body] === 1 && u32(buf, up.body + 1) === crc32(buf.subarray(nameStart, nameEnd))) {
+    return buf.toString('utf8', up.body + 5, up.body + up.len);
   }
-  return decodeName(cd, nameStart, nameEnd, (u16(cd, pos + 8) & 0x800) !== 0);
+  return decodeName(buf, nameStart, nameEnd, utf8Flag);
 }
 
 /** The first extra field with this id in the record at `pos`: where its body starts and its length. */
 function extraField(cd: Buffer, pos: number, wanted: number): { body: number; len: number } | null {
   const extraStart = pos + CENTRAL_LEN + u16(cd, pos + 28);
-  const extraEnd = extraStart + u16(cd, pos + 30);
-  for (let x = extraStart; x + 4 <= extraEnd; ) {
-    const len = u16(cd, x + 2);
+  return findExtra(cd, extraStart, extraStart + u16(cd, pos + 30), wanted);
+}
+
+/** The first extra field with this id among the fields at [start, end). */
+function findExtra(buf: Buffer, start: number, end: number, wanted: number): { body: number; len: number } | null {
+  for (let x = start; x + 4 <= end; ) {
+    const len = u16(buf, x + 2);
     const body = x + 4;
-    if (body + len > extraEnd) return null;
-    if (u16(cd, x) === wanted) return { body, len };
+    if (body + len > end) return null;
+    if (u16(buf, x) === wanted) return { body, len };
     x = body + len;
   }
   return null;
@@ -285,7 +297,7 @@ function u64(buf: Buffer, at: number): number {
  * Utility and ditto write UTF-8 WITHOUT the flag, and CP437 bytes that happen to be valid UTF-8 are
  * vanishingly rare, so unflagged non-ASCII names are taken as UTF-8 when they are valid UTF-8.
  */
-export function decodeName(buf: Buffer, start: number, end: number, utf8Flag: boolean): string {
+function decodeName(buf: Buffer, start: number, end: number, utf8Flag: boolean): string {
   let ascii = true;
   for (let i = start; i < end; i++) {
     if ((buf[i] as number) >= 0x80) {

@@ -13,7 +13,7 @@ import { crc32, inflateRaw as inflateRawCb, inflateRawSync } from 'node:zlib';
 import type { InputType, ZlibOptions } from 'node:zlib';
 import { OtashipError } from '../errors.js';
 import type { ZipArchive, ZipEntryInfo } from './archive.js';
-import { decodeName, findRecord, nameAt, readCentralDirectory, recordAt } from './central-directory.js';
+import { findRecord, headerName, nameAt, readCentralDirectory, recordAt } from './central-directory.js';
 import type { CentralDirectory } from './central-directory.js';
 
 const inflateRaw = promisify(inflateRawCb) as (buf: InputType, options: ZlibOptions) => Promise<Buffer>;
@@ -345,25 +345,12 @@ async function readData(src: Source, e: RawEntry, maxBytes: number): Promise<Buf
  */
 function checkLocalName(header: Buffer, nameLength: number, e: RawEntry, file: string): void {
   const nameEnd = LOCAL_HEADER_LEN + nameLength;
-  const local =
-    unicodePath(header, nameEnd, header.readUInt16LE(28), header.subarray(LOCAL_HEADER_LEN, nameEnd)) ??
-    decodeName(header, LOCAL_HEADER_LEN, nameEnd, (header.readUInt16LE(6) & 0x800) !== 0);
+  const local = headerName(header, LOCAL_HEADER_LEN, nameEnd, nameEnd + header.readUInt16LE(28), (header.readUInt16LE(6) & 0x800) !== 0);
   if (local === e.name || /[\u0080-\uffff]/.test(e.name)) return;
   throw new OtashipError(
     'CORRUPT_ZIP',
     `Entry ${e.name} in ${file} points at a local header named "${local.slice(0, 200)}": the archive's two indexes disagree, so tools would extract different files`,
   );
-}
-
-/** The Info-ZIP Unicode path (0x7075) among the local extra fields, when its CRC matches the name. */
-function unicodePath(header: Buffer, start: number, length: number, nameBytes: Buffer): string | null {
-  const end = Math.min(start + length, header.length);
-  for (let at = start; at + 4 <= end; at += 4 + header.readUInt16LE(at + 2)) {
-    const size = header.readUInt16LE(at + 2);
-    if (header.readUInt16LE(at) !== 0x7075 || size <= 5 || at + 4 + size > end) continue;
-    if (header[at + 4] === 1 && header.readUInt32LE(at + 5) === crc32(nameBytes)) return header.toString('utf8', at + 9, at + 4 + size);
-  }
-  return null;
 }
 
 async function readFully(handle: ZipSource, buf: Buffer, position: number): Promise<number> {
