@@ -7,7 +7,7 @@ import { chmod } from 'node:fs/promises';
 import { OtashipError } from '../core/errors.js';
 import { LEGACY_SECRET_SETTING } from '../core/secret-locations.js';
 import { redact } from '../db/index.js';
-import { QUERY_TIMEOUTS } from '../db/open.js';
+import { pgConnection, QUERY_TIMEOUTS } from '../db/open.js';
 import type { BackupRelease } from './manifest.js';
 import { RELEASE_BLOBS_SQL, toBackupRelease, type ReleaseRow } from './sqlite-snapshot.js';
 
@@ -52,7 +52,7 @@ function run(tool: 'pg_dump' | 'pg_restore', args: string[], url: string): Promi
 async function client(url: string) {
   const { default: pg } = await import('pg');
   // Bounded like the server's connections (db/open.ts): a paused server fails the backup, not hangs it.
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true, query_timeout: QUERY_TIMEOUTS.query_timeout });
+  const c = new pg.Client({ ...pgConnection(url), query_timeout: QUERY_TIMEOUTS.query_timeout });
   c.on('error', () => {});
   try {
     await c.connect();

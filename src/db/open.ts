@@ -143,6 +143,14 @@ async function openSqlite(path: string): Promise<Repositories> {
 }
 
 /**
+ * Every connection otaship opens to PostgreSQL: a server that takes the TCP connection but never
+ * completes the handshake fails it after 10 s, and keepalive notices a peer that vanished.
+ */
+export function pgConnection(url: string): { connectionString: string; connectionTimeoutMillis: number; keepAlive: true } {
+  return { connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true };
+}
+
+/**
  * Per-query bounds of the server's connections, in ms. Far above what any query of ours takes
  * (milliseconds; a migration's index build seconds) and far below a client's patience.
  */
@@ -184,7 +192,7 @@ async function openPostgres(url: string): Promise<Repositories> {
   // then answered 503. Parameters in the database URL (…?statement_timeout=5000) take precedence.
   // The server-side ones are SET on each new connection rather than sent as startup parameters,
   // which PgBouncer and pooled endpoints refuse ("unsupported startup parameter").
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, keepAlive: true, query_timeout: QUERY_TIMEOUTS.query_timeout });
+  const pool = new pg.Pool({ ...pgConnection(url), max: 10, query_timeout: QUERY_TIMEOUTS.query_timeout });
   const settings = sessionTimeouts(url);
   // An idle client losing its connection emits 'error' on the pool; without a listener that would
   // crash the process. The next query gets a fresh connection.
@@ -202,7 +210,7 @@ async function openPostgres(url: string): Promise<Repositories> {
   const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     // Waiting for another instance's migration is fine (no lock or statement timeout here), but a
     // server that never answers the connection must not hold the start for ever.
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true });
+    const client = new pg.Client(pgConnection(url));
     client.on('error', () => {});
     await client.connect();
     try {
@@ -219,7 +227,7 @@ async function openPostgres(url: string): Promise<Repositories> {
   // Migrations run on a connection of their own, without the per-query bounds: an index built or a
   // table rewritten on a large database may take minutes.
   const migrations = new Kysely<Database>({
-    dialect: new PostgresDialectKeepingErrors({ pool: new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000, keepAlive: true }) }),
+    dialect: new PostgresDialectKeepingErrors({ pool: new pg.Pool({ ...pgConnection(url), max: 1 }) }),
   });
   try {
     await migrateToLatest(migrations, 'postgres', withLock);
